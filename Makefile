@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` (portal with demo data) and `make test` (the suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= egov.settings.base
+
+.PHONY: run test test-fast worker beat lint messages bench clean-data
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed-run: $(VENV)/.python-ok requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+## run: the portal with demo data on http://127.0.0.1:$(PORT) (embedded PostgreSQL unless DATABASE_URL is set)
+run: $(VENV)/.installed-run
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: the whole suite on PostgreSQL (DATABASE_URL, else the embedded one) and Redis (REDIS_URL)
+test: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## test-fast: the suite without the real-worker and browser tests
+test-fast: $(VENV)/.installed-dev
+	$(PY) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
+
+## worker / beat: Celery against REDIS_URL
+worker: $(VENV)/.installed-run
+	$(VENV)/bin/celery -A egov worker -Q default,pdf,signing,notifications --loglevel=INFO
+
+beat: $(VENV)/.installed-run
+	$(VENV)/bin/celery -A egov beat --loglevel=INFO
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+
+## messages: refresh and compile the English translation (needs GNU gettext)
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=".venv/*" --ignore="static/vendor/*"
+	$(PY) manage.py compilemessages -l en --ignore=".venv/*"
+
+clean-data:
+	rm -rf .data

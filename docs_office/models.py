@@ -1,0 +1,1 @@
+"""Models of docs_office: built by its own issue."""

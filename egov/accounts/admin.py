@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from egov.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "national_id", "phone", "email", "agency", "position_title", "is_active"]
+    list_filter = ["is_active", "is_staff", "groups", "agency__kind", "agency"]
+    search_fields = ["username", "full_name", "national_id", "phone", "email"]
+    list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
+    ordering = ["username"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Thông tin cá nhân"), {"fields": ["full_name", "national_id", "phone", "email"]}),
+        (_("Công tác"), {"fields": ["agency", "position_title"]}),
+        (_("Vai trò và quyền"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Mốc thời gian"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "full_name", "agency", "password1", "password2"]}),
+    ]

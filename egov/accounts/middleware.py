@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+def requires_two_factor(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(user.role_names() & set(settings.EGOV_TWO_FACTOR_ROLES))
+
+
+class TwoFactorRequiredMiddleware:
+    """Leaders, records clerks and administrators pass a TOTP check before any page, the admin included.
+
+    Until they do, every request goes to the verification page (or enrolment, when they have no
+    device yet); only log-out, the two-factor pages, static files and the health check stay open.
+    """
+
+    OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and requires_two_factor(user) and not user.is_verified():
+            open_paths = {reverse("accounts:logout"), reverse("accounts:otp_verify"), reverse("accounts:otp_setup")}
+            if request.path not in open_paths and not request.path.startswith(self.OPEN_PREFIXES):
+                from django_otp import devices_for_user
+
+                has_device = any(True for _ in devices_for_user(user, confirmed=True))
+                target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

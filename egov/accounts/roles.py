@@ -1,0 +1,62 @@
+"""Roles are Django groups, one per role, each with its permissions.
+
+Groups are created by a data migration (so every database has them, production included); their
+permissions are granted after every migrate from ROLE_PERMISSIONS, as apps add their models.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân, tổ chức")
+    ONE_STOP_CLERK = "one_stop_clerk", _("Cán bộ Bộ phận Một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên")
+    HEAD_OF_DIVISION = "head_of_division", _("Lãnh đạo phòng")
+    LEADER = "leader", _("Lãnh đạo cơ quan")
+    RECORDS_CLERK = "records_clerk", _("Văn thư")
+    AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+    SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+
+
+STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
+
+# "app_label.codename" per role. Codenames of apps not installed yet are simply skipped, so domain
+# issues add theirs here as their models appear.
+_VIEW_KERNEL = ["agencies.view_agency", "workdays.view_calendarday"]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CITIZEN: [],
+    Role.ONE_STOP_CLERK: [*_VIEW_KERNEL],
+    Role.SPECIALIST: [*_VIEW_KERNEL],
+    Role.HEAD_OF_DIVISION: [*_VIEW_KERNEL, "accounts.view_user"],
+    Role.LEADER: [*_VIEW_KERNEL, "accounts.view_user"],
+    Role.RECORDS_CLERK: [*_VIEW_KERNEL],
+    Role.AGENCY_ADMIN: [
+        *_VIEW_KERNEL, "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "agencies.change_agency", "notifications.view_notification",
+    ],
+    Role.SYSTEM_ADMIN: [
+        *_VIEW_KERNEL,
+        "accounts.view_user", "accounts.add_user", "accounts.change_user", "accounts.delete_user",
+        "auth.view_group",
+        "agencies.add_agency", "agencies.change_agency", "agencies.delete_agency",
+        "workdays.add_calendarday", "workdays.change_calendarday", "workdays.delete_calendarday",
+        "notifications.view_notification", "notifications.change_notification",
+        "audit.view_legalevent", "core.view_outboxmessage",
+        "pghistory.view_events",
+    ],
+}
+
+
+def roles_sync_permissions(sender=None, using="default", **kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {code for codes in ROLE_PERMISSIONS.values() for code in codes}
+    by_code = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+        if f"{p.content_type.app_label}.{p.codename}" in wanted
+    }
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.add(*[by_code[c] for c in codes if c in by_code])

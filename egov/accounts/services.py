@@ -1,0 +1,46 @@
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import User
+from egov.accounts.roles import Role
+from egov.accounts.validators import normalize_phone
+from egov.core.errors import ApplicationError
+
+
+@transaction.atomic
+def user_create(*, username: str, full_name: str, password: str | None, roles: Iterable[Role | str] = (),
+                national_id: str | None = None, phone: str | None = None, email: str | None = None,
+                agency=None, position_title: str = "", is_staff: bool = False, is_superuser: bool = False) -> User:
+    """Create an account with its roles; invalid data raises an ApplicationError naming each field."""
+    user = User(
+        username=username, full_name=full_name, national_id=national_id or None,
+        phone=normalize_phone(phone) if phone else None, email=(email or "").lower() or None,
+        agency=agency, position_title=position_title, is_staff=is_staff, is_superuser=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise ApplicationError("invalid_user", _("Thông tin tài khoản không hợp lệ."),
+                               fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
+    user.save()
+    user_set_roles(user=user, roles=roles)
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: Iterable[Role | str]) -> User:
+    names = {str(r) for r in roles}
+    unknown = names - set(Role.values)
+    if unknown:
+        raise ApplicationError("unknown_role", _("Vai trò không tồn tại: %(roles)s") % {"roles": ", ".join(sorted(unknown))})
+    user.groups.set(Group.objects.filter(name__in=names))
+    user.__dict__.pop("_role_names", None)
+    return user

@@ -1,0 +1,48 @@
+"""Vietnamese identity and contact formats."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# First three digits of a 12-digit personal identification number (CCCD, Circular 59/2021/TT-BCA):
+# the code of the province where the birth was registered (the GSO codes of the 63 provinces before
+# the 2025 merger; numbers issued before then keep them).
+PROVINCE_BIRTH_CODES = frozenset(
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 "
+    "037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 "
+    "077 079 080 082 083 084 086 087 089 091 092 093 094 095 096".split()
+)
+
+MOBILE_RE = re.compile(r"^0(3[2-9]|5[2-9]|7[06-9]|8[1-9]|9\d)\d{7}$")
+LANDLINE_RE = re.compile(r"^02\d{9}$")
+
+
+def validate_national_id(value: str) -> None:
+    if not re.fullmatch(r"\d{12}", value or ""):
+        raise ValidationError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."), code="national_id_format")
+    if value[:3] not in PROVINCE_BIRTH_CODES:
+        raise ValidationError(
+            _("Số định danh cá nhân không hợp lệ: ba chữ số đầu (%(code)s) không phải mã tỉnh, thành phố."),
+            code="national_id_province", params={"code": value[:3]},
+        )
+
+
+def normalize_phone(value: str) -> str:
+    """'+84 912 345 678', '84912345678', '0912.345.678' → '0912345678'."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def validate_phone(value: str) -> None:
+    phone = normalize_phone(value)
+    if not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
+        raise ValidationError(
+            _("Số điện thoại không hợp lệ: cần 10 chữ số bắt đầu bằng 0 (di động, ví dụ 0912345678) "
+              "hoặc 11 chữ số bắt đầu bằng 02 (cố định)."),
+            code="phone_format",
+        )

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from egov.core.models import OutboxMessage
+
+admin.site.site_header = _("Quản trị Cổng Chính quyền điện tử")
+admin.site.site_title = _("Quản trị")
+admin.site.index_title = _("Quản trị hệ thống")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "task_name", "queue", "sent_at", "attempts", "last_error"]
+    list_filter = ["task_name", "queue", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["uuid", "task_name"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

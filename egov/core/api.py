@@ -1,0 +1,33 @@
+"""The API's one error shape: {"error": {"code", "message", "fields"}}."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from egov.core.errors import ApplicationError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        body = {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}}
+        return Response(body, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    fields = {}
+    message = ""
+    if isinstance(exc, exceptions.ValidationError) and isinstance(response.data, dict):
+        fields = response.data
+        message = _("Dữ liệu không hợp lệ.")
+    elif isinstance(response.data, dict):
+        message = str(response.data.get("detail", ""))
+    code = "invalid" if fields else getattr(exc, "default_code", "error")
+    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    return response

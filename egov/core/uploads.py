@@ -1,0 +1,73 @@
+"""Upload checks shared by every app: size, count and type by content (never by name or header)."""
+
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+DEFAULT_ALLOWED = (PDF, JPEG, PNG, DOCX)
+TYPE_LABELS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", DOCX: "DOCX"}
+
+
+def sniff_content_type(upload: UploadedFile) -> str | None:
+    """The file's type from its first bytes; None when it is none of the types we accept."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "word/document.xml" in names and "[Content_Types].xml" in names:
+            return DOCX
+    return None
+
+
+def validate_upload(upload: UploadedFile, *, allowed: Sequence[str] = DEFAULT_ALLOWED,
+                    max_mb: int | None = None) -> str:
+    """Check one file; returns its sniffed content type or raises a ValidationError in Vietnamese."""
+    max_mb = max_mb or settings.EGOV_MAX_UPLOAD_MB
+    if upload.size > max_mb * 1024 * 1024:
+        raise ValidationError(
+            _("Tệp “%(name)s” quá lớn: tối đa %(mb)s MB."), code="file_too_large",
+            params={"name": upload.name, "mb": max_mb},
+        )
+    content_type = sniff_content_type(upload)
+    if content_type not in allowed:
+        raise ValidationError(
+            _("Tệp “%(name)s” không đúng định dạng cho phép (%(types)s)."), code="file_type",
+            params={"name": upload.name, "types": ", ".join(TYPE_LABELS.get(t, t) for t in allowed)},
+        )
+    return content_type
+
+
+def validate_upload_batch(uploads: Iterable[UploadedFile], *, max_files: int | None = None,
+                          max_total_mb: int | None = None) -> None:
+    """Per-request limits: how many files, and how many megabytes together."""
+    uploads = list(uploads)
+    max_files = max_files or settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    max_total_mb = max_total_mb or settings.EGOV_MAX_REQUEST_MB
+    if len(uploads) > max_files:
+        raise ValidationError(_("Quá nhiều tệp: tối đa %(n)s tệp mỗi lần gửi."), code="too_many_files",
+                              params={"n": max_files})
+    if sum(u.size for u in uploads) > max_total_mb * 1024 * 1024:
+        raise ValidationError(_("Tổng dung lượng tệp vượt quá %(mb)s MB."), code="request_too_large",
+                              params={"mb": max_total_mb})

@@ -1,0 +1,120 @@
+"""Notifications: created in the caller's transaction, delivered by the `notifications` queue after commit."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from egov.core.outbox import outbox_enqueue
+from egov.notifications.models import Channel, Notification, NotificationStatus
+from egov.notifications.sms.base import SmsDeliveryError, sms_provider
+
+logger = logging.getLogger(__name__)
+
+
+class NotificationDeliveryError(Exception):
+    """Delivery failed for a reason that may pass (the task retries it with backoff)."""
+
+
+def _render(template: str, part: str, payload: dict) -> str:
+    return render_to_string(f"notifications/{template}/{part}.txt", payload).strip()
+
+
+def notification_send(*, template: str, channel: str, payload: dict | None = None, recipient=None,
+                      address: str = "") -> Notification:
+    """Queue one notification. The text is rendered now, so what was sent is what the row shows."""
+    payload = payload or {}
+    if not address and recipient is not None:
+        address = {Channel.EMAIL: recipient.email, Channel.SMS: recipient.phone}.get(channel) or ""
+    notification = Notification.objects.create(
+        recipient=recipient, channel=channel, address=address, template=template, payload=payload,
+        subject=_render(template, "subject", payload), body=_render(template, "body", payload),
+    )
+    from egov.notifications.tasks import notification_deliver_task
+
+    outbox_enqueue(notification_deliver_task, notification.pk)
+    return notification
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+def notification_deliver(*, notification_id: int) -> Notification:
+    """Deliver once. Idempotent: a sent or finally failed notification is left alone.
+
+    The row is locked while sending, so two workers given the same task never both send it.
+    Raises NotificationDeliveryError while attempts remain, so the task retries with backoff.
+    """
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        if notification.status != NotificationStatus.PENDING:
+            return notification
+        notification.attempts += 1
+        try:
+            _deliver(notification)
+        except (SmsDeliveryError, smtplib.SMTPException, OSError) as exc:
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            final = notification.attempts >= settings.EGOV_NOTIFICATION_MAX_ATTEMPTS
+            notification.status = NotificationStatus.FAILED if final else NotificationStatus.PENDING
+            notification.next_attempt_at = None if final else timezone.now() + _backoff(notification.attempts)
+            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning("notification %s attempt %s failed: %s", notification.pk, notification.attempts, exc)
+        else:
+            notification.status = NotificationStatus.SENT
+            notification.sent_at = timezone.now()
+            notification.next_attempt_at = None
+            notification.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+            return notification
+    if notification.status == NotificationStatus.PENDING:
+        raise NotificationDeliveryError(notification.last_error)
+    return notification
+
+
+def _deliver(notification: Notification) -> None:
+    if notification.channel == Channel.IN_APP:
+        return  # stored is delivered: the recipient reads it on the portal
+    if not notification.address:
+        raise OSError("no address to deliver to")
+    if notification.channel == Channel.EMAIL:
+        EmailMessage(notification.subject, notification.body, to=[notification.address]).send()
+    elif notification.channel == Channel.SMS:
+        sms_provider().send(phone=notification.address, text=notification.body)
+
+
+def notifications_requeue_due(*, grace: timedelta = timedelta(minutes=10)) -> int:
+    """Safety net for retries the broker lost: re-queue pending notifications long past their time."""
+    from egov.notifications.tasks import notification_deliver_task
+
+    due = Notification.objects.filter(status=NotificationStatus.PENDING,
+                                      next_attempt_at__lt=timezone.now() - grace).values_list("pk", flat=True)[:1000]
+    count = 0
+    with transaction.atomic():
+        for pk in due:
+            outbox_enqueue(notification_deliver_task, pk)
+            count += 1
+    return count
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_retry_failed(*, notifications) -> int:
+    """An admin's "send again": failed notifications get a fresh set of attempts."""
+    from egov.notifications.tasks import notification_deliver_task
+
+    ids = list(notifications.filter(status=NotificationStatus.FAILED).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=None)
+    for pk in ids:
+        outbox_enqueue(notification_deliver_task, pk)
+    return len(ids)

@@ -1,0 +1,327 @@
+"""Settings of the provincial e-government portal.
+
+Everything comes from the environment (12-factor); every variable is documented in the README.
+Defaults are safe for production (DEBUG off, secure cookies, HSTS); `make run` sets `DEBUG=1`.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from kombu import Queue
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+
+if DEBUG:
+    # A development-only fallback; production must set SECRET_KEY (no default outside DEBUG).
+    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
+else:
+    SECRET_KEY = env.str("SECRET_KEY")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- applications -------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_fsm",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # the shared kernel
+    "egov.core",
+    "egov.accounts",
+    "egov.agencies",
+    "egov.workdays",
+    "egov.audit",
+    "egov.notifications",
+    # domain apps
+    "signatures",
+    "one_stop",
+    "public_services",
+    "docs_office",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "egov.core.middleware.ContentSecurityPolicyMiddleware",
+    "egov.core.middleware.RequestSizeLimitMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "egov.accounts.middleware.TwoFactorRequiredMiddleware",
+    "egov.audit.middleware.AuditContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by its backend into a response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "egov.urls"
+WSGI_APPLICATION = "egov.wsgi.application"
+ASGI_APPLICATION = "egov.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "egov.core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- database -----------------------------------------------------------------------------------
+# Without DATABASE_URL an embedded PostgreSQL (pgserver, data in .data/pg) starts on first use, so a
+# fresh laptop needs no database server. Never SQLite: the project relies on PostgreSQL triggers.
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if DATABASE_URL:
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+else:
+    from egov.core.embedded_pg import embedded_database
+
+    DATABASES = {"default": embedded_database(BASE_DIR / ".data" / "pg")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth ---------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: it refuses a locked-out username+IP before any lookup.
+    "axes.backends.AxesStandaloneBackend",
+    "egov.accounts.backends.IdentifierBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# django-axes: lock the (username, IP) pair, never the IP alone — a mobile carrier puts thousands of
+# citizens behind one address — and let the lock expire by itself.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Roles that must pass a TOTP second factor before any page (the admin included).
+EGOV_TWO_FACTOR_ROLES = ["leader", "records_clerk", "agency_admin", "system_admin"]
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Cổng Chính quyền điện tử")
+
+# --- i18n ---------------------------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and media ---------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads live outside the web root and are served only through views that check permission:
+# MEDIA_URL is deliberately not routed.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or env.bool("EGOV_TESTING", default=False)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    # S3-compatible storage (MinIO, Viettel/VNPT object storage): needs django-storages[s3].
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+
+# Uploads: Django caps no total; per-file and per-request limits are ours (egov.core.uploads and
+# RequestSizeLimitMiddleware). Set the reverse proxy's body limit (nginx client_max_body_size) to
+# EGOV_MAX_REQUEST_MB too.
+EGOV_MAX_UPLOAD_MB = env.int("EGOV_MAX_UPLOAD_MB", default=20)
+EGOV_MAX_REQUEST_MB = env.int("EGOV_MAX_REQUEST_MB", default=100)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("EGOV_MAX_UPLOAD_FILES", default=30)
+
+# --- email and SMS ------------------------------------------------------------------------------
+# EMAIL_URL: consolemail:// (dev default), filemail:///path, smtp+tls://user:pass@host:587
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = EMAIL_CONFIG.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng Chính quyền điện tử <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EGOV_SMS_PROVIDER = env.str("EGOV_SMS_PROVIDER", default="logging")
+EGOV_NOTIFICATION_MAX_ATTEMPTS = env.int("EGOV_NOTIFICATION_MAX_ATTEMPTS", default=5)
+
+# --- Redis, cache and Celery --------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+# Without Redis (a laptop's `make run`) tasks run in-process, right after the commit that queued them.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+# A killed worker's task is redelivered only with both of these.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than the longest task (the hard time limit), or Redis hands a running task to a second
+    # worker.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# Publishing happens from the outbox relay, which retries on its own schedule; a web request must
+# never hang on a broker that is down.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "pdf", "signing", "notifications")]
+CELERY_TASK_ROUTES = {
+    "signatures.*": {"queue": "signing"},
+    "pdf.*": {"queue": "pdf"},
+    "notifications.*": {"queue": "notifications"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {
+        "task": "core.outbox_relay",
+        "schedule": env.float("EGOV_OUTBOX_RELAY_SECONDS", default=10.0),
+    },
+    "notifications-retry-due": {
+        "task": "notifications.retry_due",
+        "schedule": 60.0,
+    },
+}
+
+# --- REST API -----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "egov.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cổng Chính quyền điện tử — API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the drf-spectacular-sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- audit --------------------------------------------------------------------------------------
+PGHISTORY_DEFAULT_TRACKERS = None  # each model names its trackers (insert, update, delete)
+PGHISTORY_ADMIN_LIST_DISPLAY = ["pgh_created_at", "pgh_obj_model", "pgh_obj_id", "pgh_label", "pgh_diff", "pgh_context"]
+
+# --- security -----------------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("EGOV_BEHIND_TLS_PROXY", default=True) else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# All assets are served from our own origin (vendored, no CDN), so the policy can be strict.
+EGOV_CSP = env.str(
+    "EGOV_CSP",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+        "base-uri 'self'; object-src 'none'"
+    ),
+)
+
+# --- logging ------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- the province this deployment serves --------------------------------------------------------
+EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền điện tử tỉnh Lạng Sơn")
+# Services are "required" in CI: a test that needs Redis or a worker fails instead of skipping.
+EGOV_REQUIRE_SERVICES = env.bool("EGOV_REQUIRE_SERVICES", default=False)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from egov.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lam-viec/", views.workspace, name="workspace"),
+    path("healthz", views.healthz, name="healthz"),
+    path("tai-khoan/", include("egov.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

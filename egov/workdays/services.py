@@ -1,0 +1,87 @@
+"""The working-day calendar: deadlines count working days, not calendar days.
+
+A day is a working day when it is Monday to Friday and not a Vietnamese public holiday (the
+`holidays` package, VN, Tết included) — unless an admin's CalendarDay says otherwise (a compensatory
+day off, or a Saturday worked in exchange).
+
+`add_working_days(start, n)`: the n-th working day after `start` (the day of receipt never counts).
+`count_working_days(start, end)`: working days in (start, end]. The two are inverses:
+count_working_days(s, add_working_days(s, n)) == n.
+"""
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import holidays
+from django.utils import timezone
+
+from egov.workdays.models import CalendarDay, DayKind
+
+# add_working_days looks at most this far ahead in one query; a longer span is fetched again.
+_WINDOW_DAYS = 400
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+class WorkingCalendar:
+    """The calendar for a span of dates, with the admin's overrides loaded in one query."""
+
+    def __init__(self, first: date, last: date):
+        self.first, self.last = first, last
+        self.overrides = dict(CalendarDay.objects.filter(date__range=(first, last)).values_list("date", "kind"))
+
+    def is_working_day(self, day: date) -> bool:
+        override = self.overrides.get(day)
+        if override is not None:
+            return override == DayKind.WORKING_DAY
+        return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def is_working_day(day: date | datetime) -> bool:
+    day = _as_date(day)
+    return WorkingCalendar(day, day).is_working_day(day)
+
+
+def add_working_days(start: date | datetime, days: int) -> date | datetime:
+    """The `days`-th working day after `start`; a datetime keeps its time of day."""
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    current = _as_date(start)
+    remaining = days
+    while remaining:
+        calendar = WorkingCalendar(current + timedelta(days=1), current + timedelta(days=_WINDOW_DAYS))
+        while remaining and current < calendar.last:
+            current += timedelta(days=1)
+            if calendar.is_working_day(current):
+                remaining -= 1
+    if isinstance(start, datetime):
+        local = _local(start)
+        return local + timedelta(days=(current - local.date()).days)
+    return current
+
+
+def count_working_days(start: date | datetime, end: date | datetime) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    first, last = _as_date(start) + timedelta(days=1), _as_date(end)
+    if last < first:
+        return 0
+    calendar = WorkingCalendar(first, last)
+    return sum(1 for offset in range((last - first).days + 1) if calendar.is_working_day(first + timedelta(days=offset)))
+
+
+def next_working_day(day: date | datetime) -> date | datetime:
+    return add_working_days(day, 1)
+
+
+def _local(value: datetime) -> datetime:
+    # A deadline is a day in Vietnam, whatever time zone the caller's datetime carries.
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _as_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return _local(value).date()
+    return value

@@ -1,0 +1,1 @@
+"""Models of one_stop: built by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of public_services: built by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of signatures: built by its own issue."""

@@ -1,0 +1,14 @@
+import pytest
+from django.conf import settings
+
+
+def service_missing(reason: str):
+    """Skip on a laptop without the service; fail in CI, where EGOV_REQUIRE_SERVICES=1."""
+    if settings.EGOV_REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

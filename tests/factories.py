@@ -1,0 +1,50 @@
+"""Factories of the shared kernel, used by every app's tests."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from egov.accounts.models import User
+from egov.accounts.roles import Role
+from egov.agencies.models import Agency, AgencyKind
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    kind = AgencyKind.DEPARTMENT
+    name = factory.Sequence(lambda n: f"Sở thử nghiệm {n}")
+    short_name = factory.Sequence(lambda n: f"S{n}")
+    exchange_code = factory.Sequence(lambda n: f"000.{n // 100 % 100:02d}.{n % 100:02d}.H41")
+
+    class Params:
+        province = factory.Trait(kind=AgencyKind.PROVINCIAL_COMMITTEE, short_name="UBND", parent=None)
+        commune = factory.Trait(kind=AgencyKind.COMMUNE_COMMITTEE, short_name="UBND")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="vi_VN")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=[str(r) for r in extracted]))
+        self.save()
+
+    class Params:
+        citizen = factory.Trait(
+            national_id=factory.Sequence(lambda n: f"020{n:09d}"),
+            phone=factory.Sequence(lambda n: f"091{n:07d}"),
+            email=factory.Sequence(lambda n: f"citizen{n}@example.vn"),
+            roles=[Role.CITIZEN],
+        )
+        clerk = factory.Trait(agency=factory.SubFactory(AgencyFactory), roles=[Role.ONE_STOP_CLERK])
+        leader = factory.Trait(agency=factory.SubFactory(AgencyFactory), roles=[Role.LEADER])
