@@ -12,3 +12,11 @@ def service_missing(reason: str):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_known_down(monkeypatch):
+    # The outbox remembers a broker failure for a while (per process); each test starts afresh.
+    from egov.core import outbox
+
+    monkeypatch.setattr(outbox, "_broker_down_until", 0.0)

@@ -27,17 +27,18 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Faker("name", locale="vi_VN")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    roles = ()
 
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=[str(r) for r in extracted]))
-        self.save()
+    @classmethod
+    def _create(cls, model_class, *args, roles=(), **kwargs):
+        user = model_class(*args, **kwargs)
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=[str(r) for r in roles]))
+        return user
 
     class Params:
         citizen = factory.Trait(

@@ -44,3 +44,20 @@ def user_set_roles(*, user: User, roles: Iterable[Role | str]) -> User:
     user.groups.set(Group.objects.filter(name__in=names))
     user.__dict__.pop("_role_names", None)
     return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, new_password: str, ip: str | None = None) -> User:
+    """Set a new password and tell the owner, so a change they did not make does not go unnoticed."""
+    from django.utils import timezone
+
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send
+
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    payload = {"full_name": user.full_name, "when": timezone.localtime().strftime("%H:%M %d/%m/%Y"), "ip": ip or ""}
+    notification_send(template="password_changed", channel=Channel.IN_APP, recipient=user, payload=payload)
+    if user.email:
+        notification_send(template="password_changed", channel=Channel.EMAIL, recipient=user, payload=payload)
+    return user

@@ -1,8 +1,10 @@
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -10,6 +12,18 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.forms import IdentifierLoginForm, OTPTokenForm
+from egov.accounts.services import user_password_change
+from egov.audit.middleware import client_ip
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        user_password_change(user=form.user, new_password=form.cleaned_data["new_password1"], ip=client_ip(self.request))
+        update_session_auth_hash(self.request, form.user)
+        return redirect(self.get_success_url())
 
 
 class LoginView(auth_views.LoginView):

@@ -10,8 +10,8 @@ admin.site.index_title = _("Quản trị hệ thống")
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "task_name", "queue", "sent_at", "attempts", "last_error"]
-    list_filter = ["task_name", "queue", ("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "task_name", "sent_at", "attempts", "last_error"]
+    list_filter = ["task_name", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["uuid", "task_name"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 

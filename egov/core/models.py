@@ -15,7 +15,6 @@ class OutboxMessage(models.Model):
     task_name = models.CharField(_("tác vụ"), max_length=200)
     args = models.JSONField(_("tham số"), default=list, blank=True)
     kwargs = models.JSONField(_("tham số có tên"), default=dict, blank=True)
-    queue = models.CharField(_("hàng đợi"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("số lần thử gửi"), default=0)

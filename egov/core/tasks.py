@@ -3,9 +3,12 @@
 from celery import shared_task
 
 
-def egov_task(*, name: str, queue: str = "default", retry_on: tuple[type[BaseException], ...] = (),
-              max_retries: int = 5, time_limit: int | None = None, soft_time_limit: int | None = None):
+def egov_task(*, name: str, retry_on: tuple[type[BaseException], ...] = (), max_retries: int = 5,
+              time_limit: int | None = None, soft_time_limit: int | None = None):
     """Declare a Celery task the project's way.
+
+    The queue follows from the name's prefix through CELERY_TASK_ROUTES (`signatures.*` → signing,
+    `pdf.*` → pdf, `notifications.*` → notifications, the rest → default).
 
     Late acknowledgement with reject-on-worker-lost (a killed worker's task is redelivered), bounded
     retries with exponential backoff and jitter, and only for the transient errors named in
@@ -13,7 +16,6 @@ def egov_task(*, name: str, queue: str = "default", retry_on: tuple[type[BaseExc
     """
     options = {
         "name": name,
-        "queue": queue,
         "acks_late": True,
         "reject_on_worker_lost": True,
         "max_retries": max_retries,
@@ -29,7 +31,7 @@ def egov_task(*, name: str, queue: str = "default", retry_on: tuple[type[BaseExc
     return shared_task(**options)
 
 
-@egov_task(name="core.outbox_relay", queue="default", max_retries=0)
+@egov_task(name="core.outbox_relay", max_retries=0)
 def outbox_relay_task() -> int:
     from egov.core.outbox import outbox_purge_sent, outbox_relay
 

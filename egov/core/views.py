@@ -13,7 +13,9 @@ def home(request):
 @login_required
 def workspace(request):
     """The staff workspace's landing page; each domain app adds its own inboxes."""
-    notifications = request.user.notifications.filter(channel="in_app").only("subject", "body", "created_at", "read_at")[:10]
+    from egov.notifications.selectors import notifications_in_app_for
+
+    notifications = notifications_in_app_for(user=request.user)
     return render(request, "staff/workspace.html", {"notifications": notifications})
 
 

@@ -2,14 +2,14 @@ from egov.core.tasks import egov_task
 from egov.notifications.services import NotificationDeliveryError
 
 
-@egov_task(name="notifications.deliver", queue="notifications", retry_on=(NotificationDeliveryError,), max_retries=10)
+@egov_task(name="notifications.deliver", retry_on=(NotificationDeliveryError,), max_retries=10)
 def notification_deliver_task(notification_id: int) -> None:
     from egov.notifications.services import notification_deliver
 
     notification_deliver(notification_id=notification_id)
 
 
-@egov_task(name="notifications.retry_due", queue="notifications", max_retries=0)
+@egov_task(name="notifications.retry_due", max_retries=0)
 def notifications_retry_due_task() -> int:
     from egov.notifications.services import notifications_requeue_due
 

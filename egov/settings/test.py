@@ -10,9 +10,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 from egov.settings.base import *  # noqa: E402,F403  (settings modules are the one place for this)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if not os.environ.get("EMAIL_URL"):  # the real worker of the integration tests writes mail to files
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
-# Tests pass Redis explicitly to the tests that need it; everything else runs tasks in-process.
-CELERY_TASK_ALWAYS_EAGER = True
+# Unit tests run tasks in-process; the real worker started by the integration tests turns this off.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("EGOV_TEST_CELERY_EAGER", "1") == "1"
 CELERY_TASK_EAGER_PROPAGATES = False
 AXES_FAILURE_LIMIT = 3

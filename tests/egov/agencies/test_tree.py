@@ -1,0 +1,60 @@
+import pytest
+
+from egov.agencies.models import AgencyKind
+from egov.agencies.selectors import agency_ancestors, agency_subtree
+from egov.agencies.services import agency_create, agency_move
+from egov.core.errors import ApplicationError
+from tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _chain(depth):
+    agencies = [AgencyFactory(province=True)]
+    for _ in range(depth - 1):
+        agencies.append(AgencyFactory(parent=agencies[-1]))
+    return agencies
+
+
+@pytest.mark.parametrize("depth", [2, 3, 6])
+def test_the_tree_has_as_many_levels_as_the_data_gives_it(depth):
+    chain = _chain(depth)
+    assert agency_ancestors(agency=chain[-1]) == chain
+    assert set(agency_subtree(agency=chain[0])) == set(chain)
+
+
+def test_a_subtree_holds_only_the_agency_and_what_is_below_it():
+    province = AgencyFactory(province=True)
+    department = AgencyFactory(parent=province)
+    unit = AgencyFactory(parent=department)
+    commune = AgencyFactory(commune=True, parent=province)
+    assert set(agency_subtree(agency=department)) == {department, unit}
+    assert commune not in agency_subtree(agency=department)
+
+
+def test_the_ancestor_lookup_costs_two_queries_at_any_depth(django_assert_num_queries):
+    for depth in (2, 7):
+        leaf = _chain(depth)[-1]
+        with django_assert_num_queries(2):
+            agency_ancestors(agency=leaf)
+
+
+def test_an_agency_cannot_be_moved_below_itself():
+    province, department, unit = _chain(3)
+    with pytest.raises(ApplicationError) as info:
+        agency_move(agency=department, new_parent=unit)
+    assert info.value.status == 409
+    department.refresh_from_db()
+    assert department.parent == province
+
+
+def test_a_malformed_exchange_code_is_refused_with_a_vietnamese_message():
+    with pytest.raises(ApplicationError) as info:
+        agency_create(name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, short_name="STP", exchange_code="H41-000")
+    assert info.value.fields["exchange_code"] == ["Mã định danh phải có dạng 000.00.00.H41."]
+
+
+def test_a_short_name_with_spaces_is_refused():
+    with pytest.raises(ApplicationError) as info:
+        agency_create(name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, short_name="S TP", exchange_code="000.00.03.H41")
+    assert "short_name" in info.value.fields

@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_is_served_in_vietnamese(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Dịch vụ công trực tuyến" in response.content.decode()
+
+
+def test_healthz_reports_the_database(client, settings):
+    settings.REDIS_URL = ""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_healthz_answers_503_naming_redis_when_it_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"].startswith("error")
+
+
+def test_the_workspace_needs_a_login(client):
+    response = client.get(reverse("workspace"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_workspace_runs_the_same_queries_with_one_or_many_notifications(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egov.notifications.models import Channel, Notification
+
+    clerk = UserFactory(clerk=True)
+    client.force_login(clerk)
+    counts = []
+
+    for total in (1, 10):
+        Notification.objects.bulk_create(
+            [Notification(recipient=clerk, channel=Channel.IN_APP, template="message", subject=f"Thông báo {i}")
+             for i in range(total)])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("workspace")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_admin_pages_open_for_a_verified_system_admin(client):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    device = StaticDevice.objects.create(user=admin, name="backup")
+    device.token_set.create(token="backup01")
+    client.force_login(admin)
+    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    for name in ["accounts_user", "agencies_agency", "workdays_calendarday", "audit_legalevent",
+                 "notifications_notification", "core_outboxmessage"]:
+        assert client.get(reverse(f"admin:{name}_changelist"), {"q": "Sở"}).status_code == 200, name
+    assert client.get(reverse("admin:pghistory_events_changelist")).status_code == 200
+
+
+def test_the_api_documentation_is_served_without_a_cdn(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    docs = client.get("/api/docs/").content.decode()
+    assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs

@@ -1,0 +1,53 @@
+import pytest
+from django.core.management import call_command
+
+from egov.accounts.models import User
+from egov.accounts.roles import Role
+from egov.agencies.models import Agency, AgencyKind
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = {
+    "demo_admin": Role.SYSTEM_ADMIN, "demo_clerk": Role.ONE_STOP_CLERK, "demo_specialist": Role.SPECIALIST,
+    "demo_head": Role.HEAD_OF_DIVISION, "demo_leader": Role.LEADER, "demo_records_clerk": Role.RECORDS_CLERK,
+    "demo_citizen": Role.CITIZEN, "demo_clerk_commune": Role.ONE_STOP_CLERK, "demo_leader_commune": Role.LEADER,
+}
+
+
+def test_a_fresh_database_has_no_demo_accounts():
+    assert not User.objects.filter(username__startswith="demo_").exists()
+
+
+def test_the_demo_loads_lang_son_with_all_its_communes_and_a_user_per_role(monkeypatch, capsys):
+    monkeypatch.setenv("DEMO_PASSWORD", "mat-khau-demo-2026")
+    call_command("seed_demo")
+    province = Agency.objects.get(kind=AgencyKind.PROVINCIAL_COMMITTEE)
+    assert province.name == "Ủy ban nhân dân tỉnh Lạng Sơn" and province.exchange_code == "000.00.00.H41"
+    # Lạng Sơn has 65 communes and wards since 1 July 2025 (vietnam-provinces data).
+    assert Agency.objects.filter(kind=AgencyKind.COMMUNE_COMMITTEE, parent=province).count() == 65
+    centre = Agency.objects.get(kind=AgencyKind.SERVICE_CENTRE)
+    assert centre.parent.parent == province
+    for username, role in DEMO_USERS.items():
+        user = User.objects.get(username=username)
+        assert user.has_role(role), username
+        assert user.check_password("mat-khau-demo-2026")
+    assert User.objects.get(username="demo_clerk_commune").agency.kind == AgencyKind.COMMUNE_COMMITTEE
+    out = capsys.readouterr().out
+    assert "mat-khau-demo-2026" in out and "demo_leader" in out
+
+
+def test_loading_the_demo_twice_changes_nothing(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "mat-khau-demo-2026")
+    call_command("seed_demo")
+    counts = (Agency.objects.count(), User.objects.count())
+    call_command("seed_demo")
+    assert (Agency.objects.count(), User.objects.count()) == counts
+
+
+def test_without_a_demo_password_a_random_one_is_generated_and_printed(monkeypatch, capsys):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    password = out.split("mật khẩu chung: ")[1].split(")")[0]
+    assert len(password) >= 12
+    assert User.objects.get(username="demo_leader").check_password(password)

@@ -1,0 +1,55 @@
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from egov.core.uploads import DOCX, JPEG, PDF, PNG, validate_upload, validate_upload_batch
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"%PDF-1.7\n%...", PDF),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", JPEG),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", PNG),
+    (_docx(), DOCX),
+])
+def test_the_type_is_read_from_the_content(content, expected):
+    assert validate_upload(SimpleUploadedFile("ten-bat-ky.bin", content)) == expected
+
+
+def test_a_renamed_executable_is_refused_whatever_its_name():
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("don.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"))
+    assert "không đúng định dạng" in info.value.messages[0]
+
+
+def test_a_zip_that_is_not_a_word_document_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("evil.sh", "rm -rf /")
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("don.docx", buffer.getvalue()))
+
+
+def test_a_file_over_the_size_limit_is_refused(settings):
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * (1024 * 1024)), max_mb=1)
+    assert "quá lớn" in info.value.messages[0]
+
+
+def test_a_request_with_too_many_files_or_bytes_is_refused():
+    files = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-" + b"0" * 600_000) for i in range(3)]
+    with pytest.raises(ValidationError):
+        validate_upload_batch(files, max_files=2)
+    with pytest.raises(ValidationError):
+        validate_upload_batch(files, max_total_mb=1)
+    validate_upload_batch(files, max_files=3, max_total_mb=2)
