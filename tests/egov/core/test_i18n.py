@@ -1,0 +1,141 @@
+"""Vietnamese is the portal's language; English is a complete translation a visitor can switch to."""
+
+import ast
+import gettext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+CATALOG_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+
+
+@dataclass
+class PoEntry:
+    msgid: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstrs: dict[int, str] = field(default_factory=dict)
+    fuzzy: bool = False
+    line: int = 0
+
+
+def _parse_po(path: Path) -> list[PoEntry]:
+    """Read a .po file into entries: enough of the format for the catalogs `makemessages` writes.
+
+    Obsolete entries (`#~`) are ignored; a string continues on following lines that start with a quote.
+    """
+    entries: list[PoEntry] = []
+    entry = PoEntry()
+    target: tuple[str, int] | None = None  # which field the next continuation line extends
+
+    def finish():
+        nonlocal entry, target
+        if target is not None:
+            entries.append(entry)
+        entry, target = PoEntry(), None
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            finish()
+            continue
+        if line.startswith("#"):
+            if target is not None and target[0] == "msgstr":
+                finish()  # a comment after a msgstr starts the next entry
+            if line.startswith("#,") and "fuzzy" in line:
+                entry.fuzzy = True
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword.startswith('"'):
+            value, key = ast.literal_eval(line), target
+        else:
+            value = ast.literal_eval(rest)
+            if keyword in ("msgctxt", "msgid") and target is not None and target[0] == "msgstr":
+                finish()
+            if keyword.startswith("msgstr["):
+                key = ("msgstr", int(keyword[len("msgstr[") : -1]))
+            else:
+                key = (keyword, 0)
+            if keyword == "msgid":
+                entry.line = number
+        if key is None:
+            raise AssertionError(f"{path}:{number}: text outside an entry")
+        name, index = key
+        if name == "msgstr":
+            entry.msgstrs[index] = entry.msgstrs.get(index, "") + value
+        else:
+            setattr(entry, name, (getattr(entry, name) or "") + value)
+        target = key
+    finish()
+    return entries
+
+
+@pytest.fixture(scope="module")
+def po_entries() -> list[PoEntry]:
+    return [e for e in _parse_po(CATALOG_DIR / "django.po") if e.msgid]  # the header has an empty msgid
+
+
+@pytest.fixture(scope="module")
+def mo_catalog() -> gettext.GNUTranslations:
+    with open(CATALOG_DIR / "django.mo", "rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+@pytest.mark.django_db
+def test_the_home_page_speaks_vietnamese_by_default(client):
+    response = client.get(reverse("home"))
+
+    page = response.content.decode()
+    assert '<html lang="vi"' in page
+    assert "Đăng nhập" in page
+
+
+@pytest.mark.django_db
+def test_a_visitor_who_chooses_english_sees_the_home_page_in_english(client):
+    home = reverse("home")
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": home}, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == home
+    assert '<html lang="en"' in page
+    assert "Sign in" in page
+    assert "Đăng nhập" not in page
+
+
+def test_the_english_catalog_has_entries(po_entries):
+    assert len(po_entries) > 50
+
+
+def test_no_english_translation_is_left_empty(po_entries):
+    untranslated = [f"line {e.line}: {e.msgid!r}" for e in po_entries if not e.msgstrs or not all(e.msgstrs.values())]
+
+    assert untranslated == []
+
+
+def test_no_english_translation_is_marked_fuzzy(po_entries):
+    # gettext drops fuzzy entries when compiling, so a fuzzy entry shows Vietnamese to English readers.
+    assert [e.msgid for e in po_entries if e.fuzzy] == []
+
+
+def test_the_compiled_english_catalog_matches_the_po_file(po_entries, mo_catalog):
+    stale = []
+    for entry in po_entries:
+        if entry.msgid_plural is not None:
+            found = [
+                mo_catalog.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+                if entry.msgctxt
+                else mo_catalog.ngettext(entry.msgid, entry.msgid_plural, n)
+                for n in (1, 2)
+            ]
+            expected = [entry.msgstrs.get(0), entry.msgstrs.get(1)]
+        else:
+            found = [mo_catalog.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else mo_catalog.gettext(entry.msgid)]
+            expected = [entry.msgstrs.get(0)]
+        if found != expected:
+            stale.append(entry.msgid)
+
+    assert stale == [], "django.mo is older than django.po: run `manage.py compilemessages -l en`"
