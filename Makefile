@@ -48,8 +48,8 @@ lint: $(VENV)/.installed-dev
 
 ## messages: refresh and compile the English translation (needs GNU gettext)
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore=".venv/*" --ignore="static/vendor/*"
-	$(PY) manage.py compilemessages -l en --ignore=".venv/*"
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=".venv/*" --ignore="static/vendor/*" --ignore="tests/*"
+	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=".venv/*"
 
 clean-data:
 	rm -rf .data
