@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -36,6 +37,9 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > self.limit:
-            message = _("Dữ liệu gửi lên quá lớn (tối đa %(mb)s MB mỗi lần gửi).") % {"mb": settings.EGOV_MAX_REQUEST_MB}
+            # This runs before LocaleMiddleware: pick the visitor's language here, or the message
+            # comes out in whatever language this thread served last.
+            with translation.override(translation.get_language_from_request(request)):
+                message = _("Dữ liệu gửi lên quá lớn (tối đa %(mb)s MB mỗi lần gửi).") % {"mb": settings.EGOV_MAX_REQUEST_MB}
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
