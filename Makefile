@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= egov.settings.base
 
 .PHONY: run test test-fast worker beat lint messages bench clean-data
 
