@@ -4,6 +4,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ProtectedStateMixin:
+    """Lets `refresh_from_db` reload a model whose FSMField is protected.
+
+    django-fsm refuses any assignment to a protected state field once it is loaded, which is the
+    point (transitions only), but it also refuses the reload itself.
+    """
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        from django_fsm import FSMFieldMixin
+
+        for field in self._meta.concrete_fields:
+            if isinstance(field, FSMFieldMixin) and (fields is None or field.attname in fields):
+                self.__dict__.pop(field.attname, None)
+        return super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+
+
 class OutboxMessage(models.Model):
     """A task waiting to be handed to the broker (transactional outbox).
 

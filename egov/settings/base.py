@@ -318,8 +318,23 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
+
+# --- digital signatures -------------------------------------------------------------------------
+# Fernet keys (comma-separated; the first encrypts) that protect private keys stored in the database.
+EGOV_KEY_ENCRYPTION_KEYS = env.list("EGOV_KEY_ENCRYPTION_KEYS", default=[])
+EGOV_TESTING = env.bool("EGOV_TESTING", default=False)
+# RFC 3161 timestamp authority: signatures reach PAdES B-T and beyond only when it is set.
+EGOV_TSA_URL = env.str("EGOV_TSA_URL", default="")
+# PKCS#11 module for HSM-held keys (SoftHSM2 in development: /usr/lib/softhsm/libsofthsm2.so).
+EGOV_PKCS11_MODULE = env.str("EGOV_PKCS11_MODULE", default="")
+# The remote signing service (a stand-in runs inside the project for development and tests).
+EGOV_REMOTE_SIGNING_URL = env.str("EGOV_REMOTE_SIGNING_URL", default="")
+# Where the demo PKI lives (manage.py demo_pki); its root becomes a trust anchor in development.
+EGOV_DEMO_PKI_DIR = env.path("EGOV_DEMO_PKI_DIR", default=BASE_DIR / ".data" / "pki")
+EGOV_DEMO_PKI_PORT = env.int("EGOV_DEMO_PKI_PORT", default=9100)
 
 # --- the province this deployment serves --------------------------------------------------------
 EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền điện tử tỉnh Lạng Sơn")

@@ -1,0 +1,180 @@
+"""PAdES signing with pyHanko: signature fields, visible stamps, levels B-B to B-LTA.
+
+Decree 30/2020 (appendix I) puts two signatures on an issued document: the leader's (personal
+certificate, blue signature image between the title and the name) and then the agency's
+(organisation certificate, its red seal at real size over the left third of the leader's image).
+Both fields are created in one revision before the first signature, so each signature afterwards
+only fills a form field: nothing is drawn on page content after the first signature, and the
+leader's signature stays valid (pyHanko's difference analysis accepts form filling).
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from signatures.constants import PadesLevel
+
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSerif-Regular.ttf"
+# A People's Committee seal is about 35–36 mm across; 36 mm = 102 pt.
+SEAL_DIAMETER_PT = 102.0
+# Room for the CMS container: hex-encoded, so twice its DER size. Big enough for a 4096-bit key,
+# the chain, a timestamp token and signed revocation data; reserving it skips pyHanko's dry run.
+BYTES_RESERVED = 32 * 1024
+
+
+class SigningUnavailable(Exception):
+    """A service the signature depends on (TSA, OCSP/CRL, HSM, remote signer) is unreachable: retry."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    page: int  # 0-based
+    box: tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points, origin bottom-left
+
+
+def decree30_boxes(*, page: int, leader_box: tuple[float, float, float, float],
+                   leader_field: str = "LanhDaoKy", seal_field: str = "VanThuDongDau") -> list[FieldSpec]:
+    """The leader's field, and the seal's field over the left third of it (Decree 30, appendix I)."""
+    x1, y1, x2, y2 = leader_box
+    centre_y = (y1 + y2) / 2
+    seal_right = x1 + (x2 - x1) / 3
+    seal = (seal_right - SEAL_DIAMETER_PT, centre_y - SEAL_DIAMETER_PT / 2, seal_right, centre_y + SEAL_DIAMETER_PT / 2)
+    return [FieldSpec(leader_field, page, leader_box), FieldSpec(seal_field, page, seal)]
+
+
+def pdf_add_signature_fields(pdf: bytes, fields: list[FieldSpec]) -> bytes:
+    """Add empty signature fields in one incremental revision."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    for spec in fields:
+        append_signature_field(writer, SigFieldSpec(sig_field_name=spec.name, on_page=spec.page,
+                                                    box=tuple(int(round(v)) for v in spec.box)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class StampSpec:
+    """What the visible stamp shows. `lines` are printed under (or over) the image."""
+
+    lines: list[str]
+    image_png: bytes | None = None
+
+
+def _stamp_style(stamp: StampSpec):
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.images import PdfImage
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
+    background = None
+    if stamp.image_png:
+        from PIL import Image
+
+        background = PdfImage(Image.open(io.BytesIO(stamp.image_png)))
+    return TextStampStyle(
+        # Noto Serif has 1000 units per em: pyHanko lays its glyph widths out right (DESIGN.md §6).
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(FONT_PATH)), font_size=6, leading=7),
+        stamp_text="\n".join(line.replace("%", "%%") for line in stamp.lines),
+        border_width=0,
+        # The text sits at the bottom, under the image, so the signature itself stays readable.
+        inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MIN,
+                                                 margins=Margins.uniform(1)),
+        background=background,
+        background_opacity=1.0,
+        background_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
+                                              margins=Margins.uniform(2)),
+    )
+
+
+def validation_context(*, trust_roots, other_certs=(), allow_fetching: bool = True, hard_fail: bool = True):
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+
+    # The requests-based fetchers hold no event-loop-bound session, so a context can be used from
+    # any sync code (views, tasks) and needs no explicit closing.
+    return ValidationContext(trust_roots=list(trust_roots), other_certs=list(other_certs),
+                             allow_fetching=allow_fetching, revocation_mode="hard-fail" if hard_fail else "soft-fail",
+                             fetcher_backend=RequestsFetcherBackend(per_request_timeout=10))
+
+
+def pdf_sign(*, pdf: bytes, signer, field_name: str, level: str, trust_roots, tsa_url: str = "",
+             stamp: StampSpec | None = None, key_usage: set[str] | None = None, signer_name: str = "",
+             reason: str = "", location: str = "") -> tuple[bytes, str]:
+    """Sign the existing field `field_name`; return the signed PDF and the PAdES level reached.
+
+    B-T and above need `tsa_url`; without it the level falls back to B-B. B-LT and B-LTA embed the
+    certificate chain and revocation data, fetched from the OCSP/CRL URLs in the certificates: when
+    those cannot be reached, SigningUnavailable asks the caller to retry later rather than silently
+    producing a weaker signature.
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers, timestamps
+    from pyhanko.sign.general import SigningError
+
+    wanted = PadesLevel(level)
+    if not tsa_url:
+        wanted = PadesLevel.B_B
+    timestamper = timestamps.HTTPTimeStamper(tsa_url, timeout=10) if wanted != PadesLevel.B_B else None
+    long_term = wanted in (PadesLevel.B_LT, PadesLevel.B_LTA)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=long_term,
+        use_pades_lta=wanted == PadesLevel.B_LTA,
+        validation_context=validation_context(trust_roots=trust_roots) if long_term else None,
+        # Organisation certificates often carry digitalSignature only; pyHanko's default demands
+        # nonRepudiation and would refuse to embed validation info for them.
+        signer_key_usage=key_usage or {"digital_signature"},
+        name=signer_name or None,
+        reason=reason or None,
+        location=location or None,
+    )
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper,
+                                   stamp_style=_stamp_style(stamp) if stamp else None)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    out = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, existing_fields_only=True, bytes_reserved=BYTES_RESERVED, output=out)
+    except SigningError as exc:
+        if _is_unreachable(exc):
+            raise SigningUnavailable(str(exc)) from exc
+        raise
+    except OSError as exc:  # connection refused, timeouts of the TSA
+        raise SigningUnavailable(str(exc)) from exc
+    return out.getvalue(), wanted.value
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    from pyhanko_certvalidator.errors import PathValidationError
+
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, (OSError, TimeoutError)):
+            return True
+        text = str(seen).lower()
+        if isinstance(seen, PathValidationError) and ("fetch" in text or "revocation" in text and "not" in text):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def vietnam_time(moment: datetime) -> str:
+    """'10:35:07 23/11/2026' in Vietnam time, as people read it on a stamp."""
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:%M:%S %d/%m/%Y")
+
+
+def iso_time(moment: datetime) -> str:
+    """ISO 8601 with the Vietnam offset, as Decree 30 asks for the agency signature."""
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).isoformat(timespec="seconds")
