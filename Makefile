@@ -24,6 +24,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 run: $(VENV)/.installed-run
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	@# The demo PKI (CRL, OCSP, timestamps) runs beside the portal and stops with it.
+	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_pki_serve & pki=$$!; trap 'kill $$pki 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite on PostgreSQL (DATABASE_URL, else the embedded one) and Redis (REDIS_URL)

@@ -12,6 +12,7 @@ def service_missing(reason: str):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EGOV_DEMO_PKI_DIR = tmp_path / "pki"
 
 
 @pytest.fixture(autouse=True)

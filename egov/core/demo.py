@@ -37,6 +37,16 @@ DEPARTMENTS = [
 ]
 
 
+# Domain apps add their own demo data here from AppConfig.ready(), so the kernel imports none of them.
+# Each step is called as step(result=DemoResult, stdout=callable) after the kernel's data exists.
+DEMO_STEPS: list = []
+
+
+def demo_step(func):
+    DEMO_STEPS.append(func)
+    return func
+
+
 @dataclass
 class DemoResult:
     province: Agency

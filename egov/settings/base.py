@@ -4,10 +4,12 @@ Everything comes from the environment (12-factor); every variable is documented 
 Defaults are safe for production (DEBUG off, secure cookies, HSTS); `make run` sets `DEBUG=1`.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -16,11 +18,13 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 
-if DEBUG:
-    # A development-only fallback; production must set SECRET_KEY (no default outside DEBUG).
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
-else:
-    SECRET_KEY = env.str("SECRET_KEY")
+# Read directly: django-environ treats a value starting with "$" as a reference to another variable,
+# and Django's generated keys may start with one.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set the SECRET_KEY environment variable (required unless DEBUG=1).")
+    SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdef"  # noqa: S105  (development only)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -335,6 +339,9 @@ EGOV_REMOTE_SIGNING_URL = env.str("EGOV_REMOTE_SIGNING_URL", default="")
 # Where the demo PKI lives (manage.py demo_pki); its root becomes a trust anchor in development.
 EGOV_DEMO_PKI_DIR = env.path("EGOV_DEMO_PKI_DIR", default=BASE_DIR / ".data" / "pki")
 EGOV_DEMO_PKI_PORT = env.int("EGOV_DEMO_PKI_PORT", default=9100)
+if DEBUG and not EGOV_TSA_URL:
+    # Development: the demo PKI's timestamp authority, served by `manage.py demo_pki_serve` (make run).
+    EGOV_TSA_URL = f"http://127.0.0.1:{EGOV_DEMO_PKI_PORT}/demo/tsa/demo"
 
 # --- the province this deployment serves --------------------------------------------------------
 EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền điện tử tỉnh Lạng Sơn")

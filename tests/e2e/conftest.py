@@ -38,7 +38,9 @@ def totp_code(secret: str, *, at: float | None = None, step: int = 30, digits: i
     return str(number % 10**digits).zfill(digits)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in this thread
+# while it is started, and every later test that calls asyncio.run (pyHanko's sync API) would fail.
+@pytest.fixture(scope="package")
 def browser():
     executable = os.environ.get("EGOV_CHROMIUM", "/usr/bin/chromium")
     if not (os.path.isfile(executable) or shutil.which(executable)):

@@ -25,3 +25,21 @@ class SlowOnceSmsProvider(SmsProvider):
         with open(work_dir / "delivered.log", "a", encoding="utf-8") as log:
             log.write(f"{phone}\t{text}\n")
         return "slow-once-1"
+
+
+def _slow_once_callback(request):
+    """A signature callback that hangs the first time, after the PDF is signed but before the commit."""
+    work_dir = Path(os.environ["EGOV_TEST_WORK_DIR"])
+    marker = work_dir / "first-signing.pid"
+    if not marker.exists():
+        marker.write_text(str(os.getpid()))
+        time.sleep(120)
+
+
+def _register_signature_callback():
+    from signatures.callbacks import register as register_callback
+
+    register_callback("test.slow_once")(_slow_once_callback)
+
+
+_register_signature_callback()

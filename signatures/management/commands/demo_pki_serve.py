@@ -24,7 +24,7 @@ class Command(BaseCommand):
         from signatures.demo_pki.builder import demo_pki_load
         from signatures.demo_pki.server import PkiServer
 
-        directory = directory or Path(settings.BASE_DIR) / ".data" / "pki"
+        directory = directory or Path(settings.EGOV_DEMO_PKI_DIR)
         try:
             pki = demo_pki_load(directory)
         except (FileNotFoundError, ValueError) as error:

@@ -51,3 +51,19 @@ def test_without_a_demo_password_a_random_one_is_generated_and_printed(monkeypat
     password = out.split("mật khẩu chung: ")[1].split(")")[0]
     assert len(password) >= 12
     assert User.objects.get(username="demo_leader").check_password(password)
+
+
+def test_the_demo_gives_the_demo_leaders_and_their_agencies_certificates_trusted_through_the_demo_root(monkeypatch):
+    from signatures.constants import CertificateKind
+    from signatures.models import Certificate, TrustAnchor
+
+    monkeypatch.setenv("DEMO_PASSWORD", "mat-khau-demo-2026")
+    call_command("seed_demo")
+    call_command("seed_demo")  # a second run imports nothing twice
+    leader = User.objects.get(username="demo_leader")
+    personal = Certificate.objects.get(kind=CertificateKind.PERSONAL, owner=leader, is_active=True)
+    assert personal.common_name == leader.full_name and "non_repudiation" in personal.key_usage
+    organisation = Certificate.objects.get(kind=CertificateKind.ORGANISATION, agency=leader.agency, is_active=True)
+    assert organisation.key_usage == ["digital_signature"]
+    assert personal.stamp_image and organisation.stamp_image
+    assert TrustAnchor.objects.filter(is_active=True).count() == 1

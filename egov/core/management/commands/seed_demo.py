@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from egov.core.demo import seed_demo
+from egov.core.demo import DEMO_STEPS, seed_demo
 
 
 class Command(BaseCommand):
@@ -24,3 +24,5 @@ class Command(BaseCommand):
             where = user.agency.name if user.agency else "—"
             self.stdout.write(f"  {login:<22} {roles:<18} {where}")
         self.stdout.write("Lãnh đạo, văn thư, quản trị: lần đăng nhập đầu tiên quét mã QR để bật xác thực hai lớp.")
+        for step in DEMO_STEPS:
+            step(result=result, stdout=self.stdout.write)
