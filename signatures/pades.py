@@ -44,6 +44,13 @@ def decree30_boxes(*, page: int, leader_box: tuple[float, float, float, float],
     return [FieldSpec(leader_field, page, leader_box), FieldSpec(seal_field, page, seal)]
 
 
+def decree30_attachment_field(*, page_width: float, page_height: float, name: str = "VanThuKyPhuLuc") -> FieldSpec:
+    """An attachment in a separate file: the agency signature, without image, top right of page 1."""
+    margin, width, height = 20.0, 190.0, 42.0
+    return FieldSpec(name, 0, (page_width - margin - width, page_height - margin - height,
+                               page_width - margin, page_height - margin))
+
+
 def pdf_add_signature_fields(pdf: bytes, fields: list[FieldSpec]) -> bytes:
     """Add empty signature fields in one incremental revision."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -193,3 +193,56 @@ def test_the_private_key_is_stored_encrypted(signers, demo_pki):
     assert b"PRIVATE KEY" not in stored
     key_der_start = demo_pki.private_key_pem("leader").split(b"\n")[1][:16]
     assert key_der_start not in stored
+
+
+def test_an_unreachable_timestamp_authority_is_retried_then_reported(signers, decision, settings,
+                                                                      django_capture_on_commit_callbacks):
+    from signatures.services.requests import MAX_ATTEMPTS
+
+    settings.EGOV_TSA_URL = "http://127.0.0.1:9/tsa"  # nothing listens on the discard port
+    request = signature_request_create(pdf=decision[0], certificate=signers.leader_certificate, signer=signers.leader,
+                                       role=SignatureRole.APPROVAL, field_name="LanhDaoKy", title="Báo cáo")
+    # Tasks run in-process here, so the task's retries happen one after another right away.
+    request = confirm_and_sign(request, signers.leader, django_capture_on_commit_callbacks)
+    assert request.state == SignatureState.FAILED
+    assert request.attempts == MAX_ATTEMPTS
+    assert "Không kết nối được dịch vụ cấp dấu thời gian" in request.error
+    assert not request.signed_pdf
+
+
+def test_an_attachment_gets_the_agency_signature_without_image_at_the_top_right(
+        signers, tsa, django_capture_on_commit_callbacks):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from signatures.services import decree30_attachment_field
+
+    pdf, _page, _box = render_decision()
+    field = decree30_attachment_field(page_width=595.28, page_height=841.89)
+    request = signature_request_create(
+        pdf=pdf_add_signature_fields(pdf, [field]), certificate=signers.agency_certificate,
+        signer=signers.records_clerk, role=SignatureRole.ORGANISATION, field_name=field.name, title="Phụ lục",
+        stamp_lines=["Số: 15/QĐ-UBND", "{time}"], stamp_image=False)
+    request = confirm_and_sign(request, signers.records_clerk, django_capture_on_commit_callbacks)
+    assert request.state == SignatureState.SIGNED, request.error
+    with request.signed_pdf.open("rb") as handle:
+        reader = PdfFileReader(io.BytesIO(handle.read()))
+    widget = reader.root["/AcroForm"]["/Fields"][0]
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    assert x1 > 595.28 / 2 and y2 > 841.89 - 40  # top right of page 1
+    assert not _has_image(widget["/AP"]["/N"])
+
+
+def _has_image(xobject, depth=0) -> bool:
+    if xobject.get("/Subtype") == "/Image":
+        return True
+    inner = xobject.get("/Resources", {}).get("/XObject", {})
+    return depth < 5 and any(_has_image(inner[name].get_object() if hasattr(inner[name], "get_object") else inner[name],
+                                        depth + 1) for name in inner)
+
+
+def test_the_leaders_stamp_carries_the_signature_image(signed_decision):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    *_, pdf = signed_decision
+    fields = {f.get_object()["/T"]: f.get_object() for f in PdfFileReader(io.BytesIO(pdf)).root["/AcroForm"]["/Fields"]}
+    assert _has_image(fields["LanhDaoKy"]["/AP"]["/N"]) and _has_image(fields["VanThuDongDau"]["/AP"]["/N"])
