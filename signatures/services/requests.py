@@ -32,11 +32,13 @@ def _event(request: SignatureRequest, *, action: str, from_state: str, actor=Non
 
 @transaction.atomic
 def signature_request_create(*, pdf: bytes, certificate: Certificate, signer, role: str, field_name: str, title: str,
-                             level: str | None = None, stamp_lines: list[str] | None = None, target=None,
-                             callback: str = "", requested_by=None) -> SignatureRequest:
+                             level: str | None = None, stamp_lines: list[str] | None = None, stamp_image: bool = True,
+                             target=None, callback: str = "", requested_by=None) -> SignatureRequest:
     """Ask `signer` to sign `field_name` of `pdf` with `certificate`.
 
     The PDF must already hold the (empty) signature field: see `pdf_add_signature_fields`.
+    `stamp_lines` replaces the stamp's default text; `stamp_image=False` leaves the signature or seal
+    image out (an attachment's agency signature: number, symbol and time only, Decree 30).
     """
     if not pdf.startswith(b"%PDF-"):
         raise ApplicationError("not_a_pdf", _("Tệp cần ký phải là tệp PDF."))
@@ -58,7 +60,7 @@ def signature_request_create(*, pdf: bytes, certificate: Certificate, signer, ro
         # The agency's signature closes the document: it gets the archive timestamp (B-LTA); the
         # leader's must already be B-LT, or it loses long-term validity once the LTA is added.
         level=level or (PadesLevel.B_LTA if role == SignatureRole.ORGANISATION else PadesLevel.B_LT),
-        stamp_text={"lines": stamp_lines} if stamp_lines else {},
+        stamp_text={**({"lines": stamp_lines} if stamp_lines else {}), **({} if stamp_image else {"image": False})},
     )
     if target is not None:
         request.target = target
@@ -112,8 +114,10 @@ def _stamp(request: SignatureRequest, now) -> StampSpec:
             lines = [request.signer.full_name, request.signer.position_title, _("Ký số: %(t)s") % {"t": vietnam_time(now)}]
         else:
             lines = [certificate.agency.name if certificate.agency_id else certificate.common_name, iso_time(now)]
+    # "{time}" in caller-given lines is the signing time (ISO 8601, Vietnam offset), known only now.
+    lines = [line.replace("{time}", iso_time(now)) for line in lines]
     image = None
-    if certificate.stamp_image:
+    if certificate.stamp_image and request.stamp_text.get("image", True):
         with certificate.stamp_image.open("rb") as handle:
             image = handle.read()
     return StampSpec(lines=[line for line in lines if line], image_png=image)
