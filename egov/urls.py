@@ -11,7 +11,10 @@ urlpatterns = [
     path("tai-khoan/", include("egov.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ky-so/", include("signatures.urls")),
+    path("dich-vu-ky-so-tu-xa/", include("signatures.remote.urls")),
+    path("xac-thuc-chu-ky/", include("signatures.public_urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("signatures.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,3 +1,5 @@
+import uuid
+
 import pghistory
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -144,6 +146,9 @@ class SignatureRequest(ProtectedStateMixin, models.Model):
     @transition(field=state, source=SignatureState.FAILED, target=SignatureState.PENDING)
     def reopen(self):
         self.confirmed_at = None
+        # A new confirmation starts a new remote transaction: the old one is dead (rejected/expired).
+        self.remote_transaction = ""
+        self.remote_state = None
 
 
 class SignatureRequestEvent(models.Model):
@@ -164,3 +169,49 @@ class SignatureRequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} → {self.to_state}"
+
+
+class RemoteStandinAccount(models.Model):
+    """An account at the stand-in remote signing service (signatures.remote.standin): development and tests only.
+
+    The stand-in plays the cloud signing service's part, so it holds the key the portal never holds.
+    """
+
+    account = models.CharField(_("tài khoản"), max_length=100, unique=True)
+    encrypted_private_key = models.BinaryField(_("khóa bí mật (đã mã hóa)"), editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài khoản dịch vụ ký số từ xa (mô phỏng)")
+        verbose_name_plural = _("tài khoản dịch vụ ký số từ xa (mô phỏng)")
+
+    def __str__(self) -> str:
+        return self.account
+
+
+class RemoteStandinTransaction(models.Model):
+    """One digest waiting for (or signed after) the account holder's decision in the stand-in's phone app."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ xác nhận")
+        APPROVED = "approved", _("Đã đồng ý ký")
+        REJECTED = "rejected", _("Đã từ chối")
+        EXPIRED = "expired", _("Hết hạn")
+
+    transaction_id = models.UUIDField(_("mã giao dịch"), default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(RemoteStandinAccount, on_delete=models.CASCADE, related_name="transactions")
+    digest = models.BinaryField(_("mã băm cần ký"))
+    algorithm = models.CharField(_("thuật toán băm"), max_length=20)
+    title = models.CharField(_("nội dung"), max_length=500)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING)
+    signature = models.BinaryField(_("chữ ký"), null=True, blank=True)
+    callback_url = models.URLField(_("địa chỉ nhận thông báo"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("giao dịch ký số từ xa (mô phỏng)")
+        verbose_name_plural = _("giao dịch ký số từ xa (mô phỏng)")
+
+    def __str__(self) -> str:
+        return str(self.transaction_id)

@@ -336,6 +336,19 @@ EGOV_TSA_URL = env.str("EGOV_TSA_URL", default="")
 EGOV_PKCS11_MODULE = env.str("EGOV_PKCS11_MODULE", default="")
 # The remote signing service (a stand-in runs inside the project for development and tests).
 EGOV_REMOTE_SIGNING_URL = env.str("EGOV_REMOTE_SIGNING_URL", default="")
+# Bearer token the portal presents to the remote signing service (no default: a secret).
+EGOV_REMOTE_SIGNING_TOKEN = env.str("EGOV_REMOTE_SIGNING_TOKEN", default="")
+# Which client speaks to the service (signatures.remote.client registry); "http" is the stand-in's protocol.
+EGOV_REMOTE_SIGNING_PROVIDER = env.str("EGOV_REMOTE_SIGNING_PROVIDER", default="http")
+# Where the service notifies an approval or refusal (…/dich-vu-ky-so-tu-xa/thong-bao/); empty: polling only.
+EGOV_REMOTE_SIGNING_CALLBACK_URL = env.str("EGOV_REMOTE_SIGNING_CALLBACK_URL", default="")
+# How long the signer has to approve in the phone app before the request is marked failed.
+EGOV_REMOTE_SIGNING_APPROVAL_MINUTES = env.int("EGOV_REMOTE_SIGNING_APPROVAL_MINUTES", default=15)
+if DEBUG and not EGOV_REMOTE_SIGNING_URL:
+    # Development: the stand-in served by the portal itself (make run). Without a worker nothing polls,
+    # so the stand-in's notification is what finishes the signature.
+    EGOV_REMOTE_SIGNING_URL = "http://127.0.0.1:8000/dich-vu-ky-so-tu-xa"
+    EGOV_REMOTE_SIGNING_CALLBACK_URL = EGOV_REMOTE_SIGNING_CALLBACK_URL or f"{EGOV_REMOTE_SIGNING_URL}/thong-bao/"
 # Where the demo PKI lives (manage.py demo_pki); its root becomes a trust anchor in development.
 EGOV_DEMO_PKI_DIR = env.path("EGOV_DEMO_PKI_DIR", default=BASE_DIR / ".data" / "pki")
 EGOV_DEMO_PKI_PORT = env.int("EGOV_DEMO_PKI_PORT", default=9100)

@@ -87,10 +87,18 @@ def signature_request_confirm(*, request: SignatureRequest, user, otp_token: str
     request.confirm(at=timezone.now())
     request.save(update_fields=["state", "confirmed_at", "error"])
     _event(request, action="confirm", from_state=SignatureState.PENDING, actor=user)
-    from signatures.tasks import signature_request_sign_task
-
-    outbox_enqueue(signature_request_sign_task, request.pk)
+    _enqueue_signing(request)
     return request
+
+
+def _enqueue_signing(request: SignatureRequest) -> None:
+    """A key held here is used by the sign task; a remote service's key goes through start and finish."""
+    from signatures.tasks import signature_request_remote_start_task, signature_request_sign_task
+
+    if request.certificate.backend == KeyBackend.REMOTE:
+        outbox_enqueue(signature_request_remote_start_task, request.pk)
+    else:
+        outbox_enqueue(signature_request_sign_task, request.pk)
 
 
 @transaction.atomic
@@ -101,7 +109,7 @@ def signature_request_reopen(*, request: SignatureRequest, user) -> SignatureReq
     if request.state != SignatureState.FAILED:
         raise ApplicationError("not_failed", _("Chỉ yêu cầu ký không thành công mới được mở lại."), status=409)
     request.reopen()
-    request.save(update_fields=["state", "confirmed_at"])
+    request.save(update_fields=["state", "confirmed_at", "remote_transaction", "remote_state"])
     _event(request, action="reopen", from_state=SignatureState.FAILED, actor=user)
     return request
 
@@ -144,9 +152,11 @@ def signature_request_sign(*, request_id: int) -> SignatureRequest:
         request.attempts += 1
         now = timezone.now()
         try:
-            certificate_check_usable(certificate=request.certificate, at=now)
             if request.certificate.backend == KeyBackend.REMOTE:
-                raise ApplicationError("remote_backend", _("Chứng thư số ký từ xa được ký qua dịch vụ ký số từ xa."))
+                # Only a task queued before the certificate changed backend lands here: hand it over.
+                _enqueue_signing(request)
+                return request
+            certificate_check_usable(certificate=request.certificate, at=now)
             with request.source_pdf.open("rb") as handle:
                 source = handle.read()
             signed, level = pdf_sign(
@@ -177,27 +187,233 @@ def signature_request_sign(*, request_id: int) -> SignatureRequest:
     return request
 
 
+def signature_request_remote_start(*, request_id: int) -> SignatureRequest:
+    """Remote signing, first half: prepare the PDF and ask the signer's phone for a signature.
+
+    Idempotent under the row lock: a request that is not `signing`, or that already has a remote
+    transaction, is left as it is, so a redelivered task never asks the signer twice. The prepared
+    document and signed attributes are stored with the transaction id in the same transaction, and
+    the finish task is queued through the outbox.
+    """
+    from django.conf import settings
+    from pyhanko.sign.general import SigningError
+
+    from signatures.backends.pkcs12 import chain_certificates
+    from signatures.remote.client import remote_client
+    from signatures.remote.pdf import remote_prepare
+
+    retry = None
+    with transaction.atomic():
+        request = SignatureRequest.objects.select_for_update(of=("self",)).select_related(
+            "certificate", "certificate__agency", "signer").get(pk=request_id)
+        if request.state != SignatureState.SIGNING or request.remote_transaction:
+            return request
+        certificate = request.certificate
+        if certificate.backend != KeyBackend.REMOTE:
+            _enqueue_signing(request)
+            return request
+        request.attempts += 1
+        now = timezone.now()
+        try:
+            certificate_check_usable(certificate=certificate, at=now)
+            with request.source_pdf.open("rb") as handle:
+                source = handle.read()
+            prepared = remote_prepare(
+                pdf=source, cert_der=bytes(certificate.certificate_der),
+                chain_der=[c.dump() for c in chain_certificates(certificate)], field_name=request.field_name,
+                level=request.level if settings.EGOV_TSA_URL else PadesLevel.B_B, trust_roots=trust_roots(),
+                stamp=_stamp(request, now), key_usage=_key_usage(certificate), signer_name=request.signer.full_name,
+                reason=request.get_role_display(),
+            )
+            transaction_id = remote_client().submit(account=certificate.remote_account, digest=prepared.to_sign,
+                                                    digest_algorithm=prepared.md_algorithm, title=request.title)
+        except SigningUnavailable as exc:
+            retry = _unavailable(request, exc)
+        except ApplicationError as exc:
+            _fail(request, exc.message)
+        except SigningError as exc:
+            logger.exception("signature request %s failed", request.pk)
+            _fail(request, _("Không ký được tài liệu: %(e)s") % {"e": exc})
+        except Exception as exc:  # never leave a request stuck in "signing" on an unexpected error
+            logger.exception("signature request %s failed unexpectedly", request.pk)
+            _fail(request, _("Lỗi hệ thống khi ký số (%(e)s). Vui lòng báo quản trị hệ thống.") % {"e": type(exc).__name__})
+        else:
+            from signatures.tasks import signature_request_remote_finish_task
+
+            request.remote_transaction = transaction_id
+            request.remote_state = prepared.dump(submitted_at=now)
+            request.error = ""
+            request.save(update_fields=["remote_transaction", "remote_state", "attempts", "error"])
+            _event(request, action="remote_submit", from_state=SignatureState.SIGNING, note=transaction_id)
+            outbox_enqueue(signature_request_remote_finish_task, request.pk)
+    if retry is not None:
+        raise retry
+    return request
+
+
+def signature_request_remote_finish(*, request_id: int, final_attempt: bool = False) -> SignatureRequest:
+    """Remote signing, second half: collect the signer's answer and finish the PDF signature.
+
+    Raises RemoteSignaturePending while the signer has not answered (the task polls again later);
+    after EGOV_REMOTE_SIGNING_APPROVAL_MINUTES, or on the caller's `final_attempt`, the request fails.
+    The row lock and the state check make a second finish a no-op: one signature, never two.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from pyhanko.sign.general import SigningError
+
+    from signatures.backends.pkcs12 import chain_certificates
+    from signatures.remote.client import RemoteSignaturePending, remote_client
+    from signatures.remote.pdf import RemoteState, remote_finish
+
+    retry = None
+    with transaction.atomic():
+        request = SignatureRequest.objects.select_for_update(of=("self",)).select_related(
+            "certificate", "certificate__agency", "signer").get(pk=request_id)
+        if request.state != SignatureState.SIGNING or not request.remote_transaction or not request.remote_state:
+            return request
+        certificate = request.certificate
+        now = timezone.now()
+        signed = None
+        state = None
+        try:
+            state = RemoteState.load(request.remote_state)
+            if state.signature is None:
+                status = remote_client().status(transaction_id=request.remote_transaction)
+                if status.state == "pending":
+                    deadline = state.submitted_at + timedelta(minutes=settings.EGOV_REMOTE_SIGNING_APPROVAL_MINUTES)
+                    if now < deadline and not final_attempt:
+                        retry = RemoteSignaturePending(request.remote_transaction)
+                    else:
+                        _fail(request, _("Người ký chưa xác nhận trên ứng dụng trong thời hạn."))
+                elif status.state == "rejected":
+                    _fail(request, _("Người ký đã từ chối ký trên ứng dụng ký số từ xa."))
+                elif status.state == "expired":
+                    _fail(request, _("Giao dịch ký số từ xa đã hết hạn trước khi người ký xác nhận."))
+                else:
+                    state = RemoteState(prepared=state.prepared, submitted_at=state.submitted_at,
+                                        signature=status.signature)
+            if state.signature is not None and request.state == SignatureState.SIGNING:
+                signed, level = remote_finish(
+                    prepared=state.prepared, signature=state.signature, cert_der=bytes(certificate.certificate_der),
+                    chain_der=[c.dump() for c in chain_certificates(certificate)], field_name=request.field_name,
+                    level=request.level, trust_roots=trust_roots(), tsa_url=settings.EGOV_TSA_URL,
+                )
+        except SigningUnavailable as exc:
+            if state is not None and state.signature is not None:
+                # Keep the approved value: the retry must not depend on the service still having it.
+                request.remote_state = state.dump()
+                request.save(update_fields=["remote_state"])
+            request.attempts += 1
+            retry = _unavailable(request, exc)
+        except ApplicationError as exc:
+            _fail(request, exc.message)
+        except SigningError as exc:
+            logger.exception("signature request %s failed", request.pk)
+            _fail(request, _("Không ký được tài liệu: %(e)s") % {"e": exc})
+        except Exception as exc:
+            logger.exception("signature request %s failed unexpectedly", request.pk)
+            _fail(request, _("Lỗi hệ thống khi ký số (%(e)s). Vui lòng báo quản trị hệ thống.") % {"e": type(exc).__name__})
+        else:
+            if signed is not None:
+                _complete(request, signed=signed, level=level, now=now)
+    if retry is not None:
+        raise retry
+    return request
+
+
+def signature_request_remote_notified(*, transaction_id: str) -> None:
+    """The remote service says the signer answered: check now instead of at the next poll.
+
+    The notification carries no authority: it only queues the same finish task that polls the service
+    with the portal's own credentials, and unknown or finished transactions are ignored.
+    """
+    from django.core.cache import cache
+
+    from signatures.tasks import signature_request_remote_finish_task
+
+    with transaction.atomic():
+        request_id = SignatureRequest.objects.filter(
+            remote_transaction=transaction_id, state=SignatureState.SIGNING).values_list("pk", flat=True).first()
+        # A burst of notifications for one transaction queues one check.
+        if request_id is not None and cache.add(f"signatures:remote-notified:{request_id}", 1, timeout=5):
+            outbox_enqueue(signature_request_remote_finish_task, request_id)
+
+
+def _unavailable(request: SignatureRequest, exc: SigningUnavailable) -> SigningUnavailable | None:
+    """A service out of reach: count the attempt and ask for a retry, or give up after MAX_ATTEMPTS."""
+    if request.attempts >= MAX_ATTEMPTS:
+        _fail(request, _("Không kết nối được dịch vụ ký số từ xa, dịch vụ cấp dấu thời gian hoặc kiểm tra chứng thư: %(e)s")
+              % {"e": exc})
+        return None
+    request.error = str(exc)[:2000]
+    request.save(update_fields=["attempts", "error"])
+    return exc
+
+
 def _key_usage(certificate: Certificate) -> set[str]:
     usages = set(certificate.key_usage) & {"digital_signature", "non_repudiation"}
     return usages or {"digital_signature"}
 
 
-def _complete(request: SignatureRequest, *, signed: bytes, level: str, now) -> None:
+def _complete(request: SignatureRequest, *, signed: bytes, now, level: str = "") -> None:
+    """The one way a request becomes signed, whichever backend made the signature.
+
+    The level recorded is the one the PDF shows, not the one asked for or aimed at.
+    """
+    reached = _level_reached(signed, field_name=request.field_name)
+    if level and level != reached:
+        logger.warning("signature request %s aimed at %s but reached %s", request.pk, level, reached)
     digest = hashlib.sha256(signed).hexdigest()
     request.signed_pdf.save(f"{digest[:20]}.pdf", ContentFile(signed), save=False)
-    request.complete(at=now, level=level, sha256=digest)
+    request.complete(at=now, level=reached, sha256=digest)
+    request.remote_state = None  # the prepared document is in the signed one now
     request.save(update_fields=["state", "signed_pdf", "signed_at", "achieved_level", "signed_sha256", "error",
-                                "attempts"])
+                                "attempts", "remote_state"])
     _event(request, action="sign", from_state=SignatureState.SIGNING, actor=request.signer)
-    legal_event_record(action="signature.signed", obj=request, actor=request.signer,
-                       data={"role": request.role, "certificate": request.certificate.fingerprint_sha256,
-                             "level": level, "sha256": digest, "title": request.title})
+    data = {"role": request.role, "certificate": request.certificate.fingerprint_sha256, "level": reached,
+            "sha256": digest, "title": request.title}
+    if request.remote_transaction:
+        data["remote_transaction"] = request.remote_transaction
+    legal_event_record(action="signature.signed", obj=request, actor=request.signer, data=data)
     callback_run(request)
 
 
 def _fail(request: SignatureRequest, reason: str) -> None:
     from_state = request.state
     request.fail(reason=reason[:2000])
-    request.save(update_fields=["state", "error", "attempts"])
+    request.remote_state = None
+    request.save(update_fields=["state", "error", "attempts", "remote_state"])
     _event(request, action="fail", from_state=from_state, note=reason[:2000])
     callback_run(request)
+
+
+def _level_reached(pdf: bytes, *, field_name: str) -> str:
+    """The PAdES baseline level of the signature in `field_name`, read from the signed file.
+
+    B-T: a signature timestamp; B-LT: and the DSS written after the signature; B-LTA: and a document
+    timestamp after that.
+    """
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    signature = next(s for s in reader.embedded_regular_signatures if s.field_name == field_name)
+    unsigned = signature.signer_info["unsigned_attrs"]
+    timestamped = unsigned.native is not None and any(
+        attr["type"].native == "signature_time_stamp_token" for attr in unsigned)
+    if not timestamped:
+        return PadesLevel.B_B
+    dss = reader.root.raw_get("/DSS") if "/DSS" in reader.root else None
+    if isinstance(dss, generic.IndirectObject):
+        dss_changed = reader.xrefs.get_last_change(dss.reference)
+    else:  # a direct DSS dictionary changes with the catalog
+        dss_changed = reader.xrefs.get_last_change(reader.root_ref) if dss is not None else -1
+    if dss_changed <= signature.signed_revision:
+        return PadesLevel.B_T
+    if any(ts.signed_revision > signature.signed_revision for ts in reader.embedded_timestamp_signatures):
+        return PadesLevel.B_LTA
+    return PadesLevel.B_LT
