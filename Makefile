@@ -47,6 +47,10 @@ beat: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
+## bench: signing speed (PAdES B-B/B-T/B-LT, stock pyHanko vs ours) in a throw-away test database; BENCH_N scales it
+bench: $(VENV)/.installed-dev
+	$(PY) bench/signing.py
+
 ## messages: refresh and compile the English translation (needs GNU gettext)
 messages: $(VENV)/.installed-dev
 	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=".venv/*" --ignore="static/vendor/*" --ignore="tests/*"
