@@ -109,7 +109,8 @@ class SignatureRequest(ProtectedStateMixin, models.Model):
                                 help_text=_("Tên hàm đã đăng ký trong signatures.callbacks."))
     confirmed_at = models.DateTimeField(_("xác nhận ký lúc"), null=True, blank=True)
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
-    signed_sha256 = models.CharField(_("mã băm tệp đã ký"), max_length=64, blank=True)
+    # Indexed: the public verification page (a signed result's QR code) looks requests up by it.
+    signed_sha256 = models.CharField(_("mã băm tệp đã ký"), max_length=64, blank=True, db_index=True)
     remote_transaction = models.CharField(_("mã giao dịch ký từ xa"), max_length=100, blank=True)
     remote_state = models.BinaryField(_("trạng thái ký từ xa"), null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("số lần thực hiện"), default=0)

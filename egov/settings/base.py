@@ -323,7 +323,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+                "fontTools": {"level": "WARNING"},
+                # pyHanko logs expected failures of the long-term checks with full tracebacks.
+                "pyhanko.sign.validation.generic_cms": {"level": "ERROR"},
+                "pyhanko.sign.validation.ades": {"level": "ERROR"}},
 }
 
 # --- digital signatures -------------------------------------------------------------------------
