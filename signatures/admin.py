@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.core.errors import ApplicationError
 from signatures.constants import CertificateKind
-from signatures.models import Certificate, SignatureRequest, SignatureRequestEvent, TrustAnchor
+from signatures.models import (
+    Certificate,
+    RemoteStandinAccount,
+    RemoteStandinTransaction,
+    SignatureRequest,
+    SignatureRequestEvent,
+    TrustAnchor,
+)
 from signatures.services import certificate_import_pkcs12, trust_anchor_add
 
 
@@ -116,6 +123,35 @@ class SignatureRequestAdmin(admin.ModelAdmin):
     search_fields = ["title", "signer__full_name", "signed_sha256"]
     list_select_related = ["signer"]
     inlines = [SignatureRequestEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RemoteStandinAccount)
+class RemoteStandinAccountAdmin(admin.ModelAdmin):
+    """The development stand-in of a remote signing service: accounts are created by its service."""
+
+    list_display = ["account", "created_at"]
+    search_fields = ["account"]
+    readonly_fields = ["account", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RemoteStandinTransaction)
+class RemoteStandinTransactionAdmin(admin.ModelAdmin):
+    list_display = ["transaction_id", "account", "title", "state", "created_at", "decided_at"]
+    list_filter = ["state"]
+    search_fields = ["transaction_id", "title", "account__account"]
+    list_select_related = ["account"]
+    readonly_fields = ["transaction_id", "account", "algorithm", "title", "state", "callback_url", "created_at",
+                       "decided_at"]
+    exclude = ["digest", "signature"]
 
     def has_add_permission(self, request):
         return False

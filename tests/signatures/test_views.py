@@ -86,3 +86,44 @@ def test_someone_else_can_neither_see_nor_confirm_a_request(client, signers, fie
     assert client.get(reverse("signatures:download", args=[request.pk, "source"])).status_code == 404
     assert client.post(reverse("signatures:confirm", args=[request.pk]), {"otp_token": "123456"}).status_code == 404
     assert "Quyết định 15/QĐ-UBND" not in client.get(reverse("signatures:queue")).content.decode()
+
+
+def test_the_signature_admin_pages_open_for_a_verified_system_admin(client):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    device = StaticDevice.objects.create(user=admin, name="backup")
+    device.token_set.create(token="backup01")
+    client.force_login(admin)
+    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    for name in ["trustanchor", "certificate", "signaturerequest", "remotestandinaccount", "remotestandintransaction"]:
+        assert client.get(reverse(f"admin:signatures_{name}_changelist"), {"q": "a"}).status_code == 200, name
+    for name in ["trustanchor", "certificate"]:
+        assert client.get(reverse(f"admin:signatures_{name}_add")).status_code == 200, name
+
+
+def test_an_admin_imports_a_pkcs12_certificate_and_a_wrong_password_is_explained(client, demo_pki):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from signatures.models import Certificate
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    device = StaticDevice.objects.create(user=admin, name="backup")
+    device.token_set.create(token="backup01")
+    client.force_login(admin)
+    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    leader = UserFactory()
+    p12 = demo_pki.pkcs12("leader2", b"dung-mat-khau")
+
+    def post(passphrase):
+        return client.post(reverse("admin:signatures_certificate_add"), {
+            "kind": "personal", "owner": leader.pk, "passphrase": passphrase,
+            "pkcs12_file": SimpleUploadedFile("cert.p12", p12)})
+
+    wrong = post("sai")
+    assert wrong.status_code == 200 and "mật khẩu không đúng" in wrong.content.decode()
+    assert not Certificate.objects.exists()
+    assert post("dung-mat-khau").status_code == 302
+    certificate = Certificate.objects.get()
+    assert certificate.owner == leader and certificate.common_name == "Nguyễn Thị Lan"
