@@ -160,11 +160,11 @@ USE_TZ = True
 
 # --- static and media ---------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the web root and are served only through views that check permission:
 # MEDIA_URL is deliberately not routed.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".data" / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -353,7 +353,7 @@ if DEBUG and not EGOV_REMOTE_SIGNING_URL:
     EGOV_REMOTE_SIGNING_URL = "http://127.0.0.1:8000/dich-vu-ky-so-tu-xa"
     EGOV_REMOTE_SIGNING_CALLBACK_URL = EGOV_REMOTE_SIGNING_CALLBACK_URL or f"{EGOV_REMOTE_SIGNING_URL}/thong-bao/"
 # Where the demo PKI lives (manage.py demo_pki); its root becomes a trust anchor in development.
-EGOV_DEMO_PKI_DIR = env.path("EGOV_DEMO_PKI_DIR", default=BASE_DIR / ".data" / "pki")
+EGOV_DEMO_PKI_DIR = Path(env.str("EGOV_DEMO_PKI_DIR", default=str(BASE_DIR / ".data" / "pki")))
 EGOV_DEMO_PKI_PORT = env.int("EGOV_DEMO_PKI_PORT", default=9100)
 if DEBUG and not EGOV_TSA_URL:
     # Development: the demo PKI's timestamp authority, served by `manage.py demo_pki_serve` (make run).
