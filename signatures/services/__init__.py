@@ -22,3 +22,13 @@ __all__ = [
     "certificate_register_remote", "trust_anchor_add", "trust_roots",
     "signature_request_confirm", "signature_request_create", "signature_request_reopen", "signature_request_sign",
 ]
+
+
+def signed_copy_verification_url(*, request, base_url: str) -> str:
+    """Where a signed result's QR code leads: the public verification of the stored signed copy."""
+    from django.urls import reverse
+
+    return base_url.rstrip("/") + reverse("verification:signed_copy", kwargs={"sha256": request.signed_sha256})
+
+
+__all__ += ["signed_copy_verification_url"]

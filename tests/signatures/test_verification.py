@@ -391,3 +391,16 @@ def test_the_api_is_documented_in_the_openapi_schema():
     assert {"200", "400", "429"} <= set(operation["responses"])
     report = schema["components"]["schemas"]["VerificationReport"]
     assert {"verdict", "message", "signatures"} <= set(report["properties"])
+
+
+def test_a_signed_results_qr_code_leads_to_the_verification_of_its_stored_copy(client, signed):
+    from egov.core.qr import qr_svg
+    from signatures.services import signed_copy_verification_url
+
+    _leader, agency_request, _pdf = signed
+    url = signed_copy_verification_url(request=agency_request, base_url="https://dichvucong.langson.gov.vn/")
+    assert url.startswith("https://dichvucong.langson.gov.vn/xac-thuc-chu-ky/")
+    assert url.endswith(f"{agency_request.signed_sha256}/")
+    assert "<svg" in qr_svg(url)
+    page = client.get(url.removeprefix("https://dichvucong.langson.gov.vn"))
+    assert page.status_code == 200
