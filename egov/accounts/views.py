@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from egov.accounts.forms import IdentifierLoginForm, OTPTokenForm
 from egov.accounts.services import user_password_change
 from egov.audit.middleware import client_ip
+from egov.core.qr import qr_svg
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -54,8 +55,6 @@ def otp_verify(request):
 @login_required
 def otp_setup(request):
     """Enrol an authenticator app: show the secret as a QR code, confirm with the first code."""
-    import segno
-
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name=_("Ứng dụng xác thực"), confirmed=False)
@@ -68,8 +67,7 @@ def otp_setup(request):
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect(_next_url(request))
         form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return render(request, "accounts/otp_setup.html", {
-        "form": form, "qr_svg": qr_svg, "secret": device.config_url.split("secret=")[1].split("&")[0],
+        "form": form, "qr_svg": qr_svg(device.config_url), "secret": device.config_url.split("secret=")[1].split("&")[0],
         "next": _next_url(request, ""),
     })
