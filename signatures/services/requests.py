@@ -139,7 +139,6 @@ def signature_request_sign(*, request_id: int) -> SignatureRequest:
     signs it from the source again — one signature, never two, never none.
     """
     from django.conf import settings
-    from pyhanko.sign.general import SigningError
 
     from signatures.backends.base import signer_for
 
@@ -165,21 +164,8 @@ def signature_request_sign(*, request_id: int) -> SignatureRequest:
                 stamp=_stamp(request, now), key_usage=_key_usage(request.certificate),
                 signer_name=request.signer.full_name, reason=request.get_role_display(),
             )
-        except SigningUnavailable as exc:
-            if request.attempts >= MAX_ATTEMPTS:
-                _fail(request, _("Không kết nối được dịch vụ cấp dấu thời gian hoặc kiểm tra chứng thư: %(e)s") % {"e": exc})
-            else:
-                request.error = str(exc)[:2000]
-                request.save(update_fields=["attempts", "error"])
-                retry = exc
-        except ApplicationError as exc:
-            _fail(request, exc.message)
-        except SigningError as exc:
-            logger.exception("signature request %s failed", request.pk)
-            _fail(request, _("Không ký được tài liệu: %(e)s") % {"e": exc})
-        except Exception as exc:  # never leave a request stuck in "signing" on an unexpected error
-            logger.exception("signature request %s failed unexpectedly", request.pk)
-            _fail(request, _("Lỗi hệ thống khi ký số (%(e)s). Vui lòng báo quản trị hệ thống.") % {"e": type(exc).__name__})
+        except Exception as exc:  # sorted out in one place: retry, or fail with a reason
+            retry = _attempt_failed(request, exc)
         else:
             _complete(request, signed=signed, level=level, now=now)
     if retry is not None:
@@ -196,7 +182,6 @@ def signature_request_remote_start(*, request_id: int) -> SignatureRequest:
     the finish task is queued through the outbox.
     """
     from django.conf import settings
-    from pyhanko.sign.general import SigningError
 
     from signatures.backends.pkcs12 import chain_certificates
     from signatures.remote.client import remote_client
@@ -227,16 +212,8 @@ def signature_request_remote_start(*, request_id: int) -> SignatureRequest:
             )
             transaction_id = remote_client().submit(account=certificate.remote_account, digest=prepared.to_sign,
                                                     digest_algorithm=prepared.md_algorithm, title=request.title)
-        except SigningUnavailable as exc:
-            retry = _unavailable(request, exc)
-        except ApplicationError as exc:
-            _fail(request, exc.message)
-        except SigningError as exc:
-            logger.exception("signature request %s failed", request.pk)
-            _fail(request, _("Không ký được tài liệu: %(e)s") % {"e": exc})
-        except Exception as exc:  # never leave a request stuck in "signing" on an unexpected error
-            logger.exception("signature request %s failed unexpectedly", request.pk)
-            _fail(request, _("Lỗi hệ thống khi ký số (%(e)s). Vui lòng báo quản trị hệ thống.") % {"e": type(exc).__name__})
+        except Exception as exc:  # sorted out in one place: retry, or fail with a reason
+            retry = _attempt_failed(request, exc)
         else:
             from signatures.tasks import signature_request_remote_finish_task
 
@@ -261,7 +238,6 @@ def signature_request_remote_finish(*, request_id: int, final_attempt: bool = Fa
     from datetime import timedelta
 
     from django.conf import settings
-    from pyhanko.sign.general import SigningError
 
     from signatures.backends.pkcs12 import chain_certificates
     from signatures.remote.client import RemoteSignaturePending, remote_client
@@ -306,15 +282,9 @@ def signature_request_remote_finish(*, request_id: int, final_attempt: bool = Fa
                 request.remote_state = state.dump()
                 request.save(update_fields=["remote_state"])
             request.attempts += 1
-            retry = _unavailable(request, exc)
-        except ApplicationError as exc:
-            _fail(request, exc.message)
-        except SigningError as exc:
-            logger.exception("signature request %s failed", request.pk)
-            _fail(request, _("Không ký được tài liệu: %(e)s") % {"e": exc})
-        except Exception as exc:
-            logger.exception("signature request %s failed unexpectedly", request.pk)
-            _fail(request, _("Lỗi hệ thống khi ký số (%(e)s). Vui lòng báo quản trị hệ thống.") % {"e": type(exc).__name__})
+            retry = _attempt_failed(request, exc)
+        except Exception as exc:  # sorted out in one place: retry, or fail with a reason
+            retry = _attempt_failed(request, exc)
         else:
             if signed is not None:
                 _complete(request, signed=signed, level=level, now=now)
@@ -339,6 +309,25 @@ def signature_request_remote_notified(*, transaction_id: str) -> None:
         # A burst of notifications for one transaction queues one check.
         if request_id is not None and cache.add(f"signatures:remote-notified:{request_id}", 1, timeout=5):
             outbox_enqueue(signature_request_remote_finish_task, request_id)
+
+
+def _attempt_failed(request: SignatureRequest, exc: Exception) -> SigningUnavailable | None:
+    """Record a failed attempt. A service out of reach is retried (the exception is returned for the
+    task to re-raise) until MAX_ATTEMPTS; anything else fails the request with a reason in Vietnamese,
+    so a request is never left stuck in `signing`."""
+    from pyhanko.sign.general import SigningError
+
+    if isinstance(exc, SigningUnavailable):
+        return _unavailable(request, exc)
+    if isinstance(exc, ApplicationError):
+        _fail(request, exc.message)
+    elif isinstance(exc, SigningError):
+        logger.exception("signature request %s failed", request.pk)
+        _fail(request, _("Không ký được tài liệu: %(e)s") % {"e": exc})
+    else:
+        logger.exception("signature request %s failed unexpectedly", request.pk)
+        _fail(request, _("Lỗi hệ thống khi ký số (%(e)s). Vui lòng báo quản trị hệ thống.") % {"e": type(exc).__name__})
+    return None
 
 
 def _unavailable(request: SignatureRequest, exc: SigningUnavailable) -> SigningUnavailable | None:
