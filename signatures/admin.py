@@ -84,8 +84,14 @@ class CertificateAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "agency"]
     autocomplete_fields = ["owner", "agency"]
     readonly_fields = ["subject", "common_name", "issuer", "serial_number", "not_before", "not_after", "key_usage",
-                       "fingerprint_sha256", "backend", "pkcs11_token_label", "pkcs11_key_label", "remote_account",
-                       "created_at"]
+                       "fingerprint_sha256", "chain", "backend", "pkcs11_token_label", "pkcs11_key_label",
+                       "remote_account", "created_at"]
+
+    @admin.display(description=_("chuỗi chứng thư"))
+    def chain(self, obj):
+        from signatures.backends.pkcs12 import chain_certificates
+
+        return " → ".join(cert.subject.human_friendly for cert in chain_certificates(obj)) or "—"
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

@@ -246,3 +246,13 @@ def test_the_leaders_stamp_carries_the_signature_image(signed_decision):
     *_, pdf = signed_decision
     fields = {f.get_object()["/T"]: f.get_object() for f in PdfFileReader(io.BytesIO(pdf)).root["/AcroForm"]["/Fields"]}
     assert _has_image(fields["LanhDaoKy"]["/AP"]["/N"]) and _has_image(fields["VanThuDongDau"]["/AP"]["/N"])
+
+
+def test_signing_a_request_again_changes_nothing(signed_decision):
+    from signatures.services import signature_request_sign
+
+    leader_request, _agency_request, _pdf = signed_decision
+    again = signature_request_sign(request_id=leader_request.pk)
+    assert again.signed_sha256 == leader_request.signed_sha256
+    assert [e.action for e in again.events.all()].count("sign") == 1
+    assert LegalEvent.objects.filter(action="signature.signed", object_id=str(leader_request.pk)).count() == 1

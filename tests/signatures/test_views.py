@@ -127,3 +127,16 @@ def test_an_admin_imports_a_pkcs12_certificate_and_a_wrong_password_is_explained
     assert post("dung-mat-khau").status_code == 302
     certificate = Certificate.objects.get()
     assert certificate.owner == leader and certificate.common_name == "Nguyễn Thị Lan"
+
+
+def test_the_admin_shows_a_certificates_chain(client, signers):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    device = StaticDevice.objects.create(user=admin, name="backup")
+    device.token_set.create(token="backup01")
+    client.force_login(admin)
+    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    page = client.get(reverse("admin:signatures_certificate_change", args=[signers.leader_certificate.pk]))
+    text = page.content.decode()
+    assert "Demo Government CA" in text and "Demo Root CA" in text and "non_repudiation" in text
