@@ -15,6 +15,7 @@ urlpatterns = [
     path("xac-thuc-chu-ky/", include("signatures.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("signatures.api.urls")),
+    path("api/v1/", include("one_stop.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

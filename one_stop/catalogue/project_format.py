@@ -1,0 +1,132 @@
+"""The project's own catalogue formats: JSON (a list of objects, as in data/procedures.json) and CSV.
+
+Every error names the row (1-based, as a person counts them; the CSV header is row 1) and the field.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from one_stop.catalogue.data import Channel, ChannelTerms, Level, OnlineLevel, ProcedureData, RequiredDocument
+
+CSV_COLUMNS = ["code", "name", "field", "level", "agency", "processing_days", "processing_time_text", "fee_vnd",
+               "fee_text", "online_level", "result", "legal_basis", "required_documents"]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"dòng {self.row}, trường “{self.field}”: {self.message}"
+
+
+def read_project_json(data: bytes) -> tuple[list[ProcedureData], list[RowError]]:
+    try:
+        rows = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [], [RowError(0, "*", f"không đọc được JSON: {exc}")]
+    if not isinstance(rows, list):
+        return [], [RowError(0, "*", "tệp JSON phải là một danh sách thủ tục")]
+    return _convert(enumerate(rows, start=1))
+
+
+def read_project_csv(data: bytes) -> tuple[list[ProcedureData], list[RowError]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(0, "*", "tệp CSV phải mã hóa UTF-8")]
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"code", "name"} - set(reader.fieldnames or [])
+    if missing:
+        return [], [RowError(1, ", ".join(sorted(missing)), "thiếu cột bắt buộc")]
+    rows = []
+    for index, row in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        docs = row.get("required_documents", "")
+        row["required_documents"] = [{"name": d.strip()} for d in docs.split(";") if d.strip()]
+        for key in ("processing_days", "fee_vnd"):
+            if row.get(key, "") == "":
+                row[key] = None
+        rows.append((index, row))
+    return _convert(rows)
+
+
+def _convert(rows) -> tuple[list[ProcedureData], list[RowError]]:
+    procedures, errors, seen = [], [], set()
+    for index, row in rows:
+        if not isinstance(row, dict):
+            errors.append(RowError(index, "*", "mỗi thủ tục phải là một đối tượng JSON"))
+            continue
+        row_errors: list[RowError] = []
+        procedure = _procedure(index, row, row_errors)
+        if procedure and procedure.code in seen:
+            row_errors.append(RowError(index, "code", f"mã thủ tục {procedure.code} bị trùng trong tệp"))
+        if row_errors:
+            errors.extend(row_errors)
+        elif procedure:
+            seen.add(procedure.code)
+            procedures.append(procedure)
+    return procedures, errors
+
+
+def _text(row, key) -> str:
+    value = row.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData | None:
+    code, name = _text(row, "code"), _text(row, "name")
+    if not code:
+        errors.append(RowError(index, "code", "bắt buộc"))
+    elif len(code) > 40:
+        errors.append(RowError(index, "code", "dài quá 40 ký tự"))
+    if not name:
+        errors.append(RowError(index, "name", "bắt buộc"))
+    levels = row.get("levels") or ([row["level"]] if row.get("level") else [])
+    for level in levels:
+        if level not in Level.ALL:
+            errors.append(RowError(index, "level", f"“{level}” không phải một trong {', '.join(Level.ALL)}"))
+    days = _number(index, row, "processing_days", errors, decimal=True)
+    fee = _number(index, row, "fee_vnd", errors, decimal=False)
+    online = _text(row, "online_level").lower() or OnlineLevel.NONE
+    online = {"toàn trình": OnlineLevel.FULL, "một phần": OnlineLevel.PARTIAL}.get(online, online)
+    if online not in OnlineLevel.ALL:
+        errors.append(RowError(index, "online_level", f"“{online}” không phải full, partial hoặc none"))
+    documents = []
+    for position, item in enumerate(row.get("required_documents") or [], start=1):
+        if not isinstance(item, dict) or not _text(item, "name"):
+            errors.append(RowError(index, f"required_documents[{position}]", "mỗi giấy tờ cần có “name”"))
+            continue
+        documents.append(RequiredDocument(name=_text(item, "name"), copies=_text(item, "copies"),
+                                          group=_text(item, "group"), form=_text(item, "form")))
+    if errors:
+        return None
+    processing_text, fee_text = _text(row, "processing_time_text"), _text(row, "fee_text")
+    return ProcedureData(
+        code=code, name=name, field=_text(row, "field"), levels=list(levels), agency=_text(row, "agency"),
+        channels=[ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
+                               fee_vnd=fee, fee_text=fee_text)],
+        processing_days=days, processing_text=processing_text, fee_vnd=fee, fee_text=fee_text,
+        online_level=online, required_documents=documents, result=_text(row, "result"),
+        legal_basis=_text(row, "legal_basis"), source="curated", source_url=_text(row, "source"),
+    )
+
+
+def _number(index, row, key, errors, *, decimal: bool):
+    value = row.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).replace(",", ".")) if decimal else int(str(value).replace(".", "").replace(",", ""))
+    except (InvalidOperation, ValueError):
+        errors.append(RowError(index, key, f"“{value}” không phải là số"))
+        return None
+    if number < 0:
+        errors.append(RowError(index, key, "không được âm"))
+        return None
+    return float(number) if decimal else number

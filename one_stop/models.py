@@ -1,1 +1,0 @@
-"""Models of one_stop: built by its own issue."""

@@ -1,0 +1,51 @@
+"""Reads of the one-stop app: the visibility and query-count rules live here."""
+
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from egov.core.text import fold_vietnamese
+from one_stop.models import Procedure, ProcedureVersion
+
+
+def procedure_version_current(*, procedure: Procedure, at=None) -> ProcedureVersion | None:
+    """The version in force at `at` (default now): the latest that took effect by then."""
+    return procedure.versions.filter(effective_from__lte=at or timezone.now()).order_by("-effective_from", "-number").first()
+
+
+def procedures_search(*, query: str = "", field: str = "", online_level: str = "", level: str = "") -> QuerySet[Procedure]:
+    """Active procedures matching every word of `query`, ignoring diacritics and case.
+
+    A match in the code or name ranks before a match in the field, agency, result or legal basis;
+    the current version's time limit and fee come along in the same query.
+    """
+    procedures = Procedure.objects.filter(is_active=True)
+    if field:
+        procedures = procedures.filter(field=field)
+    if online_level:
+        procedures = procedures.filter(online_level=online_level)
+    if level:
+        procedures = procedures.filter(levels__contains=[level])
+    words = fold_vietnamese(query).split()
+    for word in words:
+        procedures = procedures.filter(Q(name_folded__contains=word) | Q(body_folded__contains=word))
+    if words:
+        phrase = " ".join(words)
+        in_name = Q(*[Q(name_folded__contains=w) for w in words])
+        procedures = procedures.annotate(rank=Case(
+            When(name_folded__contains=phrase, then=Value(0)),
+            When(in_name, then=Value(1)),
+            default=Value(2), output_field=IntegerField(),
+        )).order_by("rank", "code")
+    else:
+        procedures = procedures.order_by("code")
+    current = ProcedureVersion.objects.filter(procedure=OuterRef("pk"), effective_from__lte=timezone.now()).order_by(
+        "-effective_from", "-number")
+    return procedures.annotate(
+        current_processing_days=Subquery(current.values("processing_days")[:1]),
+        current_fee_vnd=Subquery(current.values("fee_vnd")[:1]),
+    )
+
+
+def procedure_fields() -> list[str]:
+    return list(Procedure.objects.filter(is_active=True).exclude(field="").order_by("field")
+                .values_list("field", flat=True).distinct())

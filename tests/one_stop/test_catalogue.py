@@ -1,0 +1,117 @@
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from one_stop.catalogue.project_format import read_project_csv, read_project_json
+from one_stop.demo import CURATED
+from one_stop.models import Procedure, ProcedureVersion
+from one_stop.selectors import procedure_version_current, procedures_search
+from one_stop.services.catalogue import procedure_upsert, procedures_import
+
+pytestmark = pytest.mark.django_db
+
+
+def _curated():
+    items, errors = read_project_json(CURATED.read_bytes())
+    assert errors == []
+    return items
+
+
+def test_the_curated_catalogue_imports_and_importing_again_changes_nothing():
+    first = procedures_import(items=_curated())
+    assert (first.created, first.new_versions) == (25, 25)
+    again = procedures_import(items=_curated())
+    assert (again.created, again.updated, again.unchanged, again.new_versions) == (0, 0, 25, 0)
+    birth = Procedure.objects.get(code="1.001193")
+    assert birth.name == "Thủ tục đăng ký khai sinh" and birth.field == "Hộ tịch"
+    assert procedure_version_current(procedure=birth).fee_vnd == 0
+
+
+def test_changing_the_time_limit_makes_a_new_version_and_keeps_the_old_one():
+    items = _curated()
+    procedures_import(items=items)
+    procedure = Procedure.objects.get(code=items[0].code)
+    old = procedure_version_current(procedure=procedure)
+    items[0].processing_days = 7
+    later = timezone.now() + timedelta(days=10)
+    _procedure, outcome, versioned = procedure_upsert(data=items[0], effective_from=later)
+    assert (outcome, versioned) == ("updated", True)
+    assert procedure_version_current(procedure=procedure) == old  # not in force yet
+    current = procedure_version_current(procedure=procedure, at=later + timedelta(seconds=1))
+    assert current.number == old.number + 1 and current.processing_days == 7
+    assert ProcedureVersion.objects.filter(procedure=procedure).count() == 2
+
+
+def test_a_bad_json_row_is_refused_naming_the_row_and_the_field():
+    rows = [
+        {"code": "1.000001", "name": "Thủ tục A", "processing_days": 5},
+        {"code": "", "name": "Thủ tục B"},
+        {"code": "1.000003", "name": "Thủ tục C", "fee_vnd": "mười nghìn", "level": "huyen"},
+        {"code": "1.000001", "name": "Trùng mã"},
+    ]
+    items, errors = read_project_json(json.dumps(rows).encode())
+    assert [i.code for i in items] == ["1.000001"]
+    messages = [str(e) for e in errors]
+    assert "dòng 2, trường “code”: bắt buộc" in messages
+    assert any(m.startswith("dòng 3, trường “fee_vnd”") for m in messages)
+    assert any(m.startswith("dòng 3, trường “level”") for m in messages)
+    assert any(m.startswith("dòng 4, trường “code”") and "trùng" in m for m in messages)
+
+
+def test_a_csv_catalogue_is_read_with_its_documents():
+    text = ("code,name,field,level,processing_days,fee_vnd,required_documents\n"
+            "2.000001,Cấp giấy phép xây dựng,Xây dựng,province,15,\"150000\",Đơn đề nghị; Bản vẽ thiết kế\n"
+            "2.000002,,Xây dựng,province,abc,,\n")
+    items, errors = read_project_csv(text.encode())
+    assert [(i.code, i.processing_days, i.fee_vnd, len(i.required_documents)) for i in items] == [
+        ("2.000001", 15.0, 150000, 2)]
+    assert {(e.row, e.field) for e in errors} == {(3, "name"), (3, "processing_days")}
+
+
+def test_search_ignores_diacritics_and_case_and_ranks_the_name_first():
+    procedures_import(items=_curated())
+    results = list(procedures_search(query="DANG KY KHAI SINH"))
+    assert results and results[0].code == "1.001193"
+    assert all(r.rank <= results[-1].rank for r in results)
+    assert list(procedures_search(query="đăng ký khai sinh"))[0].code == "1.001193"
+
+
+def test_the_import_command_prints_a_report(capsys, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([{"code": "9.9", "name": "Thủ tục X"}, {"name": "Thiếu mã"}]), encoding="utf-8")
+    call_command("import_procedures", str(path))
+    out = capsys.readouterr().out
+    assert "1 mới" in out and "dòng 2, trường “code”: bắt buộc" in out
+
+
+def test_the_procedure_api_lists_searches_and_details(client):
+    procedures_import(items=_curated())
+    listing = client.get("/api/v1/procedures/", {"search": "khai sinh"}).json()
+    assert listing["results"][0]["code"] == "1.001193"
+    assert set(listing["results"][0]) >= {"code", "name", "field", "processing_days", "fees", "online_level"}
+    detail = client.get("/api/v1/procedures/1.001193/").json()
+    assert detail["name"] == "Thủ tục đăng ký khai sinh" and detail["required_documents"]
+    assert client.get("/api/v1/procedures/0.000000/").status_code == 404
+
+
+def test_the_procedure_list_costs_the_same_queries_at_any_size(client):
+    items = _curated()
+    counts = []
+    for size in (3, 25):
+        procedures_import(items=items[:size])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/procedures/", {"page_size": 50}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_bundled_data_is_the_shared_data():
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "procedures.json"
+    if shared.exists():
+        assert json.loads(shared.read_text(encoding="utf-8")) == json.loads(CURATED.read_text(encoding="utf-8"))
