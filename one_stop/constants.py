@@ -13,3 +13,25 @@ class ProcedureSource(models.TextChoices):
     DICHVUCONG = "dichvucong", _("Cổng Dịch vụ công quốc gia")
     CSV = "csv", _("Tệp CSV")
     ADMIN = "admin", _("Nhập trên trang quản trị")
+
+
+class DossierState(models.TextChoices):
+    SUBMITTED = "submitted", _("Đã nộp trực tuyến, chờ tiếp nhận")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    IN_PROGRESS = "in_progress", _("Đang giải quyết")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung, hoàn thiện")
+    RESOLVED = "resolved", _("Đã có kết quả, chờ trả")
+    RETURNED = "returned", _("Đã trả kết quả")
+    REFUSED = "refused", _("Từ chối")
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+
+
+class DossierChannel(models.TextChoices):
+    COUNTER = "counter", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POST = "post", _("Dịch vụ bưu chính")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Cá nhân")
+    ORGANISATION = "organisation", _("Tổ chức")

@@ -1,0 +1,129 @@
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from egov.core.models import ProtectedStateMixin
+from one_stop.constants import ApplicantKind, DossierChannel, DossierState
+
+S = DossierState
+
+
+class DossierCodeCounter(models.Model):
+    """One row per receiving agency and day; locked by whoever takes the next number (no gaps, no repeats)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), model_name="DossierHistory",
+                 obj_field=pghistory.ObjForeignKey(related_name="history"))
+class Dossier(ProtectedStateMixin, models.Model):
+    """One application by one applicant for one procedure (hồ sơ)."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    procedure = models.ForeignKey("one_stop.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT,
+                                  related_name="dossiers")
+    procedure_version = models.ForeignKey("one_stop.ProcedureVersion", verbose_name=_("phiên bản thủ tục"),
+                                          on_delete=models.PROTECT, related_name="dossiers")
+    receiving_agency = models.ForeignKey("agencies.Agency", verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT,
+                                         related_name="received_dossiers")
+    handling_agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan giải quyết"),
+                                        on_delete=models.PROTECT, related_name="handled_dossiers")
+    state = FSMField(_("trạng thái"), default=S.SUBMITTED, choices=S.choices, protected=True, db_index=True)
+    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=DossierChannel.choices)
+    applicant_kind = models.CharField(_("loại người nộp"), max_length=15, choices=ApplicantKind.choices,
+                                      default=ApplicantKind.PERSON)
+    applicant_name = models.CharField(_("tên người nộp"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20, db_index=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=15, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản công dân"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="dossiers")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tiếp nhận"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    clock_started_at = models.DateTimeField(_("bắt đầu tính hạn từ"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    paused_at = models.DateTimeField(_("tạm dừng tính hạn từ"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    closing_reason = models.TextField(_("lý do (từ chối, rút, yêu cầu bổ sung)"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["handling_agency", "state", "due_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    # Transitions set fields only; services check who may act, save, record the event and notify.
+    @transition(field=state, source=S.SUBMITTED, target=S.RECEIVED)
+    def receive(self, *, at, by, clock_start, due_at):
+        self.received_at, self.received_by, self.clock_started_at, self.due_at = at, by, clock_start, due_at
+
+    @transition(field=state, source=S.RECEIVED, target=S.IN_PROGRESS)
+    def start(self):
+        pass
+
+    @transition(field=state, source=[S.RECEIVED, S.IN_PROGRESS], target=S.SUPPLEMENT_REQUESTED)
+    def request_supplement(self, *, at, reason):
+        self.paused_at, self.closing_reason = at, reason
+
+    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.IN_PROGRESS)
+    def resume(self, *, clock_start, due_at):
+        # The clock restarts in full when the complete dossier comes back (one-stop rules).
+        self.paused_at, self.clock_started_at, self.due_at, self.closing_reason = None, clock_start, due_at, ""
+
+    @transition(field=state, source=S.IN_PROGRESS, target=S.RESOLVED)
+    def resolve(self, *, at):
+        self.resolved_at = at
+
+    @transition(field=state, source=S.RESOLVED, target=S.RETURNED)
+    def return_result(self, *, at):
+        self.returned_at = at
+
+    @transition(field=state, source=[S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS], target=S.REFUSED)
+    def refuse(self, *, reason):
+        self.closing_reason = reason
+
+    @transition(field=state, source=[S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED],
+                target=S.WITHDRAWN)
+    def withdraw(self, *, reason):
+        self.closing_reason = reason
+
+
+class DossierEvent(models.Model):
+    """The control sheet (phiếu kiểm soát quá trình): every step, who, where, when, from and to."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=30)
+    from_state = models.CharField(_("từ trạng thái"), max_length=25)
+    to_state = models.CharField(_("sang trạng thái"), max_length=25)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("lúc"))
+    due_at = models.DateTimeField(_("hạn"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý hồ sơ")
+        verbose_name_plural = _("phiếu kiểm soát quá trình giải quyết hồ sơ")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action}"

@@ -1,0 +1,189 @@
+"""The dossier lifecycle: receipt (code and due date), the transitions, who may take each one."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from egov.accounts.roles import Role
+from egov.accounts.validators import normalize_phone
+from egov.audit.services import legal_event_record
+from egov.core.errors import ApplicationError
+from egov.workdays.services import add_working_days, is_working_day, next_working_day
+from one_stop.constants import ApplicantKind, DossierChannel, DossierState
+from one_stop.models import Dossier, DossierCodeCounter, DossierEvent, Procedure
+from one_stop.selectors import procedure_version_current
+
+# One-stop rules: a dossier received after 15:00 counts from the next working day; results are due
+# by the end of office hours.
+CUTOFF = time(15, 0)
+OFFICE_CLOSES = time(17, 0)
+
+# Who may take each transition, and on which side of the hand-over (the receiving desk or the
+# handling agency). The citizen's own withdrawal is checked separately.
+ACTION_ROLES: dict[str, tuple[set[str], str]] = {
+    "receive": ({Role.ONE_STOP_CLERK}, "receiving"),
+    "start": ({Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}, "handling"),
+    "request_supplement": ({Role.ONE_STOP_CLERK, Role.SPECIALIST}, "either"),
+    "resume": ({Role.ONE_STOP_CLERK}, "receiving"),
+    "resolve": ({Role.HEAD_OF_DIVISION, Role.LEADER}, "handling"),
+    "return_result": ({Role.ONE_STOP_CLERK}, "receiving"),
+    "refuse": ({Role.ONE_STOP_CLERK, Role.LEADER}, "either"),
+    "withdraw": ({Role.ONE_STOP_CLERK}, "receiving"),
+}
+ACTION_LABELS = {
+    "receive": gettext_lazy("tiếp nhận"), "start": gettext_lazy("bắt đầu giải quyết"),
+    "request_supplement": gettext_lazy("yêu cầu bổ sung"), "resume": gettext_lazy("nhận hồ sơ bổ sung"),
+    "resolve": gettext_lazy("duyệt kết quả"), "return_result": gettext_lazy("trả kết quả"),
+    "refuse": gettext_lazy("từ chối"), "withdraw": gettext_lazy("rút"),
+}
+NEEDS_REASON = {"request_supplement", "refuse", "withdraw"}
+LEGAL_ACTIONS = {"receive", "resolve", "return_result", "refuse"}
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    full_name: str
+    id_number: str
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    kind: str = ApplicantKind.PERSON
+
+
+def dossier_code_allocate(*, agency, at: datetime) -> str:
+    """`{agency exchange code}-{yymmdd}-{4-digit daily sequence}`; call inside the receiving transaction.
+
+    The day's counter row is created if missing (ON CONFLICT DO NOTHING) and then locked, so parallel
+    receipts take consecutive numbers and a rolled-back receipt gives its number back.
+    """
+    day = timezone.localtime(at).date()
+    DossierCodeCounter.objects.bulk_create([DossierCodeCounter(agency=agency, day=day)], ignore_conflicts=True)
+    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{agency.exchange_code}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def dossier_clock_start(received_at: datetime) -> datetime:
+    """When the time limit starts: the receipt itself, or the next working day's opening when the
+    dossier came after 15:00 or on a day off."""
+    local = timezone.localtime(received_at)
+    if local.time() < CUTOFF and is_working_day(local.date()):
+        return local
+    start_day = next_working_day(local.date())
+    return timezone.make_aware(datetime.combine(start_day, time(7, 30)))
+
+
+def dossier_due_at(*, processing_days, clock_start: datetime) -> datetime:
+    """N working days after the day the clock starts, at the close of office hours (same day for 0)."""
+    days = math.ceil(processing_days or 0)
+    start_day = timezone.localtime(clock_start).date()
+    due_day = add_working_days(start_day, days) if days else start_day
+    return timezone.make_aware(datetime.combine(due_day, OFFICE_CLOSES))
+
+
+def _event(dossier: Dossier, *, action: str, from_state: str, actor, agency=None, note: str = "") -> None:
+    DossierEvent.objects.create(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state,
+                                actor=actor, agency=agency or getattr(actor, "agency", None), at=timezone.now(),
+                                due_at=dossier.due_at, note=note)
+
+
+def _applicant_fields(applicant: ApplicantData) -> dict:
+    if not applicant.full_name.strip() or not applicant.id_number.strip():
+        raise ApplicationError("applicant_incomplete", _("Cần họ tên và số định danh (hoặc mã số thuế) của người nộp."),
+                               fields={k: [_("Bắt buộc.")] for k, v in
+                                       (("full_name", applicant.full_name), ("id_number", applicant.id_number))
+                                       if not v.strip()})
+    return {"applicant_kind": applicant.kind, "applicant_name": applicant.full_name.strip(),
+            "applicant_id_number": applicant.id_number.strip(),
+            "applicant_phone": normalize_phone(applicant.phone) if applicant.phone else "",
+            "applicant_email": applicant.email.strip(), "applicant_address": applicant.address.strip()}
+
+
+@transaction.atomic
+def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: ApplicantData,
+                               channel: str = DossierChannel.COUNTER, handling_agency=None) -> Dossier:
+    """A clerk receives a dossier at the desk: code, procedure version, due date, control sheet.
+
+    Any desk of the province may receive for any procedure (2025 one-stop decree); the dossier is
+    handled by `handling_agency` (default the clerk's own) and keeps the receiving desk's code.
+    """
+    if not clerk.has_role(Role.ONE_STOP_CLERK) or clerk.agency_id is None:
+        raise ApplicationError("not_a_clerk", _("Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."), status=403)
+    version = procedure_version_current(procedure=procedure)
+    if version is None or not procedure.is_active:
+        raise ApplicationError("procedure_unavailable", _("Thủ tục này hiện không được áp dụng."), status=409)
+    now = timezone.now().replace(second=0, microsecond=0)  # receipt times are kept to the minute
+    dossier = Dossier(
+        code=dossier_code_allocate(agency=clerk.agency, at=now), procedure=procedure, procedure_version=version,
+        receiving_agency=clerk.agency, handling_agency=handling_agency or clerk.agency, channel=channel,
+        submitted_at=now, **_applicant_fields(applicant),
+    )
+    clock_start = dossier_clock_start(now)
+    dossier.receive(at=now, by=clerk, clock_start=clock_start,
+                    due_at=dossier_due_at(processing_days=version.processing_days, clock_start=clock_start))
+    dossier.save()
+    _event(dossier, action="receive", from_state=DossierState.SUBMITTED, actor=clerk)
+    legal_event_record(action="dossier.received", obj=dossier, actor=clerk,
+                       data={"code": dossier.code, "procedure": procedure.code, "due_at": dossier.due_at})
+    return dossier
+
+
+def _may_act(user, dossier: Dossier, action: str) -> bool:
+    if action == "withdraw" and dossier.citizen_id is not None and dossier.citizen_id == user.pk:
+        return True
+    roles, side = ACTION_ROLES[action]
+    if not user.role_names() & {str(r) for r in roles}:
+        return False
+    agencies = {"receiving": {dossier.receiving_agency_id}, "handling": {dossier.handling_agency_id},
+                "either": {dossier.receiving_agency_id, dossier.handling_agency_id}}[side]
+    return user.agency_id in agencies
+
+
+@transaction.atomic
+def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossier:
+    """Take one transition. Refusals: 403 for who, 409 for the state, 400 for a missing reason."""
+    if action not in ACTION_ROLES:
+        raise ApplicationError("unknown_action", _("Thao tác không hợp lệ."), status=404)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not _may_act(user, dossier, action):
+        raise ApplicationError("forbidden", _("Bạn không có quyền %(a)s hồ sơ này.") % {"a": ACTION_LABELS[action]},
+                               status=403)
+    method = getattr(dossier, action)
+    if not method._django_fsm.has_transition(dossier.state):
+        raise ApplicationError(
+            "invalid_transition",
+            _("Không thể %(a)s hồ sơ đang ở trạng thái “%(s)s”.") % {"a": ACTION_LABELS[action],
+                                                                     "s": dossier.get_state_display()},
+            status=409)
+    if action in NEEDS_REASON and not note.strip():
+        raise ApplicationError("reason_required", _("Cần ghi rõ lý do."), fields={"note": [_("Bắt buộc.")]})
+    from_state = dossier.state
+    now = timezone.now().replace(second=0, microsecond=0)
+    if action == "receive":
+        clock_start = dossier_clock_start(now)
+        method(at=now, by=user, clock_start=clock_start,
+               due_at=dossier_due_at(processing_days=dossier.procedure_version.processing_days, clock_start=clock_start))
+    elif action == "request_supplement":
+        method(at=now, reason=note)
+    elif action == "resume":
+        clock_start = dossier_clock_start(now)
+        method(clock_start=clock_start,
+               due_at=dossier_due_at(processing_days=dossier.procedure_version.processing_days, clock_start=clock_start))
+    elif action in ("resolve", "return_result"):
+        method(at=now)
+    elif action in ("refuse", "withdraw"):
+        method(reason=note)
+    else:
+        method()
+    dossier.save()
+    _event(dossier, action=action, from_state=from_state, actor=user, note=note)
+    if action in LEGAL_ACTIONS:
+        legal_event_record(action=f"dossier.{action}", obj=dossier, actor=user,
+                           data={"code": dossier.code, "from": from_state, "to": dossier.state, "note": note})
+    return dossier

@@ -1,0 +1,188 @@
+import itertools
+import threading
+from datetime import datetime
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from egov.accounts.roles import Role
+from egov.audit.models import LegalEvent
+from egov.core.errors import ApplicationError
+from one_stop.catalogue.data import ProcedureData
+from one_stop.constants import DossierState
+from one_stop.models import Dossier
+from one_stop.services.catalogue import procedure_upsert
+from one_stop.services.dossiers import ApplicantData, dossier_act, dossier_code_allocate, dossier_receive_at_counter
+from tests.factories import AgencyFactory, UserFactory
+
+S = DossierState
+APPLICANT = ApplicantData(full_name="Đặng Văn Công", id_number="020095001234", phone="+84 912 345 678",
+                          address="Phường Đông Kinh, Lạng Sơn")
+
+
+def _at(*args) -> datetime:
+    return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture
+def procedure(db):
+    return procedure_upsert(data=ProcedureData(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch",
+                                               processing_days=5),
+                            effective_from=_at(2025, 7, 1, 0, 0))[0]
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(exchange_code="000.00.00.H41", commune=True)
+
+
+@pytest.fixture
+def staff(agency):
+    return {role: UserFactory(agency=agency, roles=[role]) for role in
+            (Role.ONE_STOP_CLERK, Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.RECORDS_CLERK)}
+
+
+def _receive(staff, procedure, when):
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        return dossier_receive_at_counter(clerk=staff[Role.ONE_STOP_CLERK], procedure=procedure, applicant=APPLICANT)
+
+
+@pytest.mark.django_db
+def test_a_dossier_received_before_tet_is_due_after_it(staff, procedure):
+    # Friday 13 Feb 2026, 10:15: five working days skip the weekend and Tết (16–20 Feb).
+    dossier = _receive(staff, procedure, _at(2026, 2, 13, 10, 15, 42))
+    assert dossier.code == "000.00.00.H41-260213-0001"
+    assert dossier.state == S.RECEIVED
+    assert timezone.localtime(dossier.received_at) == _at(2026, 2, 13, 10, 15)  # to the minute
+    assert timezone.localtime(dossier.due_at) == _at(2026, 2, 27, 17, 0)
+    assert dossier.applicant_phone == "0912345678"
+    assert [(e.action, e.from_state, e.to_state) for e in dossier.events.all()] == [("receive", S.SUBMITTED, S.RECEIVED)]
+    assert LegalEvent.objects.filter(action="dossier.received", object_id=str(dossier.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_a_dossier_received_after_three_pm_counts_from_the_next_working_day(staff, procedure):
+    before = _receive(staff, procedure, _at(2026, 3, 4, 14, 59))  # Wednesday
+    after = _receive(staff, procedure, _at(2026, 3, 4, 15, 1))
+    assert timezone.localtime(before.due_at).date() == datetime(2026, 3, 11).date()
+    assert timezone.localtime(after.due_at).date() == datetime(2026, 3, 12).date()
+    assert after.code.endswith("-260304-0002")
+
+
+@pytest.mark.django_db
+def test_the_clock_restarts_in_full_when_the_supplemented_dossier_comes_back(staff, procedure):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))  # Monday, due Monday 9 March
+    clerk = staff[Role.ONE_STOP_CLERK]
+    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 5, 10, 0)):
+        dossier = dossier_act(dossier=dossier, user=clerk, action="request_supplement",
+                              note="Bổ sung giấy chứng sinh bản chính")
+    assert dossier.state == S.SUPPLEMENT_REQUESTED and dossier.paused_at is not None
+    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 10, 9, 0)):  # Tuesday
+        dossier = dossier_act(dossier=dossier, user=clerk, action="resume")
+    assert dossier.state == S.IN_PROGRESS
+    assert timezone.localtime(dossier.due_at) == _at(2026, 3, 17, 17, 0)  # five full working days again
+
+
+# (action, state it is taken from, role) that the one-stop rules allow; every other combination is refused.
+ALLOWED = {
+    ("start", S.RECEIVED, Role.SPECIALIST), ("start", S.RECEIVED, Role.HEAD_OF_DIVISION),
+    ("start", S.RECEIVED, Role.LEADER),
+    ("request_supplement", S.RECEIVED, Role.ONE_STOP_CLERK), ("request_supplement", S.RECEIVED, Role.SPECIALIST),
+    ("request_supplement", S.IN_PROGRESS, Role.ONE_STOP_CLERK),
+    ("request_supplement", S.IN_PROGRESS, Role.SPECIALIST),
+    ("resume", S.SUPPLEMENT_REQUESTED, Role.ONE_STOP_CLERK),
+    ("resolve", S.IN_PROGRESS, Role.HEAD_OF_DIVISION), ("resolve", S.IN_PROGRESS, Role.LEADER),
+    ("return_result", S.RESOLVED, Role.ONE_STOP_CLERK),
+    ("refuse", S.RECEIVED, Role.ONE_STOP_CLERK), ("refuse", S.RECEIVED, Role.LEADER),
+    ("refuse", S.IN_PROGRESS, Role.ONE_STOP_CLERK), ("refuse", S.IN_PROGRESS, Role.LEADER),
+    ("withdraw", S.RECEIVED, Role.ONE_STOP_CLERK), ("withdraw", S.IN_PROGRESS, Role.ONE_STOP_CLERK),
+    ("withdraw", S.SUPPLEMENT_REQUESTED, Role.ONE_STOP_CLERK),
+}
+# How to bring a freshly received dossier to each state (as the clerk, specialist and leader would).
+PATHS = {
+    S.RECEIVED: [],
+    S.IN_PROGRESS: [("start", Role.SPECIALIST)],
+    S.SUPPLEMENT_REQUESTED: [("request_supplement", Role.ONE_STOP_CLERK)],
+    S.RESOLVED: [("start", Role.SPECIALIST), ("resolve", Role.LEADER)],
+    S.RETURNED: [("start", Role.SPECIALIST), ("resolve", Role.LEADER), ("return_result", Role.ONE_STOP_CLERK)],
+    S.REFUSED: [("refuse", Role.ONE_STOP_CLERK)],
+    S.WITHDRAWN: [("withdraw", Role.ONE_STOP_CLERK)],
+}
+ROLES = (Role.ONE_STOP_CLERK, Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.RECORDS_CLERK)
+ACTIONS = ("start", "request_supplement", "resume", "resolve", "return_result", "refuse", "withdraw")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("state", "action", "role"), list(itertools.product(PATHS, ACTIONS, ROLES)))
+def test_the_transition_table(staff, procedure, state, action, role):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    for step, by in PATHS[state]:
+        dossier = dossier_act(dossier=dossier, user=staff[by], action=step, note="lý do")
+    assert dossier.state == state
+    events_before = dossier.events.count()
+    if (action, state, role) in ALLOWED:
+        assert dossier_act(dossier=dossier, user=staff[role], action=action, note="lý do").state != state
+        assert dossier.events.count() == events_before + 1
+    else:
+        with pytest.raises(ApplicationError) as info:
+            dossier_act(dossier=dossier, user=staff[role], action=action, note="lý do")
+        assert info.value.status in (403, 409)
+        assert Dossier.objects.get(pk=dossier.pk).state == state  # nothing changed
+        assert dossier.events.count() == events_before
+
+
+@pytest.mark.django_db
+def test_a_clerk_of_another_agency_cannot_act_on_the_dossier(staff, procedure):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    outsider = UserFactory(agency=AgencyFactory(), roles=[Role.SPECIALIST])
+    with pytest.raises(ApplicationError) as info:
+        dossier_act(dossier=dossier, user=outsider, action="start")
+    assert info.value.status == 403 and "không có quyền" in info.value.message
+
+
+@pytest.mark.django_db
+def test_a_forbidden_transition_answers_409_in_vietnamese(staff, procedure):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    with pytest.raises(ApplicationError) as info:
+        dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="return_result")
+    assert info.value.status == 409
+    assert info.value.message == "Không thể trả kết quả hồ sơ đang ở trạng thái “Đã tiếp nhận”."
+
+
+@pytest.mark.django_db
+def test_a_refusal_needs_a_reason(staff, procedure):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    with pytest.raises(ApplicationError) as info:
+        dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="refuse", note=" ")
+    assert info.value.code == "reason_required"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_receipts_get_fifty_consecutive_codes():
+    from django.db import connections, transaction
+
+    agency = AgencyFactory(exchange_code="000.00.31.H41")
+    when = _at(2026, 11, 23, 9, 0)
+    codes, errors = [], []
+    barrier = threading.Barrier(50)
+
+    def take():
+        try:
+            barrier.wait(timeout=30)
+            with transaction.atomic():
+                codes.append(dossier_code_allocate(agency=agency, at=when))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(codes) == [f"000.00.31.H41-261123-{n:04d}" for n in range(1, 51)]
+    assert connection.vendor == "postgresql"
