@@ -49,3 +49,16 @@ def procedures_search(*, query: str = "", field: str = "", online_level: str = "
 def procedure_fields() -> list[str]:
     return list(Procedure.objects.filter(is_active=True).exclude(field="").order_by("field")
                 .values_list("field", flat=True).distinct())
+
+
+def dossiers_visible_to(*, user) -> QuerySet:
+    """Staff see their agency's dossiers (received there or handled there); a citizen only their own."""
+    from one_stop.models import Dossier
+
+    dossiers = Dossier.objects.select_related("procedure", "procedure_version", "receiving_agency", "handling_agency")
+    if user.is_superuser:
+        return dossiers
+    visible = Q(citizen=user)
+    if user.agency_id is not None and user.is_agency_staff:
+        visible |= Q(receiving_agency_id=user.agency_id) | Q(handling_agency_id=user.agency_id)
+    return dossiers.filter(visible)

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 
 
 def requires_two_factor(user) -> bool:
@@ -25,6 +27,10 @@ class TwoFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and requires_two_factor(user) and not user.is_verified():
             open_paths = {reverse("accounts:logout"), reverse("accounts:otp_verify"), reverse("accounts:otp_setup")}
+            if request.path.startswith("/api/"):
+                # An API client cannot follow the enrolment page: say what is missing in the API's shape.
+                return JsonResponse({"error": {"code": "two_factor_required", "fields": {}, "message": gettext(
+                    "Vai trò của bạn cần xác thực hai lớp: hãy đăng nhập trên cổng và nhập mã xác thực.")}}, status=403)
             if request.path not in open_paths and not request.path.startswith(self.OPEN_PREFIXES):
                 from django_otp import devices_for_user
 

@@ -64,3 +64,60 @@ class ProcedureDetailSerializer(serializers.ModelSerializer):
 
     def get_version(self, obj) -> int | None:
         return self._term(obj, "number")
+
+
+class ApplicantSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=255)
+    id_number = serializers.CharField(max_length=20)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+    def validate_phone(self, value):
+        from egov.accounts.validators import validate_phone
+
+        if value:
+            try:
+                validate_phone(value)
+            except Exception as exc:  # django ValidationError → DRF's
+                raise serializers.ValidationError(list(getattr(exc, "messages", [str(exc)]))) from exc
+        return value
+
+
+class DossierCreateSerializer(serializers.Serializer):
+    procedure = serializers.SlugRelatedField(slug_field="code", queryset=Procedure.objects.filter(is_active=True))
+    channel = serializers.ChoiceField(choices=["counter", "post"], default="counter")
+    applicant = ApplicantSerializer()
+
+
+class DossierEventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.full_name", default="")
+    note = serializers.CharField()
+
+
+class DossierSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure.name")
+    procedure_version = serializers.IntegerField(source="procedure_version.number")
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    channel = serializers.CharField()
+    receiving_agency = serializers.CharField(source="receiving_agency.name")
+    handling_agency = serializers.CharField(source="handling_agency.name")
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    applicant = serializers.SerializerMethodField()
+    history = DossierEventSerializer(source="events", many=True)
+
+    def get_applicant(self, obj) -> dict:
+        return {"full_name": obj.applicant_name, "id_number": obj.applicant_id_number, "phone": obj.applicant_phone,
+                "address": obj.applicant_address, "email": obj.applicant_email}
+
+
+class DossierActionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")

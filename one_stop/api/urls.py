@@ -1,8 +1,11 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from one_stop.api.views import ProcedureViewSet
+from one_stop.api.views import DossierViewSet, ProcedureViewSet
 
 router = SimpleRouter()
 router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("dossiers", DossierViewSet, basename="dossier")
 
-urlpatterns = router.urls
+urlpatterns = [path("auth/token/", obtain_auth_token, name="api-token"), *router.urls]

@@ -1,9 +1,17 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
-from one_stop.api.serializers import ProcedureDetailSerializer, ProcedureListSerializer
+from one_stop.api.serializers import (
+    DossierActionSerializer,
+    DossierCreateSerializer,
+    DossierSerializer,
+    ProcedureDetailSerializer,
+    ProcedureListSerializer,
+)
 from one_stop.constants import OnlineLevel
 from one_stop.selectors import procedures_search
 
@@ -38,3 +46,45 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return ProcedureDetailSerializer if self.action == "retrieve" else ProcedureListSerializer
+
+
+class DossierViewSet(viewsets.GenericViewSet):
+    """Dossiers at the one-stop desk: receipt at the counter, reading, and the lifecycle's actions."""
+
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        from django.db.models import Prefetch
+
+        from one_stop.models import DossierEvent
+        from one_stop.selectors import dossiers_visible_to
+
+        return dossiers_visible_to(user=self.request.user).prefetch_related(
+            Prefetch("events", queryset=DossierEvent.objects.select_related("actor")))
+
+    @extend_schema(request=DossierCreateSerializer, responses={201: DossierSerializer})
+    def create(self, request):
+        from one_stop.services.dossiers import ApplicantData, dossier_receive_at_counter
+
+        incoming = DossierCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        dossier = dossier_receive_at_counter(clerk=request.user, procedure=data["procedure"],
+                                             applicant=ApplicantData(**data["applicant"]), channel=data["channel"])
+        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=DossierSerializer)
+    def retrieve(self, request, code=None):
+        return Response(DossierSerializer(self.get_object()).data)
+
+    @extend_schema(request=DossierActionSerializer, responses=DossierSerializer)
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request, code=None, action_name=None):
+        from one_stop.services.dossiers import dossier_act
+
+        incoming = DossierActionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        dossier = dossier_act(dossier=self.get_object(), user=request.user, action=action_name,
+                              note=incoming.validated_data["note"])
+        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data)

@@ -186,3 +186,56 @@ def test_fifty_parallel_receipts_get_fifty_consecutive_codes():
     assert errors == []
     assert sorted(codes) == [f"000.00.31.H41-261123-{n:04d}" for n in range(1, 51)]
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_a_clerk_receives_through_the_api_with_a_token_and_a_specialist_acts_on_it(client, staff, procedure):
+    from egov.accounts.roles import Role as R
+    from tests.factories import PASSWORD
+
+    clerk = staff[R.ONE_STOP_CLERK]
+    token = client.post("/api/v1/auth/token/", {"username": clerk.username, "password": PASSWORD}).json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    created = client.post("/api/v1/dossiers/", {
+        "procedure": "1.001193", "channel": "counter",
+        "applicant": {"full_name": "Đặng Văn Công", "id_number": "020095001234", "phone": "0912345678",
+                      "address": "Lạng Sơn"}}, content_type="application/json", **auth)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["state"] == "received" and body["code"].startswith("000.00.00.H41-")
+    assert body["due_at"].endswith("+07:00") and body["history"][0]["action"] == "receive"
+    client.force_login(staff[R.SPECIALIST])
+    started = client.post(f"/api/v1/dossiers/{body['code']}/actions/start/", {}, content_type="application/json")
+    assert started.status_code == 200 and started.json()["state"] == "in_progress"
+    refused = client.post(f"/api/v1/dossiers/{body['code']}/actions/return_result/", {},
+                          content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.django_db
+def test_bad_applicant_data_gets_field_errors_and_nothing_is_saved(client, staff, procedure):
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    response = client.post("/api/v1/dossiers/", {"procedure": "1.001193", "applicant": {
+        "full_name": "", "id_number": "020095001234", "phone": "123"}}, content_type="application/json")
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]["applicant"]
+    assert set(fields) == {"full_name", "phone"}
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_of_another_agency_and_other_citizens_cannot_read_a_dossier(client, staff, procedure):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    for outsider in (UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK]), UserFactory(citizen=True)):
+        client.force_login(outsider)
+        assert client.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 404
+    client.force_login(staff[Role.HEAD_OF_DIVISION])
+    assert client.get(f"/api/v1/dossiers/{dossier.code}/").json()["code"] == dossier.code
+
+
+@pytest.mark.django_db
+def test_a_leader_without_two_factor_gets_a_json_refusal_from_the_api(client, staff, procedure):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    client.force_login(staff[Role.LEADER])
+    response = client.get(f"/api/v1/dossiers/{dossier.code}/")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "two_factor_required"
