@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class OneStopConfig(AppConfig):
     name = "one_stop"
     verbose_name = _("Một cửa")
+
+    def ready(self):
+        from egov.core.demo import demo_step
+
+        @demo_step
+        def demo_catalogue(*, result, stdout):
+            from one_stop.demo import demo_catalogue_seed
+
+            demo_catalogue_seed(stdout=stdout)

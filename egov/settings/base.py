@@ -359,6 +359,8 @@ if DEBUG and not EGOV_REMOTE_SIGNING_URL:
 # Where the demo PKI lives (manage.py demo_pki); its root becomes a trust anchor in development.
 EGOV_DEMO_PKI_DIR = Path(env.str("EGOV_DEMO_PKI_DIR", default=str(BASE_DIR / ".data" / "pki")))
 EGOV_DEMO_PKI_PORT = env.int("EGOV_DEMO_PKI_PORT", default=9100)
+# seed_demo loads the national portal's 2,368 raw procedure pages too (about ten seconds, first run only).
+EGOV_DEMO_RAW_CATALOGUE = env.bool("EGOV_DEMO_RAW_CATALOGUE", default=True)
 if DEBUG and not EGOV_TSA_URL:
     # Development: the demo PKI's timestamp authority, served by `manage.py demo_pki_serve` (make run).
     EGOV_TSA_URL = f"http://127.0.0.1:{EGOV_DEMO_PKI_PORT}/demo/tsa/demo"

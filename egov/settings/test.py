@@ -17,3 +17,5 @@ SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("EGOV_TEST_CELERY_EAGER", "1") == "1"
 CELERY_TASK_EAGER_PROPAGATES = False
 AXES_FAILURE_LIMIT = 3
+# The full raw catalogue takes ~10 s to import: tests that want it ask for it.
+EGOV_DEMO_RAW_CATALOGUE = False

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from os import PathLike
@@ -53,7 +54,7 @@ _LEVELS = {
 
 
 def parse_levels(text: str) -> tuple[list[str], list[str]]:
-    """"Cấp bộ, Cấp tỉnh" → (["central", "province"], issues)."""
+    """ "Cấp bộ, Cấp tỉnh" → (["central", "province"], issues)."""
     levels: list[str] = []
     issues: list[str] = []
     for word in re.split(r"[,;]", text or ""):
@@ -245,7 +246,8 @@ def parse_channels(text: str) -> tuple[list[ChannelTerms], list[str]]:
 
 
 def _summary(channels: list[ChannelTerms], value: str, text: str):
-    """The procedure-level value: the counter's when it states one, else the smallest stated."""
+    """The procedure-level value: the counter's when it states one (the smallest if the counter has
+    several rows), else the smallest any channel states; with its source words."""
     counter = [c for c in channels if c.channel == Channel.COUNTER and getattr(c, value) is not None]
     stated = counter or [c for c in channels if getattr(c, value) is not None]
     if not stated:
@@ -260,9 +262,7 @@ _DOCUMENTS_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 # The "Số lượng" cell: "1 bản chính", "0 bản chính,1 bản sao", "1 bản sao" — one digit each. Copies
 # written inside a name are not cells: "(01 bản chính)", ": 01 bản chính;", "01 bản sao có chứng thực …"
 # (a separate "0d" number, a ")" after it, or a space and more lower-case words).
-_COPIES = re.compile(
-    r"(?<![\s(:]0)(?:\d bản chính(?:,\s?\d bản sao)?|\d bản sao)(?!\s+[" + _LOWER + r"]|\))"
-)
+_COPIES = re.compile(r"(?<![\s(:]0)(?:\d bản chính(?:,\s?\d bản sao)?|\d bản sao)(?!\s+[" + _LOWER + r"]|\))")
 _FORM_FILE = r".+?\.(?:docx|doc|pdf|xlsx|xls)(?![" + _LOWER + "])"
 _FORM_AT_END = re.compile(r"\.(?:docx|doc|pdf|xlsx|xls)$", re.IGNORECASE)
 _FORM_EXT = re.compile(r"\.(?:docx|doc|pdf|xlsx|xls)(?![" + _LOWER + "])", re.IGNORECASE)
@@ -357,7 +357,7 @@ def parse_steps(text: str) -> list[str]:
 
 
 _RESULT_NOISE = re.compile(r"(Từ khóa.*|Chọn cơ quan thực hiện.*)$", re.DOTALL)
-_RESULT_CODE = re.compile(r"Mã:\s*KQ[.\w]*")
+_RESULT_CODE = re.compile(r"Mã:\s*KQ(?:\.[A-Z]*\d+)+")
 
 
 def parse_result(text: str) -> str:
@@ -368,44 +368,31 @@ def parse_result(text: str) -> str:
 
 
 _LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
-_SYMBOL_PART = r"(?:QH\d{2}|UBTVQH\d{2}|TTg|[" + _UPPER + r"]+)"
-_DOC_NUMBER = re.compile(
-    r"(?<!\d)\d{1,4}/(?:\d{4}/)?" + _SYMBOL_PART + r"(?:-" + _SYMBOL_PART + r")*"
-)
+_SYMBOL_PART = r"(?:UBTVQH\d{2}|QH\d{2}|TTg|[" + _UPPER + r"]+)"
+# 68/2013/TT-BCA, 02/2011/QH13, 123/2021/NĐ-CP, 290/2005/QĐ-TTg, 1234/QĐ-BYT
+_DOC_NUMBER = re.compile(r"(?<!\d)\d{1,4}/(?:\d{4}/)?" + _SYMBOL_PART + r"(?:-\s?" + _SYMBOL_PART + r")*")
 
 
-def _code_end(text: str, match: re.Match) -> int:
-    """A code cell is followed by the next name: give back an upper-case letter that starts a word."""
-    end = match.end()
-    if end < len(text) and re.match(r"[" + _LOWER + r"]", text[end]) and text[end - 1].isupper():
-        end -= 1
-    return end
+def parse_legal_basis(text: str) -> str:
+    """The legal-basis table ("name" + "number" cells run together) → one document per line.
 
-
-def parse_legal_basis(text: str) -> tuple[str, list[str]]:
-    """The legal-basis table → "name (number)" lines; the text as it is when rows are not detectable."""
+    The text is kept as it is; only a line break goes after each document number that is glued to the
+    next name ("…công an nhân dân68/2013/TT-BCALuật Khiếu nại…"). Where the name and the number meet
+    is not always knowable ("năm 201102/2011/QH13"), so they stay together on their line.
+    """
     text = _clean(text)
     if text.startswith(_LEGAL_HEADER):
-        text = text[len(_LEGAL_HEADER) :].strip()
-    if not text:
-        return "", []
-    lines: list[str] = []
-    position = 0
+        text = text[len(_LEGAL_HEADER) :]
+    text = text.strip()
+    breaks = []
     for match in _DOC_NUMBER.finditer(text):
-        end = _code_end(text, match)
-        code = text[match.start() : end]
-        name = text[position : match.start()].strip()
-        if not name:
-            if lines:  # the number repeated right after a name that already held it
-                continue
-            return text, ["legal:unsplit"]
-        if text[match.start() - 1].isspace() and _DOC_NUMBER.match(text, end):
-            continue  # the number inside the name ("Luật 51/2019/QH14"), the code cell follows
-        lines.append(name if code in name else f"{name} ({code})")
-        position = end
-    if not lines or text[position:].strip():
-        return text, ["legal:unsplit"]
-    return "\n".join(lines), []
+        end = match.end()
+        if end < len(text) and text[end - 1].isupper() and text[end].islower():
+            end -= 1  # "…TT-BCALuật": the "L" starts the next name
+        if end < len(text) and text[end].isalpha():
+            breaks.append(end)
+    lines = [text[a:b].strip() for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
+    return "\n".join(line for line in lines if line)
 
 
 _FULL = re.compile(r"(dịch vụ công|trực tuyến) toàn trình", re.IGNORECASE)
@@ -433,6 +420,8 @@ def parse_dichvucong_record(record: dict) -> ProcedureData:
     """One raw portal page → ProcedureData. Raises ValueError only when the code or the name is missing."""
     if not isinstance(record, dict):
         raise ValueError("record is not a JSON object")
+    # Some pages are in decomposed Unicode ("lần" as "a" + combining marks): compose before matching.
+    record = {key: unicodedata.normalize("NFC", value) if isinstance(value, str) else value for key, value in record.items()}
     code, name = _clean(record.get("ma_thu_tuc")), _clean(record.get("ten_thu_tuc"))
     if not code:
         raise ValueError("missing ma_thu_tuc (code)")
@@ -484,8 +473,7 @@ def parse_dichvucong_record(record: dict) -> ProcedureData:
         raw["thanh_phan_ho_so"] = documents_text
     issues += document_issues
 
-    data.legal_basis, legal_issues = parse_legal_basis(record.get("can_cu_phap_ly") or "")
-    issues += legal_issues
+    data.legal_basis = parse_legal_basis(record.get("can_cu_phap_ly") or "")
 
     data.online_level, online_issues = parse_online_level(name, record.get("raw_text") or "")
     issues += online_issues

@@ -115,3 +115,21 @@ def test_the_bundled_data_is_the_shared_data():
     shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "procedures.json"
     if shared.exists():
         assert json.loads(shared.read_text(encoding="utf-8")) == json.loads(CURATED.read_text(encoding="utf-8"))
+
+
+def test_raw_portal_pages_import_idempotently_with_a_report_of_what_was_kept_as_text(tmp_path, capsys):
+    import gzip
+
+    from one_stop.demo import RAW
+
+    with gzip.open(RAW, "rt", encoding="utf-8") as source:
+        lines = [next(source) for _ in range(60)]
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text("".join(lines) + "{not json}\n", encoding="utf-8")
+    call_command("import_procedures", str(sample))
+    first = capsys.readouterr().out
+    assert "60 mới" in first and "1 dòng bị từ chối" in first and "dòng 61" in first
+    assert "Nội dung chưa phân tích được" in first
+    call_command("import_procedures", str(sample))
+    assert "60 không đổi" in capsys.readouterr().out
+    assert Procedure.objects.filter(source="dichvucong").count() == 60

@@ -67,3 +67,16 @@ def test_the_demo_gives_the_demo_leaders_and_their_agencies_certificates_trusted
     assert organisation.key_usage == ["digital_signature"]
     assert personal.stamp_image and organisation.stamp_image
     assert TrustAnchor.objects.filter(is_active=True).count() == 1
+
+
+def test_the_demo_loads_the_curated_and_the_national_catalogue_once(monkeypatch, settings, capsys):
+    from one_stop.constants import ProcedureSource
+    from one_stop.models import Procedure
+
+    settings.EGOV_DEMO_RAW_CATALOGUE = True
+    monkeypatch.setenv("DEMO_PASSWORD", "mat-khau-demo-2026")
+    call_command("seed_demo")
+    assert Procedure.objects.count() >= 2368
+    assert Procedure.objects.get(code="1.001193").source == ProcedureSource.CURATED  # hand-checked data wins
+    call_command("seed_demo")
+    assert "0 mới, 0 cập nhật, 25 không đổi" in capsys.readouterr().out
