@@ -22,7 +22,7 @@ class DossierState(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung, hoàn thiện")
     RESOLVED = "resolved", _("Đã có kết quả, chờ trả")
     RETURNED = "returned", _("Đã trả kết quả")
-    REFUSED = "refused", _("Từ chối")
+    REFUSED = "refused", _("Từ chối giải quyết")
     WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
 
 
