@@ -49,3 +49,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         )
         clerk = factory.Trait(agency=factory.SubFactory(AgencyFactory), roles=[Role.ONE_STOP_CLERK])
         leader = factory.Trait(agency=factory.SubFactory(AgencyFactory), roles=[Role.LEADER])
+
+
+def login_verified_superuser(client):
+    """A system admin signed in and past the second factor (a one-time backup code), as the admin needs."""
+    from django.urls import reverse
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    StaticDevice.objects.create(user=admin, name="backup").token_set.create(token="backup01")
+    client.force_login(admin)
+    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    return admin

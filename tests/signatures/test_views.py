@@ -9,7 +9,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from signatures.constants import SignatureRole, SignatureState
 from signatures.models import SignatureRequest
 from signatures.services import decree30_boxes, pdf_add_signature_fields, signature_request_create
-from tests.factories import UserFactory
+from tests.factories import UserFactory, login_verified_superuser
 from tests.signatures.documents import render_decision
 from tests.signatures.factories import make_signers, otp_now
 
@@ -89,13 +89,7 @@ def test_someone_else_can_neither_see_nor_confirm_a_request(client, signers, fie
 
 
 def test_the_signature_admin_pages_open_for_a_verified_system_admin(client):
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    device = StaticDevice.objects.create(user=admin, name="backup")
-    device.token_set.create(token="backup01")
-    client.force_login(admin)
-    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    login_verified_superuser(client)
     for name in ["trustanchor", "certificate", "signaturerequest", "remotestandinaccount", "remotestandintransaction"]:
         assert client.get(reverse(f"admin:signatures_{name}_changelist"), {"q": "a"}).status_code == 200, name
     for name in ["trustanchor", "certificate"]:
@@ -104,15 +98,10 @@ def test_the_signature_admin_pages_open_for_a_verified_system_admin(client):
 
 def test_an_admin_imports_a_pkcs12_certificate_and_a_wrong_password_is_explained(client, demo_pki):
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django_otp.plugins.otp_static.models import StaticDevice
 
     from signatures.models import Certificate
 
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    device = StaticDevice.objects.create(user=admin, name="backup")
-    device.token_set.create(token="backup01")
-    client.force_login(admin)
-    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    login_verified_superuser(client)
     leader = UserFactory()
     p12 = demo_pki.pkcs12("leader2", b"dung-mat-khau")
 
@@ -130,13 +119,7 @@ def test_an_admin_imports_a_pkcs12_certificate_and_a_wrong_password_is_explained
 
 
 def test_the_admin_shows_a_certificates_chain(client, signers):
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    device = StaticDevice.objects.create(user=admin, name="backup")
-    device.token_set.create(token="backup01")
-    client.force_login(admin)
-    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    login_verified_superuser(client)
     page = client.get(reverse("admin:signatures_certificate_change", args=[signers.leader_certificate.pk]))
     text = page.content.decode()
     assert "Demo Government CA" in text and "Demo Root CA" in text and "non_repudiation" in text

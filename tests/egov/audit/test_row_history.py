@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from egov.agencies.models import Agency
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, UserFactory, login_verified_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +40,7 @@ def test_a_delete_is_recorded():
 def test_the_actor_ip_and_url_of_a_request_are_attached(client):
     from django.urls import reverse
 
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    device = StaticDevice.objects.create(user=admin, name="backup")
-    device.token_set.create(token="backup01")
-    client.force_login(admin)
-    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    admin = login_verified_superuser(client)
     agency = AgencyFactory(name="Cũ")
     data = {"name": "Mới", "kind": agency.kind, "short_name": agency.short_name, "exchange_code": agency.exchange_code,
             "is_active": "on"}

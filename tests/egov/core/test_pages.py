@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, login_verified_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +53,7 @@ def test_the_workspace_runs_the_same_queries_with_one_or_many_notifications(clie
 
 
 def test_the_admin_pages_open_for_a_verified_system_admin(client):
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    device = StaticDevice.objects.create(user=admin, name="backup")
-    device.token_set.create(token="backup01")
-    client.force_login(admin)
-    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    login_verified_superuser(client)
     for name in ["accounts_user", "agencies_agency", "workdays_calendarday", "audit_legalevent",
                  "notifications_notification", "core_outboxmessage"]:
         assert client.get(reverse(f"admin:{name}_changelist"), {"q": "Sở"}).status_code == 200, name
