@@ -62,3 +62,38 @@ def dossiers_visible_to(*, user) -> QuerySet:
     if user.agency_id is not None and user.is_agency_staff:
         visible |= Q(receiving_agency_id=user.agency_id) | Q(handling_agency_id=user.agency_id)
     return dossiers.filter(visible)
+
+
+# A dossier is "due soon" within this many hours of its due time (two working days are at most
+# four calendar days across a weekend; the list then shows what needs attention this week).
+DUE_SOON = 48
+OPEN_STATES = ("received", "in_progress", "resolved")
+
+
+def dossiers_with_due_status(queryset: QuerySet, *, now=None) -> QuerySet:
+    """Annotate `due_status` (on_time / due_soon / overdue) in SQL, so lists filter and count on it.
+
+    A dossier waiting for a supplement has its clock stopped and is never overdue; closed dossiers
+    (returned, refused, withdrawn) are on time by definition here — lateness of returned dossiers is
+    a statistic (returned_at > due_at), not a status.
+    """
+    from datetime import timedelta
+
+    from django.db.models import CharField
+
+    now = now or timezone.now()
+    return queryset.annotate(due_status=Case(
+        When(Q(state__in=OPEN_STATES) & Q(due_at__lt=now), then=Value("overdue")),
+        When(Q(state__in=OPEN_STATES) & Q(due_at__lt=now + timedelta(hours=DUE_SOON)), then=Value("due_soon")),
+        default=Value("on_time"), output_field=CharField(),
+    ))
+
+
+def dossier_public_lookup(*, code: str):
+    """What anyone may see of a dossier by its code: never the applicant's personal data."""
+    from one_stop.models import Dossier
+
+    return (Dossier.objects.select_related("procedure", "handling_agency", "receiving_agency")
+            .only("code", "state", "received_at", "due_at", "returned_at", "procedure__code", "procedure__name",
+                  "handling_agency__name", "receiving_agency__name")
+            .filter(code=code.strip()).first())

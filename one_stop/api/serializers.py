@@ -121,3 +121,18 @@ class DossierSerializer(serializers.Serializer):
 
 class DossierActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PublicLookupSerializer(serializers.Serializer):
+    """The public view of a dossier: state and dates, never the applicant."""
+
+    code = serializers.CharField()
+    procedure = serializers.CharField(source="procedure.name")
+    procedure_code = serializers.CharField(source="procedure.code")
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    receiving_agency = serializers.CharField(source="receiving_agency.name")
+    handling_agency = serializers.CharField(source="handling_agency.name")
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    returned_at = serializers.DateTimeField()

@@ -2,10 +2,14 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from one_stop.api.views import DossierViewSet, ProcedureViewSet
+from one_stop.api.views import DossierViewSet, ProcedureViewSet, public_lookup
 
 router = SimpleRouter()
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("dossiers", DossierViewSet, basename="dossier")
 
-urlpatterns = [path("auth/token/", obtain_auth_token, name="api-token"), *router.urls]
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("lookup/<str:code>/", public_lookup, name="dossier-lookup"),
+    *router.urls,
+]

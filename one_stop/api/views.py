@@ -1,9 +1,16 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from one_stop.api.serializers import (
     DossierActionSerializer,
@@ -11,6 +18,7 @@ from one_stop.api.serializers import (
     DossierSerializer,
     ProcedureDetailSerializer,
     ProcedureListSerializer,
+    PublicLookupSerializer,
 )
 from one_stop.constants import OnlineLevel
 from one_stop.selectors import procedures_search
@@ -88,3 +96,27 @@ class DossierViewSet(viewsets.GenericViewSet):
         dossier = dossier_act(dossier=self.get_object(), user=request.user, action=action_name,
                               note=incoming.validated_data["note"])
         return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data)
+
+
+class LookupThrottle(AnonRateThrottle):
+    # The public lookup answers anyone with a code: limit guessing.
+    scope = "lookup"
+    rate = "60/min"
+
+
+@extend_schema(responses=PublicLookupSerializer)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+@throttle_classes([LookupThrottle])
+def public_lookup(request, code: str):
+    """Tra cứu hồ sơ: state and dates of a dossier by its code (the receipt's QR code leads here)."""
+    from django.utils.translation import gettext as _
+
+    from egov.core.errors import ApplicationError
+    from one_stop.selectors import dossier_public_lookup
+
+    dossier = dossier_public_lookup(code=code)
+    if dossier is None:
+        raise ApplicationError("not_found", _("Không tìm thấy hồ sơ có mã này."), status=404)
+    return Response(PublicLookupSerializer(dossier).data)

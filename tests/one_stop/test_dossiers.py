@@ -239,3 +239,47 @@ def test_a_leader_without_two_factor_gets_a_json_refusal_from_the_api(client, st
     client.force_login(staff[Role.LEADER])
     response = client.get(f"/api/v1/dossiers/{dossier.code}/")
     assert response.status_code == 403 and response.json()["error"]["code"] == "two_factor_required"
+
+
+@pytest.mark.django_db
+def test_the_public_lookup_shows_state_and_dates_but_never_the_applicant(client, staff, procedure):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    api = client.get(f"/api/v1/lookup/{dossier.code}/")
+    assert api.status_code == 200
+    body = api.json()
+    assert body["state"] == "received" and body["due_at"].startswith("2026-03-09T17:00")
+    text = api.content.decode() + client.get(f"/tra-cuu-ho-so/{dossier.code}/").content.decode()
+    for private in ("Đặng Văn Công", "020095001234", "0912345678", "Phường Đông Kinh"):
+        assert private not in text
+    page = client.get("/tra-cuu-ho-so/", {"ma": dossier.code}, follow=True)
+    assert "Đã tiếp nhận" in page.content.decode() and "09/03/2026" in page.content.decode()
+    missing = client.get("/api/v1/lookup/000.00.00.H41-990101-0001/")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert client.get("/tra-cuu-ho-so/000.00.00.H41-990101-0001/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_public_lookup_runs_a_fixed_number_of_queries(client, staff, procedure, django_assert_num_queries):
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/v1/lookup/{dossier.code}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_due_status_is_computed_in_sql_and_a_paused_dossier_is_never_overdue(staff, procedure):
+    from one_stop.selectors import dossiers_with_due_status
+
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))  # due Monday 9 March 17:00
+    paused = _receive(staff, procedure, _at(2026, 3, 2, 9, 5))
+    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 3, 9, 0)):
+        dossier_act(dossier=paused, user=staff[Role.ONE_STOP_CLERK], action="request_supplement", note="Bổ sung")
+
+    def status_at(now):
+        return dict(dossiers_with_due_status(Dossier.objects.all(), now=now).values_list("code", "due_status"))
+
+    assert status_at(_at(2026, 3, 5, 9, 0))[dossier.code] == "on_time"
+    assert status_at(_at(2026, 3, 8, 9, 0))[dossier.code] == "due_soon"
+    later = status_at(_at(2026, 3, 9, 17, 1))
+    assert later[dossier.code] == "overdue" and later[paused.code] == "on_time"
+    overdue = dossiers_with_due_status(Dossier.objects.all(), now=_at(2026, 3, 10, 8, 0)).filter(due_status="overdue")
+    assert list(overdue.values_list("code", flat=True)) == [dossier.code]
