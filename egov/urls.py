@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ky-so/", include("signatures.urls")),
     path("tra-cuu-ho-so/", include("one_stop.urls")),
+    path("mot-cua/", include("one_stop.staff_urls")),
     path("dich-vu-ky-so-tu-xa/", include("signatures.remote.urls")),
     path("xac-thuc-chu-ky/", include("signatures.public_urls")),
     path("admin/", admin.site.urls),

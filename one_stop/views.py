@@ -1,3 +1,5 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -12,3 +14,18 @@ def lookup(request, code: str | None = None):
     dossier = dossier_public_lookup(code=code) if code else None
     status = 404 if code and dossier is None else 200
     return render(request, "one_stop/lookup.html", {"code": code or "", "dossier": dossier}, status=status)
+
+
+@login_required
+def receipt(request, code: str):
+    """Form 01 for staff who can see the dossier (print at the counter)."""
+    from one_stop.pdf.receipt import receipt_pdf
+    from one_stop.selectors import dossiers_visible_to
+
+    dossier = dossiers_visible_to(user=request.user).select_related("received_by").filter(code=code).first()
+    if dossier is None:
+        raise Http404
+    pdf = receipt_pdf(dossier=dossier, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response

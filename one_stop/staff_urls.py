@@ -1,0 +1,9 @@
+from django.urls import path
+
+from one_stop import views
+
+app_name = "one_stop_staff"
+
+urlpatterns = [
+    path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
+]
