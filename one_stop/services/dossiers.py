@@ -134,6 +134,33 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     return dossier
 
 
+@transaction.atomic
+def dossier_submit_online(*, citizen, procedure: Procedure, handling_agency, applicant: ApplicantData | None = None,
+                          channel: str = DossierChannel.ONLINE) -> Dossier:
+    """A citizen submits online: the dossier waits at the handling agency's desk (`submitted`).
+
+    The code is allocated now, by the desk that will receive it, so the citizen can follow it at once;
+    the time limit starts only when the desk receives it.
+    """
+    if not citizen.has_role(Role.CITIZEN):
+        raise ApplicationError("not_a_citizen", _("Chỉ tài khoản công dân, tổ chức được nộp hồ sơ trực tuyến."),
+                               status=403)
+    version = procedure_version_current(procedure=procedure)
+    if version is None or not procedure.is_active:
+        raise ApplicationError("procedure_unavailable", _("Thủ tục này hiện không được áp dụng."), status=409)
+    applicant = applicant or ApplicantData(full_name=citizen.full_name, id_number=citizen.national_id or "",
+                                           phone=citizen.phone or "", email=citizen.email or "")
+    now = timezone.now().replace(second=0, microsecond=0)
+    dossier = Dossier(
+        code=dossier_code_allocate(agency=handling_agency, at=now), procedure=procedure, procedure_version=version,
+        receiving_agency=handling_agency, handling_agency=handling_agency, channel=channel, citizen=citizen,
+        submitted_at=now, **_applicant_fields(applicant),
+    )
+    dossier.save()
+    _event(dossier, action="submit", from_state="", actor=citizen, agency=handling_agency)
+    return dossier
+
+
 def _may_act(user, dossier: Dossier, action: str) -> bool:
     if action == "withdraw" and dossier.citizen_id is not None and dossier.citizen_id == user.pk:
         return True

@@ -283,3 +283,42 @@ def test_due_status_is_computed_in_sql_and_a_paused_dossier_is_never_overdue(sta
     assert later[dossier.code] == "overdue" and later[paused.code] == "on_time"
     overdue = dossiers_with_due_status(Dossier.objects.all(), now=_at(2026, 3, 10, 8, 0)).filter(due_status="overdue")
     assert list(overdue.values_list("code", flat=True)) == [dossier.code]
+
+
+@pytest.mark.django_db
+def test_an_online_dossier_waits_at_the_desk_and_its_clock_starts_on_receipt(staff, procedure, agency):
+    from one_stop.services.dossiers import dossier_submit_online
+
+    citizen = UserFactory(citizen=True, full_name="Đặng Văn Công")
+    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 7, 20, 0)):  # Saturday evening
+        dossier = dossier_submit_online(citizen=citizen, procedure=procedure, handling_agency=agency)
+    assert dossier.state == S.SUBMITTED and dossier.due_at is None
+    assert dossier.code.endswith("-260307-0001") and dossier.applicant_id_number == citizen.national_id
+    with pytest.raises(ApplicationError):
+        dossier_act(dossier=dossier, user=staff[Role.SPECIALIST], action="receive")
+    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 9, 8, 30)):  # Monday morning
+        dossier = dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="receive")
+    assert dossier.state == S.RECEIVED
+    assert timezone.localtime(dossier.due_at) == _at(2026, 3, 16, 17, 0)
+    assert [e.action for e in dossier.events.all()] == ["submit", "receive"]
+
+
+@pytest.mark.django_db
+def test_the_citizen_may_withdraw_their_own_dossier_but_not_anothers(staff, procedure, agency):
+    from one_stop.services.dossiers import dossier_submit_online
+
+    owner, other = UserFactory(citizen=True), UserFactory(citizen=True)
+    dossier = dossier_submit_online(citizen=owner, procedure=procedure, handling_agency=agency)
+    with pytest.raises(ApplicationError) as info:
+        dossier_act(dossier=dossier, user=other, action="withdraw", note="Không cần nữa")
+    assert info.value.status == 403
+    assert dossier_act(dossier=dossier, user=owner, action="withdraw", note="Không cần nữa").state == S.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_a_staff_member_cannot_submit_online(staff, procedure, agency):
+    from one_stop.services.dossiers import dossier_submit_online
+
+    with pytest.raises(ApplicationError) as info:
+        dossier_submit_online(citizen=staff[Role.ONE_STOP_CLERK], procedure=procedure, handling_agency=agency)
+    assert info.value.code == "not_a_citizen"
