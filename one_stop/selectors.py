@@ -97,3 +97,10 @@ def dossier_public_lookup(*, code: str):
             .only("code", "state", "received_at", "due_at", "returned_at", "procedure__code", "procedure__name",
                   "handling_agency__name", "receiving_agency__name")
             .filter(code=code.strip()).first())
+
+
+def dossiers_queue_for(*, user, now=None) -> QuerySet:
+    """A staff member's working list: open dossiers of their agency, the most urgent first."""
+    open_states = ("submitted", "received", "in_progress", "supplement_requested", "resolved")
+    queue = dossiers_visible_to(user=user).filter(state__in=open_states).order_by("due_at", "code")
+    return dossiers_with_due_status(queue, now=now)

@@ -29,3 +29,14 @@ def receipt(request, code: str):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
     return response
+
+
+@login_required
+def queue(request):
+    """The staff member's queue, coloured by deadline (overdue, due within two days, on time)."""
+    from one_stop.selectors import dossiers_queue_for
+
+    if not request.user.is_agency_staff:
+        raise Http404
+    dossiers = list(dossiers_queue_for(user=request.user)[:200])
+    return render(request, "one_stop/queue.html", {"dossiers": dossiers})

@@ -322,3 +322,24 @@ def test_a_staff_member_cannot_submit_online(staff, procedure, agency):
     with pytest.raises(ApplicationError) as info:
         dossier_submit_online(citizen=staff[Role.ONE_STOP_CLERK], procedure=procedure, handling_agency=agency)
     assert info.value.code == "not_a_citizen"
+
+
+@pytest.mark.django_db
+def test_the_queue_shows_the_agencys_open_dossiers_most_urgent_first_in_constant_queries(client, staff, procedure):
+    from django.test.utils import CaptureQueriesContext
+
+    clerk = staff[Role.ONE_STOP_CLERK]
+    client.force_login(clerk)
+    counts = []
+    for total in (1, 8):
+        while Dossier.objects.count() < total:
+            _receive(staff, procedure, _at(2026, 3, 2, 9, Dossier.objects.count()))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/mot-cua/ho-so/")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    text = page.content.decode()
+    codes = list(Dossier.objects.order_by("due_at", "code").values_list("code", flat=True))
+    assert all(code in text for code in codes) and "Quá hạn" in text  # due 9 March 2026, long past
+    client.force_login(UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK]))
+    assert codes[0] not in client.get("/mot-cua/ho-so/").content.decode()
