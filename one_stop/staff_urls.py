@@ -6,5 +6,8 @@ app_name = "one_stop_staff"
 
 urlpatterns = [
     path("ho-so/", views.queue, name="queue"),
+    path("tiep-nhan/", views.counter_receipt, name="counter"),
+    path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="dossier_action"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
 ]

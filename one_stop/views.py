@@ -1,7 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from one_stop.selectors import dossier_public_lookup
 
@@ -40,3 +43,70 @@ def queue(request):
         raise Http404
     dossiers = list(dossiers_queue_for(user=request.user)[:200])
     return render(request, "one_stop/queue.html", {"dossiers": dossiers})
+
+
+@login_required
+def counter_receipt(request):
+    """A clerk receives a dossier at the counter, then prints the receipt."""
+    from egov.accounts.roles import Role
+    from egov.core.errors import ApplicationError
+    from one_stop.forms import CounterReceiptForm
+    from one_stop.services.dossiers import ApplicantData, dossier_receive_at_counter
+
+    if not request.user.has_role(Role.ONE_STOP_CLERK):
+        raise Http404
+    form = CounterReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = dossier_receive_at_counter(clerk=request.user, procedure=data["procedure"], applicant=ApplicantData(
+                full_name=data["full_name"], id_number=data["id_number"], phone=data["phone"], email=data["email"],
+                address=data["address"]))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
+            return redirect("one_stop_staff:dossier", code=dossier.code)
+    return render(request, "one_stop/counter.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def dossier_detail(request, code: str):
+    from one_stop.forms import DossierActionForm
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.dossiers import dossier_actions_for
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    from one_stop.services.dossiers import ACTION_LABELS
+
+    events = list(dossier.events.select_related("actor", "agency"))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, _("nộp trực tuyến") if event.action == "submit" else event.action)
+    return render(request, "one_stop/dossier.html", {
+        "dossier": dossier, "events": events, "actions": dossier_actions_for(dossier=dossier, user=request.user),
+        "form": DossierActionForm(),
+    })
+
+
+@login_required
+@require_POST
+def dossier_action(request, code: str, action: str):
+    from egov.core.errors import ApplicationError
+    from one_stop.forms import DossierActionForm
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.dossiers import dossier_act
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None:
+        raise Http404
+    form = DossierActionForm(request.POST)
+    form.is_valid()
+    try:
+        dossier_act(dossier=dossier, user=request.user, action=action, note=form.cleaned_data.get("note", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã cập nhật hồ sơ."))
+    return redirect("one_stop_staff:dossier", code=code)

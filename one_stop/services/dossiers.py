@@ -172,6 +172,12 @@ def _may_act(user, dossier: Dossier, action: str) -> bool:
     return user.agency_id in agencies
 
 
+def dossier_actions_for(*, dossier: Dossier, user) -> list[tuple[str, str]]:
+    """The (action, label) pairs this user may take on the dossier now: what the page offers."""
+    return [(action, str(ACTION_LABELS[action])) for action in ACTION_ROLES
+            if getattr(dossier, action)._django_fsm.has_transition(dossier.state) and _may_act(user, dossier, action)]
+
+
 @transaction.atomic
 def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossier:
     """Take one transition. Refusals: 403 for who, 409 for the state, 400 for a missing reason."""

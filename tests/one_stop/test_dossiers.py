@@ -343,3 +343,27 @@ def test_the_queue_shows_the_agencys_open_dossiers_most_urgent_first_in_constant
     assert all(code in text for code in codes) and "Quá hạn" in text  # due 9 March 2026, long past
     client.force_login(UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK]))
     assert codes[0] not in client.get("/mot-cua/ho-so/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_clerk_receives_at_the_counter_page_and_the_specialist_starts_it_from_the_dossier_page(
+        client, staff, procedure):
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    bad = client.post("/mot-cua/tiep-nhan/", {"procedure": "9.999999", "full_name": "", "id_number": "1",
+                                              "phone": "123"})
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "Không có thủ tục đang áp dụng với mã này." in text and "Số điện thoại không hợp lệ" in text
+    assert not Dossier.objects.exists()
+    response = client.post("/mot-cua/tiep-nhan/", {"procedure": "1.001193", "full_name": "Đặng Văn Công",
+                                                   "id_number": "020095001234", "phone": "0912345678"})
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/mot-cua/ho-so/{dossier.code}/"
+    client.force_login(staff[Role.SPECIALIST])
+    page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
+    assert 'data-action="start"' in page and 'data-action="resolve"' not in page
+    client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/start/", {"note": "Giao chuyên viên"})
+    assert Dossier.objects.get().state == S.IN_PROGRESS
+    refused = client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/resolve/", {"note": ""}, follow=True)
+    assert "không có quyền" in refused.content.decode()
+    assert Dossier.objects.get().state == S.IN_PROGRESS

@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egov.accounts.validators import validate_phone
+from one_stop.models import Procedure
+
+
+class CounterReceiptForm(forms.Form):
+    procedure = forms.CharField(label=_("Mã thủ tục"), max_length=40,
+                                help_text=_("Ví dụ 1.001193 — tra mã tại danh mục thủ tục."))
+    full_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=255)
+    id_number = forms.CharField(label=_("Số định danh cá nhân hoặc mã số thuế"), max_length=20)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False, validators=[validate_phone])
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+
+    def clean_procedure(self):
+        code = self.cleaned_data["procedure"].strip()
+        procedure = Procedure.objects.filter(code=code, is_active=True).first()
+        if procedure is None:
+            raise forms.ValidationError(_("Không có thủ tục đang áp dụng với mã này."))
+        return procedure
+
+
+class DossierActionForm(forms.Form):
+    note = forms.CharField(label=_("Ghi chú, lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
