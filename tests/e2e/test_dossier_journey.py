@@ -1,0 +1,82 @@
+"""A dossier's life in the browser: counter receipt and receipt PDF, specialist, leader, return, public lookup."""
+
+import base64
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from egov.accounts.roles import Role
+from one_stop.catalogue.data import ProcedureData, RequiredDocument
+from one_stop.services.catalogue import procedure_upsert
+from tests.e2e.test_sign_in import _sign_in
+from tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.e2e
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Đăng xuất").first.click()
+
+
+def _act(page: Page, code: str, label: str) -> None:
+    page.goto(f"/mot-cua/ho-so/{code}/")
+    page.get_by_role("button", name=label).click()
+    expect(page.get_by_text("Đã cập nhật hồ sơ.")).to_be_visible()
+
+
+def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant(page: Page, totp):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    agency = AgencyFactory(name="UBND phường Đông Kinh", exchange_code="000.00.20.H41", commune=True)
+    clerk = UserFactory(agency=agency, roles=[Role.ONE_STOP_CLERK], full_name="Vi Thị Mai")
+    specialist = UserFactory(agency=agency, roles=[Role.SPECIALIST])
+    leader = UserFactory(agency=agency, roles=[Role.LEADER])
+    device = TOTPDevice.objects.create(user=leader, name="app", confirmed=True)
+    procedure_upsert(data=ProcedureData(
+        code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch", processing_days=1,
+        required_documents=[RequiredDocument(name="Tờ khai đăng ký khai sinh", copies="1 bản chính")]),
+        effective_from=timezone.make_aware(datetime(2025, 7, 1)))
+
+    page.goto("/tai-khoan/dang-nhap/?next=/mot-cua/tiep-nhan/")
+    _sign_in(page, clerk.username)
+    form = page.locator("main form")
+    form.get_by_label("Mã thủ tục").fill("1.001193")
+    form.get_by_label("Họ và tên người nộp").fill("Đặng Văn Công")
+    form.get_by_label("Số định danh cá nhân hoặc mã số thuế").fill("020095001234")
+    form.get_by_label("Số điện thoại").fill("0912345678")
+    form.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("000.00.20.H41-")
+    code = heading.inner_text().split()[-1]
+    receipt = page.request.get(f"/mot-cua/ho-so/{code}/giay-tiep-nhan.pdf")
+    assert receipt.ok and receipt.body().startswith(b"%PDF-")
+    _sign_out(page)
+
+    page.goto("/tai-khoan/dang-nhap/")
+    _sign_in(page, specialist.username)
+    _act(page, code, "Bắt đầu giải quyết")
+    _sign_out(page)
+
+    page.goto("/tai-khoan/dang-nhap/")
+    _sign_in(page, leader.username)
+    secret = base64.b32encode(bytes.fromhex(device.key)).decode()
+    page.get_by_label("Mã xác thực 6 chữ số").fill(totp(secret))
+    page.get_by_role("button", name="Xác nhận").click()
+    _act(page, code, "Duyệt kết quả")
+    _sign_out(page)
+
+    page.goto("/tai-khoan/dang-nhap/")
+    _sign_in(page, clerk.username)
+    _act(page, code, "Trả kết quả")
+    expect(page.locator("dl")).to_contain_text("Đã trả kết quả")
+    _sign_out(page)
+
+    page.goto("/tra-cuu-ho-so/")
+    page.get_by_label("Mã hồ sơ (in trên giấy tiếp nhận)").fill(code)
+    page.get_by_role("button", name="Tra cứu").click()
+    result = page.locator(".lookup-result")
+    expect(result).to_contain_text("Đã trả kết quả")
+    expect(result).to_contain_text("Thủ tục đăng ký khai sinh")
+    expect(result).not_to_contain_text("Đặng Văn Công")
