@@ -136,3 +136,8 @@ class PublicLookupSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
     returned_at = serializers.DateTimeField()
+
+
+class DossierForwardSerializer(serializers.Serializer):
+    agency = serializers.CharField(help_text="Mã định danh điện tử của cơ quan nhận, ví dụ 000.00.03.H41.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")

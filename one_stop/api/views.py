@@ -15,6 +15,7 @@ from rest_framework.throttling import AnonRateThrottle
 from one_stop.api.serializers import (
     DossierActionSerializer,
     DossierCreateSerializer,
+    DossierForwardSerializer,
     DossierSerializer,
     ProcedureDetailSerializer,
     ProcedureListSerializer,
@@ -85,6 +86,25 @@ class DossierViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=DossierSerializer)
     def retrieve(self, request, code=None):
         return Response(DossierSerializer(self.get_object()).data)
+
+    @extend_schema(request=DossierForwardSerializer, responses=DossierSerializer)
+    @action(detail=True, methods=["post"], url_path="forward")
+    def forward(self, request, code=None):
+        from django.utils.translation import gettext as _
+
+        from egov.agencies.models import Agency
+        from egov.core.errors import ApplicationError
+        from one_stop.services.dossiers import dossier_forward
+
+        incoming = DossierForwardSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        to_agency = Agency.objects.filter(exchange_code=incoming.validated_data["agency"]).first()
+        if to_agency is None:
+            raise ApplicationError("invalid_agency", _("Không có cơ quan với mã định danh này."),
+                                   fields={"agency": [_("Không tồn tại.")]})
+        dossier = dossier_forward(dossier=self.get_object(), user=request.user, to_agency=to_agency,
+                                  note=incoming.validated_data["note"])
+        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data)
 
     @extend_schema(request=DossierActionSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")

@@ -220,3 +220,29 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
         legal_event_record(action=f"dossier.{action}", obj=dossier, actor=user,
                            data={"code": dossier.code, "from": from_state, "to": dossier.state, "note": note})
     return dossier
+
+
+FORWARD_ROLES = {Role.ONE_STOP_CLERK, Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}
+
+
+@transaction.atomic
+def dossier_forward(*, dossier: Dossier, user, to_agency, note: str = "") -> Dossier:
+    """Hand the dossier to another agency (một cửa liên thông): it keeps its code and receiving desk,
+    which returns the result when it comes back resolved; both sides see it in their queues."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not (user.role_names() & {str(r) for r in FORWARD_ROLES}) or user.agency_id not in (
+            dossier.receiving_agency_id, dossier.handling_agency_id):
+        raise ApplicationError("forbidden", _("Bạn không có quyền chuyển hồ sơ này."), status=403)
+    if dossier.state not in (DossierState.RECEIVED, DossierState.IN_PROGRESS):
+        raise ApplicationError("invalid_transition", _("Chỉ chuyển được hồ sơ đã tiếp nhận hoặc đang giải quyết."),
+                               status=409)
+    if to_agency.pk == dossier.handling_agency_id or not to_agency.is_active:
+        raise ApplicationError("invalid_agency", _("Cơ quan nhận không hợp lệ."), fields={"agency": [_("Chọn cơ quan khác.")]})
+    previous = dossier.handling_agency
+    dossier.handling_agency = to_agency
+    dossier.save(update_fields=["handling_agency"])
+    _event(dossier, action="forward", from_state=dossier.state, actor=user,
+           note=f"{previous.name} → {to_agency.name}" + (f": {note}" if note else ""))
+    legal_event_record(action="dossier.forwarded", obj=dossier, actor=user,
+                       data={"code": dossier.code, "from": previous.exchange_code, "to": to_agency.exchange_code})
+    return dossier

@@ -367,3 +367,29 @@ def test_a_clerk_receives_at_the_counter_page_and_the_specialist_starts_it_from_
     refused = client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/resolve/", {"note": ""}, follow=True)
     assert "không có quyền" in refused.content.decode()
     assert Dossier.objects.get().state == S.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_a_commune_dossier_goes_to_a_department_and_comes_back_for_return(client, staff, procedure, agency):
+    department = AgencyFactory(name="Sở Tư pháp", exchange_code="000.00.03.H41")
+    dept_specialist = UserFactory(agency=department, roles=[Role.SPECIALIST])
+    dept_head = UserFactory(agency=department, roles=[Role.HEAD_OF_DIVISION])
+    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    moved = client.post(f"/api/v1/dossiers/{dossier.code}/forward/", {"agency": "000.00.03.H41", "note": "Thẩm quyền Sở"},
+                        content_type="application/json")
+    assert moved.status_code == 200 and moved.json()["handling_agency"] == "Sở Tư pháp"
+    assert moved.json()["code"] == dossier.code  # the code stays with the dossier
+    client.force_login(dept_specialist)
+    assert client.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 200  # the department sees it now
+    dossier_act(dossier=dossier, user=dept_specialist, action="start")
+    dossier_act(dossier=dossier, user=dept_head, action="resolve")
+    with pytest.raises(ApplicationError):  # the department does not return it: the receiving desk does
+        dossier_act(dossier=dossier, user=UserFactory(agency=department, roles=[Role.ONE_STOP_CLERK]),
+                    action="return_result")
+    returned = dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="return_result")
+    assert returned.state == S.RETURNED
+    assert "forward" in [e.action for e in returned.events.all()]
+    bad = client.post(f"/api/v1/dossiers/{dossier.code}/forward/", {"agency": "999.99.99.X00"},
+                      content_type="application/json")
+    assert bad.status_code in (400, 409)
