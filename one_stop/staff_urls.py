@@ -10,4 +10,5 @@ urlpatterns = [
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="dossier_action"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
+    path("ho-so/<str:code>/phieu-xin-loi.pdf", views.apology, name="apology"),
 ]

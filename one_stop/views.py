@@ -110,3 +110,17 @@ def dossier_action(request, code: str, action: str):
     else:
         messages.success(request, _("Đã cập nhật hồ sơ."))
     return redirect("one_stop_staff:dossier", code=code)
+
+
+@login_required
+def apology(request, code: str):
+    """Form 04 of a dossier that was given a new return date."""
+    from one_stop.pdf.apology import apology_pdf
+    from one_stop.selectors import dossiers_visible_to
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code, postponed_at__isnull=False).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    response = HttpResponse(apology_pdf(dossier=dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-xin-loi-{dossier.code}.pdf"'
+    return response

@@ -141,3 +141,8 @@ class PublicLookupSerializer(serializers.Serializer):
 class DossierForwardSerializer(serializers.Serializer):
     agency = serializers.CharField(help_text="Mã định danh điện tử của cơ quan nhận, ví dụ 000.00.03.H41.")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DossierPostponeSerializer(serializers.Serializer):
+    new_due_at = serializers.DateTimeField(help_text="Ngày giờ hẹn trả mới (ISO 8601).")
+    reason = serializers.CharField()

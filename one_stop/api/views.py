@@ -16,6 +16,7 @@ from one_stop.api.serializers import (
     DossierActionSerializer,
     DossierCreateSerializer,
     DossierForwardSerializer,
+    DossierPostponeSerializer,
     DossierSerializer,
     ProcedureDetailSerializer,
     ProcedureListSerializer,
@@ -86,6 +87,16 @@ class DossierViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=DossierSerializer)
     def retrieve(self, request, code=None):
         return Response(DossierSerializer(self.get_object()).data)
+
+    @extend_schema(request=DossierPostponeSerializer, responses=DossierSerializer)
+    @action(detail=True, methods=["post"], url_path="postpone")
+    def postpone(self, request, code=None):
+        from one_stop.services.dossiers import dossier_postpone
+
+        incoming = DossierPostponeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        dossier = dossier_postpone(dossier=self.get_object(), user=request.user, **incoming.validated_data)
+        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data)
 
     @extend_schema(request=DossierForwardSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"], url_path="forward")

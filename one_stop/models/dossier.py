@@ -59,6 +59,10 @@ class Dossier(ProtectedStateMixin, models.Model):
     resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     closing_reason = models.TextField(_("lý do (từ chối, rút, yêu cầu bổ sung)"), blank=True)
+    # An apology with a new return date (form 04) may be issued once; the first due date is kept.
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
+    postponed_at = models.DateTimeField(_("xin lỗi, hẹn lại lúc"), null=True, blank=True)
+    postpone_reason = models.TextField(_("lý do chậm trả kết quả"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:

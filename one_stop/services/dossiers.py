@@ -246,3 +246,51 @@ def dossier_forward(*, dossier: Dossier, user, to_agency, note: str = "") -> Dos
     legal_event_record(action="dossier.forwarded", obj=dossier, actor=user,
                        data={"code": dossier.code, "from": previous.exchange_code, "to": to_agency.exchange_code})
     return dossier
+
+
+POSTPONE_ROLES = {Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}
+
+
+@transaction.atomic
+def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: str) -> Dossier:
+    """The apology and new return date (form 04): at least one working day before the due date, once.
+
+    The applicant is told by e-mail or SMS after the commit; the first due date stays on record.
+    """
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send
+    from egov.workdays.services import count_working_days
+
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not (user.role_names() & {str(r) for r in POSTPONE_ROLES}) or user.agency_id != dossier.handling_agency_id:
+        raise ApplicationError("forbidden", _("Chỉ cơ quan giải quyết được xin lỗi và hẹn lại ngày trả kết quả."),
+                               status=403)
+    if dossier.state not in (DossierState.RECEIVED, DossierState.IN_PROGRESS) or dossier.due_at is None:
+        raise ApplicationError("invalid_transition", _("Chỉ hẹn lại với hồ sơ đang giải quyết."), status=409)
+    if dossier.postponed_at is not None:
+        raise ApplicationError("already_postponed", _("Hồ sơ này đã được hẹn lại một lần; không được hẹn lại lần nữa."),
+                               status=409)
+    now = timezone.now()
+    if count_working_days(now, dossier.due_at) < 1:
+        raise ApplicationError("too_late", _("Phải xin lỗi và hẹn lại chậm nhất một ngày làm việc trước ngày hẹn trả."),
+                               status=409)
+    if new_due_at <= dossier.due_at:
+        raise ApplicationError("invalid_date", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."),
+                               fields={"new_due_at": [_("Chọn ngày muộn hơn.")]})
+    if not reason.strip():
+        raise ApplicationError("reason_required", _("Cần ghi rõ lý do."), fields={"reason": [_("Bắt buộc.")]})
+    dossier.original_due_at, dossier.due_at = dossier.due_at, new_due_at
+    dossier.postponed_at, dossier.postpone_reason = now, reason.strip()
+    dossier.save(update_fields=["original_due_at", "due_at", "postponed_at", "postpone_reason"])
+    _event(dossier, action="postpone", from_state=dossier.state, actor=user, note=reason)
+    legal_event_record(action="dossier.postponed", obj=dossier, actor=user,
+                       data={"code": dossier.code, "from": dossier.original_due_at, "to": new_due_at, "reason": reason})
+    payload = {"subject": _("Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code},
+               "text": _("%(agency)s xin lỗi vì chậm trả kết quả hồ sơ %(code)s (%(reason)s). Ngày hẹn trả mới: "
+                         "%(due)s.") % {"agency": dossier.handling_agency.name, "code": dossier.code, "reason": reason,
+                                        "due": timezone.localtime(new_due_at).strftime("%H:%M %d/%m/%Y")}}
+    if dossier.applicant_email:
+        notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
+    if dossier.applicant_phone:
+        notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)
+    return dossier

@@ -10,53 +10,23 @@ from django.utils import timezone
 from egov.accounts.roles import Role
 from egov.audit.models import LegalEvent
 from egov.core.errors import ApplicationError
-from one_stop.catalogue.data import ProcedureData
 from one_stop.constants import DossierState
 from one_stop.models import Dossier
-from one_stop.services.catalogue import procedure_upsert
-from one_stop.services.dossiers import ApplicantData, dossier_act, dossier_code_allocate, dossier_receive_at_counter
+from one_stop.services.dossiers import dossier_act, dossier_code_allocate
 from tests.factories import AgencyFactory, UserFactory
+from tests.one_stop.factories import at_local, receive_at_counter
 
 S = DossierState
-APPLICANT = ApplicantData(full_name="Đặng Văn Công", id_number="020095001234", phone="+84 912 345 678",
-                          address="Phường Đông Kinh, Lạng Sơn")
-
-
-def _at(*args) -> datetime:
-    return timezone.make_aware(datetime(*args))
-
-
-@pytest.fixture
-def procedure(db):
-    return procedure_upsert(data=ProcedureData(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch",
-                                               processing_days=5),
-                            effective_from=_at(2025, 7, 1, 0, 0))[0]
-
-
-@pytest.fixture
-def agency(db):
-    return AgencyFactory(exchange_code="000.00.00.H41", commune=True)
-
-
-@pytest.fixture
-def staff(agency):
-    return {role: UserFactory(agency=agency, roles=[role]) for role in
-            (Role.ONE_STOP_CLERK, Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.RECORDS_CLERK)}
-
-
-def _receive(staff, procedure, when):
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        return dossier_receive_at_counter(clerk=staff[Role.ONE_STOP_CLERK], procedure=procedure, applicant=APPLICANT)
 
 
 @pytest.mark.django_db
 def test_a_dossier_received_before_tet_is_due_after_it(staff, procedure):
     # Friday 13 Feb 2026, 10:15: five working days skip the weekend and Tết (16–20 Feb).
-    dossier = _receive(staff, procedure, _at(2026, 2, 13, 10, 15, 42))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 2, 13, 10, 15, 42))
     assert dossier.code == "000.00.00.H41-260213-0001"
     assert dossier.state == S.RECEIVED
-    assert timezone.localtime(dossier.received_at) == _at(2026, 2, 13, 10, 15)  # to the minute
-    assert timezone.localtime(dossier.due_at) == _at(2026, 2, 27, 17, 0)
+    assert timezone.localtime(dossier.received_at) == at_local(2026, 2, 13, 10, 15)  # to the minute
+    assert timezone.localtime(dossier.due_at) == at_local(2026, 2, 27, 17, 0)
     assert dossier.applicant_phone == "0912345678"
     assert [(e.action, e.from_state, e.to_state) for e in dossier.events.all()] == [("receive", S.SUBMITTED, S.RECEIVED)]
     assert LegalEvent.objects.filter(action="dossier.received", object_id=str(dossier.pk)).exists()
@@ -64,8 +34,8 @@ def test_a_dossier_received_before_tet_is_due_after_it(staff, procedure):
 
 @pytest.mark.django_db
 def test_a_dossier_received_after_three_pm_counts_from_the_next_working_day(staff, procedure):
-    before = _receive(staff, procedure, _at(2026, 3, 4, 14, 59))  # Wednesday
-    after = _receive(staff, procedure, _at(2026, 3, 4, 15, 1))
+    before = receive_at_counter(staff, procedure, at_local(2026, 3, 4, 14, 59))  # Wednesday
+    after = receive_at_counter(staff, procedure, at_local(2026, 3, 4, 15, 1))
     assert timezone.localtime(before.due_at).date() == datetime(2026, 3, 11).date()
     assert timezone.localtime(after.due_at).date() == datetime(2026, 3, 12).date()
     assert after.code.endswith("-260304-0002")
@@ -73,16 +43,16 @@ def test_a_dossier_received_after_three_pm_counts_from_the_next_working_day(staf
 
 @pytest.mark.django_db
 def test_the_clock_restarts_in_full_when_the_supplemented_dossier_comes_back(staff, procedure):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))  # Monday, due Monday 9 March
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))  # Monday, due Monday 9 March
     clerk = staff[Role.ONE_STOP_CLERK]
-    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 5, 10, 0)):
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 5, 10, 0)):
         dossier = dossier_act(dossier=dossier, user=clerk, action="request_supplement",
                               note="Bổ sung giấy chứng sinh bản chính")
     assert dossier.state == S.SUPPLEMENT_REQUESTED and dossier.paused_at is not None
-    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 10, 9, 0)):  # Tuesday
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 10, 9, 0)):  # Tuesday
         dossier = dossier_act(dossier=dossier, user=clerk, action="resume")
     assert dossier.state == S.IN_PROGRESS
-    assert timezone.localtime(dossier.due_at) == _at(2026, 3, 17, 17, 0)  # five full working days again
+    assert timezone.localtime(dossier.due_at) == at_local(2026, 3, 17, 17, 0)  # five full working days again
 
 
 # (action, state it is taken from, role) that the one-stop rules allow; every other combination is refused.
@@ -117,7 +87,7 @@ ACTIONS = ("start", "request_supplement", "resume", "resolve", "return_result", 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("state", "action", "role"), list(itertools.product(PATHS, ACTIONS, ROLES)))
 def test_the_transition_table(staff, procedure, state, action, role):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     for step, by in PATHS[state]:
         dossier = dossier_act(dossier=dossier, user=staff[by], action=step, note="lý do")
     assert dossier.state == state
@@ -135,7 +105,7 @@ def test_the_transition_table(staff, procedure, state, action, role):
 
 @pytest.mark.django_db
 def test_a_clerk_of_another_agency_cannot_act_on_the_dossier(staff, procedure):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     outsider = UserFactory(agency=AgencyFactory(), roles=[Role.SPECIALIST])
     with pytest.raises(ApplicationError) as info:
         dossier_act(dossier=dossier, user=outsider, action="start")
@@ -144,7 +114,7 @@ def test_a_clerk_of_another_agency_cannot_act_on_the_dossier(staff, procedure):
 
 @pytest.mark.django_db
 def test_a_forbidden_transition_answers_409_in_vietnamese(staff, procedure):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     with pytest.raises(ApplicationError) as info:
         dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="return_result")
     assert info.value.status == 409
@@ -153,7 +123,7 @@ def test_a_forbidden_transition_answers_409_in_vietnamese(staff, procedure):
 
 @pytest.mark.django_db
 def test_a_refusal_needs_a_reason(staff, procedure):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     with pytest.raises(ApplicationError) as info:
         dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="refuse", note=" ")
     assert info.value.code == "reason_required"
@@ -164,7 +134,7 @@ def test_fifty_parallel_receipts_get_fifty_consecutive_codes():
     from django.db import connections, transaction
 
     agency = AgencyFactory(exchange_code="000.00.31.H41")
-    when = _at(2026, 11, 23, 9, 0)
+    when = at_local(2026, 11, 23, 9, 0)
     codes, errors = [], []
     barrier = threading.Barrier(50)
 
@@ -225,7 +195,7 @@ def test_bad_applicant_data_gets_field_errors_and_nothing_is_saved(client, staff
 
 @pytest.mark.django_db
 def test_staff_of_another_agency_and_other_citizens_cannot_read_a_dossier(client, staff, procedure):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     for outsider in (UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK]), UserFactory(citizen=True)):
         client.force_login(outsider)
         assert client.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 404
@@ -235,7 +205,7 @@ def test_staff_of_another_agency_and_other_citizens_cannot_read_a_dossier(client
 
 @pytest.mark.django_db
 def test_a_leader_without_two_factor_gets_a_json_refusal_from_the_api(client, staff, procedure):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     client.force_login(staff[Role.LEADER])
     response = client.get(f"/api/v1/dossiers/{dossier.code}/")
     assert response.status_code == 403 and response.json()["error"]["code"] == "two_factor_required"
@@ -243,7 +213,7 @@ def test_a_leader_without_two_factor_gets_a_json_refusal_from_the_api(client, st
 
 @pytest.mark.django_db
 def test_the_public_lookup_shows_state_and_dates_but_never_the_applicant(client, staff, procedure):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     api = client.get(f"/api/v1/lookup/{dossier.code}/")
     assert api.status_code == 200
     body = api.json()
@@ -260,7 +230,7 @@ def test_the_public_lookup_shows_state_and_dates_but_never_the_applicant(client,
 
 @pytest.mark.django_db
 def test_the_public_lookup_runs_a_fixed_number_of_queries(client, staff, procedure, django_assert_num_queries):
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     with django_assert_num_queries(1):
         assert client.get(f"/api/v1/lookup/{dossier.code}/").status_code == 200
 
@@ -269,19 +239,19 @@ def test_the_public_lookup_runs_a_fixed_number_of_queries(client, staff, procedu
 def test_due_status_is_computed_in_sql_and_a_paused_dossier_is_never_overdue(staff, procedure):
     from one_stop.selectors import dossiers_with_due_status
 
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))  # due Monday 9 March 17:00
-    paused = _receive(staff, procedure, _at(2026, 3, 2, 9, 5))
-    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 3, 9, 0)):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))  # due Monday 9 March 17:00
+    paused = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 5))
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 3, 9, 0)):
         dossier_act(dossier=paused, user=staff[Role.ONE_STOP_CLERK], action="request_supplement", note="Bổ sung")
 
     def status_at(now):
         return dict(dossiers_with_due_status(Dossier.objects.all(), now=now).values_list("code", "due_status"))
 
-    assert status_at(_at(2026, 3, 5, 9, 0))[dossier.code] == "on_time"
-    assert status_at(_at(2026, 3, 8, 9, 0))[dossier.code] == "due_soon"
-    later = status_at(_at(2026, 3, 9, 17, 1))
+    assert status_at(at_local(2026, 3, 5, 9, 0))[dossier.code] == "on_time"
+    assert status_at(at_local(2026, 3, 8, 9, 0))[dossier.code] == "due_soon"
+    later = status_at(at_local(2026, 3, 9, 17, 1))
     assert later[dossier.code] == "overdue" and later[paused.code] == "on_time"
-    overdue = dossiers_with_due_status(Dossier.objects.all(), now=_at(2026, 3, 10, 8, 0)).filter(due_status="overdue")
+    overdue = dossiers_with_due_status(Dossier.objects.all(), now=at_local(2026, 3, 10, 8, 0)).filter(due_status="overdue")
     assert list(overdue.values_list("code", flat=True)) == [dossier.code]
 
 
@@ -290,16 +260,16 @@ def test_an_online_dossier_waits_at_the_desk_and_its_clock_starts_on_receipt(sta
     from one_stop.services.dossiers import dossier_submit_online
 
     citizen = UserFactory(citizen=True, full_name="Đặng Văn Công")
-    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 7, 20, 0)):  # Saturday evening
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 7, 20, 0)):  # Saturday evening
         dossier = dossier_submit_online(citizen=citizen, procedure=procedure, handling_agency=agency)
     assert dossier.state == S.SUBMITTED and dossier.due_at is None
     assert dossier.code.endswith("-260307-0001") and dossier.applicant_id_number == citizen.national_id
     with pytest.raises(ApplicationError):
         dossier_act(dossier=dossier, user=staff[Role.SPECIALIST], action="receive")
-    with mock.patch("django.utils.timezone.now", return_value=_at(2026, 3, 9, 8, 30)):  # Monday morning
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 9, 8, 30)):  # Monday morning
         dossier = dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="receive")
     assert dossier.state == S.RECEIVED
-    assert timezone.localtime(dossier.due_at) == _at(2026, 3, 16, 17, 0)
+    assert timezone.localtime(dossier.due_at) == at_local(2026, 3, 16, 17, 0)
     assert [e.action for e in dossier.events.all()] == ["submit", "receive"]
 
 
@@ -333,7 +303,7 @@ def test_the_queue_shows_the_agencys_open_dossiers_most_urgent_first_in_constant
     counts = []
     for total in (1, 8):
         while Dossier.objects.count() < total:
-            _receive(staff, procedure, _at(2026, 3, 2, 9, Dossier.objects.count()))
+            receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, Dossier.objects.count()))
         with CaptureQueriesContext(connection) as queries:
             page = client.get("/mot-cua/ho-so/")
         counts.append(len(queries))
@@ -374,7 +344,7 @@ def test_a_commune_dossier_goes_to_a_department_and_comes_back_for_return(client
     department = AgencyFactory(name="Sở Tư pháp", exchange_code="000.00.03.H41")
     dept_specialist = UserFactory(agency=department, roles=[Role.SPECIALIST])
     dept_head = UserFactory(agency=department, roles=[Role.HEAD_OF_DIVISION])
-    dossier = _receive(staff, procedure, _at(2026, 3, 2, 9, 0))
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     client.force_login(staff[Role.ONE_STOP_CLERK])
     moved = client.post(f"/api/v1/dossiers/{dossier.code}/forward/", {"agency": "000.00.03.H41", "note": "Thẩm quyền Sở"},
                         content_type="application/json")

@@ -8,7 +8,7 @@ import pytest
 from egov.accounts.roles import Role
 from tests.conftest import service_missing
 from tests.factories import AgencyFactory, UserFactory
-from tests.one_stop.test_dossiers import _at, _receive, agency, procedure, staff  # noqa: F401  (fixtures)
+from tests.one_stop.factories import at_local, receive_at_counter
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ def _tool(name):
     return name
 
 
-def test_the_receipt_carries_the_code_due_date_and_applicant(client, staff, procedure, tmp_path):  # noqa: F811
-    dossier = _receive(staff, procedure, _at(2026, 2, 13, 10, 15))
+def test_the_receipt_carries_the_code_due_date_and_applicant(client, staff, procedure, tmp_path):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 2, 13, 10, 15))
     client.force_login(staff[Role.ONE_STOP_CLERK])
     response = client.get(f"/mot-cua/ho-so/{dossier.code}/giay-tiep-nhan.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -34,8 +34,8 @@ def test_the_receipt_carries_the_code_due_date_and_applicant(client, staff, proc
     assert "Đặng Văn Công" in text and "Thủ tục đăng ký khai sinh" in text
 
 
-def test_the_receipt_uses_only_the_bundled_font(client, staff, procedure, tmp_path):  # noqa: F811
-    dossier = _receive(staff, procedure, _at(2026, 2, 13, 10, 15))
+def test_the_receipt_uses_only_the_bundled_font(client, staff, procedure, tmp_path):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 2, 13, 10, 15))
     client.force_login(staff[Role.ONE_STOP_CLERK])
     path = tmp_path / "receipt.pdf"
     path.write_bytes(client.get(f"/mot-cua/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content)
@@ -45,7 +45,7 @@ def test_the_receipt_uses_only_the_bundled_font(client, staff, procedure, tmp_pa
     assert fonts and all(name.split("+", 1)[1].startswith("EgovSerif") for name in fonts), listing
 
 
-def test_staff_of_another_agency_cannot_print_the_receipt(client, staff, procedure):  # noqa: F811
-    dossier = _receive(staff, procedure, _at(2026, 2, 13, 10, 15))
+def test_staff_of_another_agency_cannot_print_the_receipt(client, staff, procedure):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 2, 13, 10, 15))
     client.force_login(UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK]))
     assert client.get(f"/mot-cua/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404

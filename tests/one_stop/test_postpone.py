@@ -1,0 +1,71 @@
+"""A late dossier: apology and new return date (form 04), at least a working day ahead, once only."""
+
+import shutil
+import subprocess
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from egov.accounts.roles import Role
+from egov.core.errors import ApplicationError
+from egov.notifications.models import Notification
+from one_stop.services.dossiers import dossier_act, dossier_postpone
+from tests.conftest import service_missing
+from tests.one_stop.factories import at_local, receive_at_counter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier(staff, procedure):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))  # due Monday 9 March 17:00
+    return dossier_act(dossier=dossier, user=staff[Role.SPECIALIST], action="start")
+
+
+def _postpone(dossier, user, when, new_due, reason="Chờ kết quả xác minh của cơ quan liên quan"):
+    with mock.patch("django.utils.timezone.now", return_value=when):
+        return dossier_postpone(dossier=dossier, user=user, new_due_at=new_due, reason=reason)
+
+
+def test_the_apology_moves_the_date_once_and_tells_the_applicant(dossier, staff, django_capture_on_commit_callbacks):
+    type(dossier).objects.filter(pk=dossier.pk).update(applicant_email="cong@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = _postpone(dossier, staff[Role.LEADER], at_local(2026, 3, 5, 10, 0), at_local(2026, 3, 12, 17, 0))
+    assert timezone.localtime(moved.due_at) == at_local(2026, 3, 12, 17, 0)
+    assert timezone.localtime(moved.original_due_at) == at_local(2026, 3, 9, 17, 0)
+    assert Notification.objects.filter(channel="sms", address="0912345678").exists()
+    assert "12/03/2026" in mail.outbox[0].body and dossier.code in mail.outbox[0].subject
+    with pytest.raises(ApplicationError) as info:
+        _postpone(moved, staff[Role.LEADER], at_local(2026, 3, 6, 10, 0), at_local(2026, 3, 19, 17, 0))
+    assert info.value.code == "already_postponed"
+
+
+def test_the_apology_must_come_a_working_day_before_the_due_date(dossier, staff):
+    with pytest.raises(ApplicationError) as info:
+        _postpone(dossier, staff[Role.LEADER], at_local(2026, 3, 9, 8, 0), at_local(2026, 3, 12, 17, 0))  # due day itself
+    assert info.value.code == "too_late"
+
+
+def test_only_the_handling_agency_may_postpone_and_to_a_later_date(dossier, staff):
+    with pytest.raises(ApplicationError) as info:
+        _postpone(dossier, staff[Role.ONE_STOP_CLERK], at_local(2026, 3, 5, 10, 0), at_local(2026, 3, 12, 17, 0))
+    assert info.value.status == 403
+    with pytest.raises(ApplicationError) as info:
+        _postpone(dossier, staff[Role.LEADER], at_local(2026, 3, 5, 10, 0), at_local(2026, 3, 6, 17, 0))
+    assert info.value.code == "invalid_date"
+
+
+def test_form_04_states_the_old_and_new_dates(client, dossier, staff, tmp_path):
+    _postpone(dossier, staff[Role.LEADER], at_local(2026, 3, 5, 10, 0), at_local(2026, 3, 12, 17, 0))
+    client.force_login(staff[Role.HEAD_OF_DIVISION])
+    response = client.get(f"/mot-cua/ho-so/{dossier.code}/phieu-xin-loi.pdf")
+    assert response.status_code == 200
+    if not shutil.which("pdftotext"):
+        service_missing("poppler-utils (pdftotext) is not installed")
+    path = tmp_path / "form04.pdf"
+    path.write_bytes(response.content)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "ngày 09/03/2026" in text and "ngày 12/03/2026" in text and dossier.code in text
