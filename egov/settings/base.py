@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -262,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {
         "task": "core.outbox_relay",
         "schedule": env.float("EGOV_OUTBOX_RELAY_SECONDS", default=10.0),
+    },
+    # Every working morning the handlers see what falls due within two working days.
+    "one-stop-remind-due": {
+        "task": "one_stop.remind_due",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
     },
     "notifications-retry-due": {
         "task": "notifications.retry_due",

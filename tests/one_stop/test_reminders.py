@@ -1,0 +1,38 @@
+from unittest import mock
+
+import pytest
+
+from egov.accounts.roles import Role
+from egov.notifications.models import Notification
+from one_stop.services.dossiers import dossier_act
+from one_stop.services.reminders import dossiers_remind_due
+from tests.factories import AgencyFactory, UserFactory
+from tests.one_stop.factories import at_local, receive_at_counter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_handler_is_told_of_the_dossiers_due_within_two_working_days(staff, procedure,
+                                                                         django_capture_on_commit_callbacks):
+    soon = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))  # due Monday 9 March
+    later = receive_at_counter(staff, procedure, at_local(2026, 3, 6, 9, 0))  # due Friday 13 March
+    returned = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 5))
+    for action, role in (("start", Role.SPECIALIST), ("resolve", Role.LEADER), ("return_result", Role.ONE_STOP_CLERK)):
+        returned = dossier_act(dossier=returned, user=staff[role], action=action)
+    UserFactory(agency=AgencyFactory(), roles=[Role.SPECIALIST])  # another agency: told nothing
+    with django_capture_on_commit_callbacks(execute=True), \
+            mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 5, 7, 0)):  # Thursday
+        sent = dossiers_remind_due()
+    assert sent == 3  # specialist, head and leader of the agency
+    notes = Notification.objects.filter(recipient__agency=staff[Role.SPECIALIST].agency)
+    assert notes.count() == 3
+    body = notes.first().body
+    assert soon.code in body and later.code not in body and returned.code not in body
+
+
+def test_the_reminder_costs_the_same_queries_for_few_or_many_dossiers(staff, procedure, django_assert_max_num_queries):
+    for minute in range(6):
+        receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, minute))
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 5, 7, 0)), \
+            django_assert_max_num_queries(3 + 3 * 4):  # three reads, then each of 3 handlers' notification writes
+        assert dossiers_remind_due() == 3
