@@ -11,4 +11,5 @@ urlpatterns = [
     path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="dossier_action"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<str:code>/phieu-xin-loi.pdf", views.apology, name="apology"),
+    path("ho-so/<str:code>/phieu-thong-bao.pdf", views.notice, name="notice"),
 ]

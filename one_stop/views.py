@@ -124,3 +124,17 @@ def apology(request, code: str):
     response = HttpResponse(apology_pdf(dossier=dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-xin-loi-{dossier.code}.pdf"'
     return response
+
+
+@login_required
+def notice(request, code: str):
+    """Form 02 or 03, whichever the dossier's state calls for."""
+    from one_stop.pdf.notices import FORMS, notice_pdf
+    from one_stop.selectors import dossiers_visible_to
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code, state__in=list(FORMS)).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    response = HttpResponse(notice_pdf(dossier=dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-{dossier.state}-{dossier.code}.pdf"'
+    return response

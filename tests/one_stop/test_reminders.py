@@ -30,7 +30,8 @@ def test_each_handler_is_told_of_the_dossiers_due_within_two_working_days(staff,
     assert soon.code in body and later.code not in body and returned.code not in body
 
 
-def test_the_reminder_runs_a_bounded_number_of_queries_whatever_the_number_of_dossiers(staff, procedure, django_assert_max_num_queries):
+def test_the_reminder_runs_a_bounded_number_of_queries_whatever_the_number_of_dossiers(
+        staff, procedure, django_assert_max_num_queries):
     for minute in range(6):
         receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, minute))
     with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 5, 7, 0)), \

@@ -1,0 +1,47 @@
+"""Forms 02 and 03: every correction listed at once; the refusal with its reason."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from egov.accounts.roles import Role
+from one_stop.services.dossiers import dossier_act
+from tests.conftest import service_missing
+from tests.one_stop.factories import at_local, receive_at_counter
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(client, url, tmp_path) -> str:
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    if not shutil.which("pdftotext"):
+        service_missing("poppler-utils (pdftotext) is not installed")
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(response.content)
+    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+
+
+def test_form_02_lists_every_correction(client, staff, procedure, tmp_path):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="request_supplement",
+                note="- Giấy chứng sinh bản chính\n- Văn bản ủy quyền có chứng thực")
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    text = _text(client, f"/mot-cua/ho-so/{dossier.code}/phieu-thong-bao.pdf", tmp_path)
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and dossier.code in text
+    assert "1. Giấy chứng sinh bản chính" in text and "2. Văn bản ủy quyền có chứng thực" in text
+
+
+def test_form_03_gives_the_reason_for_refusal(client, staff, procedure, tmp_path):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    dossier_act(dossier=dossier, user=staff[Role.LEADER], action="refuse", note="Không thuộc thẩm quyền giải quyết")
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    text = _text(client, f"/mot-cua/ho-so/{dossier.code}/phieu-thong-bao.pdf", tmp_path)
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in text and "Không thuộc thẩm quyền giải quyết" in text
+
+
+def test_no_notice_for_a_dossier_in_progress(client, staff, procedure):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    assert client.get(f"/mot-cua/ho-so/{dossier.code}/phieu-thong-bao.pdf").status_code == 404
