@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from one_stop.models import Dossier, DossierEvent, Procedure, ProcedureVersion
+from one_stop.models import Dossier, DossierEvent, DossierRating, Procedure, ProcedureVersion
 
 
 class ProcedureVersionInline(admin.TabularInline):
@@ -54,4 +54,18 @@ class DossierAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DossierRating)
+class DossierRatingAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "level", "created_at"]
+    list_filter = ["level"]
+    search_fields = ["dossier__code", "comment"]
+    list_select_related = ["dossier"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -35,3 +35,9 @@ class DossierChannel(models.TextChoices):
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Cá nhân")
     ORGANISATION = "organisation", _("Tổ chức")
+
+
+class RatingLevel(models.TextChoices):
+    SATISFIED = "satisfied", _("Hài lòng")
+    ACCEPTABLE = "acceptable", _("Chấp nhận được")
+    UNSATISFIED = "unsatisfied", _("Không hài lòng")

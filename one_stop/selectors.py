@@ -99,8 +99,19 @@ def dossier_public_lookup(*, code: str):
             .filter(code=code.strip()).first())
 
 
-def dossiers_queue_for(*, user, now=None) -> QuerySet:
-    """A staff member's working list: open dossiers of their agency, the most urgent first."""
-    open_states = ("submitted", "received", "in_progress", "supplement_requested", "resolved")
-    queue = dossiers_visible_to(user=user).filter(state__in=open_states).order_by("due_at", "code")
-    return dossiers_with_due_status(queue, now=now)
+def dossiers_queue_for(*, user, now=None, search: str = "") -> QuerySet:
+    """A staff member's working list: open dossiers of their agency, the most urgent first.
+
+    With `search`, every dossier of the agency (closed ones too) whose code, applicant ID number or
+    applicant name (diacritics and case ignored) matches.
+    """
+    visible = dossiers_visible_to(user=user)
+    search = search.strip()
+    if search:
+        folded = fold_vietnamese(search)
+        queue = visible.filter(Q(code__icontains=search) | Q(applicant_id_number=search)
+                               | Q(applicant_name_folded__contains=folded))
+    else:
+        open_states = ("submitted", "received", "in_progress", "supplement_requested", "resolved")
+        queue = visible.filter(state__in=open_states)
+    return dossiers_with_due_status(queue.order_by("due_at", "code"), now=now)

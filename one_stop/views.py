@@ -41,8 +41,9 @@ def queue(request):
 
     if not request.user.is_agency_staff:
         raise Http404
-    dossiers = list(dossiers_queue_for(user=request.user)[:200])
-    return render(request, "one_stop/queue.html", {"dossiers": dossiers})
+    search = request.GET.get("q", "")
+    dossiers = list(dossiers_queue_for(user=request.user, search=search)[:200])
+    return render(request, "one_stop/queue.html", {"dossiers": dossiers, "search": search})
 
 
 @login_required

@@ -146,3 +146,9 @@ class DossierForwardSerializer(serializers.Serializer):
 class DossierPostponeSerializer(serializers.Serializer):
     new_due_at = serializers.DateTimeField(help_text="Ngày giờ hẹn trả mới (ISO 8601).")
     reason = serializers.CharField()
+
+
+class RatingSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=20, help_text="Số định danh / mã số thuế đã khai khi nộp hồ sơ.")
+    level = serializers.ChoiceField(choices=["satisfied", "acceptable", "unsatisfied"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

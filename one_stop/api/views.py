@@ -21,6 +21,7 @@ from one_stop.api.serializers import (
     ProcedureDetailSerializer,
     ProcedureListSerializer,
     PublicLookupSerializer,
+    RatingSerializer,
 )
 from one_stop.constants import OnlineLevel
 from one_stop.selectors import procedures_search
@@ -151,3 +152,25 @@ def public_lookup(request, code: str):
     if dossier is None:
         raise ApplicationError("not_found", _("Không tìm thấy hồ sơ có mã này."), status=404)
     return Response(PublicLookupSerializer(dossier).data)
+
+
+@extend_schema(request=RatingSerializer, responses={201: None})
+@api_view(["POST"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+@throttle_classes([LookupThrottle])
+def public_rating(request, code: str):
+    """Đánh giá mức độ hài lòng: once per dossier, after the result is returned."""
+    from django.utils.translation import gettext as _
+
+    from egov.core.errors import ApplicationError
+    from one_stop.selectors import dossier_public_lookup
+    from one_stop.services.dossiers import dossier_rate
+
+    dossier = dossier_public_lookup(code=code)
+    if dossier is None:
+        raise ApplicationError("not_found", _("Không tìm thấy hồ sơ có mã này."), status=404)
+    incoming = RatingSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    dossier_rate(dossier=dossier, **incoming.validated_data)
+    return Response({"ok": True}, status=status.HTTP_201_CREATED)

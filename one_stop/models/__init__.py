@@ -1,4 +1,4 @@
-from one_stop.models.dossier import Dossier, DossierCodeCounter, DossierEvent
+from one_stop.models.dossier import Dossier, DossierCodeCounter, DossierEvent, DossierRating
 from one_stop.models.procedure import Procedure, ProcedureVersion
 
-__all__ = ["Dossier", "DossierCodeCounter", "DossierEvent", "Procedure", "ProcedureVersion"]
+__all__ = ["Dossier", "DossierCodeCounter", "DossierEvent", "DossierRating", "Procedure", "ProcedureVersion"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from egov.core.models import ProtectedStateMixin
-from one_stop.constants import ApplicantKind, DossierChannel, DossierState
+from one_stop.constants import ApplicantKind, DossierChannel, DossierState, RatingLevel
 
 S = DossierState
 
@@ -43,6 +43,8 @@ class Dossier(ProtectedStateMixin, models.Model):
     applicant_kind = models.CharField(_("loại người nộp"), max_length=15, choices=ApplicantKind.choices,
                                       default=ApplicantKind.PERSON)
     applicant_name = models.CharField(_("tên người nộp"), max_length=255)
+    # For staff search without diacritics (no unaccent in the embedded PostgreSQL).
+    applicant_name_folded = models.CharField(max_length=255, editable=False, default="")
     applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20, db_index=True)
     applicant_phone = models.CharField(_("điện thoại"), max_length=15, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -131,3 +133,19 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action}"
+
+
+class DossierRating(models.Model):
+    """The applicant's rating of the service, once per dossier, after the result is returned."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    level = models.CharField(_("mức độ hài lòng"), max_length=12, choices=RatingLevel.choices)
+    comment = models.TextField(_("góp ý"), blank=True)
+    created_at = models.DateTimeField(_("đánh giá lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá hài lòng")
+        verbose_name_plural = _("đánh giá hài lòng")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.level}"

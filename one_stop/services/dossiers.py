@@ -13,6 +13,7 @@ from egov.accounts.roles import Role
 from egov.accounts.validators import normalize_phone
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
+from egov.core.text import fold_vietnamese
 from egov.workdays.services import add_working_days, is_working_day, next_working_day
 from one_stop.constants import ApplicantKind, DossierChannel, DossierState
 from one_stop.models import Dossier, DossierCodeCounter, DossierEvent, Procedure
@@ -100,6 +101,7 @@ def _applicant_fields(applicant: ApplicantData) -> dict:
                                        (("full_name", applicant.full_name), ("id_number", applicant.id_number))
                                        if not v.strip()})
     return {"applicant_kind": applicant.kind, "applicant_name": applicant.full_name.strip(),
+            "applicant_name_folded": fold_vietnamese(applicant.full_name),
             "applicant_id_number": applicant.id_number.strip(),
             "applicant_phone": normalize_phone(applicant.phone) if applicant.phone else "",
             "applicant_email": applicant.email.strip(), "applicant_address": applicant.address.strip()}
@@ -294,3 +296,23 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
     if dossier.applicant_phone:
         notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)
     return dossier
+
+
+@transaction.atomic
+def dossier_rate(*, dossier: Dossier, id_number: str, level: str, comment: str = ""):
+    """The applicant rates the service once the result is returned, proving who they are by the ID
+    number (or tax code) given at submission; once per dossier."""
+    from one_stop.constants import RatingLevel
+    from one_stop.models import DossierRating
+
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if id_number.strip() != dossier.applicant_id_number:
+        raise ApplicationError("not_applicant", _("Số định danh không khớp với người nộp hồ sơ."), status=403,
+                               fields={"id_number": [_("Không khớp.")]})
+    if dossier.state != DossierState.RETURNED:
+        raise ApplicationError("not_returned", _("Chỉ đánh giá sau khi đã nhận kết quả."), status=409)
+    if DossierRating.objects.filter(dossier=dossier).exists():
+        raise ApplicationError("already_rated", _("Hồ sơ này đã được đánh giá."), status=409)
+    if level not in RatingLevel.values:
+        raise ApplicationError("invalid_level", _("Mức đánh giá không hợp lệ."), fields={"level": [_("Chọn một mức.")]})
+    return DossierRating.objects.create(dossier=dossier, level=level, comment=comment.strip()[:2000])

@@ -133,3 +133,16 @@ def test_raw_portal_pages_import_idempotently_with_a_report_of_what_was_kept_as_
     call_command("import_procedures", str(sample))
     assert "60 không đổi" in capsys.readouterr().out
     assert Procedure.objects.filter(source="dichvucong").count() == 60
+
+
+def test_the_one_stop_admin_pages_open(client):
+    from django.urls import reverse
+
+    from tests.factories import login_verified_superuser
+
+    procedures_import(items=_curated())
+    login_verified_superuser(client)
+    for name in ["procedure", "dossier", "dossierrating"]:
+        assert client.get(reverse(f"admin:one_stop_{name}_changelist"), {"q": "khai sinh"}).status_code == 200, name
+    procedure = Procedure.objects.get(code="1.001193")
+    assert client.get(reverse("admin:one_stop_procedure_change", args=[procedure.pk])).status_code == 200

@@ -363,3 +363,34 @@ def test_a_commune_dossier_goes_to_a_department_and_comes_back_for_return(client
     bad = client.post(f"/api/v1/dossiers/{dossier.code}/forward/", {"agency": "999.99.99.X00"},
                       content_type="application/json")
     assert bad.status_code in (400, 409)
+
+
+@pytest.mark.django_db
+def test_staff_find_dossiers_by_code_id_number_or_name_without_diacritics(client, staff, procedure):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="refuse", note="Sai thẩm quyền")
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    assert dossier.code not in client.get("/mot-cua/ho-so/").content.decode()  # closed: not in the working list
+    for query in ("dang van cong", "020095001234", dossier.code[-11:]):
+        assert dossier.code in client.get("/mot-cua/ho-so/", {"q": query}).content.decode(), query
+    assert dossier.code not in client.get("/mot-cua/ho-so/", {"q": "nguyen thi"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_applicant_rates_the_service_once_after_the_return(client, staff, procedure):
+    from one_stop.models import DossierRating
+
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    url = f"/api/v1/lookup/{dossier.code}/rating/"
+    early = client.post(url, {"id_number": "020095001234", "level": "satisfied"}, content_type="application/json")
+    assert early.status_code == 409
+    for action, role in (("start", Role.SPECIALIST), ("resolve", Role.LEADER), ("return_result", Role.ONE_STOP_CLERK)):
+        dossier = dossier_act(dossier=dossier, user=staff[role], action=action)
+    stranger = client.post(url, {"id_number": "001099000001", "level": "unsatisfied"}, content_type="application/json")
+    assert stranger.status_code == 403
+    rated = client.post(url, {"id_number": "020095001234", "level": "satisfied", "comment": "Nhanh, chu đáo"},
+                        content_type="application/json")
+    assert rated.status_code == 201
+    again = client.post(url, {"id_number": "020095001234", "level": "unsatisfied"}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
+    assert DossierRating.objects.get().level == "satisfied"
