@@ -12,4 +12,6 @@ urlpatterns = [
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<str:code>/phieu-xin-loi.pdf", views.apology, name="apology"),
     path("ho-so/<str:code>/phieu-thong-bao.pdf", views.notice, name="notice"),
+    path("ho-so/<str:code>/phieu-kiem-soat.pdf", views.control_slip, name="control_slip"),
+    path("so-theo-doi/<str:day>.pdf", views.desk_register, name="register"),
 ]

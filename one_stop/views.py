@@ -139,3 +139,34 @@ def notice(request, code: str):
     response = HttpResponse(notice_pdf(dossier=dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-{dossier.state}-{dossier.code}.pdf"'
     return response
+
+
+@login_required
+def control_slip(request, code: str):
+    from one_stop.pdf.control import control_slip_pdf
+    from one_stop.selectors import dossiers_visible_to
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    response = HttpResponse(control_slip_pdf(dossier=dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
+    return response
+
+
+@login_required
+def desk_register(request, day: str):
+    from datetime import date
+
+    from egov.accounts.roles import Role
+    from one_stop.pdf.control import desk_register_pdf
+
+    if not request.user.has_role(Role.ONE_STOP_CLERK) or request.user.agency is None:
+        raise Http404
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    response = HttpResponse(desk_register_pdf(agency=request.user.agency, day=on), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-theo-doi-{on:%Y-%m-%d}.pdf"'
+    return response

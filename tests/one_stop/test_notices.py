@@ -45,3 +45,24 @@ def test_no_notice_for_a_dossier_in_progress(client, staff, procedure):
     dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     client.force_login(staff[Role.ONE_STOP_CLERK])
     assert client.get(f"/mot-cua/ho-so/{dossier.code}/phieu-thong-bao.pdf").status_code == 404
+
+
+def test_form_05_lists_every_step_of_the_dossier(client, staff, procedure, tmp_path):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    dossier_act(dossier=dossier, user=staff[Role.SPECIALIST], action="start", note="Giao chuyên viên Minh")
+    client.force_login(staff[Role.HEAD_OF_DIVISION])
+    text = _text(client, f"/mot-cua/ho-so/{dossier.code}/phieu-kiem-soat.pdf", tmp_path)
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text and dossier.code in text
+    assert "Tiếp nhận" in text and "Bắt đầu giải quyết" in text and "Giao chuyên viên Minh" in text
+
+
+def test_form_06_registers_the_days_dossiers_of_the_desk(client, staff, procedure, tmp_path):
+    first = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    second = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 10, 30))
+    other_day = receive_at_counter(staff, procedure, at_local(2026, 3, 3, 9, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    text = _text(client, "/mot-cua/so-theo-doi/2026-03-02.pdf", tmp_path)
+    assert "SỔ THEO DÕI HỒ SƠ — ngày 02/03/2026" in text
+    assert first.code in text and second.code in text and other_day.code not in text
+    client.force_login(staff[Role.SPECIALIST])
+    assert client.get("/mot-cua/so-theo-doi/2026-03-02.pdf").status_code == 404

@@ -1,0 +1,25 @@
+"""Form 05, the process control slip (A5): every step of a dossier; form 06, the desk's register (A4)."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from egov.core.pdf import render_pdf
+from one_stop.models import Dossier
+from one_stop.services.dossiers import ACTION_LABELS
+
+
+def control_slip_pdf(*, dossier: Dossier) -> bytes:
+    events = list(dossier.events.select_related("actor", "agency"))
+    for event in events:
+        event.label = str(ACTION_LABELS.get(event.action, event.action))
+    return render_pdf("one_stop/pdf/control_slip.html", {"dossier": dossier, "events": events})
+
+
+def desk_register_pdf(*, agency, day: date) -> bytes:
+    """The dossiers the desk received on `day`, in the order of their codes."""
+    start = timezone.make_aware(datetime.combine(day, time.min))  # midnight in Vietnam
+    dossiers = (Dossier.objects.filter(receiving_agency=agency, received_at__gte=start,
+                                       received_at__lt=start + timedelta(days=1))
+                .select_related("procedure").order_by("code"))
+    return render_pdf("one_stop/pdf/register.html", {"agency": agency, "day": day, "dossiers": dossiers})
