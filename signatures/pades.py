@@ -104,15 +104,26 @@ def _stamp_style(stamp: StampSpec):
     )
 
 
-def validation_context(*, trust_roots, other_certs=(), allow_fetching: bool = True, hard_fail: bool = True):
+def validation_context(*, trust_roots, other_certs=(), allow_fetching: bool = True, hard_fail: bool = True,
+                       fetch_certificates: bool = True):
+    """A pyHanko validation context over our trust anchors.
+
+    `fetch_certificates=False` stops the context from downloading issuer certificates from the
+    caIssuers URLs the certificates carry: needed for files anyone may upload, whose certificates
+    could point the server anywhere. Revocation data is still fetched (only for chains that reach a
+    trust anchor).
+    """
     from pyhanko_certvalidator import ValidationContext
     from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
     # The requests-based fetchers hold no event-loop-bound session, so a context can be used from
     # any sync code (views, tasks) and needs no explicit closing.
-    return ValidationContext(trust_roots=list(trust_roots), other_certs=list(other_certs),
-                             allow_fetching=allow_fetching, revocation_mode="hard-fail" if hard_fail else "soft-fail",
-                             fetcher_backend=RequestsFetcherBackend(per_request_timeout=10))
+    context = ValidationContext(trust_roots=list(trust_roots), other_certs=list(other_certs),
+                                allow_fetching=allow_fetching, revocation_mode="hard-fail" if hard_fail else "soft-fail",
+                                fetcher_backend=RequestsFetcherBackend(per_request_timeout=10))
+    if not fetch_certificates:
+        context.certificate_registry.fetcher = None
+    return context
 
 
 def pdf_sign(*, pdf: bytes, signer, field_name: str, level: str, trust_roots, tsa_url: str = "",

@@ -277,12 +277,9 @@ async def _verify_all(embedded, roots) -> list[SignatureReport]:
 def _validation_context(roots):
     from signatures.pades import validation_context
 
-    context = validation_context(trust_roots=roots, allow_fetching=True, hard_fail=False)
-    # The certificates of the file come from whoever uploaded it: following their caIssuers URLs
-    # would let anyone make the server send requests anywhere. The chain must be in the file (it
-    # is, in every PAdES signature this portal makes) or among the trust anchors.
-    context.certificate_registry.fetcher = None
-    return context
+    # The certificates of the file come from whoever uploaded it: the chain must be in the file (it
+    # is, in every PAdES signature this portal makes) or among the trust anchors, never downloaded.
+    return validation_context(trust_roots=roots, allow_fetching=True, hard_fail=False, fetch_certificates=False)
 
 
 def _key_usage_settings():

@@ -404,3 +404,10 @@ def test_a_signed_results_qr_code_leads_to_the_verification_of_its_stored_copy(c
     assert "<svg" in qr_svg(url)
     page = client.get(url.removeprefix("https://dichvucong.langson.gov.vn"))
     assert page.status_code == 200
+
+
+def test_the_public_verifier_never_downloads_certificates_named_in_an_uploaded_file():
+    from signatures.pades import validation_context
+
+    assert validation_context(trust_roots=[], fetch_certificates=False).certificate_registry.fetcher is None
+    assert validation_context(trust_roots=[]).certificate_registry.fetcher is not None
