@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     # domain apps
     "signatures",
     "one_stop",
+    "one_stop.tickets",
     "public_services",
+    "public_services.payments",
     "docs_office",
 ]
 
