@@ -73,3 +73,49 @@ def handling_agencies_for(*, procedure: Procedure) -> list:
         agencies = list(Agency.objects.filter(is_active=True, kind=AgencyKind.PROVINCIAL_COMMITTEE)
                         .only("id", "name", "kind", "address").order_by("name"))
     return agencies
+
+
+# What the owner sees of their own dossiers. Result files only once the result is approved.
+RESULT_VISIBLE_STATES = ("resolved", "returned")
+
+
+def citizen_dossiers(*, user) -> QuerySet:
+    """The citizen's own dossiers, newest first, with what the list shows in the same query."""
+    from one_stop.models import Dossier
+    from one_stop.selectors import dossiers_with_due_status
+
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    dossiers = (Dossier.objects.filter(citizen=user)
+                .select_related("procedure", "handling_agency", "receiving_agency")
+                .defer("form_data", "checklist", "procedure__raw", "procedure__body_folded", "procedure__legal_basis")
+                .order_by("-created_at", "-id"))
+    return dossiers_with_due_status(dossiers)
+
+
+def citizen_dossier(*, user, code: str):
+    """One of the citizen's own dossiers by code, or None (pages answer 404: never another's)."""
+    from one_stop.models import Dossier
+
+    if not user.is_authenticated:
+        return None
+    return (Dossier.objects.filter(citizen=user, code=code)
+            .select_related("procedure", "procedure_version", "handling_agency", "receiving_agency", "received_by")
+            .first())
+
+
+def citizen_documents(*, dossier) -> list:
+    """The files the owner may see: what they sent, and the result once approved."""
+    from one_stop.constants import DocumentKind
+
+    documents = dossier.documents.all().defer("sha256")
+    if dossier.state not in RESULT_VISIBLE_STATES:
+        documents = documents.exclude(kind=DocumentKind.RESULT)
+    return list(documents)
+
+
+def citizen_document(*, user, code: str, document_id: int):
+    dossier = citizen_dossier(user=user, code=code)
+    if dossier is None:
+        return None
+    return next((d for d in citizen_documents(dossier=dossier) if d.pk == document_id), None)
