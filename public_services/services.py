@@ -75,7 +75,7 @@ def _handling_agency(procedure: Procedure, agency_id):
                                fields={"agency": [_("Chọn nơi nộp hồ sơ.")]}) from None
 
 
-def _add_uploads(*, dossier: Dossier, citizen, schema: dict, uploads, kind: str, errors: dict) -> None:
+def portal_uploads_add(*, dossier: Dossier, citizen, schema: dict, uploads, kind: str, errors: dict) -> None:
     """Store files by upload slot; a refused file becomes an error under uploads.<slot>, the rest is kept."""
     from one_stop.services.documents import dossier_document_add
 
@@ -94,6 +94,11 @@ def _add_uploads(*, dossier: Dossier, citizen, schema: dict, uploads, kind: str,
                 _("Tệp “%(name)s” không đúng định dạng cho phép (%(types)s).")
                 % {"name": upload.name, "types": ", ".join(TYPE_LABELS[t] for t in accepted)})
             continue
+        if sniffed is not None and not _extension_matches(upload.name, sniffed):
+            errors.setdefault(key, []).append(
+                _("Tệp “%(name)s” có phần mở rộng không khớp với nội dung (%(type)s).")
+                % {"name": upload.name, "type": TYPE_LABELS[sniffed]})
+            continue
         if kind == DocumentKind.SUBMITTED and counts.get(slot_name, 0) >= slot.get("max_files", 5):
             errors.setdefault(key, []).append(_("Tối đa %(n)s tệp cho thành phần này.") % {"n": slot.get("max_files", 5)})
             continue
@@ -103,6 +108,23 @@ def _add_uploads(*, dossier: Dossier, citizen, schema: dict, uploads, kind: str,
             errors.setdefault(key, []).append(exc.message)
         else:
             counts[slot_name] = counts.get(slot_name, 0) + 1
+
+
+EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",), DOCX: (".docx",)}
+
+
+def _extension_matches(name: str, content_type: str) -> bool:
+    # A PDF named .jpg is refused too: the name is what the desk and the citizen will open it by.
+    return (name or "").lower().endswith(EXTENSIONS[content_type])
+
+
+def portal_upload_name_check(upload) -> None:
+    """Refuse a file whose name does not match its content (the content itself is checked on storing)."""
+    sniffed = sniff_content_type(upload)
+    if sniffed is not None and not _extension_matches(upload.name, sniffed):
+        message = _("Tệp “%(name)s” có phần mở rộng không khớp với nội dung (%(type)s).") % {
+            "name": upload.name, "type": TYPE_LABELS[sniffed]}
+        raise ApplicationError("invalid_file", message, fields={"file": [message]})
 
 
 def _upload_counts(dossier: Dossier) -> dict[str, int]:
@@ -142,7 +164,7 @@ def portal_draft_save(*, citizen, procedure: Procedure, form_data, agency_id=Non
         dossier = dossier_draft_update(dossier=dossier, citizen=citizen, form_data=result.values,
                                        applicant=applicant if applicant.full_name and applicant.id_number else None)
     errors = dict(result.errors)
-    _add_uploads(dossier=dossier, citizen=citizen, schema=schema, uploads=uploads, kind=DocumentKind.SUBMITTED,
+    portal_uploads_add(dossier=dossier, citizen=citizen, schema=schema, uploads=uploads, kind=DocumentKind.SUBMITTED,
                  errors=errors)
     return SaveOutcome(dossier=dossier, errors=errors)
 
@@ -181,6 +203,7 @@ def portal_supplement_send(*, dossier: Dossier, citizen, uploads, note: str = ""
     from one_stop.services.dossiers import dossier_supplement_submit
 
     for requirement, upload in uploads:
+        portal_upload_name_check(upload)
         dossier_document_add(dossier=dossier, user=citizen, file=upload, requirement=requirement[:500],
                              kind=DocumentKind.SUPPLEMENT)
     return dossier_supplement_submit(dossier=dossier, citizen=citizen, note=note[:2000])

@@ -113,7 +113,7 @@ def _clean_field(field_schema: dict, raw, *, partial: bool):
     return value, _check(field_schema, value)
 
 
-def _prefilled(field_schema: dict, profile: dict):
+def prefill_value(field_schema: dict, profile: dict):
     key = field_schema.get("prefill")
     value = profile.get(key) if key else None
     if value in (None, ""):
@@ -128,7 +128,7 @@ def _prefilled(field_schema: dict, profile: dict):
 def prefilled_names(schema: dict, profile: dict) -> set[str]:
     """Top-level fields the profile answers: shown read-only, never asked again."""
     return {f["name"] for s in schema.get("sections", []) for f in s["fields"]
-            if f["type"] != "group" and _prefilled(f, profile) is not None}
+            if f["type"] != "group" and prefill_value(f, profile) is not None}
 
 
 def form_clean(schema: dict, data, *, profile: dict | None = None, partial: bool = False) -> FormResult:
@@ -151,7 +151,7 @@ def form_clean(schema: dict, data, *, profile: dict | None = None, partial: bool
             if field_schema["type"] == "group":
                 values[name] = _clean_group(field_schema, data.get(name), values, result, partial=partial)
                 continue
-            raw = _prefilled(field_schema, profile)
+            raw = prefill_value(field_schema, profile)
             raw = data.get(name) if raw is None else raw
             value, error = _clean_field(field_schema, raw, partial=partial)
             values[name] = value

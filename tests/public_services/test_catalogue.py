@@ -38,10 +38,11 @@ def test_the_catalogue_costs_the_same_queries_for_one_or_many_procedures(client,
     url = reverse("public_services:catalogue")
     with django_assert_max_num_queries(6) as one:
         client.get(url, {"q": "khai sinh"})
+    first = len(one.captured_queries)
     for n in range(30):
         make_procedure(code=f"8.{n:06d}", name=f"Đăng ký khai sinh loại {n}", field=f"Lĩnh vực {n}",
                        agency=f"Cơ quan {n}")
-    with django_assert_max_num_queries(len(one.captured_queries)):
+    with django_assert_max_num_queries(first):
         response = client.get(url, {"q": "khai sinh", "trang": "2"})
     assert response.context["page"].number == 2
     assert len(response.context["page"].object_list) == 11
