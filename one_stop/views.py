@@ -117,7 +117,7 @@ def counter_checklist(request):
 
 @login_required
 def dossier_detail(request, code: str):
-    from one_stop.forms import DocumentUploadForm, DossierActionForm
+    from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
     from one_stop.ledger import due_ledger
     from one_stop.selectors import dossiers_visible_to
     from one_stop.services.dossiers import ACTION_LABELS, dossier_actions_for
@@ -142,6 +142,10 @@ def dossier_detail(request, code: str):
         "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": list(dossier.documents.all()),
         "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
+        "forward_form": ForwardForm() if dossier.state in ("received", "in_progress") else None,
+        "postpone_form": PostponeForm() if dossier.state in ("received", "in_progress") and dossier.postponed_at is None
+        and user.agency_id == dossier.handling_agency_id
+        and bool(user.role_names() & {"specialist", "head_of_division", "leader"}) else None,
         "may_upload_result": dossier.state in ("in_progress", "resolved") and user.agency_id == dossier.handling_agency_id
         and bool(user.role_names() & {"specialist", "head_of_division", "leader"}),
         "may_upload_scan": dossier.state in ("submitted", "received", "in_progress") and "one_stop_clerk" in user.role_names()
@@ -153,6 +157,61 @@ EVENT_LABELS = {"submit": gettext_lazy("nộp trực tuyến"), "draft": gettext
                 "forward": gettext_lazy("chuyển cơ quan khác"), "postpone": gettext_lazy("xin lỗi, hẹn lại"),
                 "step_complete": gettext_lazy("hoàn thành bước"),
                 "supplement_submit": gettext_lazy("công dân gửi hồ sơ bổ sung")}
+
+
+@login_required
+@require_POST
+def dossier_forward_view(request, code: str):
+    """Hand the dossier to another agency, with a note (một cửa liên thông)."""
+    from egov.core.errors import ApplicationError
+    from one_stop.forms import ForwardForm
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.dossiers import dossier_forward
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    form = ForwardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chọn cơ quan nhận hồ sơ."))
+        return redirect("one_stop_staff:dossier", code=code)
+    try:
+        dossier_forward(dossier=dossier, user=request.user, to_agency=form.cleaned_data["agency"],
+                        note=form.cleaned_data["note"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("one_stop_staff:dossier", code=code)
+    messages.success(request, _("Đã chuyển hồ sơ đến %(agency)s.") % {"agency": form.cleaned_data["agency"].name})
+    # Whoever handed it away may no longer see it (a specialist of the old handling agency).
+    if dossiers_visible_to(user=request.user).filter(code=code).exists():
+        return redirect("one_stop_staff:dossier", code=code)
+    return redirect("one_stop_staff:queue")
+
+
+@login_required
+@require_POST
+def dossier_postpone_view(request, code: str):
+    """The apology with a new return date (form 04), once, at least a working day before the due date."""
+    from egov.core.errors import ApplicationError
+    from one_stop.forms import PostponeForm
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.dossiers import dossier_postpone
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    form = PostponeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("one_stop_staff:dossier", code=code)
+    try:
+        dossier_postpone(dossier=dossier, user=request.user, new_due_at=form.cleaned_data["new_due_at"],
+                         reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã hẹn lại ngày trả kết quả; người nộp được báo tin."))
+    return redirect("one_stop_staff:dossier", code=code)
 
 
 @login_required

@@ -300,3 +300,26 @@ def test_the_ledger_explains_the_cutoff_the_pause_the_restart_and_the_postponeme
                  "hẹn trả 17:00 17/03/2026.",
                  "từ 17:00 17/03/2026 sang 17:00 20/03/2026 — Chờ xác minh"):
         assert line in ledger, line
+
+
+@pytest.mark.django_db
+def test_the_dossier_page_forwards_with_a_note_and_postpones_once(client, staff, procedure, agency):
+    department = AgencyFactory(name="Sở Tư pháp")
+    with at(at_local(2026, 3, 2, 9, 0)):
+        dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    client.force_login(staff[Role.SPECIALIST])
+    page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
+    assert "Chuyển cơ quan khác giải quyết" in page and "Xin lỗi và hẹn lại ngày trả kết quả" in page
+    with at(at_local(2026, 3, 4, 9, 0)):
+        bad = client.post(f"/mot-cua/ho-so/{dossier.code}/hen-lai/", {"new_due_at": "2026-03-01T17:00", "reason": "x"},
+                          follow=True)
+        assert "Ngày hẹn mới phải sau ngày hẹn trả hiện tại." in bad.content.decode()
+        client.post(f"/mot-cua/ho-so/{dossier.code}/hen-lai/", {"new_due_at": "2026-03-13T17:00",
+                                                                 "reason": "Chờ xác minh nhân thân"})
+    dossier.refresh_from_db()
+    assert dossier.due_at == at_local(2026, 3, 13, 17, 0) and dossier.original_due_at == at_local(2026, 3, 9, 17, 0)
+    response = client.post(f"/mot-cua/ho-so/{dossier.code}/chuyen/", {"agency": department.pk, "note": "Đúng thẩm quyền Sở"})
+    dossier.refresh_from_db()
+    assert dossier.handling_agency == department
+    assert response["Location"] == f"/mot-cua/ho-so/{dossier.code}/"  # the desk's agency still sees it (it received it)
+    assert "Đúng thẩm quyền Sở" in dossier.events.get(action="forward").note
