@@ -24,15 +24,20 @@ _STAFF_STATES = {
 }
 
 
-def _may_add(user, dossier: Dossier, kind: str) -> bool:
+def _refusal(user, dossier: Dossier, kind: str) -> int | None:
+    """None when the user may add this kind of file now; else the HTTP status of the refusal
+    (409: not in this state, 403: not this user)."""
     if dossier.citizen_id is not None and dossier.citizen_id == user.pk:
-        return dossier.state in _APPLICANT_STATES.get(kind, set())
-    if dossier.state not in _STAFF_STATES.get(kind, set()):
-        return False
+        return None if dossier.state in _APPLICANT_STATES.get(kind, set()) else 409
     if kind == DocumentKind.RESULT:
-        return bool(user.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}) and \
+        allowed = bool(user.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}) and \
             user.agency_id == dossier.handling_agency_id
-    return user.has_role(Role.ONE_STOP_CLERK) and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id)
+    else:
+        allowed = user.has_role(Role.ONE_STOP_CLERK) and user.agency_id in (dossier.receiving_agency_id,
+                                                                          dossier.handling_agency_id)
+    if not allowed:
+        return 403
+    return None if dossier.state in _STAFF_STATES.get(kind, set()) else 409
 
 
 @transaction.atomic
@@ -42,9 +47,13 @@ def dossier_document_add(*, dossier: Dossier, user, file, requirement: str = "",
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if kind not in DocumentKind.values:
         raise ApplicationError("invalid_kind", _("Loại tệp không hợp lệ."), fields={"kind": [_("Không hợp lệ.")]})
-    if not _may_add(user, dossier, kind):
-        raise ApplicationError("forbidden", _("Không thể thêm tệp vào hồ sơ %(code)s lúc này.") % {"code": dossier.code},
-                               status=403 if dossier.state in _STAFF_STATES.get(kind, ()) else 409)
+    refusal = _refusal(user, dossier, kind)
+    if refusal == 403:
+        raise ApplicationError("forbidden", _("Bạn không có quyền thêm tệp vào hồ sơ %(code)s.") % {"code": dossier.code},
+                               status=403)
+    if refusal:
+        raise ApplicationError("invalid_state", _("Không thể thêm tệp vào hồ sơ %(code)s ở trạng thái “%(s)s”.") % {
+            "code": dossier.code, "s": dossier.get_state_display()}, status=409)
     if dossier.documents.count() >= MAX_DOCUMENTS:
         raise ApplicationError("too_many_files", _("Hồ sơ đã có tối đa %(n)s tệp.") % {"n": MAX_DOCUMENTS}, status=409)
     try:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed
 
 from egov.accounts.roles import Role
 from egov.accounts.validators import normalize_phone
@@ -282,7 +283,7 @@ def _may_act(user, dossier: Dossier, action: str) -> bool:
 def dossier_actions_for(*, dossier: Dossier, user) -> list[tuple[str, str]]:
     """The (action, label) pairs this user may take on the dossier now: what the page offers."""
     return [(action, str(ACTION_LABELS[action])) for action in ACTION_ROLES
-            if getattr(dossier, action)._django_fsm.has_transition(dossier.state) and _may_act(user, dossier, action)]
+            if can_proceed(getattr(dossier, action)) and _may_act(user, dossier, action)]
 
 
 @transaction.atomic
@@ -295,7 +296,7 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
         raise ApplicationError("forbidden", _("Bạn không có quyền %(a)s hồ sơ này.") % {"a": ACTION_LABELS[action]},
                                status=403)
     method = getattr(dossier, action)
-    if not method._django_fsm.has_transition(dossier.state):
+    if not can_proceed(method):
         raise ApplicationError(
             "invalid_transition",
             _("Không thể %(a)s hồ sơ đang ở trạng thái “%(s)s”.") % {"a": ACTION_LABELS[action],
