@@ -34,6 +34,8 @@ def catalogue_agencies() -> list[str]:
 
 def procedure_public(*, code: str) -> tuple[Procedure, object] | None:
     """An active procedure by code with its version in force; None when there is none."""
+    if "\x00" in code:
+        return None
     procedure = Procedure.objects.filter(code=code, is_active=True).first()
     if procedure is None:
         return None
@@ -97,7 +99,7 @@ def citizen_dossier(*, user, code: str):
     """One of the citizen's own dossiers by code, or None (pages answer 404: never another's)."""
     from one_stop.models import Dossier
 
-    if not user.is_authenticated:
+    if not user.is_authenticated or "\x00" in code:
         return None
     return (Dossier.objects.filter(citizen=user, code=code)
             .select_related("procedure", "procedure_version", "handling_agency", "receiving_agency", "received_by")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from one_stop.constants import DossierChannel, OnlineLevel
 from one_stop.selectors import procedure_fields
 from public_services import selectors
+from public_services.forms.engine import clean_text
 
 PAGE_SIZE = 20
 LEVEL_CHOICES = [("commune", gettext_lazy("Cấp xã")), ("province", gettext_lazy("Cấp tỉnh")),
@@ -24,11 +25,11 @@ def catalogue(request):
     """The portal home: search the procedure catalogue, filter by field, level, agency and online level."""
     params = request.GET
     filters = {
-        "query": params.get("q", "").strip()[:200],
-        "field": params.get("linh_vuc", "").strip(),
+        "query": clean_text(params.get("q"), limit=200),
+        "field": clean_text(params.get("linh_vuc"), limit=255),
         "online_level": params.get("muc_do", "").strip() if params.get("muc_do") in OnlineLevel.values else "",
         "level": params.get("cap", "").strip() if params.get("cap") in dict(LEVEL_CHOICES) else "",
-        "agency": params.get("co_quan", "").strip(),
+        "agency": clean_text(params.get("co_quan")),
     }
     procedures = selectors.catalogue_search(**filters)
     page = Paginator(procedures, PAGE_SIZE).get_page(params.get("trang"))
@@ -271,7 +272,7 @@ def withdraw(request, code: str):
     if dossier is None:
         raise Http404
     try:
-        dossier_act(dossier=dossier, user=request.user, action="withdraw", note=request.POST.get("note", "")[:2000])
+        dossier_act(dossier=dossier, user=request.user, action="withdraw", note=clean_text(request.POST.get("note")))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -291,7 +292,7 @@ def rate(request, code: str):
     try:
         # Signed in as the owner: who they are is already proven, no ID number to retype.
         dossier_rate(dossier=dossier, id_number=dossier.applicant_id_number, level=request.POST.get("level", ""),
-                     comment=request.POST.get("comment", ""))
+                     comment=clean_text(request.POST.get("comment")))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -308,9 +309,10 @@ def supplement(request, code: str):
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
         raise Http404
-    uploads = [(request.POST.get("requirement", ""), f) for f in request.FILES.getlist("files")]
+    uploads = [(clean_text(request.POST.get("requirement"), limit=500), f) for f in request.FILES.getlist("files")]
     try:
-        portal_supplement_send(dossier=dossier, citizen=request.user, uploads=uploads, note=request.POST.get("note", ""))
+        portal_supplement_send(dossier=dossier, citizen=request.user, uploads=uploads,
+                               note=clean_text(request.POST.get("note")))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

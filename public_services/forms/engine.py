@@ -19,6 +19,8 @@ from egov.accounts.validators import normalize_phone, validate_national_id, vali
 from public_services.forms.conditions import evaluate, is_empty
 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+# Control characters have no place in an answer, and PostgreSQL refuses NUL inside JSON text.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DEFAULT_MAX_LENGTH = {"text": 255, "textarea": 2000}
 MAX_GROUP_ITEMS = 50
 
@@ -32,6 +34,11 @@ class FormResult:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+
+def clean_text(value, *, limit: int = 2000) -> str:
+    """Free text from a page (a note, a reason): no control characters, trimmed, bounded."""
+    return CONTROL_RE.sub("", str(value or "")).strip()[:limit]
 
 
 def normalise(field_schema: dict, raw):
@@ -48,7 +55,7 @@ def normalise(field_schema: dict, raw):
     if kind == "number":
         if isinstance(raw, int | float):
             return raw
-        text = str(raw).strip()
+        text = CONTROL_RE.sub("", str(raw)).strip()
         if text == "":
             return None
         if NUMBER_RE.match(text):
@@ -58,7 +65,7 @@ def normalise(field_schema: dict, raw):
         return str(raw)
     if not isinstance(raw, str):
         return raw  # a list or object where a value belongs: refused by validation
-    return raw.strip()
+    return CONTROL_RE.sub("", raw).strip()
 
 
 def _check(field_schema: dict, value) -> str | None:
@@ -104,6 +111,9 @@ def _check(field_schema: dict, value) -> str | None:
 
 def _clean_field(field_schema: dict, raw, *, partial: bool):
     value = normalise(field_schema, raw)
+    if not isinstance(value, str | int | float | bool | None):
+        # A list or object where one value belongs: refused, and not kept in the draft.
+        return None if field_schema["type"] == "number" else "", _("Giá trị không hợp lệ.")
     if field_schema["type"] == "phone" and isinstance(value, str) and value:
         value = normalize_phone(value)
     if is_empty(value):

@@ -77,3 +77,15 @@ def test_an_unknown_or_inactive_procedure_is_404(client, birth_procedure):
 def test_the_site_home_offers_the_catalogue_search(client):
     body = client.get(reverse("home")).content.decode()
     assert reverse("public_services:catalogue") in body
+
+
+@pytest.mark.parametrize("params", [{"q": "khai\x00sinh"}, {"linh_vuc": "\x00"}, {"co_quan": "\x00"},
+                                    {"trang": "\x00"}, {"q": "x" * 5000}])
+def test_hostile_search_parameters_answer_a_page_not_a_500(client, birth_procedure, params):
+    assert client.get(reverse("public_services:catalogue"), params).status_code == 200
+
+
+def test_a_nul_in_a_procedure_or_dossier_code_is_404(client, birth_procedure, citizen):
+    assert client.get("/dich-vu-cong/thu-tuc/1.0%00/").status_code == 404
+    client.force_login(citizen)
+    assert client.get("/dich-vu-cong/ho-so-cua-toi/a%00b/").status_code == 404

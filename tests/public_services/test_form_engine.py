@@ -140,3 +140,9 @@ def test_binding_puts_values_and_errors_on_the_fields():
     assert fields["ho_ten"]["readonly"] and fields["ho_ten"]["value"] == "Đặng Văn Công"
     assert fields["so_dinh_danh_me"]["errors"] and fields["so_dinh_danh_me"]["id"] == "f-so-dinh-danh-me"
     assert fields["ten_nguoi_uy_quyen"]["show_if"] == '{"field": "quan_he", "equals": "uy_quyen"}'
+
+
+def test_control_characters_are_removed_and_nested_values_not_kept():
+    result = form_clean(BIRTH, {**ANSWERS, "ho_ten_tre": "An\x00\x07", "noi_sinh": {"x": ["\x00"]}}, profile=PROFILE)
+    assert result.values["ho_ten_tre"] == "An"
+    assert result.values["noi_sinh"] == "" and result.errors == {"noi_sinh": ["Giá trị không hợp lệ."]}

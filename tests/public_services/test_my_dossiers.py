@@ -148,3 +148,11 @@ def test_a_fee_due_links_to_the_payment_page(client, citizen, submitted, desk):
     dossier_act(dossier=submitted, user=desk[Role.ONE_STOP_CLERK], action="receive")
     client.force_login(citizen)
     assert f"/thanh-toan/ho-so/{submitted.code}/" in client.get(page("dossier", submitted)).content.decode()
+
+
+def test_control_characters_in_free_text_do_not_break_anything(client, citizen, submitted):
+    client.force_login(citizen)
+    response = client.post(page("withdraw", submitted), {"note": "Nộp nhầm\x00"})
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.closing_reason == "Nộp nhầm"
