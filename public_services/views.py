@@ -215,8 +215,11 @@ def dossier_detail(request, code: str):
     rating = getattr(dossier, "rating", None) if dossier.state == DossierState.RETURNED else None
     withdrawable = dossier.state in (DossierState.SUBMITTED, DossierState.RECEIVED, DossierState.IN_PROGRESS,
                                      DossierState.SUPPLEMENT_REQUESTED)
+    from public_services.forms.html import form_answers
+
     return render(request, "public_services/dossier.html", {
         "dossier": dossier, "events": events,
+        "answers": form_answers(dossier.procedure_version.form or {}, dossier.form_data or {}),
         "submitted_documents": [d for d in documents if d.kind == DocumentKind.SUBMITTED],
         "supplement_documents": [d for d in documents if d.kind == DocumentKind.SUPPLEMENT],
         "result_documents": [d for d in documents if d.kind == DocumentKind.RESULT],

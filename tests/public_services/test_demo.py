@@ -8,7 +8,7 @@ from public_services.demo_forms import DEMO_FORMS
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_gives_forms_to_curated_procedures_and_seeding_again_changes_nothing():
+def test_the_demo_gives_forms_to_curated_procedures_and_running_again_changes_nothing():
     from one_stop.demo import demo_catalogue_seed
 
     demo_catalogue_seed(stdout=lambda _: None, include_raw=False)
@@ -19,8 +19,9 @@ def test_the_demo_gives_forms_to_curated_procedures_and_seeding_again_changes_no
         assert procedure_version_current(procedure=procedure).form == form
     versions = ProcedureVersion.objects.count()
 
-    demo_catalogue_seed(stdout=lambda _: None, include_raw=False)
-    demo_forms_seed(stdout=lambda _: None)
+    from django.core.management import call_command
+
+    call_command("portal_demo_forms")
 
     assert ProcedureVersion.objects.count() == versions
     assert procedure_version_current(procedure=Procedure.objects.get(code="1.001193")).form == DEMO_FORMS["1.001193"][0]

@@ -146,3 +146,15 @@ def test_control_characters_are_removed_and_nested_values_not_kept():
     result = form_clean(BIRTH, {**ANSWERS, "ho_ten_tre": "An\x00\x07", "noi_sinh": {"x": ["\x00"]}}, profile=PROFILE)
     assert result.values["ho_ten_tre"] == "An"
     assert result.values["noi_sinh"] == "" and result.errors == {"noi_sinh": ["Giá trị không hợp lệ."]}
+
+
+def test_answers_read_with_labels_including_group_items():
+    from public_services.forms.html import form_answers
+
+    result = form_clean(BIRTH, {**ANSWERS, "sinh_doi": True,
+                                "anh_chi_em_sinh_cung": [{"ho_ten": "Đặng Minh Bình", "thu_tu": 2}]}, profile=PROFILE)
+    rows = {row["label"]: row for section in form_answers(BIRTH, result.values) for row in section["rows"]}
+    assert rows["Giới tính"]["value"] == "Nam" and rows["Trẻ sinh đôi, sinh ba"]["value"] == "Có"
+    assert rows["Các trẻ sinh cùng lần"]["group_items"] == [[{"label": "Họ, chữ đệm và tên", "value": "Đặng Minh Bình"},
+                                                            {"label": "Thứ tự sinh", "value": "2"}]]
+    assert "Họ tên người ủy quyền (cha hoặc mẹ của trẻ)" not in rows

@@ -156,3 +156,12 @@ def test_control_characters_in_free_text_do_not_break_anything(client, citizen, 
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.closing_reason == "Nộp nhầm"
+
+
+def test_the_dossier_page_shows_the_answers_with_their_labels(client, citizen, submitted):
+    client.force_login(citizen)
+    body = client.get(page("dossier", submitted)).content.decode()
+    assert "Nội dung tờ khai" in body
+    assert "Họ, chữ đệm và tên của trẻ" in body and "Đặng Minh An" in body
+    assert "<dd>Cha</dd>" in body  # the option's label, not its value
+    assert "Người được ủy quyền" not in body  # hidden for these answers
