@@ -274,6 +274,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-retry-due": {
         "task": "notifications.retry_due",
         "schedule": 60.0,
+    },    # Pending online payments past their 15 minutes become expired (payments app).
+    "payments-expire-overdue": {
+        "task": "payments.expire_overdue",
+        "schedule": 60.0,
     },
 }
 
@@ -377,3 +381,19 @@ if DEBUG and not EGOV_TSA_URL:
 EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền điện tử tỉnh Lạng Sơn")
 # Services are "required" in CI: a test that needs Redis or a worker fails instead of skipping.
 EGOV_REQUIRE_SERVICES = env.bool("EGOV_REQUIRE_SERVICES", default=False)
+
+# --- online payment (public_services.payments) ---------------------------------------------------
+# The provider in use (payments.providers registry) and its merchant credentials from the gateway.
+EGOV_PAYMENT_PROVIDER = env.str("EGOV_PAYMENT_PROVIDER", default="vnpay")
+EGOV_VNPAY_TMN_CODE = env.str("EGOV_VNPAY_TMN_CODE", default="")
+EGOV_VNPAY_HASH_SECRET = os.environ.get("EGOV_VNPAY_HASH_SECRET", "")  # a secret: no default in production
+# The gateway's payment page; empty: the sandbox served by this portal (only where the sandbox is enabled).
+EGOV_VNPAY_URL = env.str("EGOV_VNPAY_URL", default="")
+EGOV_PAYMENT_EXPIRY_MINUTES = env.int("EGOV_PAYMENT_EXPIRY_MINUTES", default=15)
+# The sandbox gateway at /thanh-toan/cong-thu-nghiem/: on in development and tests, never by default in production.
+EGOV_PAYMENT_SANDBOX = env.bool("EGOV_PAYMENT_SANDBOX", default=DEBUG or EGOV_TESTING)
+# Where the sandbox sends its IPN; empty: this portal's /thanh-toan/ipn/ on the host the browser used.
+EGOV_PAYMENT_SANDBOX_IPN_URL = env.str("EGOV_PAYMENT_SANDBOX_IPN_URL", default="")
+if EGOV_PAYMENT_SANDBOX and not EGOV_VNPAY_URL:
+    EGOV_VNPAY_TMN_CODE = EGOV_VNPAY_TMN_CODE or "EGOVSBX1"
+    EGOV_VNPAY_HASH_SECRET = EGOV_VNPAY_HASH_SECRET or "sandbox-only-hash-secret-not-for-production"  # noqa: S105
