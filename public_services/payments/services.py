@@ -51,7 +51,10 @@ def payment_gateway_url(*, sandbox_url: str) -> str:
 
 
 def dossier_fee_due(dossier) -> int:
-    """The fee of the dossier's procedure version, in đồng; 0 when free or not stated."""
+    """The fee in đồng: as fixed by the desk at receipt (an exemption makes it 0), else the fee of the
+    dossier's procedure version; 0 when free or not stated."""
+    if dossier.fee_vnd is not None:
+        return dossier.fee_vnd
     return dossier.procedure_version.fee_vnd or 0
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from egov.notifications.models import Notification
 from one_stop.services.dossiers import dossier_submit_online
@@ -21,6 +22,7 @@ from public_services.payments.services import (
     payment_start,
     payments_expire_overdue,
 )
+from tests.factories import UserFactory
 from tests.public_services.payments.conftest import FEE, gateway_params
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +224,18 @@ def test_celery_beat_expires_overdue_payments_every_minute(settings, start_payme
     payment = start_payment()
     with mock.patch("django.utils.timezone.now", return_value=payment.expires_at + timedelta(seconds=1)):
         assert payments_expire_overdue_task.apply().get() == 1
+
+
+def test_the_fee_fixed_by_the_desk_wins_and_an_exemption_cannot_be_paid(citizen, procedure, agency):
+    from one_stop.services.dossiers import dossier_act
+    from public_services.payments.services import dossier_fee_due
+
+    clerk = UserFactory(agency=agency, roles=[Role.ONE_STOP_CLERK])
+    dossier = dossier_submit_online(citizen=citizen, procedure=procedure, handling_agency=agency)
+    assert dossier_fee_due(dossier) == FEE  # not yet received: the version's fee
+    dossier = dossier_act(dossier=dossier, user=clerk, action="receive")
+    assert dossier.fee_vnd == FEE and dossier_fee_due(dossier) == FEE
+    dossier.fee_vnd, dossier.fee_note = 0, "Hộ nghèo"
+    dossier.save(update_fields=["fee_vnd", "fee_note"])
+    with pytest.raises(ApplicationError):
+        payment_start(dossier=dossier, payer=citizen, ip_address="", return_url="http://x/", gateway_url="http://g/")

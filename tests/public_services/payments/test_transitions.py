@@ -31,3 +31,4 @@ def test_each_transition_is_allowed_only_from_its_states(state, action):
         with pytest.raises(TransitionNotAllowed):
             CALLS[action](payment, now)
         assert payment.state == state
+
