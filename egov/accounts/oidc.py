@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -41,7 +42,15 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if not self.enabled:
             return None
-        return super().authenticate(request, **kwargs)
+        import requests
+
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, requests.RequestException, ValueError) as exc:
+            # A forged or misdirected token, or the provider down: the citizen is sent back to the sign-in
+            # page with a message, not shown an error page.
+            logger.warning("OIDC sign-in failed: %s: %s", type(exc).__name__, exc)
+            return None
 
     def get_user(self, user_id):
         return User.objects.filter(pk=user_id, is_active=True).first()
@@ -176,6 +185,10 @@ class OIDCStartView(_OnlyWhenEnabled, OIDCAuthenticationRequestView):
 
 
 class OIDCCallbackView(_OnlyWhenEnabled, OIDCAuthenticationCallbackView):
+    @property
+    def failure_url(self):
+        return reverse("accounts:login")
+
     def login_failure(self):
         messages.error(self.request, _("Không đăng nhập được bằng %(provider)s. Vui lòng thử lại hoặc đăng nhập bằng mật khẩu.")
                        % {"provider": settings.OIDC_PROVIDER_NAME})

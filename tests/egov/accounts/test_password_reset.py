@@ -13,7 +13,8 @@ from tests.egov.accounts.citizen_helpers import NEW_PASSWORD, sent_code
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-REQUEST, CONFIRM, LOGIN = reverse("accounts:password_reset"), reverse("accounts:password_reset_confirm"), reverse("accounts:login")
+REQUEST, CONFIRM = reverse("accounts:password_reset"), reverse("accounts:password_reset_confirm")
+LOGIN = reverse("accounts:login")
 
 
 @pytest.mark.parametrize("identifier", ["national_id", "phone", "email"])
