@@ -34,7 +34,9 @@ def citizen_username(national_id: str) -> str:
 
 def is_pending_signup(user: User) -> bool:
     """A sign-up never confirmed by its code: it proves nothing, so a new sign-up may take its place."""
-    return not user.is_active and user.verified_at is None and user.last_login is None and user.has_role(Role.CITIZEN)
+    return (not user.is_active and user.verified_at is None and user.last_login is None and user.has_role(Role.CITIZEN)
+            # created by the sign-up form, not an account an administrator made and switched off
+            and user.one_time_codes.filter(purpose=CodePurpose.SIGNUP).exists())
 
 
 def _throttle(*, purpose: CodePurpose, ip: str | None, limit: int) -> None:

@@ -155,3 +155,16 @@ def test_the_provider_being_down_sends_the_citizen_back_to_the_sign_in_page(clie
 
     assert response.status_code == 302 and response["Location"] == LOGIN
     assert _signed_in_user(client) is None
+
+
+def test_failed_provider_sign_ins_do_not_lock_out_other_citizens_behind_the_same_address(client, provider, settings):
+    # A carrier's NAT puts many citizens behind one address: failures of one must not block the others.
+    provider.signing_key = other_key()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        follow_to_callback(client, START)
+    provider.signing_key = provider.key
+
+    response = follow_to_callback(client, START)
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert _signed_in_user(client).national_id == ID_NUMBER

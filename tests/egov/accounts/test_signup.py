@@ -235,3 +235,10 @@ def test_a_pending_account_cannot_sign_in_with_its_password(client):
     _signup()
     response = client.post(reverse("accounts:login"), {"username": "001095001234", "password": signup_data()["password"]})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_an_inactive_account_made_by_an_administrator_is_not_taken_over():
+    UserFactory(citizen=True, national_id="001095001234", is_active=False)
+    with pytest.raises(ApplicationError) as refusal:
+        _signup()
+    assert "national_id" in refusal.value.fields
