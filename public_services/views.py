@@ -216,6 +216,12 @@ def dossier_detail(request, code: str):
     withdrawable = dossier.state in (DossierState.SUBMITTED, DossierState.RECEIVED, DossierState.IN_PROGRESS,
                                      DossierState.SUPPLEMENT_REQUESTED)
     from public_services.forms.html import form_answers
+    from public_services.payments.constants import PaymentState
+    from public_services.payments.selectors import payments_of_dossier
+
+    fee_due = bool(dossier.fee_vnd) and dossier.state not in (DossierState.DRAFT, DossierState.WITHDRAWN,
+                                                               DossierState.REFUSED)
+    fee_paid = fee_due and payments_of_dossier(dossier=dossier).filter(state=PaymentState.PAID).exists()
 
     return render(request, "public_services/dossier.html", {
         "dossier": dossier, "events": events,
@@ -228,8 +234,7 @@ def dossier_detail(request, code: str):
         "withdrawable": withdrawable, "rating": rating, "rating_levels": RatingLevel.choices,
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
-        "fee_due": bool(dossier.fee_vnd) and dossier.state not in (DossierState.DRAFT, DossierState.WITHDRAWN,
-                                                                    DossierState.REFUSED),
+        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid,
     })
 
 
