@@ -117,6 +117,8 @@ def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData |
     form = row.get("form") or {}
     if not isinstance(form, dict):
         errors.append(RowError(index, "form", "biểu mẫu điện tử phải là một đối tượng JSON"))
+    elif form:
+        errors.extend(RowError(index, "form", message) for check in FORM_CHECKS for message in check(form))
     if errors:
         return None
     processing_text, fee_text = _text(row, "processing_time_text"), _text(row, "fee_text")
@@ -129,6 +131,10 @@ def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData |
         legal_basis=_text(row, "legal_basis"), source="curated", source_url=_text(row, "source"),
     )
 
+
+# Checks of an online form's schema, registered by the app that renders forms (public_services), so the
+# catalogue refuses a broken form at import without depending on it.
+FORM_CHECKS: list = []
 
 AGENCY_CODE = re.compile(r"^[A-Z0-9]{3}\.[A-Z0-9]{2}\.[A-Z0-9]{2}\.[A-Z0-9]{3}$")
 

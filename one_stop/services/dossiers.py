@@ -247,6 +247,9 @@ def dossier_submit(*, dossier: Dossier, citizen) -> Dossier:
     dossier.submit(at=now, code=dossier_code_allocate(agency=dossier.receiving_agency, at=now))
     dossier.save()
     _event(dossier, action="submit", from_state=DossierState.DRAFT, actor=citizen, agency=dossier.receiving_agency)
+    from one_stop.services.notify import dossier_applicant_notify
+
+    dossier_applicant_notify(dossier=dossier, action="submit")
     return dossier
 
 
@@ -343,6 +346,9 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
     if action in LEGAL_ACTIONS:
         legal_event_record(action=f"dossier.{action}", obj=dossier, actor=user,
                            data={"code": dossier.code, "from": from_state, "to": dossier.state, "note": note})
+    from one_stop.services.notify import dossier_applicant_notify
+
+    dossier_applicant_notify(dossier=dossier, action=action)
     return dossier
 
 

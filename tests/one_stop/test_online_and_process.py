@@ -323,3 +323,20 @@ def test_the_dossier_page_forwards_with_a_note_and_postpones_once(client, staff,
     assert dossier.handling_agency == department
     assert response["Location"] == f"/mot-cua/ho-so/{dossier.code}/"  # the desk's agency still sees it (it received it)
     assert "Đúng thẩm quyền Sở" in dossier.events.get(action="forward").note
+
+
+@pytest.mark.django_db
+def test_the_applicant_is_told_of_each_change_in_the_portal_by_email_and_by_sms(staff, citizen, procedure, agency):
+    from egov.notifications.models import Notification
+
+    dossier = dossier_submit(dossier=dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency),
+                             citizen=citizen)
+    with at(at_local(2026, 3, 2, 9, 0)):
+        dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="request_supplement",
+                    note="thiếu giấy chứng sinh")
+    in_app = list(Notification.objects.filter(recipient=citizen, channel="in_app").order_by("pk").values_list("body",
+                                                                                                             flat=True))
+    assert len(in_app) == 2
+    assert "đang chờ tiếp nhận" in in_app[0] and "cần bổ sung, hoàn thiện: thiếu giấy chứng sinh" in in_app[1]
+    assert Notification.objects.filter(channel="sms", address=citizen.phone).count() == 2
+    assert Notification.objects.filter(channel="email", address=citizen.email).count() == 2

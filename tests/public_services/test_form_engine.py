@@ -158,3 +158,13 @@ def test_answers_read_with_labels_including_group_items():
     assert rows["Các trẻ sinh cùng lần"]["group_items"] == [[{"label": "Họ, chữ đệm và tên", "value": "Đặng Minh Bình"},
                                                             {"label": "Thứ tự sinh", "value": "2"}]]
     assert "Họ tên người ủy quyền (cha hoặc mẹ của trẻ)" not in rows
+
+
+def test_the_catalogue_import_refuses_a_form_this_portal_cannot_render():
+    import json
+
+    from one_stop.catalogue.project_format import read_project_json
+
+    rows = [{"code": "1.000020", "name": "Thủ tục có biểu mẫu hỏng", "form": {"sections": "không phải danh sách"}}]
+    items, errors = read_project_json(json.dumps(rows, ensure_ascii=False).encode())
+    assert items == [] and errors and all(e.row == 1 and e.field == "form" for e in errors)
