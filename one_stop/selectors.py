@@ -1,10 +1,14 @@
 """Reads of the one-stop app: the visibility and query-count rules live here."""
 
+import re
+from dataclasses import dataclass
+
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from egov.core.text import fold_vietnamese
 from one_stop.models import Procedure, ProcedureVersion
+from one_stop.models.dossier import QUEUE_OPEN_STATES
 
 
 def procedure_version_current(*, procedure: Procedure, at=None) -> ProcedureVersion | None:
@@ -99,19 +103,110 @@ def dossier_public_lookup(*, code: str):
             .filter(code=code.strip()).first())
 
 
+QUEUE_PAGE_SIZE = 50
+# Counting a big agency's whole queue would cost more than the page itself: past this, "more than".
+QUEUE_COUNT_CAP = 1000
+_CODE_TAIL = re.compile(r"(\d{6})-(\d{1,4})")
+
+
+def dossier_search_filter(search: str) -> Q:
+    """Code (whole, its start, or the part after the agency: 260302-0001), ID number, or applicant name.
+
+    Every condition can use an index (`one_stop/migrations/0090_bench_indexes.py`), so a search stays
+    fast at millions of dossiers: the name matches when every word typed (diacritics and case ignored)
+    is a word of the name, the last one possibly unfinished ("cong dang van" and "dang van c" find
+    Đặng Văn Công), through a full-text index — the embedded PostgreSQL has no pg_trgm for substrings.
+    """
+    from django.contrib.postgres.search import SearchQuery
+
+    term = search.strip()
+    condition = Q(code__startswith=term.upper()) | Q(applicant_id_number=term)
+    tail = _CODE_TAIL.fullmatch(term)
+    if tail:
+        condition |= Q(code_tail=f"{tail[1]}-{int(tail[2]):04d}")
+    words = re.findall(r"[a-z0-9]+", fold_vietnamese(term))
+    if any(not word.isdigit() for word in words):
+        # Whole words, the last one possibly still being typed: a prefix on every word would make
+        # PostgreSQL merge every name starting with "v" or "h" (ten times slower at a million rows).
+        query = " & ".join(words[:-1] + [f"{words[-1]}:*"])
+        condition |= Q(name_vector=SearchQuery(query, search_type="raw", config="simple"))
+    return condition
+
+
+def _searchable(queryset: QuerySet) -> QuerySet:
+    from django.contrib.postgres.search import SearchVector
+    from django.db.models.functions import Right
+
+    # The same expressions as the indexes of 0090_bench_indexes, or PostgreSQL cannot use them.
+    return queryset.alias(code_tail=Right("code", 11), name_vector=SearchVector("applicant_name_folded", config="simple"))
+
+
+def dossiers_search(queryset: QuerySet, *, search: str) -> QuerySet:
+    """`queryset` narrowed to the dossiers matching `search` (dossier_search_filter)."""
+    return _searchable(queryset).filter(dossier_search_filter(search))
+
+
 def dossiers_queue_for(*, user, now=None, search: str = "") -> QuerySet:
     """A staff member's working list: open dossiers of their agency, the most urgent first.
 
     With `search`, every dossier of the agency (closed ones too) whose code, applicant ID number or
-    applicant name (diacritics and case ignored) matches.
+    applicant name (diacritics and case ignored) matches. Pages use `dossiers_queue_page`, which
+    reads the same rows through the indexes.
     """
     visible = dossiers_visible_to(user=user)
-    search = search.strip()
-    if search:
-        folded = fold_vietnamese(search)
-        queue = visible.filter(Q(code__icontains=search) | Q(applicant_id_number=search)
-                               | Q(applicant_name_folded__contains=folded))
+    if search.strip():
+        queue = dossiers_search(visible, search=search)
     else:
-        open_states = ("submitted", "received", "in_progress", "supplement_requested", "resolved")
-        queue = visible.filter(state__in=open_states)
+        queue = visible.filter(state__in=QUEUE_OPEN_STATES)
     return dossiers_with_due_status(queue.order_by("due_at", "code"), now=now)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    dossiers: list
+    number: int
+    has_next: bool
+    count: int  # at most QUEUE_COUNT_CAP + 1
+    count_capped: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _queue_branches(*, user, search: str) -> list[QuerySet]:
+    """The queue as a union of parts that each read one index in order (an OR across the receiving
+    agency, the handling agency and the citizen would make PostgreSQL sort the agency's whole queue)."""
+    from one_stop.models import Dossier
+
+    if search.strip():
+        plain = dossiers_visible_to(user=user).select_related(None)
+        return [dossiers_search(plain, search=search)]
+    open_dossiers = Dossier.objects.filter(state__in=QUEUE_OPEN_STATES)
+    if user.is_superuser:
+        return [open_dossiers]
+    branches = [open_dossiers.filter(citizen=user)]
+    if user.agency_id is not None and user.is_agency_staff:
+        branches += [open_dossiers.filter(receiving_agency_id=user.agency_id),
+                     open_dossiers.filter(handling_agency_id=user.agency_id)]
+    return branches
+
+
+def dossiers_queue_page(*, user, search: str = "", page: int = 1, now=None) -> QueuePage:
+    """One page of `dossiers_queue_for`, most urgent first, in two queries whatever the queue's size."""
+    from one_stop.models import Dossier
+
+    page = max(1, page)
+    offset = (page - 1) * QUEUE_PAGE_SIZE
+    wanted = offset + QUEUE_PAGE_SIZE + 1
+    branches = _queue_branches(user=user, search=search)
+    ordered = [b.order_by("due_at", "code").values("pk") for b in branches]
+    ids = ordered[0][:wanted] if len(ordered) == 1 else ordered[0][:wanted].union(*[o[:wanted] for o in ordered[1:]])
+    rows = list(dossiers_with_due_status(
+        Dossier.objects.select_related("procedure", "procedure_version", "receiving_agency", "handling_agency")
+        .filter(pk__in=ids).order_by("due_at", "code"), now=now)[offset:offset + QUEUE_PAGE_SIZE + 1])
+    plain = [b.order_by().values("pk")[:QUEUE_COUNT_CAP + 1] for b in branches]
+    counted = plain[0] if len(plain) == 1 else plain[0].union(*plain[1:])
+    count = counted.count()
+    return QueuePage(dossiers=rows[:QUEUE_PAGE_SIZE], number=page, has_next=len(rows) > QUEUE_PAGE_SIZE,
+                     count=min(count, QUEUE_COUNT_CAP), count_capped=count > QUEUE_COUNT_CAP)

@@ -1,6 +1,9 @@
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -8,6 +11,8 @@ from egov.core.models import ProtectedStateMixin
 from one_stop.constants import ApplicantKind, DossierChannel, DossierState, RatingLevel
 
 S = DossierState
+# The states of the staff's working list (selectors.QUEUE_OPEN_STATES; repeated here for the indexes).
+QUEUE_OPEN_STATES = ("submitted", "received", "in_progress", "supplement_requested", "resolved")
 
 
 class DossierCodeCounter(models.Model):
@@ -71,7 +76,23 @@ class Dossier(ProtectedStateMixin, models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["handling_agency", "state", "due_at"])]
+        indexes = [
+            models.Index(fields=["handling_agency", "state", "due_at"]),
+            # The staff queue (selectors.dossiers_queue_page): open dossiers, most urgent first, one
+            # ordered index per side of the hand-over, read as a UNION.
+            models.Index(fields=["receiving_agency", "due_at", "code"], name="dossier_queue_receiving_idx",
+                         condition=models.Q(state__in=QUEUE_OPEN_STATES)),
+            models.Index(fields=["handling_agency", "due_at", "code"], name="dossier_queue_handling_idx",
+                         condition=models.Q(state__in=QUEUE_OPEN_STATES)),
+            models.Index(fields=["due_at", "code"], name="dossier_queue_all_idx",
+                         condition=models.Q(state__in=QUEUE_OPEN_STATES)),
+            # Staff search: the code without its agency part (260302-0001), and the applicant's name
+            # by words (full text; the embedded PostgreSQL has no pg_trgm).
+            models.Index(Right("code", 11), name="dossier_code_tail_idx"),
+            GinIndex(SearchVector("applicant_name_folded", config="simple"), name="dossier_name_search_idx"),
+            # The API's list, newest first.
+            models.Index(fields=["created_at"], name="dossier_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -122,6 +122,8 @@ class Command(BaseCommand):
             # the foreign-key checks, so the generator only uses ids it has just read.
             cursor.execute("SET LOCAL session_replication_role = replica")
             generator.load(cursor=cursor, count=count, stdout=self.stdout)
+            # Back to normal for the rest of an enclosing transaction (a test's, or a caller's).
+            cursor.execute("SET LOCAL session_replication_role = origin")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE one_stop_dossier")
             cursor.execute("ANALYZE one_stop_dossierevent")
@@ -304,11 +306,13 @@ class DossierGenerator:
     def _save_counters(self, cursor) -> None:
         """Raise each touched (agency, day) counter to the last number given, so later receipts continue."""
         rows = [(agency_id, day, self.counters[(agency_id, day)]) for agency_id, day in sorted(self.touched)]
-        cursor.execute("CREATE TEMPORARY TABLE bench_counters (agency_id bigint, day date, last integer) ON COMMIT DROP")
+        # Dropped at once, not at commit: a caller's transaction (a test) may seed twice.
+        cursor.execute("CREATE TEMPORARY TABLE bench_counters (agency_id bigint, day date, last integer)")
         buffer = io.StringIO("".join(f"{a}\t{d.isoformat()}\t{n}\n" for a, d, n in rows))
         raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
         raw.copy_expert("COPY bench_counters (agency_id, day, last) FROM STDIN", buffer)
         cursor.execute(
             "INSERT INTO one_stop_dossiercodecounter (agency_id, day, last) SELECT agency_id, day, last FROM bench_counters "
             "ON CONFLICT (agency_id, day) DO UPDATE SET last = GREATEST(one_stop_dossiercodecounter.last, EXCLUDED.last)")
+        cursor.execute("DROP TABLE bench_counters")
 
