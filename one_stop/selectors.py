@@ -103,7 +103,9 @@ def dossier_public_lookup(*, code: str):
             .filter(code=code.strip()).first())
 
 
-QUEUE_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 25
+QUEUE_FIELDS = ("code", "state", "due_at", "applicant_name", "receiving_agency_id", "handling_agency_id",
+                "procedure__code", "procedure__name")
 # Counting a big agency's whole queue would cost more than the page itself: past this, "more than".
 QUEUE_COUNT_CAP = 1000
 _CODE_TAIL = re.compile(r"(\d{6})-(\d{1,4})")
@@ -112,33 +114,28 @@ _CODE_TAIL = re.compile(r"(\d{6})-(\d{1,4})")
 def dossier_search_filter(search: str) -> Q:
     """Code (whole, its start, or the part after the agency: 260302-0001), ID number, or applicant name.
 
-    Every condition can use an index (`one_stop/migrations/0090_bench_indexes.py`), so a search stays
-    fast at millions of dossiers: the name matches when every word typed (diacritics and case ignored)
-    is a word of the name, the last one possibly unfinished ("cong dang van" and "dang van c" find
-    Đặng Văn Công), through a full-text index — the embedded PostgreSQL has no pg_trgm for substrings.
+    The name matches when it starts with what was typed, with or without the family name, diacritics
+    and case ignored: "dang van cong", "Đặng Văn" and "van cong" find Đặng Văn Công. Every condition
+    reads a btree index (0090_bench_indexes), so a search stays fast at millions of dossiers.
     """
-    from django.contrib.postgres.search import SearchQuery
-
     term = search.strip()
     condition = Q(code__startswith=term.upper()) | Q(applicant_id_number=term)
     tail = _CODE_TAIL.fullmatch(term)
     if tail:
         condition |= Q(code_tail=f"{tail[1]}-{int(tail[2]):04d}")
-    words = re.findall(r"[a-z0-9]+", fold_vietnamese(term))
-    if any(not word.isdigit() for word in words):
-        # Whole words, the last one possibly still being typed: a prefix on every word would make
-        # PostgreSQL merge every name starting with "v" or "h" (ten times slower at a million rows).
-        query = " & ".join(words[:-1] + [f"{words[-1]}:*"])
-        condition |= Q(name_vector=SearchQuery(query, search_type="raw", config="simple"))
+    folded = fold_vietnamese(term)
+    if any(c.isalpha() for c in folded):
+        condition |= Q(applicant_name_folded__startswith=folded) | Q(name_without_family__startswith=folded)
     return condition
 
 
 def _searchable(queryset: QuerySet) -> QuerySet:
-    from django.contrib.postgres.search import SearchVector
     from django.db.models.functions import Right
 
+    from one_stop.models.dossier import NAME_WITHOUT_FAMILY
+
     # The same expressions as the indexes of 0090_bench_indexes, or PostgreSQL cannot use them.
-    return queryset.alias(code_tail=Right("code", 11), name_vector=SearchVector("applicant_name_folded", config="simple"))
+    return queryset.alias(code_tail=Right("code", 11), name_without_family=NAME_WITHOUT_FAMILY)
 
 
 def dossiers_search(queryset: QuerySet, *, search: str) -> QuerySet:
@@ -174,14 +171,11 @@ class QueuePage:
         return self.number > 1
 
 
-def _queue_branches(*, user, search: str) -> list[QuerySet]:
-    """The queue as a union of parts that each read one index in order (an OR across the receiving
+def _queue_branches(*, user) -> list[QuerySet]:
+    """The open queue as a union of parts that each read one index in order (an OR across the receiving
     agency, the handling agency and the citizen would make PostgreSQL sort the agency's whole queue)."""
     from one_stop.models import Dossier
 
-    if search.strip():
-        plain = dossiers_visible_to(user=user).select_related(None)
-        return [dossiers_search(plain, search=search)]
     open_dossiers = Dossier.objects.filter(state__in=QUEUE_OPEN_STATES)
     if user.is_superuser:
         return [open_dossiers]
@@ -193,20 +187,36 @@ def _queue_branches(*, user, search: str) -> list[QuerySet]:
 
 
 def dossiers_queue_page(*, user, search: str = "", page: int = 1, now=None) -> QueuePage:
-    """One page of `dossiers_queue_for`, most urgent first, in two queries whatever the queue's size."""
+    """One page of `dossiers_queue_for`, most urgent first, in at most two queries whatever the queue's size.
+
+    The count stops at QUEUE_COUNT_CAP ("more than 1,000"); a search shows its first QUEUE_COUNT_CAP
+    matches (type more of the name or the code to narrow it).
+    """
+    from django.db.models import Count, Window
+
     from one_stop.models import Dossier
 
     page = max(1, page)
     offset = (page - 1) * QUEUE_PAGE_SIZE
-    wanted = offset + QUEUE_PAGE_SIZE + 1
-    branches = _queue_branches(user=user, search=search)
-    ordered = [b.order_by("due_at", "code").values("pk") for b in branches]
-    ids = ordered[0][:wanted] if len(ordered) == 1 else ordered[0][:wanted].union(*[o[:wanted] for o in ordered[1:]])
-    rows = list(dossiers_with_due_status(
-        Dossier.objects.select_related("procedure", "procedure_version", "receiving_agency", "handling_agency")
-        .filter(pk__in=ids).order_by("due_at", "code"), now=now)[offset:offset + QUEUE_PAGE_SIZE + 1])
-    plain = [b.order_by().values("pk")[:QUEUE_COUNT_CAP + 1] for b in branches]
-    counted = plain[0] if len(plain) == 1 else plain[0].union(*plain[1:])
-    count = counted.count()
+    # Only what the queue shows: the procedure's raw catalogue page and the version's documents are
+    # kilobytes of JSON per row.
+    shown = Dossier.objects.select_related("procedure").only(*QUEUE_FIELDS)
+    if search.strip():
+        # The matches are read once through the search indexes: the page and its count in one query.
+        matches = dossiers_search(dossiers_visible_to(user=user).select_related(None), search=search)
+        ids = matches.order_by("due_at", "code").values("pk")[:QUEUE_COUNT_CAP + 1]
+        rows = list(dossiers_with_due_status(shown.filter(pk__in=ids).annotate(queue_total=Window(Count("*")))
+                                             .order_by("due_at", "code"), now=now)[offset:offset + QUEUE_PAGE_SIZE + 1])
+        count = rows[0].queue_total if rows else 0
+    else:
+        wanted = offset + QUEUE_PAGE_SIZE + 1
+        branches = _queue_branches(user=user)
+        ordered = [b.order_by("due_at", "code").values("pk")[:wanted] for b in branches]
+        ids = ordered[0] if len(ordered) == 1 else ordered[0].union(*ordered[1:])
+        rows = list(dossiers_with_due_status(shown.filter(pk__in=ids).order_by("due_at", "code"), now=now)
+                    [offset:offset + QUEUE_PAGE_SIZE + 1])
+        # Codes are unique and stored in the queue's indexes: the count reads the indexes alone.
+        plain = [b.order_by().values("code")[:QUEUE_COUNT_CAP + 1] for b in branches]
+        count = (plain[0] if len(plain) == 1 else plain[0].union(*plain[1:])).count()
     return QueuePage(dossiers=rows[:QUEUE_PAGE_SIZE], number=page, has_next=len(rows) > QUEUE_PAGE_SIZE,
                      count=min(count, QUEUE_COUNT_CAP), count_capped=count > QUEUE_COUNT_CAP)

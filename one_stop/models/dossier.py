@@ -1,9 +1,8 @@
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import models
-from django.db.models.functions import Right
+from django.db.models import Value
+from django.db.models.functions import Collate, Right, StrIndex, Substr
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -13,6 +12,9 @@ from one_stop.constants import ApplicantKind, DossierChannel, DossierState, Rati
 S = DossierState
 # The states of the staff's working list (selectors.QUEUE_OPEN_STATES; repeated here for the indexes).
 QUEUE_OPEN_STATES = ("submitted", "received", "in_progress", "supplement_requested", "resolved")
+# The folded name after its first word: "dang van cong" → "van cong" (all of it when it has one word),
+# in the C collation, whose btree index serves LIKE 'prefix%' whatever the database's locale.
+NAME_WITHOUT_FAMILY = Collate(Substr("applicant_name_folded", StrIndex("applicant_name_folded", Value(" ")) + 1), "C")
 
 
 class DossierCodeCounter(models.Model):
@@ -86,10 +88,14 @@ class Dossier(ProtectedStateMixin, models.Model):
                          condition=models.Q(state__in=QUEUE_OPEN_STATES)),
             models.Index(fields=["due_at", "code"], name="dossier_queue_all_idx",
                          condition=models.Q(state__in=QUEUE_OPEN_STATES)),
-            # Staff search: the code without its agency part (260302-0001), and the applicant's name
-            # by words (full text; the embedded PostgreSQL has no pg_trgm).
+            # Staff search (selectors.dossier_search_filter): the code without its agency part
+            # (260302-0001), and the start of the applicant's folded name, with or without the family
+            # name (btree prefixes: the embedded PostgreSQL has no pg_trgm, and a full-text index
+            # merges the huge lists of "nguyen" and "van" on every search).
             models.Index(Right("code", 11), name="dossier_code_tail_idx"),
-            GinIndex(SearchVector("applicant_name_folded", config="simple"), name="dossier_name_search_idx"),
+            models.Index(fields=["applicant_name_folded"], opclasses=["varchar_pattern_ops"],
+                         name="dossier_name_prefix_idx"),
+            models.Index(NAME_WITHOUT_FAMILY, name="dossier_given_name_prefix_idx"),
             # The API's list, newest first.
             models.Index(fields=["created_at"], name="dossier_created_idx"),
         ]

@@ -51,11 +51,11 @@ def test_staff_queue_page_runs_the_same_queries_for_1_and_30_dossiers(client, st
     with_one, response = queries_of(client, "/mot-cua/ho-so/", {"q": search})
     assert first.code in response.content.decode()
 
-    dossiers = receive_many(29)
+    receive_many(29)
     with django_assert_num_queries(with_one):
         response = client.get("/mot-cua/ho-so/", {"q": search})
     page = response.content.decode()
-    assert all(d.code in page for d in dossiers)
+    assert page.count('<tr class="row-') == min(30, QUEUE_PAGE_SIZE)
     assert "30 hồ sơ" in page
 
 
@@ -79,7 +79,7 @@ def test_dossier_list_api_runs_the_same_queries_for_1_and_30_dossiers(client, st
 def test_dossier_list_api_searches_like_the_queue(client, staff, receive_many):
     dossiers = receive_many(3)
     client.force_login(staff[Role.ONE_STOP_CLERK])
-    assert len(client.get("/api/v1/dossiers/", {"q": "cong dang"}).json()["results"]) == 3
+    assert len(client.get("/api/v1/dossiers/", {"q": "Văn Công"}).json()["results"]) == 3
     tail = dossiers[1].code.split("-", 1)[1]
     assert [r["code"] for r in client.get("/api/v1/dossiers/", {"q": tail}).json()["results"]] == [dossiers[1].code]
     assert client.get("/api/v1/dossiers/", {"q": "nguyen"}).json()["results"] == []
@@ -195,3 +195,15 @@ def test_seeding_without_agencies_or_procedures_says_what_to_run(db):
 
     with pytest.raises(CommandError, match="seed_demo"):
         call_command("seed_bench_dossiers", count=5, stdout=_Quiet())
+
+
+@pytest.mark.django_db
+def test_queue_search_finds_the_name_from_its_start_with_or_without_the_family_name(staff, receive_many):
+    dossier = receive_many(1)[0]
+    clerk = staff[Role.ONE_STOP_CLERK]
+    tail = dossier.code.split("-", 1)[1]
+    for found in ("dang van cong", "Đặng Văn", "  văn công ", "VAN C", dossier.code, dossier.code.lower(), tail,
+                  tail.replace("-000", "-"), "020095001234"):
+        assert [d.code for d in dossiers_queue_page(user=clerk, search=found).dossiers] == [dossier.code], found
+    for missed in ("cong", "nguyen van cong", "van dang", "020095001"):
+        assert dossiers_queue_page(user=clerk, search=missed).dossiers == [], missed

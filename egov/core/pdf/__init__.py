@@ -42,3 +42,16 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     stylesheet, fonts = _stylesheet()
     html = render_to_string(template_name, context)
     return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+def pdf_warm_up() -> None:
+    """Import WeasyPrint, load the fonts and lay out one line, so a process's first real document is fast.
+
+    Call it once per web worker (gunicorn's `post_worker_init`, see bench/gunicorn_desk.py): a clerk's
+    first receipt would otherwise wait ≈ 1 s for the import and the font loading.
+    """
+    from weasyprint import HTML
+
+    stylesheet, fonts = _stylesheet()
+    HTML(string="<p>Khởi động — Giấy tiếp nhận hồ sơ</p>", base_url=str(FONTS_DIR)).write_pdf(
+        stylesheets=[stylesheet], font_config=fonts)
