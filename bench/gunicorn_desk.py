@@ -15,6 +15,18 @@ timeout = 30
 
 
 def post_worker_init(worker):
+    """Runs in each worker once Django is loaded: pay every first-use cost before the first click."""
+    warm_up()
+
+
+def warm_up() -> None:
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
     from egov.core.pdf import pdf_warm_up
+
+    get_resolver().reverse_dict  # noqa: B018  (builds the URL patterns' reverse index, as reverse() would)
+    get_template("one_stop/pdf/receipt.html")
+    import one_stop.pdf.receipt  # noqa: F401
 
     pdf_warm_up()

@@ -207,3 +207,11 @@ def test_queue_search_finds_the_name_from_its_start_with_or_without_the_family_n
         assert [d.code for d in dossiers_queue_page(user=clerk, search=found).dossiers] == [dossier.code], found
     for missed in ("cong", "nguyen van cong", "van dang", "020095001"):
         assert dossiers_queue_page(user=clerk, search=missed).dossiers == [], missed
+
+
+@pytest.mark.django_db
+def test_queue_pages_stop_where_the_count_stops(staff, receive_many, monkeypatch):
+    monkeypatch.setattr("one_stop.selectors.QUEUE_COUNT_CAP", 2 * QUEUE_PAGE_SIZE)
+    receive_many(3)
+    page = dossiers_queue_page(user=staff[Role.ONE_STOP_CLERK], page=999)
+    assert page.number == 2 and page.dossiers == [] and page.count == 3
