@@ -72,7 +72,8 @@ def bench_database_url(name: str) -> str:
     from egov.core.embedded_pg import embedded_database
 
     config = embedded_database(BASE_DIR / ".data" / "pg")
-    return f"postgres://{config['USER']}@{urllib.parse.quote(config['HOST'], safe='')}/{name}"
+    # The socket directory as a query parameter: libpq and django-environ both read it there.
+    return f"postgres://{config['USER']}@/{name}?host={urllib.parse.quote(config['HOST'], safe='/')}"
 
 
 def ensure_database(url: str, *, drop: bool) -> None:
@@ -105,10 +106,19 @@ def server_env(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "egov.settings.base", "DEBUG": "0",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING", "EGOV_DEMO_RAW_CATALOGUE": "1",
+        # seed_demo imports the demo signers' keys, which production settings store encrypted; the
+        # bench signs nothing, so a key of this run is enough.
+        "EGOV_KEY_ENCRYPTION_KEYS": os.environ.get("EGOV_KEY_ENCRYPTION_KEYS") or _fernet_key(),
         # Production serves hashed static files (whitenoise's manifest): collected once for the bench.
         "STATIC_ROOT": str(BASE_DIR / ".data" / "bench-static"),
     })
     return env
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
 
 
 def prepare(*, target: int, reseed: bool, env: dict[str, str]) -> dict:
@@ -155,14 +165,16 @@ def _fixtures() -> dict:
     client.force_login(clerk)
     session = client.cookies["sessionid"].value
     with connection.cursor() as cursor:
-        # A random spread of codes: TABLESAMPLE reads a few pages, not the table.
-        cursor.execute("SELECT code FROM one_stop_dossier TABLESAMPLE SYSTEM (0.5) LIMIT 3000")
-        codes = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT code, applicant_name FROM one_stop_dossier TABLESAMPLE SYSTEM (1) "
-                       "WHERE receiving_agency_id = %s AND received_at IS NOT NULL LIMIT 1000", [centre.id])
-        centre_rows = cursor.fetchall()
         cursor.execute("SELECT count(*) FROM one_stop_dossier")
         total = cursor.fetchone()[0]
+        # A random spread of codes: on a big table TABLESAMPLE reads a few pages, not the table.
+        sample = "TABLESAMPLE SYSTEM (1)" if total > 200_000 else ""
+        cursor.execute(f"SELECT code FROM one_stop_dossier {sample} ORDER BY random() LIMIT 3000")  # noqa: S608
+        codes = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT code, applicant_name FROM one_stop_dossier {sample} "  # noqa: S608
+                       "WHERE receiving_agency_id = %s AND received_at IS NOT NULL ORDER BY random() LIMIT 1000",
+                       [centre.id])
+        centre_rows = cursor.fetchall()
     if not codes or not centre_rows:
         raise SystemExit("The bench database has no dossiers to ask for.")
     return {"session": session, "codes": codes, "receipt_codes": [c for c, _ in centre_rows],

@@ -1,7 +1,7 @@
 """Seed a database with many realistic dossiers for the desk benchmark (bench/desk.py), with COPY.
 
     manage.py seed_demo                                  # agencies and the procedure catalogue first
-    manage.py seed_bench_dossiers --count 1000000        # about two minutes on a 2-core machine
+    manage.py seed_bench_dossiers --count 1000000        # about three minutes on a 2-core machine
 
 Dossiers spread over the last `--years` years up to now, over the province's agencies (a third at the
 provincial service centre, handled by the departments; the rest at the commune desks, handled there),
