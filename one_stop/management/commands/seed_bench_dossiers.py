@@ -208,10 +208,12 @@ class DossierGenerator:
         rng = self.rng
         # Evenly over the period with some jitter, so ids grow with time and the newest is today.
         span = (self.now - self.start).total_seconds()
-        at = self.start + timedelta(seconds=span * (index + 1) / count - rng.random() * min(3600, span / count))
-        local = timezone.localtime(at)
+        jitter = rng.random() * min(3600, span / count)
+        # The newest is received now, so today's counter always moves (a receipt after seeding continues it).
+        at = self.start + timedelta(seconds=span * (index + 1) / count - (0 if index == count - 1 else jitter))
+        local, office_hour = timezone.localtime(at), rng.randint(7, 16)  # drawn always: same data at any hour
         if not 7 <= local.hour < 17:  # desks work office hours
-            at = local.replace(hour=rng.randint(7, 16))
+            at = local.replace(hour=office_hour)
         at = min(at, self.now).replace(second=0, microsecond=0)
         receiving, handlers = rng.choices(self.receiving, weights=self.receiving_weights)[0]
         handling = rng.choice(handlers)
@@ -240,7 +242,7 @@ class DossierGenerator:
         if state != S.SUBMITTED:
             received = at + timedelta(minutes=rng.randint(5, 600)) if online else at
             # Working days as calendar days × 7/5: close enough for load, and no calendar per row.
-            due = (received + timedelta(days=max(days, 0.5) * 1.4)).replace(hour=10, minute=0)
+            due = timezone.localtime(received + timedelta(days=max(days, 0.5) * 1.4)).replace(hour=17, minute=0)
             values.update(received_at=received, clock_started_at=received, due_at=due)
             events.append(("receive", S.SUBMITTED, S.RECEIVED, receiving.id, received, due))
             if state == S.SUPPLEMENT_REQUESTED:
