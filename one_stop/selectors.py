@@ -164,7 +164,7 @@ class QueuePage:
     dossiers: list
     number: int
     has_next: bool
-    count: int  # at most QUEUE_COUNT_CAP + 1
+    count: int  # at most QUEUE_COUNT_CAP (count_capped says there are more)
     count_capped: bool
 
     @property

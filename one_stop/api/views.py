@@ -60,6 +60,10 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         return ProcedureDetailSerializer if self.action == "retrieve" else ProcedureListSerializer
 
 
+LIST_FIELDS = ("code", "state", "channel", "applicant_name", "received_at", "due_at", "created_at", "procedure__code",
+               "procedure__name", "receiving_agency__name", "handling_agency__name")
+
+
 class DossierPagination(CursorPagination):
     # Newest first through the created_at index (0090_bench_indexes): one query per page at any size.
     ordering = ("-created_at", "-id")
@@ -81,7 +85,9 @@ class DossierViewSet(viewsets.GenericViewSet):
         """The dossiers the caller may see, newest first; `q` searches as the staff queue does."""
         from one_stop.selectors import dossiers_search, dossiers_visible_to
 
-        dossiers = dossiers_visible_to(user=request.user)
+        # Only the listed columns: a procedure's raw catalogue page is kilobytes of JSON per row.
+        dossiers = dossiers_visible_to(user=request.user).select_related(None).select_related(
+            "procedure", "receiving_agency", "handling_agency").only(*LIST_FIELDS)
         search = request.query_params.get("q", "").strip()
         if search:
             dossiers = dossiers_search(dossiers, search=search)
