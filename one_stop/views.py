@@ -39,13 +39,23 @@ def receipt(request, code: str):
 @login_required
 def queue(request):
     """The staff member's queue, coloured by deadline (overdue, due within two days, on time)."""
-    from one_stop.selectors import dossiers_queue_for
+    from one_stop.constants import DossierState
+    from one_stop.selectors import dossiers_queue_page
 
     if not request.user.is_agency_staff:
         raise Http404
     search = request.GET.get("q", "")
-    dossiers = list(dossiers_queue_for(user=request.user, search=search)[:200])
-    return render(request, "one_stop/queue.html", {"dossiers": dossiers, "search": search})
+    try:
+        number = int(request.GET.get("trang", "1"))
+    except ValueError:
+        number = 1
+    page = dossiers_queue_page(user=request.user, search=search, page=number)
+    # Labels translated once per page, not once per row (get_FOO_display rebuilds its choices each call).
+    states = {value: str(label) for value, label in DossierState.choices}
+    due = {"overdue": _("Quá hạn"), "due_soon": _("Sắp đến hạn"), "on_time": _("Trong hạn")}
+    for dossier in page.dossiers:
+        dossier.state_label, dossier.due_label = states.get(dossier.state, dossier.state), due[dossier.due_status]
+    return render(request, "one_stop/queue.html", {"dossiers": page.dossiers, "page": page, "search": search})
 
 
 @login_required

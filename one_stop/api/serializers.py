@@ -119,6 +119,23 @@ class DossierSerializer(serializers.Serializer):
                 "address": obj.applicant_address, "email": obj.applicant_email}
 
 
+class DossierListSerializer(serializers.Serializer):
+    """A row of the dossier list: what a queue shows, without the applicant's details or the history."""
+
+    code = serializers.CharField()
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure.name")
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    channel = serializers.CharField()
+    receiving_agency = serializers.CharField(source="receiving_agency.name")
+    handling_agency = serializers.CharField(source="handling_agency.name")
+    applicant_name = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+
+
 class DossierActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
