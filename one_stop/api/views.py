@@ -97,11 +97,12 @@ class DossierViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         from django.db.models import Prefetch
 
-        from one_stop.models import DossierEvent
+        from one_stop.models import DossierEvent, DossierStep
         from one_stop.selectors import dossiers_visible_to
 
         return dossiers_visible_to(user=self.request.user).prefetch_related(
-            Prefetch("events", queryset=DossierEvent.objects.select_related("actor")))
+            Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
+            Prefetch("steps", queryset=DossierStep.objects.select_related("agency")), "documents")
 
     @extend_schema(request=DossierCreateSerializer, responses={201: DossierSerializer})
     def create(self, request):
