@@ -136,3 +136,13 @@ def dossier_document_visible(*, user, code: str, document_id: int):
 
     dossiers = dossiers_visible_to(user=user).filter(code=code).values("pk")
     return DossierDocument.objects.filter(pk=document_id, dossier__in=dossiers).first()
+
+
+def signed_result_by_token(*, token: str):
+    """The signed result a verification QR code names, with only what the public page may show."""
+    from one_stop.models import DossierDocument
+
+    return (DossierDocument.objects.select_related("dossier", "dossier__procedure", "dossier__handling_agency")
+            .only("file", "sha256", "signed", "verification_token", "dossier__code", "dossier__procedure__code",
+                  "dossier__procedure__name", "dossier__handling_agency__name")
+            .filter(verification_token=token, signed=True, kind="result").first())
