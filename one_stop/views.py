@@ -210,7 +210,7 @@ def _int_or_none(value):
 
 
 # Tokens are secrets.token_urlsafe(24): 32 characters of the URL-safe base64 alphabet.
-RESULT_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{32}$"
+RESULT_KEY_SHAPE = r"^[A-Za-z0-9_-]{32}$"
 
 
 def result_verify(request, token: str):
@@ -231,7 +231,7 @@ def result_verify(request, token: str):
 
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
-    result = signed_result_by_token(token=token) if re.match(RESULT_TOKEN_PATTERN, token) else None
+    result = signed_result_by_token(token=token) if re.match(RESULT_KEY_SHAPE, token) else None
     if result is None:
         raise Http404
     report = signed_copy_verify(sha256=result.sha256)
