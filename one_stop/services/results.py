@@ -121,8 +121,8 @@ def dossier_result_sign_request(*, dossier: Dossier, user, document: DossierDocu
     waiting_row.save()
     request = signature_request_create(
         pdf=prepared, certificate=leader.result_certificate, signer=leader, role=SignatureRole.APPROVAL,
-        field_name=RESULT_FIELD, title=_("Kết quả giải quyết hồ sơ %(code)s: %(procedure)s") % {
-            "code": dossier.code, "procedure": dossier.procedure.name}[:500],
+        field_name=RESULT_FIELD, title=(_("Kết quả giải quyết hồ sơ %(code)s: %(procedure)s") % {
+            "code": dossier.code, "procedure": dossier.procedure.name})[:500],
         target=waiting_row, callback=CALLBACK, requested_by=user)
     DossierEvent.objects.create(dossier=dossier, action="result_sign_request", from_state=dossier.state,
                                 to_state=dossier.state, actor=user, agency=user.agency, at=timezone.now(),
