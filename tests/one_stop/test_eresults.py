@@ -306,3 +306,15 @@ def test_the_verification_page_runs_a_constant_number_of_queries(signed, client,
     cache.clear()
     with django_assert_max_num_queries(6):
         assert client.get(reverse("one_stop:result_verify", args=[signed[2].verification_token])).status_code == 200
+
+
+def test_the_api_marks_the_signed_result_with_its_verification_page(signed, client, world):
+    dossier, _request, row = signed
+    client.force_login(world["citizen"])
+    body = client.get(f"/api/v1/my/dossiers/{dossier.code}/").json()
+    results = [d for d in body["documents"] if d["kind"] == "result"]
+    assert [(d["id"], d["signed"]) for d in results] == [(row.pk, True)]
+    assert results[0]["verification"].endswith(f"/xac-thuc-ket-qua/{row.verification_token}/")
+    client.force_login(UserFactory(citizen=True))
+    assert client.get(f"/api/v1/my/dossiers/{dossier.code}/").status_code == 404
+    assert client.get(f"/api/v1/dossiers/{dossier.code}/documents/{row.pk}/").status_code == 404
