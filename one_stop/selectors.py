@@ -252,3 +252,13 @@ def dossiers_queue_page(*, user, search: str = "", page: int = 1, now=None) -> Q
         rows = list(dossiers_with_due_status(shown.filter(pk__in=ids).order_by("due_at", "code"), now=now))
     return QueuePage(dossiers=rows[:QUEUE_PAGE_SIZE], number=page, has_next=len(rows) > QUEUE_PAGE_SIZE,
                      count=min(count, QUEUE_COUNT_CAP), count_capped=count > QUEUE_COUNT_CAP)
+
+
+def signed_result_by_token(*, token: str):
+    """The signed result a verification QR code names, with only what the public page may show."""
+    from one_stop.models import DossierDocument
+
+    return (DossierDocument.objects.select_related("dossier", "dossier__procedure", "dossier__handling_agency")
+            .only("file", "sha256", "signed", "verification_token", "dossier__code", "dossier__procedure__code",
+                  "dossier__procedure__name", "dossier__handling_agency__name")
+            .filter(verification_token=token, signed=True, kind="result").first())

@@ -228,6 +228,10 @@ class DossierDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    # E-results: a result sent for the leader's signature gets an unguessable token, printed as a QR code
+    # on it before signing; `signed` turns true when the file is replaced by the signed PDF.
+    signed = models.BooleanField(_("đã ký số"), default=False)
+    verification_token = models.CharField(_("mã xác thực kết quả"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("tệp hồ sơ")
