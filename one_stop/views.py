@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,11 @@ def lookup(request, code: str | None = None):
     """Public lookup by dossier code (typed, or from the receipt's QR code): state and dates only."""
     typed = request.GET.get("ma", "").strip()
     if typed and code is None:
-        return redirect(reverse("one_stop:lookup_code", kwargs={"code": typed}))
+        try:
+            return redirect(reverse("one_stop:lookup_code", kwargs={"code": typed}))
+        except NoReverseMatch:
+            # A "/" cannot go into the code's URL, and no dossier code holds one: answer "not found" right here.
+            code = typed
     dossier = dossier_public_lookup(code=code) if code else None
     status = 404 if code and dossier is None else 200
     return render(request, "one_stop/lookup.html", {"code": code or "", "dossier": dossier}, status=status)

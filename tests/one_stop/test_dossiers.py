@@ -407,3 +407,12 @@ def test_options_on_the_dossier_api_describes_it_instead_of_failing(client, staf
 
     assert response.status_code == 200
     assert response.json()["name"]
+
+
+@pytest.mark.django_db
+def test_a_typed_lookup_code_with_a_slash_answers_not_found_instead_of_failing(client):
+    # Found by tests/test_page_fuzz.py: the redirect to the code's own URL cannot hold a "/" (a 500).
+    response = client.get("/tra-cuu-ho-so/", {"ma": "12/2026"})
+
+    assert response.status_code == 404
+    assert "12/2026" in response.content.decode()
