@@ -32,7 +32,7 @@ def receipt(request, code: str):
     from one_stop.selectors import dossiers_visible_to
 
     dossier = dossiers_visible_to(user=request.user).select_related("received_by").filter(code=code).first()
-    if dossier is None:
+    if dossier is None or not request.user.is_agency_staff:  # the owner has the portal's copy
         raise Http404
     pdf = receipt_pdf(dossier=dossier, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -337,7 +337,7 @@ def dossier_step_done(request, code: str):
     from one_stop.services.process import dossier_step_complete
 
     dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None:
+    if dossier is None or not request.user.is_agency_staff:
         raise Http404
     try:
         step = dossier_step_complete(dossier=dossier, user=request.user, note=request.POST.get("note", ""))
@@ -375,11 +375,17 @@ def dossier_upload(request, code: str, kind: str):
 
 @login_required
 def dossier_document(request, code: str, document_id: int):
-    """Download one file of a dossier (staff of its agencies, or its owner)."""
+    """Download one file of a dossier (staff of its agencies).
+
+    The owner downloads through the portal, which hands out a result only once it is approved; here they
+    would get every file, drafts of the result included.
+    """
     from django.http import FileResponse
 
     from one_stop.selectors import dossier_document_visible
 
+    if not request.user.is_agency_staff:
+        raise Http404
     document = dossier_document_visible(user=request.user, code=code, document_id=document_id)
     if document is None:
         raise Http404
@@ -408,7 +414,7 @@ def dossier_action(request, code: str, action: str):
     from one_stop.services.dossiers import dossier_act
 
     dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None:
+    if dossier is None or not request.user.is_agency_staff:  # a citizen withdraws through the portal
         raise Http404
     form = DossierActionForm(request.POST)
     form.is_valid()
