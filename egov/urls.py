@@ -19,6 +19,7 @@ urlpatterns = [
     path("van-ban/", include("docs_office.urls")),
     path("dich-vu-ky-so-tu-xa/", include("signatures.remote.urls")),
     path("xac-thuc-chu-ky/", include("signatures.public_urls")),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("signatures.api.urls")),
     # The citizen portal's API first: its "dossiers/drafts/" must not be taken for a dossier code.
