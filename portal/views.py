@@ -238,7 +238,7 @@ def feedback_staff_detail(request, pk: int):
     feedback = selectors.feedback_for_staff(user=request.user, pk=pk)
     if feedback is None:
         raise Http404
-    errors, status = {}, 200
+    errors, general, status = {}, "", 200
     if request.method == "POST":
         action, post = request.POST.get("action", ""), request.POST
         try:
@@ -259,14 +259,13 @@ def feedback_staff_detail(request, pk: int):
             else:
                 raise ApplicationError("unknown_action", _("Thao tác không hợp lệ."))
         except ApplicationError as exc:
-            errors = {**exc.fields, "__all__": exc.message}
-            status = exc.status
+            errors, general, status = exc.fields, exc.message, exc.status
         else:
             return redirect("portal:feedback_staff_detail", pk=feedback.pk)
     can = {action: services.feedback_can(user=request.user, feedback=feedback, action=action)
            for action in ("assign", "answer", "publish", "close")}
     return render(request, "portal/feedback_staff_detail.html", {
-        "feedback": feedback, "can": can, "errors": errors, "values": request.POST,
+        "feedback": feedback, "can": can, "errors": errors, "general": general, "values": request.POST,
         "staff": selectors.agency_staff_for_assignment(agency_id=feedback.agency_id) if can["assign"] else [],
         "action_labels": services.ACTION_LABELS, "now": timezone.now(),
     }, status=status)
