@@ -1,10 +1,13 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.urls import reverse
 
 from egov.core.errors import ApplicationError
 from portal.models import CalendarEntry
+from portal.selectors import week_monday
 from portal.services.calendar import calendar_entry_cancel, calendar_entry_save
 from tests.factories import UserFactory
 
@@ -147,3 +150,13 @@ def test_the_week_page_runs_a_constant_number_of_queries(client, agency, editor,
     with django_assert_max_num_queries(5):
         response = client.get(reverse("portal:calendar"), {"tuan": WEEK})
     assert response.content.decode().count('class="calendar-entry') == rows
+
+
+@given(day=st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)))
+def test_every_day_falls_in_the_iso_week_the_page_names_for_it(day):
+    from portal.views import _iso_week, _parse_week
+
+    monday = week_monday(day)
+    assert monday.weekday() == 0 and monday <= day <= monday + timedelta(days=6)
+    assert _parse_week(_iso_week(monday)) == monday
+    assert _iso_week(monday) == f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"

@@ -268,3 +268,8 @@ def test_the_lists_run_a_constant_number_of_queries(client, citizen, agency, hea
     client.force_login(citizen)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("portal:feedback_mine")).status_code == 200
+
+
+def test_the_staff_workspace_links_to_the_feedback_list(client, head):
+    client.force_login(head)
+    assert reverse("portal:feedback_staff_list") in client.get(reverse("workspace")).content.decode()
