@@ -1,9 +1,9 @@
 from datetime import date, time, timedelta
 
 import pytest
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
-from django.urls import reverse
 
 from egov.core.errors import ApplicationError
 from portal.models import CalendarEntry
