@@ -53,7 +53,6 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     fields = ["kind", "title", "slug", "summary", "body", "agency", "published_at", "editor"]
     readonly_fields = ["editor"]
-    autocomplete_fields = []
     inlines = [ArticleAttachmentInline]
 
     def save_model(self, request, obj, form, change):

@@ -165,3 +165,22 @@ def test_a_clerk_without_the_editor_role_cannot_add_articles_in_the_admin(client
     clerk = UserFactory(agency=agency, roles=[Role.ONE_STOP_CLERK], is_staff=True)
     client.force_login(clerk)
     assert client.get(reverse("admin:portal_article_add")).status_code == 403
+
+
+def test_an_editor_attaches_a_file_in_the_admin_and_a_fake_one_is_refused(client, editor):
+    article = _article("Tin có tệp đính kèm")
+    client.force_login(editor)
+    url = reverse("admin:portal_article_change", args=[article.pk])
+    form = {"kind": "news", "title": article.title, "slug": article.slug, "summary": "", "body": "",
+            "agency": "", "published_at_0": "01/11/2026", "published_at_1": "08:00:00",
+            "attachments-TOTAL_FORMS": "1", "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000"}
+
+    refused = client.post(url, {**form, "attachments-0-file": SimpleUploadedFile("gia-mao.pdf", b"not a pdf")})
+    assert refused.status_code == 200 and "không đúng định dạng" in refused.content.decode()
+    assert not article.attachments.exists()
+
+    saved = client.post(url, {**form, "attachments-0-file": SimpleUploadedFile("ke-hoach.pdf", PDF)})
+    assert saved.status_code == 302
+    attachment = article.attachments.get()
+    assert (attachment.original_name, attachment.content_type, attachment.size) == ("ke-hoach.pdf", "application/pdf", len(PDF))
