@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v1/", include("public_services.payments.api_urls")),
     path("api/v1/", include("docs_office.api.urls")),
     path("api/v1/", include("egov.accounts.api_urls")),
+    path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
