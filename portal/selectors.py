@@ -85,7 +85,8 @@ def calendar_agencies() -> QuerySet[Agency]:
 
 # --- feedback and petitions ------------------------------------------------------------------------
 # What the public page may read: never the sender, their contact, their title or attachments.
-PUBLIC_FEEDBACK_FIELDS = ("id", "public_id", "subject_kind", "regulation", "public_question", "answer", "received_at",
+# The regulation is the sender's own words: staff carry it into the published question when it helps.
+PUBLIC_FEEDBACK_FIELDS = ("id", "public_id", "subject_kind", "public_question", "answer", "received_at",
                           "answered_at", "published_at", "agency__id", "agency__name", "agency__exchange_code",
                           "procedure__id", "procedure__code", "procedure__name", "state")
 

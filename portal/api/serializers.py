@@ -22,7 +22,7 @@ class PublishedFeedbackSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Feedback
-        fields = ["public_id", "subject_kind", "procedure_code", "regulation", "question", "answer", "agency_name",
+        fields = ["public_id", "subject_kind", "procedure_code", "question", "answer", "agency_name",
                   "answered_at", "published_at"]
 
 

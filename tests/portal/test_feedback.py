@@ -187,6 +187,7 @@ def test_without_consent_the_answer_is_never_published(citizen, agency, head):
 def test_the_public_page_shows_the_answer_without_personal_data(client, agency, head):
     citizen = UserFactory(citizen=True, full_name="Phạm Thị Riêng Tư")
     feedback = _submit(citizen, agency, consent_publish=True, sender_kind="business", organisation_name="Công ty TNHH Bí Mật",
+                       regulation="Quy định mà tôi, Phạm Thị Riêng Tư, phản ánh",
                        title="Tiêu đề riêng", content="Tôi là Phạm Thị Riêng Tư, hỏi về giờ tiếp nhận.")
     FeedbackAttachment.objects.create(feedback=feedback, file=SimpleUploadedFile("cccd.pdf", PDF),
                                       original_name="cccd-pham-thi-rieng-tu.pdf", content_type="application/pdf", size=10)
