@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     RECORDS_CLERK = "records_clerk", _("Văn thư")
     AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
     SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+    EDITOR = "editor", _("Biên tập viên cổng thông tin")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
@@ -27,6 +28,9 @@ _VIEW_KERNEL = ["agencies.view_agency", "workdays.view_calendarday"]
 # Queue tickets: an agency's administrator sets up its kiosk areas and counters (scoped in the admin).
 _QUEUE_SETUP = [f"tickets.{verb}_{model}" for model in ("servicearea", "counter") for verb in ("view", "add", "change", "delete")]
 _QUEUE_SETUP.append("tickets.view_queueticket")
+# The portal's editors: news and directions for everyone, the leaders' calendar of their own agency.
+_PORTAL_EDITING = [f"portal.{verb}_{model}" for model in ("article", "articleattachment", "calendarentry")
+                   for verb in ("view", "add", "change", "delete")]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITIZEN: [],
     Role.ONE_STOP_CLERK: [*_VIEW_KERNEL],
@@ -48,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_legalevent", "core.view_outboxmessage",
         "pghistory.view_events", *_QUEUE_SETUP,
     ],
+    Role.EDITOR: [*_VIEW_KERNEL, *_PORTAL_EDITING],
 }
 
 

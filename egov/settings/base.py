@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "public_services",
     "public_services.payments",
     "docs_office",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -414,6 +415,8 @@ if DEBUG and not EGOV_TSA_URL:
     EGOV_TSA_URL = f"http://127.0.0.1:{EGOV_DEMO_PKI_PORT}/demo/tsa/demo"
 
 # --- the province this deployment serves --------------------------------------------------------
+# Working days a competent agency has to answer a feedback or petition (portal.services.feedback says why 10).
+EGOV_FEEDBACK_ANSWER_DAYS = env.int("EGOV_FEEDBACK_ANSWER_DAYS", default=10)
 EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền điện tử tỉnh Lạng Sơn")
 # Services are "required" in CI: a test that needs Redis or a worker fails instead of skipping.
 EGOV_REQUIRE_SERVICES = env.bool("EGOV_REQUIRE_SERVICES", default=False)
