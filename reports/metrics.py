@@ -144,14 +144,15 @@ def rollup_counts(*, start: date, end: date, group: Sequence[str], agency_ids: S
     stored = {"day": F("day"), "month": TruncMonth("day"), "agency": F("agency_id"),
               "procedure": F("procedure_id"), "channel": F("channel")}
     dims = {f"dim_{name}": stored[name] for name in group}
-    aggregates = {name: Sum(name) for name in COUNTERS}
+    # Aliased apart from the columns they sum: aggregate() refuses an alias equal to a field's name.
+    aggregates = {f"sum_{name}": Sum(name) for name in COUNTERS}
     for channel in ("counter", "online", "post"):
-        aggregates[f"received_{channel}"] = Sum("received", filter=Q(channel=channel))
+        aggregates[f"sum_received_{channel}"] = Sum("received", filter=Q(channel=channel))
     result = {}
     for row in _group_rows(rows, dims, aggregates):
         if not group and not any(row.values()):
             continue
-        result[_key(row, group)] = {name: row[name] or 0 for name in ALL_COUNTERS}
+        result[_key(row, group)] = {name: row[f"sum_{name}"] or 0 for name in ALL_COUNTERS}
     return result
 
 

@@ -95,28 +95,34 @@ def _cached(key_parts: tuple, compute):
     return value
 
 
-def figures_by(*, period: Period, group: tuple[str, ...], agency_ids: list[int] | None, now=None) -> dict:
-    """Derived figures per group key of the period, plus the current snapshot where it applies."""
+def _counts_and_snapshot(*, period: Period, group: tuple[str, ...], agency_ids, now) -> tuple[dict, dict]:
     def compute():
         counts = metrics.period_counts(start=period.start, end=period.end, group=group, agency_ids=agency_ids)
         snap_group = tuple(g for g in group if g in ("agency", "procedure", "channel"))
         snapshot = (metrics.snapshot_counts(group=snap_group, agency_ids=agency_ids, now=now)
                     if snap_group == group else {})
-        keys = set(counts) | set(snapshot)
-        zero = dict.fromkeys(metrics.ALL_COUNTERS, 0)
-        return {key: metrics.derive(counts.get(key, zero), snapshot.get(key)) for key in keys}
+        return counts, snapshot
 
-    return _cached(("by", period.start, period.end, group, tuple(agency_ids or ()), agency_ids is None), compute)
+    return _cached(("by", period.start, period.end, group, tuple(agency_ids or ()), agency_ids is None,
+                    now is None), compute)
 
 
-def figures_total(*, period: Period, agency_ids: list[int] | None, now=None) -> dict:
-    def compute():
-        counts = metrics.period_counts(start=period.start, end=period.end, group=(), agency_ids=agency_ids)
-        snapshot = metrics.snapshot_counts(group=(), agency_ids=agency_ids, now=now)
-        zero = dict.fromkeys(metrics.ALL_COUNTERS, 0)
-        return metrics.derive(counts.get((), zero), snapshot.get(()))
+def figures_by(*, period: Period, group: tuple[str, ...], agency_ids: list[int] | None, now=None,
+               computed: tuple[dict, dict] | None = None) -> dict:
+    """Derived figures per group key of the period, plus the current snapshot where it applies."""
+    counts, snapshot = computed or _counts_and_snapshot(period=period, group=group, agency_ids=agency_ids, now=now)
+    zero = dict.fromkeys(metrics.ALL_COUNTERS, 0)
+    return {key: metrics.derive(counts.get(key, zero), snapshot.get(key)) for key in set(counts) | set(snapshot)}
 
-    return _cached(("total", period.start, period.end, tuple(agency_ids or ()), agency_ids is None), compute)
+
+def figures_total(*, period: Period, agency_ids: list[int] | None, now=None,
+                  computed: tuple[dict, dict] | None = None) -> dict:
+    """The whole scope: the per-agency counts added up (no second pass over the dossiers)."""
+    counts, snapshot = computed or _counts_and_snapshot(period=period, group=("agency",), agency_ids=agency_ids,
+                                                        now=now)
+    total = metrics.total(counts)
+    return metrics.derive(total, {"in_progress": sum(s["in_progress"] for s in snapshot.values()),
+                                  "overdue": sum(s["overdue"] for s in snapshot.values())})
 
 
 def catalogue_figures() -> dict:
@@ -151,11 +157,12 @@ def agency_names(ids) -> dict[int, str]:
 
 def public_statistics(*, period: Period) -> dict:
     """The public page: per agency and in total; counts only, never a person's data."""
-    by_agency = figures_by(period=period, group=("agency",), agency_ids=None)
+    computed = _counts_and_snapshot(period=period, group=("agency",), agency_ids=None, now=None)
+    by_agency = figures_by(period=period, group=("agency",), agency_ids=None, computed=computed)
     names = agency_names(k[0] for k in by_agency)
     rows = sorted(({"agency_id": k[0], "agency": names.get(k[0], "—"), **v} for k, v in by_agency.items()),
                   key=lambda r: r["agency"])
-    return {"rows": rows, "total": figures_total(period=period, agency_ids=None),
+    return {"rows": rows, "total": figures_total(period=period, agency_ids=None, computed=computed),
             "trend": trend(end=period.end, agency_ids=None)}
 
 
@@ -178,8 +185,9 @@ def dashboard(*, user, period: Period, now=None) -> dict:
     """The leaders' dashboard of the user's scope: the index overall, by unit and by procedure, the trend."""
     agency_ids = dashboard_agency_ids(user)
     catalogue = catalogue_figures()
-    overall = with_index(figures_total(period=period, agency_ids=agency_ids, now=now), catalogue)
-    by_agency = figures_by(period=period, group=("agency",), agency_ids=agency_ids, now=now)
+    computed = _counts_and_snapshot(period=period, group=("agency",), agency_ids=agency_ids, now=now)
+    overall = with_index(figures_total(period=period, agency_ids=agency_ids, computed=computed), catalogue)
+    by_agency = figures_by(period=period, group=("agency",), agency_ids=agency_ids, computed=computed)
     names = agency_names(k[0] for k in by_agency)
     units = sorted(({"agency_id": k[0], "agency": names.get(k[0], "—"), **with_index(v, catalogue)}
                     for k, v in by_agency.items()), key=lambda r: r["agency"])
@@ -254,8 +262,9 @@ def monthly_report_context(*, agency, month: date) -> dict:
     period = period_month(month.year, month.month)
     agency_ids = agency_subtree_ids(agency=agency)
     catalogue = catalogue_figures()
-    overall = with_index(figures_total(period=period, agency_ids=agency_ids), catalogue)
-    by_agency = figures_by(period=period, group=("agency",), agency_ids=agency_ids)
+    computed = _counts_and_snapshot(period=period, group=("agency",), agency_ids=agency_ids, now=None)
+    overall = with_index(figures_total(period=period, agency_ids=agency_ids, computed=computed), catalogue)
+    by_agency = figures_by(period=period, group=("agency",), agency_ids=agency_ids, computed=computed)
     names = agency_names(k[0] for k in by_agency)
     units = sorted(({"agency": names.get(k[0], "—"), **v} for k, v in by_agency.items()), key=lambda r: r["agency"])
     return {"agency": agency, "period": period, "overall": overall, "units": units,
