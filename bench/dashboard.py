@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,14 +55,14 @@ def database_url(name: str) -> str:
     return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/" + name))
 
 
-def sql_one(url: str, query: str, *, autocommit: bool = False):
+def sql_one(url: str, query: str, params: list | None = None, *, autocommit: bool = False):
     import psycopg2
 
     connection = psycopg2.connect(url)
     connection.autocommit = autocommit
     try:
         with connection.cursor() as cursor:
-            cursor.execute(query)
+            cursor.execute(query, params)
             return cursor.fetchone() if cursor.description else None
     finally:
         connection.close()
@@ -74,7 +74,7 @@ def ensure_database(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    if sql_one(admin, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") is None:  # noqa: S608 (our own name)
+    if sql_one(admin, "SELECT 1 FROM pg_database WHERE datname = %s", [name]) is None:
         import psycopg2
 
         connection = psycopg2.connect(admin)
@@ -130,7 +130,8 @@ print(session.session_key)
 def prepare(env: dict[str, str], url: str, target: int) -> str:
     print("Migrating…", flush=True)
     manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
+    if not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():  # production serves the hashed names
+        manage(env, "collectstatic", "--noinput")
     if not sql_one(url, "SELECT count(*) FROM one_stop_procedure")[0]:
         print("seed_demo…", flush=True)
         manage(env, "seed_demo")
@@ -140,14 +141,17 @@ def prepare(env: dict[str, str], url: str, target: int) -> str:
         started = time.perf_counter()
         manage(env, "seed_bench_dossiers", "--count", str(target - have))
         print(f"  {time.perf_counter() - started:.0f} s", flush=True)
-    last = sql_one(url, "SELECT max(day) FROM reports_rollupday")[0]
-    started = time.perf_counter()
-    args = ["reports_backfill"] + (["--from", (last + timedelta(days=1)).isoformat()] if last else [])
-    print("Rolling up the days not rolled up yet…", flush=True)
-    try:
-        print(" ", manage(env, *args).strip(), f"({time.perf_counter() - started:.0f} s)", flush=True)
-    except subprocess.CalledProcessError as exc:  # nothing left to roll up ("end before start")
-        print(" ", (exc.stderr or "").strip().splitlines()[-1:], flush=True)
+    # The nightly task's work, done once: every day from the first dossier to yesterday, unless the
+    # roll-up already covers them all (a rerun on the same database skips it).
+    first = sql_one(url, "SELECT (min(received_at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date FROM one_stop_dossier")[0]
+    yesterday = date.today() - timedelta(days=1)
+    if first and first <= yesterday:
+        covered = sql_one(url, "SELECT count(*) FROM reports_rollupday WHERE day >= %s", [first])[0]
+        if covered < (yesterday - first).days + 1:
+            print(f"Rolling up {first}..{yesterday} (reports_backfill)…", flush=True)
+            started = time.perf_counter()
+            print(" ", manage(env, "reports_backfill", "--from", first.isoformat()).strip(),
+                  f"({time.perf_counter() - started:.0f} s)", flush=True)
     return manage(env, "shell", "-c", SESSION_SNIPPET).strip().splitlines()[-1]
 
 
@@ -206,8 +210,6 @@ def load(port: int, path: str, cookie: str, seconds: int, connections: int) -> d
 
 
 def main() -> int:
-    from datetime import date
-
     sys.path.insert(0, str(BASE_DIR))
     url = database_url(os.environ.get("BENCH_DATABASE_NAME", "egov_bench"))
     target = _env_int("BENCH_DOSSIERS", 1_000_000)
@@ -224,11 +226,13 @@ def main() -> int:
     month, year = f"?ky=thang&nam={today.year}&thang={today.month}", f"?ky=nam&nam={today.year}"
     paths = [("floor /healthz", "/healthz", ""), ("public, month", "/thong-ke/" + month, ""),
              ("public, year", "/thong-ke/" + year, ""), ("dashboard, month", "/bang-dieu-khien/" + month, cookie),
-             ("dashboard, year", "/bang-dieu-khien/" + year, cookie)]
+             ("dashboard, year", "/bang-dieu-khien/" + year, cookie),
+             # Not judged: any signed-in staff page pays the session, second-factor and role lookups.
+             ("ref. staff page", "/lam-viec/", cookie)]
     server = start_gunicorn(env, port)
     try:
         cold = {}
-        for label, path, path_cookie in paths[1:]:
+        for label, path, path_cookie in paths[1:-1]:
             timings = [fetch(port, f"{path}&cold={secrets.token_hex(4)}", path_cookie) for _ in range(3)]
             if any(status != 200 for status, _ms in timings):
                 raise SystemExit(f"{label}: HTTP {[s for s, _ms in timings]}")
@@ -247,7 +251,7 @@ def main() -> int:
     print(f"{'path':<20}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'× floor':>9}{'cold ms':>10}  verdict")
     for r in results:
         ratio = r["p95_ms"] / floor if floor else 0
-        ok = r["errors"] == 0 and (r is results[0] or ratio < FLOOR_RATIO)
+        ok = r["errors"] == 0 and (r is results[0] or r is results[-1] or ratio < FLOOR_RATIO)
         failed |= not ok
         r.update({"ratio_to_floor": ratio, "cold_ms": cold.get(r["label"]), "pass": ok})
         cold_text = f"{cold[r['label']]:>10.0f}" if r["label"] in cold else f"{'':>10}"
