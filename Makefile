@@ -48,9 +48,11 @@ beat: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
-## bench: signing speed (PAdES B-B/B-T/B-LT, stock pyHanko vs ours) in a throw-away test database; BENCH_N scales it
+## bench: signing speed (PAdES B-B/B-T/B-LT, stock pyHanko vs ours) in a throw-away test database; BENCH_N scales it;
+## then the one-stop desk under wrk on 1,000,000 dossiers (BENCH_DOSSIERS, BENCH_DESK_SECONDS; README "Benchmarks")
 bench: $(VENV)/.installed-dev
 	$(PY) bench/signing.py
+	$(PY) bench/desk.py
 	$(PY) bench/dashboard.py
 
 ## bench-dashboard: statistics pages against the /healthz floor on the 1M-dossier bench database

@@ -7,6 +7,8 @@ class OneStopConfig(AppConfig):
     verbose_name = _("Một cửa")
 
     def ready(self):
+        # Registers the e-result signature callback, which the signing worker looks up by name.
+        import one_stop.services.results  # noqa: F401
         from egov.core.demo import demo_step
 
         @demo_step

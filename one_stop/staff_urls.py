@@ -15,6 +15,7 @@ urlpatterns = [
     path("ho-so/<str:code>/chuyen/", views.dossier_forward_view, name="forward"),
     path("ho-so/<str:code>/hen-lai/", views.dossier_postpone_view, name="postpone"),
     path("ho-so/<str:code>/tai-len/<str:kind>/", views.dossier_upload, name="upload"),
+    path("ho-so/<str:code>/trinh-ky-ket-qua/", views.dossier_result_sign, name="result_sign"),
     path("ho-so/<str:code>/tep/<int:document_id>/", views.dossier_document, name="document"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<str:code>/phieu-xin-loi.pdf", views.apology, name="apology"),

@@ -39,13 +39,23 @@ def receipt(request, code: str):
 @login_required
 def queue(request):
     """The staff member's queue, coloured by deadline (overdue, due within two days, on time)."""
-    from one_stop.selectors import dossiers_queue_for
+    from one_stop.constants import DossierState
+    from one_stop.selectors import dossiers_queue_page
 
     if not request.user.is_agency_staff:
         raise Http404
     search = request.GET.get("q", "")
-    dossiers = list(dossiers_queue_for(user=request.user, search=search)[:200])
-    return render(request, "one_stop/queue.html", {"dossiers": dossiers, "search": search})
+    try:
+        number = int(request.GET.get("trang", "1"))
+    except ValueError:
+        number = 1
+    page = dossiers_queue_page(user=request.user, search=search, page=number)
+    # Labels translated once per page, not once per row (get_FOO_display rebuilds its choices each call).
+    states = {value: str(label) for value, label in DossierState.choices}
+    due = {"overdue": _("Quá hạn"), "due_soon": _("Sắp đến hạn"), "on_time": _("Trong hạn")}
+    for dossier in page.dossiers:
+        dossier.state_label, dossier.due_label = states.get(dossier.state, dossier.state), due[dossier.due_status]
+    return render(request, "one_stop/queue.html", {"dossiers": page.dossiers, "page": page, "search": search})
 
 
 @login_required
@@ -128,6 +138,7 @@ def dossier_detail(request, code: str):
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
         event.label = EVENT_LABELS.get(event.action) or ACTION_LABELS.get(event.action, event.action)
+    documents = list(dossier.documents.all())
     steps = list(dossier.steps.select_related("agency", "completed_by"))
     current = next((step for step in steps if step.completed_at is None), None)
     following = next((step for step in steps if current and step.order > current.order), None)
@@ -139,7 +150,7 @@ def dossier_detail(request, code: str):
                          and not (following.role == "one_stop_clerk" and following.agency_id == dossier.receiving_agency_id))
     return render(request, "one_stop/dossier.html", {
         "dossier": dossier, "events": events, "actions": dossier_actions_for(dossier=dossier, user=user),
-        "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": list(dossier.documents.all()),
+        "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": documents,
         "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
         "forward_form": ForwardForm() if dossier.state in ("received", "in_progress") else None,
@@ -150,13 +161,113 @@ def dossier_detail(request, code: str):
         and bool(user.role_names() & {"specialist", "head_of_division", "leader"}),
         "may_upload_scan": dossier.state in ("submitted", "received", "in_progress") and "one_stop_clerk" in user.role_names()
         and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id),
+        **_result_signing_context(dossier, user, documents),
     })
+
+
+def _result_signing_context(dossier, user, documents) -> dict:
+    """What the "Trình ký kết quả" form offers: the unsigned result PDFs and the agency's leaders who can sign."""
+    from one_stop.services.results import RESULT_ROLES, dossier_requires_signed_result, result_signers_for
+
+    context = {"requires_signed_result": dossier_requires_signed_result(dossier)}
+    if dossier.state != "in_progress" or user.agency_id != dossier.handling_agency_id \
+            or not user.role_names() & {str(r) for r in RESULT_ROLES}:
+        return context
+    unsigned = [d for d in documents if d.kind == "result" and not d.signed and not d.verification_token
+                and d.content_type == "application/pdf"]
+    if unsigned:
+        context.update(result_sign_documents=unsigned, result_signers=result_signers_for(dossier=dossier))
+    return context
 
 
 EVENT_LABELS = {"submit": gettext_lazy("nộp trực tuyến"), "draft": gettext_lazy("tạo bản nháp"),
                 "forward": gettext_lazy("chuyển cơ quan khác"), "postpone": gettext_lazy("xin lỗi, hẹn lại"),
                 "step_complete": gettext_lazy("hoàn thành bước"),
-                "supplement_submit": gettext_lazy("công dân gửi hồ sơ bổ sung")}
+                "supplement_submit": gettext_lazy("công dân gửi hồ sơ bổ sung"),
+                "result_sign_request": gettext_lazy("trình ký kết quả"), "result_signed": gettext_lazy("ký số kết quả"),
+                "result_sign_failed": gettext_lazy("ký số kết quả không thành công")}
+
+
+@login_required
+@require_POST
+def dossier_result_sign(request, code: str):
+    """Send a result PDF to a leader of the handling agency for signature, with its verification QR code."""
+    from egov.accounts.models import User
+    from egov.core.errors import ApplicationError
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.results import dossier_result_sign_request
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    document = dossier.documents.filter(pk=_int_or_none(request.POST.get("document"))).first()
+    signer = User.objects.filter(pk=_int_or_none(request.POST.get("signer"))).first()
+    if document is None or signer is None:
+        messages.error(request, _("Chọn tệp kết quả và người ký."))
+        return redirect("one_stop_staff:dossier", code=code)
+    try:
+        dossier_result_sign_request(dossier=dossier, user=request.user, document=document, signer=signer,
+                                    base_url=request.build_absolute_uri("/"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã trình %(name)s ký số kết quả.") % {"name": signer.full_name})
+    return redirect("one_stop_staff:dossier", code=code)
+
+
+def _int_or_none(value):
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
+# Tokens are secrets.token_urlsafe(24): 32 characters of the URL-safe base64 alphabet.
+RESULT_KEY_SHAPE = r"^[A-Za-z0-9_-]{32}$"
+
+
+def result_verify(request, token: str):
+    """The public verification page a signed result's QR code leads to.
+
+    Shows whether the signature is valid, who signed, when, for which agency, procedure and dossier
+    code — never the applicant's data (the result itself may carry it) — and checks an uploaded copy
+    against the stored signed result.
+    """
+    import hashlib
+    import re
+
+    from django.core.exceptions import ValidationError
+
+    from egov.core.uploads import PDF, validate_upload
+    from one_stop.selectors import signed_result_by_token
+    from signatures.verification import pdf_verify, signed_copy_verify
+
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    result = signed_result_by_token(token=token) if re.match(RESULT_KEY_SHAPE, token) else None
+    if result is None:
+        raise Http404
+    report = signed_copy_verify(sha256=result.sha256)
+    if report is None:  # signed elsewhere than the signatures app's requests: verify the stored file
+        with result.file.open("rb") as handle:
+            report = pdf_verify(handle.read())
+    copy, copy_error, status = None, "", 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError(_("Chọn tệp PDF cần đối chiếu."))
+            validate_upload(upload, allowed=(PDF,))
+        except ValidationError as exc:
+            copy_error, status = exc.messages[0], 400
+        else:
+            upload.seek(0)
+            data = upload.read()
+            copy = pdf_verify(data)
+            copy.matches_stored = hashlib.sha256(data).hexdigest() == result.sha256
+            copy.genuine = copy.is_valid and copy.matches_stored
+    signatures = [s for s in report.signatures if not s.is_timestamp]
+    return render(request, "one_stop/result_verify.html", {
+        "result": result, "dossier": result.dossier, "report": report, "signatures": signatures,
+        "copy": copy, "copy_error": copy_error,
+    }, status=status)
 
 
 @login_required

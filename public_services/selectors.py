@@ -113,7 +113,12 @@ def citizen_documents(*, dossier) -> list:
     documents = dossier.documents.all().defer("sha256")
     if dossier.state not in RESULT_VISIBLE_STATES:
         documents = documents.exclude(kind=DocumentKind.RESULT)
-    return list(documents)
+    # A copy waiting for the leader's signature is internal; once a signed result exists it is the
+    # result, and the unsigned drafts it was made from are not handed out beside it.
+    documents = [d for d in documents if not (d.kind == DocumentKind.RESULT and d.verification_token and not d.signed)]
+    if any(d.kind == DocumentKind.RESULT and d.signed for d in documents):
+        documents = [d for d in documents if d.kind != DocumentKind.RESULT or d.signed]
+    return documents
 
 
 def citizen_document(*, user, code: str, document_id: int):

@@ -207,7 +207,10 @@ def dossier_detail(request, code: str):
     events = list(dossier.events.select_related("agency"))
     extra_labels = {"submit": _("nộp trực tuyến"), "draft": _("tạo bản nháp"),
                     "supplement_submit": _("gửi hồ sơ bổ sung"), "forward": _("chuyển cơ quan giải quyết"),
-                    "postpone": _("xin lỗi, hẹn lại ngày trả")}
+                    "postpone": _("xin lỗi, hẹn lại ngày trả"), "result_sign_request": _("trình lãnh đạo ký kết quả"),
+                    "result_signed": _("lãnh đạo ký số kết quả")}
+    # A failed signing attempt is the agency's business (it signs again); its technical reason is not the citizen's.
+    events = [event for event in events if event.action != "result_sign_failed"]
     for event in events:
         event.label = extra_labels.get(event.action) or ACTION_LABELS.get(event.action, event.action)
         event.to_label = DossierState(event.to_state).label if event.to_state in DossierState.values else event.to_state
@@ -235,7 +238,18 @@ def dossier_detail(request, code: str):
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
         "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid,
+        **_result_delivery(dossier),
     })
+
+
+def _result_delivery(dossier) -> dict:
+    """Toàn trình: the signed result comes online. Otherwise (một phần, or a dossier not sent online):
+    where and when to collect it, from receipt until it is returned."""
+    from one_stop.services.results import dossier_requires_signed_result
+
+    full_online = dossier_requires_signed_result(dossier)
+    return {"full_online": full_online,
+            "collect_in_person": not full_online and dossier.state in ("received", "in_progress", "resolved")}
 
 
 @login_required

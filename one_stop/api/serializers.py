@@ -99,6 +99,27 @@ class DossierEventSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class DossierStepSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+    days = serializers.DecimalField(max_digits=5, decimal_places=1)
+    due_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField()
+
+
+class DossierDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    requirement = serializers.CharField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
 class DossierSerializer(serializers.Serializer):
     code = serializers.CharField()
     procedure = serializers.CharField(source="procedure.code")
@@ -112,11 +133,32 @@ class DossierSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
     applicant = serializers.SerializerMethodField()
+    fee_vnd = serializers.IntegerField(allow_null=True, help_text="Phí, lệ phí phải nộp (đồng), cố định khi tiếp nhận.")
+    checklist = serializers.JSONField()
+    steps = DossierStepSerializer(many=True)
+    documents = DossierDocumentSerializer(many=True)
     history = DossierEventSerializer(source="events", many=True)
 
     def get_applicant(self, obj) -> dict:
         return {"full_name": obj.applicant_name, "id_number": obj.applicant_id_number, "phone": obj.applicant_phone,
                 "address": obj.applicant_address, "email": obj.applicant_email}
+
+
+class DossierListSerializer(serializers.Serializer):
+    """A row of the dossier list: what a queue shows, without the applicant's details or the history."""
+
+    code = serializers.CharField()
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure.name")
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    channel = serializers.CharField()
+    receiving_agency = serializers.CharField(source="receiving_agency.name")
+    handling_agency = serializers.CharField(source="handling_agency.name")
+    applicant_name = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
 
 
 class DossierActionSerializer(serializers.Serializer):

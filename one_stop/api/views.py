@@ -7,7 +7,7 @@ from rest_framework.decorators import (
     permission_classes,
     throttle_classes,
 )
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -16,6 +16,7 @@ from one_stop.api.serializers import (
     DossierActionSerializer,
     DossierCreateSerializer,
     DossierForwardSerializer,
+    DossierListSerializer,
     DossierPostponeSerializer,
     DossierSerializer,
     ProcedureDetailSerializer,
@@ -59,20 +60,49 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         return ProcedureDetailSerializer if self.action == "retrieve" else ProcedureListSerializer
 
 
+LIST_FIELDS = ("code", "state", "channel", "applicant_name", "received_at", "due_at", "created_at", "procedure__code",
+               "procedure__name", "receiving_agency__name", "handling_agency__name")
+
+
+class DossierPagination(CursorPagination):
+    # Newest first through the created_at index (0090_bench_indexes): one query per page at any size.
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
 class DossierViewSet(viewsets.GenericViewSet):
     """Dossiers at the one-stop desk: receipt at the counter, reading, and the lifecycle's actions."""
 
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
+    pagination_class = DossierPagination
+    filter_backends = []
+
+    @extend_schema(parameters=[OpenApiParameter(
+        "q", str, description="Mã hồ sơ (hoặc phần sau mã cơ quan), số định danh hoặc tên người nộp, không cần dấu.")],
+        responses=DossierListSerializer(many=True))
+    def list(self, request):
+        """The dossiers the caller may see, newest first; `q` searches as the staff queue does."""
+        from one_stop.selectors import dossiers_search, dossiers_visible_to
+
+        # Only the listed columns: a procedure's raw catalogue page is kilobytes of JSON per row.
+        dossiers = dossiers_visible_to(user=request.user).select_related(None).select_related(
+            "procedure", "receiving_agency", "handling_agency").only(*LIST_FIELDS)
+        search = request.query_params.get("q", "").strip()
+        if search:
+            dossiers = dossiers_search(dossiers, search=search)
+        page = self.paginate_queryset(dossiers)
+        return self.get_paginated_response(DossierListSerializer(page, many=True).data)
 
     def get_queryset(self):
         from django.db.models import Prefetch
 
-        from one_stop.models import DossierEvent
+        from one_stop.models import DossierEvent, DossierStep
         from one_stop.selectors import dossiers_visible_to
 
         return dossiers_visible_to(user=self.request.user).prefetch_related(
-            Prefetch("events", queryset=DossierEvent.objects.select_related("actor")))
+            Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
+            Prefetch("steps", queryset=DossierStep.objects.select_related("agency")), "documents")
 
     @extend_schema(request=DossierCreateSerializer, responses={201: DossierSerializer})
     def create(self, request):

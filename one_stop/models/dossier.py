@@ -1,6 +1,8 @@
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Collate, Right, StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -9,6 +11,11 @@ from egov.core.models import ProtectedStateMixin
 from one_stop.constants import ApplicantKind, DocumentKind, DossierChannel, DossierState, RatingLevel
 
 S = DossierState
+# The states of the staff's working list (selectors.QUEUE_OPEN_STATES; repeated here for the indexes).
+QUEUE_OPEN_STATES = ("submitted", "received", "in_progress", "supplement_requested", "resolved")
+# The folded name after its first word: "dang van cong" → "van cong" (all of it when it has one word),
+# in the C collation, whose btree index serves LIKE 'prefix%' whatever the database's locale.
+NAME_WITHOUT_FAMILY = Collate(Substr("applicant_name_folded", StrIndex("applicant_name_folded", Value(" ")) + 1), "C")
 
 
 class DossierCodeCounter(models.Model):
@@ -81,7 +88,27 @@ class Dossier(ProtectedStateMixin, models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["handling_agency", "state", "due_at"])]
+        indexes = [
+            models.Index(fields=["handling_agency", "state", "due_at"]),
+            # The staff queue (selectors.dossiers_queue_page): open dossiers, most urgent first, one
+            # ordered index per side of the hand-over, read as a UNION.
+            models.Index(fields=["receiving_agency", "due_at", "code"], name="dossier_queue_receiving_idx",
+                         condition=models.Q(state__in=QUEUE_OPEN_STATES)),
+            models.Index(fields=["handling_agency", "due_at", "code"], name="dossier_queue_handling_idx",
+                         condition=models.Q(state__in=QUEUE_OPEN_STATES)),
+            models.Index(fields=["due_at", "code"], name="dossier_queue_all_idx",
+                         condition=models.Q(state__in=QUEUE_OPEN_STATES)),
+            # Staff search (selectors.dossier_search_filter): the code without its agency part
+            # (260302-0001), and the start of the applicant's folded name, with or without the family
+            # name (btree prefixes: the embedded PostgreSQL has no pg_trgm, and a full-text index
+            # merges the huge lists of "nguyen" and "van" on every search).
+            models.Index(Right("code", 11), name="dossier_code_tail_idx"),
+            models.Index(fields=["applicant_name_folded"], opclasses=["varchar_pattern_ops"],
+                         name="dossier_name_prefix_idx"),
+            models.Index(NAME_WITHOUT_FAMILY, name="dossier_given_name_prefix_idx"),
+            # The API's list, newest first.
+            models.Index(fields=["created_at"], name="dossier_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -201,6 +228,10 @@ class DossierDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    # E-results: a result sent for the leader's signature gets an unguessable token, printed as a QR code
+    # on it before signing; `signed` turns true when the file is replaced by the signed PDF.
+    signed = models.BooleanField(_("đã ký số"), default=False)
+    verification_token = models.CharField(_("mã xác thực kết quả"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("tệp hồ sơ")

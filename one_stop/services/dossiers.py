@@ -285,8 +285,11 @@ def _may_act(user, dossier: Dossier, action: str) -> bool:
 
 def dossier_actions_for(*, dossier: Dossier, user) -> list[tuple[str, str]]:
     """The (action, label) pairs this user may take on the dossier now: what the page offers."""
+    from one_stop.services.results import dossier_resolve_refusal
+
     return [(action, str(ACTION_LABELS[action])) for action in ACTION_ROLES
-            if can_proceed(getattr(dossier, action)) and _may_act(user, dossier, action)]
+            if can_proceed(getattr(dossier, action)) and _may_act(user, dossier, action)
+            and not (action == "resolve" and dossier_resolve_refusal(dossier))]
 
 
 @transaction.atomic
@@ -307,6 +310,12 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
             status=409)
     if action in NEEDS_REASON and not note.strip():
         raise ApplicationError("reason_required", _("Cần ghi rõ lý do."), fields={"note": [_("Bắt buộc.")]})
+    if action == "resolve":
+        from one_stop.services.results import dossier_resolve_refusal
+
+        refusal = dossier_resolve_refusal(dossier)
+        if refusal:
+            raise ApplicationError("signed_result_required", refusal, status=409)
     from one_stop.services import process
 
     from_state = dossier.state

@@ -44,9 +44,16 @@ class PortalDocumentSerializer(serializers.Serializer):
     content_type = serializers.CharField()
     size = serializers.IntegerField()
     download = serializers.SerializerMethodField()
+    signed = serializers.BooleanField(help_text="Kết quả điện tử có chữ ký số của lãnh đạo cơ quan giải quyết.")
+    verification = serializers.SerializerMethodField(help_text="Trang xác thực công khai của kết quả đã ký (mã QR).")
 
     def get_download(self, obj) -> str:
         return reverse("portal-api-document", kwargs={"code": obj.dossier.code, "document_id": obj.pk})
+
+    def get_verification(self, obj) -> str | None:
+        if not (obj.signed and obj.verification_token):
+            return None
+        return reverse("one_stop:result_verify", kwargs={"token": obj.verification_token})
 
 
 class MyDossierSerializer(serializers.Serializer):

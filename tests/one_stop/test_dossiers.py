@@ -174,6 +174,8 @@ def test_a_clerk_receives_through_the_api_with_a_token_and_a_specialist_acts_on_
     body = created.json()
     assert body["state"] == "received" and body["code"].startswith("000.00.00.H41-")
     assert body["due_at"].endswith("+07:00") and body["history"][0]["action"] == "receive"
+    assert [step["name"] for step in body["steps"]][:2] == ["Tiếp nhận hồ sơ", "Thẩm định, giải quyết"]
+    assert body["steps"][0]["completed_at"] is not None and body["documents"] == []
     client.force_login(staff[R.SPECIALIST])
     started = client.post(f"/api/v1/dossiers/{body['code']}/actions/start/", {}, content_type="application/json")
     assert started.status_code == 200 and started.json()["state"] == "in_progress"

@@ -42,3 +42,23 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     stylesheet, fonts = _stylesheet()
     html = render_to_string(template_name, context)
     return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+def pdf_warm_up() -> None:
+    """Import WeasyPrint, load the fonts and lay out one line, so a process's first real document is fast.
+
+    Call it once per web worker (gunicorn's `post_worker_init`, see bench/gunicorn_desk.py): a clerk's
+    first receipt would otherwise wait ≈ 1 s for the import and the font loading.
+    """
+    import base64
+
+    from weasyprint import HTML
+
+    from egov.core.qr import qr_svg
+
+    stylesheet, fonts = _stylesheet()
+    # Every face of the font, a table and an SVG image (the QR code): each loads code and data on first use.
+    qr = base64.b64encode(qr_svg("https://example.invalid/", scale=3).encode()).decode()
+    html = ("<h1>Khởi động</h1><p><b>Giấy tiếp nhận</b> <i>hồ sơ</i></p><table><tr><th>Số</th><td>Đủ</td></tr></table>"
+            f'<img src="data:image/svg+xml;base64,{qr}" alt="">')
+    HTML(string=html, base_url=str(FONTS_DIR)).write_pdf(stylesheets=[stylesheet], font_config=fonts)

@@ -1,0 +1,171 @@
+"""E-results (kết quả điện tử) of online `full` procedures: the result PDF goes to the agency's leader
+for a digital signature, with a QR code to a public verification page stamped on it first.
+
+Flow: the handling agency uploads the result PDF (services/documents.py) → `dossier_result_sign_request`
+stamps the QR block and an empty signature field on a copy, stores the copy as a result row waiting for
+signature (with an unguessable verification token) and asks the leader through `signatures.services` →
+the leader confirms with a one-time code on /ky-so/ → the `signing` queue signs → `_result_signed`
+(the signature callback, inside the signing transaction) puts the signed PDF in that row and resolves
+the dossier as the leader (whose signature is the approval). A full online dossier cannot be resolved
+without a signed result (`dossier_resolve_refusal`), so the citizen always gets a verifiable one.
+"""
+
+import hashlib
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.roles import Role
+from egov.core.errors import ApplicationError
+from one_stop.constants import DocumentKind, DossierChannel, DossierState, OnlineLevel
+from one_stop.models import Dossier, DossierDocument, DossierEvent
+from signatures.callbacks import register
+
+CALLBACK = "one_stop.result_signed"
+RESULT_ROLES = {Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}
+
+
+def dossier_requires_signed_result(dossier: Dossier) -> bool:
+    """Toàn trình: submitted online for a `full` procedure, so the result is returned online, signed."""
+    return dossier.channel == DossierChannel.ONLINE and dossier.procedure.online_level == OnlineLevel.FULL
+
+
+def dossier_resolve_refusal(dossier: Dossier) -> str | None:
+    """Why the dossier may not be resolved yet (a Vietnamese sentence), or None."""
+    if dossier_requires_signed_result(dossier) and not dossier.documents.filter(
+            kind=DocumentKind.RESULT, signed=True).exists():
+        return _("Hồ sơ dịch vụ công trực tuyến toàn trình chỉ được duyệt khi đã có kết quả được lãnh đạo ký số. "
+                 "Hãy tải kết quả lên và trình ký.")
+    return None
+
+
+def result_signers_for(*, dossier: Dossier) -> list:
+    """The handling agency's leaders who hold a usable personal certificate, each with that certificate
+    as `.result_certificate` (the newest that is valid now)."""
+    from signatures.constants import CertificateKind
+    from signatures.models import Certificate
+
+    now = timezone.now()
+    certificates = (Certificate.objects.filter(kind=CertificateKind.PERSONAL, is_active=True, not_before__lte=now,
+                                               not_after__gt=now, owner__agency_id=dossier.handling_agency_id,
+                                               owner__is_active=True, owner__groups__name=Role.LEADER)
+                    .select_related("owner").order_by("owner__full_name", "owner_id", "-not_after"))
+    signers = {}
+    for certificate in certificates:
+        if certificate.owner_id not in signers:
+            certificate.owner.result_certificate = certificate
+            signers[certificate.owner_id] = certificate.owner
+    return list(signers.values())
+
+
+def result_verification_path(token: str) -> str:
+    from django.urls import reverse
+
+    return reverse("one_stop:result_verify", kwargs={"token": token})
+
+
+def _may_handle(user, dossier: Dossier) -> bool:
+    return bool(user.role_names() & {str(r) for r in RESULT_ROLES}) and user.agency_id == dossier.handling_agency_id
+
+
+@transaction.atomic
+def dossier_result_sign_request(*, dossier: Dossier, user, document: DossierDocument, signer, base_url: str):
+    """Send a result PDF of the dossier to `signer` (a leader of the handling agency) for signature.
+
+    The copy sent carries, on page 1, the QR code of its public verification page: drawn before the
+    signature, so it is covered by it. Refusals: 403 who, 409 state, 400 the file.
+    """
+    from one_stop.pdf.eresult import RESULT_FIELD, result_pdf_prepare
+    from signatures.constants import SignatureRole, SignatureState
+    from signatures.models import SignatureRequest
+    from signatures.services import signature_request_create
+
+    dossier = Dossier.objects.select_for_update().select_related("procedure", "handling_agency").get(pk=dossier.pk)
+    if not _may_handle(user, dossier):
+        raise ApplicationError("forbidden", _("Chỉ cơ quan giải quyết hồ sơ được trình ký kết quả."), status=403)
+    if dossier.state != DossierState.IN_PROGRESS:
+        raise ApplicationError("invalid_state", _("Chỉ trình ký kết quả khi hồ sơ đang giải quyết."), status=409)
+    if document.dossier_id != dossier.pk or document.kind != DocumentKind.RESULT or document.signed \
+            or document.verification_token:
+        raise ApplicationError("invalid_document", _("Chọn tệp kết quả chưa ký của hồ sơ này."),
+                               fields={"document": [_("Không hợp lệ.")]})
+    if document.content_type != "application/pdf":
+        raise ApplicationError("not_a_pdf", _("Chỉ ký số được kết quả ở định dạng PDF."),
+                               fields={"document": [_("Cần tệp PDF.")]})
+    pending = dossier.documents.filter(kind=DocumentKind.RESULT, signed=False).exclude(verification_token="")
+    waiting = SignatureRequest.objects.filter(
+        callback=CALLBACK, target_id__in=[str(pk) for pk in pending.values_list("pk", flat=True)],
+        state__in=(SignatureState.PENDING, SignatureState.SIGNING))
+    if waiting.exists():
+        raise ApplicationError("already_requested", _("Kết quả của hồ sơ này đang chờ lãnh đạo ký số."), status=409)
+    leader = next((s for s in result_signers_for(dossier=dossier) if s.pk == getattr(signer, "pk", None)), None)
+    if leader is None:
+        raise ApplicationError("invalid_signer", _("Người ký phải là lãnh đạo cơ quan giải quyết có chứng thư số còn hiệu lực."),
+                               fields={"signer": [_("Chọn người ký khác.")]})
+
+    token = secrets.token_urlsafe(24)  # 192 random bits: the page is public, the result is personal
+    url = base_url.rstrip("/") + result_verification_path(token)
+    with document.file.open("rb") as handle:
+        source = handle.read()
+    lines = [_("Hồ sơ %(code)s — %(agency)s") % {"code": dossier.code, "agency": dossier.handling_agency.name}]
+    prepared = result_pdf_prepare(pdf=source, url=url, lines=lines, field_name=RESULT_FIELD)
+    digest = hashlib.sha256(prepared).hexdigest()
+    name = document.original_name.rsplit(".", 1)[0][:200] + "-ky-so.pdf"
+    waiting_row = DossierDocument(dossier=dossier, kind=DocumentKind.RESULT, requirement=document.requirement,
+                                  original_name=name, content_type="application/pdf", size=len(prepared),
+                                  sha256=digest, uploaded_by=user, verification_token=token)
+    waiting_row.file.save(name, ContentFile(prepared), save=False)
+    waiting_row.save()
+    request = signature_request_create(
+        pdf=prepared, certificate=leader.result_certificate, signer=leader, role=SignatureRole.APPROVAL,
+        field_name=RESULT_FIELD, title=(_("Kết quả giải quyết hồ sơ %(code)s: %(procedure)s") % {
+            "code": dossier.code, "procedure": dossier.procedure.name})[:500],
+        target=waiting_row, callback=CALLBACK, requested_by=user)
+    DossierEvent.objects.create(dossier=dossier, action="result_sign_request", from_state=dossier.state,
+                                to_state=dossier.state, actor=user, agency=user.agency, at=timezone.now(),
+                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at,
+                                note=_("Trình %(name)s ký số kết quả") % {"name": leader.full_name})
+    return request
+
+
+@register(CALLBACK)
+def _result_signed(request) -> None:
+    """Runs inside the signing transaction: the signed PDF becomes the dossier's signed result, and the
+    dossier is resolved by the signer when it can be. Never raises for the dossier's sake: a dossier
+    withdrawn meanwhile must not undo (or endlessly retry) a signature already made."""
+    from signatures.constants import SignatureState
+
+    row = DossierDocument.objects.select_for_update().filter(pk=request.target_id).first()
+    if row is None:
+        return
+    dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=row.dossier_id)
+    now = timezone.now()
+    if request.state != SignatureState.SIGNED:
+        DossierEvent.objects.create(dossier=dossier, action="result_sign_failed", from_state=dossier.state,
+                                    to_state=dossier.state, actor=None, agency=dossier.handling_agency, at=now,
+                                    due_at=dossier.due_at, clock_started_at=dossier.clock_started_at,
+                                    note=request.error[:2000])
+        return
+    with request.signed_pdf.open("rb") as handle:
+        signed = handle.read()
+    old_file = row.file.name
+    row.file.save(row.original_name, ContentFile(signed), save=False)
+    row.size, row.sha256, row.signed = len(signed), hashlib.sha256(signed).hexdigest(), True
+    row.save(update_fields=["file", "size", "sha256", "signed"])
+    # The stamped copy before signing is kept by the signature request (its source); this one goes.
+    transaction.on_commit(lambda: row.file.storage.delete(old_file))
+    DossierEvent.objects.create(dossier=dossier, action="result_signed", from_state=dossier.state,
+                                to_state=dossier.state, actor=request.signer, agency=request.signer.agency, at=now,
+                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at)
+    if dossier.state == DossierState.IN_PROGRESS:
+        from one_stop.services.dossiers import dossier_act
+
+        try:
+            with transaction.atomic():
+                dossier_act(dossier=dossier, user=request.signer, action="resolve",
+                            note=_("Lãnh đạo ký số kết quả."))
+        except ApplicationError:
+            pass  # the signer may no longer resolve (moved agency): the page still offers it to others

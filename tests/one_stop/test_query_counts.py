@@ -1,0 +1,218 @@
+"""Lists and lookups run a constant number of queries whatever the number of dossiers; the bench seeder
+leaves codes and counters a real receipt can continue from."""
+
+import re
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from egov.accounts.roles import Role
+from one_stop.models import Dossier, DossierCodeCounter, DossierEvent
+from one_stop.selectors import QUEUE_OPEN_STATES, QUEUE_PAGE_SIZE, dossiers_queue_page
+from one_stop.services.dossiers import dossier_receive_at_counter
+from tests.one_stop.factories import APPLICANT, at_local, receive_at_counter
+
+CODE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4})$")
+
+
+@pytest.fixture
+def receive_many(staff, procedure):
+    received = []
+
+    def receive(count: int) -> list[Dossier]:
+        start = at_local(2026, 3, 2, 8, 0) + timedelta(minutes=len(received))
+        received.extend(receive_at_counter(staff, procedure, start + timedelta(minutes=i)) for i in range(count))
+        return received
+
+    return receive
+
+
+def queries_of(client, url: str, params=None) -> tuple[int, object]:
+    client.get(url, params)  # the first request of a session fills caches (content types, roles)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content[:500]
+    return len(captured.captured_queries), response
+
+
+# --- the same number of queries with 1 and with 30 dossiers -----------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("search", ["", "dang van cong"])
+def test_staff_queue_page_runs_the_same_queries_for_1_and_30_dossiers(client, staff, receive_many,
+                                                                       django_assert_num_queries, search):
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    first = receive_many(1)[0]
+    with_one, response = queries_of(client, "/mot-cua/ho-so/", {"q": search})
+    assert first.code in response.content.decode()
+
+    receive_many(29)
+    with django_assert_num_queries(with_one):
+        response = client.get("/mot-cua/ho-so/", {"q": search})
+    page = response.content.decode()
+    assert page.count('<tr class="row-') == min(30, QUEUE_PAGE_SIZE)
+    assert "30 hồ sơ" in page
+
+
+@pytest.mark.django_db
+def test_dossier_list_api_runs_the_same_queries_for_1_and_30_dossiers(client, staff, receive_many,
+                                                                     django_assert_num_queries):
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    receive_many(1)
+    with_one, response = queries_of(client, "/api/v1/dossiers/")
+    assert len(response.json()["results"]) == 1
+
+    dossiers = receive_many(29)
+    with django_assert_num_queries(with_one):
+        response = client.get("/api/v1/dossiers/")
+    rows = response.json()["results"]
+    assert [row["code"] for row in rows] == [d.code for d in reversed(dossiers)]  # newest first
+    assert rows[0]["applicant_name"] == "Đặng Văn Công" and "history" not in rows[0]
+
+
+@pytest.mark.django_db
+def test_dossier_list_api_searches_like_the_queue(client, staff, receive_many):
+    dossiers = receive_many(3)
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    assert len(client.get("/api/v1/dossiers/", {"q": "Văn Công"}).json()["results"]) == 3
+    tail = dossiers[1].code.split("-", 1)[1]
+    assert [r["code"] for r in client.get("/api/v1/dossiers/", {"q": tail}).json()["results"]] == [dossiers[1].code]
+    assert client.get("/api/v1/dossiers/", {"q": "nguyen"}).json()["results"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/tra-cuu-ho-so/{code}/", "/api/v1/lookup/{code}/"])
+def test_public_lookup_runs_the_same_queries_for_1_and_30_dossiers(client, receive_many, django_assert_num_queries,
+                                                                   url):
+    first = receive_many(1)[0]
+    with_one, response = queries_of(client, url.format(code=first.code))
+    assert first.code in response.content.decode()
+
+    last = receive_many(29)[-1]
+    with django_assert_num_queries(with_one):
+        response = client.get(url.format(code=last.code))
+    assert response.status_code == 200 and last.code in response.content.decode()
+
+
+# --- the queue's pages ------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_queue_pages_list_every_open_dossier_once_in_due_order(staff, agency, procedure, monkeypatch):
+    call_command("seed_bench_dossiers", count=240, agencies=[agency.exchange_code], years=0.05, stdout=_Quiet())
+    clerk = staff[Role.ONE_STOP_CLERK]
+    expected = list(Dossier.objects.filter(receiving_agency=agency, state__in=QUEUE_OPEN_STATES)
+                    .order_by("due_at", "code").values_list("code", flat=True))
+    assert len(expected) > 2 * QUEUE_PAGE_SIZE  # recent dossiers are mostly open
+
+    pages, number = [], 1
+    while True:
+        page = dossiers_queue_page(user=clerk, page=number)
+        pages.append(page)
+        if not page.has_next:
+            break
+        number += 1
+    assert [d.code for p in pages for d in p.dossiers] == expected
+    assert all(p.count == len(expected) and not p.count_capped for p in pages)
+    assert not pages[0].has_previous and pages[-1].has_previous
+
+    monkeypatch.setattr("one_stop.selectors.QUEUE_COUNT_CAP", 10)
+    capped = dossiers_queue_page(user=clerk)
+    assert capped.count_capped and capped.count == 10 and len(capped.dossiers) == QUEUE_PAGE_SIZE
+
+
+@pytest.mark.django_db
+def test_queue_page_links_to_the_next_page_and_keeps_the_search(client, staff, agency, procedure):
+    call_command("seed_bench_dossiers", count=160, agencies=[agency.exchange_code], years=0.05, stdout=_Quiet())
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    page = client.get("/mot-cua/ho-so/").content.decode()
+    assert 'trang=2" rel="next"' in page and 'rel="prev"' not in page
+    second = client.get("/mot-cua/ho-so/", {"trang": "2"}).content.decode()
+    assert 'trang=1" rel="prev"' in second
+    assert client.get("/mot-cua/ho-so/", {"trang": "abc"}).status_code == 200
+
+
+# --- the seeding command ----------------------------------------------------------------------------------
+
+class _Quiet:
+    def write(self, *args, **kwargs):
+        pass
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.django_db
+def test_seeded_codes_are_unique_well_formed_and_continue_the_counters(staff, agency, procedure):
+    from django.apps import apps
+
+    DossierHistory = apps.get_model("one_stop", "DossierHistory")
+    history_before = DossierHistory.objects.count()
+    call_command("seed_bench_dossiers", count=300, agencies=[agency.exchange_code], events_share=1.0, stdout=_Quiet())
+
+    dossiers = list(Dossier.objects.all())
+    assert len(dossiers) == 300 and len({d.code for d in dossiers}) == 300
+    numbers = defaultdict(list)
+    for dossier in dossiers:
+        match = CODE.match(dossier.code)
+        assert match and match[1] == agency.exchange_code, dossier.code
+        day = timezone.localtime(dossier.created_at).date()
+        assert match[2] == f"{day:%y%m%d}", dossier.code
+        numbers[day].append(int(match[3]))
+        assert dossier.applicant_name_folded and dossier.applicant_name_folded.isascii()
+    # Each day's numbers run 1..n without gaps, and the day's counter stands at n.
+    counters = {c.day: c.last for c in DossierCodeCounter.objects.filter(agency=agency)}
+    assert counters == {day: len(seqs) for day, seqs in numbers.items()}
+    assert all(sorted(seqs) == list(range(1, len(seqs) + 1)) for seqs in numbers.values())
+    # Closed and open states over three years; the triggers were bypassed (no history row per dossier).
+    states = {d.state for d in dossiers}
+    assert "returned" in states and states & set(QUEUE_OPEN_STATES) and len(states) >= 5, states
+    assert DossierHistory.objects.count() == history_before
+    # Events point at seeded dossiers (foreign keys are not checked while triggers are off).
+    events = DossierEvent.objects.all()
+    assert events.exists() and not events.exclude(dossier__in=dossiers).exists()
+
+    receipt = dossier_receive_at_counter(clerk=staff[Role.ONE_STOP_CLERK], procedure=procedure, applicant=APPLICANT)
+    today = timezone.localtime(receipt.received_at).date()
+    assert receipt.code == f"{agency.exchange_code}-{today:%y%m%d}-{counters.get(today, 0) + 1:04d}"
+    assert counters.get(today, 0) >= 1  # the newest seeded dossier is today's, so the counter mattered
+    assert receipt.history.count() == 1  # triggers are back on after the seeding
+
+
+@pytest.mark.django_db
+def test_seeding_twice_continues_the_numbers(agency, procedure):
+    call_command("seed_bench_dossiers", count=20, agencies=[agency.exchange_code], stdout=_Quiet())
+    call_command("seed_bench_dossiers", count=20, agencies=[agency.exchange_code], seed=7, stdout=_Quiet())
+    assert Dossier.objects.values("code").distinct().count() == 40
+
+
+@pytest.mark.django_db
+def test_seeding_without_agencies_or_procedures_says_what_to_run(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="seed_demo"):
+        call_command("seed_bench_dossiers", count=5, stdout=_Quiet())
+
+
+@pytest.mark.django_db
+def test_queue_search_finds_the_name_from_its_start_with_or_without_the_family_name(staff, receive_many):
+    dossier = receive_many(1)[0]
+    clerk = staff[Role.ONE_STOP_CLERK]
+    tail = dossier.code.split("-", 1)[1]
+    for found in ("dang van cong", "Đặng Văn", "  văn công ", "VAN C", dossier.code, dossier.code.lower(), tail,
+                  tail.replace("-000", "-"), "020095001234"):
+        assert [d.code for d in dossiers_queue_page(user=clerk, search=found).dossiers] == [dossier.code], found
+    for missed in ("cong", "nguyen van cong", "van dang", "020095001"):
+        assert dossiers_queue_page(user=clerk, search=missed).dossiers == [], missed
+
+
+@pytest.mark.django_db
+def test_queue_pages_stop_where_the_count_stops(staff, receive_many, monkeypatch):
+    monkeypatch.setattr("one_stop.selectors.QUEUE_COUNT_CAP", 2 * QUEUE_PAGE_SIZE)
+    receive_many(3)
+    page = dossiers_queue_page(user=staff[Role.ONE_STOP_CLERK], page=999)
+    assert page.number == 2 and page.dossiers == [] and page.count == 3
