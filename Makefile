@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-fast worker beat lint messages bench clean-data
+.PHONY: run test test-fast worker beat lint messages bench bench-dashboard clean-data
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -53,6 +53,11 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(PY) bench/signing.py
 	$(PY) bench/desk.py
+	$(PY) bench/dashboard.py
+
+## bench-dashboard: statistics pages against the /healthz floor on the 1M-dossier bench database
+bench-dashboard: $(VENV)/.installed-dev
+	$(PY) bench/dashboard.py
 
 ## messages: refresh and compile the English translation (needs GNU gettext)
 messages: $(VENV)/.installed-dev

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "public_services.payments",
     "docs_office",
     "portal",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -316,7 +317,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.expire_overdue",
         "schedule": 60.0,
     },
+    # Statistics: yesterday's roll-up after midnight; each agency's monthly report on the 1st.
+    "reports-rollup-recent": {"task": "reports.rollup_recent", "schedule": crontab(hour=0, minute=20)},
+    "reports-monthly": {"task": "reports.monthly_reports_dispatch", "schedule": crontab(day_of_month=1, hour=6, minute=0)},
 }
+# Seconds the statistics pages keep computed figures (0: always fresh).
+EGOV_REPORTS_CACHE_SECONDS = env.int("EGOV_REPORTS_CACHE_SECONDS", default=60)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
