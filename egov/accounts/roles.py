@@ -24,16 +24,21 @@ STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
 # "app_label.codename" per role. Codenames of apps not installed yet are simply skipped, so domain
 # issues add theirs here as their models appear.
 _VIEW_KERNEL = ["agencies.view_agency", "workdays.view_calendarday"]
+_OFFICE_READ = ["docs_office.view_incomingdocument", "docs_office.view_outgoingdocument",
+                "docs_office.view_documenttype", "docs_office.view_register", "docs_office.view_division"]
+_OFFICE_DRAFT = [*_OFFICE_READ, "docs_office.add_outgoingdocument", "docs_office.add_outgoingversion"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITIZEN: [],
     Role.ONE_STOP_CLERK: [*_VIEW_KERNEL],
-    Role.SPECIALIST: [*_VIEW_KERNEL],
-    Role.HEAD_OF_DIVISION: [*_VIEW_KERNEL, "accounts.view_user"],
-    Role.LEADER: [*_VIEW_KERNEL, "accounts.view_user"],
-    Role.RECORDS_CLERK: [*_VIEW_KERNEL],
+    Role.SPECIALIST: [*_VIEW_KERNEL, *_OFFICE_DRAFT],
+    Role.HEAD_OF_DIVISION: [*_VIEW_KERNEL, "accounts.view_user", *_OFFICE_DRAFT],
+    Role.LEADER: [*_VIEW_KERNEL, "accounts.view_user", *_OFFICE_READ],
+    Role.RECORDS_CLERK: [*_VIEW_KERNEL, *_OFFICE_READ, "docs_office.add_incomingdocument"],
     Role.AGENCY_ADMIN: [
         *_VIEW_KERNEL, "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "agencies.change_agency", "notifications.view_notification",
+        "docs_office.view_register", "docs_office.add_register", "docs_office.change_register",
+        "docs_office.view_division", "docs_office.add_division", "docs_office.change_division",
     ],
     Role.SYSTEM_ADMIN: [
         *_VIEW_KERNEL,
@@ -44,6 +49,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_notification", "notifications.change_notification",
         "audit.view_legalevent", "core.view_outboxmessage",
         "pghistory.view_events",
+        "docs_office.view_documenttype", "docs_office.add_documenttype", "docs_office.change_documenttype",
+        "docs_office.view_register", "docs_office.add_register", "docs_office.change_register",
     ],
 }
 

@@ -1,0 +1,9 @@
+from docs_office.models.catalogue import Division, DocumentType, Register, RegisterCounter
+from docs_office.models.incoming import IncomingAssignment, IncomingDocument, IncomingEvent, IncomingOpinion
+from docs_office.models.outgoing import Delivery, OutgoingDocument, OutgoingEvent, OutgoingVersion
+
+__all__ = [
+    "Division", "DocumentType", "Register", "RegisterCounter",
+    "IncomingAssignment", "IncomingDocument", "IncomingEvent", "IncomingOpinion",
+    "Delivery", "OutgoingDocument", "OutgoingEvent", "OutgoingVersion",
+]
