@@ -1,0 +1,122 @@
+"""Read side of docs_office: who sees which documents, with the joins each screen needs."""
+
+from datetime import timedelta
+
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from docs_office.constants import AssignmentRole, Confidentiality, IncomingState, OutgoingState
+from docs_office.models import IncomingAssignment, IncomingDocument, OutgoingDocument
+from egov.accounts.roles import Role
+from egov.core.text import fold_vietnamese
+
+# Roles that see every (non-secret) document of their agency; the others see what is assigned to them.
+WHOLE_AGENCY_ROLES = {Role.LEADER, Role.RECORDS_CLERK}
+DUE_SOON_DAYS = 3
+
+
+def _assigned_to(user) -> Exists:
+    return Exists(IncomingAssignment.objects.filter(
+        Q(user=user) | Q(division__members=user), document=OuterRef("pk")))
+
+
+def incoming_visible_to(*, user) -> QuerySet[IncomingDocument]:
+    """Staff see only their own agency's documents; a specialist or head only what is assigned to them or
+    their unit; a secret document only its named readers."""
+    if not user.is_authenticated or user.agency_id is None or not user.is_agency_staff:
+        return IncomingDocument.objects.none()
+    documents = IncomingDocument.objects.filter(agency_id=user.agency_id)
+    if user.role_names() & WHOLE_AGENCY_ROLES:
+        ordinary = Q(confidentiality=Confidentiality.NORMAL)
+    else:
+        ordinary = Q(confidentiality=Confidentiality.NORMAL) & Q(_assigned_to(user))
+    secret = ~Q(confidentiality=Confidentiality.NORMAL) & Q(Exists(
+        IncomingDocument.readers.through.objects.filter(incomingdocument_id=OuterRef("pk"), user_id=user.pk)))
+    return documents.filter(ordinary | secret).select_related("document_type", "register")
+
+
+def incoming_search(*, user, query: str = "", state: str = "", document_type: str = "", date_from=None,
+                    date_to=None) -> QuerySet[IncomingDocument]:
+    """Search by symbol, summary or issuer, without diacritics (folded copies: no unaccent extension)."""
+    documents = incoming_visible_to(user=user)
+    folded = fold_vietnamese(query)
+    if folded:
+        documents = documents.filter(Q(summary_folded__contains=folded) | Q(issuer_name_folded__contains=folded)
+                                     | Q(symbol__icontains=query.strip()) | Q(number__iexact=query.strip()))
+    if state:
+        documents = documents.filter(state=state)
+    if document_type:
+        documents = documents.filter(document_type__code=document_type)
+    if date_from:
+        documents = documents.filter(issued_on__gte=date_from)
+    if date_to:
+        documents = documents.filter(issued_on__lte=date_to)
+    return documents
+
+
+def incoming_detail_for(*, user, pk: int) -> IncomingDocument | None:
+    return incoming_visible_to(user=user).select_related("issuer_agency", "registered_by", "source_delivery").filter(
+        pk=pk).first()
+
+
+def outgoing_visible_to(*, user) -> QuerySet[OutgoingDocument]:
+    """Leaders, records clerks and heads of division see the agency's documents; a specialist sees what
+    they drafted and their unit's; a secret one only its readers."""
+    if not user.is_authenticated or user.agency_id is None or not user.is_agency_staff:
+        return OutgoingDocument.objects.none()
+    documents = OutgoingDocument.objects.filter(agency_id=user.agency_id)
+    if user.role_names() & (WHOLE_AGENCY_ROLES | {Role.HEAD_OF_DIVISION}):
+        ordinary = Q(confidentiality=Confidentiality.NORMAL)
+    else:
+        ordinary = Q(confidentiality=Confidentiality.NORMAL) & (Q(drafter=user) | Q(division__members=user))
+    secret = ~Q(confidentiality=Confidentiality.NORMAL) & Q(Exists(
+        OutgoingDocument.readers.through.objects.filter(outgoingdocument_id=OuterRef("pk"), user_id=user.pk)))
+    return documents.filter(ordinary | secret).distinct().select_related("document_type", "drafter", "division")
+
+
+def outgoing_search(*, user, query: str = "", state: str = "") -> QuerySet[OutgoingDocument]:
+    documents = outgoing_visible_to(user=user)
+    folded = fold_vietnamese(query)
+    if folded:
+        documents = documents.filter(Q(summary_folded__contains=folded) | Q(symbol__icontains=query.strip()))
+    if state:
+        documents = documents.filter(state=state)
+    return documents
+
+
+def outgoing_detail_for(*, user, pk: int) -> OutgoingDocument | None:
+    return outgoing_visible_to(user=user).select_related("agency", "signer", "register", "issued_by").filter(
+        pk=pk).first()
+
+
+def assignments_to_handle(*, user) -> QuerySet[IncomingAssignment]:
+    """The dashboard "văn bản cần xử lý": open assignments of the user or their units, lead and support,
+    with the effective deadline (the assignment's, else the document's) and overdue / due-soon flags as SQL."""
+    today = timezone.localdate()
+    deadline = Coalesce(F("deadline"), F("document__deadline"), output_field=DateField())
+    visible = incoming_visible_to(user=user).values("pk")
+    return (IncomingAssignment.objects
+            .filter(Q(user=user) | Q(division__members=user), document__in=visible,
+                    document__state__in=[IncomingState.ASSIGNED, IncomingState.IN_PROGRESS],
+                    role__in=[AssignmentRole.LEAD, AssignmentRole.SUPPORT])
+            .annotate(effective_deadline=deadline,
+                      urgency_rank=Case(When(effective_deadline__lt=today, then=Value(0)),
+                                        When(effective_deadline__lte=today + timedelta(days=DUE_SOON_DAYS),
+                                             then=Value(1)), default=Value(2)))
+            .select_related("document", "document__document_type", "user", "division")
+            .distinct()
+            .order_by("urgency_rank", F("effective_deadline").asc(nulls_last=True), "id"))
+
+
+def outgoing_to_act_on(*, user) -> QuerySet[OutgoingDocument]:
+    """Outgoing documents waiting for this user's step: review, signature or issue."""
+    documents = outgoing_visible_to(user=user)
+    waiting = Q(state=OutgoingState.DRAFT, drafter=user)
+    if user.has_role(Role.HEAD_OF_DIVISION):
+        waiting |= Q(state=OutgoingState.HEAD_REVIEW)
+    if user.has_role(Role.LEADER):
+        waiting |= Q(state=OutgoingState.LEADER_REVIEW) | Q(state=OutgoingState.APPROVED, signer=user)
+    if user.has_role(Role.RECORDS_CLERK):
+        waiting |= Q(state=OutgoingState.SIGNED)
+    return documents.filter(waiting)
