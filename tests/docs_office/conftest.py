@@ -44,3 +44,7 @@ def division(agency, staff):
     division = Division.objects.create(agency=agency, name="Văn phòng", short_name="VP")
     division.members.add(staff[Role.SPECIALIST], staff[Role.HEAD_OF_DIVISION])
     return division
+
+
+# The signing tests share the session's demo PKI (CRL, OCSP and TSA served on loopback).
+from tests.signatures.conftest import demo_pki  # noqa: E402, F401
