@@ -298,6 +298,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "IncomingStateEnum": "docs_office.constants.IncomingState",
+        "OutgoingStateEnum": "docs_office.constants.OutgoingState",
+        "DeliveryStateEnum": "docs_office.constants.DeliveryState",
+    },
 }
 
 # --- audit --------------------------------------------------------------------------------------
