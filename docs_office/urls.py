@@ -1,1 +1,19 @@
-urlpatterns: list = []
+from django.urls import path
+
+from docs_office import views
+
+app_name = "docs_office"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("den/", views.incoming_list, name="incoming_list"),
+    path("den/vao-so/", views.incoming_register, name="incoming_register"),
+    path("den/<int:pk>/", views.incoming_detail, name="incoming_detail"),
+    path("den/<int:pk>/thao-tac/<str:action>/", views.incoming_action, name="incoming_action"),
+    path("den/<int:pk>/tep/", views.incoming_file, name="incoming_file"),
+    path("di/", views.outgoing_list, name="outgoing_list"),
+    path("di/soan-thao/", views.outgoing_create_page, name="outgoing_create"),
+    path("di/<int:pk>/", views.outgoing_detail, name="outgoing_detail"),
+    path("di/<int:pk>/thao-tac/<str:action>/", views.outgoing_action, name="outgoing_action"),
+    path("di/<int:pk>/tep/", views.outgoing_file, name="outgoing_file"),
+]
