@@ -50,3 +50,12 @@ def assign_to(leader, document, *, lead=None, division=None, support=(), deadlin
                             instruction="Đề nghị nghiên cứu, tham mưu văn bản trả lời.")]
     items += [AssignmentData(role=AssignmentRole.SUPPORT, user=u, deadline=deadline) for u in support]
     return incoming_assign(leader=leader, document=document, assignments=items)
+
+
+def ensure_document_types() -> None:
+    """The types come from a data migration; a transactional test before this one may have flushed them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("docs_office.migrations.0002_document_types").load(apps, None)

@@ -98,8 +98,10 @@ def test_an_agency_without_an_outgoing_register_is_told_to_create_one(db):
 def test_fifty_parallel_registrations_take_numbers_one_to_fifty_without_a_gap():
     # Real parallel connections: each thread registers in its own transaction on its own connection.
     from tests.docs_office.conftest import office_registers, office_staff
+    from tests.docs_office.factories import ensure_document_types
     from tests.factories import AgencyFactory
 
+    ensure_document_types()
     agency = AgencyFactory(province=True)
     office_registers(agency)
     clerk = office_staff(agency)[Role.RECORDS_CLERK]
