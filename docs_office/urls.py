@@ -16,4 +16,5 @@ urlpatterns = [
     path("di/<int:pk>/", views.outgoing_detail, name="outgoing_detail"),
     path("di/<int:pk>/thao-tac/<str:action>/", views.outgoing_action, name="outgoing_action"),
     path("di/<int:pk>/tep/", views.outgoing_file, name="outgoing_file"),
+    path("so/<int:pk>/<int:year>.pdf", views.register_export, name="register_export"),
 ]

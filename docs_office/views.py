@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,8 @@ def incoming_list(request):
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
     documents = list(incoming_search(user=request.user, query=search, state=state)[:LIST_LIMIT])
     return render(request, "docs_office/incoming_list.html", {
-        "documents": documents, "search": search, "state": state, "states": IncomingState.choices})
+        "documents": documents, "search": search, "state": state, "states": IncomingState.choices,
+        "registers": _registers_for(request, "incoming"), "year": timezone.localdate().year})
 
 
 @login_required
@@ -139,7 +141,8 @@ def outgoing_list(request):
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
     documents = list(outgoing_search(user=request.user, query=search, state=state)[:LIST_LIMIT])
     return render(request, "docs_office/outgoing_list.html", {
-        "documents": documents, "search": search, "state": state, "states": OutgoingState.choices})
+        "documents": documents, "search": search, "state": state, "states": OutgoingState.choices,
+        "registers": _registers_for(request, "outgoing"), "year": timezone.localdate().year})
 
 
 @login_required
@@ -237,3 +240,32 @@ def outgoing_file(request, pk: int):
     extension = "pdf" if version.content_type == "application/pdf" else "docx"
     return FileResponse(version.file.open("rb"), content_type=version.content_type,
                         filename=f"du-thao-{document.pk}-v{version.number}.{extension}")
+
+
+@login_required
+def register_export(request, pk: int, year: int):
+    """A register of the user's agency for one year, as the printed book (PDF); records clerks and leaders."""
+    from django.http import HttpResponse
+
+    from docs_office.models import Register
+    from docs_office.pdf.register import register_pdf
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    if not request.user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
+        raise Http404
+    register = Register.objects.select_related("agency").filter(pk=pk, agency_id=request.user.agency_id).first()
+    if register is None or not 2000 <= year <= 2100:
+        raise Http404
+    response = HttpResponse(register_pdf(register=register, year=year), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-van-ban-{register.pk}-{year}.pdf"'
+    return response
+
+
+def _registers_for(request, kind: str) -> list:
+    from docs_office.models import Register
+    from egov.accounts.roles import Role
+
+    if not request.user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
+        return []
+    return list(Register.objects.filter(agency_id=request.user.agency_id, kind=kind, is_active=True))

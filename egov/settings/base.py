@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "one_stop.remind_due",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
     },
+    # eOffice: every working morning each handler sees the documents due within 3 days or overdue.
+    "docs-office-remind-due": {
+        "task": "docs_office.remind_due",
+        "schedule": crontab(hour=7, minute=5, day_of_week="mon-sat"),
+    },
     "notifications-retry-due": {
         "task": "notifications.retry_due",
         "schedule": 60.0,
