@@ -165,3 +165,7 @@ class OutgoingActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True)
+
+
+class EdxmlImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Gói edXML (XML, UTF-8).")

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from docs_office.api.serializers import (
+    EdxmlImportSerializer,
     IncomingActionSerializer,
     IncomingCreateSerializer,
     IncomingDetailSerializer,
@@ -116,6 +117,19 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         document = self._detail(pk)
         return _file_response(document.file, f"van-ban-den-{document.pk}.pdf")
 
+    @extend_schema(request={"multipart/form-data": EdxmlImportSerializer},
+                   responses={201: IncomingDetailSerializer,
+                              400: OpenApiResponse(description="Gói edXML không hợp lệ: từng lý do trong fields.file.")})
+    @action(detail=False, methods=["post"], url_path="import-edxml", url_name="import-edxml")
+    def import_edxml(self, request):
+        """A package from an agency outside the system: checked, then waiting for registration."""
+        from docs_office.services.edxml import incoming_import_edxml
+
+        incoming = EdxmlImportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        document = incoming_import_edxml(clerk=request.user, data=incoming.validated_data["file"].read())
+        return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
+
 
 @extend_schema(tags=["eOffice — văn bản đi"])
 class OutgoingDocumentViewSet(viewsets.GenericViewSet):
@@ -195,6 +209,20 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         outgoing_action_run(user=request.user, document=self._detail(pk), action=action_name,
                             data=incoming.validated_data)
         return Response(OutgoingDetailSerializer(self._detail(pk)).data)
+
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="edxml", url_name="edxml")
+    def edxml(self, request, pk=None):
+        """The issued document as an edXML package, for agencies outside the system."""
+        from django.http import HttpResponse
+
+        from docs_office.services.edxml import outgoing_edxml_export
+
+        document = self._detail(pk)
+        response = HttpResponse(outgoing_edxml_export(user=request.user, document=document),
+                                content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
+        return response
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="file", url_name="file")

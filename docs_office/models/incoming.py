@@ -49,6 +49,8 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     acknowledged_at = models.DateTimeField(_("báo nhận lúc"), null=True, blank=True)
     source_delivery = models.OneToOneField("docs_office.Delivery", verbose_name=_("liên thông từ"), null=True,
                                            blank=True, on_delete=models.PROTECT, related_name="incoming")
+    # The sender's document id in an edXML package: the same id twice is the same document.
+    external_id = models.CharField(_("mã văn bản liên thông"), max_length=200, blank=True, db_index=True)
     result = models.TextField(_("kết quả xử lý"), blank=True)
     answered_by = models.ForeignKey("docs_office.OutgoingDocument", verbose_name=_("văn bản trả lời"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -180,3 +180,27 @@ def test_the_schema_documents_both_resources():
                  "/api/v1/incoming-documents/{id}/file/", "/api/v1/outgoing-documents/",
                  "/api/v1/outgoing-documents/{id}/actions/{action_name}/", "/api/v1/outgoing-documents/{id}/file/"):
         assert path in paths
+
+
+def test_a_malformed_edxml_upload_is_a_400_listing_every_reason(staff):
+    from docs_office.edxml import edxml_build
+    from tests.docs_office.test_edxml import package
+
+    data = edxml_build(package(subject="", recipients=[]))
+    response = client_for(staff[Role.RECORDS_CLERK]).post(
+        f"{INCOMING}import-edxml/", {"file": SimpleUploadedFile("goi.xml", data)}, format="multipart")
+    assert response.status_code == 400
+    problems = response.json()["error"]["fields"]["file"]
+    assert any("trích yếu" in p for p in problems) and any("nơi nhận" in p for p in problems)
+
+
+def test_an_edxml_package_addressed_to_the_agency_arrives_waiting_for_registration(staff, agency):
+    from docs_office.edxml import Agency, edxml_build
+    from tests.docs_office.test_edxml import package
+
+    data = edxml_build(package(recipients=[Agency(agency.exchange_code, agency.name)]))
+    response = client_for(staff[Role.RECORDS_CLERK]).post(
+        f"{INCOMING}import-edxml/", {"file": SimpleUploadedFile("goi.xml", data)}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert response.json()["state"] == IncomingState.RECEIVED
+    assert response.json()["number_symbol"] == "15/QĐ-UBND"

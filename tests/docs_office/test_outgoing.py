@@ -248,3 +248,46 @@ def test_only_the_approving_leader_signs_and_only_a_records_clerk_issues(staff, 
     with pytest.raises(ApplicationError) as refused:
         outgoing_issue(clerk=staff[Role.RECORDS_CLERK], document=document, certificate=seal)
     assert refused.value.status == 409  # not signed yet
+
+
+def test_an_issued_document_exported_as_edxml_imports_at_the_recipient_with_every_field(signed_flow, other_agency):
+    from docs_office.edxml import edxml_parse
+    from docs_office.services.edxml import incoming_import_edxml, outgoing_edxml_export, outgoing_edxml_package
+
+    document = signed_flow
+    IncomingDocument.objects.filter(agency=other_agency).delete()  # as if the recipient were outside the system
+    package = outgoing_edxml_package(document=document)
+    data = outgoing_edxml_export(user=document.drafter, document=document)
+    assert edxml_parse(data) == package
+    assert package.code_number == "01" and package.code_notation == "QĐ-UBND"
+    clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])
+    incoming = incoming_import_edxml(clerk=clerk, data=data)
+    assert incoming.state == IncomingState.RECEIVED
+    assert (incoming.number_symbol, incoming.issuer_name, incoming.issuer_agency) == (
+        "01/QĐ-UBND", document.agency.name, document.agency)
+    assert (incoming.summary, incoming.document_type, incoming.signer_name, incoming.page_count, incoming.urgency) == (
+        document.summary, document.document_type, document.signer.full_name, document.page_count, document.urgency)
+    with incoming.file.open("rb") as a, document.signed_file.open("rb") as b:
+        assert a.read() == b.read()
+    with pytest.raises(ApplicationError) as refused:
+        incoming_import_edxml(clerk=clerk, data=data)
+    assert refused.value.code == "duplicate"
+    assert incoming_accept(clerk=clerk, document=incoming).arrival_number == 1
+
+
+def test_an_edxml_package_for_another_agency_is_refused(signed_flow, agency):
+    from docs_office.services.edxml import incoming_import_edxml, outgoing_edxml_export
+
+    data = outgoing_edxml_export(user=signed_flow.drafter, document=signed_flow)
+    stranger = UserFactory(agency=agency, roles=[Role.RECORDS_CLERK])  # the sender itself is not a recipient
+    with pytest.raises(ApplicationError) as refused:
+        incoming_import_edxml(clerk=stranger, data=data)
+    assert refused.value.code == "not_addressed"
+
+
+def test_only_an_issued_document_is_exported(staff):
+    from docs_office.services.edxml import outgoing_edxml_export
+
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_edxml_export(user=staff[Role.SPECIALIST], document=draft(staff))
+    assert refused.value.code == "not_issued"
