@@ -269,3 +269,45 @@ def _registers_for(request, kind: str) -> list:
     if not request.user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
         return []
     return list(Register.objects.filter(agency_id=request.user.agency_id, kind=kind, is_active=True))
+
+
+@login_required
+def incoming_import_edxml_page(request):
+    """The records clerk uploads an edXML package from an agency outside the system."""
+    from docs_office.services.edxml import incoming_import_edxml
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    if not request.user.has_role(Role.RECORDS_CLERK):
+        raise Http404
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = [_("Cần chọn tệp gói edXML.")]
+        else:
+            try:
+                document = incoming_import_edxml(clerk=request.user, data=upload.read())
+            except ApplicationError as exc:
+                problems = exc.fields.get("file") or [exc.message]
+            else:
+                messages.success(request, _("Đã nhận văn bản từ gói edXML; kiểm tra và vào sổ."))
+                return redirect("docs_office:incoming_detail", pk=document.pk)
+    return render(request, "docs_office/incoming_import.html", {"problems": problems}, status=400 if problems else 200)
+
+
+@login_required
+def outgoing_edxml(request, pk: int):
+    from django.http import HttpResponse
+
+    from docs_office.services.edxml import outgoing_edxml_export
+
+    document = _outgoing_for(request, pk)
+    try:
+        data = outgoing_edxml_export(user=request.user, document=document)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("docs_office:outgoing_detail", pk=pk)
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
+    return response

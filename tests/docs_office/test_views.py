@@ -127,3 +127,15 @@ def test_the_specialist_drafts_through_the_form(client, staff):
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert 'data-action="submit"' in page
+
+
+def test_a_malformed_edxml_upload_lists_its_problems_on_the_page(client, staff):
+    from docs_office.edxml import edxml_build
+    from tests.docs_office.test_edxml import package
+
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_import"), {
+        "file": SimpleUploadedFile("goi.xml", edxml_build(package(signer_name="")))})
+    assert response.status_code == 400
+    assert "Thiếu họ tên người ký." in response.content.decode()
+    assert IncomingDocument.objects.count() == 0
