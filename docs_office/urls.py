@@ -19,4 +19,5 @@ urlpatterns = [
     path("di/<int:pk>/tep/", views.outgoing_file, name="outgoing_file"),
     path("di/<int:pk>/edxml/", views.outgoing_edxml, name="outgoing_edxml"),
     path("so/<int:pk>/<int:year>.pdf", views.register_export, name="register_export"),
+    path("so/<int:pk>/<int:year>.xlsx", views.register_export, {"fmt": "xlsx"}, name="register_export_xlsx"),
 ]

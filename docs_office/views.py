@@ -243,10 +243,12 @@ def outgoing_file(request, pk: int):
 
 
 @login_required
-def register_export(request, pk: int, year: int):
-    """A register of the user's agency for one year, as the printed book (PDF); records clerks and leaders."""
+def register_export(request, pk: int, year: int, fmt: str = "pdf"):
+    """A register of the user's agency for one year, as the printed book (PDF) or a spreadsheet (XLSX);
+    for records clerks and leaders."""
     from django.http import HttpResponse
 
+    from docs_office.exports import register_xlsx
     from docs_office.models import Register
     from docs_office.pdf.register import register_pdf
     from egov.accounts.roles import Role
@@ -257,6 +259,11 @@ def register_export(request, pk: int, year: int):
     register = Register.objects.select_related("agency").filter(pk=pk, agency_id=request.user.agency_id).first()
     if register is None or not 2000 <= year <= 2100:
         raise Http404
+    if fmt == "xlsx":
+        response = HttpResponse(register_xlsx(register=register, year=year),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="so-van-ban-{register.pk}-{year}.xlsx"'
+        return response
     response = HttpResponse(register_pdf(register=register, year=year), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-van-ban-{register.pk}-{year}.pdf"'
     return response

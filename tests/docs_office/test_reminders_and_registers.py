@@ -88,3 +88,28 @@ def test_the_demo_seed_gives_the_demo_agencies_their_registers(db):
     demo_office_seed(stdout=lambda *_: None)  # idempotent
     assert Register.objects.filter(agency=committee, kind=RegisterKind.OUTGOING).count() == 2
     assert Register.objects.filter(kind=RegisterKind.INCOMING).count() == 2
+
+
+def test_the_register_exports_as_a_spreadsheet_with_the_official_columns(client, staff, registers):
+    import io
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    from docs_office.exports import INCOMING_COLUMNS
+
+    clerk = staff[Role.RECORDS_CLERK]
+    register_scan(clerk, number="7", summary="Về việc thứ nhất")
+    register_scan(clerk, number="8", summary="Về việc thứ hai")
+    signed_in(client, clerk)
+    response = client.get(reverse("docs_office:register_export_xlsx",
+                                  args=[registers["incoming"].pk, timezone.localdate().year]))
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert "xl/workbook.xml" in archive.namelist()
+        sheet = ET.fromstring(archive.read("xl/worksheets/sheet1.xml"))  # noqa: S314 (our own output)
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    rows = [[(c.findtext("m:is/m:t", namespaces=ns) or c.findtext("m:v", namespaces=ns)) for c in row]
+            for row in sheet.iterfind("m:sheetData/m:row", ns)]
+    assert rows[0] == INCOMING_COLUMNS
+    assert [r[1] for r in rows[1:]] == ["1", "2"]
+    assert rows[1][3] == "7/QĐ-UBND" and rows[2][5].endswith("Về việc thứ hai")
