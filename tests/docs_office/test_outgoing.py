@@ -291,3 +291,61 @@ def test_only_an_issued_document_is_exported(staff):
     with pytest.raises(ApplicationError) as refused:
         outgoing_edxml_export(user=staff[Role.SPECIALIST], document=draft(staff))
     assert refused.value.code == "not_issued"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_issues_take_numbers_one_to_fifty_without_a_gap(demo_pki):
+    import threading
+
+    from django.db import connection
+
+    from docs_office.models import OutgoingDocument
+    from tests.docs_office.conftest import office_registers
+    from tests.docs_office.factories import ensure_document_types
+    from tests.factories import AgencyFactory
+
+    ensure_document_types()
+    agency = AgencyFactory(province=True)
+    office_registers(agency)
+    staff = office_staff(agency)
+    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
+    personal, seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
+    first = outgoing_sign_request(leader=leader, document=approved(staff), certificate=personal)
+    with_signature = confirm(first.leader_signature, leader, _run_on_commit_now)
+    assert with_signature.state == SignatureState.SIGNED, with_signature.error
+    # Fifty more documents signed by the leader (the same signed file serves them all here).
+    pks = [approved(staff).pk for _ in range(50)]
+    OutgoingDocument.objects.filter(pk__in=pks).update(state=OutgoingState.SIGNED, leader_signature=with_signature)
+    barrier = threading.Barrier(50)
+    errors = []
+
+    def issue(pk: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            outgoing_issue(clerk=clerk, document=OutgoingDocument.objects.get(pk=pk), certificate=seal)
+        except Exception as exc:  # collected and asserted below: a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(pk,)) for pk in pks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(OutgoingDocument.objects.filter(pk__in=pks).values_list("number", flat=True))
+    assert numbers == list(range(1, 51))
+
+
+class _run_on_commit_now:
+    """In a transactional test every statement commits at once, so on-commit work has already run."""
+
+    def __init__(self, execute=True):
+        pass
+
+    def __enter__(self):
+        return []
+
+    def __exit__(self, *exc):
+        return False
