@@ -130,7 +130,8 @@ def incoming_file(request, pk: int):
     document = _incoming_for(request, pk)
     if not document.file:
         raise Http404
-    return FileResponse(document.file.open("rb"), filename=f"van-ban-den-{document.pk}.pdf")
+    extension = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else "pdf"
+    return FileResponse(document.file.open("rb"), filename=f"van-ban-den-{document.pk}.{extension}")
 
 
 @login_required

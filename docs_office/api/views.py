@@ -38,11 +38,12 @@ class CreatedCursor(CursorPagination):
     page_size = 50
 
 
-def _file_response(field, name: str):
+def _file_response(field, stem: str):
+    """The stored file under a clean name; its extension (pdf, jpg, png) and so its type are the stored one's."""
     if not field:
         raise ApplicationError("no_file", _("Văn bản này không có tệp trên hệ thống."), status=404)
-    return FileResponse(field.open("rb"), content_type="application/pdf" if field.name.endswith(".pdf") else None,
-                        as_attachment=False, filename=name)
+    extension = field.name.rsplit(".", 1)[-1].lower() if "." in field.name else "pdf"
+    return FileResponse(field.open("rb"), as_attachment=False, filename=f"{stem}.{extension}")
 
 
 @extend_schema(tags=["eOffice — văn bản đến"])
@@ -115,7 +116,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
     def file(self, request, pk=None):
         document = self._detail(pk)
-        return _file_response(document.file, f"van-ban-den-{document.pk}.pdf")
+        return _file_response(document.file, f"van-ban-den-{document.pk}")
 
     @extend_schema(request={"multipart/form-data": EdxmlImportSerializer},
                    responses={201: IncomingDetailSerializer,
@@ -232,7 +233,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
 
         document = self._detail(pk)
         if document.signed_file:
-            return _file_response(document.signed_file, f"{document.year}-{document.number:02d}.pdf")
+            return _file_response(document.signed_file, f"{document.year}-{document.number:02d}")
         version = outgoing_current_version(document)
         if version is None:
             raise ApplicationError("no_file", _("Văn bản này chưa có tệp."), status=404)

@@ -204,3 +204,13 @@ def test_an_edxml_package_addressed_to_the_agency_arrives_waiting_for_registrati
     assert response.status_code == 201, response.content
     assert response.json()["state"] == IncomingState.RECEIVED
     assert response.json()["number_symbol"] == "15/QĐ-UBND"
+
+
+def test_a_jpeg_scan_is_served_as_a_jpeg(staff):
+    from tests.docs_office.factories import scan
+
+    clerk = staff[Role.RECORDS_CLERK]
+    document = register_scan(clerk, upload=scan("quet.jpg", b"\xff\xd8\xff\xe0 jpeg scan"))
+    response = client_for(clerk).get(f"{INCOMING}{document.pk}/file/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
