@@ -77,7 +77,8 @@ class AssignForm(forms.Form):
 class OutgoingCreateForm(forms.Form):
     document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
-    file = forms.FileField(label=_("Dự thảo (DOCX hoặc PDF)"))
+    file = forms.FileField(label=_("Dự thảo (DOCX hoặc PDF)"), required=False,
+                           help_text=_("Hoặc để trống và soạn nội dung bên dưới: hệ thống trình bày theo Nghị định 30."))
     division = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=None, required=False)
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,
@@ -87,6 +88,24 @@ class OutgoingCreateForm(forms.Form):
     recipients_text = forms.CharField(label=_("Nơi nhận khác"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
     answers = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    body = forms.CharField(label=_("Nội dung (soạn trên hệ thống)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 8}), help_text=_("Mỗi đoạn một dòng."))
+    place = forms.CharField(label=_("Địa danh"), required=False, max_length=100)
+    signer_prefix = forms.ChoiceField(label=_("Thẩm quyền ký"), required=False, choices=[
+        ("", "—"), ("TM.", "TM."), ("KT.", "KT."), ("Q.", "Q."), ("TL.", "TL."), ("TUQ.", "TUQ.")])
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=100)
+    signer_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=150)
+
+    def composition(self):
+        from docs_office.pdf.compose import Composition
+
+        data = self.cleaned_data
+        if data.get("file") or not data.get("body", "").strip():
+            return None
+        recipients = [a.name for a in data["recipient_agencies"]]
+        recipients += [line.strip() for line in data["recipients_text"].splitlines() if line.strip()]
+        return Composition(body=data["body"], place=data["place"], signer_title=data["signer_title"],
+                           signer_name=data["signer_name"], signer_prefix=data["signer_prefix"], recipients=recipients)
 
     def __init__(self, *args, user, **kwargs):
         from egov.agencies.models import Agency

@@ -165,9 +165,10 @@ def outgoing_create_page(request):
             answers = IncomingDocument.objects.filter(pk=data["answers"], agency_id=request.user.agency_id).first()
         try:
             document = outgoing_create(
-                drafter=request.user, document_type=data["document_type"], summary=data["summary"], upload=data["file"],
-                division=data["division"], urgency=data["urgency"], confidentiality=data["confidentiality"],
-                answers=answers, recipient_agencies=list(data["recipient_agencies"]),
+                drafter=request.user, document_type=data["document_type"], summary=data["summary"],
+                upload=data["file"], composition=form.composition(), division=data["division"],
+                urgency=data["urgency"], confidentiality=data["confidentiality"], answers=answers,
+                recipient_agencies=list(data["recipient_agencies"]),
                 recipients_text=data["recipients_text"])
         except ApplicationError as exc:
             for field, errors in exc.fields.items():

@@ -145,10 +145,21 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
         return reverse("api-outgoing-document-file", args=[obj.pk])
 
 
+class CompositionSerializer(serializers.Serializer):
+    body = serializers.CharField(help_text="Nội dung; mỗi đoạn một dòng.")
+    place = serializers.CharField(max_length=100, allow_blank=True, default="")
+    signer_prefix = serializers.ChoiceField(choices=["", "TM.", "KT.", "Q.", "TL.", "TUQ."], default="")
+    signer_title = serializers.CharField(max_length=100, allow_blank=True, default="")
+    signer_name = serializers.CharField(max_length=150)
+    recipients = serializers.ListField(child=serializers.CharField(), default=list)
+
+
 class OutgoingCreateSerializer(serializers.Serializer):
     document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
     summary = serializers.CharField()
-    file = serializers.FileField(help_text="Dự thảo DOCX hoặc PDF.")
+    file = serializers.FileField(required=False, allow_null=True, help_text="Dự thảo DOCX hoặc PDF.")
+    composition = CompositionSerializer(required=False, allow_null=True,
+                                        help_text="Hoặc soạn trên hệ thống (JSON): trình bày theo Nghị định 30.")
     division = serializers.IntegerField(required=False, allow_null=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)

@@ -169,10 +169,12 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(OutgoingDetailSerializer(self._detail(pk)).data)
 
-    @extend_schema(request={"multipart/form-data": OutgoingCreateSerializer}, responses={201: OutgoingDetailSerializer})
+    @extend_schema(request={"multipart/form-data": OutgoingCreateSerializer, "application/json": OutgoingCreateSerializer},
+                   responses={201: OutgoingDetailSerializer})
     def create(self, request):
         from docs_office.actions import _division
         from docs_office.models import IncomingDocument
+        from docs_office.pdf.compose import Composition
         from docs_office.services.outgoing import outgoing_create
         from egov.agencies.models import Agency
 
@@ -191,7 +193,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
                 raise ApplicationError("invalid_answer", _("Không có văn bản đến này."),
                                        fields={"answers": [_("Không hợp lệ.")]})
         document = outgoing_create(
-            drafter=request.user, document_type=data["document_type"], summary=data["summary"], upload=data["file"],
+            drafter=request.user, document_type=data["document_type"], summary=data["summary"], upload=data.get("file"),
+            composition=Composition(**data["composition"]) if data.get("composition") else None,
             division=_division(request.user, data.get("division")), urgency=data["urgency"],
             confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
             recipients_text=data["recipients_text"])

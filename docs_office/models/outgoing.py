@@ -129,6 +129,9 @@ class OutgoingVersion(models.Model):
     content_type = models.CharField(max_length=100)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("ghi chú"), blank=True)
+    # A version composed on the system knows where its signature block is: [page, x1, y1, x2, y2] in PDF
+    # points. An uploaded PDF does not, and is signed at the usual place.
+    signature_box = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:

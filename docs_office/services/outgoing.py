@@ -67,17 +67,38 @@ def _add_version(document: OutgoingDocument, *, upload, user, note: str = "") ->
     return version
 
 
+def _compose_version(document: OutgoingDocument, *, composition, user, note: str = "") -> OutgoingVersion:
+    """Render the draft in the Decree 30 layout; the version keeps where its signature block is."""
+    from docs_office.pdf.compose import compose_pdf
+
+    if not (composition.body or "").strip() or not (composition.signer_name or "").strip():
+        raise ApplicationError("incomplete", _("Cần nội dung văn bản và họ tên người ký."),
+                               fields={k: [_("Bắt buộc.")] for k in ("body", "signer_name")
+                                       if not (getattr(composition, k) or "").strip()})
+    symbol = symbol_compose(document_type=document.document_type, agency=document.agency, division=document.division)
+    pdf, box = compose_pdf(agency=document.agency, document_type=document.document_type, symbol=symbol,
+                           summary=document.summary, composition=composition)
+    last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = OutgoingVersion(document=document, number=last + 1, content_type=PDF, uploaded_by=user,
+                              note=note.strip() or _("Soạn trên hệ thống"), signature_box=box)
+    version.file.save(f"du-thao-{document.pk}-v{last + 1}.pdf", ContentFile(pdf), save=False)
+    version.save()
+    return version
+
+
 @transaction.atomic
-def outgoing_create(*, drafter, document_type, summary: str, upload, division=None, urgency: str = Urgency.NORMAL,
-                    confidentiality: str = Confidentiality.NORMAL, answers=None, recipient_agencies=(),
-                    recipients_text: str = "", readers=()) -> OutgoingDocument:
-    """A specialist (or head of division) starts a draft with its first version."""
+def outgoing_create(*, drafter, document_type, summary: str, upload=None, composition=None, division=None,
+                    urgency: str = Urgency.NORMAL, confidentiality: str = Confidentiality.NORMAL, answers=None,
+                    recipient_agencies=(), recipients_text: str = "", readers=()) -> OutgoingDocument:
+    """A specialist (or head of division) starts a draft with its first version: an uploaded file, or a
+    composition rendered in the Decree 30 layout."""
     require(bool(drafter.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION}) and drafter.agency_id is not None,
             _("Chỉ chuyên viên hoặc lãnh đạo phòng được soạn thảo văn bản đi."))
     if not (summary or "").strip():
         raise ApplicationError("incomplete", _("Cần nhập trích yếu."), fields={"summary": [_("Bắt buộc.")]})
-    if upload is None:
-        raise ApplicationError("file_required", _("Cần tệp dự thảo (DOCX hoặc PDF)."), fields={"file": [_("Bắt buộc.")]})
+    if upload is None and composition is None:
+        raise ApplicationError("file_required", _("Cần tệp dự thảo (DOCX hoặc PDF) hoặc nội dung soạn trên hệ thống."),
+                               fields={"file": [_("Bắt buộc.")]})
     if division is not None and division.agency_id != drafter.agency_id:
         raise ApplicationError("other_agency", _("Đơn vị soạn thảo phải thuộc cơ quan."), fields={"division": [""]})
     recipients = [a for a in recipient_agencies if a.pk != drafter.agency_id]
@@ -95,7 +116,10 @@ def outgoing_create(*, drafter, document_type, summary: str, upload, division=No
     document.recipient_agencies.set(recipients)
     if confidentiality != Confidentiality.NORMAL:
         document.readers.set({*readers, drafter})
-    _add_version(document, upload=upload, user=drafter)
+    if upload is not None:
+        _add_version(document, upload=upload, user=drafter)
+    else:
+        _compose_version(document, composition=composition, user=drafter)
     _event(document, action="create", from_state="", actor=drafter)
     return document
 
@@ -109,11 +133,18 @@ def _reviewer_of_state(user, document: OutgoingDocument) -> bool:
 
 
 @transaction.atomic
-def outgoing_version_add(*, user, document: OutgoingDocument, upload, note: str = "") -> OutgoingVersion:
-    """A new version: by the drafter while drafting, or by the reviewer who holds it now."""
+def outgoing_version_add(*, user, document: OutgoingDocument, upload=None, composition=None,
+                         note: str = "") -> OutgoingVersion:
+    """A new version (a file, or a new composition): by the drafter while drafting, or by the reviewer who
+    holds it now."""
     document = _locked(document)
     require(_reviewer_of_state(user, document), _("Bạn không được sửa dự thảo ở bước này."))
-    version = _add_version(document, upload=upload, user=user, note=note)
+    if upload is not None:
+        version = _add_version(document, upload=upload, user=user, note=note)
+    elif composition is not None:
+        version = _compose_version(document, composition=composition, user=user, note=note)
+    else:
+        raise ApplicationError("file_required", _("Cần tệp dự thảo (DOCX hoặc PDF)."), fields={"file": [_("Bắt buộc.")]})
     _event(document, action="version", from_state=document.state, actor=user,
            note=_("Phiên bản %(n)s. %(t)s") % {"n": version.number, "t": note.strip()})
     return version
@@ -161,11 +192,11 @@ def outgoing_current_version(document: OutgoingDocument) -> OutgoingVersion | No
     return document.versions.order_by("-number").first()
 
 
-def _pdf_prepare(pdf: bytes) -> tuple[bytes, int]:
-    """Add the leader's and the seal's empty fields on the last page (Decree 30, appendix I).
+def _pdf_prepare(pdf: bytes, signature_box: list | None = None) -> tuple[bytes, int]:
+    """Add the leader's and the seal's empty fields (Decree 30, appendix I).
 
-    An uploaded PDF says nothing of where its signature block is: the fields go at the usual place,
-    the lower right of the last page, above the bottom margin.
+    A composed version knows its signature block; an uploaded PDF does not, and its fields go at the
+    usual place, the lower right of the last page, above the bottom margin.
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -179,8 +210,10 @@ def _pdf_prepare(pdf: bytes) -> tuple[bytes, int]:
         width = float(box[2]) - float(box[0])
     except Exception:  # any parse failure of an uploaded file is the drafter's to fix, not a 500
         raise ApplicationError("invalid_pdf", _("Không đọc được tệp PDF của dự thảo.")) from None
-    leader_box = (width - 57 - 170, 150.0, width - 57, 225.0)
-    return pdf_add_signature_fields(pdf, decree30_boxes(page=pages - 1, leader_box=leader_box,
+    page, leader_box = pages - 1, (width - 57 - 170, 150.0, width - 57, 225.0)
+    if signature_box:
+        page, leader_box = signature_box[0], tuple(signature_box[1:])
+    return pdf_add_signature_fields(pdf, decree30_boxes(page=page, leader_box=leader_box,
                                                         leader_field=LEADER_FIELD, seal_field=SEAL_FIELD)), pages
 
 
@@ -198,7 +231,7 @@ def outgoing_sign_request(*, leader, document: OutgoingDocument, certificate) ->
     if version is None or version.content_type != PDF:
         raise ApplicationError("pdf_required", _("Cần phiên bản PDF cuối cùng của văn bản để ký số."), status=409)
     with version.file.open("rb") as handle:
-        prepared, pages = _pdf_prepare(handle.read())
+        prepared, pages = _pdf_prepare(handle.read(), version.signature_box)
     request = signature_request_create(
         pdf=prepared, certificate=certificate, signer=leader, role=SignatureRole.APPROVAL, field_name=LEADER_FIELD,
         title=f"{document.document_type.name}: {document.summary[:200]}", target=document, callback=LEADER_CALLBACK,

@@ -214,3 +214,19 @@ def test_a_jpeg_scan_is_served_as_a_jpeg(staff):
     response = client_for(clerk).get(f"{INCOMING}{document.pk}/file/")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
+
+
+def test_a_draft_is_composed_through_the_api(staff):
+    response = client_for(staff[Role.SPECIALIST]).post(OUTGOING, {
+        "document_type": "thong-bao", "summary": "Về việc nghỉ Tết", "composition": {
+            "body": "Ủy ban nhân dân tỉnh thông báo lịch nghỉ Tết.", "place": "Lạng Sơn", "signer_prefix": "TM.",
+            "signer_title": "Chủ tịch", "signer_name": "Hoàng Văn Nam"}}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["versions"][0]["content_type"] == "application/pdf"
+
+
+def test_a_draft_with_neither_file_nor_composition_is_refused(staff):
+    response = client_for(staff[Role.SPECIALIST]).post(OUTGOING, {"document_type": "thong-bao", "summary": "x"},
+                                                       format="json")
+    assert response.status_code == 400
+    assert "file" in response.json()["error"]["fields"]

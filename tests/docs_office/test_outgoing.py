@@ -349,3 +349,56 @@ class _run_on_commit_now:
 
     def __exit__(self, *exc):
         return False
+
+
+def _composition():
+    from docs_office.pdf.compose import Composition
+
+    return Composition(body="Căn cứ Luật Tổ chức chính quyền địa phương;\nỦy ban nhân dân tỉnh thông báo như sau.",
+                       place="Lạng Sơn", signer_title="Chủ tịch", signer_name="Hoàng Văn Nam", signer_prefix="TM.",
+                       recipients=["Sở Tư pháp", "Sở Tài chính"])
+
+
+def test_a_draft_composed_on_the_system_is_rendered_in_the_decree_30_layout(staff, tmp_path):
+    import shutil
+    import subprocess
+
+    from tests.conftest import service_missing
+
+    if not shutil.which("pdftotext"):
+        service_missing("poppler-utils (pdftotext) is not installed")
+    document = outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type("thong-bao"),
+                               summary="Về việc nghỉ Tết Nguyên đán", composition=_composition())
+    version = document.versions.get()
+    assert version.content_type == "application/pdf" and version.signature_box[0] == 0
+    path = tmp_path / "v.pdf"
+    with version.file.open("rb") as handle:
+        path.write_bytes(handle.read())
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "/TB-UBND", "THÔNG BÁO",
+                     "Về việc nghỉ Tết Nguyên đán", "Lạng Sơn, ngày", "Nơi nhận:", "TM.", "CHỦ TỊCH", "Hoàng Văn Nam"):
+        assert expected in text, expected
+
+
+def test_a_composed_draft_is_signed_in_its_signature_block(staff, demo_pki, django_capture_on_commit_callbacks):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    leader = staff[Role.LEADER]
+    personal, _seal = certificates_for(demo_pki, leader=leader, records_clerk=staff[Role.RECORDS_CLERK])
+    document = outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type("thong-bao"),
+                               summary="Về việc nghỉ Tết Nguyên đán", composition=_composition())
+    outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    outgoing_review(user=staff[Role.HEAD_OF_DIVISION], document=document, action="head_approve")
+    outgoing_review(user=leader, document=document, action="leader_approve")
+    document = outgoing_sign_request(leader=leader, document=document, certificate=personal)
+    request = confirm(document.leader_signature, leader, django_capture_on_commit_callbacks)
+    assert request.state == SignatureState.SIGNED, request.error
+    page, *box = document.versions.get().signature_box
+    import io
+
+    with request.signed_pdf.open("rb") as handle:
+        reader = PdfFileReader(io.BytesIO(handle.read()))
+    field = next(s for s in reader.embedded_regular_signatures if s.field_name == "LanhDaoKy")
+    rect = [float(v) for v in field.sig_field["/Kids"][0]["/Rect"]] if "/Kids" in field.sig_field \
+        else [float(v) for v in field.sig_field["/Rect"]]
+    assert [round(v) for v in rect] == [round(v) for v in box]

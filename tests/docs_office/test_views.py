@@ -139,3 +139,15 @@ def test_a_malformed_edxml_upload_lists_its_problems_on_the_page(client, staff):
     assert response.status_code == 400
     assert "Thiếu họ tên người ký." in response.content.decode()
     assert IncomingDocument.objects.count() == 0
+
+
+def test_the_specialist_composes_a_draft_on_the_page(client, staff):
+    signed_in(client, staff[Role.SPECIALIST])
+    response = client.post(reverse("docs_office:outgoing_create"), {
+        "document_type": doc_type("thong-bao").pk, "summary": "Về việc nghỉ Tết", "urgency": "normal",
+        "confidentiality": "normal", "body": "Ủy ban nhân dân tỉnh thông báo.", "place": "Lạng Sơn",
+        "signer_prefix": "TM.", "signer_title": "Chủ tịch", "signer_name": "Hoàng Văn Nam"})
+    assert response.status_code == 302
+    from docs_office.models import OutgoingVersion
+
+    assert OutgoingVersion.objects.get().signature_box is not None
