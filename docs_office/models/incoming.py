@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -63,7 +65,12 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
         verbose_name_plural = _("văn bản đến")
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["agency", "state", "deadline"]),
-                   models.Index(fields=["agency", "-received_at", "-id"])]
+                   models.Index(fields=["agency", "-received_at", "-id"]),
+                   models.Index(fields=["agency", "number"]),
+                   # Word search on the folded copies, with the built-in "simple" configuration: the
+                   # embedded PostgreSQL has no unaccent or pg_trgm (DESIGN.md §2).
+                   GinIndex(SearchVector("summary_folded", "issuer_name_folded", config="simple"),
+                            name="incoming_search_idx")]
         constraints = [models.UniqueConstraint(fields=["register", "arrival_year", "arrival_number"],
                                                name="incoming_arrival_number_unique")]
 

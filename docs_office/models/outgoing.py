@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -58,7 +60,8 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
         verbose_name = _("văn bản đi")
         verbose_name_plural = _("văn bản đi")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "-created_at", "-id"])]
+        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "-created_at", "-id"]),
+                   GinIndex(SearchVector("summary_folded", config="simple"), name="outgoing_search_idx")]
         constraints = [models.UniqueConstraint(fields=["register", "year", "number"],
                                                name="outgoing_number_unique")]
 
