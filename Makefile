@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-fast worker beat lint messages bench clean-data
+.PHONY: run test test-fast worker beat lint messages bench bench-office clean-data
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -50,6 +50,10 @@ lint: $(VENV)/.installed-dev
 ## bench: signing speed (PAdES B-B/B-T/B-LT, stock pyHanko vs ours) in a throw-away test database; BENCH_N scales it
 bench: $(VENV)/.installed-dev
 	$(PY) bench/signing.py
+
+## bench-office: eOffice list and search over 1,000,000 documents (BENCH_DOCS, BENCH_N) in a throw-away test database
+bench-office: $(VENV)/.installed-dev
+	$(PY) bench/office_search.py
 
 ## messages: refresh and compile the English translation (needs GNU gettext)
 messages: $(VENV)/.installed-dev
