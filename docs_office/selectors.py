@@ -144,3 +144,25 @@ def outgoing_to_act_on(*, user) -> QuerySet[OutgoingDocument]:
     if user.has_role(Role.RECORDS_CLERK):
         waiting |= Q(state=OutgoingState.SIGNED)
     return documents.filter(waiting)
+
+
+def open_work_by_unit(*, user) -> list[dict]:
+    """For a leader: per unit (and per person assigned directly), the open lead assignments, how many are
+    overdue and how many fall due within 3 days. One query, grouped in SQL."""
+    from django.db.models import Count
+
+    if not user.has_role(Role.LEADER) or user.agency_id is None:
+        return []
+    today = timezone.localdate()
+    deadline = Coalesce(F("deadline"), F("document__deadline"), output_field=DateField())
+    rows = (IncomingAssignment.objects
+            .filter(document__agency_id=user.agency_id, role=AssignmentRole.LEAD,
+                    document__state__in=[IncomingState.ASSIGNED, IncomingState.IN_PROGRESS])
+            .annotate(effective_deadline=deadline)
+            .values("division__name", "user__full_name")
+            .annotate(open=Count("id"), overdue=Count("id", filter=Q(effective_deadline__lt=today)),
+                      due_soon=Count("id", filter=Q(effective_deadline__gte=today,
+                                                    effective_deadline__lte=today + timedelta(days=DUE_SOON_DAYS))))
+            .order_by("-overdue", "-open"))
+    return [{"name": r["division__name"] or r["user__full_name"], "open": r["open"], "overdue": r["overdue"],
+             "due_soon": r["due_soon"]} for r in rows]

@@ -23,12 +23,13 @@ def _staff(request) -> None:
 @login_required
 def dashboard(request):
     """Việc cần xử lý: my assignments with their deadlines (overdue, due in 3 days) and the drafts waiting on me."""
-    from docs_office.selectors import assignments_to_handle, outgoing_to_act_on
+    from docs_office.selectors import assignments_to_handle, open_work_by_unit, outgoing_to_act_on
 
     _staff(request)
     assignments = list(assignments_to_handle(user=request.user)[:LIST_LIMIT])
     outgoing = list(outgoing_to_act_on(user=request.user)[:LIST_LIMIT])
-    return render(request, "docs_office/dashboard.html", {"assignments": assignments, "outgoing": outgoing})
+    return render(request, "docs_office/dashboard.html", {"assignments": assignments, "outgoing": outgoing,
+                                                          "units": open_work_by_unit(user=request.user)})
 
 
 @login_required

@@ -151,3 +151,20 @@ def test_the_specialist_composes_a_draft_on_the_page(client, staff):
     from docs_office.models import OutgoingVersion
 
     assert OutgoingVersion.objects.get().signature_box is not None
+
+
+def test_the_leader_sees_open_work_per_unit_and_person(client, staff, division):
+    from docs_office.selectors import open_work_by_unit
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    today = timezone.localdate()
+    assign_to(leader, register_scan(clerk, number="1"), division=division, deadline=today + timedelta(days=1))
+    late = assign_to(leader, register_scan(clerk, number="2"), division=division, deadline=today)
+    late.assignments.update(deadline=today - timedelta(days=2))
+    assign_to(leader, register_scan(clerk, number="3"), lead=specialist, deadline=today + timedelta(days=10))
+    rows = open_work_by_unit(user=leader)
+    assert rows == [{"name": "Văn phòng", "open": 2, "overdue": 1, "due_soon": 1},
+                    {"name": specialist.full_name, "open": 1, "overdue": 0, "due_soon": 0}]
+    assert open_work_by_unit(user=specialist) == []
+    signed_in(client, leader)
+    assert "Văn phòng" in client.get(reverse("docs_office:dashboard")).content.decode()
