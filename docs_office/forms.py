@@ -87,6 +87,9 @@ class OutgoingCreateForm(forms.Form):
                                                         queryset=None, required=False)
     recipients_text = forms.CharField(label=_("Nơi nhận khác"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+    readers = forms.ModelMultipleChoiceField(
+        label=_("Người được xem (văn bản mật)"), required=False, queryset=None,
+        help_text=_("Văn bản mật: ghi tên người duyệt, ký và văn thư phát hành."))
     answers = forms.IntegerField(widget=forms.HiddenInput, required=False)
     body = forms.CharField(label=_("Nội dung (soạn trên hệ thống)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 8}), help_text=_("Mỗi đoạn một dòng."))
@@ -112,4 +115,5 @@ class OutgoingCreateForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = Division.objects.filter(agency_id=user.agency_id)
+        self.fields["readers"].queryset = _colleagues(user)
         self.fields["recipient_agencies"].queryset = Agency.objects.filter(is_active=True).exclude(pk=user.agency_id)

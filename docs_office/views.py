@@ -169,7 +169,7 @@ def outgoing_create_page(request):
                 drafter=request.user, document_type=data["document_type"], summary=data["summary"],
                 upload=data["file"], composition=form.composition(), division=data["division"],
                 urgency=data["urgency"], confidentiality=data["confidentiality"], answers=answers,
-                recipient_agencies=list(data["recipient_agencies"]),
+                recipient_agencies=list(data["recipient_agencies"]), readers=list(data["readers"]),
                 recipients_text=data["recipients_text"])
         except ApplicationError as exc:
             for field, errors in exc.fields.items():

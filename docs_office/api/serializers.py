@@ -167,6 +167,8 @@ class OutgoingCreateSerializer(serializers.Serializer):
     recipient_agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list,
                                                help_text="Mã định danh các cơ quan nhận trong hệ thống.")
     recipients_text = serializers.CharField(required=False, allow_blank=True, default="")
+    readers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                    help_text="Văn bản mật: mã người được xem, duyệt, ký và phát hành.")
 
 
 class OutgoingActionSerializer(serializers.Serializer):

@@ -172,7 +172,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
     @extend_schema(request={"multipart/form-data": OutgoingCreateSerializer, "application/json": OutgoingCreateSerializer},
                    responses={201: OutgoingDetailSerializer})
     def create(self, request):
-        from docs_office.actions import _division
+        from docs_office.actions import _colleague, _division
         from docs_office.models import IncomingDocument
         from docs_office.pdf.compose import Composition
         from docs_office.services.outgoing import outgoing_create
@@ -197,7 +197,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
             composition=Composition(**data["composition"]) if data.get("composition") else None,
             division=_division(request.user, data.get("division")), urgency=data["urgency"],
             confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
-            recipients_text=data["recipients_text"])
+            recipients_text=data["recipients_text"], readers=[_colleague(request.user, pk) for pk in data["readers"]])
         return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"application/json": OutgoingActionSerializer, "multipart/form-data": OutgoingActionSerializer},

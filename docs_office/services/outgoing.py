@@ -124,8 +124,13 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
     return document
 
 
+def _may_read(user, document: OutgoingDocument) -> bool:
+    """A secret draft is seen, reviewed, signed and issued only by the people named on it."""
+    return not document.is_secret or document.readers.filter(pk=user.pk).exists()
+
+
 def _reviewer_of_state(user, document: OutgoingDocument) -> bool:
-    if not same_agency(user, document.agency_id):
+    if not same_agency(user, document.agency_id) or not _may_read(user, document):
         return False
     return {S.DRAFT: user.pk == document.drafter_id,
             S.HEAD_REVIEW: user.has_role(Role.HEAD_OF_DIVISION),
@@ -159,7 +164,8 @@ def outgoing_review(*, user, document: OutgoingDocument, action: str, note: str 
     method_name, roles = REVIEW_ACTIONS[action]
     method = getattr(document, method_name)
     _check_transition(document, action, method)
-    allowed = same_agency(user, document.agency_id) and bool(user.role_names() & {str(r) for r in roles})
+    allowed = same_agency(user, document.agency_id) and bool(user.role_names() & {str(r) for r in roles}) \
+        and _may_read(user, document)
     if action == "submit":
         allowed = allowed and user.pk == document.drafter_id
     if action == "return":
@@ -226,7 +232,8 @@ def outgoing_sign_request(*, leader, document: OutgoingDocument, certificate) ->
 
     document = _locked(document)
     _check_transition(document, "sign", document.sign)
-    require(leader.pk == document.signer_id, _("Chỉ lãnh đạo đã duyệt văn bản được ký văn bản này."))
+    require(leader.pk == document.signer_id and _may_read(leader, document),
+            _("Chỉ lãnh đạo đã duyệt văn bản được ký văn bản này."))
     version = outgoing_current_version(document)
     if version is None or version.content_type != PDF:
         raise ApplicationError("pdf_required", _("Cần phiên bản PDF cuối cùng của văn bản để ký số."), status=409)
@@ -268,8 +275,8 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
     from signatures.services import signature_request_create
 
     document = _locked(document)
-    require(clerk.has_role(Role.RECORDS_CLERK) and same_agency(clerk, document.agency_id),
-            _("Chỉ văn thư của cơ quan được cấp số và phát hành văn bản."))
+    require(clerk.has_role(Role.RECORDS_CLERK) and same_agency(clerk, document.agency_id)
+            and _may_read(clerk, document), _("Chỉ văn thư của cơ quan được cấp số và phát hành văn bản."))
     _check_transition(document, "issue", document.issue)
     register = register_outgoing_for(agency=document.agency, document_type=document.document_type)
     now = timezone.now()
@@ -332,7 +339,7 @@ def outgoing_recall(*, user, document: OutgoingDocument, reason: str) -> Outgoin
 def outgoing_actions_for(*, user, document: OutgoingDocument) -> set[str]:
     """What the detail page offers this user now."""
     actions = set()
-    if not same_agency(user, document.agency_id):
+    if not same_agency(user, document.agency_id) or not _may_read(user, document):
         return actions
     if _reviewer_of_state(user, document):
         actions.add("version")

@@ -402,3 +402,17 @@ def test_a_composed_draft_is_signed_in_its_signature_block(staff, demo_pki, djan
     rect = [float(v) for v in field.sig_field["/Kids"][0]["/Rect"]] if "/Kids" in field.sig_field \
         else [float(v) for v in field.sig_field["/Rect"]]
     assert [round(v) for v in rect] == [round(v) for v in box]
+
+
+def test_a_secret_draft_is_reviewed_only_by_the_people_named_on_it(staff, agency):
+    from docs_office.selectors import outgoing_visible_to
+
+    head, leader = staff[Role.HEAD_OF_DIVISION], staff[Role.LEADER]
+    document = draft(staff, confidentiality=Confidentiality.SECRET, readers=[head])
+    outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    outgoing_review(user=head, document=document, action="head_approve")
+    assert document not in outgoing_visible_to(user=leader)
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_review(user=leader, document=document, action="leader_approve")
+    assert refused.value.status == 403
+    assert outgoing_actions_for(user=leader, document=document) == set()
