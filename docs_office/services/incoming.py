@@ -128,6 +128,9 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
     if secret and not readers:
         raise ApplicationError("readers_required", _("Văn bản mật phải chỉ rõ người được xem."),
                                fields={"readers": [_("Bắt buộc.")]})
+    if any(not same_agency(reader, clerk.agency_id) for reader in readers):
+        raise ApplicationError("other_agency", _("Người được xem phải là cán bộ của cơ quan."),
+                               fields={"readers": [_("Cán bộ không thuộc cơ quan.")]})
     if not confirm_duplicate:
         _refuse_duplicate(incoming_duplicates(agency=clerk.agency, number=data.number, symbol=data.symbol,
                                               issuer_name=data.issuer_name, issuer_agency=data.issuer_agency))

@@ -215,3 +215,11 @@ def test_actions_offered_per_state_and_role(staff, state_steps, role, expected):
     if state_steps == "closed":
         document = incoming_close(user=specialist, document=document, result="Xong")
     assert incoming_actions_for(user=staff[role], document=document) == expected
+
+
+def test_the_readers_of_a_secret_document_belong_to_the_agency(staff, other_agency):
+    outsider = UserFactory(agency=other_agency, roles=[Role.LEADER])
+    with pytest.raises(ApplicationError) as refused:
+        incoming_register_scan(clerk=staff[Role.RECORDS_CLERK],
+                               data=incoming_data(confidentiality=Confidentiality.SECRET), readers=[outsider])
+    assert refused.value.code == "other_agency"
