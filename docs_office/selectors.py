@@ -166,3 +166,32 @@ def open_work_by_unit(*, user) -> list[dict]:
             .order_by("-overdue", "-open"))
     return [{"name": r["division__name"] or r["user__full_name"], "open": r["open"], "overdue": r["overdue"],
              "due_soon": r["due_soon"]} for r in rows]
+
+
+def tasks_visible_to(*, user):
+    """A leader sees the agency's tasks; others those of the units they belong to."""
+    from docs_office.models import Task
+
+    if not user.is_authenticated or user.agency_id is None or not user.is_agency_staff:
+        return Task.objects.none()
+    tasks = Task.objects.filter(agency_id=user.agency_id).select_related("division")
+    if not user.has_role(Role.LEADER):
+        tasks = tasks.filter(division__members=user)
+    return tasks.order_by("completed_at", "deadline", "id")
+
+
+def task_completion_by_unit(*, user) -> list[dict]:
+    """For a leader: per unit, tasks given, completed, the completion rate and the overdue ones (one query)."""
+    from django.db.models import Count
+
+    from docs_office.models import Task
+
+    if not user.has_role(Role.LEADER) or user.agency_id is None:
+        return []
+    today = timezone.localdate()
+    rows = (Task.objects.filter(agency_id=user.agency_id).values("division__name")
+            .annotate(total=Count("id"), done=Count("id", filter=Q(completed_at__isnull=False)),
+                      overdue=Count("id", filter=Q(completed_at__isnull=True, deadline__lt=today)))
+            .order_by("division__name"))
+    return [{"name": r["division__name"], "total": r["total"], "done": r["done"], "overdue": r["overdue"],
+             "rate": round(100 * r["done"] / r["total"]) if r["total"] else 0} for r in rows]

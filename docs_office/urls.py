@@ -18,6 +18,8 @@ urlpatterns = [
     path("di/<int:pk>/thao-tac/<str:action>/", views.outgoing_action, name="outgoing_action"),
     path("di/<int:pk>/tep/", views.outgoing_file, name="outgoing_file"),
     path("di/<int:pk>/edxml/", views.outgoing_edxml, name="outgoing_edxml"),
+    path("nhiem-vu/", views.tasks_page, name="tasks"),
+    path("nhiem-vu/<int:pk>/bao-cao/", views.task_report_page, name="task_report"),
     path("so/<int:pk>/<int:year>.pdf", views.register_export, name="register_export"),
     path("so/<int:pk>/<int:year>.xlsx", views.register_export, {"fmt": "xlsx"}, name="register_export_xlsx"),
 ]

@@ -321,3 +321,59 @@ def outgoing_edxml(request, pk: int):
     response = HttpResponse(data, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
     return response
+
+
+@login_required
+def tasks_page(request):
+    """Theo dõi nhiệm vụ: the tasks of my units (a leader: all, with completion per unit, and a form to give one)."""
+    from datetime import date
+
+    from docs_office.models import Division
+    from docs_office.selectors import task_completion_by_unit, tasks_visible_to
+    from docs_office.services.tasks import task_create
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    leader = request.user.has_role(Role.LEADER)
+    if request.method == "POST":
+        if not leader:
+            raise Http404
+        division = Division.objects.filter(pk=request.POST.get("division") or 0, agency_id=request.user.agency_id).first()
+        try:
+            deadline = date.fromisoformat(request.POST.get("deadline", ""))
+        except ValueError:
+            deadline = None
+        try:
+            task_create(leader=request.user, title=request.POST.get("title", ""), division=division,
+                        deadline=deadline)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã giao nhiệm vụ."))
+        return redirect("docs_office:tasks")
+    return render(request, "docs_office/tasks.html", {
+        "tasks": list(tasks_visible_to(user=request.user)[:LIST_LIMIT]), "today": timezone.localdate(),
+        "units": task_completion_by_unit(user=request.user), "is_leader": leader,
+        "divisions": list(Division.objects.filter(agency_id=request.user.agency_id)) if leader else [],
+    })
+
+
+@login_required
+@require_POST
+def task_report_page(request, pk: int):
+    from docs_office.selectors import tasks_visible_to
+    from docs_office.services.tasks import task_report
+
+    _staff(request)
+    task = tasks_visible_to(user=request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    progress = request.POST.get("progress", "")
+    try:
+        task_report(user=request.user, task=task, progress=int(progress) if progress.isdigit() else None,
+                    text=request.POST.get("text", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã báo cáo tiến độ."))
+    return redirect("docs_office:tasks")

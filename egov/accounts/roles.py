@@ -25,7 +25,8 @@ STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
 # issues add theirs here as their models appear.
 _VIEW_KERNEL = ["agencies.view_agency", "workdays.view_calendarday"]
 _OFFICE_READ = ["docs_office.view_incomingdocument", "docs_office.view_outgoingdocument",
-                "docs_office.view_documenttype", "docs_office.view_register", "docs_office.view_division"]
+                "docs_office.view_documenttype", "docs_office.view_register", "docs_office.view_division",
+                "docs_office.view_task"]
 _OFFICE_DRAFT = [*_OFFICE_READ, "docs_office.add_outgoingdocument", "docs_office.add_outgoingversion"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITIZEN: [],
