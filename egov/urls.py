@@ -21,10 +21,12 @@ urlpatterns = [
     path("xac-thuc-chu-ky/", include("signatures.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("signatures.api.urls")),
-    path("api/v1/", include("one_stop.api.urls")),
+    # The citizen portal's API first: its "dossiers/drafts/" must not be taken for a dossier code.
     path("api/v1/", include("public_services.api.urls")),
+    path("api/v1/", include("one_stop.api.urls")),
     path("api/v1/", include("public_services.payments.api_urls")),
     path("api/v1/", include("docs_office.api.urls")),
+    path("api/v1/", include("egov.accounts.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

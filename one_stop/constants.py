@@ -16,6 +16,7 @@ class ProcedureSource(models.TextChoices):
 
 
 class DossierState(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp, chưa nộp")
     SUBMITTED = "submitted", _("Đã nộp trực tuyến, chờ tiếp nhận")
     RECEIVED = "received", _("Đã tiếp nhận")
     IN_PROGRESS = "in_progress", _("Đang giải quyết")
@@ -41,3 +42,16 @@ class RatingLevel(models.TextChoices):
     SATISFIED = "satisfied", _("Hài lòng")
     ACCEPTABLE = "acceptable", _("Chấp nhận được")
     UNSATISFIED = "unsatisfied", _("Không hài lòng")
+
+
+class DocumentKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Thành phần hồ sơ")
+    SUPPLEMENT = "supplement", _("Hồ sơ bổ sung")
+    RESULT = "result", _("Kết quả giải quyết")
+
+
+class StepAgency(models.TextChoices):
+    """Where a step of a procedure's internal process is handled (or an agency's exchange code)."""
+
+    RECEIVING = "receiving", _("Bộ phận Một cửa nơi tiếp nhận")
+    COMPETENT = "competent", _("Cơ quan có thẩm quyền giải quyết")

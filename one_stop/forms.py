@@ -13,6 +13,8 @@ class CounterReceiptForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False, validators=[validate_phone])
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    fee_exempt_reason = forms.CharField(label=_("Miễn, giảm phí, lệ phí (ghi rõ đối tượng, nếu có)"), max_length=255,
+                                        required=False)
 
     def clean_procedure(self):
         code = self.cleaned_data["procedure"].strip()
@@ -24,3 +26,25 @@ class CounterReceiptForm(forms.Form):
 
 class DossierActionForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú, lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp (PDF, JPEG, PNG, DOCX)"))
+    requirement = forms.CharField(label=_("Thuộc thành phần hồ sơ"), max_length=500, required=False)
+
+
+class ForwardForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Chuyển đến cơ quan"), queryset=None)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from egov.agencies.selectors import agencies_active
+
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_active().order_by("name")
+
+
+class PostponeForm(forms.Form):
+    new_due_at = forms.DateTimeField(label=_("Ngày hẹn trả mới"), input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    reason = forms.CharField(label=_("Lý do chậm trả kết quả"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -115,3 +115,24 @@ def dossiers_queue_for(*, user, now=None, search: str = "") -> QuerySet:
         open_states = ("submitted", "received", "in_progress", "supplement_requested", "resolved")
         queue = visible.filter(state__in=open_states)
     return dossiers_with_due_status(queue.order_by("due_at", "code"), now=now)
+
+
+def dossiers_online_inbox_for(*, user) -> QuerySet:
+    """The desk's online inbox: dossiers submitted online to this desk, and supplements sent back online,
+    oldest first."""
+    from one_stop.models import Dossier
+
+    if user.agency_id is None:
+        return Dossier.objects.none()
+    return (Dossier.objects.select_related("procedure", "handling_agency")
+            .filter(receiving_agency_id=user.agency_id)
+            .filter(Q(state="submitted") | Q(state="supplement_requested", supplement_submitted_at__isnull=False))
+            .order_by("submitted_at", "code"))
+
+
+def dossier_document_visible(*, user, code: str, document_id: int):
+    """A file of a dossier the user may see (staff of its agencies, or its owner); None otherwise."""
+    from one_stop.models import DossierDocument
+
+    dossiers = dossiers_visible_to(user=user).filter(code=code).values("pk")
+    return DossierDocument.objects.filter(pk=document_id, dossier__in=dossiers).first()

@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from one_stop.selectors import dossier_public_lookup
@@ -48,47 +50,238 @@ def queue(request):
 
 @login_required
 def counter_receipt(request):
-    """A clerk receives a dossier at the counter, then prints the receipt."""
+    """A clerk receives a dossier at the counter: procedure, applicant, then the checklist of the
+    procedure's required documents with optional scans; then prints the receipt.
+
+    Without JavaScript the first post that names a valid procedure shows its checklist; with htmx the
+    checklist appears as soon as the code is typed.
+    """
+    from django.db import transaction
+
     from egov.accounts.roles import Role
     from egov.core.errors import ApplicationError
     from one_stop.forms import CounterReceiptForm
+    from one_stop.selectors import procedure_version_current
     from one_stop.services.dossiers import ApplicantData, dossier_receive_at_counter
 
     if not request.user.has_role(Role.ONE_STOP_CLERK):
         raise Http404
     form = CounterReceiptForm(request.POST or None)
+    documents = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        version = procedure_version_current(procedure=data["procedure"])
+        documents = version.required_documents if version else []
+        if "checklist_shown" not in request.POST and documents:
+            return render(request, "one_stop/counter.html", {"form": form, "documents": documents,
+                                                             "ask_checklist": True})
+        ticked = {int(i) for i in request.POST.getlist("received") if i.isdigit()}
+        checklist = [{"name": d.get("name", ""), "copies": d.get("copies", ""), "received": i in ticked}
+                     for i, d in enumerate(documents)]
+        scans = []
+        for key, uploads in request.FILES.lists():
+            index = key.removeprefix("scan-")
+            name = documents[int(index)].get("name", "") if index.isdigit() and int(index) < len(documents) else ""
+            scans += [(name, upload) for upload in uploads]
         try:
-            dossier = dossier_receive_at_counter(clerk=request.user, procedure=data["procedure"], applicant=ApplicantData(
-                full_name=data["full_name"], id_number=data["id_number"], phone=data["phone"], email=data["email"],
-                address=data["address"]))
+            with transaction.atomic():
+                dossier = dossier_receive_at_counter(
+                    clerk=request.user, procedure=data["procedure"], checklist=checklist,
+                    fee_exempt_reason=data["fee_exempt_reason"], scans=scans,
+                    applicant=ApplicantData(full_name=data["full_name"], id_number=data["id_number"],
+                                            phone=data["phone"], email=data["email"], address=data["address"]))
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("one_stop_staff:dossier", code=dossier.code)
-    return render(request, "one_stop/counter.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "one_stop/counter.html", {"form": form, "documents": documents,
+                                                     "ask_checklist": bool(documents)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def counter_checklist(request):
+    """The checklist fragment for a procedure code (htmx, while the clerk fills the counter form)."""
+    from egov.accounts.roles import Role
+    from one_stop.models import Procedure
+    from one_stop.selectors import procedure_version_current
+
+    if not request.user.has_role(Role.ONE_STOP_CLERK):
+        raise Http404
+    procedure = Procedure.objects.filter(code=request.GET.get("procedure", "").strip(), is_active=True).first()
+    version = procedure_version_current(procedure=procedure) if procedure else None
+    return render(request, "one_stop/_checklist.html", {"documents": version.required_documents if version else [],
+                                                        "procedure": procedure})
 
 
 @login_required
 def dossier_detail(request, code: str):
-    from one_stop.forms import DossierActionForm
+    from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
+    from one_stop.ledger import due_ledger
     from one_stop.selectors import dossiers_visible_to
-    from one_stop.services.dossiers import dossier_actions_for
+    from one_stop.services.dossiers import ACTION_LABELS, dossier_actions_for
 
     dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
     if dossier is None or not request.user.is_agency_staff:
         raise Http404
-    from one_stop.services.dossiers import ACTION_LABELS
-
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
-        event.label = ACTION_LABELS.get(event.action, _("nộp trực tuyến") if event.action == "submit" else event.action)
+        event.label = EVENT_LABELS.get(event.action) or ACTION_LABELS.get(event.action, event.action)
+    steps = list(dossier.steps.select_related("agency", "completed_by"))
+    current = next((step for step in steps if step.completed_at is None), None)
+    following = next((step for step in steps if current and step.order > current.order), None)
+    user = request.user
+    # The last step before the desk returns the result is completed by approving the result itself.
+    may_complete_step = (current is not None and dossier.state in ("received", "in_progress")
+                         and current.agency_id == user.agency_id and current.role in user.role_names()
+                         and following is not None
+                         and not (following.role == "one_stop_clerk" and following.agency_id == dossier.receiving_agency_id))
     return render(request, "one_stop/dossier.html", {
-        "dossier": dossier, "events": events, "actions": dossier_actions_for(dossier=dossier, user=request.user),
-        "form": DossierActionForm(),
+        "dossier": dossier, "events": events, "actions": dossier_actions_for(dossier=dossier, user=user),
+        "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": list(dossier.documents.all()),
+        "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
+        "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
+        "forward_form": ForwardForm() if dossier.state in ("received", "in_progress") else None,
+        "postpone_form": PostponeForm() if dossier.state in ("received", "in_progress") and dossier.postponed_at is None
+        and user.agency_id == dossier.handling_agency_id
+        and bool(user.role_names() & {"specialist", "head_of_division", "leader"}) else None,
+        "may_upload_result": dossier.state in ("in_progress", "resolved") and user.agency_id == dossier.handling_agency_id
+        and bool(user.role_names() & {"specialist", "head_of_division", "leader"}),
+        "may_upload_scan": dossier.state in ("submitted", "received", "in_progress") and "one_stop_clerk" in user.role_names()
+        and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id),
     })
+
+
+EVENT_LABELS = {"submit": gettext_lazy("nộp trực tuyến"), "draft": gettext_lazy("tạo bản nháp"),
+                "forward": gettext_lazy("chuyển cơ quan khác"), "postpone": gettext_lazy("xin lỗi, hẹn lại"),
+                "step_complete": gettext_lazy("hoàn thành bước"),
+                "supplement_submit": gettext_lazy("công dân gửi hồ sơ bổ sung")}
+
+
+@login_required
+@require_POST
+def dossier_forward_view(request, code: str):
+    """Hand the dossier to another agency, with a note (một cửa liên thông)."""
+    from egov.core.errors import ApplicationError
+    from one_stop.forms import ForwardForm
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.dossiers import dossier_forward
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    form = ForwardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chọn cơ quan nhận hồ sơ."))
+        return redirect("one_stop_staff:dossier", code=code)
+    try:
+        dossier_forward(dossier=dossier, user=request.user, to_agency=form.cleaned_data["agency"],
+                        note=form.cleaned_data["note"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("one_stop_staff:dossier", code=code)
+    messages.success(request, _("Đã chuyển hồ sơ đến %(agency)s.") % {"agency": form.cleaned_data["agency"].name})
+    # Whoever handed it away may no longer see it (a specialist of the old handling agency).
+    if dossiers_visible_to(user=request.user).filter(code=code).exists():
+        return redirect("one_stop_staff:dossier", code=code)
+    return redirect("one_stop_staff:queue")
+
+
+@login_required
+@require_POST
+def dossier_postpone_view(request, code: str):
+    """The apology with a new return date (form 04), once, at least a working day before the due date."""
+    from egov.core.errors import ApplicationError
+    from one_stop.forms import PostponeForm
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.dossiers import dossier_postpone
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    form = PostponeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("one_stop_staff:dossier", code=code)
+    try:
+        dossier_postpone(dossier=dossier, user=request.user, new_due_at=form.cleaned_data["new_due_at"],
+                         reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã hẹn lại ngày trả kết quả; người nộp được báo tin."))
+    return redirect("one_stop_staff:dossier", code=code)
+
+
+@login_required
+@require_POST
+def dossier_step_done(request, code: str):
+    from egov.core.errors import ApplicationError
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.process import dossier_step_complete
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None:
+        raise Http404
+    try:
+        step = dossier_step_complete(dossier=dossier, user=request.user, note=request.POST.get("note", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.name})
+    return redirect("one_stop_staff:dossier", code=code)
+
+
+@login_required
+@require_POST
+def dossier_upload(request, code: str, kind: str):
+    from egov.core.errors import ApplicationError
+    from one_stop.forms import DocumentUploadForm
+    from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.documents import dossier_document_add
+
+    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
+    if dossier is None or not request.user.is_agency_staff:
+        raise Http404
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Chọn một tệp để tải lên."))
+        return redirect("one_stop_staff:dossier", code=code)
+    try:
+        dossier_document_add(dossier=dossier, user=request.user, file=form.cleaned_data["file"], kind=kind,
+                             requirement=form.cleaned_data["requirement"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã tải tệp lên hồ sơ."))
+    return redirect("one_stop_staff:dossier", code=code)
+
+
+@login_required
+def dossier_document(request, code: str, document_id: int):
+    """Download one file of a dossier (staff of its agencies, or its owner)."""
+    from django.http import FileResponse
+
+    from one_stop.selectors import dossier_document_visible
+
+    document = dossier_document_visible(user=request.user, code=code, document_id=document_id)
+    if document is None:
+        raise Http404
+    return FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True,
+                        filename=document.original_name)
+
+
+@login_required
+def online_inbox(request):
+    """The desk's inbox of online submissions and supplements sent back, to accept, ask for more or refuse."""
+    from egov.accounts.roles import Role
+    from one_stop.selectors import dossiers_online_inbox_for
+
+    if not request.user.has_role(Role.ONE_STOP_CLERK):
+        raise Http404
+    dossiers = list(dossiers_online_inbox_for(user=request.user)[:200])
+    return render(request, "one_stop/inbox.html", {"dossiers": dossiers})
 
 
 @login_required

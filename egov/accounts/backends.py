@@ -35,3 +35,13 @@ class IdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_not_a_password_guess(request, credentials=None) -> bool:
+    """django-axes' whitelist hook: only attempts that carry a username are counted and locked.
+
+    A sign-in through the identity provider has no username; its failures (a forged token, the provider
+    down) are no password guesses, and counted against (no username, IP) they would lock out every
+    citizen behind a carrier's shared address.
+    """
+    return not (credentials or {}).get("username")

@@ -21,3 +21,78 @@ class OTPTokenForm(forms.Form):
         label=_("Mã xác thực 6 chữ số"), min_length=6, max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    national_id = forms.CharField(
+        label=_("Số định danh cá nhân"), max_length=12, help_text=_("12 chữ số, in trên căn cước / căn cước công dân."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20,
+                            help_text=_("Mã xác thực sẽ được gửi tới số này."),
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    email = forms.CharField(label=_("Thư điện tử (không bắt buộc)"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password1 = forms.CharField(label=_("Mật khẩu"), strip=False,
+                                help_text=_("Ít nhất 10 ký tự, không toàn chữ số, không quá giống thông tin cá nhân."),
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("Hai mật khẩu không khớp nhau."))
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác thực 6 chữ số"), max_length=6, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(label=_("Số định danh, số điện thoại hoặc thư điện tử"), max_length=254,
+                                 widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+
+
+class PasswordResetConfirmForm(CodeForm):
+    new_password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False, required=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(label=_("Nhập lại mật khẩu mới"), strip=False, required=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("Hai mật khẩu không khớp nhau."))
+        return data
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    birth_date = forms.DateField(label=_("Ngày sinh"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+                                 error_messages={"invalid": _("Ngày sinh không hợp lệ.")})
+    gender = forms.ChoiceField(label=_("Giới tính"), required=False)
+    address = forms.CharField(label=_("Địa chỉ thường trú"), max_length=255, required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+
+    def __init__(self, *args, **kwargs):
+        from egov.accounts.models import Gender
+
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = [("", _("— Chọn —")), *Gender.choices]
+
+
+class ContactChangeForm(forms.Form):
+    value = forms.CharField(max_length=254)
+
+    def __init__(self, *args, field: str, **kwargs):
+        super().__init__(*args, prefix=field, **kwargs)
+        self.field_name = field
+        self.fields["value"].label = _("Số điện thoại mới") if field == "phone" else _("Thư điện tử mới")
+        self.fields["value"].widget.attrs["inputmode"] = "tel" if field == "phone" else "email"

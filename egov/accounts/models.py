@@ -1,4 +1,7 @@
+import uuid
+
 import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -6,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.roles import STAFF_ROLES, Role
 from egov.accounts.validators import validate_national_id, validate_phone
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+    OTHER = "other", _("Khác")
 
 
 class EgovUserManager(UserManager):
@@ -30,6 +39,13 @@ class User(AbstractUser):
     agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="staff")
     position_title = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    # What online forms prefill from (egov.accounts.selectors.citizen_profile_values).
+    address = models.CharField(_("địa chỉ thường trú"), max_length=255, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
+    # Set when the citizen proved the phone or e-mail (a one-time code) or signed in through the identity
+    # provider. An inactive account without it is a sign-up still waiting for its code, not a locked one.
+    verified_at = models.DateTimeField(_("xác thực lúc"), null=True, blank=True)
 
     objects = EgovUserManager()
 
@@ -71,3 +87,42 @@ class User(AbstractUser):
     @property
     def is_agency_staff(self) -> bool:
         return bool(self.role_names() & {str(r) for r in STAFF_ROLES})
+
+
+class CodePurpose(models.TextChoices):
+    SIGNUP = "signup", _("Đăng ký tài khoản")
+    PASSWORD_RESET = "password_reset", _("Đặt lại mật khẩu")
+    PHONE_CHANGE = "phone_change", _("Đổi số điện thoại")
+    EMAIL_CHANGE = "email_change", _("Đổi thư điện tử")
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent to a phone or an e-mail address; only its keyed hash is stored.
+
+    `public_id` names the flow to the browser (session) or the API client; the row counts wrong attempts
+    and sends, so neither guessing nor re-sending is unlimited.
+    """
+
+    public_id = models.UUIDField(_("mã phiên xác thực"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE,
+                             null=True, blank=True, related_name="one_time_codes")
+    purpose = models.CharField(_("mục đích"), max_length=20, choices=CodePurpose.choices)
+    channel = models.CharField(_("kênh"), max_length=10)
+    target = models.CharField(_("gửi tới"), max_length=255, blank=True,
+                              help_text=_("Số điện thoại hoặc thư điện tử nhận mã (giá trị mới khi đổi)."))
+    code_hash = models.CharField(_("mã băm"), max_length=128)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi lúc"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    sends = models.PositiveSmallIntegerField(_("số lần gửi"), default=1)
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập sai"), default=0)
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác thực một lần")
+        verbose_name_plural = _("mã xác thực một lần")
+        indexes = [models.Index(fields=["purpose", "ip", "created_at"]), models.Index(fields=["purpose", "target", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} → {self.target}"

@@ -24,6 +24,9 @@ STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
 # "app_label.codename" per role. Codenames of apps not installed yet are simply skipped, so domain
 # issues add theirs here as their models appear.
 _VIEW_KERNEL = ["agencies.view_agency", "workdays.view_calendarday"]
+# Queue tickets: an agency's administrator sets up its kiosk areas and counters (scoped in the admin).
+_QUEUE_SETUP = [f"tickets.{verb}_{model}" for model in ("servicearea", "counter") for verb in ("view", "add", "change", "delete")]
+_QUEUE_SETUP.append("tickets.view_queueticket")
 _OFFICE_READ = ["docs_office.view_incomingdocument", "docs_office.view_outgoingdocument",
                 "docs_office.view_documenttype", "docs_office.view_register", "docs_office.view_division",
                 "docs_office.view_task"]
@@ -37,7 +40,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RECORDS_CLERK: [*_VIEW_KERNEL, *_OFFICE_READ, "docs_office.add_incomingdocument"],
     Role.AGENCY_ADMIN: [
         *_VIEW_KERNEL, "accounts.view_user", "accounts.add_user", "accounts.change_user",
-        "agencies.change_agency", "notifications.view_notification",
+        "agencies.change_agency", "notifications.view_notification", *_QUEUE_SETUP,
         "docs_office.view_register", "docs_office.add_register", "docs_office.change_register",
         "docs_office.view_division", "docs_office.add_division", "docs_office.change_division",
     ],
@@ -49,7 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workdays.add_calendarday", "workdays.change_calendarday", "workdays.delete_calendarday",
         "notifications.view_notification", "notifications.change_notification",
         "audit.view_legalevent", "core.view_outboxmessage",
-        "pghistory.view_events",
+        "pghistory.view_events", *_QUEUE_SETUP,
         "docs_office.view_documenttype", "docs_office.add_documenttype", "docs_office.change_documenttype",
         "docs_office.view_register", "docs_office.add_register", "docs_office.change_register",
     ],

@@ -14,12 +14,14 @@ from egov.core.errors import ApplicationError
 @transaction.atomic
 def user_create(*, username: str, full_name: str, password: str | None, roles: Iterable[Role | str] = (),
                 national_id: str | None = None, phone: str | None = None, email: str | None = None,
-                agency=None, position_title: str = "", is_staff: bool = False, is_superuser: bool = False) -> User:
+                agency=None, position_title: str = "", is_staff: bool = False, is_superuser: bool = False,
+                is_active: bool = True) -> User:
     """Create an account with its roles; invalid data raises an ApplicationError naming each field."""
     user = User(
         username=username, full_name=full_name, national_id=national_id or None,
         phone=normalize_phone(phone) if phone else None, email=(email or "").lower() or None,
         agency=agency, position_title=position_title, is_staff=is_staff, is_superuser=is_superuser,
+        is_active=is_active,
     )
     if password:
         user.set_password(password)

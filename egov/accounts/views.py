@@ -1,19 +1,43 @@
-
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov.accounts.forms import IdentifierLoginForm, OTPTokenForm
+from egov.accounts.citizens import (
+    citizen_profile_update,
+    citizen_signup,
+    citizen_signup_resend,
+    citizen_signup_verify,
+    contact_change_confirm,
+    contact_change_request,
+    contact_change_resend,
+    password_reset_complete,
+    password_reset_request,
+    password_reset_resend,
+)
+from egov.accounts.codes import resend_wait_seconds
+from egov.accounts.forms import (
+    CodeForm,
+    ContactChangeForm,
+    IdentifierLoginForm,
+    OTPTokenForm,
+    PasswordResetConfirmForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    SignupForm,
+)
+from egov.accounts.models import OneTimeCode
 from egov.accounts.services import user_password_change
 from egov.audit.middleware import client_ip
+from egov.core.errors import ApplicationError
 from egov.core.qr import qr_svg
 
 
@@ -31,6 +55,10 @@ class LoginView(auth_views.LoginView):
     form_class = IdentifierLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc_enabled": settings.OIDC_ENABLED,
+                "oidc_provider_name": settings.OIDC_PROVIDER_NAME}
 
 
 def _next_url(request, default="home"):
@@ -71,3 +99,166 @@ def otp_setup(request):
         "form": form, "qr_svg": qr_svg(device.config_url), "secret": device.config_url.split("secret=")[1].split("&")[0],
         "next": _next_url(request, ""),
     })
+
+
+# --- citizens: sign-up, password reset, profile ---------------------------------------------------
+
+SIGNUP_FLOW, RESET_FLOW, CONTACT_FLOW = "accounts_signup_flow", "accounts_reset_flow", "accounts_contact_flow"
+
+
+def _show_errors(form, exc: ApplicationError, rename: dict | None = None) -> int:
+    """Put a service's refusal on the form, each message on its field; the status to answer with."""
+    rename = rename or {}
+    placed = False
+    for name, field_messages in exc.fields.items():
+        target = rename.get(name, name)
+        for message in field_messages:
+            form.add_error(target if target in form.fields else None, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+    return 429 if exc.status == 429 else 200
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignupForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            otc = citizen_signup(full_name=data["full_name"], national_id=data["national_id"], phone=data["phone"],
+                                 email=data["email"], password=data["password1"], ip=client_ip(request))
+        except ApplicationError as exc:
+            status = _show_errors(form, exc, {"password": "password1"})
+        else:
+            request.session[SIGNUP_FLOW] = str(otc.public_id)
+            return redirect("accounts:signup_verify")
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+def _code_page(request, *, flow_key: str, verify, resend, context: dict, form_class=CodeForm, success):
+    """The page shared by every "enter the code we sent" step: check, or re-send after the cool-down."""
+    public_id = request.session.get(flow_key)
+    if not public_id:
+        return redirect(context["restart_url"])
+    form = form_class(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "resend":
+                resend(public_id)
+                messages.success(request, _("Đã gửi lại mã xác thực."))
+                return redirect(request.path)
+            if form.is_valid():
+                result = verify(public_id, form.cleaned_data)
+                request.session.pop(flow_key, None)
+                return success(result)
+        except ApplicationError as exc:
+            status = _show_errors(form, exc, context.get("rename"))
+    try:
+        otc = OneTimeCode.objects.get(public_id=public_id)
+    except OneTimeCode.DoesNotExist:
+        request.session.pop(flow_key, None)
+        return redirect(context["restart_url"])
+    return render(request, "accounts/code_verify.html", {
+        **context, "form": form, "resend_wait": resend_wait_seconds(otc), "minutes": settings.EGOV_CODE_TTL_MINUTES,
+    }, status=status)
+
+
+def signup_verify(request):
+    def verify(public_id, data):
+        return citizen_signup_verify(public_id=public_id, code=data["code"], ip=client_ip(request))
+
+    def success(user):
+        login(request, user, backend="egov.accounts.backends.IdentifierBackend")
+        messages.success(request, _("Tài khoản đã được kích hoạt. Bạn có thể bổ sung thông tin cá nhân "
+                                    "để điền sẵn vào các biểu mẫu."))
+        return redirect("accounts:profile")
+
+    return _code_page(request, flow_key=SIGNUP_FLOW, verify=verify, success=success,
+                      resend=lambda public_id: citizen_signup_resend(public_id=public_id), context={
+                          "title": _("Xác nhận đăng ký"), "restart_url": reverse("accounts:signup"),
+                          "intro": _("Chúng tôi đã gửi mã xác thực 6 chữ số tới số điện thoại (và thư điện tử, nếu có) bạn "
+                                     "vừa đăng ký. Nhập mã để kích hoạt tài khoản."),
+                          "submit": _("Kích hoạt tài khoản")})
+
+
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            otc = password_reset_request(identifier=form.cleaned_data["identifier"], ip=client_ip(request))
+        except ApplicationError as exc:
+            status = _show_errors(form, exc)
+        else:
+            request.session[RESET_FLOW] = str(otc.public_id)
+            return redirect("accounts:password_reset_confirm")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
+
+
+def password_reset_confirm(request):
+    def verify(public_id, data):
+        return password_reset_complete(public_id=public_id, code=data["code"], new_password=data["new_password1"],
+                                       ip=client_ip(request))
+
+    def success(user):
+        messages.success(request, _("Đã đặt lại mật khẩu. Hãy đăng nhập bằng mật khẩu mới."))
+        return redirect("accounts:login")
+
+    return _code_page(request, flow_key=RESET_FLOW, verify=verify, success=success, form_class=PasswordResetConfirmForm,
+                      resend=lambda public_id: password_reset_resend(public_id=public_id), context={
+                          "title": _("Đặt lại mật khẩu"), "restart_url": reverse("accounts:password_reset"),
+                          "rename": {"new_password": "new_password1"},
+                          "intro": _("Nếu thông tin bạn nhập khớp với một tài khoản, mã xác thực đã được gửi tới số điện thoại "
+                                     "hoặc thư điện tử đã đăng ký. Nhập mã và mật khẩu mới."),
+                          "submit": _("Đặt lại mật khẩu")})
+
+
+@login_required
+def profile(request):
+    user = request.user
+    action = request.POST.get("action") if request.method == "POST" else None
+    initial = {"full_name": user.full_name, "birth_date": user.birth_date, "gender": user.gender, "address": user.address}
+    profile_form = ProfileForm(request.POST if action == "profile" else None, initial=initial)
+    contact_forms = {field: ContactChangeForm(request.POST if action == field else None, field=field)
+                     for field in ("phone", "email")}
+    status = 200
+    if action == "profile" and profile_form.is_valid():
+        try:
+            citizen_profile_update(user=user, ip=client_ip(request), **profile_form.cleaned_data)
+        except ApplicationError as exc:
+            status = _show_errors(profile_form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin cá nhân."))
+            return redirect("accounts:profile")
+    elif action in contact_forms and contact_forms[action].is_valid():
+        try:
+            otc = contact_change_request(user=user, field=action, value=contact_forms[action].cleaned_data["value"],
+                                         ip=client_ip(request))
+        except ApplicationError as exc:
+            status = _show_errors(contact_forms[action], exc)
+        else:
+            request.session[CONTACT_FLOW] = str(otc.public_id)
+            return redirect("accounts:contact_verify")
+    return render(request, "accounts/profile.html", {
+        "profile_form": profile_form, "phone_form": contact_forms["phone"], "email_form": contact_forms["email"],
+    }, status=status)
+
+
+@login_required
+def contact_verify(request):
+    def verify(public_id, data):
+        return contact_change_confirm(user=request.user, public_id=public_id, code=data["code"], ip=client_ip(request))
+
+    def success(user):
+        messages.success(request, _("Đã cập nhật thông tin liên hệ."))
+        return redirect("accounts:profile")
+
+    return _code_page(request, flow_key=CONTACT_FLOW, verify=verify, success=success,
+                      resend=lambda public_id: contact_change_resend(user=request.user, public_id=public_id), context={
+                          "title": _("Xác nhận thông tin liên hệ mới"), "restart_url": reverse("accounts:profile"),
+                          "intro": _("Chúng tôi đã gửi mã xác thực tới số điện thoại hoặc thư điện tử mới. Nhập mã để xác nhận."),
+                          "submit": _("Xác nhận")})

@@ -131,7 +131,9 @@ AUTHENTICATION_BACKENDS = [
     "egov.accounts.backends.IdentifierBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The citizen's own identifiers too: a password equal to one's name or ID number is the first guess.
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ["username", "full_name", "email", "national_id", "phone"]}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -146,9 +148,43 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_WHITELIST_CALLABLE = "egov.accounts.backends.axes_not_a_password_guess"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Citizen accounts (egov.accounts.citizens): one-time codes for sign-up, password reset and contact changes.
+EGOV_CODE_TTL_MINUTES = env.int("EGOV_CODE_TTL_MINUTES", default=10)
+EGOV_CODE_MAX_ATTEMPTS = env.int("EGOV_CODE_MAX_ATTEMPTS", default=5)
+EGOV_CODE_RESEND_SECONDS = env.int("EGOV_CODE_RESEND_SECONDS", default=60)
+EGOV_CODE_MAX_SENDS = env.int("EGOV_CODE_MAX_SENDS", default=5)
+EGOV_SIGNUP_PER_IP_PER_HOUR = env.int("EGOV_SIGNUP_PER_IP_PER_HOUR", default=20)
+EGOV_PASSWORD_RESET_PER_IP_PER_HOUR = env.int("EGOV_PASSWORD_RESET_PER_IP_PER_HOUR", default=20)
+EGOV_PASSWORD_RESET_PER_ACCOUNT_PER_HOUR = env.int("EGOV_PASSWORD_RESET_PER_ACCOUNT_PER_HOUR", default=3)
+
+# OpenID Connect sign-in through the national identity provider (VNeID), off unless OIDC_ENABLED=1.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="VNeID")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")  # when set, the id_token's "iss" must equal it
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+OIDC_CITIZEN_ID_CLAIM = env.str("OIDC_CITIZEN_ID_CLAIM", default="citizen_id")  # the 12-digit ID number
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+if OIDC_ENABLED:
+    _missing = [name for name in ("OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT",
+                                  "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT")
+                if not globals()[name]]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_ENABLED=1 needs {', '.join(_missing)}.")
+    AUTHENTICATION_BACKENDS.append("egov.accounts.oidc.CitizenOIDCBackend")
 
 # Roles that must pass a TOTP second factor before any page (the admin included).
 EGOV_TWO_FACTOR_ROLES = ["leader", "records_clerk", "agency_admin", "system_admin"]
@@ -279,6 +315,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-retry-due": {
         "task": "notifications.retry_due",
         "schedule": 60.0,
+    },    # Pending online payments past their 15 minutes become expired (payments app).
+    "payments-expire-overdue": {
+        "task": "payments.expire_overdue",
+        "schedule": 60.0,
     },
 }
 
@@ -387,3 +427,19 @@ if DEBUG and not EGOV_TSA_URL:
 EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền điện tử tỉnh Lạng Sơn")
 # Services are "required" in CI: a test that needs Redis or a worker fails instead of skipping.
 EGOV_REQUIRE_SERVICES = env.bool("EGOV_REQUIRE_SERVICES", default=False)
+
+# --- online payment (public_services.payments) ---------------------------------------------------
+# The provider in use (payments.providers registry) and its merchant credentials from the gateway.
+EGOV_PAYMENT_PROVIDER = env.str("EGOV_PAYMENT_PROVIDER", default="vnpay")
+EGOV_VNPAY_TMN_CODE = env.str("EGOV_VNPAY_TMN_CODE", default="")
+EGOV_VNPAY_HASH_SECRET = os.environ.get("EGOV_VNPAY_HASH_SECRET", "")  # a secret: no default in production
+# The gateway's payment page; empty: the sandbox served by this portal (only where the sandbox is enabled).
+EGOV_VNPAY_URL = env.str("EGOV_VNPAY_URL", default="")
+EGOV_PAYMENT_EXPIRY_MINUTES = env.int("EGOV_PAYMENT_EXPIRY_MINUTES", default=15)
+# The sandbox gateway at /thanh-toan/cong-thu-nghiem/: on in development and tests, never by default in production.
+EGOV_PAYMENT_SANDBOX = env.bool("EGOV_PAYMENT_SANDBOX", default=DEBUG or EGOV_TESTING)
+# Where the sandbox sends its IPN; empty: this portal's /thanh-toan/ipn/ on the host the browser used.
+EGOV_PAYMENT_SANDBOX_IPN_URL = env.str("EGOV_PAYMENT_SANDBOX_IPN_URL", default="")
+if EGOV_PAYMENT_SANDBOX and not EGOV_VNPAY_URL:
+    EGOV_VNPAY_TMN_CODE = EGOV_VNPAY_TMN_CODE or "EGOVSBX1"
+    EGOV_VNPAY_HASH_SECRET = EGOV_VNPAY_HASH_SECRET or "sandbox-only-hash-secret-not-for-production"  # noqa: S105

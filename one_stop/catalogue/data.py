@@ -53,6 +53,16 @@ class RequiredDocument:
 
 
 @dataclass
+class ProcessStep:
+    """A step of the internal process: who handles it, where, and its share of the working days."""
+
+    name: str
+    role: str  # an egov.accounts.roles.Role value
+    agency: str = "competent"  # "receiving", "competent" or an agency exchange code (joint procedures)
+    days: float = 0
+
+
+@dataclass
 class ProcedureData:
     code: str
     name: str
@@ -66,7 +76,9 @@ class ProcedureData:
     fee_text: str = ""
     online_level: str = OnlineLevel.NONE
     required_documents: list[RequiredDocument] = dataclasses.field(default_factory=list)
-    steps: list[str] = dataclasses.field(default_factory=list)
+    steps: list[str] = dataclasses.field(default_factory=list)  # the public description of the steps
+    process: list[ProcessStep] = dataclasses.field(default_factory=list)  # the internal process, when declared
+    form: dict = dataclasses.field(default_factory=dict)  # the online form (public_services.forms format)
     result: str = ""
     legal_basis: str = ""
     conditions: str = ""

@@ -6,10 +6,19 @@ Every error names the row (1-based, as a person counts them; the CSV header is r
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from one_stop.catalogue.data import Channel, ChannelTerms, Level, OnlineLevel, ProcedureData, RequiredDocument
+from one_stop.catalogue.data import (
+    Channel,
+    ChannelTerms,
+    Level,
+    OnlineLevel,
+    ProcedureData,
+    ProcessStep,
+    RequiredDocument,
+)
 
 CSV_COLUMNS = ["code", "name", "field", "level", "agency", "processing_days", "processing_time_text", "fee_vnd",
                "fee_text", "online_level", "result", "legal_basis", "required_documents"]
@@ -104,6 +113,12 @@ def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData |
             continue
         documents.append(RequiredDocument(name=_text(item, "name"), copies=_text(item, "copies"),
                                           group=_text(item, "group"), form=_text(item, "form")))
+    process = _process(index, row, days, errors)
+    form = row.get("form") or {}
+    if not isinstance(form, dict):
+        errors.append(RowError(index, "form", "biểu mẫu điện tử phải là một đối tượng JSON"))
+    elif form:
+        errors.extend(RowError(index, "form", message) for check in FORM_CHECKS for message in check(form))
     if errors:
         return None
     processing_text, fee_text = _text(row, "processing_time_text"), _text(row, "fee_text")
@@ -112,9 +127,40 @@ def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData |
         channels=[ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
                                fee_vnd=fee, fee_text=fee_text)],
         processing_days=days, processing_text=processing_text, fee_vnd=fee, fee_text=fee_text,
-        online_level=online, required_documents=documents, result=_text(row, "result"),
+        online_level=online, required_documents=documents, process=process, form=form, result=_text(row, "result"),
         legal_basis=_text(row, "legal_basis"), source="curated", source_url=_text(row, "source"),
     )
+
+
+# Checks of an online form's schema, registered by the app that renders forms (public_services), so the
+# catalogue refuses a broken form at import without depending on it.
+FORM_CHECKS: list = []
+
+AGENCY_CODE = re.compile(r"^[A-Z0-9]{3}\.[A-Z0-9]{2}\.[A-Z0-9]{2}\.[A-Z0-9]{3}$")
+
+
+def _process(index: int, row: dict, total_days, errors: list[RowError]) -> list[ProcessStep]:
+    """The internal process: each step's role must exist, its agency be known, and the shares of the
+    working days add up to no more than the procedure's time limit."""
+    from egov.accounts.roles import Role
+
+    steps = []
+    for position, item in enumerate(row.get("process") or [], start=1):
+        where = f"process[{position}]"
+        if not isinstance(item, dict) or not _text(item, "name"):
+            errors.append(RowError(index, where, "mỗi bước cần có “name”"))
+            continue
+        role = _text(item, "role")
+        if role not in Role.values:
+            errors.append(RowError(index, f"{where}.role", f"“{role}” không phải một trong {', '.join(Role.values)}"))
+        agency = _text(item, "agency") or "competent"
+        if agency not in ("receiving", "competent") and not AGENCY_CODE.match(agency):
+            errors.append(RowError(index, f"{where}.agency", f"“{agency}” phải là receiving, competent hoặc mã cơ quan"))
+        days = _number(index, item, "days", errors, decimal=True) or 0
+        steps.append(ProcessStep(name=_text(item, "name"), role=role, agency=agency, days=days))
+    if steps and total_days is not None and sum(step.days for step in steps) > total_days:
+        errors.append(RowError(index, "process", f"tổng số ngày các bước vượt thời hạn giải quyết ({total_days:g} ngày)"))
+    return steps
 
 
 def _number(index, row, key, errors, *, decimal: bool):

@@ -1,4 +1,12 @@
-from one_stop.models.dossier import Dossier, DossierCodeCounter, DossierEvent, DossierRating
+from one_stop.models.dossier import (
+    Dossier,
+    DossierCodeCounter,
+    DossierDocument,
+    DossierEvent,
+    DossierRating,
+    DossierStep,
+)
 from one_stop.models.procedure import Procedure, ProcedureVersion
 
-__all__ = ["Dossier", "DossierCodeCounter", "DossierEvent", "DossierRating", "Procedure", "ProcedureVersion"]
+__all__ = ["Dossier", "DossierCodeCounter", "DossierDocument", "DossierEvent", "DossierRating", "DossierStep",
+           "Procedure", "ProcedureVersion"]

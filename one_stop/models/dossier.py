@@ -1,11 +1,12 @@
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from egov.core.models import ProtectedStateMixin
-from one_stop.constants import ApplicantKind, DossierChannel, DossierState, RatingLevel
+from one_stop.constants import ApplicantKind, DocumentKind, DossierChannel, DossierState, RatingLevel
 
 S = DossierState
 
@@ -65,6 +66,15 @@ class Dossier(ProtectedStateMixin, models.Model):
     original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
     postponed_at = models.DateTimeField(_("xin lỗi, hẹn lại lúc"), null=True, blank=True)
     postpone_reason = models.TextField(_("lý do chậm trả kết quả"), blank=True)
+    # What the applicant filled in online (the procedure version's form), and what the desk checked
+    # against the required documents: [{name, copies, received, note}].
+    form_data = models.JSONField(_("nội dung tờ khai điện tử"), default=dict, blank=True)
+    checklist = models.JSONField(_("thành phần hồ sơ đã nhận"), default=list, blank=True)
+    # The fee due, fixed when the dossier is received (the version's fee unless exempted); None = not stated.
+    fee_vnd = models.BigIntegerField(_("phí, lệ phí phải nộp (đồng)"), null=True, blank=True)
+    fee_note = models.CharField(_("ghi chú phí, lệ phí (miễn, giảm)"), max_length=255, blank=True)
+    # Set when the applicant sends the requested supplement back online; cleared when the desk takes it.
+    supplement_submitted_at = models.DateTimeField(_("công dân gửi bổ sung lúc"), null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -76,23 +86,36 @@ class Dossier(ProtectedStateMixin, models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def never_received(self) -> bool:
+        return self.received_at is None
+
+    def was_received(self) -> bool:
+        return self.received_at is not None
+
     # Transitions set fields only; services check who may act, save, record the event and notify.
-    @transition(field=state, source=S.SUBMITTED, target=S.RECEIVED)
+    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED)
+    def submit(self, *, at, code):
+        self.submitted_at, self.code = at, code
+
+    # An online dossier asked for a supplement before it was ever received is received when complete.
+    @transition(field=state, source=[S.SUBMITTED, S.SUPPLEMENT_REQUESTED], target=S.RECEIVED, conditions=[never_received])
     def receive(self, *, at, by, clock_start, due_at):
         self.received_at, self.received_by, self.clock_started_at, self.due_at = at, by, clock_start, due_at
+        self.paused_at, self.supplement_submitted_at = None, None
 
     @transition(field=state, source=S.RECEIVED, target=S.IN_PROGRESS)
     def start(self):
         pass
 
-    @transition(field=state, source=[S.RECEIVED, S.IN_PROGRESS], target=S.SUPPLEMENT_REQUESTED)
+    @transition(field=state, source=[S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS], target=S.SUPPLEMENT_REQUESTED)
     def request_supplement(self, *, at, reason):
-        self.paused_at, self.closing_reason = at, reason
+        self.paused_at, self.closing_reason, self.supplement_submitted_at = at, reason, None
 
-    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.IN_PROGRESS)
+    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.IN_PROGRESS, conditions=[was_received])
     def resume(self, *, clock_start, due_at):
         # The clock restarts in full when the complete dossier comes back (one-stop rules).
         self.paused_at, self.clock_started_at, self.due_at, self.closing_reason = None, clock_start, due_at, ""
+        self.supplement_submitted_at = None
 
     @transition(field=state, source=S.IN_PROGRESS, target=S.RESOLVED)
     def resolve(self, *, at):
@@ -124,6 +147,8 @@ class DossierEvent(models.Model):
     agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("lúc"))
     due_at = models.DateTimeField(_("hạn"), null=True, blank=True)
+    # When the time limit counted from after this step (the due-date ledger explains the cutoff with it).
+    clock_started_at = models.DateTimeField(_("tính hạn từ"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
@@ -149,3 +174,64 @@ class DossierRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.level}"
+
+
+def _document_path(document, filename: str) -> str:
+    # A random name: the original (which may carry personal data) is kept in the row, not on disk.
+    import uuid
+
+    return f"dossiers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class DossierDocument(models.Model):
+    """A file of a dossier: a component scanned or uploaded, a supplement, or the result.
+
+    Stored under MEDIA_ROOT (never served by the web server) and downloaded only through views
+    that check who may see the dossier.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("loại"), max_length=12, choices=DocumentKind.choices, default=DocumentKind.SUBMITTED)
+    requirement = models.CharField(_("thuộc thành phần hồ sơ"), max_length=500, blank=True)
+    file = models.FileField(_("tệp"), upload_to=_document_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("định dạng"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.original_name}"
+
+
+class DossierStep(models.Model):
+    """One step of the dossier's internal process with its own deadline (joint procedures give each
+    agency its share of the working days)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("bước"), max_length=255)
+    role = models.CharField(_("vai trò xử lý"), max_length=30)
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan xử lý"), on_delete=models.PROTECT,
+                               related_name="+")
+    days = models.DecimalField(_("số ngày làm việc"), max_digits=5, decimal_places=1)
+    due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = _("bước xử lý theo quy trình")
+        verbose_name_plural = _("các bước xử lý theo quy trình")
+        ordering = ["dossier", "order"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.order} {self.name}"

@@ -57,6 +57,11 @@ class ProcedureVersion(models.Model):
     channels = models.JSONField(_("theo hình thức nộp"), default=list, blank=True)
     required_documents = models.JSONField(_("thành phần hồ sơ"), default=list, blank=True)
     steps = models.JSONField(_("trình tự thực hiện"), default=list, blank=True)
+    # The internal process: ordered steps {name, role, agency, days}, where agency is "receiving",
+    # "competent" or another agency's exchange code (joint procedures); empty = the default process.
+    process = models.JSONField(_("quy trình nội bộ"), default=list, blank=True)
+    # The online form (see public_services.forms for its format); empty = no online form.
+    form = models.JSONField(_("biểu mẫu điện tử"), default=dict, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from egov.core.text import fold_vietnamese
 from one_stop.catalogue.data import ProcedureData
+from one_stop.constants import ProcedureSource
 from one_stop.models import Procedure, ProcedureVersion
 
 
@@ -21,8 +22,13 @@ class ImportReport:
     issues: Counter = field(default_factory=Counter)
     codes_by_issue: dict[str, list[str]] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)  # rows that could not be imported at all, with why
+    # Codes a lower-priority source (the raw national pages) did not overwrite.
+    kept: list[str] = field(default_factory=list)
 
     def count(self, outcome: str, versioned: bool, data: ProcedureData) -> None:
+        if outcome == "kept":
+            self.kept.append(data.code)
+            return
         setattr(self, outcome, getattr(self, outcome) + 1)
         self.new_versions += versioned
         for issue in data.issues:
@@ -40,6 +46,8 @@ def _terms(data: ProcedureData) -> dict:
         "channels": [asdict(c) for c in data.channels],
         "required_documents": [asdict(d) for d in data.required_documents],
         "steps": list(data.steps),
+        "process": [asdict(step) for step in data.process],
+        "form": data.form,
     }
 
 
@@ -48,7 +56,13 @@ def _version_terms(version: ProcedureVersion) -> dict:
         "processing_days": version.processing_days, "processing_text": version.processing_text,
         "fee_vnd": version.fee_vnd, "fee_text": version.fee_text, "channels": version.channels,
         "required_documents": version.required_documents, "steps": version.steps,
+        "process": version.process, "form": version.form,
     }
+
+
+# A source only overwrites a procedure from a source of the same or lower rank: the raw national
+# pages fill gaps but never replace what the province curated or an admin entered.
+SOURCE_RANK = {ProcedureSource.DICHVUCONG: 0, ProcedureSource.CSV: 1, ProcedureSource.CURATED: 1, ProcedureSource.ADMIN: 2}
 
 
 @transaction.atomic
@@ -59,6 +73,8 @@ def procedure_upsert(*, data: ProcedureData, effective_from=None) -> tuple[Proce
     new version effective from `effective_from` (default now); dossiers keep the version they had.
     """
     procedure = Procedure.objects.select_for_update().filter(code=data.code).first()
+    if procedure is not None and SOURCE_RANK.get(data.source, 1) < SOURCE_RANK.get(procedure.source, 1):
+        return procedure, "kept", False
     outcome = "created" if procedure is None else "unchanged"
     procedure = procedure or Procedure(code=data.code)
     identity = {

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed
 
 from egov.accounts.roles import Role
 from egov.accounts.validators import normalize_phone
@@ -91,7 +92,14 @@ def dossier_due_at(*, processing_days, clock_start: datetime) -> datetime:
 def _event(dossier: Dossier, *, action: str, from_state: str, actor, agency=None, note: str = "") -> None:
     DossierEvent.objects.create(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state,
                                 actor=actor, agency=agency or getattr(actor, "agency", None), at=timezone.now(),
-                                due_at=dossier.due_at, note=note)
+                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at, note=note)
+
+
+def _fee(version, exempt_reason: str) -> tuple[int | None, str]:
+    """The fee fixed at receipt: the version's, or nothing when the desk records an exemption."""
+    if exempt_reason.strip():
+        return 0, exempt_reason.strip()[:255]
+    return version.fee_vnd, ""
 
 
 def _applicant_fields(applicant: ApplicantData) -> dict:
@@ -109,12 +117,19 @@ def _applicant_fields(applicant: ApplicantData) -> dict:
 
 @transaction.atomic
 def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: ApplicantData,
-                               channel: str = DossierChannel.COUNTER, handling_agency=None) -> Dossier:
-    """A clerk receives a dossier at the desk: code, procedure version, due date, control sheet.
+                               channel: str = DossierChannel.COUNTER, handling_agency=None,
+                               checklist: list[dict] | None = None, fee_exempt_reason: str = "",
+                               scans=()) -> Dossier:
+    """A clerk receives a dossier at the desk: code, procedure version, due date, steps, control sheet.
 
     Any desk of the province may receive for any procedure (2025 one-stop decree); the dossier is
     handled by `handling_agency` (default the clerk's own) and keeps the receiving desk's code.
+    `checklist` records which required documents were handed in (default: all of them); `scans` are
+    (requirement, file) pairs stored with the dossier in the same transaction.
     """
+    from one_stop.services.documents import dossier_checklist_from_version, dossier_document_add
+    from one_stop.services.process import dossier_steps_create
+
     if not clerk.has_role(Role.ONE_STOP_CLERK) or clerk.agency_id is None:
         raise ApplicationError("not_a_clerk", _("Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."), status=403)
     version = procedure_version_current(procedure=procedure)
@@ -126,10 +141,15 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
         receiving_agency=clerk.agency, handling_agency=handling_agency or clerk.agency, channel=channel,
         submitted_at=now, **_applicant_fields(applicant),
     )
+    dossier.fee_vnd, dossier.fee_note = _fee(version, fee_exempt_reason)
+    dossier.checklist = checklist if checklist is not None else dossier_checklist_from_version(dossier)
     clock_start = dossier_clock_start(now)
     dossier.receive(at=now, by=clerk, clock_start=clock_start,
                     due_at=dossier_due_at(processing_days=version.processing_days, clock_start=clock_start))
     dossier.save()
+    dossier_steps_create(dossier=dossier, by=clerk)
+    for requirement, upload in scans:
+        dossier_document_add(dossier=dossier, user=clerk, file=upload, requirement=requirement)
     _event(dossier, action="receive", from_state=DossierState.SUBMITTED, actor=clerk)
     legal_event_record(action="dossier.received", obj=dossier, actor=clerk,
                        data={"code": dossier.code, "procedure": procedure.code, "due_at": dossier.due_at})
@@ -163,6 +183,95 @@ def dossier_submit_online(*, citizen, procedure: Procedure, handling_agency, app
     return dossier
 
 
+def _draft_code() -> str:
+    # Drafts have no place in the desk's daily sequence (an abandoned draft would leave a gap): they
+    # get a temporary code, and the real one when submitted.
+    import secrets
+
+    return f"NHAP-{secrets.token_hex(8).upper()}"
+
+
+def _require_citizen(citizen) -> None:
+    if not citizen.has_role(Role.CITIZEN):
+        raise ApplicationError("not_a_citizen", _("Chỉ tài khoản công dân, tổ chức được nộp hồ sơ trực tuyến."),
+                               status=403)
+
+
+@transaction.atomic
+def dossier_draft_create(*, citizen, procedure: Procedure, handling_agency, form_data: dict | None = None,
+                         applicant: ApplicantData | None = None) -> Dossier:
+    """A citizen starts an online dossier: saved as a draft they can come back to."""
+    _require_citizen(citizen)
+    version = procedure_version_current(procedure=procedure)
+    if version is None or not procedure.is_active:
+        raise ApplicationError("procedure_unavailable", _("Thủ tục này hiện không được áp dụng."), status=409)
+    applicant = applicant or ApplicantData(full_name=citizen.full_name, id_number=citizen.national_id or "",
+                                           phone=citizen.phone or "", email=citizen.email or "")
+    dossier = Dossier(code=_draft_code(), procedure=procedure, procedure_version=version, state=DossierState.DRAFT,
+                      receiving_agency=handling_agency, handling_agency=handling_agency, channel=DossierChannel.ONLINE,
+                      citizen=citizen, form_data=form_data or {}, **_applicant_fields(applicant))
+    dossier.save()
+    _event(dossier, action="draft", from_state="", actor=citizen, agency=handling_agency)
+    return dossier
+
+
+def _own_draft(dossier: Dossier, citizen) -> Dossier:
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.citizen_id != citizen.pk:
+        raise ApplicationError("not_found", _("Không tìm thấy hồ sơ."), status=404)
+    if dossier.state != DossierState.DRAFT:
+        raise ApplicationError("not_a_draft", _("Hồ sơ đã nộp, không sửa được nữa."), status=409)
+    return dossier
+
+
+@transaction.atomic
+def dossier_draft_update(*, dossier: Dossier, citizen, form_data: dict, applicant: ApplicantData | None = None) -> Dossier:
+    dossier = _own_draft(dossier, citizen)
+    dossier.form_data = form_data
+    fields = ["form_data"]
+    if applicant is not None:
+        values = _applicant_fields(applicant)
+        for key, value in values.items():
+            setattr(dossier, key, value)
+        fields += list(values)
+    dossier.save(update_fields=fields)
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit(*, dossier: Dossier, citizen) -> Dossier:
+    """The citizen submits the draft: the desk's code is allocated now and the dossier waits in the
+    desk's online inbox (the time limit starts when the desk receives it)."""
+    dossier = _own_draft(dossier, citizen)
+    now = timezone.now().replace(second=0, microsecond=0)
+    dossier.submit(at=now, code=dossier_code_allocate(agency=dossier.receiving_agency, at=now))
+    dossier.save()
+    _event(dossier, action="submit", from_state=DossierState.DRAFT, actor=citizen, agency=dossier.receiving_agency)
+    from one_stop.services.notify import dossier_applicant_notify
+
+    dossier_applicant_notify(dossier=dossier, action="submit")
+    return dossier
+
+
+@transaction.atomic
+def dossier_supplement_submit(*, dossier: Dossier, citizen, note: str = "") -> Dossier:
+    """The applicant sends the requested supplement back online; it waits for the desk, whose
+    `resume` (or `receive`, if never received) restarts the clock in full."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.citizen_id != citizen.pk:
+        raise ApplicationError("not_found", _("Không tìm thấy hồ sơ."), status=404)
+    if dossier.state != DossierState.SUPPLEMENT_REQUESTED or dossier.supplement_submitted_at is not None:
+        raise ApplicationError("invalid_transition", _("Hồ sơ không ở trạng thái chờ bổ sung."), status=409)
+    if not dossier.documents.filter(kind="supplement").exists():
+        raise ApplicationError("supplement_empty", _("Cần tải lên giấy tờ bổ sung trước khi gửi."),
+                               fields={"file": [_("Bắt buộc.")]})
+    dossier.supplement_submitted_at = timezone.now().replace(second=0, microsecond=0)
+    dossier.save(update_fields=["supplement_submitted_at"])
+    _event(dossier, action="supplement_submit", from_state=dossier.state, actor=citizen,
+           agency=dossier.receiving_agency, note=note.strip())
+    return dossier
+
+
 def _may_act(user, dossier: Dossier, action: str) -> bool:
     if action == "withdraw" and dossier.citizen_id is not None and dossier.citizen_id == user.pk:
         return True
@@ -177,7 +286,7 @@ def _may_act(user, dossier: Dossier, action: str) -> bool:
 def dossier_actions_for(*, dossier: Dossier, user) -> list[tuple[str, str]]:
     """The (action, label) pairs this user may take on the dossier now: what the page offers."""
     return [(action, str(ACTION_LABELS[action])) for action in ACTION_ROLES
-            if getattr(dossier, action)._django_fsm.has_transition(dossier.state) and _may_act(user, dossier, action)]
+            if can_proceed(getattr(dossier, action)) and _may_act(user, dossier, action)]
 
 
 @transaction.atomic
@@ -190,7 +299,7 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
         raise ApplicationError("forbidden", _("Bạn không có quyền %(a)s hồ sơ này.") % {"a": ACTION_LABELS[action]},
                                status=403)
     method = getattr(dossier, action)
-    if not method._django_fsm.has_transition(dossier.state):
+    if not can_proceed(method):
         raise ApplicationError(
             "invalid_transition",
             _("Không thể %(a)s hồ sơ đang ở trạng thái “%(s)s”.") % {"a": ACTION_LABELS[action],
@@ -198,12 +307,19 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
             status=409)
     if action in NEEDS_REASON and not note.strip():
         raise ApplicationError("reason_required", _("Cần ghi rõ lý do."), fields={"note": [_("Bắt buộc.")]})
+    from one_stop.services import process
+
     from_state = dossier.state
     now = timezone.now().replace(second=0, microsecond=0)
     if action == "receive":
         clock_start = dossier_clock_start(now)
         method(at=now, by=user, clock_start=clock_start,
                due_at=dossier_due_at(processing_days=dossier.procedure_version.processing_days, clock_start=clock_start))
+        dossier.fee_vnd = dossier.procedure_version.fee_vnd
+        if not dossier.checklist:
+            from one_stop.services.documents import dossier_checklist_from_version
+
+            dossier.checklist = dossier_checklist_from_version(dossier)
     elif action == "request_supplement":
         method(at=now, reason=note)
     elif action == "resume":
@@ -217,10 +333,22 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
     else:
         method()
     dossier.save()
+    if action == "receive":
+        process.dossier_steps_create(dossier=dossier, by=user)
+    elif action == "resume":
+        process.dossier_steps_reschedule(dossier=dossier)
+    elif action == "resolve":
+        process.dossier_steps_complete_through(dossier=dossier, user=user, at=now,
+                                               roles={Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER})
+    elif action == "return_result":
+        process.dossier_steps_complete_through(dossier=dossier, user=user, at=now, roles=set(Role.values))
     _event(dossier, action=action, from_state=from_state, actor=user, note=note)
     if action in LEGAL_ACTIONS:
         legal_event_record(action=f"dossier.{action}", obj=dossier, actor=user,
                            data={"code": dossier.code, "from": from_state, "to": dossier.state, "note": note})
+    from one_stop.services.notify import dossier_applicant_notify
+
+    dossier_applicant_notify(dossier=dossier, action=action)
     return dossier
 
 

@@ -8,3 +8,12 @@ class TicketsConfig(AppConfig):
     name = "one_stop.tickets"
     label = "tickets"
     verbose_name = _("Lấy số thứ tự")
+
+    def ready(self):
+        from egov.core.demo import demo_step
+
+        @demo_step
+        def demo_queue(*, result, stdout):
+            from one_stop.tickets.demo import demo_queue_seed
+
+            demo_queue_seed(stdout=stdout)

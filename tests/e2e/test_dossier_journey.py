@@ -22,7 +22,7 @@ def _sign_out(page: Page) -> None:
 
 def _act(page: Page, code: str, label: str) -> None:
     page.goto(f"/mot-cua/ho-so/{code}/")
-    page.get_by_role("button", name=label).click()
+    page.get_by_role("button", name=label, exact=True).click()
     expect(page.get_by_text("Đã cập nhật hồ sơ.")).to_be_visible()
 
 
@@ -44,6 +44,10 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
     form = page.locator("main form")
     form.get_by_label("Mã thủ tục").fill("1.001193")
     form.get_by_label("Họ và tên người nộp").fill("Đặng Văn Công")
+    # The checklist of the procedure's documents appears as soon as the code is typed (htmx).
+    expect(form.get_by_label("Tờ khai đăng ký khai sinh")).to_be_checked()
+    form.get_by_label("Bản quét (không bắt buộc)").set_input_files(
+        files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
     form.get_by_label("Số định danh cá nhân hoặc mã số thuế").fill("020095001234")
     form.get_by_label("Số điện thoại").fill("0912345678")
     form.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()
@@ -56,7 +60,11 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
 
     page.goto("/tai-khoan/dang-nhap/")
     _sign_in(page, specialist.username)
-    _act(page, code, "Bắt đầu giải quyết")
+    page.goto(f"/mot-cua/ho-so/{code}/")
+    expect(page.locator(".documents")).to_contain_text("to-khai.pdf")
+    expect(page.locator(".ledger")).to_contain_text("Thời hạn giải quyết 1 ngày làm việc")
+    page.get_by_role("button", name="Hoàn thành bước: Thẩm định, giải quyết").click()
+    expect(page.locator("dl")).to_contain_text("Đang giải quyết")
     _sign_out(page)
 
     page.goto("/tai-khoan/dang-nhap/")

@@ -146,3 +146,44 @@ def test_the_one_stop_admin_pages_open(client):
         assert client.get(reverse(f"admin:one_stop_{name}_changelist"), {"q": "khai sinh"}).status_code == 200, name
     procedure = Procedure.objects.get(code="1.001193")
     assert client.get(reverse("admin:one_stop_procedure_change", args=[procedure.pk])).status_code == 200
+
+
+def test_the_internal_process_is_validated_naming_the_row_and_the_step():
+    rows = [
+        {"code": "1.000010", "name": "Thủ tục liên thông", "processing_days": 10, "process": [
+            {"name": "Tiếp nhận", "role": "one_stop_clerk", "agency": "receiving", "days": 0},
+            {"name": "Thẩm định", "role": "specialist", "days": 6},
+            {"name": "Thuế", "role": "specialist", "agency": "000.00.31.H41", "days": 4}]},
+        {"code": "1.000011", "name": "Thủ tục sai", "processing_days": 5, "process": [
+            {"name": "Thẩm định", "role": "thu_ky", "days": 4}, {"name": "Ký", "role": "leader", "agency": "sở", "days": 3}]},
+        {"code": "1.000012", "name": "Biểu mẫu sai", "form": ["không phải đối tượng"]},
+    ]
+    items, errors = read_project_json(json.dumps(rows, ensure_ascii=False).encode())
+    assert [i.code for i in items] == ["1.000010"]
+    assert [s.agency for s in items[0].process] == ["receiving", "competent", "000.00.31.H41"]
+    messages = [str(e) for e in errors]
+    assert any(m.startswith("dòng 2, trường “process[1].role”") for m in messages)
+    assert any(m.startswith("dòng 2, trường “process[2].agency”") for m in messages)
+    assert any(m.startswith("dòng 2, trường “process”") and "vượt thời hạn" in m for m in messages)
+    assert any(m.startswith("dòng 3, trường “form”") for m in messages)
+    procedures_import(items=items)
+    version = procedure_version_current(procedure=Procedure.objects.get(code="1.000010"))
+    assert [step["agency"] for step in version.process] == ["receiving", "competent", "000.00.31.H41"]
+
+
+def test_a_raw_record_imported_later_never_overwrites_a_curated_one(tmp_path, capsys):
+    import gzip
+
+    from one_stop.demo import RAW
+
+    procedures_import(items=_curated())
+    curated = {p.code: (p.name, p.source) for p in Procedure.objects.all()}
+    with gzip.open(RAW, "rt", encoding="utf-8") as source:
+        raw_lines = [line for line in source if json.loads(line)["ma_thu_tuc"] in curated]
+    assert raw_lines, "the raw catalogue shares codes with the curated one"
+    sample = tmp_path / "overlap.jsonl"
+    sample.write_text("".join(raw_lines), encoding="utf-8")
+    call_command("import_procedures", str(sample))
+    out = capsys.readouterr().out
+    assert f"Giữ nguyên {len(raw_lines)} thủ tục" in out
+    assert {p.code: (p.name, p.source) for p in Procedure.objects.all()} == curated

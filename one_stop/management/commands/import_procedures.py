@@ -52,6 +52,9 @@ def import_file(*, path: Path, file_format: str = "auto") -> ImportReport:
 def render_report(report: ImportReport) -> str:
     lines = [f"Thủ tục: {report.created} mới, {report.updated} cập nhật, {report.unchanged} không đổi; "
              f"{report.new_versions} phiên bản mới; {len(report.rejected)} dòng bị từ chối."]
+    if report.kept:
+        lines.append(f"Giữ nguyên {len(report.kept)} thủ tục đã có từ nguồn ưu tiên hơn (không ghi đè): "
+                     + ", ".join(report.kept[:20]) + (" …" if len(report.kept) > 20 else ""))
     for reason in report.rejected:
         lines.append(f"  Từ chối — {reason}")
     if report.issues:

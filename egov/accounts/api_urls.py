@@ -1,0 +1,12 @@
+"""Mounted by the root urlconf under /api/v1/ (path("api/v1/", include("egov.accounts.api_urls")))."""
+
+from django.urls import path
+
+from egov.accounts import api
+
+urlpatterns = [
+    path("citizens/register/", api.RegisterView.as_view(), name="api-citizen-register"),
+    path("citizens/resend/", api.ResendView.as_view(), name="api-citizen-resend"),
+    path("citizens/verify/", api.VerifyView.as_view(), name="api-citizen-verify"),
+    path("citizens/me/", api.MeView.as_view(), name="api-citizen-me"),
+]

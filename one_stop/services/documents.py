@@ -1,0 +1,91 @@
+"""Files of a dossier: components scanned at the counter or uploaded online, supplements, results."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from egov.accounts.roles import Role
+from egov.core.errors import ApplicationError
+from egov.core.uploads import validate_upload
+from one_stop.constants import DocumentKind, DossierState
+from one_stop.models import Dossier, DossierDocument
+
+# Per dossier: enough for every component of a large procedure, small enough to stop abuse.
+MAX_DOCUMENTS = 40
+
+# Who may add which kind of file, and in which states.
+_APPLICANT_STATES = {DocumentKind.SUBMITTED: {DossierState.DRAFT}, DocumentKind.SUPPLEMENT: {DossierState.SUPPLEMENT_REQUESTED}}
+_STAFF_STATES = {
+    DocumentKind.SUBMITTED: {DossierState.SUBMITTED, DossierState.RECEIVED, DossierState.IN_PROGRESS},
+    DocumentKind.SUPPLEMENT: {DossierState.SUPPLEMENT_REQUESTED},
+    DocumentKind.RESULT: {DossierState.IN_PROGRESS, DossierState.RESOLVED},
+}
+
+
+def _refusal(user, dossier: Dossier, kind: str) -> int | None:
+    """None when the user may add this kind of file now; else the HTTP status of the refusal
+    (409: not in this state, 403: not this user)."""
+    if dossier.citizen_id is not None and dossier.citizen_id == user.pk:
+        return None if dossier.state in _APPLICANT_STATES.get(kind, set()) else 409
+    if kind == DocumentKind.RESULT:
+        allowed = bool(user.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}) and \
+            user.agency_id == dossier.handling_agency_id
+    else:
+        allowed = user.has_role(Role.ONE_STOP_CLERK) and user.agency_id in (dossier.receiving_agency_id,
+                                                                          dossier.handling_agency_id)
+    if not allowed:
+        return 403
+    return None if dossier.state in _STAFF_STATES.get(kind, set()) else 409
+
+
+@transaction.atomic
+def dossier_document_add(*, dossier: Dossier, user, file, requirement: str = "",
+                         kind: str = DocumentKind.SUBMITTED) -> DossierDocument:
+    """Store one file of the dossier after checking its type by content and its size."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if kind not in DocumentKind.values:
+        raise ApplicationError("invalid_kind", _("Loại tệp không hợp lệ."), fields={"kind": [_("Không hợp lệ.")]})
+    refusal = _refusal(user, dossier, kind)
+    if refusal == 403:
+        raise ApplicationError("forbidden", _("Bạn không có quyền thêm tệp vào hồ sơ %(code)s.") % {"code": dossier.code},
+                               status=403)
+    if refusal:
+        raise ApplicationError("invalid_state", _("Không thể thêm tệp vào hồ sơ %(code)s ở trạng thái “%(s)s”.") % {
+            "code": dossier.code, "s": dossier.get_state_display()}, status=409)
+    if dossier.documents.count() >= MAX_DOCUMENTS:
+        raise ApplicationError("too_many_files", _("Hồ sơ đã có tối đa %(n)s tệp.") % {"n": MAX_DOCUMENTS}, status=409)
+    try:
+        content_type = validate_upload(file)
+    except ValidationError as exc:
+        raise ApplicationError("invalid_file", exc.messages[0], fields={"file": exc.messages}) from exc
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return DossierDocument.objects.create(
+        dossier=dossier, kind=kind, requirement=requirement.strip()[:500], file=file,
+        original_name=(file.name or "tep")[-255:], content_type=content_type, size=file.size,
+        sha256=digest.hexdigest(), uploaded_by=user)
+
+
+@transaction.atomic
+def dossier_document_delete(*, document: DossierDocument, user) -> None:
+    """The applicant removes a file from a draft (or a supplement not yet sent)."""
+    dossier = Dossier.objects.select_for_update().get(pk=document.dossier_id)
+    editable = dossier.citizen_id == user.pk and (
+        (dossier.state == DossierState.DRAFT and document.kind == DocumentKind.SUBMITTED)
+        or (dossier.state == DossierState.SUPPLEMENT_REQUESTED and document.kind == DocumentKind.SUPPLEMENT
+            and dossier.supplement_submitted_at is None))
+    if not editable:
+        raise ApplicationError("forbidden", _("Không thể xóa tệp này."), status=403)
+    document.file.delete(save=False)
+    document.delete()
+
+
+def dossier_checklist_from_version(dossier: Dossier, received: set[int] | None = None) -> list[dict]:
+    """The checklist of required documents for the desk; `received` holds the indexes ticked."""
+    return [{"name": item.get("name", ""), "copies": item.get("copies", ""),
+             "received": received is None or index in received}
+            for index, item in enumerate(dossier.procedure_version.required_documents)]

@@ -1,0 +1,137 @@
+"""The internal process of a dossier: its steps, each with a role, an agency and its own deadline.
+
+A procedure version may declare its process (`ProcedureVersion.process`); otherwise the default one-stop
+process applies: the desk receives, the competent agency's specialist examines, its leader approves, the
+desk returns. Each step's deadline is the clock start plus the working days of the steps up to it, so the
+last step falls on the dossier's due date and a joint procedure gives each agency its own deadline.
+"""
+
+import math
+from datetime import datetime, time
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from egov.accounts.roles import Role
+from egov.core.errors import ApplicationError
+from egov.workdays.services import add_working_days
+from one_stop.constants import StepAgency
+from one_stop.models import Dossier, DossierStep
+
+OFFICE_CLOSES = time(17, 0)
+
+
+def default_process(total_days) -> list[dict]:
+    total = Decimal(str(total_days or 0))
+    approve = Decimal(1) if total >= 3 else Decimal(0)
+    return [
+        {"name": str(gettext_lazy("Tiếp nhận hồ sơ")), "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
+        {"name": str(gettext_lazy("Thẩm định, giải quyết")), "role": Role.SPECIALIST, "agency": StepAgency.COMPETENT,
+         "days": float(total - approve)},
+        {"name": str(gettext_lazy("Phê duyệt kết quả")), "role": Role.LEADER, "agency": StepAgency.COMPETENT,
+         "days": float(approve)},
+        {"name": str(gettext_lazy("Trả kết quả")), "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
+    ]
+
+
+def _step_agency(code: str, dossier: Dossier):
+    from egov.agencies.models import Agency
+
+    if code == StepAgency.RECEIVING:
+        return dossier.receiving_agency
+    if code == StepAgency.COMPETENT:
+        return dossier.handling_agency
+    agency = Agency.objects.filter(exchange_code=code, is_active=True).first()
+    if agency is None:
+        raise ApplicationError("process_agency_unknown",
+                               _("Quy trình của thủ tục nêu cơ quan %(code)s không có trong hệ thống.") % {"code": code},
+                               status=409)
+    return agency
+
+
+def _due(clock_start: datetime, days) -> datetime:
+    start_day = timezone.localtime(clock_start).date()
+    whole = math.ceil(days)
+    due_day = add_working_days(start_day, whole) if whole else start_day
+    return timezone.make_aware(datetime.combine(due_day, OFFICE_CLOSES))
+
+
+def dossier_steps_create(*, dossier: Dossier, by=None) -> list[DossierStep]:
+    """Lay out the steps when the dossier is received; the receiving desk's first steps are done then."""
+    version = dossier.procedure_version
+    declared = version.process or default_process(version.processing_days)
+    steps, cumulative = [], Decimal(0)
+    for order, item in enumerate(declared, start=1):
+        cumulative += Decimal(str(item.get("days") or 0))
+        steps.append(DossierStep(dossier=dossier, order=order, name=item["name"], role=item["role"],
+                                 agency=_step_agency(item.get("agency") or StepAgency.COMPETENT, dossier),
+                                 days=Decimal(str(item.get("days") or 0)),
+                                 due_at=_due(dossier.clock_started_at, cumulative) if dossier.clock_started_at else None))
+    # Receipt itself completes the leading steps of the receiving desk.
+    for step in steps:
+        if step.agency_id != dossier.receiving_agency_id or step.role != Role.ONE_STOP_CLERK:
+            break
+        step.completed_at, step.completed_by = dossier.received_at, by
+    return DossierStep.objects.bulk_create(steps)
+
+
+def dossier_steps_reschedule(*, dossier: Dossier) -> None:
+    """The clock restarted in full (a complete supplement): every open step's deadline counts again."""
+    cumulative = Decimal(0)
+    for step in dossier.steps.order_by("order"):
+        cumulative += step.days
+        if step.completed_at is None:
+            step.due_at = _due(dossier.clock_started_at, cumulative)
+            step.save(update_fields=["due_at"])
+
+
+def dossier_step_current(dossier: Dossier) -> DossierStep | None:
+    return dossier.steps.filter(completed_at__isnull=True).order_by("order").select_related("agency").first()
+
+
+def dossier_steps_complete_through(*, dossier: Dossier, user, roles: set[str], at) -> None:
+    """A transition done by `user` completes the open steps it stands for (e.g. approving the result
+    completes examination and approval); steps of other agencies are left to them."""
+    for step in dossier.steps.filter(completed_at__isnull=True).order_by("order"):
+        if step.role not in roles:
+            break
+        step.completed_at, step.completed_by = at, user
+        step.save(update_fields=["completed_at", "completed_by"])
+
+
+@transaction.atomic
+def dossier_step_complete(*, dossier: Dossier, user, note: str = "") -> DossierStep:
+    """The handler of the current step marks it done; the dossier moves on to the next step's agency
+    (a joint procedure hands it over by itself)."""
+    from one_stop.constants import DossierState
+    from one_stop.services.dossiers import _event
+
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.state not in (DossierState.RECEIVED, DossierState.IN_PROGRESS):
+        raise ApplicationError("invalid_transition", _("Chỉ hoàn thành bước với hồ sơ đang giải quyết."), status=409)
+    step = dossier_step_current(dossier)
+    if step is None:
+        raise ApplicationError("no_open_step", _("Hồ sơ không còn bước nào cần xử lý."), status=409)
+    if user.agency_id != step.agency_id or step.role not in user.role_names():
+        raise ApplicationError("forbidden", _("Bước “%(step)s” do %(role)s của %(agency)s xử lý.") % {
+            "step": step.name, "role": Role(step.role).label, "agency": step.agency.name}, status=403)
+    now = timezone.now().replace(second=0, microsecond=0)
+    from_state = dossier.state
+    step.completed_at, step.completed_by = now, user
+    step.save(update_fields=["completed_at", "completed_by"])
+    following = dossier.steps.filter(order__gt=step.order).order_by("order").select_related("agency").first()
+    handed = ""
+    if following is not None and following.agency_id not in (dossier.handling_agency_id, dossier.receiving_agency_id):
+        handed = f" → {following.agency.name}"
+        dossier.handling_agency = following.agency
+        dossier.save(update_fields=["handling_agency"])
+    if dossier.state == DossierState.RECEIVED:
+        dossier.start()
+        dossier.save(update_fields=["state"])
+    late = step.due_at is not None and now > step.due_at
+    _event(dossier, action="step_complete", from_state=from_state, actor=user,
+           note=f"{step.name}{handed}" + (f" ({_('quá hạn của bước')})" if late else "") + (f": {note}" if note else ""))
+    return step

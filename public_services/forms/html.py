@@ -1,0 +1,125 @@
+"""Between the form schema and HTML: read a posted form into answers, and bind answers for rendering.
+
+Names in the page: a top-level field posts as its name; a group item's field as
+"<group>-<index>-<field>", with a hidden "<group>-<index>-_" marking that the item exists (so an item
+whose answers are all empty still counts). Indices may have gaps after the citizen removes an item:
+items are taken in index order and numbered afresh.
+"""
+
+import json
+import re
+
+from public_services.forms.engine import DEFAULT_MAX_LENGTH
+
+MAX_POSTED_ITEMS = 50
+INPUT_TYPES = {"text": "text", "number": "number", "date": "date", "id_number": "text", "phone": "tel",
+               "email": "email"}
+
+
+def form_data_from_post(schema: dict, post) -> dict:
+    data = {}
+    for section in schema.get("sections", []):
+        for field in section["fields"]:
+            name = field["name"]
+            if field["type"] == "group":
+                pattern = re.compile(rf"^{re.escape(name)}-(\d{{1,3}})-([a-z][a-z0-9_]*|_)$")
+                items: dict[int, dict] = {}
+                for key in post:
+                    match = pattern.match(key)
+                    if match:
+                        item = items.setdefault(int(match.group(1)), {})
+                        if match.group(2) != "_":
+                            item[match.group(2)] = post.get(key)
+                data[name] = [items[i] for i in sorted(items)][:MAX_POSTED_ITEMS + 1]
+            elif field["type"] == "checkbox":
+                data[name] = post.get(name) == "on"
+            else:
+                data[name] = post.get(name, "")
+    return data
+
+
+def _bind_field(field: dict, html_name: str, value, errors: list[str], *, readonly: bool = False) -> dict:
+    kind = field["type"]
+    html_id = "f-" + html_name.replace("_", "-")
+    if value is None:
+        value = ""
+    return {
+        "name": field["name"], "html_name": html_name, "id": html_id, "type": kind, "label": field["label"],
+        "help": field.get("help", ""), "required": bool(field.get("required")), "value": value, "errors": errors,
+        "options": field.get("options", []), "widget": field.get("widget", "select"),
+        "show_if": json.dumps(field["show_if"], ensure_ascii=False) if "show_if" in field else "",
+        "readonly": readonly, "input_type": INPUT_TYPES.get(kind, "text"),
+        "max_length": field.get("max_length", DEFAULT_MAX_LENGTH.get(kind)),
+        "min": field.get("min"), "max": field.get("max"), "step": "1" if field.get("integer") else "any",
+        "placeholder": field.get("placeholder", ""), "inputmode": "numeric" if kind == "id_number" else "",
+    }
+
+
+def _bind_item(group: dict, index, item: dict, errors: dict) -> dict:
+    prefix = f"{group['name']}-{index}"
+    return {"index": index, "prefix": prefix, "fields": [
+        _bind_field(child, f"{prefix}-{child['name']}", item.get(child["name"]),
+                    errors.get(f"{group['name']}.{index}.{child['name']}", []))
+        for child in group["fields"]]}
+
+
+def form_bind(schema: dict, values: dict, errors: dict, *, prefilled: set[str] = frozenset()) -> dict:
+    """What the template renders: sections with their fields, values and errors, and the upload slots."""
+    sections = []
+    for section in schema.get("sections", []):
+        fields = []
+        for field in section["fields"]:
+            name = field["name"]
+            if field["type"] == "group":
+                items = values.get(name) if isinstance(values.get(name), list) else []
+                bound = _bind_field(field, name, "", errors.get(name, []))
+                bound["items"] = [_bind_item(field, i, item if isinstance(item, dict) else {}, errors)
+                                  for i, item in enumerate(items)]
+                bound["blank"] = _bind_item(field, "__i__", {}, {})
+                bound["next_index"] = len(items)
+                bound["max_items"] = field.get("max_items", MAX_POSTED_ITEMS)
+                fields.append(bound)
+            else:
+                fields.append(_bind_field(field, name, values.get(name), errors.get(name, []),
+                                          readonly=name in prefilled))
+        sections.append({"id": section["id"], "title": section["title"], "description": section.get("description", ""),
+                         "show_if": json.dumps(section["show_if"], ensure_ascii=False) if "show_if" in section else "",
+                         "fields": fields})
+    uploads = [{**upload, "show_if_json": json.dumps(upload["show_if"], ensure_ascii=False) if "show_if" in upload else "",
+                "errors": errors.get(f"uploads.{upload['name']}", []),
+                "accept_attr": ",".join({"pdf": ".pdf,application/pdf", "jpeg": ".jpg,.jpeg,image/jpeg",
+                                         "png": ".png,image/png",
+                                         "docx": ".docx"}[t] for t in upload.get("accept", ["pdf", "jpeg", "png", "docx"]))}
+               for upload in schema.get("uploads", [])]
+    return {"sections": sections, "uploads": uploads}
+
+
+def form_answers(schema: dict, values: dict) -> list[dict]:
+    """The answers as a reader sees them — labels, option labels, Có/Không — for the owner's page (and
+    for the desk, which may include public_services/_answers.html)."""
+    from django.utils.translation import gettext as _
+
+    def shown(field: dict, value) -> str:
+        if field["type"] == "checkbox":
+            return _("Có") if value is True else _("Không")
+        if field["type"] == "choice":
+            return next((o["label"] for o in field["options"] if o["value"] == value), str(value or ""))
+        return "" if value is None else str(value)
+
+    sections = []
+    for section in schema.get("sections", []):
+        rows = []
+        for field in section["fields"]:
+            if field["name"] not in values:
+                continue  # hidden for these answers
+            value = values[field["name"]]
+            if field["type"] == "group":
+                items = value if isinstance(value, list) else []
+                rows.append({"label": field["label"], "group_items": [
+                    [{"label": c["label"], "value": shown(c, item.get(c["name"]))} for c in field["fields"]
+                     if isinstance(item, dict) and c["name"] in item] for item in items]})
+            else:
+                rows.append({"label": field["label"], "value": shown(field, value)})
+        if rows:
+            sections.append({"title": section["title"], "rows": rows})
+    return sections

@@ -1,0 +1,28 @@
+"""Reads of online payment: who sees which payment and receipt."""
+
+from django.db.models import Q, QuerySet
+
+from public_services.payments.models import Payment
+
+
+def payments_visible_to(*, user) -> QuerySet[Payment]:
+    """The payer sees their payments; staff of the dossier's receiving or handling agency see its payments."""
+    payments = Payment.objects.select_related("dossier__procedure", "dossier__handling_agency", "payer")
+    if user.is_superuser:
+        return payments
+    visible = Q(payer_id=user.pk)
+    if user.agency_id is not None and user.is_agency_staff:
+        visible |= Q(dossier__receiving_agency_id=user.agency_id) | Q(dossier__handling_agency_id=user.agency_id)
+    return payments.filter(visible)
+
+
+def dossier_owned_by(*, user, code: str):
+    """The citizen's own dossier with what the payment page shows, or None (others' dossiers do not exist)."""
+    from one_stop.models import Dossier
+
+    return (Dossier.objects.select_related("procedure", "procedure_version", "handling_agency")
+            .filter(code=code, citizen_id=user.pk).first())
+
+
+def payments_of_dossier(*, dossier) -> QuerySet[Payment]:
+    return Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id")

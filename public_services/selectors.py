@@ -1,0 +1,123 @@
+"""Reads of the citizen portal: the public catalogue and the citizen's own dossiers.
+
+The catalogue wraps `one_stop.selectors.procedures_search` (ranking, diacritics) and adds what the
+portal filters on; the dossier reads narrow `dossiers_visible_to` to the citizen's own, so a citizen
+can never reach another's dossier through any page or API route.
+"""
+
+import re
+
+from django.db.models import QuerySet
+
+from one_stop.models import Procedure
+from one_stop.selectors import procedure_version_current, procedures_search
+
+# Columns the catalogue list never shows: left in the database so a page of 20 stays small.
+LIST_DEFERRED = ("raw", "import_issues", "body_folded", "name_folded", "legal_basis", "conditions", "result")
+
+
+def catalogue_search(*, query: str = "", field: str = "", online_level: str = "", level: str = "",
+                     agency: str = "") -> QuerySet[Procedure]:
+    """Active procedures, ranked (code/name before field, agency, result, legal basis); `agency` is the
+    implementing agency exactly as the catalogue writes it (the filter offers those values)."""
+    procedures = procedures_search(query=query, field=field, online_level=online_level, level=level)
+    if agency:
+        procedures = procedures.filter(agency_text=agency)
+    return procedures.defer(*LIST_DEFERRED)
+
+
+def catalogue_agencies() -> list[str]:
+    """The implementing agencies the catalogue names, for the agency filter."""
+    return list(Procedure.objects.filter(is_active=True).exclude(agency_text="").order_by("agency_text")
+                .values_list("agency_text", flat=True).distinct())
+
+
+def procedure_public(*, code: str) -> tuple[Procedure, object] | None:
+    """An active procedure by code with its version in force; None when there is none."""
+    if "\x00" in code:
+        return None
+    procedure = Procedure.objects.filter(code=code, is_active=True).first()
+    if procedure is None:
+        return None
+    return procedure, procedure_version_current(procedure=procedure)
+
+
+_ORIGINALS = re.compile(r"(\d+)\s*(?:\(\w+\)\s*)?bản\s+chính", re.IGNORECASE)
+_COPIES = re.compile(r"(\d+)\s*(?:\(\w+\)\s*)?bản\s+sao", re.IGNORECASE)
+
+
+def document_copies(text: str) -> tuple[int | None, int | None]:
+    """'1 bản chính, 02 bản sao' → (1, 2); None where the catalogue does not say."""
+    originals = _ORIGINALS.search(text or "")
+    copies = _COPIES.search(text or "")
+    return (int(originals.group(1)) if originals else None, int(copies.group(1)) if copies else None)
+
+
+def handling_agencies_for(*, procedure: Procedure) -> list:
+    """Where an online dossier of this procedure may be sent, for the citizen to choose from.
+
+    Kept simple on purpose: a commune-level procedure goes to the People's Committee of the commune
+    or ward the citizen chooses (usually where they live); anything else goes to the province's
+    public administration service centre, which may receive any procedure of the province and routes
+    it to the competent department (2025 one-stop decree). A province without a centre falls back to
+    its People's Committee.
+    """
+    from egov.agencies.models import Agency, AgencyKind
+
+    kinds = []
+    if "commune" in (procedure.levels or []):
+        kinds.append(AgencyKind.COMMUNE_COMMITTEE)
+    if not procedure.levels or set(procedure.levels) - {"commune"}:
+        kinds.append(AgencyKind.SERVICE_CENTRE)
+    agencies = list(Agency.objects.filter(is_active=True, kind__in=kinds).only("id", "name", "kind", "address")
+                    .order_by("kind", "name"))
+    if not agencies:
+        agencies = list(Agency.objects.filter(is_active=True, kind=AgencyKind.PROVINCIAL_COMMITTEE)
+                        .only("id", "name", "kind", "address").order_by("name"))
+    return agencies
+
+
+# What the owner sees of their own dossiers. Result files only once the result is approved.
+RESULT_VISIBLE_STATES = ("resolved", "returned")
+
+
+def citizen_dossiers(*, user) -> QuerySet:
+    """The citizen's own dossiers, newest first, with what the list shows in the same query."""
+    from one_stop.models import Dossier
+    from one_stop.selectors import dossiers_with_due_status
+
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    dossiers = (Dossier.objects.filter(citizen=user)
+                .select_related("procedure", "handling_agency", "receiving_agency")
+                .defer("form_data", "checklist", "procedure__raw", "procedure__body_folded", "procedure__legal_basis")
+                .order_by("-created_at", "-id"))
+    return dossiers_with_due_status(dossiers)
+
+
+def citizen_dossier(*, user, code: str):
+    """One of the citizen's own dossiers by code, or None (pages answer 404: never another's)."""
+    from one_stop.models import Dossier
+
+    if not user.is_authenticated or "\x00" in code:
+        return None
+    return (Dossier.objects.filter(citizen=user, code=code)
+            .select_related("procedure", "procedure_version", "handling_agency", "receiving_agency", "received_by")
+            .first())
+
+
+def citizen_documents(*, dossier) -> list:
+    """The files the owner may see: what they sent, and the result once approved."""
+    from one_stop.constants import DocumentKind
+
+    documents = dossier.documents.all().defer("sha256")
+    if dossier.state not in RESULT_VISIBLE_STATES:
+        documents = documents.exclude(kind=DocumentKind.RESULT)
+    return list(documents)
+
+
+def citizen_document(*, user, code: str, document_id: int):
+    dossier = citizen_dossier(user=user, code=code)
+    if dossier is None:
+        return None
+    return next((d for d in citizen_documents(dossier=dossier) if d.pk == document_id), None)

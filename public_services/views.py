@@ -1,0 +1,328 @@
+"""Pages of the citizen portal. No business rules here: selectors read, services write."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from one_stop.constants import DossierChannel, OnlineLevel
+from one_stop.selectors import procedure_fields
+from public_services import selectors
+from public_services.forms.engine import clean_text
+
+PAGE_SIZE = 20
+LEVEL_CHOICES = [("commune", gettext_lazy("Cấp xã")), ("province", gettext_lazy("Cấp tỉnh")),
+                 ("central", gettext_lazy("Cấp trung ương"))]
+
+
+def catalogue(request):
+    """The portal home: search the procedure catalogue, filter by field, level, agency and online level."""
+    params = request.GET
+    filters = {
+        "query": clean_text(params.get("q"), limit=200),
+        "field": clean_text(params.get("linh_vuc"), limit=255),
+        "online_level": params.get("muc_do", "").strip() if params.get("muc_do") in OnlineLevel.values else "",
+        "level": params.get("cap", "").strip() if params.get("cap") in dict(LEVEL_CHOICES) else "",
+        "agency": clean_text(params.get("co_quan")),
+    }
+    procedures = selectors.catalogue_search(**filters)
+    page = Paginator(procedures, PAGE_SIZE).get_page(params.get("trang"))
+    query_without_page = params.copy()
+    query_without_page.pop("trang", None)
+    return render(request, "public_services/catalogue.html", {
+        "page": page, "filters": filters, "fields": procedure_fields(), "agencies": selectors.catalogue_agencies(),
+        "online_levels": OnlineLevel.choices, "levels": LEVEL_CHOICES,
+        "query_string": query_without_page.urlencode(), "searched": any(filters.values()),
+    })
+
+
+def procedure_detail(request, code: str):
+    """Everything a citizen must know before applying (công khai thủ tục hành chính)."""
+    found = selectors.procedure_public(code=code)
+    if found is None:
+        raise Http404
+    procedure, version = found
+    documents = []
+    for document in (version.required_documents if version else []):
+        originals, copies = selectors.document_copies(document.get("copies", ""))
+        documents.append({**document, "originals": originals, "copies_count": copies})
+    return render(request, "public_services/procedure.html", {
+        "procedure": procedure, "version": version, "documents": documents,
+        "channels": [{**c, "label": DossierChannel(c["channel"]).label if c.get("channel") in DossierChannel.values
+                      else c.get("channel", "")} for c in (version.channels if version else [])],
+        "agencies": selectors.handling_agencies_for(procedure=procedure),
+        "online": procedure.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL),
+        "has_form": bool(version and getattr(version, "form", None)),
+        "levels": [dict(LEVEL_CHOICES).get(level, level) for level in procedure.levels or []],
+    })
+
+
+# ------------------------------------------------------------------------------------------ online forms
+
+
+def _citizen_only(request):
+    from egov.accounts.roles import Role
+
+    if not request.user.has_role(Role.CITIZEN):
+        raise PermissionDenied(_("Chỉ tài khoản công dân, tổ chức được nộp hồ sơ trực tuyến."))
+
+
+def _uploads_from(request, schema: dict) -> list:
+    return [(slot["name"], upload) for slot in schema.get("uploads", [])
+            for upload in request.FILES.getlist(f"upload-{slot['name']}")]
+
+
+@login_required
+def apply(request, code: str):
+    """Fill in the procedure's online form: save a draft (files too) or submit it to the desk."""
+    from egov.core.errors import ApplicationError
+    from public_services.forms.engine import form_clean, prefilled_names
+    from public_services.forms.html import form_bind, form_data_from_post
+    from public_services.profile import citizen_profile
+    from public_services.services import portal_check, portal_draft_save, portal_form_for, portal_submit
+
+    _citizen_only(request)
+    found = selectors.procedure_public(code=code)
+    if found is None:
+        raise Http404
+    procedure = found[0]
+    draft = None
+    draft_code = request.POST.get("nhap") or request.GET.get("nhap")
+    if draft_code:
+        draft = selectors.citizen_dossier(user=request.user, code=draft_code)
+        if draft is None or draft.procedure_id != procedure.pk:
+            raise Http404
+        if draft.state != "draft":
+            return redirect("public_services:dossier", code=draft.code)
+    try:
+        schema = draft.procedure_version.form if draft else portal_form_for(procedure=procedure)[1]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("public_services:procedure", code=procedure.code)
+    if not schema:
+        raise Http404
+    profile = citizen_profile(request.user)
+    agencies = selectors.handling_agencies_for(procedure=procedure)
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        data = form_data_from_post(schema, request.POST)
+        try:
+            outcome = portal_draft_save(citizen=request.user, procedure=procedure, form_data=data,
+                                        agency_id=request.POST.get("agency"), dossier=draft,
+                                        uploads=_uploads_from(request, schema))
+        except ApplicationError as exc:
+            errors = {**exc.fields, "__all__": [exc.message]}
+            values = form_clean(schema, data, profile=profile, partial=True).values
+            status = 400
+        else:
+            draft, errors = outcome.dossier, outcome.errors
+            if request.POST.get("action") == "submit" and errors:
+                # Everything that stops the submission at once, not only what stopped the save.
+                errors = {**portal_check(dossier=draft, citizen=request.user).errors, **errors}
+            elif request.POST.get("action") == "submit":
+                try:
+                    dossier = portal_submit(dossier=draft, citizen=request.user)
+                except ApplicationError as exc:
+                    errors = {**exc.fields, "__all__": [exc.message]}
+                else:
+                    messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận Một cửa sẽ kiểm tra và tiếp nhận.")
+                                     % {"code": dossier.code})
+                    return redirect("public_services:dossier", code=dossier.code)
+            if not errors:
+                messages.success(request, _("Đã lưu bản nháp. Bạn có thể quay lại hoàn thiện và nộp sau."))
+                return redirect(f"{reverse('public_services:apply', args=[procedure.code])}?nhap={draft.code}")
+            draft.refresh_from_db()
+            values = draft.form_data
+            status = 400
+    else:
+        values = draft.form_data if draft else form_clean(schema, {}, profile=profile, partial=True).values
+        if draft and request.GET.get("kiem-tra"):
+            errors = portal_check(dossier=draft, citizen=request.user).errors
+    bound = form_bind(schema, values, errors, prefilled=prefilled_names(schema, profile))
+    documents = selectors.citizen_documents(dossier=draft) if draft else []
+    for upload in bound["uploads"]:
+        upload["documents"] = [d for d in documents if d.requirement == upload["name"]]
+    return render(request, "public_services/apply.html", {
+        "procedure": procedure, "schema": schema, "form": bound, "draft": draft, "agencies": agencies,
+        "chosen_agency": draft.handling_agency_id if draft else _int(request.POST.get("agency")),
+        "general_errors": errors.get("__all__", []) + errors.get("agency", []),
+        "error_count": len([k for k in errors if k != "__all__"]),
+    }, status=status)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def document_delete(request, code: str, document_id: int):
+    from egov.core.errors import ApplicationError
+    from one_stop.services.documents import dossier_document_delete
+
+    document = selectors.citizen_document(user=request.user, code=code, document_id=document_id)
+    if document is None:
+        raise Http404
+    try:
+        dossier_document_delete(document=document, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã xóa tệp “%(name)s”.") % {"name": document.original_name})
+    dossier = document.dossier
+    if dossier.state == "draft":
+        return redirect(f"{reverse('public_services:apply', args=[dossier.procedure.code])}?nhap={dossier.code}")
+    return redirect("public_services:dossier", code=code)
+
+
+# ------------------------------------------------------------------------------------------ my dossiers
+
+
+@login_required
+def my_dossiers(request):
+    page = Paginator(selectors.citizen_dossiers(user=request.user), PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(request, "public_services/my_dossiers.html", {"page": page, "query_string": ""})
+
+
+@login_required
+def dossier_detail(request, code: str):
+    from one_stop.constants import DocumentKind, DossierState, RatingLevel
+    from one_stop.services.dossiers import ACTION_LABELS
+
+    dossier = selectors.citizen_dossier(user=request.user, code=code)
+    if dossier is None:
+        raise Http404
+    if dossier.state == DossierState.DRAFT:
+        return redirect(f"{reverse('public_services:apply', args=[dossier.procedure.code])}?nhap={dossier.code}")
+    events = list(dossier.events.select_related("agency"))
+    extra_labels = {"submit": _("nộp trực tuyến"), "draft": _("tạo bản nháp"),
+                    "supplement_submit": _("gửi hồ sơ bổ sung"), "forward": _("chuyển cơ quan giải quyết"),
+                    "postpone": _("xin lỗi, hẹn lại ngày trả")}
+    for event in events:
+        event.label = extra_labels.get(event.action) or ACTION_LABELS.get(event.action, event.action)
+        event.to_label = DossierState(event.to_state).label if event.to_state in DossierState.values else event.to_state
+    documents = selectors.citizen_documents(dossier=dossier)
+    rating = getattr(dossier, "rating", None) if dossier.state == DossierState.RETURNED else None
+    withdrawable = dossier.state in (DossierState.SUBMITTED, DossierState.RECEIVED, DossierState.IN_PROGRESS,
+                                     DossierState.SUPPLEMENT_REQUESTED)
+    from public_services.forms.html import form_answers
+    from public_services.payments.constants import PaymentState
+    from public_services.payments.selectors import payments_of_dossier
+
+    fee_due = bool(dossier.fee_vnd) and dossier.state not in (DossierState.DRAFT, DossierState.WITHDRAWN,
+                                                               DossierState.REFUSED)
+    fee_paid = fee_due and payments_of_dossier(dossier=dossier).filter(state=PaymentState.PAID).exists()
+
+    return render(request, "public_services/dossier.html", {
+        "dossier": dossier, "events": events,
+        "answers": form_answers(dossier.procedure_version.form or {}, dossier.form_data or {}),
+        "submitted_documents": [d for d in documents if d.kind == DocumentKind.SUBMITTED],
+        "supplement_documents": [d for d in documents if d.kind == DocumentKind.SUPPLEMENT],
+        "result_documents": [d for d in documents if d.kind == DocumentKind.RESULT],
+        "awaiting_supplement": dossier.state == DossierState.SUPPLEMENT_REQUESTED
+        and dossier.supplement_submitted_at is None,
+        "withdrawable": withdrawable, "rating": rating, "rating_levels": RatingLevel.choices,
+        "can_rate": dossier.state == DossierState.RETURNED and rating is None,
+        "has_receipt": dossier.received_at is not None,
+        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid,
+    })
+
+
+@login_required
+def document_download(request, code: str, document_id: int):
+    document = selectors.citizen_document(user=request.user, code=code, document_id=document_id)
+    if document is None:
+        raise Http404
+    return _file_response(document)
+
+
+def _file_response(document):
+    from django.http import FileResponse
+
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=document.content_type)
+
+
+@login_required
+def receipt(request, code: str):
+    """Form 01 for the owner, once the desk has received the dossier (same PDF as the counter's)."""
+    from one_stop.pdf.receipt import receipt_pdf
+
+    dossier = selectors.citizen_dossier(user=request.user, code=code)
+    if dossier is None or dossier.received_at is None:
+        raise Http404
+    response = HttpResponse(receipt_pdf(dossier=dossier, base_url=request.build_absolute_uri("/")),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def withdraw(request, code: str):
+    from egov.core.errors import ApplicationError
+    from one_stop.services.dossiers import dossier_act
+
+    dossier = selectors.citizen_dossier(user=request.user, code=code)
+    if dossier is None:
+        raise Http404
+    try:
+        dossier_act(dossier=dossier, user=request.user, action="withdraw", note=clean_text(request.POST.get("note")))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+    return redirect("public_services:dossier", code=code)
+
+
+@login_required
+@require_POST
+def rate(request, code: str):
+    from egov.core.errors import ApplicationError
+    from one_stop.services.dossiers import dossier_rate
+
+    dossier = selectors.citizen_dossier(user=request.user, code=code)
+    if dossier is None:
+        raise Http404
+    try:
+        # Signed in as the owner: who they are is already proven, no ID number to retype.
+        dossier_rate(dossier=dossier, id_number=dossier.applicant_id_number, level=request.POST.get("level", ""),
+                     comment=clean_text(request.POST.get("comment")))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    return redirect("public_services:dossier", code=code)
+
+
+@login_required
+@require_POST
+def supplement(request, code: str):
+    from egov.core.errors import ApplicationError
+    from public_services.services import portal_supplement_send
+
+    dossier = selectors.citizen_dossier(user=request.user, code=code)
+    if dossier is None:
+        raise Http404
+    uploads = [(clean_text(request.POST.get("requirement"), limit=500), f) for f in request.FILES.getlist("files")]
+    try:
+        portal_supplement_send(dossier=dossier, citizen=request.user, uploads=uploads,
+                               note=clean_text(request.POST.get("note")))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã gửi hồ sơ bổ sung. Bộ phận Một cửa sẽ kiểm tra lại."))
+    return redirect("public_services:dossier", code=code)

@@ -1,0 +1,181 @@
+"""The pages and the API: who sees what, the way to the gateway, the IPN endpoint, the receipt."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from egov.accounts.roles import Role
+from one_stop.services.dossiers import dossier_submit_online
+from public_services.payments.constants import PaymentState
+from public_services.payments.models import Payment
+from public_services.payments.services import payment_ipn_process
+from tests.factories import AgencyFactory, UserFactory
+from tests.public_services.payments.conftest import FEE, gateway_params
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid(start_payment, django_capture_on_commit_callbacks):
+    payment = start_payment()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_ipn_process(params=gateway_params(payment))
+    payment.refresh_from_db()
+    return payment
+
+
+def test_the_owner_sees_the_fee_and_the_button(client, citizen, dossier):
+    client.force_login(citizen)
+
+    response = client.get(reverse("payments:dossier", args=[dossier.code]))
+
+    assert response.status_code == 200
+    assert "50.000" in response.content.decode() and "Thanh toán trực tuyến" in response.content.decode()
+
+
+def test_another_citizen_does_not_see_the_payment_page(client, other_citizen, dossier):
+    client.force_login(other_citizen)
+
+    assert client.get(reverse("payments:dossier", args=[dossier.code])).status_code == 404
+    assert client.post(reverse("payments:dossier", args=[dossier.code])).status_code == 404
+    assert not Payment.objects.exists()
+
+
+def test_paying_leads_through_our_own_page_to_the_signed_sandbox_address(client, citizen, dossier):
+    client.force_login(citizen)
+
+    response = client.post(reverse("payments:dossier", args=[dossier.code]))
+
+    payment = Payment.objects.get()
+    assert response["Location"] == reverse("payments:go", args=[payment.txn_ref])
+    onward = client.get(response["Location"])
+    assert onward.status_code == 302
+    assert onward["Location"].startswith("http://testserver/thanh-toan/cong-thu-nghiem/?vnp_Amount=5000000&")
+    assert "vnp_ReturnUrl=http%3A%2F%2Ftestserver%2Fthanh-toan%2Fket-qua%2F" in onward["Location"]
+
+
+def test_without_a_gateway_or_sandbox_paying_is_refused_clearly(client, citizen, dossier, settings):
+    settings.EGOV_PAYMENT_SANDBOX = False
+    settings.EGOV_VNPAY_URL = ""
+    client.force_login(citizen)
+
+    response = client.post(reverse("payments:dossier", args=[dossier.code]))
+
+    assert response.status_code == 503
+    assert "Cổng thanh toán chưa được cấu hình." in response.content.decode()
+    assert client.get(reverse("payments:sandbox_pay")).status_code == 404
+
+
+def test_the_ipn_endpoint_answers_in_the_gateways_json(client, start_payment):
+    payment = start_payment()
+    params = gateway_params(payment)
+
+    first = client.get(reverse("payments:ipn"), params)
+    again = client.get(reverse("payments:ipn"), params)
+    forged = client.get(reverse("payments:ipn"), {**params, "vnp_Amount": "100"})
+
+    assert first.json() == {"RspCode": "00", "Message": "Confirm Success"}
+    assert again.json()["RspCode"] == "02"
+    assert forged.json()["RspCode"] == "97"
+
+
+def test_the_return_page_says_it_is_confirming_until_the_ipn_arrives(client, citizen, start_payment):
+    payment = start_payment()
+    client.force_login(citizen)
+    params = gateway_params(payment)
+
+    waiting = client.get(reverse("payments:return"), params).content.decode()
+    payment_ipn_process(params=params)
+    done = client.get(reverse("payments:return"), params).content.decode()
+
+    assert "Đang xác nhận thanh toán" in waiting
+    assert "Thanh toán thành công" in done
+
+
+def test_a_return_with_a_bad_signature_is_an_error_page(client, citizen, start_payment):
+    payment = start_payment()
+    client.force_login(citizen)
+
+    response = client.get(reverse("payments:return"), {**gateway_params(payment), "vnp_SecureHash": "00"})
+
+    assert response.status_code == 400
+    assert "sai chữ ký" in response.content.decode()
+
+
+def test_the_receipt_is_for_the_payer_and_the_dossiers_agency_only(client, paid, citizen, other_citizen, agency_clerk):
+    url = reverse("payments:receipt", args=[paid.txn_ref])
+    outsider = UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK])
+
+    for user, status in ((citizen, 200), (agency_clerk, 200), (other_citizen, 404), (outsider, 404)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status, user
+        if status == 200:
+            assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_the_api_starts_a_payment_for_the_owner(client, citizen, dossier):
+    token = Token.objects.create(user=citizen)
+
+    response = client.post(f"/api/v1/dossiers/{dossier.code}/payments/", HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"payment_url", "txn_ref", "amount_vnd"}
+    assert body["amount_vnd"] == FEE and body["txn_ref"] == f"{dossier.code}-01"
+    assert "vnp_SecureHash=" in body["payment_url"]
+
+
+def test_the_api_refuses_another_citizen_and_a_free_dossier(client, other_citizen, citizen, dossier, free_procedure, agency):
+    client.force_login(other_citizen)
+    assert client.post(f"/api/v1/dossiers/{dossier.code}/payments/").status_code == 404
+    assert client.get(f"/api/v1/dossiers/{dossier.code}/payments/").status_code == 404
+
+    free = dossier_submit_online(citizen=citizen, procedure=free_procedure, handling_agency=agency)
+    client.force_login(citizen)
+    response = client.post(f"/api/v1/dossiers/{free.code}/payments/")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "no_fee"
+
+
+def test_the_api_lists_payments_to_the_owner_and_agency_staff_in_constant_queries(
+        client, citizen, agency_clerk, dossier, start_payment, django_assert_max_num_queries):
+    start_payment()
+    client.force_login(agency_clerk)
+    with django_assert_max_num_queries(12) as one:
+        assert len(client.get(f"/api/v1/dossiers/{dossier.code}/payments/").json()) == 1
+    for _ in range(5):
+        start_payment()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        rows = client.get(f"/api/v1/dossiers/{dossier.code}/payments/").json()
+    assert len(rows) == 6 and rows[0]["state"] == PaymentState.PENDING and rows[0]["dossier"] == dossier.code
+
+
+def test_the_api_serves_the_receipt_to_the_payer(client, paid, citizen, other_citizen):
+    client.force_login(other_citizen)
+    assert client.get(f"/api/v1/payments/{paid.txn_ref}/receipt/").status_code == 404
+
+    client.force_login(citizen)
+    response = client.get(f"/api/v1/payments/{paid.txn_ref}/receipt/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_payment_page_runs_constant_queries_whatever_the_number_of_attempts(
+        client, citizen, dossier, start_payment, django_assert_max_num_queries):
+    start_payment()
+    client.force_login(citizen)
+    url = reverse("payments:dossier", args=[dossier.code])
+    with django_assert_max_num_queries(20) as one:
+        client.get(url)
+    for _ in range(5):
+        start_payment()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).content.decode().count(f"{dossier.code}-0") == 6
+
+
+def test_the_schema_documents_the_payment_endpoints(client, citizen):
+    client.force_login(citizen)
+
+    schema = client.get("/api/schema/").content.decode()
+
+    assert "/api/v1/dossiers/{code}/payments/" in schema and "/api/v1/payments/{txn_ref}/receipt/" in schema

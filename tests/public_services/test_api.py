@@ -1,0 +1,161 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_framework.test import APIClient
+
+from egov.accounts.roles import Role
+from one_stop.constants import DossierState
+from one_stop.models import Dossier, DossierDocument
+from one_stop.services.dossiers import dossier_act
+from tests.public_services.conftest import BIRTH_POST, PDF_BYTES, pdf_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(citizen):
+    client = APIClient()
+    client.force_authenticate(citizen)
+    return client
+
+
+def create_draft(api, commune, form_data=None):
+    response = api.post("/api/v1/dossiers/drafts/", {"procedure": "1.001193", "agency": commune.pk,
+                                                     "form_data": form_data or BIRTH_POST}, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_the_form_comes_with_the_profile_prefill_and_the_desks(api, citizen, online_birth, commune):
+    body = api.get("/api/v1/procedures/1.001193/form/").json()
+    assert body["form"]["sections"][0]["id"] == "nguoi_yeu_cau"
+    assert body["prefill"]["ho_ten"] == citizen.full_name and body["prefill"]["so_dinh_danh"] == citizen.national_id
+    assert body["agencies"] == [{"id": commune.pk, "name": commune.name}]
+
+
+def test_a_procedure_without_a_form_answers_in_the_error_shape(api, birth_procedure):
+    response = api.get("/api/v1/procedures/1.001193/form/")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "not_online"
+
+
+def test_staff_and_anonymous_callers_are_refused(online_birth, desk):
+    client = APIClient()
+    assert client.get("/api/v1/procedures/1.001193/form/").status_code in (401, 403)
+    client.force_authenticate(desk[Role.ONE_STOP_CLERK])
+    assert client.get("/api/v1/my/dossiers/").status_code == 403
+
+
+def test_a_draft_is_created_updated_given_a_file_and_submitted(api, citizen, online_birth, commune):
+    draft = create_draft(api, commune, {"ho_ten_tre": "Đặng Minh An", "ngay_sinh": "không rõ"})
+    assert draft["state"] == "draft" and draft["code"].startswith("NHAP-")
+    assert draft["errors"] == {"ngay_sinh": ["Ngày không hợp lệ (định dạng năm-tháng-ngày)."]}
+    code = draft["code"]
+
+    incomplete = api.post(f"/api/v1/dossiers/{code}/submit/")
+    assert incomplete.status_code == 400
+    assert {"ngay_sinh", "noi_sinh", "uploads.giay_chung_sinh"} <= set(incomplete.json()["error"]["fields"])
+
+    assert api.patch(f"/api/v1/dossiers/{code}/draft/", {"form_data": BIRTH_POST}, format="json").json()["errors"] == {}
+    uploaded = api.post(f"/api/v1/dossiers/{code}/documents/", {"file": pdf_file(), "requirement": "giay_chung_sinh"},
+                        format="multipart")
+    assert uploaded.status_code == 201 and uploaded.json()["requirement"] == "giay_chung_sinh"
+
+    submitted = api.post(f"/api/v1/dossiers/{code}/submit/")
+    assert submitted.status_code == 200
+    dossier = Dossier.objects.get(citizen=citizen)
+    assert submitted.json()["code"] == dossier.code and dossier.state == DossierState.SUBMITTED
+    assert api.patch(f"/api/v1/dossiers/{dossier.code}/draft/", {"form_data": {}}, format="json").status_code == 409
+
+
+@pytest.mark.parametrize(("upload", "message"), [
+    (SimpleUploadedFile("giay.pdf", b"MZ\x90\x00" + b"\0" * 64), "không đúng định dạng"),
+    (SimpleUploadedFile("giay.jpg", PDF_BYTES), "không khớp với nội dung"),
+    (SimpleUploadedFile("giay.pdf", PDF_BYTES + b"\0" * (2 * 1024 * 1024)), "quá lớn"),
+])
+def test_bad_uploads_are_refused_with_a_clear_message_and_nothing_kept(api, online_birth, commune, settings, upload,
+                                                                         message):
+    settings.EGOV_MAX_UPLOAD_MB = 1
+    code = create_draft(api, commune)["code"]
+    response = api.post(f"/api/v1/dossiers/{code}/documents/", {"file": upload, "requirement": "giay_chung_sinh"},
+                        format="multipart")
+    assert response.status_code == 400
+    assert message in response.json()["error"]["message"]
+    assert not DossierDocument.objects.exists()
+
+
+def test_an_unknown_upload_slot_is_refused(api, online_birth, commune):
+    code = create_draft(api, commune)["code"]
+    response = api.post(f"/api/v1/dossiers/{code}/documents/", {"file": pdf_file(), "requirement": "khong_co"},
+                        format="multipart")
+    assert response.status_code == 400
+
+
+def test_another_citizen_gets_404_on_every_dossier_route(api, other_citizen, submitted, online_birth, commune):
+    document = submitted.documents.get()
+    other = APIClient()
+    other.force_authenticate(other_citizen)
+    code = submitted.code
+    assert other.get(f"/api/v1/my/dossiers/{code}/").status_code == 404
+    assert other.get(f"/api/v1/dossiers/{code}/documents/{document.pk}/").status_code == 404
+    assert other.post(f"/api/v1/dossiers/{code}/documents/", {"file": pdf_file(), "requirement": "x"},
+                      format="multipart").status_code == 404
+    assert other.post(f"/api/v1/dossiers/{code}/submit/").status_code == 404
+    assert other.patch(f"/api/v1/dossiers/{code}/draft/", {"form_data": {}}, format="json").status_code == 404
+    assert other.get("/api/v1/my/dossiers/").json()["results"] == []
+    # One-stop's own dossier route applies the same rule.
+    assert other.get(f"/api/v1/dossiers/{code}/").status_code == 404
+    assert api.get(f"/api/v1/dossiers/{code}/documents/{document.pk}/").status_code == 200
+
+
+def test_my_dossiers_is_cursor_paginated_at_a_constant_query_count(api, citizen, submitted, online_birth, commune,
+                                                                    django_assert_max_num_queries):
+    from public_services.api.views import MyDossiersPagination
+
+    with django_assert_max_num_queries(8) as one:
+        body = api.get("/api/v1/my/dossiers/").json()
+    first = len(one.captured_queries)  # read now: later requests clear the connection's query log
+    assert [d["code"] for d in body["results"]] == [submitted.code]
+    for _ in range(MyDossiersPagination.page_size + 2):
+        create_draft(api, commune)
+    with django_assert_max_num_queries(first):
+        body = api.get("/api/v1/my/dossiers/").json()
+    assert len(body["results"]) == MyDossiersPagination.page_size and "cursor=" in body["next"]
+    assert len(api.get(body["next"]).json()["results"]) == 3
+
+
+def test_a_supplement_goes_back_through_the_same_routes(api, submitted, desk):
+    dossier_act(dossier=submitted, user=desk[Role.ONE_STOP_CLERK], action="request_supplement", note="Thiếu bản chính")
+    code = submitted.code
+    assert api.post(f"/api/v1/dossiers/{code}/submit/").json()["error"]["code"] == "supplement_empty"
+    uploaded = api.post(f"/api/v1/dossiers/{code}/documents/", {"file": pdf_file("ban-chinh.pdf"),
+                                                                "requirement": "Bản chính"}, format="multipart")
+    assert uploaded.status_code == 201 and uploaded.json()["kind"] == "supplement"
+    assert api.post(f"/api/v1/dossiers/{code}/submit/").status_code == 200
+    submitted.refresh_from_db()
+    assert submitted.supplement_submitted_at is not None
+
+
+def test_the_citizen_routes_are_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/").content.decode()
+    for path in ("/api/v1/procedures/{code}/form/", "/api/v1/dossiers/drafts/", "/api/v1/dossiers/{code}/draft/",
+                 "/api/v1/dossiers/{code}/documents/", "/api/v1/dossiers/{code}/submit/", "/api/v1/my/dossiers/",
+                 "/api/v1/dossiers/{code}/documents/{document_id}/"):
+        assert path + ":" in schema, path
+
+
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
+JSON = st.recursive(SCALARS,
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    max_leaves=10)
+FIELD_NAMES = st.sampled_from(["ho_ten_tre", "ngay_sinh", "quan_he", "sinh_doi", "anh_chi_em_sinh_cung", "so_ban", "x"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(form_data=st.dictionaries(FIELD_NAMES, JSON, max_size=6) | JSON)
+def test_malformed_form_data_never_causes_a_server_error(api, online_birth, commune, form_data):
+    response = api.post("/api/v1/dossiers/drafts/", {"procedure": "1.001193", "agency": commune.pk,
+                                                     "form_data": form_data}, format="json")
+    assert response.status_code in (201, 400)
+    assert response.status_code == 201 or "error" in response.json()

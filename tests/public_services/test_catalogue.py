@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from tests.public_services.conftest import make_procedure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unaccented_search_finds_the_procedure_and_ranks_name_matches_first(client, birth_procedure):
+    # "khai sinh" also appears in this one's legal basis only: it ranks after the name match.
+    make_procedure(code="9.000001", name="Cấp bản sao trích lục", legal_basis="Nghị định về đăng ký khai sinh")
+    make_procedure(code="9.000002", name="Cấp giấy phép xây dựng")
+
+    response = client.get(reverse("public_services:catalogue"), {"q": "DANG KY khai sinh"})
+
+    names = [p.name for p in response.context["page"].object_list]
+    assert names == ["Thủ tục đăng ký khai sinh", "Cấp bản sao trích lục"]
+    assert "Thủ tục đăng ký khai sinh" in response.content.decode()
+
+
+def test_filters_by_field_online_level_level_and_agency(client, birth_procedure):
+    make_procedure(code="9.000003", name="Cấp giấy phép xây dựng", field="Xây dựng", levels=["province"],
+                   agency="Sở Xây dựng")
+    url = reverse("public_services:catalogue")
+
+    def codes(**params):
+        return [p.code for p in client.get(url, params).context["page"].object_list]
+
+    assert codes(linh_vuc="Xây dựng") == ["9.000003"]
+    assert codes(muc_do="partial") == ["1.001193"]
+    assert codes(cap="province") == ["9.000003"]
+    assert codes(co_quan="Sở Xây dựng") == ["9.000003"]
+    assert codes(muc_do="khong-co") == ["1.001193", "9.000003"]  # an unknown level is ignored, not an error
+
+
+def test_the_catalogue_costs_the_same_queries_for_one_or_many_procedures(client, django_assert_max_num_queries,
+                                                                          birth_procedure):
+    url = reverse("public_services:catalogue")
+    with django_assert_max_num_queries(6) as one:
+        client.get(url, {"q": "khai sinh"})
+    first = len(one.captured_queries)
+    for n in range(30):
+        make_procedure(code=f"8.{n:06d}", name=f"Đăng ký khai sinh loại {n}", field=f"Lĩnh vực {n}",
+                       agency=f"Cơ quan {n}")
+    with django_assert_max_num_queries(first):
+        response = client.get(url, {"q": "khai sinh", "trang": "2"})
+    assert response.context["page"].number == 2
+    assert len(response.context["page"].object_list) == 11
+
+
+def test_a_page_number_out_of_range_shows_the_last_page(client, birth_procedure):
+    response = client.get(reverse("public_services:catalogue"), {"trang": "99"})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+
+
+def test_the_procedure_page_says_what_to_bring_how_long_what_it_costs_and_where(client, birth_procedure, commune):
+    response = client.get(reverse("public_services:procedure", args=["1.001193"]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    for text in ("Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "1 ngày làm việc", "Miễn phí",
+                 "Ủy ban nhân dân Phường Đông Kinh", "Luật Hộ tịch 2014", "Giấy khai sinh",
+                 "Dịch vụ công trực tuyến một phần", "Tải mẫu Mau To khai.docx"):
+        assert text in body, text
+    documents = response.context["documents"]
+    assert (documents[1]["originals"], documents[1]["copies_count"]) == (1, 2)
+
+
+def test_an_unknown_or_inactive_procedure_is_404(client, birth_procedure):
+    birth_procedure.is_active = False
+    birth_procedure.save(update_fields=["is_active"])
+    assert client.get(reverse("public_services:procedure", args=["1.001193"])).status_code == 404
+    assert client.get(reverse("public_services:procedure", args=["no-such"])).status_code == 404
+
+
+def test_the_site_home_offers_the_catalogue_search(client):
+    body = client.get(reverse("home")).content.decode()
+    assert reverse("public_services:catalogue") in body
+
+
+@pytest.mark.parametrize("params", [{"q": "khai\x00sinh"}, {"linh_vuc": "\x00"}, {"co_quan": "\x00"},
+                                    {"trang": "\x00"}, {"q": "x" * 5000}])
+def test_hostile_search_parameters_answer_a_page_not_a_500(client, birth_procedure, params):
+    assert client.get(reverse("public_services:catalogue"), params).status_code == 200
+
+
+def test_a_nul_in_a_procedure_or_dossier_code_is_404(client, birth_procedure, citizen):
+    assert client.get("/dich-vu-cong/thu-tuc/1.0%00/").status_code == 404
+    client.force_login(citizen)
+    assert client.get("/dich-vu-cong/ho-so-cua-toi/a%00b/").status_code == 404

@@ -1,0 +1,135 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from one_stop.constants import DossierState
+from one_stop.models import Dossier, DossierDocument
+from tests.factories import UserFactory
+from tests.public_services.conftest import BIRTH_POST, pdf_file
+
+pytestmark = pytest.mark.django_db
+
+
+def apply_url(code="1.001193", draft=None):
+    url = reverse("public_services:apply", args=[code])
+    return f"{url}?nhap={draft}" if draft else url
+
+
+def test_the_form_is_prefilled_from_the_profile_and_carries_its_conditions(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    body = client.get(apply_url()).content.decode()
+    assert f'value="{citizen.full_name}" readonly' in body
+    assert f'value="{citizen.national_id}" readonly' in body
+    assert 'data-show-if="{&quot;field&quot;: &quot;quan_he&quot;, &quot;equals&quot;: &quot;uy_quyen&quot;}"' in body
+    assert '<label for="f-ho-ten-tre">' in body
+    assert "Ủy ban nhân dân Phường Đông Kinh" in body
+
+
+def test_only_signed_in_citizens_apply(client, online_birth, desk):
+    assert client.get(apply_url()).status_code == 302
+    client.force_login(next(iter(desk.values())))
+    assert client.get(apply_url()).status_code == 403
+
+
+def test_a_procedure_without_an_online_form_sends_the_citizen_back(client, citizen, birth_procedure):
+    client.force_login(citizen)
+    response = client.get(apply_url())
+    assert response.status_code == 302 and response.url == reverse("public_services:procedure", args=["1.001193"])
+
+
+def test_saving_a_draft_keeps_partial_answers_under_a_temporary_code(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    response = client.post(apply_url(), {"agency": commune.pk, "ho_ten_tre": "Đặng Minh An", "action": "save"})
+
+    dossier = Dossier.objects.get(citizen=citizen)
+    assert dossier.state == DossierState.DRAFT and dossier.code.startswith("NHAP-")
+    assert dossier.form_data["ho_ten_tre"] == "Đặng Minh An"
+    assert response.status_code == 302 and response.url == apply_url(draft=dossier.code)
+    assert "Đặng Minh An" in client.get(response.url).content.decode()
+
+
+def test_submitting_incomplete_answers_shows_errors_next_to_each_field_and_loses_nothing(client, citizen,
+                                                                                         online_birth, commune):
+    client.force_login(citizen)
+    post = {**BIRTH_POST, "agency": commune.pk, "quan_he": "uy_quyen", "so_dinh_danh_me": "123", "action": "submit"}
+    del post["ho_ten_tre"]
+
+    response = client.post(apply_url(), post)
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="f-ho-ten-tre-error"' in body and 'id="f-so-dinh-danh-me-error"' in body
+    assert 'id="f-ten-nguoi-uy-quyen-error"' in body  # shown by the choice, so required
+    dossier = Dossier.objects.get(citizen=citizen)
+    assert dossier.state == DossierState.DRAFT
+    assert dossier.form_data["so_dinh_danh_me"] == "123" and dossier.form_data["noi_sinh"] == BIRTH_POST["noi_sinh"]
+
+
+def test_submitting_without_the_required_upload_is_refused_by_name(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    response = client.post(apply_url(), {**BIRTH_POST, "agency": commune.pk, "action": "submit"})
+    assert response.status_code == 400
+    assert "Cần tải lên: Giấy chứng sinh" in response.content.decode()
+    assert Dossier.objects.get(citizen=citizen).state == DossierState.DRAFT
+
+
+def test_a_complete_form_with_its_pdf_is_submitted_to_the_chosen_desk(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    response = client.post(apply_url(), {**BIRTH_POST, "agency": commune.pk, "action": "submit",
+                                         "upload-giay_chung_sinh": pdf_file()})
+
+    dossier = Dossier.objects.get(citizen=citizen)
+    assert response.status_code == 302 and response.url == reverse("public_services:dossier", args=[dossier.code])
+    assert dossier.state == DossierState.SUBMITTED and not dossier.code.startswith("NHAP-")
+    assert dossier.code.startswith(commune.exchange_code)
+    assert dossier.receiving_agency == commune == dossier.handling_agency
+    assert (dossier.applicant_name, dossier.applicant_id_number) == (citizen.full_name, citizen.national_id)
+    assert dossier.form_data["ho_ten_tre"] == "Đặng Minh An" and "ten_nguoi_uy_quyen" not in dossier.form_data
+    assert list(dossier.events.values_list("action", flat=True)) == ["draft", "submit"]
+    assert list(dossier.documents.values_list("requirement", "content_type")) == [("giay_chung_sinh", "application/pdf")]
+
+
+def test_a_renamed_executable_is_refused_and_the_answers_are_still_saved(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    fake = SimpleUploadedFile("giay-chung-sinh.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf")
+    response = client.post(apply_url(), {**BIRTH_POST, "agency": commune.pk, "action": "submit",
+                                         "upload-giay_chung_sinh": fake})
+    assert response.status_code == 400
+    assert "không đúng định dạng cho phép" in response.content.decode()
+    assert DossierDocument.objects.count() == 0
+    assert Dossier.objects.get(citizen=citizen).form_data["ho_ten_tre"] == "Đặng Minh An"
+
+
+def test_a_desk_outside_the_list_is_refused(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    response = client.post(apply_url(), {**BIRTH_POST, "agency": "999999", "action": "save"})
+    assert response.status_code == 400
+    assert "Chọn nơi nộp hồ sơ" in response.content.decode()
+    assert not Dossier.objects.exists()
+
+
+def test_another_citizens_draft_is_404(client, citizen, other_citizen, online_birth, commune):
+    client.force_login(citizen)
+    client.post(apply_url(), {"agency": commune.pk, "action": "save"})
+    draft = Dossier.objects.get(citizen=citizen)
+    client.force_login(other_citizen)
+    assert client.get(apply_url(draft=draft.code)).status_code == 404
+    assert client.post(apply_url(), {"nhap": draft.code, "action": "submit"}).status_code == 404
+
+
+def test_a_draft_file_can_be_removed_before_submission(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    client.post(apply_url(), {"agency": commune.pk, "action": "save", "upload-giay_chung_sinh": pdf_file()})
+    document = DossierDocument.objects.get()
+    response = client.post(reverse("public_services:document_delete", args=[document.dossier.code, document.pk]))
+    assert response.status_code == 302
+    assert not DossierDocument.objects.exists()
+
+
+def test_a_citizen_without_a_verified_id_number_gets_a_clear_error_not_a_500(client, online_birth, commune):
+    from egov.accounts.roles import Role
+
+    client.force_login(UserFactory(roles=[Role.CITIZEN]))
+    response = client.post(apply_url(), {**BIRTH_POST, "agency": commune.pk, "action": "save"})
+    assert response.status_code == 400
+    assert "số định danh" in response.content.decode()
