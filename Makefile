@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-fast worker beat lint messages bench bench-dashboard clean-data
+.PHONY: run test test-fast worker beat lint messages bench bench-dashboard bench-office clean-data
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -58,6 +58,10 @@ bench: $(VENV)/.installed-dev
 ## bench-dashboard: statistics pages against the /healthz floor on the 1M-dossier bench database
 bench-dashboard: $(VENV)/.installed-dev
 	$(PY) bench/dashboard.py
+
+## bench-office: eOffice list and search over 1,000,000 documents (BENCH_DOCS, BENCH_N) in a throw-away test database
+bench-office: $(VENV)/.installed-dev
+	$(PY) bench/office_search.py
 
 ## messages: refresh and compile the English translation (needs GNU gettext)
 messages: $(VENV)/.installed-dev

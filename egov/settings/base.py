@@ -309,6 +309,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "one_stop.remind_due",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
     },
+    # eOffice: every working morning each handler sees the documents due within 3 days or overdue.
+    "docs-office-remind-due": {
+        "task": "docs_office.remind_due",
+        "schedule": crontab(hour=7, minute=5, day_of_week="mon-sat"),
+    },
     "notifications-retry-due": {
         "task": "notifications.retry_due",
         "schedule": 60.0,
@@ -345,6 +350,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "IncomingStateEnum": "docs_office.constants.IncomingState",
+        "OutgoingStateEnum": "docs_office.constants.OutgoingState",
+        "DeliveryStateEnum": "docs_office.constants.DeliveryState",
+    },
 }
 
 # --- audit --------------------------------------------------------------------------------------
