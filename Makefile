@@ -24,7 +24,6 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 run: $(VENV)/.installed-run
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py portal_demo_forms
 	@# The demo PKI (CRL, OCSP, timestamps) runs beside the portal and stops with it.
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_pki_serve & pki=$$!; trap 'kill $$pki 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
