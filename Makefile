@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test test-fast worker beat lint messages bench clean-data
+.PHONY: run test test-fast worker beat lint messages bench bench-dashboard bench-office clean-data
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -24,7 +24,6 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 run: $(VENV)/.installed-run
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py portal_demo_forms
 	@# The demo PKI (CRL, OCSP, timestamps) runs beside the portal and stops with it.
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_pki_serve & pki=$$!; trap 'kill $$pki 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -53,6 +52,15 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(PY) bench/signing.py
 	$(PY) bench/desk.py
+	$(PY) bench/dashboard.py
+
+## bench-dashboard: statistics pages against the /healthz floor on the 1M-dossier bench database
+bench-dashboard: $(VENV)/.installed-dev
+	$(PY) bench/dashboard.py
+
+## bench-office: eOffice list and search over 1,000,000 documents (BENCH_DOCS, BENCH_N) in a throw-away test database
+bench-office: $(VENV)/.installed-dev
+	$(PY) bench/office_search.py
 
 ## messages: refresh and compile the English translation (needs GNU gettext)
 messages: $(VENV)/.installed-dev

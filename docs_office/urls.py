@@ -1,1 +1,25 @@
-urlpatterns: list = []
+from django.urls import path
+
+from docs_office import views
+
+app_name = "docs_office"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("den/", views.incoming_list, name="incoming_list"),
+    path("den/vao-so/", views.incoming_register, name="incoming_register"),
+    path("den/nhap-edxml/", views.incoming_import_edxml_page, name="incoming_import"),
+    path("den/<int:pk>/", views.incoming_detail, name="incoming_detail"),
+    path("den/<int:pk>/thao-tac/<str:action>/", views.incoming_action, name="incoming_action"),
+    path("den/<int:pk>/tep/", views.incoming_file, name="incoming_file"),
+    path("di/", views.outgoing_list, name="outgoing_list"),
+    path("di/soan-thao/", views.outgoing_create_page, name="outgoing_create"),
+    path("di/<int:pk>/", views.outgoing_detail, name="outgoing_detail"),
+    path("di/<int:pk>/thao-tac/<str:action>/", views.outgoing_action, name="outgoing_action"),
+    path("di/<int:pk>/tep/", views.outgoing_file, name="outgoing_file"),
+    path("di/<int:pk>/edxml/", views.outgoing_edxml, name="outgoing_edxml"),
+    path("nhiem-vu/", views.tasks_page, name="tasks"),
+    path("nhiem-vu/<int:pk>/bao-cao/", views.task_report_page, name="task_report"),
+    path("so/<int:pk>/<int:year>.pdf", views.register_export, name="register_export"),
+    path("so/<int:pk>/<int:year>.xlsx", views.register_export, {"fmt": "xlsx"}, name="register_export_xlsx"),
+]

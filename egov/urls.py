@@ -19,6 +19,9 @@ urlpatterns = [
     path("van-ban/", include("docs_office.urls")),
     path("dich-vu-ky-so-tu-xa/", include("signatures.remote.urls")),
     path("xac-thuc-chu-ky/", include("signatures.public_urls")),
+    path("thong-ke/", include("reports.urls")),
+    path("bang-dieu-khien/", include("reports.staff_urls")),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("signatures.api.urls")),
     # The citizen portal's API first: its "dossiers/drafts/" must not be taken for a dossier code.
@@ -27,6 +30,8 @@ urlpatterns = [
     path("api/v1/", include("public_services.payments.api_urls")),
     path("api/v1/", include("docs_office.api.urls")),
     path("api/v1/", include("egov.accounts.api_urls")),
+    path("api/v1/", include("portal.api.urls")),
+    path("api/v1/", include("reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

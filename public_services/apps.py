@@ -13,3 +13,11 @@ class PublicServicesConfig(AppConfig):
         # The catalogue import refuses a procedure whose online form this app could not render.
         if form_schema_errors not in FORM_CHECKS:
             FORM_CHECKS.append(form_schema_errors)
+
+        from egov.core.demo import demo_step
+
+        @demo_step
+        def demo_online_forms(*, result, stdout):
+            from public_services.demo import demo_forms_seed
+
+            demo_forms_seed(stdout=stdout)

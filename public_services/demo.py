@@ -1,10 +1,7 @@
 """Demo online forms: a few curated procedures get a form on their version in force, so the portal can
-be tried end to end (`manage.py portal_demo_forms`, which `make run` calls after seed_demo).
-
-Not a seed_demo step: the curated catalogue import that seed_demo runs compares every version with
-procedures.json, which carries no forms yet, and would make a new version without the form at every
-seed. Once the forms live in procedures.json (key "form", see demo_forms.py), this command is moot.
-Idempotent: a version that already has the form is left alone.
+be tried end to end. A seed_demo step (after the catalogue's): the catalogue import keeps a form and an
+online level that its source does not state, so seeding again changes nothing. Also
+`manage.py portal_demo_forms`. Idempotent: a version that already has the form is left alone.
 """
 
 from public_services.demo_forms import DEMO_FORMS

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     RECORDS_CLERK = "records_clerk", _("Văn thư")
     AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
     SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+    EDITOR = "editor", _("Biên tập viên cổng thông tin")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.CITIZEN}
@@ -27,16 +28,25 @@ _VIEW_KERNEL = ["agencies.view_agency", "workdays.view_calendarday"]
 # Queue tickets: an agency's administrator sets up its kiosk areas and counters (scoped in the admin).
 _QUEUE_SETUP = [f"tickets.{verb}_{model}" for model in ("servicearea", "counter") for verb in ("view", "add", "change", "delete")]
 _QUEUE_SETUP.append("tickets.view_queueticket")
+# The portal's editors: news and directions for everyone, the leaders' calendar of their own agency.
+_PORTAL_EDITING = [f"portal.{verb}_{model}" for model in ("article", "articleattachment", "calendarentry")
+                   for verb in ("view", "add", "change", "delete")]
+_OFFICE_READ = ["docs_office.view_incomingdocument", "docs_office.view_outgoingdocument",
+                "docs_office.view_documenttype", "docs_office.view_register", "docs_office.view_division",
+                "docs_office.view_task"]
+_OFFICE_DRAFT = [*_OFFICE_READ, "docs_office.add_outgoingdocument", "docs_office.add_outgoingversion"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITIZEN: [],
     Role.ONE_STOP_CLERK: [*_VIEW_KERNEL],
-    Role.SPECIALIST: [*_VIEW_KERNEL],
-    Role.HEAD_OF_DIVISION: [*_VIEW_KERNEL, "accounts.view_user"],
-    Role.LEADER: [*_VIEW_KERNEL, "accounts.view_user"],
-    Role.RECORDS_CLERK: [*_VIEW_KERNEL],
+    Role.SPECIALIST: [*_VIEW_KERNEL, *_OFFICE_DRAFT],
+    Role.HEAD_OF_DIVISION: [*_VIEW_KERNEL, "accounts.view_user", *_OFFICE_DRAFT],
+    Role.LEADER: [*_VIEW_KERNEL, "accounts.view_user", *_OFFICE_READ],
+    Role.RECORDS_CLERK: [*_VIEW_KERNEL, *_OFFICE_READ, "docs_office.add_incomingdocument"],
     Role.AGENCY_ADMIN: [
         *_VIEW_KERNEL, "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "agencies.change_agency", "notifications.view_notification", *_QUEUE_SETUP,
+        "docs_office.view_register", "docs_office.add_register", "docs_office.change_register",
+        "docs_office.view_division", "docs_office.add_division", "docs_office.change_division",
     ],
     Role.SYSTEM_ADMIN: [
         *_VIEW_KERNEL,
@@ -47,7 +57,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_notification", "notifications.change_notification",
         "audit.view_legalevent", "core.view_outboxmessage",
         "pghistory.view_events", *_QUEUE_SETUP,
+        "docs_office.view_documenttype", "docs_office.add_documenttype", "docs_office.change_documenttype",
+        "docs_office.view_register", "docs_office.add_register", "docs_office.change_register",
     ],
+    Role.EDITOR: [*_VIEW_KERNEL, *_PORTAL_EDITING],
 }
 
 

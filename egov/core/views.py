@@ -5,9 +5,16 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+# Domain apps add to the home page's context from AppConfig.ready() (the kernel imports none of them):
+# each entry is a callable(request) -> dict, kept to a constant number of queries.
+HOME_CONTEXT: list = []
+
 
 def home(request):
-    return render(request, "home.html")
+    context = {}
+    for provide in HOME_CONTEXT:
+        context.update(provide(request))
+    return render(request, "home.html", context)
 
 
 @login_required

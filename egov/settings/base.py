@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "public_services",
     "public_services.payments",
     "docs_office",
+    "portal",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +310,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "one_stop.remind_due",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
     },
+    # eOffice: every working morning each handler sees the documents due within 3 days or overdue.
+    "docs-office-remind-due": {
+        "task": "docs_office.remind_due",
+        "schedule": crontab(hour=7, minute=5, day_of_week="mon-sat"),
+    },
     "notifications-retry-due": {
         "task": "notifications.retry_due",
         "schedule": 60.0,
@@ -316,7 +323,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.expire_overdue",
         "schedule": 60.0,
     },
+    # Statistics: yesterday's roll-up after midnight; each agency's monthly report on the 1st.
+    "reports-rollup-recent": {"task": "reports.rollup_recent", "schedule": crontab(hour=0, minute=20)},
+    "reports-monthly": {"task": "reports.monthly_reports_dispatch", "schedule": crontab(day_of_month=1, hour=6, minute=0)},
 }
+# Seconds the statistics pages keep computed figures (0: always fresh).
+EGOV_REPORTS_CACHE_SECONDS = env.int("EGOV_REPORTS_CACHE_SECONDS", default=60)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -339,6 +351,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "IncomingStateEnum": "docs_office.constants.IncomingState",
+        "OutgoingStateEnum": "docs_office.constants.OutgoingState",
+        "DeliveryStateEnum": "docs_office.constants.DeliveryState",
+    },
 }
 
 # --- audit --------------------------------------------------------------------------------------
@@ -415,6 +432,8 @@ if DEBUG and not EGOV_TSA_URL:
     EGOV_TSA_URL = f"http://127.0.0.1:{EGOV_DEMO_PKI_PORT}/demo/tsa/demo"
 
 # --- the province this deployment serves --------------------------------------------------------
+# Working days a competent agency has to answer a feedback or petition (portal.services.feedback says why 10).
+EGOV_FEEDBACK_ANSWER_DAYS = env.int("EGOV_FEEDBACK_ANSWER_DAYS", default=10)
 EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền điện tử tỉnh Lạng Sơn")
 # Services are "required" in CI: a test that needs Redis or a worker fails instead of skipping.
 EGOV_REQUIRE_SERVICES = env.bool("EGOV_REQUIRE_SERVICES", default=False)

@@ -74,7 +74,7 @@ class ProcedureData:
     processing_text: str = ""
     fee_vnd: int | None = None
     fee_text: str = ""
-    online_level: str = OnlineLevel.NONE
+    online_level: str | None = None  # None = the source does not say (an existing level is kept)
     required_documents: list[RequiredDocument] = dataclasses.field(default_factory=list)
     steps: list[str] = dataclasses.field(default_factory=list)  # the public description of the steps
     process: list[ProcessStep] = dataclasses.field(default_factory=list)  # the internal process, when declared

@@ -102,9 +102,9 @@ def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData |
             errors.append(RowError(index, "level", f"“{level}” không phải một trong {', '.join(Level.ALL)}"))
     days = _number(index, row, "processing_days", errors, decimal=True)
     fee = _number(index, row, "fee_vnd", errors, decimal=False)
-    online = _text(row, "online_level").lower() or OnlineLevel.NONE
+    online = _text(row, "online_level").lower() or None
     online = {"toàn trình": OnlineLevel.FULL, "một phần": OnlineLevel.PARTIAL}.get(online, online)
-    if online not in OnlineLevel.ALL:
+    if online is not None and online not in OnlineLevel.ALL:
         errors.append(RowError(index, "online_level", f"“{online}” không phải full, partial hoặc none"))
     documents = []
     for position, item in enumerate(row.get("required_documents") or [], start=1):

@@ -79,7 +79,9 @@ def procedure_upsert(*, data: ProcedureData, effective_from=None) -> tuple[Proce
     procedure = procedure or Procedure(code=data.code)
     identity = {
         "name": data.name, "field": data.field, "levels": list(data.levels), "agency_text": data.agency,
-        "online_level": data.online_level, "result": data.result, "legal_basis": data.legal_basis,
+        # A source that does not state the online level leaves the known one alone.
+        "online_level": data.online_level if data.online_level is not None else (procedure.online_level or "none"),
+        "result": data.result, "legal_basis": data.legal_basis,
         "conditions": data.conditions, "source": data.source or procedure.source, "source_url": data.source_url[:500],
         "raw": data.raw, "import_issues": list(data.issues),
         "name_folded": fold_vietnamese(f"{data.code} {data.name}"),
@@ -96,6 +98,11 @@ def procedure_upsert(*, data: ProcedureData, effective_from=None) -> tuple[Proce
         procedure.save(update_fields=[*changed, "updated_at"])
     terms = _terms(data)
     latest = procedure.versions.order_by("-number").first() if outcome != "created" else None
+    # The online form and the internal process are often given by another source than the catalogue
+    # (the portal's forms, the province's process): a source that does not state them keeps them.
+    for key in ("form", "process"):
+        if not terms[key] and latest is not None:
+            terms[key] = getattr(latest, key)
     versioned = latest is None or _version_terms(latest) != terms
     if versioned:
         ProcedureVersion.objects.create(procedure=procedure, number=(latest.number + 1) if latest else 1,

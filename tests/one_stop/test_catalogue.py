@@ -187,3 +187,22 @@ def test_a_raw_record_imported_later_never_overwrites_a_curated_one(tmp_path, ca
     out = capsys.readouterr().out
     assert f"Giữ nguyên {len(raw_lines)} thủ tục" in out
     assert {p.code: (p.name, p.source) for p in Procedure.objects.all()} == curated
+
+
+def test_a_source_that_does_not_state_the_form_process_or_online_level_keeps_them():
+    from one_stop.catalogue.data import ProcedureData, ProcessStep
+
+    form = {"version": 1, "sections": []}
+    procedure, *_ = procedure_upsert(data=ProcedureData(
+        code="1.000030", name="Thủ tục A", processing_days=5, online_level="partial", form=form, source="curated",
+        process=[ProcessStep(name="Thẩm định", role="specialist", days=5)]))
+    _procedure, outcome, versioned = procedure_upsert(data=ProcedureData(code="1.000030", name="Thủ tục A",
+                                                                          processing_days=5, source="curated"))
+    procedure.refresh_from_db()
+    assert (outcome, versioned) == ("unchanged", False) and procedure.online_level == "partial"
+    current = procedure_version_current(procedure=procedure)
+    assert current.form == form and current.process[0]["name"] == "Thẩm định"
+    procedure_upsert(data=ProcedureData(code="1.000030", name="Thủ tục A", processing_days=5, online_level="none",
+                                        source="curated"))
+    procedure.refresh_from_db()
+    assert procedure.online_level == "none"  # stated, so it changes

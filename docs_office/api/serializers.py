@@ -1,0 +1,184 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from docs_office.constants import AssignmentRole, Confidentiality, Urgency
+from docs_office.models import (
+    Delivery,
+    DocumentType,
+    IncomingAssignment,
+    IncomingDocument,
+    IncomingOpinion,
+    OutgoingDocument,
+    OutgoingVersion,
+)
+
+
+class EventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.CharField(source="actor.full_name", default="", allow_null=True)
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class IncomingListSerializer(serializers.ModelSerializer):
+    number_symbol = serializers.CharField(read_only=True)
+    document_type = serializers.CharField(source="document_type.name", read_only=True)
+
+    class Meta:
+        model = IncomingDocument
+        fields = ["id", "arrival_number", "arrival_year", "received_at", "number_symbol", "issuer_name", "issued_on",
+                  "document_type", "summary", "urgency", "confidentiality", "deadline", "state"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    assignee = serializers.CharField(source="assignee_name", read_only=True)
+
+    class Meta:
+        model = IncomingAssignment
+        fields = ["role", "user", "division", "assignee", "deadline", "instruction", "assigned_at"]
+
+
+class OpinionSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.full_name")
+
+    class Meta:
+        model = IncomingOpinion
+        fields = ["author", "text", "progress", "created_at"]
+
+
+class IncomingDetailSerializer(IncomingListSerializer):
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    opinions = OpinionSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    file_url = serializers.SerializerMethodField()
+
+    class Meta(IncomingListSerializer.Meta):
+        fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "signer_name", "page_count",
+                  "acknowledged_at", "registered_at", "result", "closing_reason", "file_url", "assignments",
+                  "opinions", "events"]
+
+    def get_file_url(self, obj) -> str | None:
+        return reverse("api-incoming-document-file", args=[obj.pk]) if obj.file else None
+
+
+class IncomingCreateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=20)
+    symbol = serializers.CharField(max_length=60, allow_blank=True, default="")
+    issuer_name = serializers.CharField(max_length=255)
+    issued_on = serializers.DateField()
+    document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
+    summary = serializers.CharField()
+    signer_name = serializers.CharField(max_length=150, allow_blank=True, default="")
+    page_count = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    file = serializers.FileField(required=False, allow_null=True, help_text="Bản quét PDF, JPEG hoặc PNG.")
+    readers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                    help_text="Văn bản mật: mã người được xem (cùng cơ quan).")
+    confirm_duplicate = serializers.BooleanField(default=False,
+                                                 help_text="Vẫn vào sổ khi hệ thống cảnh báo văn bản trùng.")
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+    user = serializers.IntegerField(required=False, allow_null=True)
+    division = serializers.IntegerField(required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    instruction = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IncomingActionSerializer(serializers.Serializer):
+    """Fields by action: accept (confirm_duplicate), return (reason), assign (assignments), opinion (text,
+    progress), close (result, answered_by)."""
+
+    confirm_duplicate = serializers.BooleanField(default=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    assignments = AssignmentInputSerializer(many=True, required=False, default=list)
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    progress = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+    result = serializers.CharField(required=False, allow_blank=True, default="")
+    answered_by = serializers.IntegerField(required=False, allow_null=True)
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.full_name")
+
+    class Meta:
+        model = OutgoingVersion
+        fields = ["number", "content_type", "uploaded_by", "note", "created_at"]
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    recipient = serializers.CharField(source="recipient.name")
+    recipient_code = serializers.CharField(source="recipient.exchange_code")
+
+    class Meta:
+        model = Delivery
+        fields = ["recipient", "recipient_code", "state", "sent_at", "updated_at", "reason"]
+
+
+class OutgoingListSerializer(serializers.ModelSerializer):
+    number_symbol = serializers.CharField(read_only=True)
+    document_type = serializers.CharField(source="document_type.name", read_only=True)
+    drafter = serializers.CharField(source="drafter.full_name", read_only=True)
+
+    class Meta:
+        model = OutgoingDocument
+        fields = ["id", "number_symbol", "document_type", "summary", "urgency", "confidentiality", "state", "drafter",
+                  "issued_at", "created_at"]
+
+
+class OutgoingDetailSerializer(OutgoingListSerializer):
+    versions = VersionSerializer(many=True, read_only=True)
+    deliveries = DeliverySerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    file_url = serializers.SerializerMethodField()
+
+    class Meta(OutgoingListSerializer.Meta):
+        fields = [*OutgoingListSerializer.Meta.fields, "number", "year", "symbol", "page_count", "recipients_text",
+                  "recall_reason", "file_url", "versions", "deliveries", "events"]
+
+    def get_file_url(self, obj) -> str:
+        return reverse("api-outgoing-document-file", args=[obj.pk])
+
+
+class CompositionSerializer(serializers.Serializer):
+    body = serializers.CharField(help_text="Nội dung; mỗi đoạn một dòng.")
+    place = serializers.CharField(max_length=100, allow_blank=True, default="")
+    signer_prefix = serializers.ChoiceField(choices=["", "TM.", "KT.", "Q.", "TL.", "TUQ."], default="")
+    signer_title = serializers.CharField(max_length=100, allow_blank=True, default="")
+    signer_name = serializers.CharField(max_length=150)
+    recipients = serializers.ListField(child=serializers.CharField(), default=list)
+
+
+class OutgoingCreateSerializer(serializers.Serializer):
+    document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
+    summary = serializers.CharField()
+    file = serializers.FileField(required=False, allow_null=True, help_text="Dự thảo DOCX hoặc PDF.")
+    composition = CompositionSerializer(required=False, allow_null=True,
+                                        help_text="Hoặc soạn trên hệ thống (JSON): trình bày theo Nghị định 30.")
+    division = serializers.IntegerField(required=False, allow_null=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
+    answers = serializers.IntegerField(required=False, allow_null=True, help_text="Mã văn bản đến được trả lời.")
+    recipient_agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+                                               help_text="Mã định danh các cơ quan nhận trong hệ thống.")
+    recipients_text = serializers.CharField(required=False, allow_blank=True, default="")
+    readers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                    help_text="Văn bản mật: mã người được xem, duyệt, ký và phát hành.")
+
+
+class OutgoingActionSerializer(serializers.Serializer):
+    """Fields by action: submit, head_approve, leader_approve, return (note); version (file, note);
+    sign and issue (nothing: the signer's own or the agency's certificate); recall (reason)."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(required=False, allow_null=True)
+
+
+class EdxmlImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Gói edXML (XML, UTF-8).")

@@ -1,0 +1,246 @@
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from docs_office.api.serializers import (
+    EdxmlImportSerializer,
+    IncomingActionSerializer,
+    IncomingCreateSerializer,
+    IncomingDetailSerializer,
+    IncomingListSerializer,
+    OutgoingActionSerializer,
+    OutgoingCreateSerializer,
+    OutgoingDetailSerializer,
+    OutgoingListSerializer,
+)
+from docs_office.constants import IncomingState, OutgoingState
+from egov.core.errors import ApplicationError
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, description="Số, ký hiệu, trích yếu, cơ quan ban hành; không phân biệt dấu."),
+]
+
+
+class ReceivedCursor(CursorPagination):
+    ordering = ("-received_at", "-id")
+    page_size = 50
+
+
+class CreatedCursor(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
+def _file_response(field, stem: str):
+    """The stored file under a clean name; its extension (pdf, jpg, png) and so its type are the stored one's."""
+    if not field:
+        raise ApplicationError("no_file", _("Văn bản này không có tệp trên hệ thống."), status=404)
+    extension = field.name.rsplit(".", 1)[-1].lower() if "." in field.name else "pdf"
+    return FileResponse(field.open("rb"), as_attachment=False, filename=f"{stem}.{extension}")
+
+
+@extend_schema(tags=["eOffice — văn bản đến"])
+class IncomingDocumentViewSet(viewsets.GenericViewSet):
+    """Văn bản đến of the caller's agency: staff see only their agency's, secret ones only named readers."""
+
+    pagination_class = ReceivedCursor
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filter_backends = []
+
+    def get_queryset(self):
+        from docs_office.selectors import incoming_search
+
+        params = self.request.query_params
+        return incoming_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""))
+
+    def _detail(self, pk):
+        from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
+        from docs_office.selectors import incoming_visible_to
+
+        document = incoming_visible_to(user=self.request.user).prefetch_related(
+            Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+            Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
+            Prefetch("events", queryset=IncomingEvent.objects.select_related("actor")),
+        ).filter(pk=pk).first()
+        if document is None:
+            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
+        return document
+
+    @extend_schema(parameters=[*SEARCH_PARAMETERS, OpenApiParameter("state", str, enum=IncomingState.values)],
+                   responses=IncomingListSerializer(many=True))
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(IncomingListSerializer(page, many=True).data)
+
+    @extend_schema(responses=IncomingDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(IncomingDetailSerializer(self._detail(pk)).data)
+
+    @extend_schema(request={"multipart/form-data": IncomingCreateSerializer},
+                   responses={201: IncomingDetailSerializer,
+                              409: OpenApiResponse(description="Có thể trùng văn bản đã vào sổ (duplicate).")})
+    def create(self, request):
+        from docs_office.actions import _colleague
+        from docs_office.services.incoming import IncomingData, incoming_register_scan
+
+        incoming = IncomingCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        upload, confirm = data.pop("file", None), data.pop("confirm_duplicate")
+        readers = [_colleague(request.user, pk) for pk in data.pop("readers")]
+        document = incoming_register_scan(clerk=request.user, data=IncomingData(**data), upload=upload,
+                                          readers=readers, confirm_duplicate=confirm)
+        return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=IncomingActionSerializer, responses=IncomingDetailSerializer,
+                   parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH,
+                                                enum=["accept", "return", "assign", "opinion", "close"])])
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request, pk=None, action_name=None):
+        from docs_office.actions import incoming_action_run
+
+        incoming = IncomingActionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        incoming_action_run(user=request.user, document=self._detail(pk), action=action_name,
+                            data=incoming.validated_data)
+        return Response(IncomingDetailSerializer(self._detail(pk)).data)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="file", url_name="file")
+    def file(self, request, pk=None):
+        document = self._detail(pk)
+        return _file_response(document.file, f"van-ban-den-{document.pk}")
+
+    @extend_schema(request={"multipart/form-data": EdxmlImportSerializer},
+                   responses={201: IncomingDetailSerializer,
+                              400: OpenApiResponse(description="Gói edXML không hợp lệ: từng lý do trong fields.file.")})
+    @action(detail=False, methods=["post"], url_path="import-edxml", url_name="import-edxml")
+    def import_edxml(self, request):
+        """A package from an agency outside the system: checked, then waiting for registration."""
+        from docs_office.services.edxml import incoming_import_edxml
+
+        incoming = EdxmlImportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        document = incoming_import_edxml(clerk=request.user, data=incoming.validated_data["file"].read())
+        return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["eOffice — văn bản đi"])
+class OutgoingDocumentViewSet(viewsets.GenericViewSet):
+    """Văn bản đi: draft, review, signature, issue, recall; scoped like the pages."""
+
+    pagination_class = CreatedCursor
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filter_backends = []
+
+    def get_queryset(self):
+        from docs_office.selectors import outgoing_search
+
+        params = self.request.query_params
+        return outgoing_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""))
+
+    def _detail(self, pk):
+        from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion
+        from docs_office.selectors import outgoing_visible_to
+
+        document = outgoing_visible_to(user=self.request.user).prefetch_related(
+            Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
+            Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
+            Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor")),
+        ).filter(pk=pk).first()
+        if document is None:
+            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
+        return document
+
+    @extend_schema(parameters=[*SEARCH_PARAMETERS, OpenApiParameter("state", str, enum=OutgoingState.values)],
+                   responses=OutgoingListSerializer(many=True))
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(OutgoingListSerializer(page, many=True).data)
+
+    @extend_schema(responses=OutgoingDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(OutgoingDetailSerializer(self._detail(pk)).data)
+
+    @extend_schema(request={"multipart/form-data": OutgoingCreateSerializer, "application/json": OutgoingCreateSerializer},
+                   responses={201: OutgoingDetailSerializer})
+    def create(self, request):
+        from docs_office.actions import _colleague, _division
+        from docs_office.models import IncomingDocument
+        from docs_office.pdf.compose import Composition
+        from docs_office.services.outgoing import outgoing_create
+        from egov.agencies.models import Agency
+
+        incoming = OutgoingCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        codes = set(data["recipient_agencies"])
+        recipients = list(Agency.objects.filter(exchange_code__in=codes, is_active=True))
+        if len(recipients) != len(codes):
+            raise ApplicationError("invalid_agency", _("Có mã định danh cơ quan nhận không tồn tại."),
+                                   fields={"recipient_agencies": [_("Không tồn tại.")]})
+        answers = None
+        if data.get("answers"):
+            answers = IncomingDocument.objects.filter(pk=data["answers"], agency_id=request.user.agency_id).first()
+            if answers is None:
+                raise ApplicationError("invalid_answer", _("Không có văn bản đến này."),
+                                       fields={"answers": [_("Không hợp lệ.")]})
+        document = outgoing_create(
+            drafter=request.user, document_type=data["document_type"], summary=data["summary"], upload=data.get("file"),
+            composition=Composition(**data["composition"]) if data.get("composition") else None,
+            division=_division(request.user, data.get("division")), urgency=data["urgency"],
+            confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
+            recipients_text=data["recipients_text"], readers=[_colleague(request.user, pk) for pk in data["readers"]])
+        return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"application/json": OutgoingActionSerializer, "multipart/form-data": OutgoingActionSerializer},
+                   responses=OutgoingDetailSerializer,
+                   parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[
+                       "submit", "head_approve", "leader_approve", "return", "version", "sign", "issue", "recall"])])
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request, pk=None, action_name=None):
+        from docs_office.actions import outgoing_action_run
+
+        incoming = OutgoingActionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        outgoing_action_run(user=request.user, document=self._detail(pk), action=action_name,
+                            data=incoming.validated_data)
+        return Response(OutgoingDetailSerializer(self._detail(pk)).data)
+
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="edxml", url_name="edxml")
+    def edxml(self, request, pk=None):
+        """The issued document as an edXML package, for agencies outside the system."""
+        from django.http import HttpResponse
+
+        from docs_office.services.edxml import outgoing_edxml_export
+
+        document = self._detail(pk)
+        response = HttpResponse(outgoing_edxml_export(user=request.user, document=document),
+                                content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
+        return response
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="file", url_name="file")
+    def file(self, request, pk=None):
+        """The signed PDF once issued; before that, the current draft version."""
+        from docs_office.services.outgoing import outgoing_current_version
+
+        document = self._detail(pk)
+        if document.signed_file:
+            return _file_response(document.signed_file, f"{document.year}-{document.number:02d}")
+        version = outgoing_current_version(document)
+        if version is None:
+            raise ApplicationError("no_file", _("Văn bản này chưa có tệp."), status=404)
+        extension = "pdf" if version.content_type == "application/pdf" else "docx"
+        response = FileResponse(version.file.open("rb"), content_type=version.content_type,
+                                filename=f"du-thao-{document.pk}-v{version.number}.{extension}")
+        return response

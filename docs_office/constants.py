@@ -1,0 +1,57 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    URGENT = "urgent", _("Khẩn")
+    VERY_URGENT = "very_urgent", _("Thượng khẩn")
+    FLASH = "flash", _("Hỏa tốc")
+
+
+class Confidentiality(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    CONFIDENTIAL = "confidential", _("Mật")
+    SECRET = "secret", _("Tối mật")
+    TOP_SECRET = "top_secret", _("Tuyệt mật")
+
+
+class RegisterKind(models.TextChoices):
+    INCOMING = "incoming", _("Sổ văn bản đến")
+    OUTGOING = "outgoing", _("Sổ văn bản đi")
+
+
+class IncomingState(models.TextChoices):
+    RECEIVED = "received", _("Chờ vào sổ")  # arrived electronically from another agency
+    REGISTERED = "registered", _("Đã vào sổ, chờ phân công")
+    ASSIGNED = "assigned", _("Đã phân công")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    CLOSED = "closed", _("Đã xử lý xong")
+    RETURNED = "returned", _("Đã trả lại nơi gửi")
+    WITHDRAWN = "withdrawn", _("Nơi gửi đã thu hồi")
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Xử lý chính")
+    SUPPORT = "support", _("Phối hợp")
+    INFO = "info", _("Để biết")
+
+
+class OutgoingState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    HEAD_REVIEW = "head_review", _("Chờ lãnh đạo phòng duyệt")
+    LEADER_REVIEW = "leader_review", _("Chờ lãnh đạo cơ quan duyệt")
+    APPROVED = "approved", _("Đã duyệt, chờ ký")
+    SIGNING = "signing", _("Lãnh đạo đang ký số")
+    SIGNED = "signed", _("Đã ký, chờ phát hành")
+    ISSUING = "issuing", _("Đã cấp số, văn thư đang ký số")
+    ISSUED = "issued", _("Đã phát hành")
+    RECALLED = "recalled", _("Đã thu hồi")
+
+
+class DeliveryState(models.TextChoices):
+    SENT = "sent", _("Đã gửi")
+    RECEIVED = "received", _("Đã nhận")
+    REGISTERED = "registered", _("Đã vào sổ")
+    RETURNED = "returned", _("Bị trả lại")
+    RECALLED = "recalled", _("Đã thu hồi")

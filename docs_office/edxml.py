@@ -1,0 +1,267 @@
+"""edXML packages: the envelope of document exchange with agencies outside the system.
+
+The header follows the fields of the national exchange standard (DESIGN.md §4; Decree 30 appendix VI
+metadata): From/To (agency code and name), document id, code number and notation, promulgation place
+and date, type, subject, signer (competence, position, name), due date, recipients, priority, page count,
+the document it answers, and the trace of routing. This package carries the signed PDF inside the XML
+(base64) rather than as a MIME part: one self-contained file to export, upload and check.
+A separate status message reports delivery and handling back to the sender.
+"""
+
+import base64
+import binascii
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from xml.etree import ElementTree as ET
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.agencies.models import EXCHANGE_CODE_RE
+
+NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+P = f"{{{NS}}}"
+ET.register_namespace("edXML", NS)
+
+# Priority codes of the header: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc (our Urgency values map 1:1).
+PRIORITY_CODES = {"normal": "0", "urgent": "1", "very_urgent": "2", "flash": "3"}
+PRIORITY_BY_CODE = {v: k for k, v in PRIORITY_CODES.items()}
+# Status message codes reported back to the sender.
+STATUS_CODES = {
+    "01": "Đã đến", "02": "Từ chối tiếp nhận", "03": "Đã tiếp nhận", "04": "Đã phân công",
+    "05": "Đang xử lý", "06": "Hoàn thành", "13": "Lấy lại", "15": "Cập nhật",
+}
+MAX_PACKAGE_BYTES = 60 * 1024 * 1024
+
+
+@dataclass
+class Agency:
+    code: str
+    name: str
+
+
+@dataclass
+class EdxmlPackage:
+    document_id: str
+    sender: Agency
+    recipients: list[Agency]
+    code_number: str
+    code_notation: str
+    place: str
+    promulgation_date: date
+    type_code: str
+    type_name: str
+    subject: str
+    signer_competence: str
+    signer_position: str
+    signer_name: str
+    priority: str
+    page_count: int | None
+    due_date: date | None = None
+    to_places: list[str] = field(default_factory=list)
+    response_for: str = ""
+    trace: list[str] = field(default_factory=list)
+    attachment_name: str = ""
+    attachment: bytes = b""
+
+
+class EdxmlError(Exception):
+    """A malformed package: `problems` lists every reason, in Vietnamese, for the import report."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _sub(parent, tag: str, text=None):
+    element = ET.SubElement(parent, P + tag)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _agency(parent, tag: str, agency: Agency) -> None:
+    element = _sub(parent, tag)
+    _sub(element, "OrganId", agency.code)
+    _sub(element, "OrganName", agency.name)
+
+
+def edxml_build(package: EdxmlPackage) -> bytes:
+    root = ET.Element(P + "edXMLEnvelope")
+    header = _sub(root, "edXMLHeader")
+    message = _sub(header, "MessageHeader")
+    _agency(message, "From", package.sender)
+    for recipient in package.recipients:
+        _agency(message, "To", recipient)
+    _sub(message, "DocumentId", package.document_id)
+    code = _sub(message, "Code")
+    _sub(code, "CodeNumber", package.code_number)
+    _sub(code, "CodeNotation", package.code_notation)
+    promulgation = _sub(message, "PromulgationInfo")
+    _sub(promulgation, "Place", package.place)
+    _sub(promulgation, "PromulgationDate", package.promulgation_date.isoformat())
+    doc_type = _sub(message, "DocumentType")
+    _sub(doc_type, "Type", package.type_code)
+    _sub(doc_type, "TypeName", package.type_name)
+    _sub(message, "Subject", package.subject)
+    signer = _sub(message, "SignerInfo")
+    _sub(signer, "Competence", package.signer_competence)
+    _sub(signer, "Position", package.signer_position)
+    _sub(signer, "FullName", package.signer_name)
+    if package.due_date:
+        _sub(message, "DueDate", package.due_date.isoformat())
+    places = _sub(message, "ToPlaces")
+    for place in package.to_places:
+        _sub(places, "Place", place)
+    other = _sub(message, "OtherInfo")
+    _sub(other, "Priority", PRIORITY_CODES[package.priority])
+    if package.page_count is not None:
+        _sub(other, "PageAmount", package.page_count)
+    if package.response_for:
+        _sub(message, "ResponseFor", package.response_for)
+    traces = _sub(header, "TraceHeaderList")
+    for trace in package.trace:
+        _sub(traces, "TraceHeader", trace)
+    body = _sub(root, "edXMLBody")
+    if package.attachment:
+        attachment = _sub(body, "Attachment")
+        attachment.set("name", package.attachment_name or "van-ban.pdf")
+        attachment.set("contentType", "application/pdf")
+        attachment.text = base64.b64encode(package.attachment).decode("ascii")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _text(parent, path: str) -> str:
+    element = parent.find("/".join(P + part for part in path.split("/")))
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _date(value: str, label: str, problems: list[str], *, required: bool) -> date | None:
+    if not value:
+        if required:
+            problems.append(_("Thiếu %(f)s.") % {"f": label})
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.append(_("%(f)s không đúng định dạng ngày (YYYY-MM-DD): “%(v)s”.") % {"f": label, "v": value[:30]})
+        return None
+
+
+def _agency_read(element, label: str, problems: list[str]) -> Agency:
+    code, name = _text(element, "OrganId"), _text(element, "OrganName")
+    if not code:
+        problems.append(_("Thiếu mã định danh của %(f)s.") % {"f": label})
+    elif not re.match(EXCHANGE_CODE_RE, code):
+        problems.append(_("Mã định danh của %(f)s không hợp lệ: “%(v)s” (dạng 000.00.00.H41).") % {"f": label,
+                                                                                                   "v": code[:30]})
+    if not name:
+        problems.append(_("Thiếu tên cơ quan của %(f)s.") % {"f": label})
+    return Agency(code=code, name=name)
+
+
+def edxml_parse(data: bytes) -> EdxmlPackage:
+    """Read and check a package; every problem found is reported at once (EdxmlError)."""
+    if len(data) > MAX_PACKAGE_BYTES:
+        raise EdxmlError([_("Gói tin quá lớn.")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EdxmlError([_("Gói tin không được mã hóa UTF-8.")]) from None
+    declared = re.match(r"<\?xml[^>]*encoding=[\"']([A-Za-z0-9_-]+)[\"']", text.lstrip("\ufeff"))
+    if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise EdxmlError([_("Gói tin khai báo bảng mã %(e)s; chỉ chấp nhận UTF-8.") % {"e": declared.group(1)}])
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        raise EdxmlError([_("Gói tin không được chứa khai báo DOCTYPE hoặc ENTITY.")])
+    try:
+        # Safe without defusedxml: any DTD is refused above (so no entity expansion or external
+        # resources), and ElementTree resolves no external entities anyway.
+        root = ET.fromstring(data)  # noqa: S314
+    except ET.ParseError as exc:
+        raise EdxmlError([_("Gói tin không phải XML hợp lệ: %(e)s") % {"e": exc}]) from None
+    if root.tag != P + "edXMLEnvelope":
+        raise EdxmlError([_("Không phải gói tin edXML (thiếu edXMLEnvelope trong không gian tên %(ns)s).") % {"ns": NS}])
+    message = root.find(f"{P}edXMLHeader/{P}MessageHeader")
+    if message is None:
+        raise EdxmlError([_("Thiếu phần MessageHeader.")])
+    problems: list[str] = []
+    sender_element = message.find(P + "From")
+    if sender_element is None:
+        problems.append(_("Thiếu nơi gửi (From)."))
+        sender = Agency("", "")
+    else:
+        sender = _agency_read(sender_element, _("nơi gửi"), problems)
+    recipients = [_agency_read(e, _("nơi nhận"), problems) for e in message.findall(P + "To")]
+    if not recipients:
+        problems.append(_("Thiếu nơi nhận (To)."))
+    required = {
+        "DocumentId": _("mã văn bản (DocumentId)"), "Code/CodeNumber": _("số văn bản (CodeNumber)"),
+        "PromulgationInfo/Place": _("địa danh ban hành"), "DocumentType/Type": _("mã loại văn bản"),
+        "DocumentType/TypeName": _("tên loại văn bản"), "Subject": _("trích yếu (Subject)"),
+        "SignerInfo/FullName": _("họ tên người ký"), "OtherInfo/Priority": _("độ khẩn (Priority)"),
+    }
+    values = {path: _text(message, path) for path in required}
+    for path, label in required.items():
+        if not values[path]:
+            problems.append(_("Thiếu %(f)s.") % {"f": label})
+    promulgated = _date(_text(message, "PromulgationInfo/PromulgationDate"), _("ngày ban hành"), problems,
+                        required=True)
+    due = _date(_text(message, "DueDate"), _("hạn xử lý"), problems, required=False)
+    priority_code = values["OtherInfo/Priority"]
+    if priority_code and priority_code not in PRIORITY_BY_CODE:
+        problems.append(_("Mã độ khẩn không hợp lệ: “%(v)s” (0–3).") % {"v": priority_code[:10]})
+    pages_text = _text(message, "OtherInfo/PageAmount")
+    page_count = None
+    if pages_text:
+        if pages_text.isdigit() and int(pages_text) > 0:
+            page_count = int(pages_text)
+        else:
+            problems.append(_("Số trang không hợp lệ: “%(v)s”.") % {"v": pages_text[:10]})
+    attachment, attachment_name = b"", ""
+    attachment_element = root.find(f"{P}edXMLBody/{P}Attachment")
+    if attachment_element is not None:
+        attachment_name = attachment_element.get("name", "")
+        try:
+            attachment = base64.b64decode((attachment_element.text or "").strip(), validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(_("Tệp đính kèm không đúng mã hóa base64."))
+        else:
+            if not attachment.startswith(b"%PDF-"):
+                problems.append(_("Tệp đính kèm không phải PDF."))
+    if problems:
+        raise EdxmlError(problems)
+    return EdxmlPackage(
+        document_id=values["DocumentId"], sender=sender, recipients=recipients,
+        code_number=values["Code/CodeNumber"], code_notation=_text(message, "Code/CodeNotation"),
+        place=values["PromulgationInfo/Place"], promulgation_date=promulgated, type_code=values["DocumentType/Type"],
+        type_name=values["DocumentType/TypeName"], subject=values["Subject"],
+        signer_competence=_text(message, "SignerInfo/Competence"), signer_position=_text(message, "SignerInfo/Position"),
+        signer_name=values["SignerInfo/FullName"], priority=PRIORITY_BY_CODE[priority_code], page_count=page_count,
+        due_date=due, to_places=[(e.text or "").strip() for e in message.findall(f"{P}ToPlaces/{P}Place")],
+        response_for=_text(message, "ResponseFor"),
+        trace=[(e.text or "").strip() for e in root.findall(f"{P}edXMLHeader/{P}TraceHeaderList/{P}TraceHeader")],
+        attachment_name=attachment_name, attachment=attachment,
+    )
+
+
+def edxml_status(*, document_id: str, sender: Agency, recipient: Agency, code: str, description: str = "",
+                 staff: str = "", at: datetime | None = None) -> bytes:
+    """The status message a recipient sends back (delivery and handling)."""
+    if code not in STATUS_CODES:
+        raise ValueError(f"unknown status code {code!r}")
+    root = ET.Element(P + "Status")
+    header = _sub(root, "Header")
+    _agency(header, "From", sender)
+    _agency(header, "To", recipient)
+    _sub(header, "DocumentId", document_id)
+    _sub(root, "StatusCode", code)
+    _sub(root, "Description", description or STATUS_CODES[code])
+    _sub(root, "Timestamp", (at or timezone.now()).isoformat(timespec="seconds"))
+    _sub(root, "StaffInfo", staff)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def new_document_id(agency_code: str) -> str:
+    return f"{agency_code},{uuid.uuid4()}"

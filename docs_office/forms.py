@@ -1,0 +1,119 @@
+"""Page forms: input shapes only; the rules are in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from docs_office.constants import Confidentiality, Urgency
+from docs_office.models import Division, DocumentType
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _colleagues(user):
+    from egov.accounts.models import User
+
+    return User.objects.filter(agency_id=user.agency_id, is_active=True).order_by("full_name")
+
+
+class IncomingRegisterForm(forms.Form):
+    number = forms.CharField(label=_("Số văn bản"), max_length=20)
+    symbol = forms.CharField(label=_("Ký hiệu"), max_length=60, required=False, help_text=_("Ví dụ: QĐ-UBND"))
+    issuer_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=255)
+    issued_on = forms.DateField(label=_("Ngày văn bản"), widget=DateInput())
+    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
+    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
+    page_count = forms.IntegerField(label=_("Số trang"), min_value=1, required=False)
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,
+                                        initial=Confidentiality.NORMAL)
+    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput())
+    file = forms.FileField(label=_("Bản quét (PDF, JPEG, PNG)"), required=False,
+                           help_text=_("Không đính kèm tệp với văn bản mật."))
+    readers = forms.ModelMultipleChoiceField(label=_("Người được xem (văn bản mật)"), required=False, queryset=None)
+    confirm_duplicate = forms.BooleanField(label=_("Tôi đã kiểm tra, vẫn vào sổ văn bản có thể trùng"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["readers"].queryset = _colleagues(user)
+
+
+class AssignForm(forms.Form):
+    """Assignees are written "u:<user id>" or "d:<division id>" so one list offers people and units."""
+
+    lead = forms.ChoiceField(label=_("Xử lý chính"))
+    support = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
+    info = forms.MultipleChoiceField(label=_("Để biết"), required=False)
+    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput())
+    instruction = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(f"d:{d.pk}", d.name) for d in Division.objects.filter(agency_id=user.agency_id)]
+        choices += [(f"u:{u.pk}", f"{u.full_name} — {u.position_title}" if u.position_title else u.full_name)
+                    for u in _colleagues(user)]
+        self.fields["lead"].choices = [("", "—"), *choices]
+        self.fields["support"].choices = choices
+        self.fields["info"].choices = choices
+
+    def assignments(self) -> list[dict]:
+        data = self.cleaned_data
+        rows = [("lead", data["lead"])] + [("support", v) for v in data["support"]] + [("info", v) for v in data["info"]]
+        items = []
+        for role, value in rows:
+            kind, _sep, pk = value.partition(":")
+            items.append({"role": role, "user": int(pk) if kind == "u" else None,
+                          "division": int(pk) if kind == "d" else None,
+                          "deadline": data["deadline"] if role != "info" else None,
+                          "instruction": data["instruction"]})
+        return items
+
+
+class OutgoingCreateForm(forms.Form):
+    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
+    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Dự thảo (DOCX hoặc PDF)"), required=False,
+                           help_text=_("Hoặc để trống và soạn nội dung bên dưới: hệ thống trình bày theo Nghị định 30."))
+    division = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=None, required=False)
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,
+                                        initial=Confidentiality.NORMAL)
+    recipient_agencies = forms.ModelMultipleChoiceField(label=_("Nơi nhận trong hệ thống (liên thông)"),
+                                                        queryset=None, required=False)
+    recipients_text = forms.CharField(label=_("Nơi nhận khác"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    readers = forms.ModelMultipleChoiceField(
+        label=_("Người được xem (văn bản mật)"), required=False, queryset=None,
+        help_text=_("Văn bản mật: ghi tên người duyệt, ký và văn thư phát hành."))
+    answers = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    body = forms.CharField(label=_("Nội dung (soạn trên hệ thống)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 8}), help_text=_("Mỗi đoạn một dòng."))
+    place = forms.CharField(label=_("Địa danh"), required=False, max_length=100)
+    signer_prefix = forms.ChoiceField(label=_("Thẩm quyền ký"), required=False, choices=[
+        ("", "—"), ("TM.", "TM."), ("KT.", "KT."), ("Q.", "Q."), ("TL.", "TL."), ("TUQ.", "TUQ.")])
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=100)
+    signer_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=150)
+
+    def composition(self):
+        from docs_office.pdf.compose import Composition
+
+        data = self.cleaned_data
+        if data.get("file") or not data.get("body", "").strip():
+            return None
+        recipients = [a.name for a in data["recipient_agencies"]]
+        recipients += [line.strip() for line in data["recipients_text"].splitlines() if line.strip()]
+        return Composition(body=data["body"], place=data["place"], signer_title=data["signer_title"],
+                           signer_name=data["signer_name"], signer_prefix=data["signer_prefix"], recipients=recipients)
+
+    def __init__(self, *args, user, **kwargs):
+        from egov.agencies.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = Division.objects.filter(agency_id=user.agency_id)
+        self.fields["readers"].queryset = _colleagues(user)
+        self.fields["recipient_agencies"].queryset = Agency.objects.filter(is_active=True).exclude(pk=user.agency_id)

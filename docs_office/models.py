@@ -1,1 +1,0 @@
-"""Models of docs_office: built by its own issue."""

@@ -1,0 +1,11 @@
+from docs_office.models.catalogue import Division, DocumentType, Register, RegisterCounter
+from docs_office.models.incoming import IncomingAssignment, IncomingDocument, IncomingEvent, IncomingOpinion
+from docs_office.models.outgoing import Delivery, OutgoingDocument, OutgoingEvent, OutgoingVersion
+from docs_office.models.tasks import Task, TaskReport
+
+__all__ = [
+    "Division", "DocumentType", "Register", "RegisterCounter",
+    "IncomingAssignment", "IncomingDocument", "IncomingEvent", "IncomingOpinion",
+    "Delivery", "OutgoingDocument", "OutgoingEvent", "OutgoingVersion",
+    "Task", "TaskReport",
+]

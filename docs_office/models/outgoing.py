@@ -1,0 +1,188 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from docs_office.constants import Confidentiality, DeliveryState, OutgoingState, Urgency
+from egov.core.models import ProtectedStateMixin
+
+S = OutgoingState
+
+
+class OutgoingDocument(ProtectedStateMixin, models.Model):
+    """A document the agency issues (văn bản đi): drafted, reviewed, signed, numbered and sent."""
+
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT,
+                               related_name="outgoing_documents")
+    division = models.ForeignKey("docs_office.Division", verbose_name=_("đơn vị soạn thảo"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="outgoing_documents")
+    document_type = models.ForeignKey("docs_office.DocumentType", verbose_name=_("loại văn bản"),
+                                      on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(_("trích yếu"))
+    summary_folded = models.TextField(editable=False, default="")
+    urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
+    confidentiality = models.CharField(_("độ mật"), max_length=12, choices=Confidentiality.choices,
+                                       default=Confidentiality.NORMAL)
+    state = FSMField(_("trạng thái"), default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
+    drafter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người soạn thảo"), on_delete=models.PROTECT,
+                                related_name="drafted_documents")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ký"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    answers = models.ForeignKey("docs_office.IncomingDocument", verbose_name=_("trả lời văn bản đến"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="answers")
+    recipient_agencies = models.ManyToManyField("agencies.Agency", verbose_name=_("nơi nhận trong hệ thống"),
+                                                blank=True, related_name="+")
+    recipients_text = models.TextField(_("nơi nhận khác"), blank=True)
+    page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    # Filled at issue, in the same transaction as the register's counter.
+    register = models.ForeignKey("docs_office.Register", verbose_name=_("sổ văn bản đi"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="outgoing_documents")
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=60, blank=True)
+    issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("văn thư phát hành"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
+    leader_signature = models.ForeignKey("signatures.SignatureRequest", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    agency_signature = models.ForeignKey("signatures.SignatureRequest", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    signed_file = models.FileField(_("bản đã ký số"), upload_to="docs_office/outgoing/%Y/%m/", blank=True)
+    readers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("người được xem (văn bản mật)"),
+                                     blank=True, related_name="+")
+    recalled_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    recall_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản đi")
+        verbose_name_plural = _("văn bản đi")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "-created_at", "-id"]),
+                   GinIndex(SearchVector("summary_folded", config="simple"), name="outgoing_search_idx")]
+        constraints = [models.UniqueConstraint(fields=["register", "year", "number"],
+                                               name="outgoing_number_unique")]
+
+    def __str__(self) -> str:
+        return self.number_symbol or self.summary[:60]
+
+    @property
+    def number_symbol(self) -> str:
+        return f"{self.number:02d}/{self.symbol}" if self.number else ""
+
+    @property
+    def is_secret(self) -> bool:
+        return self.confidentiality != Confidentiality.NORMAL
+
+    # Transitions set fields only; services check who may act, save and record the event.
+    @transition(field=state, source=S.DRAFT, target=S.HEAD_REVIEW)
+    def submit(self):
+        pass
+
+    @transition(field=state, source=S.HEAD_REVIEW, target=S.LEADER_REVIEW)
+    def head_approve(self):
+        pass
+
+    @transition(field=state, source=S.LEADER_REVIEW, target=S.APPROVED)
+    def leader_approve(self, *, signer):
+        self.signer = signer
+
+    @transition(field=state, source=[S.HEAD_REVIEW, S.LEADER_REVIEW, S.APPROVED], target=S.DRAFT)
+    def return_draft(self):
+        self.signer = None
+
+    @transition(field=state, source=S.APPROVED, target=S.SIGNING)
+    def sign(self, *, request):
+        self.leader_signature = request
+
+    @transition(field=state, source=S.SIGNING, target=S.SIGNED)
+    def signed(self):
+        pass
+
+    @transition(field=state, source=S.SIGNING, target=S.APPROVED)
+    def signing_failed(self):
+        pass
+
+    @transition(field=state, source=S.SIGNED, target=S.ISSUING)
+    def issue(self, *, register, number, year, symbol, at, by):
+        self.register, self.number, self.year, self.symbol = register, number, year, symbol
+        self.issued_at, self.issued_by = at, by
+
+    @transition(field=state, source=S.ISSUING, target=S.ISSUING)
+    def agency_sign(self, *, request):
+        self.agency_signature = request
+
+    @transition(field=state, source=S.ISSUING, target=S.ISSUED)
+    def dispatch(self):
+        pass
+
+    @transition(field=state, source=S.ISSUED, target=S.RECALLED)
+    def recall(self, *, at, reason):
+        self.recalled_at, self.recall_reason = at, reason
+
+
+class OutgoingVersion(models.Model):
+    """One uploaded version of a draft (DOCX or PDF); the newest is the current one."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    file = models.FileField(_("tệp"), upload_to="docs_office/drafts/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("ghi chú"), blank=True)
+    # A version composed on the system knows where its signature block is: [page, x1, y1, x2, y2] in PDF
+    # points. An uploaded PDF does not, and is signed at the usual place.
+    signature_box = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản dự thảo")
+        verbose_name_plural = _("phiên bản dự thảo")
+        ordering = ["document", "-number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="outgoing_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.number}"
+
+
+class OutgoingEvent(models.Model):
+    """Append-only history of an outgoing document: who, when, from, to, and the reviewer's comments."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=30)
+    from_state = models.CharField(_("từ trạng thái"), max_length=20, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(_("lúc"))
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý văn bản đi")
+        verbose_name_plural = _("lịch sử văn bản đi")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.action}"
+
+
+class Delivery(models.Model):
+    """One recipient agency of an issued document, inside the system (liên thông văn bản)."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("trạng thái"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.SENT)
+    sent_at = models.DateTimeField(_("gửi lúc"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"))
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("nơi nhận liên thông")
+        verbose_name_plural = _("nơi nhận liên thông")
+        ordering = ["document", "id"]
+        constraints = [models.UniqueConstraint(fields=["document", "recipient"], name="delivery_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.recipient_id}: {self.state}"

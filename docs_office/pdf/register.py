@@ -1,0 +1,22 @@
+"""The registers as printed books (Decree 30/2020, appendix IV): incoming and outgoing, one year each."""
+
+from docs_office.constants import RegisterKind
+from docs_office.models import IncomingDocument, OutgoingDocument, Register
+from egov.core.pdf import render_pdf
+
+
+def register_rows(*, register: Register, year: int):
+    """The register's entries of the year, in number order; secret documents show their metadata only."""
+    if register.kind == RegisterKind.INCOMING:
+        return (IncomingDocument.objects.filter(register=register, arrival_year=year)
+                .select_related("document_type").prefetch_related("assignments__user", "assignments__division")
+                .order_by("arrival_number"))
+    return (OutgoingDocument.objects.filter(register=register, year=year)
+            .select_related("document_type", "signer", "division").prefetch_related("recipient_agencies").order_by("number"))
+
+
+def register_pdf(*, register: Register, year: int) -> bytes:
+    template = "docs_office/pdf/incoming_register.html" if register.kind == RegisterKind.INCOMING \
+        else "docs_office/pdf/outgoing_register.html"
+    return render_pdf(template, {"register": register, "year": year, "agency": register.agency,
+                                 "rows": register_rows(register=register, year=year)})

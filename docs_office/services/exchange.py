@@ -1,0 +1,86 @@
+"""Exchange between agencies of the system (liên thông văn bản): sending, delivery states, recall."""
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from docs_office.constants import DeliveryState, IncomingState
+from docs_office.models import Delivery, IncomingDocument, IncomingEvent, OutgoingDocument
+from docs_office.services.registers import format_number
+from egov.accounts.roles import Role
+from egov.core.text import fold_vietnamese
+
+
+def _notify_users(users, subject: str, text: str) -> None:
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send
+
+    for user in users:
+        notification_send(template="message", channel=Channel.IN_APP, recipient=user,
+                          payload={"subject": subject, "text": text})
+
+
+def _records_clerks(agency_ids):
+    from egov.accounts.models import User
+
+    return User.objects.filter(agency_id__in=agency_ids, groups__name=Role.RECORDS_CLERK, is_active=True).distinct()
+
+
+def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
+    """Each recipient agency of the system gets an incoming document, waiting for its records clerk,
+    with the signed PDF; the delivery is `received` at once (the system acknowledges arrival)."""
+    if document.is_secret:
+        return []  # never electronically (Decree 30; the secrets law): refused at drafting, kept here too
+    now = timezone.now()
+    with document.signed_file.open("rb") as handle:
+        signed = handle.read()
+    deliveries = []
+    for recipient in document.recipient_agencies.exclude(pk=document.agency_id):
+        delivery = Delivery.objects.create(document=document, recipient=recipient, state=DeliveryState.SENT,
+                                           sent_at=now, updated_at=now)
+        incoming = IncomingDocument(
+            agency=recipient, received_at=now, number=format_number(document.number), symbol=document.symbol,
+            issuer_agency=document.agency, issuer_name=document.agency.name,
+            issuer_name_folded=fold_vietnamese(document.agency.name), issued_on=timezone.localtime(document.issued_at).date(),
+            document_type=document.document_type, summary=document.summary, summary_folded=document.summary_folded,
+            signer_name=document.signer.full_name if document.signer else "", page_count=document.page_count,
+            urgency=document.urgency, confidentiality=document.confidentiality, source_delivery=delivery,
+            acknowledged_at=now,
+        )
+        incoming.file.save(f"{document.year}-{document.number:04d}.pdf", ContentFile(signed), save=False)
+        incoming.save()
+        IncomingEvent.objects.create(document=incoming, action="arrive", from_state="", to_state=incoming.state,
+                                     actor=None, at=now, note=_("Nhận liên thông từ %(a)s") % {"a": document.agency.name})
+        delivery.state = DeliveryState.RECEIVED
+        delivery.save(update_fields=["state"])
+        deliveries.append(delivery)
+    if deliveries:
+        _notify_users(_records_clerks([d.recipient_id for d in deliveries]),
+                      _("Văn bản đến liên thông: %(s)s") % {"s": document.number_symbol}, document.summary)
+    return deliveries
+
+
+def exchange_notify_sender(*, delivery: Delivery, subject: str, text: str) -> None:
+    document = delivery.document
+    users = {document.drafter, *([document.issued_by] if document.issued_by else [])}
+    _notify_users(users, subject, text)
+
+
+def exchange_recall(*, document: OutgoingDocument, actor, reason: str) -> None:
+    """Withdraw every recipient's copy that was not returned; the recipients and the sender are told."""
+    from docs_office.services.incoming import incoming_withdraw
+
+    now = timezone.now()
+    recalled = []
+    for delivery in document.deliveries.select_related("incoming").exclude(state=DeliveryState.RETURNED):
+        incoming = getattr(delivery, "incoming", None)
+        if incoming is not None and incoming.state not in (IncomingState.RETURNED, IncomingState.WITHDRAWN):
+            incoming_withdraw(document=incoming, reason=reason, actor=actor)
+        delivery.state, delivery.reason, delivery.updated_at = DeliveryState.RECALLED, reason, now
+        delivery.save(update_fields=["state", "reason", "updated_at"])
+        recalled.append(delivery)
+    subject = _("Thu hồi văn bản %(s)s") % {"s": document.number_symbol}
+    text = _("%(a)s thu hồi văn bản %(s)s. Lý do: %(r)s") % {"a": document.agency.name, "s": document.number_symbol,
+                                                            "r": reason}
+    _notify_users(_records_clerks([d.recipient_id for d in recalled]), subject, text)
+    _notify_users({document.drafter, actor}, subject, text)

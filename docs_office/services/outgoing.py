@@ -1,0 +1,364 @@
+"""Outgoing documents (văn bản đi): draft and versions, review chain, the leader's signature, issue."""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from docs_office.constants import Confidentiality, OutgoingState, Urgency
+from docs_office.models import OutgoingDocument, OutgoingEvent, OutgoingVersion
+from docs_office.services.common import checked_upload, reason_required, require, same_agency
+from docs_office.services.registers import format_number, register_number_allocate, register_outgoing_for, symbol_compose
+from egov.accounts.roles import Role
+from egov.audit.services import legal_event_record
+from egov.core.errors import ApplicationError
+from egov.core.text import fold_vietnamese
+from egov.core.uploads import DOCX, PDF
+
+S = OutgoingState
+DRAFT_TYPES = (PDF, DOCX)
+LEADER_FIELD, SEAL_FIELD = "LanhDaoKy", "VanThuDongDau"
+LEADER_CALLBACK, AGENCY_CALLBACK = "docs_office.outgoing_leader_signed", "docs_office.outgoing_agency_signed"
+
+# Who takes each review step (the reviewer must belong to the issuing agency).
+REVIEW_ACTIONS: dict[str, tuple[str, set[str]]] = {
+    "submit": ("submit", {Role.SPECIALIST, Role.HEAD_OF_DIVISION}),
+    "head_approve": ("head_approve", {Role.HEAD_OF_DIVISION}),
+    "leader_approve": ("leader_approve", {Role.LEADER}),
+    "return": ("return_draft", {Role.HEAD_OF_DIVISION, Role.LEADER}),
+}
+ACTION_LABELS = {
+    "submit": gettext_lazy("trình duyệt"), "head_approve": gettext_lazy("duyệt (lãnh đạo phòng)"),
+    "leader_approve": gettext_lazy("duyệt (lãnh đạo cơ quan)"), "return": gettext_lazy("trả lại dự thảo"),
+    "sign": gettext_lazy("ký số"), "issue": gettext_lazy("cấp số và phát hành"), "recall": gettext_lazy("thu hồi"),
+    "version": gettext_lazy("cập nhật dự thảo"),
+}
+
+
+def _event(document: OutgoingDocument, *, action: str, from_state: str, actor, note: str = "") -> None:
+    OutgoingEvent.objects.create(document=document, action=action, from_state=from_state, to_state=document.state,
+                                 actor=actor, at=timezone.now(), note=note)
+
+
+def _locked(document: OutgoingDocument) -> OutgoingDocument:
+    return OutgoingDocument.objects.select_for_update(of=("self",)).select_related("agency", "document_type",
+                                                                                  "division").get(pk=document.pk)
+
+
+def _check_transition(document: OutgoingDocument, action: str, method) -> None:
+    if not method._django_fsm.has_transition(document.state):
+        raise ApplicationError(
+            "invalid_transition",
+            _("Không thể %(a)s văn bản đang ở trạng thái “%(s)s”.") % {"a": ACTION_LABELS[action],
+                                                                      "s": document.get_state_display()},
+            status=409)
+
+
+def _add_version(document: OutgoingDocument, *, upload, user, note: str = "") -> OutgoingVersion:
+    content_type = checked_upload(upload, allowed=DRAFT_TYPES)
+    last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = OutgoingVersion(document=document, number=last + 1, content_type=content_type, uploaded_by=user,
+                              note=note.strip())
+    version.file.save(upload.name, upload, save=False)
+    version.save()
+    return version
+
+
+def _compose_version(document: OutgoingDocument, *, composition, user, note: str = "") -> OutgoingVersion:
+    """Render the draft in the Decree 30 layout; the version keeps where its signature block is."""
+    from docs_office.pdf.compose import compose_pdf
+
+    if not (composition.body or "").strip() or not (composition.signer_name or "").strip():
+        raise ApplicationError("incomplete", _("Cần nội dung văn bản và họ tên người ký."),
+                               fields={k: [_("Bắt buộc.")] for k in ("body", "signer_name")
+                                       if not (getattr(composition, k) or "").strip()})
+    symbol = symbol_compose(document_type=document.document_type, agency=document.agency, division=document.division)
+    pdf, box = compose_pdf(agency=document.agency, document_type=document.document_type, symbol=symbol,
+                           summary=document.summary, composition=composition)
+    last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = OutgoingVersion(document=document, number=last + 1, content_type=PDF, uploaded_by=user,
+                              note=note.strip() or _("Soạn trên hệ thống"), signature_box=box)
+    version.file.save(f"du-thao-{document.pk}-v{last + 1}.pdf", ContentFile(pdf), save=False)
+    version.save()
+    return version
+
+
+@transaction.atomic
+def outgoing_create(*, drafter, document_type, summary: str, upload=None, composition=None, division=None,
+                    urgency: str = Urgency.NORMAL, confidentiality: str = Confidentiality.NORMAL, answers=None,
+                    recipient_agencies=(), recipients_text: str = "", readers=()) -> OutgoingDocument:
+    """A specialist (or head of division) starts a draft with its first version: an uploaded file, or a
+    composition rendered in the Decree 30 layout."""
+    require(bool(drafter.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION}) and drafter.agency_id is not None,
+            _("Chỉ chuyên viên hoặc lãnh đạo phòng được soạn thảo văn bản đi."))
+    if not (summary or "").strip():
+        raise ApplicationError("incomplete", _("Cần nhập trích yếu."), fields={"summary": [_("Bắt buộc.")]})
+    if upload is None and composition is None:
+        raise ApplicationError("file_required", _("Cần tệp dự thảo (DOCX hoặc PDF) hoặc nội dung soạn trên hệ thống."),
+                               fields={"file": [_("Bắt buộc.")]})
+    if division is not None and division.agency_id != drafter.agency_id:
+        raise ApplicationError("other_agency", _("Đơn vị soạn thảo phải thuộc cơ quan."), fields={"division": [""]})
+    recipients = [a for a in recipient_agencies if a.pk != drafter.agency_id]
+    if confidentiality != Confidentiality.NORMAL and recipients:
+        raise ApplicationError("secret_not_exchanged",
+                               _("Văn bản mật không được gửi liên thông điện tử; gửi bản giấy theo quy định."),
+                               fields={"recipient_agencies": [_("Không gửi điện tử văn bản mật.")]})
+    if answers is not None and answers.agency_id != drafter.agency_id:
+        raise ApplicationError("other_agency", _("Văn bản được trả lời phải là văn bản đến của cơ quan."))
+    document = OutgoingDocument.objects.create(
+        agency=drafter.agency, division=division, document_type=document_type, summary=summary.strip(),
+        summary_folded=fold_vietnamese(summary), urgency=urgency, confidentiality=confidentiality, drafter=drafter,
+        answers=answers, recipients_text=recipients_text.strip(),
+    )
+    document.recipient_agencies.set(recipients)
+    if confidentiality != Confidentiality.NORMAL:
+        document.readers.set({*readers, drafter})
+    if upload is not None:
+        _add_version(document, upload=upload, user=drafter)
+    else:
+        _compose_version(document, composition=composition, user=drafter)
+    _event(document, action="create", from_state="", actor=drafter)
+    return document
+
+
+def _may_read(user, document: OutgoingDocument) -> bool:
+    """A secret draft is seen, reviewed, signed and issued only by the people named on it."""
+    return not document.is_secret or document.readers.filter(pk=user.pk).exists()
+
+
+def _reviewer_of_state(user, document: OutgoingDocument) -> bool:
+    if not same_agency(user, document.agency_id) or not _may_read(user, document):
+        return False
+    return {S.DRAFT: user.pk == document.drafter_id,
+            S.HEAD_REVIEW: user.has_role(Role.HEAD_OF_DIVISION),
+            S.LEADER_REVIEW: user.has_role(Role.LEADER)}.get(document.state, False)
+
+
+@transaction.atomic
+def outgoing_version_add(*, user, document: OutgoingDocument, upload=None, composition=None,
+                         note: str = "") -> OutgoingVersion:
+    """A new version (a file, or a new composition): by the drafter while drafting, or by the reviewer who
+    holds it now."""
+    document = _locked(document)
+    require(_reviewer_of_state(user, document), _("Bạn không được sửa dự thảo ở bước này."))
+    if upload is not None:
+        version = _add_version(document, upload=upload, user=user, note=note)
+    elif composition is not None:
+        version = _compose_version(document, composition=composition, user=user, note=note)
+    else:
+        raise ApplicationError("file_required", _("Cần tệp dự thảo (DOCX hoặc PDF)."), fields={"file": [_("Bắt buộc.")]})
+    _event(document, action="version", from_state=document.state, actor=user,
+           note=_("Phiên bản %(n)s. %(t)s") % {"n": version.number, "t": note.strip()})
+    return version
+
+
+@transaction.atomic
+def outgoing_review(*, user, document: OutgoingDocument, action: str, note: str = "") -> OutgoingDocument:
+    """One step of the review chain: specialist → head of division → leader; a reviewer may return it."""
+    if action not in REVIEW_ACTIONS:
+        raise ApplicationError("unknown_action", _("Thao tác không hợp lệ."), status=404)
+    document = _locked(document)
+    method_name, roles = REVIEW_ACTIONS[action]
+    method = getattr(document, method_name)
+    _check_transition(document, action, method)
+    allowed = same_agency(user, document.agency_id) and bool(user.role_names() & {str(r) for r in roles}) \
+        and _may_read(user, document)
+    if action == "submit":
+        allowed = allowed and user.pk == document.drafter_id
+    if action == "return":
+        allowed = allowed and _reviewer_of_state(user, document) or (
+            document.state == S.APPROVED and user.pk == document.signer_id)
+    require(allowed, _("Bạn không có quyền %(a)s văn bản này.") % {"a": ACTION_LABELS[action]})
+    if action == "return":
+        note = reason_required(note)
+    from_state = document.state
+    if action == "leader_approve":
+        method(signer=user)
+    else:
+        method()
+    document.save(update_fields=["state", "signer"])
+    _event(document, action=action, from_state=from_state, actor=user, note=note.strip())
+    if action == "return":
+        _notify(document.drafter, _("Dự thảo bị trả lại: %(s)s") % {"s": document.summary[:80]}, note)
+    return document
+
+
+def _notify(user, subject: str, text: str) -> None:
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send
+
+    notification_send(template="message", channel=Channel.IN_APP, recipient=user,
+                      payload={"subject": subject, "text": text})
+
+
+def outgoing_current_version(document: OutgoingDocument) -> OutgoingVersion | None:
+    return document.versions.order_by("-number").first()
+
+
+def _pdf_prepare(pdf: bytes, signature_box: list | None = None) -> tuple[bytes, int]:
+    """Add the leader's and the seal's empty fields (Decree 30, appendix I).
+
+    A composed version knows its signature block; an uploaded PDF does not, and its fields go at the
+    usual place, the lower right of the last page, above the bottom margin.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from signatures.services import decree30_boxes, pdf_add_signature_fields
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        pages = int(reader.root["/Pages"]["/Count"])
+        page_ref, _resources = reader.find_page_for_modification(pages - 1)
+        box = page_ref.get_object().get("/MediaBox") or [0, 0, 595, 842]
+        width = float(box[2]) - float(box[0])
+    except Exception:  # any parse failure of an uploaded file is the drafter's to fix, not a 500
+        raise ApplicationError("invalid_pdf", _("Không đọc được tệp PDF của dự thảo.")) from None
+    page, leader_box = pages - 1, (width - 57 - 170, 150.0, width - 57, 225.0)
+    if signature_box:
+        page, leader_box = signature_box[0], tuple(signature_box[1:])
+    return pdf_add_signature_fields(pdf, decree30_boxes(page=page, leader_box=leader_box,
+                                                        leader_field=LEADER_FIELD, seal_field=SEAL_FIELD)), pages
+
+
+@transaction.atomic
+def outgoing_sign_request(*, leader, document: OutgoingDocument, certificate) -> OutgoingDocument:
+    """The approving leader asks to sign the current PDF with their personal certificate; the signing itself
+    is confirmed with a one-time code in the signatures app and ends in `outgoing_leader_signed`."""
+    from signatures.constants import SignatureRole
+    from signatures.services import signature_request_create
+
+    document = _locked(document)
+    _check_transition(document, "sign", document.sign)
+    require(leader.pk == document.signer_id and _may_read(leader, document),
+            _("Chỉ lãnh đạo đã duyệt văn bản được ký văn bản này."))
+    version = outgoing_current_version(document)
+    if version is None or version.content_type != PDF:
+        raise ApplicationError("pdf_required", _("Cần phiên bản PDF cuối cùng của văn bản để ký số."), status=409)
+    with version.file.open("rb") as handle:
+        prepared, pages = _pdf_prepare(handle.read(), version.signature_box)
+    request = signature_request_create(
+        pdf=prepared, certificate=certificate, signer=leader, role=SignatureRole.APPROVAL, field_name=LEADER_FIELD,
+        title=f"{document.document_type.name}: {document.summary[:200]}", target=document, callback=LEADER_CALLBACK,
+        requested_by=leader)
+    document.sign(request=request)
+    document.page_count = pages
+    document.save(update_fields=["state", "leader_signature", "page_count"])
+    _event(document, action="sign", from_state=S.APPROVED, actor=leader)
+    return document
+
+
+def outgoing_leader_signed(request) -> None:
+    """Signature callback (runs in the signing transaction): the leader's signature is done or failed."""
+    from signatures.constants import SignatureState
+
+    document = OutgoingDocument.objects.select_for_update(of=("self",)).filter(leader_signature=request).first()
+    if document is None or document.state != S.SIGNING:
+        return
+    if request.state == SignatureState.SIGNED:
+        document.signed()
+        document.save(update_fields=["state"])
+        _event(document, action="signed", from_state=S.SIGNING, actor=request.signer)
+    else:
+        document.signing_failed()
+        document.save(update_fields=["state"])
+        _event(document, action="sign_failed", from_state=S.SIGNING, actor=request.signer, note=request.error)
+
+
+@transaction.atomic
+def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> OutgoingDocument:
+    """The records clerk issues: number and symbol from the register (same transaction as the counter),
+    then the agency's signature, whose stamp carries them; sending follows in `outgoing_agency_signed`."""
+    from signatures.constants import SignatureRole
+    from signatures.services import signature_request_create
+
+    document = _locked(document)
+    require(clerk.has_role(Role.RECORDS_CLERK) and same_agency(clerk, document.agency_id)
+            and _may_read(clerk, document), _("Chỉ văn thư của cơ quan được cấp số và phát hành văn bản."))
+    _check_transition(document, "issue", document.issue)
+    register = register_outgoing_for(agency=document.agency, document_type=document.document_type)
+    now = timezone.now()
+    number, year = register_number_allocate(register=register, at=now)
+    symbol = symbol_compose(document_type=document.document_type, agency=document.agency, division=document.division)
+    document.issue(register=register, number=number, year=year, symbol=symbol, at=now, by=clerk)
+    with document.leader_signature.signed_pdf.open("rb") as handle:
+        leader_signed = handle.read()
+    request = signature_request_create(
+        pdf=leader_signed, certificate=certificate, signer=clerk, role=SignatureRole.ORGANISATION,
+        field_name=SEAL_FIELD, title=f"{format_number(number)}/{symbol}", target=document, callback=AGENCY_CALLBACK,
+        requested_by=clerk,
+        stamp_lines=[document.agency.name, _("Số: %(n)s") % {"n": f"{format_number(number)}/{symbol}"}, "{time}"])
+    document.agency_sign(request=request)
+    document.save(update_fields=["state", "register", "number", "year", "symbol", "issued_at", "issued_by",
+                                 "agency_signature"])
+    _event(document, action="issue", from_state=S.SIGNED, actor=clerk, note=document.number_symbol)
+    legal_event_record(action="outgoing.numbered", obj=document, actor=clerk,
+                       data={"register": register.pk, "number": number, "year": year, "symbol": symbol})
+    return document
+
+
+def outgoing_agency_signed(request) -> None:
+    """Signature callback: the agency's signature is done, so the document is issued and sent. A failed
+    agency signature leaves it `issuing` with its number: the clerk reopens the request and signs again."""
+    from docs_office.services.exchange import exchange_send
+    from signatures.constants import SignatureState
+
+    document = OutgoingDocument.objects.select_for_update(of=("self",)).filter(agency_signature=request).first()
+    if document is None or document.state != S.ISSUING:
+        return
+    if request.state != SignatureState.SIGNED:
+        _event(document, action="agency_sign_failed", from_state=S.ISSUING, actor=request.signer, note=request.error)
+        return
+    with request.signed_pdf.open("rb") as handle:
+        document.signed_file.save(f"{document.year}-{document.number:04d}.pdf", ContentFile(handle.read()), save=False)
+    document.dispatch()
+    document.save(update_fields=["state", "signed_file"])
+    _event(document, action="dispatch", from_state=S.ISSUING, actor=request.signer)
+    exchange_send(document=document, actor=request.signer)
+
+
+@transaction.atomic
+def outgoing_recall(*, user, document: OutgoingDocument, reason: str) -> OutgoingDocument:
+    """The sender recalls an issued document: every recipient's copy is withdrawn, and everyone is told."""
+    from docs_office.services.exchange import exchange_recall
+
+    document = _locked(document)
+    require(same_agency(user, document.agency_id) and bool(user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}),
+            _("Chỉ lãnh đạo hoặc văn thư của cơ quan ban hành được thu hồi văn bản."))
+    _check_transition(document, "recall", document.recall)
+    reason = reason_required(reason)
+    document.recall(at=timezone.now(), reason=reason)
+    document.save(update_fields=["state", "recalled_at", "recall_reason"])
+    _event(document, action="recall", from_state=S.ISSUED, actor=user, note=reason)
+    exchange_recall(document=document, actor=user, reason=reason)
+    return document
+
+
+def outgoing_actions_for(*, user, document: OutgoingDocument) -> set[str]:
+    """What the detail page offers this user now."""
+    actions = set()
+    if not same_agency(user, document.agency_id) or not _may_read(user, document):
+        return actions
+    if _reviewer_of_state(user, document):
+        actions.add("version")
+    for action, (method_name, roles) in REVIEW_ACTIONS.items():
+        if not getattr(document, method_name)._django_fsm.has_transition(document.state):
+            continue
+        if not user.role_names() & {str(r) for r in roles}:
+            continue
+        if action == "submit" and user.pk != document.drafter_id:
+            continue
+        if action == "return" and not (_reviewer_of_state(user, document) or user.pk == document.signer_id):
+            continue
+        if action in ("head_approve", "leader_approve") and not _reviewer_of_state(user, document):
+            continue
+        actions.add(action)
+    if document.state == S.APPROVED and user.pk == document.signer_id:
+        actions.add("sign")
+    if document.state == S.SIGNED and user.has_role(Role.RECORDS_CLERK):
+        actions.add("issue")
+    if document.state == S.ISSUED and user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
+        actions.add("recall")
+    return actions

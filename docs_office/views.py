@@ -1,0 +1,379 @@
+"""Staff pages of eOffice. Visibility comes from the selectors, every step from the services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from docs_office.constants import IncomingState, OutgoingState
+from egov.core.errors import ApplicationError
+
+LIST_LIMIT = 100
+
+
+def _staff(request) -> None:
+    if not request.user.is_agency_staff or request.user.agency_id is None:
+        raise Http404
+
+
+@login_required
+def dashboard(request):
+    """Việc cần xử lý: my assignments with their deadlines (overdue, due in 3 days) and the drafts waiting on me."""
+    from docs_office.selectors import assignments_to_handle, open_work_by_unit, outgoing_to_act_on
+
+    _staff(request)
+    assignments = list(assignments_to_handle(user=request.user)[:LIST_LIMIT])
+    outgoing = list(outgoing_to_act_on(user=request.user)[:LIST_LIMIT])
+    return render(request, "docs_office/dashboard.html", {"assignments": assignments, "outgoing": outgoing,
+                                                          "units": open_work_by_unit(user=request.user)})
+
+
+@login_required
+def incoming_list(request):
+    from docs_office.selectors import incoming_search
+
+    _staff(request)
+    search, state = request.GET.get("q", ""), request.GET.get("state", "")
+    documents = list(incoming_search(user=request.user, query=search, state=state)[:LIST_LIMIT])
+    return render(request, "docs_office/incoming_list.html", {
+        "documents": documents, "search": search, "state": state, "states": IncomingState.choices,
+        "registers": _registers_for(request, "incoming"), "year": timezone.localdate().year})
+
+
+@login_required
+def incoming_register(request):
+    from docs_office.forms import IncomingRegisterForm
+    from docs_office.services.incoming import IncomingData, incoming_register_scan
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    if not request.user.has_role(Role.RECORDS_CLERK):
+        raise Http404
+    form = IncomingRegisterForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload, readers, confirm = data.pop("file"), data.pop("readers"), data.pop("confirm_duplicate")
+        try:
+            document = incoming_register_scan(clerk=request.user, data=IncomingData(**data), upload=upload,
+                                              readers=list(readers), confirm_duplicate=confirm)
+        except ApplicationError as exc:
+            for field, errors in exc.fields.items():
+                if field in form.fields:
+                    form.add_error(field, errors)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": document.arrival_number})
+            return redirect("docs_office:incoming_detail", pk=document.pk)
+    return render(request, "docs_office/incoming_register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _incoming_for(request, pk):
+    from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
+    from docs_office.selectors import incoming_visible_to
+
+    _staff(request)
+    document = incoming_visible_to(user=request.user).select_related(
+        "issuer_agency", "registered_by", "source_delivery").prefetch_related(
+        Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+        Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
+        Prefetch("events", queryset=IncomingEvent.objects.select_related("actor")),
+    ).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+@login_required
+def incoming_detail(request, pk: int):
+    from docs_office.forms import AssignForm
+    from docs_office.services.incoming import incoming_actions_for
+
+    document = _incoming_for(request, pk)
+    actions = incoming_actions_for(user=request.user, document=document)
+    return render(request, "docs_office/incoming_detail.html", {
+        "document": document, "actions": actions,
+        "assign_form": AssignForm(user=request.user) if "assign" in actions else None,
+    })
+
+
+@login_required
+@require_POST
+def incoming_action(request, pk: int, action: str):
+    from docs_office.actions import incoming_action_run
+    from docs_office.forms import AssignForm
+
+    document = _incoming_for(request, pk)
+    data = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", ""),
+            "result": request.POST.get("result", ""), "confirm_duplicate": request.POST.get("confirm_duplicate") == "on"}
+    if request.POST.get("progress", "").strip().isdigit():
+        data["progress"] = int(request.POST["progress"])
+    if action == "assign":
+        form = AssignForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, _("Phân công chưa hợp lệ: cần chọn người hoặc đơn vị xử lý chính."))
+            return redirect("docs_office:incoming_detail", pk=pk)
+        data["assignments"] = form.assignments()
+    try:
+        incoming_action_run(user=request.user, document=document, action=action, data=data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã cập nhật văn bản."))
+    return redirect("docs_office:incoming_detail", pk=pk)
+
+
+@login_required
+def incoming_file(request, pk: int):
+    document = _incoming_for(request, pk)
+    if not document.file:
+        raise Http404
+    extension = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else "pdf"
+    return FileResponse(document.file.open("rb"), filename=f"van-ban-den-{document.pk}.{extension}")
+
+
+@login_required
+def outgoing_list(request):
+    from docs_office.selectors import outgoing_search
+
+    _staff(request)
+    search, state = request.GET.get("q", ""), request.GET.get("state", "")
+    documents = list(outgoing_search(user=request.user, query=search, state=state)[:LIST_LIMIT])
+    return render(request, "docs_office/outgoing_list.html", {
+        "documents": documents, "search": search, "state": state, "states": OutgoingState.choices,
+        "registers": _registers_for(request, "outgoing"), "year": timezone.localdate().year})
+
+
+@login_required
+def outgoing_create_page(request):
+    from docs_office.forms import OutgoingCreateForm
+    from docs_office.models import IncomingDocument
+    from docs_office.services.outgoing import outgoing_create
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    if not request.user.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION}:
+        raise Http404
+    initial = {"answers": request.GET.get("tra-loi")} if request.GET.get("tra-loi", "").isdigit() else {}
+    form = OutgoingCreateForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        answers = None
+        if data.get("answers"):
+            answers = IncomingDocument.objects.filter(pk=data["answers"], agency_id=request.user.agency_id).first()
+        try:
+            document = outgoing_create(
+                drafter=request.user, document_type=data["document_type"], summary=data["summary"],
+                upload=data["file"], composition=form.composition(), division=data["division"],
+                urgency=data["urgency"], confidentiality=data["confidentiality"], answers=answers,
+                recipient_agencies=list(data["recipient_agencies"]), readers=list(data["readers"]),
+                recipients_text=data["recipients_text"])
+        except ApplicationError as exc:
+            for field, errors in exc.fields.items():
+                if field in form.fields:
+                    form.add_error(field, errors)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã tạo dự thảo."))
+            return redirect("docs_office:outgoing_detail", pk=document.pk)
+    return render(request, "docs_office/outgoing_create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _outgoing_for(request, pk):
+    from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion
+    from docs_office.selectors import outgoing_visible_to
+
+    _staff(request)
+    document = outgoing_visible_to(user=request.user).select_related(
+        "agency", "signer", "register", "issued_by", "answers", "leader_signature", "agency_signature").prefetch_related(
+        Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
+        Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
+        Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor")),
+        "recipient_agencies",
+    ).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+@login_required
+def outgoing_detail(request, pk: int):
+    from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
+
+    document = _outgoing_for(request, pk)
+    actions = outgoing_actions_for(user=request.user, document=document)
+    review = [(a, ACTION_LABELS[a]) for a in ("submit", "head_approve", "leader_approve", "return") if a in actions]
+    return render(request, "docs_office/outgoing_detail.html", {
+        "document": document, "actions": actions, "review_actions": review})
+
+
+@login_required
+@require_POST
+def outgoing_action(request, pk: int, action: str):
+    from docs_office.actions import outgoing_action_run
+
+    document = _outgoing_for(request, pk)
+    data = {"note": request.POST.get("note", ""), "reason": request.POST.get("reason", ""),
+            "file": request.FILES.get("file")}
+    try:
+        outgoing_action_run(user=request.user, document=document, action=action, data=data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        if action == "sign" or action == "issue":
+            messages.success(request, _("Đã tạo yêu cầu ký số. Xác nhận bằng mã xác thực tại mục Ký số."))
+        else:
+            messages.success(request, _("Đã cập nhật văn bản."))
+    return redirect("docs_office:outgoing_detail", pk=pk)
+
+
+@login_required
+def outgoing_file(request, pk: int):
+    from docs_office.services.outgoing import outgoing_current_version
+
+    document = _outgoing_for(request, pk)
+    if document.signed_file:
+        return FileResponse(document.signed_file.open("rb"), filename=f"{document.year}-{document.number:02d}.pdf")
+    version = outgoing_current_version(document)
+    if version is None:
+        raise Http404
+    extension = "pdf" if version.content_type == "application/pdf" else "docx"
+    return FileResponse(version.file.open("rb"), content_type=version.content_type,
+                        filename=f"du-thao-{document.pk}-v{version.number}.{extension}")
+
+
+@login_required
+def register_export(request, pk: int, year: int, fmt: str = "pdf"):
+    """A register of the user's agency for one year, as the printed book (PDF) or a spreadsheet (XLSX);
+    for records clerks and leaders."""
+    from django.http import HttpResponse
+
+    from docs_office.exports import register_xlsx
+    from docs_office.models import Register
+    from docs_office.pdf.register import register_pdf
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    if not request.user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
+        raise Http404
+    register = Register.objects.select_related("agency").filter(pk=pk, agency_id=request.user.agency_id).first()
+    if register is None or not 2000 <= year <= 2100:
+        raise Http404
+    if fmt == "xlsx":
+        response = HttpResponse(register_xlsx(register=register, year=year),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="so-van-ban-{register.pk}-{year}.xlsx"'
+        return response
+    response = HttpResponse(register_pdf(register=register, year=year), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-van-ban-{register.pk}-{year}.pdf"'
+    return response
+
+
+def _registers_for(request, kind: str) -> list:
+    from docs_office.models import Register
+    from egov.accounts.roles import Role
+
+    if not request.user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
+        return []
+    return list(Register.objects.filter(agency_id=request.user.agency_id, kind=kind, is_active=True))
+
+
+@login_required
+def incoming_import_edxml_page(request):
+    """The records clerk uploads an edXML package from an agency outside the system."""
+    from docs_office.services.edxml import incoming_import_edxml
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    if not request.user.has_role(Role.RECORDS_CLERK):
+        raise Http404
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = [_("Cần chọn tệp gói edXML.")]
+        else:
+            try:
+                document = incoming_import_edxml(clerk=request.user, data=upload.read())
+            except ApplicationError as exc:
+                problems = exc.fields.get("file") or [exc.message]
+            else:
+                messages.success(request, _("Đã nhận văn bản từ gói edXML; kiểm tra và vào sổ."))
+                return redirect("docs_office:incoming_detail", pk=document.pk)
+    return render(request, "docs_office/incoming_import.html", {"problems": problems}, status=400 if problems else 200)
+
+
+@login_required
+def outgoing_edxml(request, pk: int):
+    from django.http import HttpResponse
+
+    from docs_office.services.edxml import outgoing_edxml_export
+
+    document = _outgoing_for(request, pk)
+    try:
+        data = outgoing_edxml_export(user=request.user, document=document)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("docs_office:outgoing_detail", pk=pk)
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
+    return response
+
+
+@login_required
+def tasks_page(request):
+    """Theo dõi nhiệm vụ: the tasks of my units (a leader: all, with completion per unit, and a form to give one)."""
+    from datetime import date
+
+    from docs_office.models import Division
+    from docs_office.selectors import task_completion_by_unit, tasks_visible_to
+    from docs_office.services.tasks import task_create
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    leader = request.user.has_role(Role.LEADER)
+    if request.method == "POST":
+        if not leader:
+            raise Http404
+        division = Division.objects.filter(pk=request.POST.get("division") or 0, agency_id=request.user.agency_id).first()
+        try:
+            deadline = date.fromisoformat(request.POST.get("deadline", ""))
+        except ValueError:
+            deadline = None
+        try:
+            task_create(leader=request.user, title=request.POST.get("title", ""), division=division,
+                        deadline=deadline)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã giao nhiệm vụ."))
+        return redirect("docs_office:tasks")
+    return render(request, "docs_office/tasks.html", {
+        "tasks": list(tasks_visible_to(user=request.user)[:LIST_LIMIT]), "today": timezone.localdate(),
+        "units": task_completion_by_unit(user=request.user), "is_leader": leader,
+        "divisions": list(Division.objects.filter(agency_id=request.user.agency_id)) if leader else [],
+    })
+
+
+@login_required
+@require_POST
+def task_report_page(request, pk: int):
+    from docs_office.selectors import tasks_visible_to
+    from docs_office.services.tasks import task_report
+
+    _staff(request)
+    task = tasks_visible_to(user=request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    progress = request.POST.get("progress", "")
+    try:
+        task_report(user=request.user, task=task, progress=int(progress) if progress.isdigit() else None,
+                    text=request.POST.get("text", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã báo cáo tiến độ."))
+    return redirect("docs_office:tasks")

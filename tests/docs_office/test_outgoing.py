@@ -1,0 +1,418 @@
+"""Outgoing documents: draft and versions, the review chain, the leader's signature, issue and exchange."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from docs_office.constants import Confidentiality, DeliveryState, IncomingState, OutgoingState
+from docs_office.models import IncomingDocument
+from docs_office.selectors import incoming_visible_to
+from docs_office.services.incoming import incoming_accept, incoming_return
+from docs_office.services.outgoing import (
+    outgoing_actions_for,
+    outgoing_create,
+    outgoing_issue,
+    outgoing_recall,
+    outgoing_review,
+    outgoing_sign_request,
+    outgoing_version_add,
+)
+from egov.accounts.roles import Role
+from egov.core.errors import ApplicationError
+from signatures.constants import SignatureState
+from tests.docs_office.conftest import office_staff
+from tests.docs_office.factories import doc_type
+from tests.docs_office.signing import certificates_for, confirm, pdf_upload
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+def docx_upload():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return SimpleUploadedFile("du-thao.docx", buffer.getvalue())
+
+
+def draft(staff, *, upload=None, type_code="quyet-dinh", **extra):
+    return outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type(type_code),
+                           summary="Về việc phê duyệt kế hoạch cải cách hành chính năm 2027",
+                           upload=upload or pdf_upload(), **extra)
+
+
+def approved(staff, **extra):
+    document = draft(staff, **extra)
+    outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    outgoing_review(user=staff[Role.HEAD_OF_DIVISION], document=document, action="head_approve")
+    return outgoing_review(user=staff[Role.LEADER], document=document, action="leader_approve")
+
+
+def test_a_specialist_drafts_with_a_docx_and_adds_a_pdf_version(staff):
+    document = draft(staff, upload=docx_upload())
+    assert document.state == OutgoingState.DRAFT
+    version = outgoing_version_add(user=staff[Role.SPECIALIST], document=document, upload=pdf_upload(), note="Bản PDF")
+    assert version.number == 2
+    assert [v.content_type for v in document.versions.all()] == ["application/pdf", "application/vnd.openxmlformats-"
+                                                                 "officedocument.wordprocessingml.document"]
+
+
+def test_a_draft_file_of_another_type_is_refused(staff):
+    with pytest.raises(ApplicationError) as refused:
+        draft(staff, upload=SimpleUploadedFile("a.pdf", b"\x89PNG\r\n\x1a\n0000"))
+    assert refused.value.code == "invalid_file"
+
+
+def test_the_review_chain_goes_specialist_head_leader_and_records_every_step(staff):
+    document = approved(staff)
+    assert (document.state, document.signer) == (OutgoingState.APPROVED, staff[Role.LEADER])
+    steps = [(e.action, e.from_state, e.to_state, e.actor) for e in document.events.all()]
+    assert steps == [
+        ("create", "", "draft", staff[Role.SPECIALIST]),
+        ("submit", "draft", "head_review", staff[Role.SPECIALIST]),
+        ("head_approve", "head_review", "leader_review", staff[Role.HEAD_OF_DIVISION]),
+        ("leader_approve", "leader_review", "approved", staff[Role.LEADER]),
+    ]
+
+
+def test_a_reviewer_returns_the_draft_with_comments_and_the_drafter_is_told(staff):
+    from egov.notifications.models import Notification
+
+    document = draft(staff)
+    outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_review(user=staff[Role.HEAD_OF_DIVISION], document=document, action="return")
+    assert refused.value.code == "reason_required"
+    document = outgoing_review(user=staff[Role.HEAD_OF_DIVISION], document=document, action="return",
+                               note="Sửa căn cứ pháp lý")
+    assert document.state == OutgoingState.DRAFT
+    assert document.events.last().note == "Sửa căn cứ pháp lý"
+    assert Notification.objects.filter(recipient=staff[Role.SPECIALIST]).exists()
+
+
+@pytest.mark.parametrize("state, action, role, allowed", [
+    ("draft", "submit", Role.SPECIALIST, True),
+    ("draft", "submit", Role.HEAD_OF_DIVISION, False),  # not the drafter
+    ("draft", "head_approve", Role.HEAD_OF_DIVISION, False),
+    ("head_review", "head_approve", Role.HEAD_OF_DIVISION, True),
+    ("head_review", "head_approve", Role.LEADER, False),
+    ("head_review", "leader_approve", Role.LEADER, False),
+    ("head_review", "return", Role.HEAD_OF_DIVISION, True),
+    ("head_review", "return", Role.SPECIALIST, False),
+    ("leader_review", "leader_approve", Role.LEADER, True),
+    ("leader_review", "leader_approve", Role.HEAD_OF_DIVISION, False),
+    ("leader_review", "return", Role.LEADER, True),
+    ("leader_review", "return", Role.HEAD_OF_DIVISION, False),
+    ("leader_review", "submit", Role.SPECIALIST, False),
+])
+def test_who_may_take_each_review_step(staff, state, action, role, allowed):
+    document = draft(staff)
+    if state in ("head_review", "leader_review"):
+        outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    if state == "leader_review":
+        outgoing_review(user=staff[Role.HEAD_OF_DIVISION], document=document, action="head_approve")
+    document.refresh_from_db()
+    assert (action in outgoing_actions_for(user=staff[role], document=document)) == allowed
+    if allowed:
+        outgoing_review(user=staff[role], document=document, action=action, note="Ghi chú")
+    else:
+        with pytest.raises(ApplicationError):
+            outgoing_review(user=staff[role], document=document, action=action, note="Ghi chú")
+
+
+def test_a_reviewer_of_another_agency_is_refused(staff, other_agency):
+    document = draft(staff)
+    outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_review(user=UserFactory(agency=other_agency, roles=[Role.HEAD_OF_DIVISION]), document=document,
+                        action="head_approve")
+    assert refused.value.status == 403
+
+
+def test_a_secret_draft_cannot_be_addressed_to_agencies_of_the_system(staff, other_agency):
+    with pytest.raises(ApplicationError) as refused:
+        draft(staff, confidentiality=Confidentiality.SECRET, recipient_agencies=[other_agency])
+    assert refused.value.code == "secret_not_exchanged"
+
+
+def test_signing_needs_a_pdf_version(staff, demo_pki):
+    personal, _seal = certificates_for(demo_pki, leader=staff[Role.LEADER], records_clerk=staff[Role.RECORDS_CLERK])
+    document = approved(staff, upload=docx_upload())
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_sign_request(leader=staff[Role.LEADER], document=document, certificate=personal)
+    assert refused.value.code == "pdf_required"
+
+
+@pytest.fixture
+def signed_flow(staff, demo_pki, other_agency, django_capture_on_commit_callbacks):
+    """An approved decision signed by the leader, issued by the clerk, sent to another agency."""
+    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
+    personal, seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
+    document = approved(staff, recipient_agencies=[other_agency])
+    document = outgoing_sign_request(leader=leader, document=document, certificate=personal)
+    assert document.state == OutgoingState.SIGNING
+    request = confirm(document.leader_signature, leader, django_capture_on_commit_callbacks)
+    assert request.state == SignatureState.SIGNED, request.error
+    document.refresh_from_db()
+    assert document.state == OutgoingState.SIGNED
+    document = outgoing_issue(clerk=clerk, document=document, certificate=seal)
+    request = confirm(document.agency_signature, clerk, django_capture_on_commit_callbacks)
+    assert request.state == SignatureState.SIGNED, request.error
+    document.refresh_from_db()
+    return document
+
+
+def test_the_clerk_issues_with_the_next_number_and_the_document_is_signed_twice(signed_flow):
+    from signatures.verification import pdf_verify
+
+    document = signed_flow
+    assert document.state == OutgoingState.ISSUED
+    assert document.number_symbol == "01/QĐ-UBND"
+    with document.signed_file.open("rb") as handle:
+        report = pdf_verify(handle.read())
+    assert report.signature_count == 2
+    assert report.is_valid, report.message
+    actions = [e.action for e in document.events.all()]
+    assert actions[-4:] == ["sign", "signed", "issue", "dispatch"]
+
+
+def test_the_issued_document_arrives_at_the_recipient_with_the_signed_pdf(signed_flow, other_agency):
+    document = signed_flow
+    delivery = document.deliveries.get()
+    assert (delivery.recipient, delivery.state) == (other_agency, DeliveryState.RECEIVED)
+    incoming = IncomingDocument.objects.get(agency=other_agency)
+    assert incoming.state == IncomingState.RECEIVED
+    assert (incoming.number, incoming.symbol, incoming.issuer_agency) == ("01", "QĐ-UBND", document.agency)
+    assert incoming.acknowledged_at is not None
+    with incoming.file.open("rb") as a, document.signed_file.open("rb") as b:
+        assert a.read() == b.read()
+    clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])
+    assert incoming in incoming_visible_to(user=clerk)
+    incoming = incoming_accept(clerk=clerk, document=incoming)
+    assert (incoming.state, incoming.arrival_number) == (IncomingState.REGISTERED, 1)
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.REGISTERED
+
+
+def test_a_recipient_returns_a_wrongly_addressed_document_with_a_reason(signed_flow, other_agency):
+    from egov.notifications.models import Notification
+
+    incoming = IncomingDocument.objects.get(agency=other_agency)
+    clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])
+    incoming = incoming_return(clerk=clerk, document=incoming, reason="Không thuộc thẩm quyền")
+    assert incoming.state == IncomingState.RETURNED
+    delivery = signed_flow.deliveries.get()
+    assert (delivery.state, delivery.reason) == (DeliveryState.RETURNED, "Không thuộc thẩm quyền")
+    assert Notification.objects.filter(recipient=signed_flow.drafter, body__contains="Không thuộc thẩm quyền").exists()
+
+
+def test_the_sender_recalls_and_the_recipients_copy_is_withdrawn(signed_flow, other_agency, staff):
+    from egov.notifications.models import Notification
+
+    recipient_clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])
+    incoming = incoming_accept(clerk=recipient_clerk, document=IncomingDocument.objects.get(agency=other_agency))
+    document = outgoing_recall(user=staff[Role.RECORDS_CLERK], document=signed_flow, reason="Sai sót nội dung")
+    assert document.state == OutgoingState.RECALLED
+    incoming.refresh_from_db()
+    assert (incoming.state, incoming.closing_reason) == (IncomingState.WITHDRAWN, "Sai sót nội dung")
+    assert document.deliveries.get().state == DeliveryState.RECALLED
+    assert Notification.objects.filter(recipient=recipient_clerk, body__contains="thu hồi").exists()
+    assert Notification.objects.filter(recipient=staff[Role.SPECIALIST], body__contains="thu hồi").exists()
+
+
+def test_a_second_document_of_the_same_register_takes_number_two(signed_flow, staff, demo_pki,
+                                                                   django_capture_on_commit_callbacks):
+    from signatures.constants import CertificateKind
+    from signatures.models import Certificate
+
+    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
+    document = approved(staff, type_code="cong-van")
+    document = outgoing_sign_request(leader=leader, document=document,
+                                     certificate=Certificate.objects.get(owner=leader, kind=CertificateKind.PERSONAL))
+    confirm(document.leader_signature, leader, django_capture_on_commit_callbacks)
+    document.refresh_from_db()
+    document = outgoing_issue(clerk=clerk, document=document, certificate=Certificate.objects.get(
+        agency=clerk.agency, kind=CertificateKind.ORGANISATION))
+    assert document.number_symbol == "02/UBND"
+
+
+def test_only_the_approving_leader_signs_and_only_a_records_clerk_issues(staff, demo_pki, agency):
+    personal, seal = certificates_for(demo_pki, leader=staff[Role.LEADER], records_clerk=staff[Role.RECORDS_CLERK])
+    document = approved(staff)
+    other_leader = office_staff(agency)[Role.LEADER]
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_sign_request(leader=other_leader, document=document, certificate=personal)
+    assert refused.value.status == 403
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_issue(clerk=staff[Role.RECORDS_CLERK], document=document, certificate=seal)
+    assert refused.value.status == 409  # not signed yet
+
+
+def test_an_issued_document_exported_as_edxml_imports_at_the_recipient_with_every_field(signed_flow, other_agency):
+    from docs_office.edxml import edxml_parse
+    from docs_office.services.edxml import incoming_import_edxml, outgoing_edxml_export, outgoing_edxml_package
+
+    document = signed_flow
+    IncomingDocument.objects.filter(agency=other_agency).delete()  # as if the recipient were outside the system
+    package = outgoing_edxml_package(document=document)
+    data = outgoing_edxml_export(user=document.drafter, document=document)
+    assert edxml_parse(data) == package
+    assert package.code_number == "01" and package.code_notation == "QĐ-UBND"
+    clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])
+    incoming = incoming_import_edxml(clerk=clerk, data=data)
+    assert incoming.state == IncomingState.RECEIVED
+    assert (incoming.number_symbol, incoming.issuer_name, incoming.issuer_agency) == (
+        "01/QĐ-UBND", document.agency.name, document.agency)
+    assert (incoming.summary, incoming.document_type, incoming.signer_name, incoming.page_count, incoming.urgency) == (
+        document.summary, document.document_type, document.signer.full_name, document.page_count, document.urgency)
+    with incoming.file.open("rb") as a, document.signed_file.open("rb") as b:
+        assert a.read() == b.read()
+    with pytest.raises(ApplicationError) as refused:
+        incoming_import_edxml(clerk=clerk, data=data)
+    assert refused.value.code == "duplicate"
+    assert incoming_accept(clerk=clerk, document=incoming).arrival_number == 1
+
+
+def test_an_edxml_package_for_another_agency_is_refused(signed_flow, agency):
+    from docs_office.services.edxml import incoming_import_edxml, outgoing_edxml_export
+
+    data = outgoing_edxml_export(user=signed_flow.drafter, document=signed_flow)
+    stranger = UserFactory(agency=agency, roles=[Role.RECORDS_CLERK])  # the sender itself is not a recipient
+    with pytest.raises(ApplicationError) as refused:
+        incoming_import_edxml(clerk=stranger, data=data)
+    assert refused.value.code == "not_addressed"
+
+
+def test_only_an_issued_document_is_exported(staff):
+    from docs_office.services.edxml import outgoing_edxml_export
+
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_edxml_export(user=staff[Role.SPECIALIST], document=draft(staff))
+    assert refused.value.code == "not_issued"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_issues_take_numbers_one_to_fifty_without_a_gap(demo_pki):
+    import threading
+
+    from django.db import connection
+
+    from docs_office.models import OutgoingDocument
+    from tests.docs_office.conftest import office_registers
+    from tests.docs_office.factories import ensure_document_types
+    from tests.factories import AgencyFactory
+
+    ensure_document_types()
+    agency = AgencyFactory(province=True)
+    office_registers(agency)
+    staff = office_staff(agency)
+    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
+    personal, seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
+    first = outgoing_sign_request(leader=leader, document=approved(staff), certificate=personal)
+    with_signature = confirm(first.leader_signature, leader, _run_on_commit_now)
+    assert with_signature.state == SignatureState.SIGNED, with_signature.error
+    # Fifty more documents signed by the leader (the same signed file serves them all here).
+    pks = [approved(staff).pk for _ in range(50)]
+    OutgoingDocument.objects.filter(pk__in=pks).update(state=OutgoingState.SIGNED, leader_signature=with_signature)
+    barrier = threading.Barrier(50)
+    errors = []
+
+    def issue(pk: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            outgoing_issue(clerk=clerk, document=OutgoingDocument.objects.get(pk=pk), certificate=seal)
+        except Exception as exc:  # collected and asserted below: a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(pk,)) for pk in pks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(OutgoingDocument.objects.filter(pk__in=pks).values_list("number", flat=True))
+    assert numbers == list(range(1, 51))
+
+
+class _run_on_commit_now:
+    """In a transactional test every statement commits at once, so on-commit work has already run."""
+
+    def __init__(self, execute=True):
+        pass
+
+    def __enter__(self):
+        return []
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _composition():
+    from docs_office.pdf.compose import Composition
+
+    return Composition(body="Căn cứ Luật Tổ chức chính quyền địa phương;\nỦy ban nhân dân tỉnh thông báo như sau.",
+                       place="Lạng Sơn", signer_title="Chủ tịch", signer_name="Hoàng Văn Nam", signer_prefix="TM.",
+                       recipients=["Sở Tư pháp", "Sở Tài chính"])
+
+
+def test_a_draft_composed_on_the_system_is_rendered_in_the_decree_30_layout(staff, tmp_path):
+    import shutil
+    import subprocess
+
+    from tests.conftest import service_missing
+
+    if not shutil.which("pdftotext"):
+        service_missing("poppler-utils (pdftotext) is not installed")
+    document = outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type("thong-bao"),
+                               summary="Về việc nghỉ Tết Nguyên đán", composition=_composition())
+    version = document.versions.get()
+    assert version.content_type == "application/pdf" and version.signature_box[0] == 0
+    path = tmp_path / "v.pdf"
+    with version.file.open("rb") as handle:
+        path.write_bytes(handle.read())
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "/TB-UBND", "THÔNG BÁO",
+                     "Về việc nghỉ Tết Nguyên đán", "Lạng Sơn, ngày", "Nơi nhận:", "TM.", "CHỦ TỊCH", "Hoàng Văn Nam"):
+        assert expected in text, expected
+
+
+def test_a_composed_draft_is_signed_in_its_signature_block(staff, demo_pki, django_capture_on_commit_callbacks):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    leader = staff[Role.LEADER]
+    personal, _seal = certificates_for(demo_pki, leader=leader, records_clerk=staff[Role.RECORDS_CLERK])
+    document = outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type("thong-bao"),
+                               summary="Về việc nghỉ Tết Nguyên đán", composition=_composition())
+    outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    outgoing_review(user=staff[Role.HEAD_OF_DIVISION], document=document, action="head_approve")
+    outgoing_review(user=leader, document=document, action="leader_approve")
+    document = outgoing_sign_request(leader=leader, document=document, certificate=personal)
+    request = confirm(document.leader_signature, leader, django_capture_on_commit_callbacks)
+    assert request.state == SignatureState.SIGNED, request.error
+    page, *box = document.versions.get().signature_box
+    import io
+
+    with request.signed_pdf.open("rb") as handle:
+        reader = PdfFileReader(io.BytesIO(handle.read()))
+    field = next(s for s in reader.embedded_regular_signatures if s.field_name == "LanhDaoKy")
+    rect = [float(v) for v in field.sig_field["/Kids"][0]["/Rect"]] if "/Kids" in field.sig_field \
+        else [float(v) for v in field.sig_field["/Rect"]]
+    assert [round(v) for v in rect] == [round(v) for v in box]
+
+
+def test_a_secret_draft_is_reviewed_only_by_the_people_named_on_it(staff, agency):
+    from docs_office.selectors import outgoing_visible_to
+
+    head, leader = staff[Role.HEAD_OF_DIVISION], staff[Role.LEADER]
+    document = draft(staff, confidentiality=Confidentiality.SECRET, readers=[head])
+    outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    outgoing_review(user=head, document=document, action="head_approve")
+    assert document not in outgoing_visible_to(user=leader)
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_review(user=leader, document=document, action="leader_approve")
+    assert refused.value.status == 403
+    assert outgoing_actions_for(user=leader, document=document) == set()

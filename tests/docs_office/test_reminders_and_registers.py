@@ -1,0 +1,115 @@
+"""The morning reminder of documents due, and the registers printed as PDF books."""
+
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from egov.accounts.roles import Role
+from egov.notifications.models import Notification
+from tests.conftest import service_missing
+from tests.docs_office.factories import assign_to, register_scan
+from tests.docs_office.test_views import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_handlers_are_reminded_of_what_is_due_within_three_days_or_overdue(staff, division):
+    from docs_office.services.reminders import assignments_remind_due
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    today = timezone.localdate()
+    assign_to(leader, register_scan(clerk, number="1"), lead=specialist, deadline=today + timedelta(days=2))
+    assign_to(leader, register_scan(clerk, number="2"), lead=specialist, deadline=today + timedelta(days=30))
+    assign_to(leader, register_scan(clerk, number="3"), division=division, deadline=today + timedelta(days=1))
+    Notification.objects.all().delete()
+    assert assignments_remind_due(today=today) == 2  # the specialist, and the head through the unit
+    note = Notification.objects.get(recipient=specialist)
+    assert "1/QĐ-UBND" in note.body and "3/QĐ-UBND" in note.body and "2/QĐ-UBND" not in note.body
+    assert Notification.objects.filter(recipient=staff[Role.HEAD_OF_DIVISION]).count() == 1
+
+
+def test_the_reminder_runs_a_fixed_number_of_queries(staff, django_assert_max_num_queries):
+    from docs_office.services.reminders import assignments_remind_due
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    for n in range(12):
+        assign_to(leader, register_scan(clerk, number=str(n)), lead=specialist, deadline=timezone.localdate())
+    # Select, prefetch, then one notification (insert + outbox row + on-commit) for the one person.
+    with django_assert_max_num_queries(12):
+        assert assignments_remind_due() == 1
+
+
+def test_the_reminder_is_scheduled_every_working_morning(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["docs-office-remind-due"]["task"] == "docs_office.remind_due"
+
+
+def test_the_incoming_register_prints_its_entries_in_number_order(client, staff, registers, tmp_path):
+    if not shutil.which("pdftotext"):
+        service_missing("poppler-utils (pdftotext) is not installed")
+    clerk = staff[Role.RECORDS_CLERK]
+    register_scan(clerk, number="7", summary="Về việc thứ nhất")
+    register_scan(clerk, number="8", summary="Về việc thứ hai")
+    signed_in(client, clerk)
+    year = timezone.localdate().year
+    response = client.get(reverse("docs_office:register_export", args=[registers["incoming"].pk, year]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    path = tmp_path / "so.pdf"
+    path.write_bytes(response.content)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert f"SỔ ĐĂNG KÝ VĂN BẢN ĐẾN — NĂM {year}" in text
+    assert text.index("Về việc thứ nhất") < text.index("Về việc thứ hai")
+
+
+def test_a_register_of_another_agency_or_for_a_specialist_is_404(client, staff, registers, other_agency):
+    from docs_office.models import Register
+
+    signed_in(client, staff[Role.SPECIALIST])
+    year = timezone.localdate().year
+    assert client.get(reverse("docs_office:register_export", args=[registers["incoming"].pk, year])).status_code == 404
+    client.logout()
+    signed_in(client, staff[Role.LEADER])
+    foreign = Register.objects.filter(agency=other_agency).first()
+    assert client.get(reverse("docs_office:register_export", args=[foreign.pk, year])).status_code == 404
+
+
+def test_the_demo_seed_gives_the_demo_agencies_their_registers(db):
+    from docs_office.constants import RegisterKind
+    from docs_office.demo import demo_office_seed
+    from docs_office.models import Register
+    from tests.factories import AgencyFactory
+
+    committee = AgencyFactory(province=True)
+    AgencyFactory(parent=committee, short_name="STP")
+    assert demo_office_seed(stdout=lambda *_: None) == 2
+    demo_office_seed(stdout=lambda *_: None)  # idempotent
+    assert Register.objects.filter(agency=committee, kind=RegisterKind.OUTGOING).count() == 2
+    assert Register.objects.filter(kind=RegisterKind.INCOMING).count() == 2
+
+
+def test_the_register_exports_as_a_spreadsheet_with_the_official_columns(client, staff, registers):
+    import io
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    from docs_office.exports import INCOMING_COLUMNS
+
+    clerk = staff[Role.RECORDS_CLERK]
+    register_scan(clerk, number="7", summary="Về việc thứ nhất")
+    register_scan(clerk, number="8", summary="Về việc thứ hai")
+    signed_in(client, clerk)
+    response = client.get(reverse("docs_office:register_export_xlsx",
+                                  args=[registers["incoming"].pk, timezone.localdate().year]))
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert "xl/workbook.xml" in archive.namelist()
+        sheet = ET.fromstring(archive.read("xl/worksheets/sheet1.xml"))  # noqa: S314 (our own output)
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    rows = [[(c.findtext("m:is/m:t", namespaces=ns) or c.findtext("m:v", namespaces=ns)) for c in row]
+            for row in sheet.iterfind("m:sheetData/m:row", ns)]
+    assert rows[0] == INCOMING_COLUMNS
+    assert [r[1] for r in rows[1:]] == ["1", "2"]
+    assert rows[1][3] == "7/QĐ-UBND" and rows[2][5].endswith("Về việc thứ hai")

@@ -1,0 +1,170 @@
+"""Staff pages: lists with constant queries, the register form, the detail's actions, the dashboard."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from docs_office.constants import IncomingState
+from docs_office.models import IncomingDocument
+from egov.accounts.roles import Role
+from tests.docs_office.factories import TINY_PDF, assign_to, doc_type, register_scan
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, user):
+    """Signed in and, for roles that need it (leader, records clerk), past the second factor."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    client.force_login(user)
+    StaticDevice.objects.create(user=user, name="backup").token_set.create(token="backup01")
+    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    return client
+
+
+@pytest.mark.parametrize("name", ["docs_office:incoming_list", "docs_office:outgoing_list", "docs_office:dashboard"])
+def test_lists_run_the_same_queries_for_one_or_many_rows(client, staff, name, django_assert_max_num_queries):
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    assign_to(leader, register_scan(clerk), lead=specialist, deadline=timezone.localdate())
+    signed_in(client, specialist if name == "docs_office:dashboard" else leader)
+    with django_assert_max_num_queries(30) as one:
+        assert client.get(reverse(name)).status_code == 200
+    queries_for_one = len(one.captured_queries)
+    for n in range(15):
+        assign_to(leader, register_scan(clerk, number=f"9{n}"), lead=specialist, deadline=timezone.localdate())
+    with django_assert_max_num_queries(queries_for_one):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_clerk_registers_through_the_form(client, staff):
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_register"), {
+        "number": "123", "symbol": "UBND-VP", "issuer_name": "Ủy ban nhân dân tỉnh Lạng Sơn", "issued_on": "2026-11-20",
+        "document_type": doc_type("cong-van").pk, "summary": "V/v báo cáo kết quả", "urgency": "normal",
+        "confidentiality": "normal", "file": SimpleUploadedFile("scan.pdf", TINY_PDF)})
+    document = IncomingDocument.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("docs_office:incoming_detail", args=[document.pk])
+    assert document.number_symbol == "123/UBND-VP"
+
+
+def test_a_duplicate_is_shown_on_the_form_and_nothing_is_saved(client, staff):
+    register_scan(staff[Role.RECORDS_CLERK])
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_register"), {
+        "number": "15", "symbol": "QĐ-UBND", "issuer_name": "Ủy ban nhân dân tỉnh Lạng Sơn", "issued_on": "2026-11-20",
+        "document_type": doc_type("quyet-dinh").pk, "summary": "Trùng", "urgency": "normal",
+        "confidentiality": "normal", "file": SimpleUploadedFile("scan.pdf", TINY_PDF)})
+    assert response.status_code == 400
+    assert "đã được vào sổ" in response.content.decode()
+    assert IncomingDocument.objects.count() == 1
+
+
+def test_the_register_form_is_for_records_clerks_only(client, staff):
+    signed_in(client, staff[Role.SPECIALIST])
+    assert client.get(reverse("docs_office:incoming_register")).status_code == 404
+
+
+def test_the_leader_assigns_from_the_detail_page(client, staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    signed_in(client, staff[Role.LEADER])
+    page = client.get(reverse("docs_office:incoming_detail", args=[document.pk])).content.decode()
+    assert 'data-action="assign"' in page
+    client.post(reverse("docs_office:incoming_action", args=[document.pk, "assign"]), {
+        "lead": f"u:{staff[Role.SPECIALIST].pk}", "deadline": (timezone.localdate() + timedelta(days=3)).isoformat(),
+        "instruction": "Tham mưu"})
+    document.refresh_from_db()
+    assert document.state == IncomingState.ASSIGNED
+
+
+def test_a_refused_action_shows_the_reason_and_changes_nothing(client, staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    signed_in(client, staff[Role.LEADER])
+    response = client.post(reverse("docs_office:incoming_action", args=[document.pk, "close"]), {"result": "x"},
+                           follow=True)
+    assert "Không thể kết thúc xử lý" in response.content.decode()
+    document.refresh_from_db()
+    assert document.state == IncomingState.REGISTERED
+
+
+def test_pages_of_another_agencys_document_are_404(client, staff, other_agency):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    signed_in(client, UserFactory(agency=other_agency, roles=[Role.LEADER]))
+    assert client.get(reverse("docs_office:incoming_detail", args=[document.pk])).status_code == 404
+    assert client.get(reverse("docs_office:incoming_file", args=[document.pk])).status_code == 404
+    assert client.post(reverse("docs_office:incoming_action", args=[document.pk, "assign"])).status_code == 404
+
+
+def test_a_citizen_sees_no_office_page(client, db):
+    signed_in(client, UserFactory(citizen=True))
+    assert client.get(reverse("docs_office:dashboard")).status_code == 404
+
+
+def test_the_dashboard_flags_overdue_and_due_soon(client, staff):
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    today = timezone.localdate()
+    soon = assign_to(leader, register_scan(clerk, number="1", summary="Sắp đến hạn"), lead=specialist,
+                     deadline=today + timedelta(days=2))
+    later = assign_to(leader, register_scan(clerk, number="2", summary="Còn lâu"), lead=specialist,
+                      deadline=today + timedelta(days=20))
+    overdue = assign_to(leader, register_scan(clerk, number="3", summary="Quá hạn rồi"), lead=specialist,
+                        deadline=today)
+    overdue.assignments.update(deadline=today - timedelta(days=1))
+    signed_in(client, specialist)
+    assignments = client.get(reverse("docs_office:dashboard")).context["assignments"]
+    assert [(a.document, a.urgency_rank) for a in assignments] == [(overdue, 0), (soon, 1), (later, 2)]
+
+
+def test_the_specialist_drafts_through_the_form(client, staff):
+    signed_in(client, staff[Role.SPECIALIST])
+    response = client.post(reverse("docs_office:outgoing_create"), {
+        "document_type": doc_type("cong-van").pk, "summary": "V/v trả lời", "urgency": "normal",
+        "confidentiality": "normal", "file": SimpleUploadedFile("d.pdf", TINY_PDF)})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-action="submit"' in page
+
+
+def test_a_malformed_edxml_upload_lists_its_problems_on_the_page(client, staff):
+    from docs_office.edxml import edxml_build
+    from tests.docs_office.test_edxml import package
+
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_import"), {
+        "file": SimpleUploadedFile("goi.xml", edxml_build(package(signer_name="")))})
+    assert response.status_code == 400
+    assert "Thiếu họ tên người ký." in response.content.decode()
+    assert IncomingDocument.objects.count() == 0
+
+
+def test_the_specialist_composes_a_draft_on_the_page(client, staff):
+    signed_in(client, staff[Role.SPECIALIST])
+    response = client.post(reverse("docs_office:outgoing_create"), {
+        "document_type": doc_type("thong-bao").pk, "summary": "Về việc nghỉ Tết", "urgency": "normal",
+        "confidentiality": "normal", "body": "Ủy ban nhân dân tỉnh thông báo.", "place": "Lạng Sơn",
+        "signer_prefix": "TM.", "signer_title": "Chủ tịch", "signer_name": "Hoàng Văn Nam"})
+    assert response.status_code == 302
+    from docs_office.models import OutgoingVersion
+
+    assert OutgoingVersion.objects.get().signature_box is not None
+
+
+def test_the_leader_sees_open_work_per_unit_and_person(client, staff, division):
+    from docs_office.selectors import open_work_by_unit
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    today = timezone.localdate()
+    assign_to(leader, register_scan(clerk, number="1"), division=division, deadline=today + timedelta(days=1))
+    late = assign_to(leader, register_scan(clerk, number="2"), division=division, deadline=today)
+    late.assignments.update(deadline=today - timedelta(days=2))
+    assign_to(leader, register_scan(clerk, number="3"), lead=specialist, deadline=today + timedelta(days=10))
+    rows = open_work_by_unit(user=leader)
+    assert rows == [{"name": "Văn phòng", "open": 2, "overdue": 1, "due_soon": 1},
+                    {"name": specialist.full_name, "open": 1, "overdue": 0, "due_soon": 0}]
+    assert open_work_by_unit(user=specialist) == []
+    signed_in(client, leader)
+    assert "Văn phòng" in client.get(reverse("docs_office:dashboard")).content.decode()

@@ -1,0 +1,169 @@
+"""eOffice in the browser: the records clerk registers a scan, the leader assigns it, the specialist
+drafts the answer, head and leader approve, the leader signs, the clerk issues it with its number, and
+it arrives at the recipient agency with a valid signed PDF; the specialist then closes the incoming one."""
+
+import base64
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from docs_office.constants import DeliveryState, IncomingState, OutgoingState
+from docs_office.models import Division, IncomingDocument, OutgoingDocument
+from egov.accounts.roles import Role
+from tests.docs_office.conftest import office_registers
+from tests.docs_office.factories import TINY_PDF, ensure_document_types
+from tests.docs_office.signing import certificates_for, decision_pdf
+from tests.e2e.test_sign_in import _sign_in
+from tests.factories import AgencyFactory, UserFactory
+from tests.signatures.conftest import demo_pki  # noqa: F401  (the session's demo PKI, served on loopback)
+
+pytestmark = pytest.mark.e2e
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Đăng xuất").first.click()
+
+
+def _sign_in_verified(page: Page, user, totp, path: str) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto(f"/tai-khoan/dang-nhap/?next={path}")
+    _sign_in(page, user.username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        device.last_t = -1  # each code is accepted once: let this step use the current one again
+        device.save(update_fields=["last_t"])
+        page.get_by_label("Mã xác thực 6 chữ số").fill(totp(base64.b32encode(bytes.fromhex(device.key)).decode()))
+        page.get_by_role("button", name="Xác nhận").click()
+
+
+def _confirm_signature(page: Page, user, totp) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    page.goto("/ky-so/")
+    page.get_by_label("Mã xác thực 6 chữ số để xác nhận ký").fill(totp(base64.b32encode(bytes.fromhex(device.key)).decode()))
+    page.get_by_role("button", name="Xác nhận ký số").click()
+    expect(page.get_by_text("Hệ thống đang ký số")).to_be_visible()
+
+
+def _act(page: Page, pk: int, label: str, note: str = "") -> None:
+    page.goto(f"/van-ban/di/{pk}/")
+    if note:
+        page.locator("form", has=page.get_by_role("button", name=label)).locator("textarea").fill(note)
+    page.get_by_role("button", name=label).click()
+    expect(page.locator(".messages, [role=status], body")).to_contain_text("Đã")
+
+
+def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, totp, demo_pki, tmp_path):  # noqa: F811
+    ensure_document_types()
+    agency = AgencyFactory(name="Ủy ban nhân dân tỉnh Lạng Sơn", province=True, exchange_code="000.00.00.H41")
+    recipient = AgencyFactory(name="Sở Tư pháp tỉnh Lạng Sơn", short_name="STP", exchange_code="000.00.03.H41")
+    office_registers(agency)
+    office_registers(recipient)
+    clerk = UserFactory(agency=agency, roles=[Role.RECORDS_CLERK], full_name="Phạm Thị Thu")
+    leader = UserFactory(agency=agency, roles=[Role.LEADER], full_name="Hoàng Văn Nam", position_title="Chủ tịch")
+    head = UserFactory(agency=agency, roles=[Role.HEAD_OF_DIVISION], full_name="Lê Thị Lan")
+    specialist = UserFactory(agency=agency, roles=[Role.SPECIALIST], full_name="Trần Văn Minh")
+    Division.objects.create(agency=agency, name="Văn phòng", short_name="VP").members.add(specialist, head)
+    certificates_for(demo_pki, leader=leader, records_clerk=clerk)
+    scan_path = tmp_path / "cong-van-den.pdf"
+    scan_path.write_bytes(TINY_PDF)
+    answer_path = tmp_path / "du-thao-tra-loi.pdf"
+    answer_path.write_bytes(decision_pdf())
+
+    # The records clerk registers the scan.
+    _sign_in_verified(page, clerk, totp, "/van-ban/den/vao-so/")
+    form = page.locator("main form")
+    form.get_by_label("Số văn bản").fill("45")
+    form.get_by_label("Ký hiệu").fill("BNV-VP")
+    form.get_by_label("Cơ quan ban hành").fill("Bộ Nội vụ")
+    form.get_by_label("Ngày văn bản").fill("2026-11-20")
+    form.get_by_label("Loại văn bản").select_option(label="Công văn")
+    form.get_by_label("Trích yếu").fill("V/v báo cáo tình hình thực hiện cải cách hành chính")
+    form.get_by_label("Bản quét (PDF, JPEG, PNG)").set_input_files(str(scan_path))
+    form.get_by_role("button", name="Vào sổ và cấp số đến").click()
+    expect(page.get_by_text("Đã vào sổ văn bản đến, số đến 1.")).to_be_visible()
+    incoming = IncomingDocument.objects.get(agency=agency)
+    _sign_out(page)
+
+    # The leader assigns it to the specialist.
+    _sign_in_verified(page, leader, totp, f"/van-ban/den/{incoming.pk}/")
+    page.get_by_label("Xử lý chính").select_option(value=f"u:{specialist.pk}")
+    page.get_by_label("Ý kiến chỉ đạo").fill("Đề nghị tham mưu văn bản trả lời")
+    page.get_by_role("button", name="Phân công").click()
+    expect(page.locator("[data-state]")).to_have_text("Đã phân công")
+    _sign_out(page)
+
+    # The specialist sees it among the documents to handle and drafts the answer.
+    _sign_in_verified(page, specialist, totp, "/van-ban/")
+    page.get_by_role("link", name="45/BNV-VP").click()
+    page.get_by_role("link", name="Soạn văn bản trả lời").click()
+    form = page.locator("main form")
+    form.get_by_label("Loại văn bản").select_option(label="Công văn")
+    form.get_by_label("Trích yếu").fill("V/v báo cáo tình hình thực hiện cải cách hành chính")
+    form.get_by_label("Dự thảo (DOCX hoặc PDF)").set_input_files(str(answer_path))
+    form.get_by_label("Đơn vị soạn thảo").select_option(label="Văn phòng")
+    form.get_by_label("Nơi nhận trong hệ thống (liên thông)").select_option(label="Sở Tư pháp tỉnh Lạng Sơn")
+    form.get_by_role("button", name="Tạo dự thảo").click()
+    expect(page.get_by_text("Đã tạo dự thảo.")).to_be_visible()
+    outgoing = OutgoingDocument.objects.get()
+    assert outgoing.answers == incoming
+    page.get_by_role("button", name="Trình duyệt").click()
+    expect(page.locator("[data-state]")).to_have_text("Chờ lãnh đạo phòng duyệt")
+    _sign_out(page)
+
+    _sign_in_verified(page, head, totp, f"/van-ban/di/{outgoing.pk}/")
+    page.get_by_role("button", name="Duyệt (lãnh đạo phòng)").click()
+    expect(page.locator("[data-state]")).to_have_text("Chờ lãnh đạo cơ quan duyệt")
+    _sign_out(page)
+
+    # The leader approves and signs with a one-time code.
+    _sign_in_verified(page, leader, totp, f"/van-ban/di/{outgoing.pk}/")
+    page.get_by_role("button", name="Duyệt (lãnh đạo cơ quan)").click()
+    page.get_by_role("button", name="Ký số văn bản").click()
+    expect(page.locator("[data-state]")).to_have_text("Lãnh đạo đang ký số")
+    _confirm_signature(page, leader, totp)
+    outgoing.refresh_from_db()
+    assert outgoing.state == OutgoingState.SIGNED
+    _sign_out(page)
+
+    # The records clerk issues it: number allocated, agency signature, sent.
+    _sign_in_verified(page, clerk, totp, f"/van-ban/di/{outgoing.pk}/")
+    page.get_by_role("button", name="Cấp số, ký số cơ quan và phát hành").click()
+    expect(page.locator("[data-field=number-symbol]")).to_have_text("01/UBND-VP")
+    _confirm_signature(page, clerk, totp)
+    page.goto(f"/van-ban/di/{outgoing.pk}/")
+    expect(page.locator("[data-state]")).to_have_text("Đã phát hành")
+    expect(page.locator("[data-delivery]")).to_have_text("Đã nhận")
+    signed = page.request.get(f"/van-ban/di/{outgoing.pk}/tep/")
+    assert signed.ok and signed.body().startswith(b"%PDF-")
+    _sign_out(page)
+
+    from django.db import connection
+
+    from signatures.verification import pdf_verify
+
+    def verify(content: bytes):
+        try:
+            return pdf_verify(content)
+        finally:
+            connection.close()  # this thread's own connection, or the test database cannot be dropped
+
+    arrived = IncomingDocument.objects.get(agency=recipient)
+    assert (arrived.state, arrived.number, arrived.symbol) == (IncomingState.RECEIVED, "01", "UBND-VP")
+    assert outgoing.deliveries.get().state == DeliveryState.RECEIVED
+    with arrived.file.open("rb") as handle:
+        content = handle.read()
+    # pyHanko's sync API runs its own event loop: not in this thread, where Playwright's is running.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        report = pool.submit(verify, content).result()
+    assert report.is_valid and report.signature_count == 2, report.message
+
+    # The specialist closes the incoming letter with its result.
+    _sign_in_verified(page, specialist, totp, f"/van-ban/den/{incoming.pk}/")
+    page.get_by_label("Kết quả xử lý").fill("Đã trả lời bằng công văn 01/UBND-VP")
+    page.get_by_role("button", name="Kết thúc xử lý").click()
+    expect(page.locator("[data-state]")).to_have_text("Đã xử lý xong")
