@@ -40,8 +40,15 @@ def flatmap_body(context, body):
     """Likewise for body fields that name other objects (procedure, agency, ID number), so bodies get past lookups."""
     if not isinstance(body, dict):
         return st.just(body)
-    strategies = {name: st.just(value) | st.sampled_from(KNOWN[f"body.{name}"]) if KNOWN.get(f"body.{name}")
-                  else st.just(value) for name, value in body.items()}
+    media_types = context.operation.definition.raw.get("requestBody", {}).get("content", {})
+    multipart_only = list(media_types) == ["multipart/form-data"]
+
+    def known(name):
+        # File bytes only where the body can only be multipart: JSON cannot carry them.
+        return KNOWN.get(f"body.{name}") if name != "file" or multipart_only else None
+
+    strategies = {name: st.just(value) | st.sampled_from(known(name)) if known(name) else st.just(value)
+                  for name, value in body.items()}
     return st.fixed_dictionaries(strategies)
 
 
