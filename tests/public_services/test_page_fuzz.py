@@ -111,3 +111,19 @@ def test_the_online_form_never_fails_whatever_is_typed(client, citizen, online_b
         fields["nhap"] = data.draw(TEXT)
     client.force_login(citizen)
     never_a_server_error(client.post(reverse("public_services:apply", args=[online_birth.code]), fields))
+
+
+@FUZZ
+@given(fields=st.fixed_dictionaries({}, optional={name: TEXT for name in (
+    "subject_kind", "sender_kind", "organisation_name", "procedure_code", "regulation", "title", "content", "agency",
+    "consent_publish")}))
+def test_a_feedback_or_petition_never_fails_whatever_is_typed(client, citizen, fields):
+    client.force_login(citizen)
+    never_a_server_error(client.post(reverse("portal:feedback_submit"), fields))
+
+
+@FUZZ
+@given(week=TEXT, agency=TEXT, page=TEXT)
+def test_the_news_and_calendar_filters_never_fail(client, week, agency, page):
+    never_a_server_error(client.get(reverse("portal:calendar"), {"tuan": week, "co-quan": agency}))
+    never_a_server_error(client.get(reverse("portal:news"), {"co-quan": agency, "trang": page}))
