@@ -75,12 +75,14 @@ def _no_throttling(monkeypatch):
 @pytest.fixture
 def fuzz_world(db, settings, _wsgi_calls_keep_the_test_connection, _no_throttling):
     """Objects the fuzzer's path parameters can name: a citizen's online dossier with a file and a payment,
-    another citizen's dossier, a draft, and a dossier received at the counter by the clerk's agency."""
+    another citizen's dossier, a draft, a dossier received by the clerk's agency, and an incoming document."""
     from one_stop.catalogue.data import ProcedureData
     from one_stop.services.catalogue import procedure_upsert
     from one_stop.services.documents import dossier_document_add
     from one_stop.services.dossiers import dossier_act, dossier_draft_create, dossier_submit, dossier_submit_online
     from public_services.payments.services import payment_start
+    from tests.docs_office.conftest import office_registers
+    from tests.docs_office.factories import register_scan
     from tests.public_services.conftest import PDF_BYTES, pdf_file
 
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -90,7 +92,8 @@ def fuzz_world(db, settings, _wsgi_calls_keep_the_test_connection, _no_throttlin
                                                     processing_days=5, fee_vnd=50_000))[0]
     citizen = UserFactory(citizen=True)
     other = UserFactory(citizen=True)
-    clerk = UserFactory(agency=agency, roles=[Role.ONE_STOP_CLERK])
+    # A commune's clerk often keeps the one-stop desk and the records (văn thư): one caller reaches both APIs.
+    clerk = UserFactory(agency=agency, roles=[Role.ONE_STOP_CLERK, Role.RECORDS_CLERK])
 
     own = dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency)
     document = dossier_document_add(dossier=own, user=citizen, file=pdf_file())
@@ -103,11 +106,15 @@ def fuzz_world(db, settings, _wsgi_calls_keep_the_test_connection, _no_throttlin
     received = dossier_submit_online(citizen=other, procedure=procedure, handling_agency=agency)
     dossier_act(dossier=received, user=clerk, action="receive")
 
+    office_registers(agency)
+    incoming = register_scan(clerk)
+
     KNOWN.clear()
     KNOWN.update({
         "code": [own.code, others.code, draft.code, received.code, procedure.code],
         "document_id": [document.pk],
         "txn_ref": [payment.txn_ref],
+        "id": [incoming.pk],
         "action_name": ["receive", "request_supplement", "refuse", "start", "resolve", "return_result", "withdraw"],
         "body.procedure": [procedure.code],
         "body.agency": [agency.pk, elsewhere.exchange_code],
@@ -115,7 +122,10 @@ def fuzz_world(db, settings, _wsgi_calls_keep_the_test_connection, _no_throttlin
         "body.requirement": ["Giấy chứng sinh"],
         "body.file": [PDF_BYTES],
     })
-    yield {"citizen": citizen, "clerk": clerk, "own": own, "document": document}
+    yield {"citizen": citizen, "clerk": clerk, "own": own, "document": document, "incoming": incoming}
+    office_registers(agency)
+    incoming = register_scan(clerk)
+
     KNOWN.clear()
 
 
@@ -150,6 +160,9 @@ def test_the_fuzzer_reaches_real_objects_through_the_same_transport(fuzz_world, 
     assert response.status_code == {"citizen": 200, "clerk": 403, "anonymous": 403}[role]
     if role == "citizen":
         assert response.json()["code"] == fuzz_world["own"].code
+    case = schema["/api/v1/incoming-documents/{id}/"]["GET"].Case(path_parameters={"id": fuzz_world["incoming"].pk})
+    response = case.call(base_url=BASE_URL, headers=headers)
+    assert response.status_code == {"citizen": 404, "clerk": 200, "anonymous": 403}[role]
 
 
 @pytest.mark.parametrize(("component", "field"), [
