@@ -23,14 +23,16 @@ def lookup(request, code: str | None = None):
 
 @login_required
 def receipt(request, code: str):
-    """Form 01 for staff who can see the dossier (print at the counter)."""
-    from one_stop.pdf.receipt import receipt_pdf
+    """Form 01 for staff who can see the dossier (print at the counter): the file stored at receipt, or
+    rendered now when the dossier no longer matches it (one_stop.services.receipts)."""
     from one_stop.selectors import dossiers_visible_to
+    from one_stop.services.receipts import dossier_receipt_ensure
 
-    dossier = dossiers_visible_to(user=request.user).select_related("received_by").filter(code=code).first()
+    dossier = (dossiers_visible_to(user=request.user).select_related("received_by", "receiving_agency__parent")
+               .filter(code=code).first())
     if dossier is None:
         raise Http404
-    pdf = receipt_pdf(dossier=dossier, base_url=request.build_absolute_uri("/"))
+    pdf = dossier_receipt_ensure(dossier=dossier, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
     return response
@@ -120,6 +122,10 @@ def counter_receipt(request):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
+            from one_stop.services.receipts import dossier_receipt_prepare
+
+            # Laid out now, after the commit: the clerk's next click prints a stored file.
+            dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("one_stop_staff:dossier", code=dossier.code)
     return render(request, "one_stop/counter.html", {"form": form, "documents": documents,
@@ -329,6 +335,11 @@ def dossier_action(request, code: str, action: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
+        if action == "receive":
+            from one_stop.services.receipts import dossier_receipt_prepare
+
+            # An online dossier accepted at the desk: its form 01 is ready before the print click.
+            dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
         messages.success(request, _("Đã cập nhật hồ sơ."))
     return redirect("one_stop_staff:dossier", code=code)
 
