@@ -333,7 +333,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "egov.core.api.exception_handler",
+    # How many reverse proxies of ours append to X-Forwarded-For; DRF's throttles count the address the
+    # nearest one saw. 0: REMOTE_ADDR only — the header is the client's to forge, and unset (None) would
+    # have let anyone escape the lookup throttle with a made-up address per request.
+    "NUM_PROXIES": env.int("EGOV_NUM_PROXIES", default=0),
 }
+EGOV_NUM_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
+# The public lookup's per-address limit (one_stop.api.views.LookupThrottle); the desk benchmark raises it.
+EGOV_LOOKUP_THROTTLE = env.str("EGOV_LOOKUP_THROTTLE", default="60/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Chính quyền điện tử — API",
     "VERSION": "1.0.0",
