@@ -56,10 +56,10 @@ def queue(request):
 
 def _queue_rows(dossiers) -> list[dict]:
     """The queue's lines as plain dicts with every text ready: the desk's most visited page renders 25 of
-    them, and a template tag or filter per cell (url, date, truncatewords) costs more than the rest of it."""
+    them, and a template tag or filter per cell (url, date, truncatewords) costs more than the rest of it
+    (strftime writes the date as `date:"H:i d/m/Y"` would, in a tenth of the time)."""
     from urllib.parse import quote
 
-    from django.utils.dateformat import format as format_date
     from django.utils.text import Truncator
 
     from one_stop.constants import DossierState
@@ -73,7 +73,7 @@ def _queue_rows(dossiers) -> list[dict]:
     return [{"code": d.code, "url": link.replace(marker, quote(d.code, safe="")),
              "procedure": Truncator(d.procedure_name or "").words(14), "applicant": d.applicant_name,
              "state": states.get(d.state, d.state), "status": d.due_status, "due_label": due[d.due_status],
-             "due": format_date(timezone.localtime(d.due_at), "H:i d/m/Y") if d.due_at else "—"}
+             "due": timezone.localtime(d.due_at).strftime("%H:%M %d/%m/%Y") if d.due_at else "—"}
             for d in dossiers]
 
 

@@ -10,16 +10,18 @@ def signing_menu(request):
 
     @cache
     def can_sign() -> bool:
-        from django.db.models import Q
+        from django.db import connection
 
         from signatures.models import Certificate
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
-        mine = Q(owner_id=user.pk)
-        if user.agency_id is not None:
-            mine |= Q(agency_id=user.agency_id)
-        return Certificate.objects.filter(mine).exists()
+        # In SQL: on every staff page the ORM would spend longer composing this than PostgreSQL answering it.
+        table = connection.ops.quote_name(Certificate._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE owner_id = %s OR agency_id = %s)",  # noqa: S608
+                           [user.pk, user.agency_id])
+            return cursor.fetchone()[0]
 
     return {"can_sign": can_sign}
