@@ -360,7 +360,7 @@ def run_receive_and_print(*, port: int, cookie: str, procedures: list[str], name
                     "Origin": f"https://127.0.0.1:{port}", "Referer": f"https://127.0.0.1:{port}/mot-cua/tiep-nhan/",
                     "Content-Type": "application/x-www-form-urlencoded"}
     rng = random.Random(2)
-    latencies, errors = [], 0
+    latencies, posts, prints, errors = [], [], [], 0
     stop_at = time.perf_counter() + seconds
     started = time.perf_counter()
     while time.perf_counter() < stop_at:
@@ -377,12 +377,20 @@ def run_receive_and_print(*, port: int, cookie: str, procedures: list[str], name
             print(f"    receive answered {status}: {body[:200]!r}", flush=True)
             continue
         code = location.rstrip("/").rsplit("/", 1)[1]
+        printed = time.perf_counter()
         status, pdf = fetch(port, f"/mot-cua/ho-so/{code}/giay-tiep-nhan.pdf", base)
-        latencies.append((time.perf_counter() - clicked) * 1000)
+        done = time.perf_counter()
+        latencies.append((done - clicked) * 1000)
+        posts.append((printed - clicked) * 1000)
+        prints.append((done - printed) * 1000)
         if status != 200 or not pdf.startswith(b"%PDF"):
             errors += 1
         received.append(code)
     elapsed = time.perf_counter() - started
+    if len(latencies) > 1:
+        print(f"    of which the receiving POST: p50 {statistics.median(posts):.1f} ms, "
+              f"p95 {statistics.quantiles(posts, n=100)[94]:.1f} ms; the print GET: p50 {statistics.median(prints):.1f} ms, "
+              f"p95 {statistics.quantiles(prints, n=100)[94]:.1f} ms", flush=True)
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0] if latencies else 0.0] * 99
     return {"requests": len(latencies), "seconds": elapsed, "p50_ms": cuts[49], "p95_ms": cuts[94], "p99_ms": cuts[98],
             "errors": errors}
