@@ -1,0 +1,39 @@
+"""The stored search vector of documents: folded words plus one lexeme naming the agency.
+
+The embedded PostgreSQL has no btree_gin, so a GIN index cannot hold agency_id next to the words. Instead
+the vector carries the agency as a lexeme (`#agency:12`): one GIN lookup of `#agency:12 & words` returns only
+the agency's matches, however common the words are across the province. A user's words are reduced to
+[a-z0-9] before they reach a tsquery, and the lexeme starts with "#", so no typed word, not even as a
+prefix ("a:*"), can match it.
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorCombinable, SearchVectorField
+from django.db.models import Func
+
+CONFIG = "simple"
+
+
+class AgencyLexeme(SearchVectorCombinable, Func):
+    """`array_to_tsvector(ARRAY['#agency:' || agency_id::text])`: immutable, so usable in a generated column."""
+
+    # Migrations store the class, not this SQL: a change here needs a migration that re-creates the columns.
+    function = "array_to_tsvector"
+    template = "%(function)s(ARRAY['#agency:' || (%(expressions)s)::text])"
+    output_field = SearchVectorField()
+
+
+def agency_lexeme(agency_id: int) -> str:
+    return f"#agency:{int(agency_id)}"
+
+
+def document_vector(*fields: str):
+    return SearchVector(*fields, config=CONFIG) + AgencyLexeme("agency_id")
+
+
+class LexemeQuery(SearchQuery):
+    """A tsquery cast from text, not parsed by to_tsquery (which would drop the `#` and split `agency:12`): the
+    caller passes lexemes that are already what the "simple" configuration makes of words."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql})::tsquery", params
