@@ -37,3 +37,25 @@ class LexemeQuery(SearchQuery):
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"({sql})::tsquery", params
+
+
+class UnindexedVector(Func):
+    """The same vector, hidden from the GIN index: for words common among the agency's newest documents,
+    walking the (agency, date) index and testing each row finds a page sooner than collecting every match."""
+
+    template = "(%(expressions)s || ''::tsvector)"
+    output_field = SearchVectorField()
+
+
+def matches_among_newest(model, *, agency_id: int, lexemes: str, newest: int) -> int:
+    """How many of the agency's `newest` documents match: an index walk over that many rows, no more."""
+    from django.db import connection
+
+    ordering = [f.lstrip("-") for f in model._meta.ordering]
+    order_sql = ", ".join(f"{connection.ops.quote_name(model._meta.get_field(f).column)} DESC" for f in ordering)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:  # names from the model's meta, quoted; every value a parameter
+        sql = (f"SELECT count(*) FROM (SELECT search_vector FROM {table} WHERE agency_id = %s "  # noqa: S608
+               f"ORDER BY {order_sql} LIMIT %s) AS newest WHERE search_vector @@ %s::tsquery")
+        cursor.execute(sql, [agency_id, newest, lexemes])
+        return cursor.fetchone()[0]

@@ -17,6 +17,10 @@ WHOLE_AGENCY_ROLES = {Role.LEADER, Role.RECORDS_CLERK}
 DUE_SOON_DAYS = 3
 # Word searches rank the newest matches this many at most: lists show 100, the API pages by date.
 RANK_WINDOW = 500
+# A word search first counts matches among the agency's newest PROBE_ROWS documents: from DENSE_MATCHES on,
+# a page of 50 is found by walking at most ~PROBE_ROWS * 50 / DENSE_MATCHES rows of the date index.
+PROBE_ROWS = 2000
+DENSE_MATCHES = 25
 # "15/QĐ-UBND", "QĐ-UBND", "UBND-VP": a number and/or symbol, not words of a summary.
 SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)+)$")
 
@@ -31,7 +35,7 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     callers that impose their own order (the API's cursor) pass ranked=False and rank nothing."""
     from django.contrib.postgres.search import SearchRank
 
-    from docs_office.search import LexemeQuery, agency_lexeme
+    from docs_office.search import LexemeQuery, UnindexedVector, agency_lexeme, matches_among_newest
 
     query = (query or "").strip()
     symbol = SYMBOL_QUERY.match(query)
@@ -51,8 +55,16 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
         return documents.none()
     # Only [a-z0-9] reach the tsquery: nothing a user types can break its syntax or name an agency.
     terms = " & ".join(words[:-1] + [f"{words[-1]}:*"])
-    scoped = LexemeQuery(f"'{agency_lexeme(agency_id)}' & {terms}")
-    documents = documents.filter(search_vector=scoped)
+    lexemes = f"'{agency_lexeme(agency_id)}' & {terms}"
+    # The planner multiplies word frequencies as if independent and so badly underestimates phrases
+    # ("giay phep xay dung"); a bounded probe of the newest documents measures the density instead.
+    # Dense: walk the (agency, date) index testing each row. Sparse: one GIN lookup of words and agency.
+    model = documents.model
+    if matches_among_newest(model, agency_id=agency_id, lexemes=lexemes, newest=PROBE_ROWS) >= DENSE_MATCHES:
+        documents = documents.alias(plain_vector=UnindexedVector("search_vector")).filter(
+            plain_vector=LexemeQuery(lexemes))
+    else:
+        documents = documents.filter(search_vector=LexemeQuery(lexemes))
     if not ranked:
         return documents
     ordering = documents.query.order_by or documents.model._meta.ordering

@@ -176,3 +176,16 @@ def test_outgoing_search_is_scoped_to_the_agency(staff, other_agency):
     assert list(outgoing_search(user=leader, query="chuyen doi s")) == [ours]
     assert list(outgoing_search(user=leader, query="so chuyen doi trien", ranked=False)) == [ours]
     assert theirs not in outgoing_search(user=leader, query="chuyen doi so")
+
+
+@pytest.mark.parametrize("dense_matches", [0, 10**9])
+def test_the_index_walk_and_the_gin_lookup_find_the_same(staff, documents, other_agency, monkeypatch, dense_matches):
+    from docs_office import selectors
+    from tests.docs_office.conftest import office_staff
+
+    register_scan(office_staff(other_agency)[Role.RECORDS_CLERK], summary="Về việc tổ chức Hội nghị tổng kết năm")
+    monkeypatch.setattr(selectors, "DENSE_MATCHES", dense_matches)  # 0: always walk; huge: always GIN
+    clerk = staff[Role.RECORDS_CLERK]
+    assert _found(clerk, "hoi nghi tong k") == [documents["meeting"]]
+    assert set(_found(clerk, "hoi")) == {documents["meeting"], documents["letter"]}
+    assert _found(clerk, "a") == _found(clerk, "agency") == []
