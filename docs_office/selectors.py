@@ -35,7 +35,7 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     callers that impose their own order (the API's cursor) pass ranked=False and rank nothing."""
     from django.contrib.postgres.search import SearchRank
 
-    from docs_office.search import LexemeQuery, UnindexedVector, agency_lexeme, matches_among_newest
+    from docs_office.search import LexemeQuery, agency_lexeme, matches_among_newest, walked_match
 
     query = (query or "").strip()
     symbol = SYMBOL_QUERY.match(query)
@@ -61,8 +61,7 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     # Dense: walk the (agency, date) index testing each row. Sparse: one GIN lookup of words and agency.
     model = documents.model
     if matches_among_newest(model, agency_id=agency_id, lexemes=lexemes, newest=PROBE_ROWS) >= DENSE_MATCHES:
-        documents = documents.alias(plain_vector=UnindexedVector("search_vector")).filter(
-            plain_vector=LexemeQuery(lexemes))
+        documents = documents.filter(walked_match(lexemes))
     else:
         documents = documents.filter(search_vector=LexemeQuery(lexemes))
     if not ranked:
