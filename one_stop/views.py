@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,11 @@ def lookup(request, code: str | None = None):
     """Public lookup by dossier code (typed, or from the receipt's QR code): state and dates only."""
     typed = request.GET.get("ma", "").strip()
     if typed and code is None:
-        return redirect(reverse("one_stop:lookup_code", kwargs={"code": typed}))
+        try:
+            return redirect(reverse("one_stop:lookup_code", kwargs={"code": typed}))
+        except NoReverseMatch:
+            # A "/" cannot go into the code's URL, and no dossier code holds one: answer "not found" right here.
+            code = typed
     dossier = dossier_public_lookup(code=code) if code else None
     status = 404 if code and dossier is None else 200
     return render(request, "one_stop/lookup.html", {"code": code or "", "dossier": dossier}, status=status)
@@ -30,7 +34,7 @@ def receipt(request, code: str):
 
     dossier = (dossiers_visible_to(user=request.user).select_related("received_by", "receiving_agency__parent")
                .filter(code=code).first())
-    if dossier is None:
+    if dossier is None or not request.user.is_agency_staff:  # the owner has the portal's copy
         raise Http404
     pdf = dossier_receipt_ensure(dossier=dossier, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -356,7 +360,7 @@ def dossier_step_done(request, code: str):
     from one_stop.services.process import dossier_step_complete
 
     dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None:
+    if dossier is None or not request.user.is_agency_staff:
         raise Http404
     try:
         step = dossier_step_complete(dossier=dossier, user=request.user, note=request.POST.get("note", ""))
@@ -394,11 +398,17 @@ def dossier_upload(request, code: str, kind: str):
 
 @login_required
 def dossier_document(request, code: str, document_id: int):
-    """Download one file of a dossier (staff of its agencies, or its owner)."""
+    """Download one file of a dossier (staff of its agencies).
+
+    The owner downloads through the portal, which hands out a result only once it is approved; here they
+    would get every file, drafts of the result included.
+    """
     from django.http import FileResponse
 
     from one_stop.selectors import dossier_document_visible
 
+    if not request.user.is_agency_staff:
+        raise Http404
     document = dossier_document_visible(user=request.user, code=code, document_id=document_id)
     if document is None:
         raise Http404
@@ -427,7 +437,7 @@ def dossier_action(request, code: str, action: str):
     from one_stop.services.dossiers import dossier_act
 
     dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None:
+    if dossier is None or not request.user.is_agency_staff:  # a citizen withdraws through the portal
         raise Http404
     form = DossierActionForm(request.POST)
     form.is_valid()

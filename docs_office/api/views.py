@@ -53,6 +53,8 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
     pagination_class = ReceivedCursor
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends = []
+    # What OPTIONS describes (every action names its own serializers for the schema).
+    serializer_class = IncomingDetailSerializer
 
     def get_queryset(self):
         from docs_office.selectors import incoming_search
@@ -65,6 +67,8 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
         from docs_office.selectors import incoming_visible_to
 
+        if not str(pk).isdigit():  # "abc" in the URL: no such document, not an int() error
+            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
         document = incoming_visible_to(user=self.request.user).prefetch_related(
             Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
             Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
@@ -140,6 +144,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
     pagination_class = CreatedCursor
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends = []
+    # What OPTIONS describes (every action names its own serializers for the schema).
+    serializer_class = OutgoingDetailSerializer
 
     def get_queryset(self):
         from docs_office.selectors import outgoing_search
@@ -152,6 +158,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion
         from docs_office.selectors import outgoing_visible_to
 
+        if not str(pk).isdigit():  # "abc" in the URL: no such document, not an int() error
+            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
         document = outgoing_visible_to(user=self.request.user).prefetch_related(
             Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
             Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),

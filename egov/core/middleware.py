@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -42,4 +42,26 @@ class RequestSizeLimitMiddleware:
             with translation.override(translation.get_language_from_request(request)):
                 message = _("Dữ liệu gửi lên quá lớn (tối đa %(mb)s MB mỗi lần gửi).") % {"mb": settings.EGOV_MAX_REQUEST_MB}
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Refuses a URL whose path or query string holds a NUL character (400).
+
+    PostgreSQL text and jsonb cannot store U+0000, so such a value reaching a query fails there as a
+    database error (a 500). No legitimate link carries one: refuse it once here instead of in every filter.
+    Form and JSON bodies are checked where they are parsed (Django's and DRF's CharField refuse NUL).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values)
+                                          for key, values in request.GET.lists()):
+            with translation.override(translation.get_language_from_request(request)):
+                message = _("Địa chỉ yêu cầu chứa ký tự không hợp lệ.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "invalid", "message": message, "fields": {}}}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

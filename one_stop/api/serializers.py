@@ -105,8 +105,8 @@ class DossierStepSerializer(serializers.Serializer):
     role = serializers.CharField()
     agency = serializers.CharField(source="agency.name")
     days = serializers.DecimalField(max_digits=5, decimal_places=1)
-    due_at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
 
 
 class DossierDocumentSerializer(serializers.Serializer):
@@ -130,8 +130,8 @@ class DossierSerializer(serializers.Serializer):
     channel = serializers.CharField()
     receiving_agency = serializers.CharField(source="receiving_agency.name")
     handling_agency = serializers.CharField(source="handling_agency.name")
-    received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
     applicant = serializers.SerializerMethodField()
     fee_vnd = serializers.IntegerField(allow_null=True, help_text="Phí, lệ phí phải nộp (đồng), cố định khi tiếp nhận.")
     checklist = serializers.JSONField()
@@ -156,8 +156,8 @@ class DossierListSerializer(serializers.Serializer):
     receiving_agency = serializers.CharField(source="receiving_agency.name")
     handling_agency = serializers.CharField(source="handling_agency.name")
     applicant_name = serializers.CharField()
-    received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 
 
@@ -175,9 +175,9 @@ class PublicLookupSerializer(serializers.Serializer):
     state_label = serializers.CharField(source="get_state_display")
     receiving_agency = serializers.CharField(source="receiving_agency.name")
     handling_agency = serializers.CharField(source="handling_agency.name")
-    received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
-    returned_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
 
 
 class DossierForwardSerializer(serializers.Serializer):

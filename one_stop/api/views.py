@@ -76,6 +76,8 @@ class DossierViewSet(viewsets.GenericViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
     pagination_class = DossierPagination
+    # The representation the OPTIONS answer describes (every action names its own serializers for the schema).
+    serializer_class = DossierSerializer
     filter_backends = []
 
     @extend_schema(parameters=[OpenApiParameter(

@@ -63,9 +63,9 @@ class MyDossierSerializer(serializers.Serializer):
     state = serializers.CharField()
     state_label = serializers.CharField(source="get_state_display")
     handling_agency = serializers.CharField(source="handling_agency.name")
-    submitted_at = serializers.DateTimeField()
-    received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
     fee_vnd = serializers.IntegerField(allow_null=True, help_text="Phí, lệ phí phải nộp (đồng), xác định khi tiếp nhận.")
 
 

@@ -262,3 +262,22 @@ def test_an_outgoing_search_runs_the_same_queries_for_one_or_many(staff, django_
         create(f"Chuyển đổi số đợt {n}")
     with django_assert_max_num_queries(queries_for_one):
         assert len(leader.get(OUTGOING, {"q": "chuyen doi s"}).json()["results"]) == 11
+
+
+@pytest.mark.parametrize("path", ["null,null/", "abc/file/", "99999999999999999999/", "-1/", "x/actions/close/"])
+@pytest.mark.parametrize("resource", [INCOMING, OUTGOING])
+def test_an_id_that_is_not_a_number_is_a_404_in_the_error_shape(staff, resource, path):
+    # Found by tests/test_api_fuzz.py: int() of the id failed inside the query (a 500).
+    client = client_for(staff[Role.RECORDS_CLERK])
+    response = client.post(resource + path, {}, format="json") if "actions" in path else client.get(resource + path)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("resource", [INCOMING, OUTGOING])
+def test_options_describes_the_resource_instead_of_failing(staff, resource):
+    # Found by tests/test_api_fuzz.py: the viewsets had no serializer for DRF's metadata (a 500).
+    response = client_for(staff[Role.RECORDS_CLERK]).options(resource)
+
+    assert response.status_code == 200 and response.json()["name"]

@@ -396,3 +396,23 @@ def test_the_applicant_rates_the_service_once_after_the_return(client, staff, pr
     again = client.post(url, {"id_number": "020095001234", "level": "unsatisfied"}, content_type="application/json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"
     assert DossierRating.objects.get().level == "satisfied"
+
+
+@pytest.mark.django_db
+def test_options_on_the_dossier_api_describes_it_instead_of_failing(client, staff):
+    # Found by tests/test_api_fuzz.py: the viewset had no serializer for DRF's metadata (a 500).
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    response = client.options("/api/v1/dossiers/")
+
+    assert response.status_code == 200
+    assert response.json()["name"]
+
+
+@pytest.mark.django_db
+def test_a_typed_lookup_code_with_a_slash_answers_not_found_instead_of_failing(client):
+    # Found by tests/test_page_fuzz.py: the redirect to the code's own URL cannot hold a "/" (a 500).
+    response = client.get("/tra-cuu-ho-so/", {"ma": "12/2026"})
+
+    assert response.status_code == 404
+    assert "12/2026" in response.content.decode()
