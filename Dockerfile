@@ -45,5 +45,6 @@ USER egov
 
 EXPOSE 8000
 
-# Workers: WEB_CONCURRENCY (read by gunicorn itself), default 1.
-CMD ["gunicorn", "egov.wsgi:application", "--bind=0.0.0.0:8000", "--access-logfile=-"]
+# Workers: WEB_CONCURRENCY (read by egov/gunicorn_conf.py), default 2.
+# egov/gunicorn_conf.py warms WeasyPrint in each worker, so the first receipt is as fast as the next.
+CMD ["gunicorn", "egov.wsgi:application", "-c", "egov/gunicorn_conf.py", "--bind=0.0.0.0:8000", "--access-logfile=-"]

@@ -71,9 +71,9 @@ def seed(total: int) -> tuple[object, object]:
     clerk = UserFactory(agency=measured, roles=[Role.RECORDS_CLERK])
     types = list(DocumentType.objects.values_list("pk", "abbreviation"))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'incoming_search_idx'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'incoming_vector_idx'")
         (index_sql,) = cursor.fetchone()
-        cursor.execute("DROP INDEX incoming_search_idx")
+        cursor.execute("DROP INDEX incoming_vector_idx")
         started = time.perf_counter()
         # agency: every MEASURED_SHARE-th document belongs to the measured agency, the rest round-robin.
         cursor.execute("""
@@ -139,7 +139,8 @@ def explain(clerk) -> None:
     from docs_office.selectors import incoming_search
 
     for name, query in QUERIES.items():
-        sql, params = incoming_search(user=clerk, query=query).order_by("-received_at", "-id")[:51].query.sql_with_params()
+        documents = incoming_search(user=clerk, query=query, ranked=False).order_by("-received_at", "-id")[:51]
+        sql, params = documents.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
             print(f"--- {name}\n" + "\n".join(row[0] for row in cursor.fetchall()))

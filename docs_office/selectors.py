@@ -15,14 +15,27 @@ from egov.core.text import fold_vietnamese
 # Roles that see every (non-secret) document of their agency; the others see what is assigned to them.
 WHOLE_AGENCY_ROLES = {Role.LEADER, Role.RECORDS_CLERK}
 DUE_SOON_DAYS = 3
+# Word searches rank the newest matches this many at most: lists show 100, the API pages by date.
+RANK_WINDOW = 500
+# A word search first counts matches among the agency's newest PROBE_ROWS documents: from DENSE_MATCHES on,
+# a page of 50 is found by walking at most ~PROBE_ROWS * 50 / DENSE_MATCHES rows of the date index.
+PROBE_ROWS = 2000
+DENSE_MATCHES = 25
 # "15/QĐ-UBND", "QĐ-UBND", "UBND-VP": a number and/or symbol, not words of a summary.
 SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)+)$")
 
 
-def text_search(documents: QuerySet, *, query: str, fields: tuple[str, ...]) -> QuerySet:
+def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranked: bool = True) -> QuerySet:
     """Search a typed query: a number and/or symbol by exact match, anything else as words (any order, the
-    last one as a prefix) over the folded copies, ranked. Both use indexes: no scan of the table."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    last one as a prefix) over the stored vector of the folded copies. Both use indexes: no scan of the table.
+
+    The word query also asks for the agency's lexeme (docs_office/search.py), so the GIN index returns only
+    that agency's matches and the visibility filters then look at those rows alone. `ranked` orders by
+    ts_rank, computed over the newest RANK_WINDOW matches only (a bounded cost however common the words);
+    callers that impose their own order (the API's cursor) pass ranked=False and rank nothing."""
+    from django.contrib.postgres.search import SearchRank
+
+    from docs_office.search import LexemeQuery, agency_lexeme, matches_among_newest, walked_match
 
     query = (query or "").strip()
     symbol = SYMBOL_QUERY.match(query)
@@ -38,11 +51,25 @@ def text_search(documents: QuerySet, *, query: str, fields: tuple[str, ...]) -> 
     words = re.findall(r"[a-z0-9]+", fold_vietnamese(query))
     if not words:
         return documents
-    # Only [a-z0-9] reach the raw tsquery: nothing a user types can break its syntax.
-    tsquery = SearchQuery(" & ".join(words[:-1] + [f"{words[-1]}:*"]), search_type="raw", config="simple")
-    vector = SearchVector(*fields, config="simple")
+    if agency_id is None:  # documents are only ever searched within one agency
+        return documents.none()
+    # Only [a-z0-9] reach the tsquery: nothing a user types can break its syntax or name an agency.
+    terms = " & ".join(words[:-1] + [f"{words[-1]}:*"])
+    lexemes = f"'{agency_lexeme(agency_id)}' & {terms}"
+    # The planner multiplies word frequencies as if independent and so badly underestimates phrases
+    # ("giay phep xay dung"); a bounded probe of the newest documents measures the density instead.
+    # Dense: walk the (agency, date) index testing each row. Sparse: one GIN lookup of words and agency.
+    model = documents.model
+    if matches_among_newest(model, agency_id=agency_id, lexemes=lexemes, newest=PROBE_ROWS) >= DENSE_MATCHES:
+        documents = documents.filter(walked_match(lexemes))
+    else:
+        documents = documents.filter(search_vector=LexemeQuery(lexemes))
+    if not ranked:
+        return documents
     ordering = documents.query.order_by or documents.model._meta.ordering
-    return documents.annotate(search=vector, rank=SearchRank(vector, tsquery)).filter(search=tsquery).order_by(
+    window = documents.order_by(*ordering).values("pk")[:RANK_WINDOW]
+    words_only = LexemeQuery(terms)
+    return documents.filter(pk__in=window).annotate(rank=SearchRank(F("search_vector"), words_only)).order_by(
         "-rank", *ordering)
 
 
@@ -67,10 +94,10 @@ def incoming_visible_to(*, user) -> QuerySet[IncomingDocument]:
 
 
 def incoming_search(*, user, query: str = "", state: str = "", document_type: str = "", date_from=None,
-                    date_to=None) -> QuerySet[IncomingDocument]:
+                    date_to=None, ranked: bool = True) -> QuerySet[IncomingDocument]:
     """Search by symbol, summary or issuer, without diacritics (folded copies: no unaccent extension)."""
-    documents = text_search(incoming_visible_to(user=user), query=query,
-                            fields=("summary_folded", "issuer_name_folded"))
+    documents = text_search(incoming_visible_to(user=user), query=query, agency_id=getattr(user, "agency_id", None),
+                            ranked=ranked)
     if state:
         documents = documents.filter(state=state)
     if document_type:
@@ -102,8 +129,9 @@ def outgoing_visible_to(*, user) -> QuerySet[OutgoingDocument]:
     return documents.filter(ordinary | secret).distinct().select_related("document_type", "drafter", "division")
 
 
-def outgoing_search(*, user, query: str = "", state: str = "") -> QuerySet[OutgoingDocument]:
-    documents = text_search(outgoing_visible_to(user=user), query=query, fields=("summary_folded",))
+def outgoing_search(*, user, query: str = "", state: str = "", ranked: bool = True) -> QuerySet[OutgoingDocument]:
+    documents = text_search(outgoing_visible_to(user=user), query=query, agency_id=getattr(user, "agency_id", None),
+                            ranked=ranked)
     if state:
         documents = documents.filter(state=state)
     return documents

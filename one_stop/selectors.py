@@ -94,6 +94,18 @@ def dossiers_with_due_status(queryset: QuerySet, *, now=None) -> QuerySet:
     ))
 
 
+def dossier_due_status(*, state: str, due_at, now) -> str:
+    """`dossiers_with_due_status` for one row already read (the queue's page): the same rule in Python."""
+    from datetime import timedelta
+
+    if state in OPEN_STATES and due_at is not None:
+        if due_at < now:
+            return "overdue"
+        if due_at < now + timedelta(hours=DUE_SOON):
+            return "due_soon"
+    return "on_time"
+
+
 def dossier_public_lookup(*, code: str):
     """What anyone may see of a dossier by its code: never the applicant's personal data."""
     from one_stop.models import Dossier
@@ -105,8 +117,6 @@ def dossier_public_lookup(*, code: str):
 
 
 QUEUE_PAGE_SIZE = 25
-QUEUE_FIELDS = ("code", "state", "due_at", "applicant_name", "receiving_agency_id", "handling_agency_id",
-                "procedure__code", "procedure__name")
 # Counting a big agency's whole queue would cost more than the page itself: past this, "more than".
 QUEUE_COUNT_CAP = 1000
 _CODE_TAIL = re.compile(r"(\d{6})-(\d{1,4})")
@@ -178,9 +188,22 @@ def dossier_document_visible(*, user, code: str, document_id: int):
 
     dossiers = dossiers_visible_to(user=user).filter(code=code).values("pk")
     return DossierDocument.objects.filter(pk=document_id, dossier__in=dossiers).first()
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the staff queue: what the page shows of a dossier, no model instance."""
+
+    code: str
+    state: str
+    due_at: object  # datetime | None
+    applicant_name: str
+    procedure_code: str
+    procedure_name: str
+    due_status: str  # on_time / due_soon / overdue, as dossiers_with_due_status
+
+
 @dataclass(frozen=True)
 class QueuePage:
-    dossiers: list
+    dossiers: list[QueueRow]
     number: int
     has_next: bool
     count: int  # at most QUEUE_COUNT_CAP (count_capped says there are more)
@@ -191,24 +214,65 @@ class QueuePage:
         return self.number > 1
 
 
-def _open_queue_ids_and_count(*, user, offset: int, limit: int) -> tuple[list[int], int]:
-    """One page of ids of the open queue, most urgent first, and its count up to QUEUE_COUNT_CAP + 1.
+def _visibility_sides(user) -> list[tuple[str, list]]:
+    """`dossiers_visible_to` as SQL conditions (ORed): the citizen's own, and the staff member's agency."""
+    if user.is_superuser:
+        return [("TRUE", [])]
+    sides = [("citizen_id = %s", [user.pk])]
+    if user.agency_id is not None and user.is_agency_staff:
+        sides += [("receiving_agency_id = %s", [user.agency_id]), ("handling_agency_id = %s", [user.agency_id])]
+    return sides
+
+
+def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tuple[list[tuple], int]:
+    """One page of the dossiers matching `search` (dossier_search_filter) among those the user sees, with
+    their count up to QUEUE_COUNT_CAP + 1: the same conditions in the same SQL expressions as the indexes of
+    0090_bench_indexes (so PostgreSQL uses them), written out because composing them through the ORM cost
+    more CPU than the rest of the page. The API's list keeps dossier_search_filter."""
+    from one_stop.models import Dossier
+
+    like = connection.ops.prep_for_like_query
+    term = search.strip()
+    conditions, params = ['code::text LIKE %s', "applicant_id_number = %s"], [like(term.upper()) + "%", term]
+    tail = _CODE_TAIL.fullmatch(term)
+    if tail:
+        conditions.append("RIGHT(code, 11) = %s")
+        params.append(f"{tail[1]}-{int(tail[2]):04d}")
+    folded = fold_vietnamese(term)
+    if any(c.isalpha() for c in folded):
+        conditions += ["applicant_name_folded::text LIKE %s",
+                       "SUBSTRING(applicant_name_folded, (STRPOS(applicant_name_folded, %s) + 1)) COLLATE \"C\" LIKE %s"]
+        params += [like(folded) + "%", " ", like(folded) + "%"]
+    sides = _visibility_sides(user)
+    visible = " OR ".join(condition for condition, _ in sides)
+    visible_params = [value for _, values in sides for value in values]
+    table, procedures = Dossier._meta.db_table, Procedure._meta.db_table
+    # Only constant SQL is composed here (table names and the conditions above); values are parameters.
+    sql = ("SELECT count(*) OVER (), d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
+           f"FROM {table} d LEFT JOIN {procedures} p ON p.id = d.procedure_id "
+           f"WHERE d.id IN (SELECT id FROM {table} WHERE ({visible}) AND ({' OR '.join(conditions)}) "
+           "ORDER BY due_at, code LIMIT %s) "
+           "ORDER BY d.due_at, d.code OFFSET %s LIMIT %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*visible_params, *params, QUEUE_COUNT_CAP + 1, offset, limit])
+        result = cursor.fetchall()
+    return [row[1:] for row in result], result[0][0] if result else 0
+
+
+def _open_queue_rows_and_count(*, user, offset: int, limit: int) -> tuple[list[tuple], int]:
+    """One page of the open queue, most urgent first, with its count up to QUEUE_COUNT_CAP + 1.
 
     One statement: a UNION of parts that each read one partial index in order (dossier_queue_*_idx),
     because an OR across the receiving agency, the handling agency and the citizen would make
-    PostgreSQL sort the agency's whole queue. Written in SQL as the ORM would spend longer composing
-    the two unions than PostgreSQL takes to answer them.
+    PostgreSQL sort the agency's whole queue; then the page's rows and their procedures. Written in SQL
+    as the ORM would spend longer composing it than PostgreSQL takes to answer (the page is the desk's
+    most visited). Rows: (code, state, due_at, applicant_name, procedure code, procedure name).
     """
+    sides = _visibility_sides(user)
+    # Only constant SQL is composed here (the table names and the conditions above); values are parameters.
     from one_stop.models import Dossier
 
-    if user.is_superuser:
-        sides = [("TRUE", [])]
-    else:
-        sides = [("citizen_id = %s", [user.pk])]
-        if user.agency_id is not None and user.is_agency_staff:
-            sides += [("receiving_agency_id = %s", [user.agency_id]), ("handling_agency_id = %s", [user.agency_id])]
-    # Only constant SQL is composed here (the table name and the conditions above); values are parameters.
-    table, states = Dossier._meta.db_table, list(QUEUE_OPEN_STATES)
+    table, procedures, states = Dossier._meta.db_table, Procedure._meta.db_table, list(QUEUE_OPEN_STATES)
     page_parts, page_params, count_parts, count_params = [], [], [], []
     for condition, values in sides:
         page_parts.append(f"(SELECT id, due_at, code FROM {table} WHERE state = ANY(%s) AND {condition} "  # noqa: S608
@@ -216,41 +280,39 @@ def _open_queue_ids_and_count(*, user, offset: int, limit: int) -> tuple[list[in
         page_params += [states, *values, offset + limit]
         count_parts.append(f"(SELECT code FROM {table} WHERE state = ANY(%s) AND {condition} LIMIT %s)")  # noqa: S608
         count_params += [states, *values, QUEUE_COUNT_CAP + 1]
-    sql = (f"SELECT ARRAY(SELECT q.id FROM ({' UNION '.join(page_parts)}) AS q ORDER BY q.due_at, q.code "  # noqa: S608
-           f"OFFSET %s LIMIT %s), (SELECT count(*) FROM ({' UNION '.join(count_parts)}) AS c)")
+    # A plain SELECT (no WITH): pghistory's context wrapper leaves statements starting with SELECT alone.
+    sql = ("SELECT total.n, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
+           f"FROM (SELECT count(*) AS n FROM ({' UNION '.join(count_parts)}) AS c) AS total "
+           f"LEFT JOIN ((SELECT q.id, q.due_at, q.code FROM ({' UNION '.join(page_parts)}) AS q "
+           "ORDER BY q.due_at, q.code OFFSET %s LIMIT %s) AS page "
+           f"JOIN {table} d ON d.id = page.id LEFT JOIN {procedures} p ON p.id = d.procedure_id) ON TRUE "
+           "ORDER BY page.due_at, page.code")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*page_params, offset, limit, *count_params])
-        ids, count = cursor.fetchone()
-    return ids, count
+        cursor.execute(sql, [*count_params, *page_params, offset, limit])
+        result = cursor.fetchall()
+    count = result[0][0]
+    return [row[1:] for row in result if row[1] is not None], count
 
 
 def dossiers_queue_page(*, user, search: str = "", page: int = 1, now=None) -> QueuePage:
-    """One page of `dossiers_queue_for`, most urgent first, in at most two queries whatever the queue's size.
+    """One page of `dossiers_queue_for`, most urgent first, in one query whatever the queue's size.
 
     The count stops at QUEUE_COUNT_CAP ("more than 1,000"), and so do the pages (40 of 25) and a
     search's matches: type more of the name or the code to narrow it.
     """
-    from django.db.models import Count, Window
-
-    from one_stop.models import Dossier
-
     # Pages stop where the count does: past a thousand dossiers, narrow the search instead.
     page = max(1, min(page, QUEUE_COUNT_CAP // QUEUE_PAGE_SIZE))
     offset = (page - 1) * QUEUE_PAGE_SIZE
-    # Only what the queue shows: the procedure's raw catalogue page and the version's documents are
-    # kilobytes of JSON per row.
-    shown = Dossier.objects.select_related("procedure").only(*QUEUE_FIELDS)
     if search.strip():
         # The matches are read once through the search indexes: the page and its count in one query.
-        matches = dossiers_search(dossiers_visible_to(user=user).select_related(None), search=search)
-        ids = matches.order_by("due_at", "code").values("pk")[:QUEUE_COUNT_CAP + 1]
-        rows = list(dossiers_with_due_status(shown.filter(pk__in=ids).annotate(queue_total=Window(Count("*")))
-                                             .order_by("due_at", "code"), now=now)[offset:offset + QUEUE_PAGE_SIZE + 1])
-        count = rows[0].queue_total if rows else 0
+        rows, count = _search_rows_and_count(user=user, search=search, offset=offset, limit=QUEUE_PAGE_SIZE + 1)
     else:
-        ids, count = _open_queue_ids_and_count(user=user, offset=offset, limit=QUEUE_PAGE_SIZE + 1)
-        rows = list(dossiers_with_due_status(shown.filter(pk__in=ids).order_by("due_at", "code"), now=now))
-    return QueuePage(dossiers=rows[:QUEUE_PAGE_SIZE], number=page, has_next=len(rows) > QUEUE_PAGE_SIZE,
+        rows, count = _open_queue_rows_and_count(user=user, offset=offset, limit=QUEUE_PAGE_SIZE + 1)
+    now = now or timezone.now()
+    dossiers = [QueueRow(code=code, state=state, due_at=due_at, applicant_name=name, procedure_code=procedure_code,
+                         procedure_name=procedure_name, due_status=dossier_due_status(state=state, due_at=due_at, now=now))
+                for code, state, due_at, name, procedure_code, procedure_name in rows[:QUEUE_PAGE_SIZE]]
+    return QueuePage(dossiers=dossiers, number=page, has_next=len(rows) > QUEUE_PAGE_SIZE,
                      count=min(count, QUEUE_COUNT_CAP), count_capped=count > QUEUE_COUNT_CAP)
 
 

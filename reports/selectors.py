@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import metrics
+from reports import metrics, office
 from reports.index import index_score
 
 
@@ -204,7 +204,9 @@ def dashboard(*, user, period: Period, now=None) -> dict:
     return {"overall": overall, "units": units, "procedures": procedures, "catalogue": catalogue,
             "trend": trend(end=period.end, agency_ids=agency_ids), "agency_ids": agency_ids,
             "late": late_dossiers(period=period, agency_ids=agency_ids, now=now),
-            "feedback_overdue": feedback_overdue_count(agency_ids=agency_ids, now=now)}
+            "feedback_overdue": feedback_overdue_count(agency_ids=agency_ids, now=now),
+            "office": office.office_figures(start=period.start, end=period.end, agency_ids=agency_ids, now=now),
+            "office_overdue": office.office_overdue(agency_ids=agency_ids, now=now)}
 
 
 class ProcedureQueries:

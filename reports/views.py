@@ -153,6 +153,13 @@ def _late_columns():
             (_("Có kết quả lúc"), lambda d: f"{d.resolved_at:%d/%m/%Y %H:%M}" if d.resolved_at else "—")]
 
 
+def _office_overdue_columns():
+    return [(_("Loại"), lambda r: r["kind"]), (_("Số, ký hiệu"), lambda r: r["reference"]),
+            (_("Trích yếu, nội dung"), lambda r: r["summary"]), (_("Cơ quan"), lambda r: r["agency"]),
+            (_("Tình trạng"), lambda r: r["handler"]), (_("Hạn xử lý"), lambda r: f"{r['deadline']:%d/%m/%Y}"),
+            (_("Số ngày quá hạn"), lambda r: r["days_late"])]
+
+
 @login_required
 def dashboard_export(request, table: str, fmt: str):
     _leader_or_404(request)
@@ -171,6 +178,9 @@ def dashboard_export(request, table: str, fmt: str):
             [(_("Mã thủ tục"), lambda r: r["code"]), (_("Thủ tục"), lambda r: r["name"])]), data["procedures"])
     if table == "tre-han":
         return exports.respond(fmt, name, _("Hồ sơ trễ hạn"), _late_columns(), data["late"])
+    if table == "van-ban-qua-han":
+        return exports.respond(fmt, name, _("Văn bản, nhiệm vụ quá hạn"), _office_overdue_columns(),
+                               data["office_overdue"])
     raise Http404
 
 

@@ -60,7 +60,8 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         from docs_office.selectors import incoming_search
 
         params = self.request.query_params
-        return incoming_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""))
+        return incoming_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""),
+                               ranked=False)  # the cursor orders by date: ranking would be wasted work
 
     def _detail(self, pk):
         from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
@@ -150,7 +151,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         from docs_office.selectors import outgoing_search
 
         params = self.request.query_params
-        return outgoing_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""))
+        return outgoing_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""),
+                               ranked=False)  # the cursor orders by date: ranking would be wasted work
 
     def _detail(self, pk):
         from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion

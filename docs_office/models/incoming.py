@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from docs_office.constants import AssignmentRole, Confidentiality, IncomingState, Urgency
+from docs_office.search import document_vector
 from egov.core.models import ProtectedStateMixin
 
 S = IncomingState
@@ -59,6 +60,10 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     closing_reason = models.TextField(_("lý do trả lại, thu hồi"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    # Kept by PostgreSQL itself (a stored generated column): words of the summary and issuer, and the agency.
+    search_vector = models.GeneratedField(
+        expression=document_vector("summary_folded", "issuer_name_folded"), output_field=SearchVectorField(),
+        db_persist=True, editable=False)
 
     class Meta:
         verbose_name = _("văn bản đến")
@@ -68,9 +73,8 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
                    models.Index(fields=["agency", "-received_at", "-id"]),
                    models.Index(fields=["agency", "number"]),
                    # Word search on the folded copies, with the built-in "simple" configuration: the
-                   # embedded PostgreSQL has no unaccent or pg_trgm (DESIGN.md §2).
-                   GinIndex(SearchVector("summary_folded", "issuer_name_folded", config="simple"),
-                            name="incoming_search_idx")]
+                   # embedded PostgreSQL has no unaccent or pg_trgm (DESIGN.md §2); docs_office/search.py.
+                   GinIndex(fields=["search_vector"], name="incoming_vector_idx")]
         constraints = [models.UniqueConstraint(fields=["register", "arrival_year", "arrival_number"],
                                                name="incoming_arrival_number_unique")]
 

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from docs_office.constants import Confidentiality, DeliveryState, OutgoingState, Urgency
+from docs_office.search import document_vector
 from egov.core.models import ProtectedStateMixin
 
 S = OutgoingState
@@ -55,13 +56,17 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
     recalled_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     recall_reason = models.TextField(_("lý do thu hồi"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    # Kept by PostgreSQL itself (a stored generated column): words of the summary, and the agency.
+    search_vector = models.GeneratedField(
+        expression=document_vector("summary_folded"), output_field=SearchVectorField(), db_persist=True,
+        editable=False)
 
     class Meta:
         verbose_name = _("văn bản đi")
         verbose_name_plural = _("văn bản đi")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "-created_at", "-id"]),
-                   GinIndex(SearchVector("summary_folded", config="simple"), name="outgoing_search_idx")]
+                   GinIndex(fields=["search_vector"], name="outgoing_vector_idx")]
         constraints = [models.UniqueConstraint(fields=["register", "year", "number"],
                                                name="outgoing_number_unique")]
 

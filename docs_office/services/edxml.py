@@ -45,8 +45,15 @@ def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agenc
 
 
 def outgoing_edxml_export(*, user, document: OutgoingDocument) -> bytes:
+    from docs_office.models import OutgoingEvent
+
     require(same_agency(user, document.agency_id), _("Chỉ cơ quan ban hành được xuất gói edXML của văn bản."))
-    return edxml_build(outgoing_edxml_package(document=document))
+    data = edxml_build(outgoing_edxml_package(document=document))
+    # The package leaves the system here (sent on by the national exchange): the leaders' dashboard counts
+    # the documents sent by edXML from these events.
+    OutgoingEvent.objects.create(document=document, action="export_edxml", from_state=document.state,
+                                 to_state=document.state, actor=user, at=timezone.now())
+    return data
 
 
 @transaction.atomic

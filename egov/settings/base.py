@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "egov.core.context_processors.portal",
+                "signatures.context_processors.signing_menu",
             ],
         },
     },
@@ -265,6 +266,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache (Redis, else this process's memory) and written through to the
+# database: a signed-in page saves the session query, and a cache flush only costs one database read.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -342,7 +346,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "egov.core.api.exception_handler",
+    # How many reverse proxies of ours append to X-Forwarded-For; DRF's throttles count the address the
+    # nearest one saw. 0: REMOTE_ADDR only — the header is the client's to forge, and unset (None) would
+    # have let anyone escape the lookup throttle with a made-up address per request.
+    "NUM_PROXIES": env.int("EGOV_NUM_PROXIES", default=0),
 }
+EGOV_NUM_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
+# The public lookup's per-address limit (one_stop.api.views.LookupThrottle); the desk benchmark raises it.
+EGOV_LOOKUP_THROTTLE = env.str("EGOV_LOOKUP_THROTTLE", default="60/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Chính quyền điện tử — API",
     "VERSION": "1.0.0",

@@ -163,9 +163,13 @@ class DossierViewSet(viewsets.GenericViewSet):
 
 
 class LookupThrottle(AnonRateThrottle):
-    # The public lookup answers anyone with a code: limit guessing.
+    # The public lookup answers anyone with a code: limit guessing, per client address (EGOV_NUM_PROXIES).
     scope = "lookup"
-    rate = "60/min"
+
+    def get_rate(self):
+        from django.conf import settings
+
+        return settings.EGOV_LOOKUP_THROTTLE
 
 
 @extend_schema(responses=PublicLookupSerializer)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('one_stop', '0090_bench_indexes'),
+        ('one_stop', '0091_receipt_pdf'),
     ]
 
     operations = [

@@ -4,9 +4,10 @@ from one_stop.models.dossier import (
     DossierDocument,
     DossierEvent,
     DossierRating,
+    DossierReceipt,
     DossierStep,
 )
 from one_stop.models.procedure import Procedure, ProcedureVersion
 
-__all__ = ["Dossier", "DossierCodeCounter", "DossierDocument", "DossierEvent", "DossierRating", "DossierStep",
+__all__ = ["Dossier", "DossierCodeCounter", "DossierDocument", "DossierEvent", "DossierRating", "DossierReceipt", "DossierStep",
            "Procedure", "ProcedureVersion"]

@@ -266,3 +266,31 @@ class DossierStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} #{self.order} {self.name}"
+
+
+def _receipt_path(receipt, filename: str) -> str:
+    import uuid
+
+    return f"receipts/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class DossierReceipt(models.Model):
+    """Form 01 of a dossier as last printed, so a click on "print" serves a file instead of laying out a PDF.
+
+    A rendering, not a record: `fingerprint` is the hash of the form's HTML, and the file is rendered
+    again whenever what the form shows changes (a new due date after a supplement, a postponement, a
+    corrected address). Kept apart from the dossier, whose every change is part of its audited history.
+    Stored under MEDIA_ROOT like the dossier's documents, never served by the web server directly.
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="receipt_file")
+    file = models.FileField(_("tệp"), upload_to=_receipt_path, max_length=200)
+    fingerprint = models.CharField(_("dấu vân tay nội dung"), max_length=64)
+    rendered_at = models.DateTimeField(_("tạo lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("giấy tiếp nhận đã tạo")
+        verbose_name_plural = _("giấy tiếp nhận đã tạo")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.fingerprint[:12]}"

@@ -1,7 +1,9 @@
 """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
 
 import base64
+import hashlib
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,13 +11,15 @@ from egov.core.pdf import render_pdf
 from egov.core.qr import qr_svg
 from one_stop.models import Dossier
 
+TEMPLATE = "one_stop/pdf/receipt.html"
 
-def receipt_pdf(*, dossier: Dossier, base_url: str) -> bytes:
+
+def receipt_context(*, dossier: Dossier, base_url: str) -> dict:
+    """Everything form 01 prints, except the QR image (which only encodes `lookup_url`, printed too)."""
     lookup_url = base_url.rstrip("/") + reverse("one_stop:lookup_code", kwargs={"code": dossier.code})
-    svg = qr_svg(lookup_url, scale=3)
     version = dossier.procedure_version
     fee = dossier.fee_vnd if dossier.fee_vnd is not None else version.fee_vnd
-    return render_pdf("one_stop/pdf/receipt.html", {
+    return {
         "dossier": dossier,
         "version": version,
         # What the desk ticked as handed in; dossiers received before checklists list the version's documents.
@@ -27,5 +31,18 @@ def receipt_pdf(*, dossier: Dossier, base_url: str) -> bytes:
         # Vietnamese writes thousands with dots: 150.000 đồng.
         "fee_vnd": fee,
         "fee_display": f"{fee:,}".replace(",", ".") if fee else "",
-        "qr_data_uri": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
-    })
+        "qr_data_uri": "",
+    }
+
+
+def receipt_fingerprint(context: dict) -> str:
+    """The hash of the form's HTML without its QR image: it changes exactly when the printed text does
+    (the QR code follows the printed lookup address), and costs a millisecond, not a PDF layout."""
+    return hashlib.sha256(render_to_string(TEMPLATE, {**context, "qr_data_uri": ""}).encode()).hexdigest()
+
+
+def receipt_pdf(*, dossier: Dossier, base_url: str, context: dict | None = None) -> bytes:
+    context = context or receipt_context(dossier=dossier, base_url=base_url)
+    svg = qr_svg(context["lookup_url"], scale=3)
+    qr_data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return render_pdf(TEMPLATE, {**context, "qr_data_uri": qr_data_uri})

@@ -66,4 +66,5 @@ def dashboard_index(request):
                       "measurable": line["measurable"]} for line in index["lines"]],
         "units": [{"agency_id": u["agency_id"], "agency": u["agency"], "index": round(u["index"]["total"], 2),
                    **_figures(u)} for u in data["units"]],
+        "office": data["office"],
     })

@@ -232,6 +232,38 @@ def test_a_draft_with_neither_file_nor_composition_is_refused(staff):
     assert "file" in response.json()["error"]["fields"]
 
 
+@pytest.mark.parametrize("query", ["hoi nghi tong k", "15/QĐ-UBND"])
+def test_a_search_runs_the_same_queries_for_one_or_many_matches(staff, query, django_assert_max_num_queries):
+    clerk = staff[Role.RECORDS_CLERK]
+    client = client_for(clerk)
+    register_scan(clerk, summary="Về việc tổ chức Hội nghị tổng kết")
+    with django_assert_max_num_queries(4) as one:
+        assert len(client.get(INCOMING, {"q": query}).json()["results"]) == 1
+    queries_for_one = len(one.captured_queries)
+    for n in range(12):
+        register_scan(clerk, summary=f"Hội nghị tổng kết công tác {n}")
+    with django_assert_max_num_queries(queries_for_one):
+        assert len(client.get(INCOMING, {"q": query}).json()["results"]) == 13  # every scan is 15/QĐ-UBND
+
+
+def test_an_outgoing_search_runs_the_same_queries_for_one_or_many(staff, django_assert_max_num_queries):
+    client = client_for(staff[Role.SPECIALIST])
+
+    def create(summary):
+        client.post(OUTGOING, {"document_type": "cong-van", "summary": summary,
+                               "file": SimpleUploadedFile("d.pdf", TINY_PDF)}, format="multipart")
+    create("Triển khai chuyển đổi số")
+    create("Báo cáo tài chính")
+    leader = client_for(staff[Role.LEADER])
+    with django_assert_max_num_queries(4) as one:
+        assert len(leader.get(OUTGOING, {"q": "chuyen doi s"}).json()["results"]) == 1
+    queries_for_one = len(one.captured_queries)
+    for n in range(10):
+        create(f"Chuyển đổi số đợt {n}")
+    with django_assert_max_num_queries(queries_for_one):
+        assert len(leader.get(OUTGOING, {"q": "chuyen doi s"}).json()["results"]) == 11
+
+
 @pytest.mark.parametrize("path", ["null,null/", "abc/file/", "99999999999999999999/", "-1/", "x/actions/close/"])
 @pytest.mark.parametrize("resource", [INCOMING, OUTGOING])
 def test_an_id_that_is_not_a_number_is_a_404_in_the_error_shape(staff, resource, path):

@@ -58,17 +58,134 @@ def test_punctuation_cannot_break_the_query(staff, documents):
     assert _found(staff[Role.RECORDS_CLERK], "!!! ???") == list(incoming_search(user=staff[Role.RECORDS_CLERK]))
 
 
-def test_the_word_search_expression_is_the_indexed_one(staff, documents):
-    from docs_office.models import IncomingDocument
-    from docs_office.selectors import text_search
-
-    queryset = text_search(IncomingDocument.objects.all(), query="hoi nghi",
-                           fields=("summary_folded", "issuer_name_folded"))
+def _plan(queryset) -> str:
     with connection.cursor() as cursor, CaptureQueriesContext(connection):
         # Tiny tables favour other plans: leave the planner only the bitmap scan a GIN index gives.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         sql, params = queryset.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "incoming_search_idx" in plan, plan
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("model", ["IncomingDocument", "OutgoingDocument"])
+def test_the_word_search_is_one_lookup_of_words_and_agency_in_the_stored_vector_index(staff, documents, model):
+    from docs_office import models
+    from docs_office.selectors import text_search
+
+    agency_id = staff[Role.RECORDS_CLERK].agency_id
+    documents = getattr(models, model).objects.all()
+    plan = _plan(text_search(documents, query="hoi nghi tong k", agency_id=agency_id, ranked=False))
+    assert f"{model.replace('Document', '').lower()}_vector_idx" in plan, plan
+    # The agency's lexeme is in the index condition: the GIN index alone keeps to the agency.
+    assert f"'#agency:{agency_id}'" in plan.split("Index Cond")[1], plan
+
+
+def test_several_words_span_summary_and_issuer_in_any_order(staff, documents):
+    clerk = staff[Role.RECORDS_CLERK]
+    assert _found(clerk, "noi vu ke hoach 2027") == [documents["plan"]]
+    assert _found(clerk, "hanh chinh so noi") == [documents["plan"]]  # "noi" as a prefix
+    assert _found(clerk, "hanh chinh so noi vu tong ket") == []  # every word must match
+
+
+def test_only_the_last_word_is_a_prefix(staff, documents):
+    clerk = staff[Role.RECORDS_CLERK]
+    assert _found(clerk, "hoi ngh") != []
+    assert _found(clerk, "ho nghi") == []  # "ho" is a whole word here, not the start of "hoi"
+
+
+def test_the_agency_lexeme_cannot_be_typed(staff, documents):
+    clerk = staff[Role.RECORDS_CLERK]
+    for query in ("a", "agency", f"agency:{clerk.agency_id}", f"'#agency:{clerk.agency_id}'", f"#agency {clerk.agency_id}"):
+        assert _found(clerk, query) == [], query
+
+
+def test_another_agency_never_finds_the_documents(staff, documents, other_agency):
+    from tests.docs_office.conftest import office_staff
+
+    theirs = office_staff(other_agency)
+    mine = register_scan(theirs[Role.RECORDS_CLERK], summary="Về việc tổ chức Hội nghị tổng kết năm")
+    assert _found(theirs[Role.RECORDS_CLERK], "hoi nghi tong ket") == [mine]
+    assert _found(staff[Role.RECORDS_CLERK], "hoi nghi tong ket") == [documents["meeting"]]
+
+
+def test_a_secret_document_is_found_only_by_its_readers(staff, documents):
+    from docs_office.constants import Confidentiality
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    secret = register_scan(clerk, number="9", summary="Về việc bảo vệ bí mật nhà nước hội nghị",
+                           confidentiality=Confidentiality.SECRET, readers=[leader])
+    assert _found(leader, "bi mat hoi nghi") == [secret]
+    assert _found(specialist, "bi mat hoi nghi") == []
+    assert _found(clerk, "bi mat hoi nghi") == list(incoming_search(user=clerk).filter(pk=secret.pk))
+
+
+def test_a_specialist_finds_only_what_is_assigned(staff, documents):
+    from tests.docs_office.factories import assign_to
+
+    specialist = staff[Role.SPECIALIST]
+    assert _found(specialist, "hoi nghi") == []
+    assign_to(staff[Role.LEADER], documents["meeting"], lead=specialist)
+    assert _found(specialist, "hoi nghi") == [documents["meeting"]]
+
+
+def test_an_edited_summary_is_searched_at_once(staff, documents):
+    from egov.core.text import fold_vietnamese
+
+    meeting = documents["meeting"]
+    meeting.summary = "Về việc phòng chống thiên tai"
+    meeting.summary_folded = fold_vietnamese(meeting.summary)
+    meeting.save(update_fields=["summary", "summary_folded"])
+    clerk = staff[Role.RECORDS_CLERK]
+    assert _found(clerk, "thien tai") == [meeting]
+    assert _found(clerk, "tong ket") == []
+
+
+def test_ranking_looks_at_the_newest_matches_only(staff, documents, monkeypatch):
+    from docs_office import selectors
+
+    clerk = staff[Role.RECORDS_CLERK]
+    assert set(_found(clerk, "hoi")) == {documents["meeting"], documents["letter"]}
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 1)
+    # The letter (registered last, so newest) is the only one ranked; the API order is unaffected.
+    assert _found(clerk, "hoi") == [documents["letter"]]
+    assert len(incoming_search(user=clerk, query="hoi", ranked=False)) == 2
+
+
+def test_an_anonymous_user_finds_nothing(documents):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert _found(AnonymousUser(), "hoi nghi") == []
+
+
+def test_outgoing_search_is_scoped_to_the_agency(staff, other_agency):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from docs_office.selectors import outgoing_search
+    from docs_office.services.outgoing import outgoing_create
+    from tests.docs_office.conftest import office_staff
+    from tests.docs_office.factories import TINY_PDF, doc_type
+
+    def draft(user, summary):
+        return outgoing_create(drafter=user, document_type=doc_type("cong-van"), summary=summary,
+                               upload=SimpleUploadedFile("d.pdf", TINY_PDF, content_type="application/pdf"))
+
+    ours = draft(staff[Role.SPECIALIST], "V/v triển khai chuyển đổi số năm 2027")
+    theirs = draft(office_staff(other_agency)[Role.SPECIALIST], "V/v triển khai chuyển đổi số năm 2027")
+    leader = staff[Role.LEADER]
+    assert list(outgoing_search(user=leader, query="chuyen doi s")) == [ours]
+    assert list(outgoing_search(user=leader, query="so chuyen doi trien", ranked=False)) == [ours]
+    assert theirs not in outgoing_search(user=leader, query="chuyen doi so")
+
+
+@pytest.mark.parametrize("dense_matches", [0, 10**9])
+def test_the_index_walk_and_the_gin_lookup_find_the_same(staff, documents, other_agency, monkeypatch, dense_matches):
+    from docs_office import selectors
+    from tests.docs_office.conftest import office_staff
+
+    register_scan(office_staff(other_agency)[Role.RECORDS_CLERK], summary="Về việc tổ chức Hội nghị tổng kết năm")
+    monkeypatch.setattr(selectors, "DENSE_MATCHES", dense_matches)  # 0: always walk; huge: always GIN
+    clerk = staff[Role.RECORDS_CLERK]
+    assert _found(clerk, "hoi nghi tong k") == [documents["meeting"]]
+    assert set(_found(clerk, "hoi")) == {documents["meeting"], documents["letter"]}
+    assert _found(clerk, "a") == _found(clerk, "agency") == []

@@ -168,3 +168,29 @@ def test_the_leader_sees_open_work_per_unit_and_person(client, staff, division):
     assert open_work_by_unit(user=specialist) == []
     signed_in(client, leader)
     assert "Văn phòng" in client.get(reverse("docs_office:dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("name", ["docs_office:incoming_list", "docs_office:outgoing_list"])
+def test_a_ranked_search_page_runs_the_same_queries_for_one_or_many(client, staff, name, django_assert_max_num_queries):
+    from docs_office.services.outgoing import outgoing_create
+    from tests.docs_office.factories import doc_type, scan
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+
+    def add(n):
+        summary = f"Về việc tổ chức Hội nghị tổng kết {n}"
+        if name == "docs_office:incoming_list":
+            register_scan(clerk, number=f"8{n}", summary=summary)
+        else:
+            outgoing_create(drafter=specialist, document_type=doc_type("cong-van"), summary=summary, upload=scan())
+    add(0)
+    signed_in(client, leader)
+    with django_assert_max_num_queries(30) as one:
+        response = client.get(reverse(name), {"q": "tong ket hoi ng"})
+    assert response.status_code == 200 and len(response.context["documents"]) == 1
+    queries_for_one = len(one.captured_queries)
+    for n in range(1, 12):
+        add(n)
+    with django_assert_max_num_queries(queries_for_one):
+        response = client.get(reverse(name), {"q": "tong ket hoi ng"})
+    assert len(response.context["documents"]) == 12

@@ -125,6 +125,26 @@ def _many(commune, department, birth, land, n):
                      received_at=at(2026, 10, 1 + i % 28, 9, 0), due_at=now - timedelta(days=1))
 
 
+def _many_office_documents(agency, n):
+    """n overdue incoming documents and n overdue tasks, each in the drill-down list."""
+    from docs_office.models import Division, Task
+    from docs_office.services.tasks import task_create
+    from tests.docs_office.conftest import office_registers, office_staff
+    from tests.docs_office.factories import ensure_document_types, register_scan
+
+    ensure_document_types()
+    office_registers(agency)
+    staff = office_staff(agency)
+    today = timezone.localdate()
+    division = Division.objects.create(agency=agency, name="Văn phòng", short_name="VP")
+    for i in range(n):
+        register_scan(staff[Role.RECORDS_CLERK], number=str(100 + i), issued_on=today - timedelta(days=30),
+                      deadline=today - timedelta(days=1 + i % 5))
+        task_create(leader=staff[Role.LEADER], title=f"Nhiệm vụ {i}", division=division,
+                    deadline=today + timedelta(days=1))
+    Task.objects.filter(agency=agency).update(deadline=today - timedelta(days=2))  # as if the days had passed
+
+
 @pytest.mark.parametrize("n", [1, 30])
 def test_the_public_page_runs_a_constant_number_of_queries(client, commune, department, birth, land, n,
                                                            django_assert_num_queries):
@@ -138,8 +158,10 @@ def test_the_public_page_runs_a_constant_number_of_queries(client, commune, depa
 def test_the_dashboard_runs_a_constant_number_of_queries(client, province, commune, department, birth, land, n,
                                                          leader_of, django_assert_num_queries):
     _many(commune, department, birth, land, n)
+    _many_office_documents(commune, n)
     verified_client(client, leader_of(province))
-    with django_assert_num_queries(35):
+    # 35 for the dossiers and feedback, 5 for eOffice (3 conditional-count aggregates, 2 for the overdue list).
+    with django_assert_num_queries(40):
         assert client.get("/bang-dieu-khien/", OCT).status_code == 200
 
 

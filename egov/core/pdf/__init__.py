@@ -47,7 +47,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 def pdf_warm_up() -> None:
     """Import WeasyPrint, load the fonts and lay out one line, so a process's first real document is fast.
 
-    Call it once per web worker (gunicorn's `post_worker_init`, see bench/gunicorn_desk.py): a clerk's
+    Call it once per web worker (gunicorn's `post_worker_init`, see egov/gunicorn_conf.py): a clerk's
     first receipt would otherwise wait ≈ 1 s for the import and the font loading.
     """
     import base64

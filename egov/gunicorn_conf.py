@@ -1,7 +1,9 @@
-"""gunicorn settings of the desk benchmark (bench/desk.py), usable in production too (`gunicorn -c`).
+"""gunicorn settings of the web process: the Dockerfile, docker-compose.yml and the desk benchmark
+(bench/desk.py) all start it with `gunicorn -c egov/gunicorn_conf.py egov.wsgi:application`.
 
 Each worker renders a one-line PDF before taking requests, so WeasyPrint is imported and its fonts
-loaded before the first receipt: a receipt must be ready within 300 ms of the clerk's click.
+loaded before the first receipt: a receipt must be ready within 300 ms of the clerk's click. Command-line
+options (--bind, --access-logfile) override what is set here.
 """
 
 import os
@@ -28,5 +30,6 @@ def warm_up() -> None:
     get_resolver().reverse_dict  # noqa: B018  (builds the URL patterns' reverse index, as reverse() would)
     get_template("one_stop/pdf/receipt.html")
     import one_stop.pdf.receipt  # noqa: F401
+    import one_stop.services.receipts  # noqa: F401
 
     pdf_warm_up()
