@@ -161,7 +161,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries(client, province, commu
     _many_office_documents(commune, n)
     verified_client(client, leader_of(province))
     # 35 for the dossiers and feedback, 5 for eOffice (3 conditional-count aggregates, 2 for the overdue list).
-    with django_assert_num_queries(40):
+    with django_assert_num_queries(36):
         assert client.get("/bang-dieu-khien/", OCT).status_code == 200
 
 
