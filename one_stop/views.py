@@ -246,7 +246,7 @@ def _int_or_none(value):
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 
 
-# Tokens are secrets.token_urlsafe(24): 32 characters of the URL-safe base64 alphabet.
+# Tokens are 32 letters and digits (one_stop.services.results); older ones may hold "-" and "_".
 RESULT_KEY_SHAPE = r"^[A-Za-z0-9_-]{32}$"
 
 

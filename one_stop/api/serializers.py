@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from one_stop.models import Procedure
@@ -136,8 +137,18 @@ class DossierSerializer(serializers.Serializer):
     fee_vnd = serializers.IntegerField(allow_null=True, help_text="Phí, lệ phí phải nộp (đồng), cố định khi tiếp nhận.")
     checklist = serializers.JSONField()
     steps = DossierStepSerializer(many=True)
-    documents = DossierDocumentSerializer(many=True)
+    documents = serializers.SerializerMethodField()
     history = DossierEventSerializer(source="events", many=True)
+
+    @extend_schema_field(DossierDocumentSerializer(many=True))
+    def get_documents(self, obj) -> list:
+        # A result file is the agency's until it is approved: before that only staff see it is there.
+        documents = obj.documents.all()
+        request = self.context.get("request")
+        staff = request is not None and getattr(request.user, "is_agency_staff", False)
+        if not staff and obj.state not in ("resolved", "returned"):
+            documents = [d for d in documents if d.kind != "result"]
+        return DossierDocumentSerializer(documents, many=True).data
 
     def get_applicant(self, obj) -> dict:
         return {"full_name": obj.applicant_name, "id_number": obj.applicant_id_number, "phone": obj.applicant_phone,

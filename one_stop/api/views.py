@@ -115,11 +115,12 @@ class DossierViewSet(viewsets.GenericViewSet):
         data = incoming.validated_data
         dossier = dossier_receive_at_counter(clerk=request.user, procedure=data["procedure"],
                                              applicant=ApplicantData(**data["applicant"]), channel=data["channel"])
-        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data, status=status.HTTP_201_CREATED)
+        data = DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=DossierSerializer)
     def retrieve(self, request, code=None):
-        return Response(DossierSerializer(self.get_object()).data)
+        return Response(DossierSerializer(self.get_object(), context={"request": request}).data)
 
     @extend_schema(request=DossierPostponeSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"], url_path="postpone")
@@ -129,7 +130,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         incoming = DossierPostponeSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         dossier = dossier_postpone(dossier=self.get_object(), user=request.user, **incoming.validated_data)
-        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data)
+        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data)
 
     @extend_schema(request=DossierForwardSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"], url_path="forward")
@@ -148,7 +149,7 @@ class DossierViewSet(viewsets.GenericViewSet):
                                    fields={"agency": [_("Không tồn tại.")]})
         dossier = dossier_forward(dossier=self.get_object(), user=request.user, to_agency=to_agency,
                                   note=incoming.validated_data["note"])
-        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data)
+        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data)
 
     @extend_schema(request=DossierActionSerializer, responses=DossierSerializer)
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
@@ -159,7 +160,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         incoming.is_valid(raise_exception=True)
         dossier = dossier_act(dossier=self.get_object(), user=request.user, action=action_name,
                               note=incoming.validated_data["note"])
-        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk)).data)
+        return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data)
 
 
 class LookupThrottle(AnonRateThrottle):

@@ -12,6 +12,7 @@ without a signed result (`dossier_resolve_refusal`), so the citizen always gets 
 
 import hashlib
 import secrets
+import string
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -106,7 +107,9 @@ def dossier_result_sign_request(*, dossier: Dossier, user, document: DossierDocu
         raise ApplicationError("invalid_signer", _("Người ký phải là lãnh đạo cơ quan giải quyết có chứng thư số còn hiệu lực."),
                                fields={"signer": [_("Chọn người ký khác.")]})
 
-    token = secrets.token_urlsafe(24)  # 192 random bits: the page is public, the result is personal
+    # ≈190 random bits (the page is public, the result is personal), letters and digits only: a "-" at a
+    # line end of the printed address would be taken for a hyphenation by readers and text extractors.
+    token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     url = base_url.rstrip("/") + result_verification_path(token)
     with document.file.open("rb") as handle:
         source = handle.read()

@@ -343,3 +343,21 @@ def test_the_applicant_is_told_of_each_change_in_the_portal_by_email_and_by_sms(
     assert "đang chờ tiếp nhận" in in_app[0] and "cần bổ sung, hoàn thiện: thiếu giấy chứng sinh" in in_app[1]
     assert Notification.objects.filter(channel="sms", address=citizen.phone).count() == 2
     assert Notification.objects.filter(channel="email", address=citizen.email).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_dossier_api_shows_the_owner_a_result_only_once_approved(client, staff, citizen, procedure, agency):
+    clerk, specialist = staff[Role.ONE_STOP_CLERK], staff[Role.SPECIALIST]
+    dossier = dossier_submit(dossier=dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency),
+                             citizen=citizen)
+    dossier = dossier_act(dossier=dossier_act(dossier=dossier, user=clerk, action="receive"), user=specialist,
+                          action="start")
+    dossier_document_add(dossier=dossier, user=specialist, file=pdf("ket-qua.pdf"), kind=DocumentKind.RESULT)
+
+    def kinds(user):
+        client.force_login(user)
+        return [d["kind"] for d in client.get(f"/api/v1/dossiers/{dossier.code}/").json()["documents"]]
+
+    assert kinds(specialist) == ["result"] and kinds(citizen) == []
+    dossier_act(dossier=dossier, user=staff[Role.LEADER], action="resolve")
+    assert kinds(citizen) == ["result"]
