@@ -21,3 +21,12 @@ def _broker_not_known_down(monkeypatch):
     from egov.core import outbox
 
     monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_template_fragments():
+    # The layouts' cached fragments (a user's staff menu) live in this process's memory: each test
+    # starts without them, as a freshly started worker would.
+    from django.core.cache import caches
+
+    caches["template_fragments"].clear()

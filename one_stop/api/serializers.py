@@ -176,19 +176,27 @@ class DossierActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class PublicStepSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    agency = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
 class PublicLookupSerializer(serializers.Serializer):
-    """The public view of a dossier: state and dates, never the applicant."""
+    """The public view of a dossier (one_stop.selectors.PublicDossier): state, dates and steps, never the applicant."""
 
     code = serializers.CharField()
-    procedure = serializers.CharField(source="procedure.name")
-    procedure_code = serializers.CharField(source="procedure.code")
+    procedure = serializers.CharField(source="procedure_name")
+    procedure_code = serializers.CharField()
     state = serializers.CharField()
-    state_label = serializers.CharField(source="get_state_display")
-    receiving_agency = serializers.CharField(source="receiving_agency.name")
-    handling_agency = serializers.CharField(source="handling_agency.name")
+    state_label = serializers.CharField()
+    receiving_agency = serializers.CharField()
+    handling_agency = serializers.CharField()
     received_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
     returned_at = serializers.DateTimeField(allow_null=True)
+    steps = PublicStepSerializer(many=True)
 
 
 class DossierForwardSerializer(serializers.Serializer):

@@ -201,10 +201,10 @@ def public_rating(request, code: str):
     from django.utils.translation import gettext as _
 
     from egov.core.errors import ApplicationError
-    from one_stop.selectors import dossier_public_lookup
+    from one_stop.selectors import dossier_by_code
     from one_stop.services.dossiers import dossier_rate
 
-    dossier = dossier_public_lookup(code=code)
+    dossier = dossier_by_code(code=code)
     if dossier is None:
         raise ApplicationError("not_found", _("Không tìm thấy hồ sơ có mã này."), status=404)
     incoming = RatingSerializer(data=request.data)
