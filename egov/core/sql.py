@@ -7,8 +7,10 @@ similar parameters, PostgreSQL keeps a generic plan. Connections persist (CONN_M
 paid once per connection.
 
 The statement is prepared in the same round trip as its first execution, so a page runs the same
-number of queries whether or not its statement was prepared on this connection yet. Not for use
-behind a transaction-pooling proxy (pgbouncer in transaction mode drops session state).
+number of queries whether or not its statement was prepared on this connection yet. Write the statement
+so that one generic plan suits every parameter value: values the planner must see to choose an index (a
+partial index's condition) belong in the SQL as constants, not parameters. Not for use behind a
+transaction-pooling proxy (pgbouncer in transaction mode drops session state).
 """
 
 import hashlib
@@ -33,7 +35,11 @@ def fetchall_prepared(sql: str, params: list | tuple) -> list[tuple]:
     if name not in state[1]:
         numbered = iter(range(1, len(params) + 1))
         prepare = _PLACEHOLDER.sub(lambda _match: f"${next(numbered)}", sql)
-        execute = f"PREPARE {name} AS {prepare}; {execute}"
+        # Left to itself PostgreSQL keeps re-planning a statement whose generic plan it estimates dearer
+        # (a LIMIT parameter is enough), which is the cost we came to save. Only our statements are
+        # prepared on these connections (psycopg2 binds parameters client-side), so the setting touches
+        # nothing else; set again with each preparation, as a rolled-back transaction would undo it.
+        execute = f"SET plan_cache_mode = force_generic_plan; PREPARE {name} AS {prepare}; {execute}"
     with connection.cursor() as cursor:
         cursor.execute(execute, params)
         rows = cursor.fetchall()

@@ -10,8 +10,8 @@ from rest_framework.decorators import (
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
+from egov.core.throttling import FixedWindowAnonThrottle
 from one_stop.api.serializers import (
     DossierActionSerializer,
     DossierCreateSerializer,
@@ -23,6 +23,7 @@ from one_stop.api.serializers import (
     ProcedureListSerializer,
     PublicLookupSerializer,
     RatingSerializer,
+    public_lookup_representation,
 )
 from one_stop.constants import OnlineLevel
 from one_stop.selectors import procedures_search
@@ -163,7 +164,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data)
 
 
-class LookupThrottle(AnonRateThrottle):
+class LookupThrottle(FixedWindowAnonThrottle):
     # The public lookup answers anyone with a code: limit guessing, per client address (EGOV_NUM_PROXIES).
     scope = "lookup"
 
@@ -188,7 +189,7 @@ def public_lookup(request, code: str):
     dossier = dossier_public_lookup(code=code)
     if dossier is None:
         raise ApplicationError("not_found", _("Không tìm thấy hồ sơ có mã này."), status=404)
-    return Response(PublicLookupSerializer(dossier).data)
+    return Response(public_lookup_representation(dossier))
 
 
 @extend_schema(request=RatingSerializer, responses={201: None})

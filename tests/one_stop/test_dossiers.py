@@ -1,4 +1,5 @@
 import itertools
+import json
 import threading
 from datetime import datetime
 from unittest import mock
@@ -242,6 +243,12 @@ def test_the_public_lookup_shows_the_steps_of_the_process_as_the_database_holds_
     for shown, step in zip(body["steps"], steps, strict=True):
         assert shown["due_at"] == (timezone.localtime(step.due_at).isoformat() if step.due_at else None)
         assert (shown["completed_at"] is None) == (step.completed_at is None)
+    # The API's hand-written representation is exactly what the documented serializer gives.
+    from one_stop.api.serializers import PublicLookupSerializer
+    from one_stop.selectors import dossier_public_lookup
+
+    public = dossier_public_lookup(code=dossier.code)
+    assert body == dict(PublicLookupSerializer(public).data) == json.loads(json.dumps(PublicLookupSerializer(public).data))
     page = client.get(f"/tra-cuu-ho-so/{dossier.code}/").content.decode()
     assert "Các bước xử lý" in page
     for step in steps:
