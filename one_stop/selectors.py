@@ -149,12 +149,10 @@ def dossier_public_lookup(*, code: str) -> PublicDossier | None:
     code = code.strip()
     if not code or "\x00" in code:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_PUBLIC_LOOKUP_SQL, [code])
-        row = cursor.fetchone()
-    if row is None:
+    rows = fetchall_prepared(_PUBLIC_LOOKUP_SQL, [code])
+    if not rows:
         return None
-    *fields, steps = row
+    *fields, steps = rows[0]
     return PublicDossier(*fields, steps=tuple(
         PublicStep(name=s["name"], agency=s["agency"], due_at=_json_datetime(s["due_at"]),
                    completed_at=_json_datetime(s["completed_at"])) for s in steps or ()))

@@ -59,9 +59,16 @@ class IdentifierBackend(ModelBackend):
             user_id = User._meta.pk.to_python(user_id)
         except ValidationError:  # not an id of ours (a tampered or foreign session): nobody is signed in
             return None
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [user_id])
-            row = cursor.fetchone()
+        if connection.alias == "default":
+            # Planned once per connection: this runs on every signed-in page.
+            from egov.core.sql import fetchall_prepared
+
+            rows = fetchall_prepared(sql, [user_id])
+            row = rows[0] if rows else None
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [user_id])
+                row = cursor.fetchone()
         if row is None:
             return None
         user_count = len(user_fields)

@@ -22,7 +22,8 @@ _PLACEHOLDER = re.compile(r"%s")
 
 
 def fetchall_prepared(sql: str, params: list | tuple) -> list[tuple]:
-    """Run `sql` (with %s placeholders, no other % signs) as a prepared statement named after its text."""
+    """Run `sql`, a SELECT (with %s placeholders, no other % signs), as a prepared statement named after
+    its text; its rows."""
     name = "egov_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:20]
     connection.ensure_connection()
     raw = connection.connection
@@ -40,8 +41,16 @@ def fetchall_prepared(sql: str, params: list | tuple) -> list[tuple]:
         # prepared on these connections (psycopg2 binds parameters client-side), so the setting touches
         # nothing else; set again with each preparation, as a rolled-back transaction would undo it.
         execute = f"SET plan_cache_mode = force_generic_plan; PREPARE {name} AS {prepare}; {execute}"
-    with connection.cursor() as cursor:
-        cursor.execute(execute, params)
-        rows = cursor.fetchall()
+    # pghistory prefixes every statement that does not start with SELECT with two set_config calls (the
+    # request's user and URL, for the triggers of audited tables); EXECUTE of a read has no use for them.
+    wrappers = connection.execute_wrappers
+    saved = list(wrappers)
+    wrappers[:] = [wrapper for wrapper in saved if getattr(wrapper, "__module__", "") != "pghistory.runtime"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(execute, params)
+            rows = cursor.fetchall()
+    finally:
+        wrappers[:] = saved
     state[1].add(name)
     return rows
