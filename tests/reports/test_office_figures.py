@@ -211,3 +211,47 @@ def test_an_export_days_after_the_issue_reaches_the_issue_days_roll_up(documents
     assert OfficeDailyStat.objects.get(agency=documents["a"], day=issued_on).issued_edxml == 1
     period = selectors.period_custom(issued_on, today)
     assert _figures([documents["a"].pk], period)["edxml_pct"] == 100.0
+
+
+def _pdf_rows(report) -> dict[str, str]:
+    """The eOffice table of a stored monthly PDF as text: label → the rest of its line."""
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    text = subprocess.run(["pdftotext", "-layout", report.file.path, "-"], capture_output=True, text=True,  # noqa: S607
+                          check=True).stdout
+    section = text.split("Văn phòng điện tử", 1)[1]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"\s*(—?\s?[^\d—]+?)\s{2,}(.+)$", line)
+        if match:
+            rows[match.group(1).strip()] = " ".join(match.group(2).split())
+    return rows
+
+
+def test_the_monthly_pdf_holds_the_eoffice_figures_of_the_dashboard(documents, django_capture_on_commit_callbacks):
+    from reports.services import monthly_report_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = monthly_report_create(agency=documents["a"], month=timezone.localdate())
+    rows = _pdf_rows(report)
+    # A, counted by hand (the scan forty days ago is never in this month): one decision issued, sent inside
+    # the system, exported as edXML and signed twice; three paper scans; three documents and a task overdue.
+    assert rows["Văn bản đi đã phát hành"] == "1"
+    assert rows["— gửi liên thông trong hệ thống"] == "1 100,0 %"
+    assert rows["— gửi qua gói edXML"] == "1 100,0 %"
+    assert rows["— ký số đủ chữ ký lãnh đạo và cơ quan"] == "1 100,0 %"
+    assert rows["Văn bản đến đã tiếp nhận"] == "3"
+    assert rows["— nhận điện tử (liên thông, edXML)"] == "0 (0 + 0) 0,0 %"
+    assert rows["— vào sổ từ bản giấy (bản quét)"] == "3"
+    assert rows["Văn bản đến đang xử lý quá hạn"] == "3"
+    assert rows["Nhiệm vụ quá hạn"] == "1"
+
+    other = monthly_report_create(agency=documents["b"], month=timezone.localdate())
+    rows = _pdf_rows(other)
+    assert rows["Văn bản đi đã phát hành"] == "0" and rows["— ký số đủ chữ ký lãnh đạo và cơ quan"] == "0 —"
+    assert rows["— nhận điện tử (liên thông, edXML)"] == "2 (1 + 1) 66,7 %"
+    assert (rows["Văn bản đến đang xử lý quá hạn"], rows["Nhiệm vụ quá hạn"]) == ("1", "0")
