@@ -54,7 +54,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/desk.py
 	$(PY) bench/dashboard.py
 
-## bench-dashboard: statistics pages against the /healthz floor on the 1M-dossier bench database
+## bench-dashboard: statistics pages against the /healthz floor on the bench database (1M dossiers, 1M documents)
 bench-dashboard: $(VENV)/.installed-dev
 	$(PY) bench/dashboard.py
 

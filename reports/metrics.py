@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from reports.models import COUNTERS, DossierDailyStat, RollupDay
+from reports.models import COUNTERS, AgencyDailyStat, DossierDailyStat, ProcedureMonthlyStat, RollupDay
 
 # Extra counters derived from the channel dimension (stored rows keep the channel as a column).
 CHANNEL_COUNTERS = ("received_counter", "received_online", "received_post")
@@ -136,24 +136,60 @@ def live_counts(*, start: date, end: date, group: Sequence[str], agency_ids: Seq
     return dict(result)
 
 
-def rollup_counts(*, start: date, end: date, group: Sequence[str], agency_ids: Sequence[int] | None = None) -> dict:
-    """The same counts summed from the daily roll-up rows (one query)."""
-    rows = DossierDailyStat.objects.filter(day__gte=start, day__lte=end)
-    if agency_ids is not None:
-        rows = rows.filter(agency_id__in=list(agency_ids))
-    stored = {"day": F("day"), "month": TruncMonth("day"), "agency": F("agency_id"),
+def _sum_rows(rows, *, group: Sequence[str], day_field: str, channel_columns: bool) -> dict:
+    stored = {"day": F(day_field), "month": TruncMonth(day_field), "agency": F("agency_id"),
               "procedure": F("procedure_id"), "channel": F("channel")}
     dims = {f"dim_{name}": stored[name] for name in group}
     # Aliased apart from the columns they sum: aggregate() refuses an alias equal to a field's name.
     aggregates = {f"sum_{name}": Sum(name) for name in COUNTERS}
-    for channel in ("counter", "online", "post"):
-        aggregates[f"sum_received_{channel}"] = Sum("received", filter=Q(channel=channel))
+    for name in CHANNEL_COUNTERS:
+        aggregates[f"sum_{name}"] = (Sum(name) if channel_columns
+                                     else Sum("received", filter=Q(channel=name.removeprefix("received_"))))
     result = {}
     for row in _group_rows(rows, dims, aggregates):
         if not group and not any(row.values()):
             continue
         result[_key(row, group)] = {name: row[f"sum_{name}"] or 0 for name in ALL_COUNTERS}
     return result
+
+
+def _whole_months(start: date, end: date) -> tuple[date, date] | None:
+    """The first and last day of the whole calendar months inside start..end, or None."""
+    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    after = end + timedelta(days=1)
+    last = end if after.day == 1 else end.replace(day=1) - timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
+def rollup_counts(*, start: date, end: date, group: Sequence[str], agency_ids: Sequence[int] | None = None) -> dict:
+    """The same counts summed from the roll-ups, the coarsest that has the dimensions asked for.
+
+    By agency, month, day or in total: AgencyDailyStat (a row per agency and day, one query). By procedure:
+    ProcedureMonthlyStat for the whole months of the range, the detailed rows for the days around them (one
+    or two queries more). By channel: the detailed DossierDailyStat rows.
+    """
+    def scoped(rows):
+        return rows if agency_ids is None else rows.filter(agency_id__in=list(agency_ids))
+
+    dims = set(group)
+    if dims <= {"day", "month", "agency"}:
+        return _sum_rows(scoped(AgencyDailyStat.objects.filter(day__gte=start, day__lte=end)), group=group,
+                         day_field="day", channel_columns=True)
+
+    def detailed(lo: date, hi: date) -> dict:
+        return _sum_rows(scoped(DossierDailyStat.objects.filter(day__gte=lo, day__lte=hi)), group=group,
+                         day_field="day", channel_columns=False)
+
+    months = _whole_months(start, end) if dims <= {"month", "agency", "procedure"} else None
+    if months is None:
+        return detailed(start, end)
+    parts = [_sum_rows(scoped(ProcedureMonthlyStat.objects.filter(month__gte=months[0], month__lte=months[1])),
+                       group=group, day_field="month", channel_columns=True)]
+    if start < months[0]:
+        parts.append(detailed(start, months[0] - timedelta(days=1)))
+    if months[1] < end:
+        parts.append(detailed(months[1] + timedelta(days=1), end))
+    return merge(*parts) if len(parts) > 1 else parts[0]
 
 
 def rolled_range(*, start: date, end: date) -> date | None:

@@ -58,6 +58,99 @@ class DossierDailyStat(models.Model):
         return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel}"
 
 
+class _Counters(models.Model):
+    """The counters of a coarser roll-up: those of DossierDailyStat, with the channel as three counters."""
+
+    received = models.PositiveIntegerField(_("tiếp nhận"), default=0)
+    received_fully_online = models.PositiveIntegerField(_("tiếp nhận trực tuyến toàn trình"), default=0)
+    received_with_fee = models.PositiveIntegerField(_("tiếp nhận có phí, lệ phí"), default=0)
+    received_digitised = models.PositiveIntegerField(_("tiếp nhận có thành phần số hóa"), default=0)
+    resolved_on_time = models.PositiveIntegerField(_("giải quyết đúng hạn"), default=0)
+    resolved_late = models.PositiveIntegerField(_("giải quyết quá hạn"), default=0)
+    resolved_e_result = models.PositiveIntegerField(_("giải quyết có kết quả điện tử"), default=0)
+    returned = models.PositiveIntegerField(_("trả kết quả"), default=0)
+    refused = models.PositiveIntegerField(_("từ chối"), default=0)
+    withdrawn = models.PositiveIntegerField(_("rút hồ sơ"), default=0)
+    paid_online = models.PositiveIntegerField(_("thanh toán trực tuyến"), default=0)
+    rating_satisfied = models.PositiveIntegerField(_("hài lòng"), default=0)
+    rating_acceptable = models.PositiveIntegerField(_("chấp nhận được"), default=0)
+    rating_unsatisfied = models.PositiveIntegerField(_("không hài lòng"), default=0)
+    received_counter = models.PositiveIntegerField(_("tiếp nhận trực tiếp"), default=0)
+    received_online = models.PositiveIntegerField(_("tiếp nhận trực tuyến"), default=0)
+    received_post = models.PositiveIntegerField(_("tiếp nhận qua bưu chính"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AgencyDailyStat(_Counters):
+    """One agency's day, every procedure and channel added up: what the tables by agency, the totals and the
+    trends read. A row per agency and day whatever the number of dossiers (the detailed roll-up has about
+    as many rows as dossiers once the catalogue holds thousands of procedures)."""
+
+    day = models.DateField(_("ngày"))
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan giải quyết"), on_delete=models.CASCADE,
+                               related_name="+")
+
+    class Meta:
+        verbose_name = _("số liệu cơ quan theo ngày")
+        verbose_name_plural = _("số liệu cơ quan theo ngày")
+        constraints = [models.UniqueConstraint(fields=["day", "agency"], name="agency_daily_stat_unique")]
+        indexes = [models.Index(fields=["agency", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id}"
+
+
+class ProcedureMonthlyStat(_Counters):
+    """One agency's month of one procedure, channels added up: the table by procedure reads whole months here
+    (a month holds a thirtieth of the detailed rows' days and a third of their channels)."""
+
+    month = models.DateField(_("tháng"), help_text=_("Ngày đầu tháng."))
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan giải quyết"), on_delete=models.CASCADE,
+                               related_name="+")
+    procedure = models.ForeignKey("one_stop.Procedure", verbose_name=_("thủ tục"), on_delete=models.CASCADE,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = _("số liệu thủ tục theo tháng")
+        verbose_name_plural = _("số liệu thủ tục theo tháng")
+        constraints = [models.UniqueConstraint(fields=["month", "agency", "procedure"],
+                                               name="procedure_monthly_stat_unique")]
+        indexes = [models.Index(fields=["agency", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_id}"
+
+
+# The eOffice counters of a day (see reports.office for the definitions).
+OFFICE_COUNTERS = ("issued", "issued_exchanged", "issued_edxml", "issued_signed", "received", "received_exchange",
+                   "received_edxml")
+
+
+class OfficeDailyStat(models.Model):
+    """What one agency's eOffice issued and received on one day (counts only)."""
+
+    day = models.DateField(_("ngày"))
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="+")
+    issued = models.PositiveIntegerField(_("văn bản đi đã phát hành"), default=0)
+    issued_exchanged = models.PositiveIntegerField(_("gửi liên thông"), default=0)
+    issued_edxml = models.PositiveIntegerField(_("gửi qua gói edXML"), default=0)
+    issued_signed = models.PositiveIntegerField(_("ký số đủ"), default=0)
+    received = models.PositiveIntegerField(_("văn bản đến"), default=0)
+    received_exchange = models.PositiveIntegerField(_("nhận liên thông"), default=0)
+    received_edxml = models.PositiveIntegerField(_("nhận qua gói edXML"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu văn bản theo ngày")
+        verbose_name_plural = _("số liệu văn bản theo ngày")
+        constraints = [models.UniqueConstraint(fields=["day", "agency"], name="office_daily_stat_unique")]
+        indexes = [models.Index(fields=["agency", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id}"
+
+
 class RollupDay(models.Model):
     """A day whose roll-up rows are complete (a quiet day has no rows, so the rows cannot say it)."""
 

@@ -263,5 +263,7 @@ def monthly_report_context(*, agency, month: date) -> dict:
     by_agency = figures_by(period=period, group=("agency",), agency_ids=agency_ids, computed=computed)
     names = agency_names(k[0] for k in by_agency)
     units = sorted(({"agency": names.get(k[0], "—"), **v} for k, v in by_agency.items()), key=lambda r: r["agency"])
-    return {"agency": agency, "period": period, "overall": overall, "units": units,
+    # The eOffice section of the dashboard, for the same agencies and month; overdue as of now.
+    figures = office.office_figures(start=period.start, end=period.end, agency_ids=agency_ids)
+    return {"agency": agency, "period": period, "overall": overall, "units": units, "office": figures,
             "generated_at": timezone.localtime()}

@@ -6,8 +6,16 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from reports.metrics import live_counts
-from reports.models import COUNTERS, DossierDailyStat, RollupDay
+from reports.metrics import CHANNEL_COUNTERS, live_counts
+from reports.models import (
+    COUNTERS,
+    OFFICE_COUNTERS,
+    AgencyDailyStat,
+    DossierDailyStat,
+    OfficeDailyStat,
+    ProcedureMonthlyStat,
+    RollupDay,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +38,8 @@ def rollup_days(*, start: date, end: date) -> int:
     ]
     DossierDailyStat.objects.filter(day__gte=start, day__lte=end).delete()
     DossierDailyStat.objects.bulk_create(rows, batch_size=2000)
+    _rollup_coarse(start=start, end=end)
+    office_rollup_days(start=start, end=end)
     now = timezone.now()
     per_day: dict[date, int] = {}
     for row in rows:
@@ -39,6 +49,53 @@ def rollup_days(*, start: date, end: date) -> int:
                                              rows=per_day.get(start + timedelta(days=i), 0))
                                    for i in range((end - start).days + 1)])
     logger.info("rolled up %s..%s: %s rows", start, end, len(rows))
+    return len(rows)
+
+
+def _month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _rollup_coarse(*, start: date, end: date) -> None:
+    """Rewrite the coarser roll-ups from the detailed rows, in SQL: the agency rows of the days start..end
+    and the procedure rows of every month those days touch (each month summed whole from its days)."""
+    from django.db import connection
+
+    detailed = DossierDailyStat._meta.db_table
+    sums = ", ".join(f"COALESCE(SUM({name}), 0)" for name in COUNTERS)
+    channels = ", ".join(f"COALESCE(SUM(received) FILTER (WHERE channel = '{name.removeprefix('received_')}'), 0)"
+                         for name in CHANNEL_COUNTERS)
+    columns = ", ".join((*COUNTERS, *CHANNEL_COUNTERS))
+    AgencyDailyStat.objects.filter(day__gte=start, day__lte=end).delete()
+    first, _last = _month_bounds(start)
+    _first, last = _month_bounds(end)
+    ProcedureMonthlyStat.objects.filter(month__gte=first, month__lte=last).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {AgencyDailyStat._meta.db_table} (day, agency_id, {columns}) "  # noqa: S608 (names of our own)
+                       f"SELECT day, agency_id, {sums}, {channels} FROM {detailed} "
+                       "WHERE day >= %s AND day <= %s GROUP BY day, agency_id", [start, end])
+        cursor.execute(f"INSERT INTO {ProcedureMonthlyStat._meta.db_table} (month, agency_id, procedure_id, {columns}) "  # noqa: S608
+                       f"SELECT date_trunc('month', day)::date, agency_id, procedure_id, {sums}, {channels} "
+                       f"FROM {detailed} WHERE day >= %s AND day <= %s "
+                       "GROUP BY date_trunc('month', day), agency_id, procedure_id", [first, last])
+
+
+def office_rollup_days(*, start: date, end: date) -> int:
+    """Recompute the eOffice roll-up rows of the days start..end (inclusive), and of the days whose issued
+    documents were exported as edXML in those days (an export may come days after the issue)."""
+    from reports.office import office_counts, office_export_days
+
+    days = {start + timedelta(days=i) for i in range((end - start).days + 1)}
+    late = sorted(office_export_days(start=start, end=end) - days)
+    counts = office_counts(start=start, end=end, group=("day", "agency"))
+    for day in late:
+        counts.update(office_counts(start=day, end=day, group=("day", "agency")))
+    OfficeDailyStat.objects.filter(day__gte=start, day__lte=end).delete()
+    OfficeDailyStat.objects.filter(day__in=late).delete()
+    rows = [OfficeDailyStat(day=day, agency_id=agency_id, **{name: values[name] for name in OFFICE_COUNTERS})
+            for (day, agency_id), values in counts.items() if any(values[name] for name in OFFICE_COUNTERS)]
+    OfficeDailyStat.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
 

@@ -167,3 +167,91 @@ def test_the_overdue_table_exports_with_the_same_rows(client, documents, fmt):
     assert [r[1] for r in rows[1:]] == ["10/QĐ-UBND", "—", "12/QĐ-UBND", "13/QĐ-UBND"]
     assert [int(r[6]) for r in rows[1:]] == [5, 3, 2, 1]
     assert "(Văn bản mật)" in [r[2] for r in rows[1:]]
+
+
+def test_the_rolled_up_figures_equal_the_live_ones(documents):
+    from reports.models import OfficeDailyStat
+    from reports.services import rollup_days
+
+    today = timezone.localdate()
+    period = selectors.period_custom(today - timedelta(days=45), today)
+    scopes = ((documents["a"].pk,), (documents["b"].pk,), None)
+
+    def figures():
+        return {ids: _figures(list(ids) if ids else None, period) for ids in scopes}
+
+    live = figures()
+    # Hand count over the 45 days: A's three scans today and the one forty days ago, B's three.
+    assert (live[scopes[0]]["received"], live[scopes[1]]["received"], live[None]["received"]) == (4, 3, 7)
+    rollup_days(start=today - timedelta(days=45), end=today - timedelta(days=1))
+    # The old scan is rolled up on its day; today's documents are still counted live.
+    old = OfficeDailyStat.objects.get(agency=documents["a"], day=today - timedelta(days=40))
+    assert (old.received, old.issued) == (1, 0)
+    assert figures() == live
+    rollup_days(start=today, end=today)
+    assert figures() == live
+
+
+def test_an_export_days_after_the_issue_reaches_the_issue_days_roll_up(documents):
+    from docs_office.models import OutgoingDocument, OutgoingEvent
+    from reports.models import OfficeDailyStat
+    from reports.services import rollup_days
+
+    today = timezone.localdate()
+    issued_on = today - timedelta(days=3)
+    document = OutgoingDocument.objects.get(agency=documents["a"])
+    OutgoingDocument.objects.filter(pk=document.pk).update(issued_at=timezone.now() - timedelta(days=3))
+    OutgoingEvent.objects.filter(document=document, action="export_edxml").delete()
+    rollup_days(start=issued_on, end=today - timedelta(days=1))
+    row = OfficeDailyStat.objects.get(agency=documents["a"], day=issued_on)
+    assert (row.issued, row.issued_edxml, row.issued_signed) == (1, 0, 1)
+
+    OutgoingEvent.objects.create(document=document, action="export_edxml", to_state="issued", at=timezone.now())
+    rollup_days(start=today, end=today)  # the night after the export
+    assert OfficeDailyStat.objects.get(agency=documents["a"], day=issued_on).issued_edxml == 1
+    period = selectors.period_custom(issued_on, today)
+    assert _figures([documents["a"].pk], period)["edxml_pct"] == 100.0
+
+
+def _pdf_rows(report) -> dict[str, str]:
+    """The eOffice table of a stored monthly PDF as text: label → the rest of its line."""
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    text = subprocess.run(["pdftotext", "-layout", report.file.path, "-"], capture_output=True, text=True,  # noqa: S607
+                          check=True).stdout
+    section = text.split("Văn phòng điện tử", 1)[1]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"\s*(—?\s?[^\d—]+?)\s{2,}(.+)$", line)
+        if match:
+            rows[match.group(1).strip()] = " ".join(match.group(2).split())
+    return rows
+
+
+def test_the_monthly_pdf_holds_the_eoffice_figures_of_the_dashboard(documents, django_capture_on_commit_callbacks):
+    from reports.services import monthly_report_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = monthly_report_create(agency=documents["a"], month=timezone.localdate())
+    rows = _pdf_rows(report)
+    # A, counted by hand (the scan forty days ago is never in this month): one decision issued, sent inside
+    # the system, exported as edXML and signed twice; three paper scans; three documents and a task overdue.
+    assert rows["Văn bản đi đã phát hành"] == "1"
+    assert rows["— gửi liên thông trong hệ thống"] == "1 100,0 %"
+    assert rows["— gửi qua gói edXML"] == "1 100,0 %"
+    assert rows["— ký số đủ chữ ký lãnh đạo và cơ quan"] == "1 100,0 %"
+    assert rows["Văn bản đến đã tiếp nhận"] == "3"
+    assert rows["— nhận điện tử (liên thông, edXML)"] == "0 (0 + 0) 0,0 %"
+    assert rows["— vào sổ từ bản giấy (bản quét)"] == "3"
+    assert rows["Văn bản đến đang xử lý quá hạn"] == "3"
+    assert rows["Nhiệm vụ quá hạn"] == "1"
+
+    other = monthly_report_create(agency=documents["b"], month=timezone.localdate())
+    rows = _pdf_rows(other)
+    assert rows["Văn bản đi đã phát hành"] == "0" and rows["— ký số đủ chữ ký lãnh đạo và cơ quan"] == "0 —"
+    assert rows["— nhận điện tử (liên thông, edXML)"] == "2 (1 + 1) 66,7 %"
+    assert (rows["Văn bản đến đang xử lý quá hạn"], rows["Nhiệm vụ quá hạn"]) == ("1", "0")

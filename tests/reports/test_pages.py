@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -160,8 +160,9 @@ def test_the_dashboard_runs_a_constant_number_of_queries(client, province, commu
     _many(commune, department, birth, land, n)
     _many_office_documents(commune, n)
     verified_client(client, leader_of(province))
-    # 35 for the dossiers and feedback, 5 for eOffice (3 conditional-count aggregates, 2 for the overdue list).
-    with django_assert_num_queries(36):
+    # 31 for the dossiers and feedback; 7 for eOffice: the roll-up marker, 2 live GROUP BY (nothing is rolled
+    # up here), 2 overdue counts, 2 for the overdue list.
+    with django_assert_num_queries(38):
         assert client.get("/bang-dieu-khien/", OCT).status_code == 200
 
 
@@ -199,3 +200,29 @@ def test_the_dashboard_counts_overdue_feedback_of_the_leaders_agencies_only(clie
     response = client.get("/bang-dieu-khien/", OCT)
     assert response.context["feedback_overdue"] == 2
     assert 'data-figure="feedback-overdue">2<' in response.content.decode()
+
+
+def test_rolled_up_pages_run_as_many_queries_at_thirty_times_the_data(client, province, commune, department, birth,
+                                                                      land, leader_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.services import rollup_days
+
+    verified_client(client, leader_of(province))
+
+    def queries() -> tuple[int, int]:
+        rollup_days(start=date(2026, 9, 1), end=date(2026, 10, 31))
+        counted = []
+        for path in ("/thong-ke/", "/bang-dieu-khien/"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(path, OCT).status_code == 200
+            counted.append(len(captured))
+        return tuple(counted)
+
+    _many(commune, department, birth, land, 1)
+    _many_office_documents(commune, 1)
+    small = queries()
+    _many(commune, department, birth, land, 30)
+    big = queries()
+    assert small == big

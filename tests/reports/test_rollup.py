@@ -96,3 +96,56 @@ def test_the_backfill_command_refuses_a_bad_date(db):
 
     with pytest.raises(CommandError):
         call_command("reports_backfill", "--from", "2026-13-01")
+
+
+# --- the coarser roll-ups the pages read --------------------------------------------------------------------
+
+SPANS = [(START, END), (date(2026, 9, 20), date(2026, 11, 5)), (date(2026, 10, 3), date(2026, 10, 29)),
+         (date(2026, 9, 1), date(2026, 11, 30))]
+
+
+@pytest.fixture
+def november(commune, department, birth, land):
+    """Activity on both sides of October: a dossier received in September and resolved in November."""
+    make_dossier(procedure=land, agency=department, state="returned", received_at=at(2026, 9, 25, 9, 0),
+                 due_at=at(2026, 10, 30, 17, 0), resolved_at=at(2026, 11, 2, 9, 0), returned_at=at(2026, 11, 3, 9, 0))
+    make_dossier(procedure=birth, agency=commune, channel="online", received_at=at(2026, 11, 4, 9, 0),
+                 due_at=at(2026, 11, 9, 17, 0))
+
+
+@pytest.mark.parametrize("span", SPANS)
+@pytest.mark.parametrize("group", [(), ("agency",), ("month",), ("procedure",), ("agency", "procedure")])
+def test_the_coarse_rollups_agree_with_the_live_counts_over_whole_and_partial_months(data, november, span, group):
+    start, end = span
+    rollup_days(start=date(2026, 9, 1), end=date(2026, 11, 30))
+    assert metrics.rollup_counts(start=start, end=end, group=group) == metrics.live_counts(start=start, end=end,
+                                                                                           group=group)
+
+
+def test_the_coarse_rows_are_the_detailed_rows_added_up(data, november):
+    from django.db.models import Sum
+
+    from reports.models import AgencyDailyStat, ProcedureMonthlyStat
+
+    rollup_days(start=date(2026, 9, 1), end=date(2026, 11, 30))
+    # Far fewer rows: one per agency and day, one per agency, procedure and month.
+    assert AgencyDailyStat.objects.count() < DossierDailyStat.objects.count()
+    assert ProcedureMonthlyStat.objects.count() <= 2 * 2 * 3
+    detailed = DossierDailyStat.objects.aggregate(r=Sum("received"), late=Sum("resolved_late"))
+    for model in (AgencyDailyStat, ProcedureMonthlyStat):
+        assert model.objects.aggregate(r=Sum("received"), late=Sum("resolved_late")) == detailed
+    october_online = ProcedureMonthlyStat.objects.filter(month=START).aggregate(n=Sum("received_online"))["n"]
+    assert october_online == metrics.live_counts(start=START, end=END, group=())[()]["received_online"]
+
+
+def test_rolling_up_a_few_days_again_keeps_the_month_whole(data, november, commune, land):
+    from reports.models import ProcedureMonthlyStat
+
+    rollup_days(start=START, end=END)
+    make_dossier(procedure=land, agency=commune, received_at=at(2026, 10, 20, 9, 0), due_at=at(2026, 10, 21, 17, 0))
+    rollup_days(start=date(2026, 10, 20), end=date(2026, 10, 21))  # the nightly task's two days
+    month = ProcedureMonthlyStat.objects.get(month=START, agency=commune, procedure=land)
+    assert month.received == metrics.live_counts(start=START, end=END, group=("agency", "procedure"))[
+        (commune.pk, land.pk)]["received"]
+    assert metrics.rollup_counts(start=START, end=END, group=("procedure",)) == metrics.live_counts(
+        start=START, end=END, group=("procedure",))
