@@ -44,9 +44,10 @@ def october(*, commune, department, birth, land) -> dict:
                            received_at=at(2026, 9, 30, 23, 59), due_at=at(2026, 10, 14, 17, 0),
                            resolved_at=at(2026, 10, 1, 8, 0))
     # The department: one received in October and still running on time; one waiting for a supplement
-    # past its date (the clock is stopped: in progress, not overdue).
+    # past its date (the clock is stopped: in progress, not overdue). The first is due years ahead: the
+    # browser tests read these figures at the real date, where "on time" must still hold.
     d["d9"] = make_dossier(procedure=land, agency=department, channel="counter", state="in_progress",
-                           received_at=at(2026, 10, 10, 9, 0), due_at=at(2026, 12, 1, 17, 0))
+                           received_at=at(2026, 10, 10, 9, 0), due_at=at(2036, 12, 1, 17, 0))
     d["d10"] = make_dossier(procedure=land, agency=department, channel="counter", state="supplement_requested",
                             received_at=at(2026, 9, 1, 9, 0), due_at=at(2026, 9, 15, 17, 0))
     return d
