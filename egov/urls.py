@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("tai-khoan/", include("egov.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/", views.language_choose, name="language_choose"),
     path("ky-so/", include("signatures.urls")),
     path("tra-cuu-ho-so/", include("one_stop.urls")),
     path("mot-cua/", include("one_stop.staff_urls")),

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from egov.core.redis import redis_client
@@ -48,3 +48,27 @@ def healthz(request):
         checks["redis"] = "not configured (tasks run in-process)"
     healthy = all(v == "ok" or v.startswith("not configured") for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def language_choose(request):
+    """The footer's language switch, by GET: `?language=en&next=/path/`.
+
+    Django's own `set_language` takes a POST, which puts a CSRF token (and a cookie) on every page of
+    the portal, public ones included, only for this form; choosing a language is harmless to replay, so
+    a link-like GET does here. Sets the same cookie as `set_language`, then returns to `next` when it
+    is a path of this site, else to the home page.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.utils.translation import check_for_language
+
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    language = request.GET.get("language", "")
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response

@@ -139,3 +139,24 @@ def test_the_compiled_english_catalog_matches_the_po_file(po_entries, mo_catalog
             stale.append(entry.msgid)
 
     assert stale == [], "django.mo is older than django.po: run `manage.py compilemessages -l en`"
+
+
+@pytest.mark.django_db
+def test_the_footer_switches_language_by_get_and_returns_to_the_page(client):
+    from django.conf import settings
+
+    response = client.get(reverse("language_choose"), {"language": "en", "next": "/tra-cuu-ho-so/?ma=X"})
+    assert response.status_code == 302 and response["Location"] == "/tra-cuu-ho-so/?ma=X"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert '<html lang="en"' in client.get(reverse("home")).content.decode()
+    # Another site is never a destination, and an unknown language changes nothing.
+    away = client.get(reverse("language_choose"), {"language": "xx", "next": "https://evil.example/"})
+    assert away["Location"] == "/" and settings.LANGUAGE_COOKIE_NAME not in away.cookies
+
+
+@pytest.mark.django_db
+def test_a_public_page_sets_no_cookie_for_an_anonymous_visitor(client):
+    # No CSRF token on public pages (the language switch is a GET): nothing per visitor to store or vary on.
+    response = client.get(reverse("home"))
+    assert response.status_code == 200 and not response.cookies
+    assert 'name="csrfmiddlewaretoken"' not in response.content.decode()
