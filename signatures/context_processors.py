@@ -4,8 +4,8 @@ from functools import cache
 def signing_menu(request):
     """`can_sign` for the staff layout's "Ký số" link: does the user, or their agency, hold a certificate?
 
-    One query, and only when a template asks (a callable in the context is called on first use): public
-    pages never pay for it, staff pages once instead of twice.
+    Answered by the statement that loads the signed-in user (signatures.apps registers it); otherwise
+    one query, and only when a template asks (a callable in the context is called on first use).
     """
 
     @cache
@@ -17,6 +17,9 @@ def signing_menu(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
+        facts = getattr(user, "signed_in_facts", None)
+        if facts and "can_sign" in facts:  # asked with the user (apps.py), as on every signed-in page
+            return facts["can_sign"]
         # In SQL: on every staff page the ORM would spend longer composing this than PostgreSQL answering it.
         table = connection.ops.quote_name(Certificate._meta.db_table)
         with connection.cursor() as cursor:

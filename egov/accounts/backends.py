@@ -11,6 +11,12 @@ from egov.accounts.models import User
 from egov.accounts.roles import Role
 from egov.accounts.validators import normalize_phone
 
+# Facts about the signed-in user that domain apps read on every page, asked in the same statement that
+# loads the user: name -> a SQL boolean over the user's row `u` (constant text written by the app, with no
+# parameters). Apps register theirs in AppConfig.ready(), before the first request; the request's user
+# carries them in `signed_in_facts` (User.signed_in_fact reads them).
+SIGNED_IN_USER_FACTS: dict[str, str] = {}
+
 
 def user_lookup_q(identifier: str) -> Q:
     identifier = (identifier or "").strip()
@@ -79,6 +85,8 @@ class IdentifierBackend(ModelBackend):
             agency_row = row[user_count:user_count + len(agency_fields)]
             user.agency = Agency.from_db(connection.alias, [f.attname for f in agency_fields], agency_row)
         user._role_names = set(row[-1] or ())  # what User.role_names() would query
+        facts = row[user_count + len(agency_fields):-1]
+        user.signed_in_facts = dict(zip(sorted(SIGNED_IN_USER_FACTS), facts, strict=True))
         return user
 
 
@@ -99,6 +107,7 @@ def _signed_in_user_sql() -> tuple[str, list, list] | None:
     to_user, to_group = membership.get_field("user").column, membership.get_field("group").column
     columns = [f"u.{quote(f.column)}" for f in user_fields] + [f"a.{quote(f.column)}" for f in agency_fields]
     user_pk, agency_fk = quote(User._meta.pk.column), quote(User._meta.get_field("agency").column)
+    columns += [f"({SIGNED_IN_USER_FACTS[name]})" for name in sorted(SIGNED_IN_USER_FACTS)]
     sql = (
         f"SELECT {', '.join(columns)}, "  # noqa: S608  (names from the models' metadata; the id is a parameter)
         f"ARRAY(SELECT g.{quote(Group._meta.get_field('name').column)} FROM {quote(Group._meta.db_table)} g "
