@@ -320,7 +320,11 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
     sql = ("SELECT count(*) OVER (), d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
            f"FROM {table} d LEFT JOIN {procedures} p ON p.id = d.procedure_id "
            f"WHERE d.id IN (SELECT id FROM {table} WHERE ({visible}) AND ({' OR '.join(conditions)}) "
-           "ORDER BY due_at, code LIMIT %s) "
+           # Not `ORDER BY due_at`: with a LIMIT, PostgreSQL would walk the due-date index and test every
+           # dossier until enough matched, which for a full name (a few dozen matches in a million) read
+           # the whole table (1.3 s). Sorting the matches found through the search indexes is bounded
+           # by the matches instead: milliseconds for a name, tens of milliseconds for a bare family name.
+           "ORDER BY due_at + interval '0 second', code LIMIT %s) "
            "ORDER BY d.due_at, d.code OFFSET %s LIMIT %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*visible_params, *params, QUEUE_COUNT_CAP + 1, offset, limit])
