@@ -53,5 +53,15 @@ class DeliveryState(models.TextChoices):
     SENT = "sent", _("Đã gửi")
     RECEIVED = "received", _("Đã nhận")
     REGISTERED = "registered", _("Đã vào sổ")
+    # Reported by recipients outside the system (edXML status messages); the system's own recipients stop
+    # at registered (their handling is visible to them, not to the sender).
+    ASSIGNED = "assigned", _("Đã phân công")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    COMPLETED = "completed", _("Đã xử lý xong")
     RETURNED = "returned", _("Bị trả lại")
     RECALLED = "recalled", _("Đã thu hồi")
+
+
+class DeliveryChannel(models.TextChoices):
+    SYSTEM = "system", _("Trong hệ thống")
+    EDXML = "edxml", _("Gói edXML")

@@ -13,7 +13,7 @@ import binascii
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
 
 from django.utils import timezone
@@ -34,6 +34,7 @@ STATUS_CODES = {
     "05": "Đang xử lý", "06": "Hoàn thành", "13": "Lấy lại", "15": "Cập nhật",
 }
 MAX_PACKAGE_BYTES = 60 * 1024 * 1024
+MAX_STATUS_BYTES = 256 * 1024
 
 
 @dataclass
@@ -65,6 +66,19 @@ class EdxmlPackage:
     trace: list[str] = field(default_factory=list)
     attachment_name: str = ""
     attachment: bytes = b""
+
+
+@dataclass
+class EdxmlStatus:
+    """A status message: `sender` (the recipient of the document) reports to `recipient` (its sender)."""
+
+    document_id: str
+    sender: Agency
+    recipient: Agency
+    code: str
+    description: str
+    at: datetime
+    staff: str = ""
 
 
 class EdxmlError(Exception):
@@ -162,25 +176,37 @@ def _agency_read(element, label: str, problems: list[str]) -> Agency:
     return Agency(code=code, name=name)
 
 
-def edxml_parse(data: bytes) -> EdxmlPackage:
-    """Read and check a package; every problem found is reported at once (EdxmlError)."""
-    if len(data) > MAX_PACKAGE_BYTES:
-        raise EdxmlError([_("Gói tin quá lớn.")])
+def _xml_root(data: bytes, *, status: bool = False) -> ET.Element:
+    """The root element of an uploaded file, once its size, encoding and the absence of any DTD are checked.
+    The same checks serve packages and status messages; each kind reports in its own words."""
+    if len(data) > (MAX_STATUS_BYTES if status else MAX_PACKAGE_BYTES):
+        raise EdxmlError([_("Thông điệp trạng thái quá lớn.") if status else _("Gói tin quá lớn.")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise EdxmlError([_("Gói tin không được mã hóa UTF-8.")]) from None
+        raise EdxmlError([_("Thông điệp trạng thái không được mã hóa UTF-8.") if status
+                          else _("Gói tin không được mã hóa UTF-8.")]) from None
     declared = re.match(r"<\?xml[^>]*encoding=[\"']([A-Za-z0-9_-]+)[\"']", text.lstrip("\ufeff"))
     if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
-        raise EdxmlError([_("Gói tin khai báo bảng mã %(e)s; chỉ chấp nhận UTF-8.") % {"e": declared.group(1)}])
+        message = (_("Thông điệp trạng thái khai báo bảng mã %(e)s; chỉ chấp nhận UTF-8.") if status
+                   else _("Gói tin khai báo bảng mã %(e)s; chỉ chấp nhận UTF-8."))
+        raise EdxmlError([message % {"e": declared.group(1)}])
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise EdxmlError([_("Gói tin không được chứa khai báo DOCTYPE hoặc ENTITY.")])
+        raise EdxmlError([_("Thông điệp trạng thái không được chứa khai báo DOCTYPE hoặc ENTITY.") if status
+                          else _("Gói tin không được chứa khai báo DOCTYPE hoặc ENTITY.")])
     try:
         # Safe without defusedxml: any DTD is refused above (so no entity expansion or external
         # resources), and ElementTree resolves no external entities anyway.
-        root = ET.fromstring(data)  # noqa: S314
+        return ET.fromstring(data)  # noqa: S314
     except ET.ParseError as exc:
-        raise EdxmlError([_("Gói tin không phải XML hợp lệ: %(e)s") % {"e": exc}]) from None
+        message = (_("Thông điệp trạng thái không phải XML hợp lệ: %(e)s") if status
+                   else _("Gói tin không phải XML hợp lệ: %(e)s"))
+        raise EdxmlError([message % {"e": exc}]) from None
+
+
+def edxml_parse(data: bytes) -> EdxmlPackage:
+    """Read and check a package; every problem found is reported at once (EdxmlError)."""
+    root = _xml_root(data)
     if root.tag != P + "edXMLEnvelope":
         raise EdxmlError([_("Không phải gói tin edXML (thiếu edXMLEnvelope trong không gian tên %(ns)s).") % {"ns": NS}])
     message = root.find(f"{P}edXMLHeader/{P}MessageHeader")
@@ -261,6 +287,53 @@ def edxml_status(*, document_id: str, sender: Agency, recipient: Agency, code: s
     _sub(root, "Timestamp", (at or timezone.now()).isoformat(timespec="seconds"))
     _sub(root, "StaffInfo", staff)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def edxml_status_parse(data: bytes) -> EdxmlStatus:
+    """Read and check a status message; every problem found is reported at once (EdxmlError)."""
+    root = _xml_root(data, status=True)
+    if root.tag != P + "Status":
+        raise EdxmlError([_("Không phải thông điệp trạng thái edXML (thiếu Status trong không gian tên %(ns)s).")
+                          % {"ns": NS}])
+    problems: list[str] = []
+    header = root.find(P + "Header")
+    if header is None:
+        raise EdxmlError([_("Thiếu phần Header của thông điệp trạng thái.")])
+    agencies = {}
+    for tag, label in (("From", _("nơi gửi")), ("To", _("nơi nhận"))):
+        element = header.find(P + tag)
+        if element is None:
+            problems.append(_("Thiếu %(f)s (%(t)s).") % {"f": label, "t": tag})
+            agencies[tag] = Agency("", "")
+        else:
+            agencies[tag] = _agency_read(element, label, problems)
+    document_id = _text(header, "DocumentId")
+    if not document_id:
+        problems.append(_("Thiếu %(f)s.") % {"f": _("mã văn bản (DocumentId)")})
+    code = _text(root, "StatusCode")
+    if not code:
+        problems.append(_("Thiếu %(f)s.") % {"f": _("mã trạng thái (StatusCode)")})
+    elif code not in STATUS_CODES:
+        problems.append(_("Mã trạng thái không hợp lệ: “%(v)s” (%(codes)s).")
+                        % {"v": code[:10], "codes": ", ".join(STATUS_CODES)})
+    stamp, at = _text(root, "Timestamp"), None
+    if not stamp:
+        problems.append(_("Thiếu %(f)s.") % {"f": _("thời điểm (Timestamp)")})
+    else:
+        try:
+            at = datetime.fromisoformat(stamp)
+        except ValueError:
+            problems.append(_("Thời điểm không đúng định dạng (YYYY-MM-DDThh:mm:ss+07:00): “%(v)s”.") % {"v": stamp[:40]})
+        else:
+            if timezone.is_naive(at):
+                at = timezone.make_aware(at)
+            if at > timezone.now() + timedelta(hours=1):
+                problems.append(_("Thời điểm ở tương lai: “%(v)s”.") % {"v": stamp[:40]})
+    if problems:
+        raise EdxmlError(problems)
+    return EdxmlStatus(document_id=document_id, sender=agencies["From"], recipient=agencies["To"], code=code,
+                       description=_text(root, "Description") or STATUS_CODES[code], at=at,
+                       staff=_text(root, "StaffInfo"))
 
 
 def new_document_id(agency_code: str) -> str:

@@ -97,7 +97,38 @@ def incoming_detail(request, pk: int):
     return render(request, "docs_office/incoming_detail.html", {
         "document": document, "actions": actions,
         "assign_form": AssignForm(user=request.user) if "assign" in actions else None,
+        "edxml_status": _edxml_status_offered(request.user, document),
     })
+
+
+def _edxml_status_offered(user, document):
+    """(code, description) of the status message the records clerk may send back, for a package's document."""
+    from docs_office.edxml import STATUS_CODES
+    from docs_office.services.edxml import INCOMING_STATUS_CODES
+    from egov.accounts.roles import Role
+
+    if not document.external_id or not user.has_role(Role.RECORDS_CLERK) or user.agency_id != document.agency_id:
+        return None
+    code = INCOMING_STATUS_CODES[document.state]
+    return code, STATUS_CODES[code]
+
+
+@login_required
+def incoming_edxml_status(request, pk: int):
+    """The status message of a document received by edXML, for its current state, to send to its sender."""
+    from django.http import HttpResponse
+
+    from docs_office.services.edxml import incoming_status_message
+
+    document = _incoming_for(request, pk)
+    try:
+        data = incoming_status_message(user=request.user, document=document)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("docs_office:incoming_detail", pk=pk)
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="trang-thai-edxml-{document.pk}-{document.state}.xml"'
+    return response
 
 
 @login_required
@@ -304,6 +335,34 @@ def incoming_import_edxml_page(request):
                 messages.success(request, _("Đã nhận văn bản từ gói edXML; kiểm tra và vào sổ."))
                 return redirect("docs_office:incoming_detail", pk=document.pk)
     return render(request, "docs_office/incoming_import.html", {"problems": problems}, status=400 if problems else 200)
+
+
+@login_required
+def outgoing_status_import_page(request):
+    """The records clerk uploads a status message an agency outside the system sent about our package."""
+    from docs_office.services.edxml import delivery_status_record
+    from egov.accounts.roles import Role
+
+    _staff(request)
+    if not request.user.has_role(Role.RECORDS_CLERK):
+        raise Http404
+    problems, status = [], 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems, status = [_("Cần chọn tệp thông điệp trạng thái.")], 400
+        else:
+            try:
+                delivery = delivery_status_record(clerk=request.user, data=upload.read())
+            except ApplicationError as exc:
+                # A malformed message: each reason; any other refusal: its one sentence.
+                problems = exc.fields["file"] if exc.code == "invalid_status" else [exc.message]
+                status = exc.status
+            else:
+                messages.success(request, _("Đã ghi nhận trạng thái của %(a)s: %(s)s.") % {
+                    "a": delivery.recipient_label, "s": delivery.get_state_display()})
+                return redirect("docs_office:outgoing_detail", pk=delivery.document_id)
+    return render(request, "docs_office/outgoing_status_import.html", {"problems": problems}, status=status)
 
 
 @login_required

@@ -68,7 +68,7 @@ def office_counts(*, start: date, end: date, group: tuple[str, ...] = (),
     from docs_office.models import Delivery, IncomingDocument, OutgoingEvent
     from signatures.constants import SignatureState
 
-    exchanged = Exists(Delivery.objects.filter(document=OuterRef("pk")))
+    exchanged = Exists(Delivery.objects.filter(document=OuterRef("pk"), channel="system"))  # edXML ones: below
     edxml = Exists(OutgoingEvent.objects.filter(document=OuterRef("pk"), action="export_edxml"))
     signed = Q(leader_signature__state=SignatureState.SIGNED, agency_signature__state=SignatureState.SIGNED)
     out = _grouped(_scoped(_issued(start, end), agency_ids), group, "issued_at", {

@@ -112,12 +112,12 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
-    recipient = serializers.CharField(source="recipient.name")
-    recipient_code = serializers.CharField(source="recipient.exchange_code")
+    recipient = serializers.CharField(source="recipient_label")
+    recipient_code = serializers.CharField(source="recipient_exchange_code")
 
     class Meta:
         model = Delivery
-        fields = ["recipient", "recipient_code", "state", "sent_at", "updated_at", "reason"]
+        fields = ["recipient", "recipient_code", "channel", "state", "sent_at", "updated_at", "reported_at", "reason"]
 
 
 class OutgoingListSerializer(serializers.ModelSerializer):
@@ -182,3 +182,7 @@ class OutgoingActionSerializer(serializers.Serializer):
 
 class EdxmlImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Gói edXML (XML, UTF-8).")
+
+
+class EdxmlStatusImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Thông điệp trạng thái edXML (XML, UTF-8) của cơ quan ngoài hệ thống.")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from docs_office.api.serializers import (
     EdxmlImportSerializer,
+    EdxmlStatusImportSerializer,
     IncomingActionSerializer,
     IncomingCreateSerializer,
     IncomingDetailSerializer,
@@ -136,6 +137,21 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         document = incoming_import_edxml(clerk=request.user, data=incoming.validated_data["file"].read())
         return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="edxml-status", url_name="edxml-status")
+    def edxml_status(self, request, pk=None):
+        """For a document received by edXML (records clerk): the status message of its current state, to send
+        back to the agency that sent the package."""
+        from django.http import HttpResponse
+
+        from docs_office.services.edxml import incoming_status_message
+
+        document = self._detail(pk)
+        response = HttpResponse(incoming_status_message(user=request.user, document=document),
+                                content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="trang-thai-edxml-{document.pk}-{document.state}.xml"'
+        return response
+
 
 @extend_schema(tags=["eOffice — văn bản đi"])
 class OutgoingDocumentViewSet(viewsets.GenericViewSet):
@@ -237,6 +253,21 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
                                 content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
         return response
+
+    @extend_schema(request={"multipart/form-data": EdxmlStatusImportSerializer},
+                   responses={200: OutgoingDetailSerializer,
+                              400: OpenApiResponse(description="Thông điệp không hợp lệ: từng lý do trong fields.file."),
+                              409: OpenApiResponse(description="Thông điệp trùng hoặc cũ hơn trạng thái đã ghi nhận.")})
+    @action(detail=False, methods=["post"], url_path="import-status", url_name="import-status")
+    def import_status(self, request):
+        """A status message from an agency outside the system about a document sent to it by edXML (records
+        clerk): checked, then recorded as that recipient's delivery state."""
+        from docs_office.services.edxml import delivery_status_record
+
+        incoming = EdxmlStatusImportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        delivery = delivery_status_record(clerk=request.user, data=incoming.validated_data["file"].read())
+        return Response(OutgoingDetailSerializer(self._detail(delivery.document_id)).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="file", url_name="file")

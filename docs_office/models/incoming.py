@@ -54,6 +54,8 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
                                            blank=True, on_delete=models.PROTECT, related_name="incoming")
     # The sender's document id in an edXML package: the same id twice is the same document.
     external_id = models.CharField(_("mã văn bản liên thông"), max_length=200, blank=True, db_index=True)
+    # The package sender's agency code (edXML): where status messages about this document go.
+    external_sender_code = models.CharField(_("mã định danh nơi gửi"), max_length=20, blank=True)
     result = models.TextField(_("kết quả xử lý"), blank=True)
     answered_by = models.ForeignKey("docs_office.OutgoingDocument", verbose_name=_("văn bản trả lời"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")

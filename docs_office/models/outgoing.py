@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from docs_office.constants import Confidentiality, DeliveryState, OutgoingState, Urgency
+from docs_office.constants import Confidentiality, DeliveryChannel, DeliveryState, OutgoingState, Urgency
 from docs_office.search import document_vector
 from egov.core.models import ProtectedStateMixin
 
@@ -174,20 +174,45 @@ class OutgoingEvent(models.Model):
 
 
 class Delivery(models.Model):
-    """One recipient agency of an issued document, inside the system (liên thông văn bản)."""
+    """One recipient of an issued document: an agency of the system (liên thông văn bản), or an agency outside
+    it that was sent an edXML package and reports back by status messages (named by its code and name)."""
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("kênh gửi"), max_length=8, choices=DeliveryChannel.choices,
+                               default=DeliveryChannel.SYSTEM)
+    recipient = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # edXML only: the recipient as the package named it, and the package's document id.
+    recipient_code = models.CharField(_("mã định danh nơi nhận"), max_length=20, blank=True)
+    recipient_name = models.CharField(_("tên nơi nhận"), max_length=255, blank=True)
+    exchange_id = models.CharField(_("mã văn bản liên thông"), max_length=200, blank=True, db_index=True)
     state = models.CharField(_("trạng thái"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.SENT)
     sent_at = models.DateTimeField(_("gửi lúc"))
     updated_at = models.DateTimeField(_("cập nhật lúc"))
+    # The time the recipient gave in its latest status message (edXML): an older message changes nothing.
+    reported_at = models.DateTimeField(_("nơi nhận báo lúc"), null=True, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
 
     class Meta:
         verbose_name = _("nơi nhận liên thông")
         verbose_name_plural = _("nơi nhận liên thông")
         ordering = ["document", "id"]
-        constraints = [models.UniqueConstraint(fields=["document", "recipient"], name="delivery_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "recipient"], condition=models.Q(channel="system"),
+                                    name="delivery_unique"),
+            models.UniqueConstraint(fields=["document", "recipient_code"], condition=models.Q(channel="edxml"),
+                                    name="delivery_edxml_unique"),
+            models.CheckConstraint(condition=models.Q(channel="system", recipient__isnull=False)
+                                   | (models.Q(channel="edxml") & ~models.Q(recipient_code="")),
+                                   name="delivery_has_recipient"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.document_id} → {self.recipient_id}: {self.state}"
+        return f"{self.document_id} → {self.recipient_id or self.recipient_code}: {self.state}"
+
+    @property
+    def recipient_label(self) -> str:
+        return self.recipient.name if self.recipient_id else self.recipient_name
+
+    @property
+    def recipient_exchange_code(self) -> str:
+        return self.recipient.exchange_code if self.recipient_id else self.recipient_code

@@ -1,13 +1,23 @@
-"""edXML export of issued documents and import of packages from agencies outside the system."""
+"""edXML exchange with agencies outside the system: export of issued documents and import of packages, and
+the status messages that report delivery and handling back to the sender, both ways."""
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from docs_office.constants import OutgoingState
-from docs_office.edxml import Agency, EdxmlError, EdxmlPackage, edxml_build, edxml_parse
-from docs_office.models import DocumentType, IncomingDocument, IncomingEvent, OutgoingDocument
+from docs_office.constants import DeliveryChannel, DeliveryState, IncomingState, OutgoingState
+from docs_office.edxml import (
+    STATUS_CODES,
+    Agency,
+    EdxmlError,
+    EdxmlPackage,
+    edxml_build,
+    edxml_parse,
+    edxml_status,
+    edxml_status_parse,
+)
+from docs_office.models import Delivery, DocumentType, IncomingDocument, IncomingEvent, OutgoingDocument
 from docs_office.services.common import require, same_agency
 from docs_office.services.registers import format_number
 from egov.accounts.roles import Role
@@ -44,15 +54,24 @@ def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agenc
     )
 
 
+@transaction.atomic
 def outgoing_edxml_export(*, user, document: OutgoingDocument) -> bytes:
     from docs_office.models import OutgoingEvent
 
     require(same_agency(user, document.agency_id), _("Chỉ cơ quan ban hành được xuất gói edXML của văn bản."))
-    data = edxml_build(outgoing_edxml_package(document=document))
+    package = outgoing_edxml_package(document=document)
+    data = edxml_build(package)
     # The package leaves the system here (sent on by the national exchange): the leaders' dashboard counts
-    # the documents sent by edXML from these events.
+    # the documents sent by edXML from these events. Each recipient named in it becomes an edXML delivery,
+    # `sent` until its status messages say more; exporting again keeps what they said.
+    now = timezone.now()
+    Delivery.objects.bulk_create([
+        Delivery(document=document, channel=DeliveryChannel.EDXML, recipient_code=r.code, recipient_name=r.name,
+                 exchange_id=package.document_id, state=DeliveryState.SENT, sent_at=now, updated_at=now)
+        for r in package.recipients], ignore_conflicts=True)
     OutgoingEvent.objects.create(document=document, action="export_edxml", from_state=document.state,
-                                 to_state=document.state, actor=user, at=timezone.now())
+                                 to_state=document.state, actor=user, at=now,
+                                 note=", ".join(r.code for r in package.recipients))
     return data
 
 
@@ -88,7 +107,7 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         issued_on=package.promulgation_date, document_type=document_type, summary=package.subject,
         summary_folded=fold_vietnamese(package.subject), signer_name=package.signer_name,
         page_count=package.page_count, urgency=package.priority, deadline=package.due_date,
-        external_id=package.document_id, acknowledged_at=now,
+        external_id=package.document_id, external_sender_code=package.sender.code, acknowledged_at=now,
     )
     if package.attachment:
         document.file.save(package.attachment_name or "van-ban.pdf", ContentFile(package.attachment), save=False)
@@ -96,3 +115,101 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
     IncomingEvent.objects.create(document=document, action="import_edxml", from_state="", to_state=document.state,
                                  actor=clerk, at=now, note=package.document_id)
     return document
+
+
+# The status reported for each state of a document received by edXML (recipient side).
+INCOMING_STATUS_CODES = {
+    IncomingState.RECEIVED: "01", IncomingState.RETURNED: "02", IncomingState.REGISTERED: "03",
+    IncomingState.ASSIGNED: "04", IncomingState.IN_PROGRESS: "05", IncomingState.CLOSED: "06",
+    IncomingState.WITHDRAWN: "13",
+}
+# The delivery state each status code records (sender side); "15" (an update) keeps the state.
+STATUS_DELIVERY_STATES = {
+    "01": DeliveryState.RECEIVED, "02": DeliveryState.RETURNED, "03": DeliveryState.REGISTERED,
+    "04": DeliveryState.ASSIGNED, "05": DeliveryState.IN_PROGRESS, "06": DeliveryState.COMPLETED,
+    "13": DeliveryState.RECALLED, "15": None,
+}
+
+
+def _staff_label(user) -> str:
+    return ", ".join(p for p in (user.full_name, user.position_title) if p) if user else ""
+
+
+def incoming_status_message(*, user, document: IncomingDocument) -> bytes:
+    """The status message reporting this document's current state to the agency that sent the package:
+    who took the step that led to it and when (the latest event into that state), and for a refused or
+    withdrawn document the reason."""
+    require(user.has_role(Role.RECORDS_CLERK) and same_agency(user, document.agency_id),
+            _("Chỉ văn thư của cơ quan nhận được lập thông điệp trạng thái."))
+    if not document.external_id:
+        raise ApplicationError("not_edxml", _("Văn bản này không nhận từ gói edXML."), status=409)
+    sender_code = document.external_sender_code or (document.issuer_agency.exchange_code
+                                                    if document.issuer_agency_id else "")
+    if not sender_code:
+        raise ApplicationError("no_sender_code", _("Không rõ mã định danh của nơi gửi văn bản này."), status=409)
+    code = INCOMING_STATUS_CODES[document.state]
+    event = (document.events.filter(to_state=document.state).select_related("actor").order_by("-at", "-id").first())
+    description = STATUS_CODES[code]
+    if document.closing_reason and document.state in (IncomingState.RETURNED, IncomingState.WITHDRAWN):
+        description = f"{description}: {document.closing_reason}"
+    return edxml_status(
+        document_id=document.external_id, sender=Agency(document.agency.exchange_code, document.agency.name),
+        recipient=Agency(sender_code, document.issuer_name), code=code, description=description,
+        staff=_staff_label(event.actor if event and event.actor_id else user),
+        at=event.at if event else timezone.now())
+
+
+def _refuse(code: str, message: str, problem: str, status: int = 400):
+    raise ApplicationError(code, message, status=status, fields={"file": [problem]})
+
+
+@transaction.atomic
+def delivery_status_record(*, clerk, data: bytes) -> Delivery:
+    """A status message from an agency outside the system about a document we sent it by edXML: checked,
+    then its state recorded on that recipient's delivery, with an event on the document. Refused with
+    every reason, nothing saved, when malformed, not for us, not about a document we sent it, or stale."""
+    from docs_office.models import OutgoingEvent
+    from docs_office.services.exchange import exchange_notify_sender
+
+    require(clerk.has_role(Role.RECORDS_CLERK) and clerk.agency_id is not None,
+            _("Chỉ văn thư được nhập thông điệp trạng thái."))
+    try:
+        status = edxml_status_parse(data)
+    except EdxmlError as exc:
+        raise ApplicationError("invalid_status", _("Thông điệp trạng thái không hợp lệ: %(p)s")
+                               % {"p": " ".join(exc.problems)}, fields={"file": exc.problems}) from None
+    ours = clerk.agency.exchange_code
+    if status.recipient.code != ours:
+        _refuse("not_addressed", _("Thông điệp trạng thái không gửi cho cơ quan của bạn (%(c)s).") % {"c": ours},
+                _("Sai nơi nhận (To): %(c)s.") % {"c": status.recipient.code})
+    deliveries = list(Delivery.objects.select_for_update(of=("self",)).select_related("document").filter(
+        channel=DeliveryChannel.EDXML, document__agency_id=clerk.agency_id, exchange_id=status.document_id))
+    if not deliveries:
+        _refuse("unknown_document", _("Cơ quan chưa gửi gói edXML nào có mã văn bản %(d)s.") % {"d": status.document_id},
+                _("Không có văn bản đã gửi với mã %(d)s.") % {"d": status.document_id})
+    delivery = next((d for d in deliveries if d.recipient_code == status.sender.code), None)
+    if delivery is None:
+        _refuse("not_a_recipient", _("%(a)s (%(c)s) không phải nơi nhận gói edXML của văn bản %(d)s.") % {
+            "a": status.sender.name, "c": status.sender.code, "d": status.document_id},
+            _("Nơi gửi thông điệp không phải nơi nhận văn bản."))
+    if delivery.reported_at is not None and status.at <= delivery.reported_at:
+        _refuse("stale_status", _("Đã ghi nhận thông điệp trạng thái lúc %(t)s của nơi nhận này; thông điệp này không mới "
+                                  "hơn.") % {"t": timezone.localtime(delivery.reported_at).strftime("%H:%M:%S %d/%m/%Y")},
+                _("Thông điệp trùng hoặc cũ hơn."), status=409)
+    now = timezone.now()
+    from_state = delivery.state
+    delivery.state = STATUS_DELIVERY_STATES[status.code] or from_state
+    delivery.reason = status.description if delivery.state in (DeliveryState.RETURNED, DeliveryState.RECALLED) else ""
+    delivery.reported_at, delivery.updated_at = status.at, now
+    delivery.save(update_fields=["state", "reason", "reported_at", "updated_at"])
+    document = delivery.document
+    OutgoingEvent.objects.create(
+        document=document, action="edxml_status", from_state=from_state, to_state=delivery.state, actor=clerk, at=now,
+        note=_("%(a)s (%(c)s) báo “%(d)s” (mã %(s)s) lúc %(t)s; cán bộ: %(p)s") % {
+            "a": delivery.recipient_name, "c": delivery.recipient_code, "d": status.description, "s": status.code,
+            "t": timezone.localtime(status.at).strftime("%H:%M %d/%m/%Y"), "p": status.staff or "—"})
+    if delivery.state == DeliveryState.RETURNED and from_state != DeliveryState.RETURNED:
+        exchange_notify_sender(delivery=delivery, subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
+                               text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
+                                   "a": delivery.recipient_name, "s": document.number_symbol, "r": status.description})
+    return delivery

@@ -4,7 +4,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from docs_office.constants import DeliveryState, IncomingState
+from docs_office.constants import DeliveryChannel, DeliveryState, IncomingState
 from docs_office.models import Delivery, IncomingDocument, IncomingEvent, OutgoingDocument
 from docs_office.services.registers import format_number
 from egov.accounts.roles import Role
@@ -72,7 +72,9 @@ def exchange_recall(*, document: OutgoingDocument, actor, reason: str) -> None:
 
     now = timezone.now()
     recalled = []
-    for delivery in document.deliveries.select_related("incoming").exclude(state=DeliveryState.RETURNED):
+    # Copies inside the system only: a recipient outside it reports its own withdrawal by a status message.
+    for delivery in document.deliveries.select_related("incoming").filter(channel=DeliveryChannel.SYSTEM).exclude(
+            state=DeliveryState.RETURNED):
         incoming = getattr(delivery, "incoming", None)
         if incoming is not None and incoming.state not in (IncomingState.RETURNED, IncomingState.WITHDRAWN):
             incoming_withdraw(document=incoming, reason=reason, actor=actor)

@@ -214,17 +214,20 @@ def incoming_return(*, clerk, document: IncomingDocument, reason: str) -> Incomi
             _("Chỉ văn thư của cơ quan nhận được trả lại văn bản này."))
     reason = reason_required(reason)
     _check_transition(document, "return", document.return_to_sender)
-    if document.source_delivery is None:
+    # From another agency of the system, or from outside it by edXML (the clerk then sends the sender the
+    # status message "refused", with this reason).
+    if document.source_delivery is None and not document.external_id:
         raise ApplicationError("not_electronic", _("Chỉ văn bản nhận liên thông mới trả lại được trên hệ thống."),
                                status=409)
     document.return_to_sender(at=timezone.now(), reason=reason)
     document.save()
     _set_delivery(document, DeliveryState.RETURNED, reason)
     _event(document, action="return", from_state=S.RECEIVED, actor=clerk, note=reason)
-    exchange_notify_sender(delivery=document.source_delivery,
-                           subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
-                           text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
-                               "a": document.agency.name, "s": document.number_symbol, "r": reason})
+    if document.source_delivery is not None:
+        exchange_notify_sender(delivery=document.source_delivery,
+                               subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
+                               text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
+                                   "a": document.agency.name, "s": document.number_symbol, "r": reason})
     return document
 
 

@@ -28,6 +28,27 @@ def test_document_types_carry_the_official_abbreviations(db):
     assert doc_type("cong-van").abbreviation == ""
 
 
+# Decree 30/2020/NĐ-CP, appendix III: the 29 types of administrative documents and their abbreviations, in
+# the appendix's order (công văn and thư công have none; nghị quyết and quyết định are the individual ones).
+DECREE_30_TYPES = [
+    ("Nghị quyết", "NQ"), ("Quyết định", "QĐ"), ("Chỉ thị", "CT"), ("Quy chế", "QC"), ("Quy định", "QyĐ"),
+    ("Thông cáo", "TC"), ("Thông báo", "TB"), ("Hướng dẫn", "HD"), ("Chương trình", "CTr"), ("Kế hoạch", "KH"),
+    ("Phương án", "PA"), ("Đề án", "ĐA"), ("Dự án", "DA"), ("Báo cáo", "BC"), ("Biên bản", "BB"), ("Tờ trình", "TTr"),
+    ("Hợp đồng", "HĐ"), ("Công văn", ""), ("Công điện", "CĐ"), ("Bản ghi nhớ", "BGN"), ("Bản thỏa thuận", "BTT"),
+    ("Giấy ủy quyền", "GUQ"), ("Giấy mời", "GM"), ("Giấy giới thiệu", "GGT"), ("Giấy nghỉ phép", "GNP"),
+    ("Phiếu gửi", "PG"), ("Phiếu chuyển", "PC"), ("Phiếu báo", "PB"), ("Thư công", ""),
+]
+
+
+def test_every_type_of_decree_30_is_present_with_its_abbreviation_in_order(db):
+    from docs_office.models import DocumentType
+
+    assert len(DECREE_30_TYPES) == 29
+    loaded = list(DocumentType.objects.filter(is_active=True).order_by("ordering", "name")
+                  .values_list("name", "abbreviation"))
+    assert loaded == DECREE_30_TYPES
+
+
 def test_numbers_start_at_one_and_are_written_with_a_leading_zero_below_ten(registers):
     with transaction.atomic():
         numbers = [register_number_allocate(register=registers["outgoing"], at=at_local(2026, 3, 1, 9, 0))[0]
