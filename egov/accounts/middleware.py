@@ -18,7 +18,7 @@ class TwoFactorRequiredMiddleware:
     device yet); only log-out, the two-factor pages, static files and the health check stay open.
     """
 
-    OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/")
+    OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/ngon-ngu/")
 
     def __init__(self, get_response):
         self.get_response = get_response
