@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -57,9 +58,27 @@ def queue(request):
     except ValueError:
         number = 1
     page = dossiers_queue_page(user=request.user, search=search, page=number)
-    rows_html = _queue_rows_html(translation.get_language(), tuple(page.dossiers))
-    return render(request, "one_stop/queue.html", {"rows_html": rows_html, "page": page, "search": search,
-                                                     "is_clerk": "one_stop_clerk" in request.user.role_names()})
+    content = _queue_content_html(translation.get_language(), "one_stop_clerk" in request.user.role_names(), search,
+                                  page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
+    return render(request, "one_stop/queue.html", {"content_html": content})
+
+
+@functools.lru_cache(maxsize=512)
+def _queue_content_html(language: str, is_clerk: bool, search: str, number: int, has_next: bool, count: int,
+                        count_capped: bool, dossiers: tuple) -> str:
+    """The page's content (heading, search form, table, pages), rendered once per distinct set of what it
+    shows in this process.
+
+    Keyed by everything it shows — the rows as read from the database a moment ago (code, state, due
+    date, names, due status), the count, the page, the search and the language — so a cached rendering
+    is never stale: any change is a new key. Most visits see what the visit before saw (a clerk's
+    refresh, colleagues of one desk), and rendering the table was most of the page's cost.
+    """
+    from one_stop.selectors import QueuePage
+
+    page = QueuePage(dossiers=list(dossiers), number=number, has_next=has_next, count=count, count_capped=count_capped)
+    return render_to_string("one_stop/_queue_content.html", {
+        "rows_html": _queue_rows_html(dossiers), "page": page, "search": search, "is_clerk": is_clerk})
 
 
 # One line of the queue's table. Written here, not in a template: the desk's most visited page shows 25
@@ -70,15 +89,8 @@ _QUEUE_ROW = ('<tr class="row-{status}"><td><a href="{url}">{code}</a></td><td>{
 _PROCEDURE_WORDS = 14  # a procedure's name is cut after this many words (the full name is on the dossier page)
 
 
-@functools.lru_cache(maxsize=512)
-def _queue_rows_html(language: str, dossiers: tuple) -> str:
-    """The queue's table rows, rendered once per distinct set of rows in this process.
-
-    Keyed by the rows themselves (code, state, due date, names and due status as read from the database
-    a moment ago) and the language, so a cached rendering is never stale: any change to a row, its due
-    status included, is a new key; most visits see the same rows as the visit before (a clerk's
-    refresh, colleagues of one desk).
-    """
+def _queue_rows_html(dossiers: tuple) -> str:
+    """The queue's table rows, in the active language, every value escaped."""
     from html import escape
     from urllib.parse import quote
 

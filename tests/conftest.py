@@ -27,6 +27,6 @@ def _broker_not_known_down(monkeypatch):
 def _fresh_template_fragments():
     # The layouts' cached fragments (a user's staff menu) live in this process's memory: each test
     # starts without them, as a freshly started worker would.
-    from django.core.cache import caches
+    from egov.core.templatetags import fragments
 
-    caches["template_fragments"].clear()
+    fragments.clear()

@@ -266,11 +266,6 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "egov.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# `{% cache %}` fragments live in each process's memory: they are the layouts' parts that depend only on
-# the language or the user (the header, the footer), a few kilobytes each, read on every page, where a
-# round trip to Redis would cost as much as rendering them again.
-CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                "LOCATION": "template-fragments", "OPTIONS": {"MAX_ENTRIES": 5000}}
 # Sessions are read from the cache (Redis, else this process's memory) and written through to the
 # database: a signed-in page saves the session query, and a cache flush only costs one database read.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
