@@ -50,18 +50,20 @@ class WalkedMatch(Func):
     output_field = BooleanField()
 
 
-def matches_among_newest(model, *, agency_id: int, lexemes: str, newest: int) -> int:
-    """How many of the agency's `newest` documents match: an index walk over that many rows, no more."""
+def newest_matches_sql(model, *, agency_id: int, lexemes: list[str], newest: int) -> tuple[str, list]:
+    """SQL of an array: for each tsquery of `lexemes`, how many of the agency's `newest` documents match it;
+    one index walk over that many rows, no more. Uncorrelated, so inside a larger statement PostgreSQL runs
+    it as an InitPlan, once per reference."""
     from django.db import connection
 
     ordering = [f.lstrip("-") for f in model._meta.ordering]
     order_sql = ", ".join(f"{connection.ops.quote_name(model._meta.get_field(f).column)} DESC" for f in ordering)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:  # names from the model's meta, quoted; every value a parameter
-        sql = (f"SELECT count(*) FROM (SELECT search_vector FROM {table} WHERE agency_id = %s "  # noqa: S608
-               f"ORDER BY {order_sql} LIMIT %s) AS newest WHERE search_vector @@ %s::tsquery")
-        cursor.execute(sql, [agency_id, newest, lexemes])
-        return cursor.fetchone()[0]
+    counts = ", ".join("count(*) FILTER (WHERE search_vector @@ %s::tsquery)" for _ in lexemes)
+    # Names from the model's meta, quoted; every value a parameter.
+    sql = (f"SELECT ARRAY[{counts}] FROM (SELECT search_vector FROM {table} WHERE agency_id = %s "  # noqa: S608
+           f"ORDER BY {order_sql} LIMIT %s) AS newest")
+    return sql, [*lexemes, agency_id, newest]
 
 
 def walked_match(lexemes: str) -> WalkedMatch:

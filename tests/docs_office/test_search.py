@@ -178,14 +178,33 @@ def test_outgoing_search_is_scoped_to_the_agency(staff, other_agency):
     assert theirs not in outgoing_search(user=leader, query="chuyen doi so")
 
 
-@pytest.mark.parametrize("dense_matches", [0, 10**9])
-def test_the_index_walk_and_the_gin_lookup_find_the_same(staff, documents, other_agency, monkeypatch, dense_matches):
+@pytest.mark.parametrize("plan", ["walk", "whole_words", "every_term"])
+def test_the_index_walk_and_the_gin_lookups_find_the_same(staff, documents, other_agency, monkeypatch, plan):
     from docs_office import selectors
     from tests.docs_office.conftest import office_staff
 
     register_scan(office_staff(other_agency)[Role.RECORDS_CLERK], summary="Về việc tổ chức Hội nghị tổng kết năm")
-    monkeypatch.setattr(selectors, "DENSE_MATCHES", dense_matches)  # 0: always walk; huge: always GIN
+    # A huge walk budget always walks; a budget of one row never does, and then RARE_MATCHES picks the lookup.
+    monkeypatch.setattr(selectors, "WALK_BUDGET", 10**12 if plan == "walk" else 1)
+    monkeypatch.setattr(selectors, "RARE_MATCHES", 10**9 if plan == "whole_words" else 0)
     clerk = staff[Role.RECORDS_CLERK]
     assert _found(clerk, "hoi nghi tong k") == [documents["meeting"]]
+    assert _found(clerk, "hoi nghi tong") == [documents["meeting"]]
+    assert _found(clerk, "hoi nghi tong ketx") == []  # the prefix is checked, whichever index answered
     assert set(_found(clerk, "hoi")) == {documents["meeting"], documents["letter"]}
+    assert list(incoming_search(user=clerk, query="hoi", ranked=False)[:1]) == [documents["letter"]]
     assert _found(clerk, "a") == _found(clerk, "agency") == []
+
+
+def test_a_word_search_is_one_statement_whichever_branch_runs(staff, documents):
+    from docs_office.selectors import WordSearch
+
+    clerk = staff[Role.RECORDS_CLERK]
+    found = incoming_search(user=clerk, query="hoi nghi", ranked=False)
+    assert isinstance(found, WordSearch)
+    with CaptureQueriesContext(connection) as queries:
+        assert [d.pk for d in found.order_by("-received_at", "-id")[:10]] == [documents["letter"].pk,
+                                                                              documents["meeting"].pk]
+    assert len(queries) == 1
+    sql = queries[0]["sql"]
+    assert sql.count("UNION ALL") == 2 and sql.count("AS probe(counts)") == 3
