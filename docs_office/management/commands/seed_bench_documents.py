@@ -36,13 +36,34 @@ SUBJECTS = [
 PLACES = ["thành phố Lạng Sơn", "xã Tân Thanh", "phường Đông Kinh", "huyện Cao Lộc", "các sở, ngành", "trên địa bàn tỉnh",
           "Trung tâm Phục vụ hành chính công", "Ban Quản lý dự án", "Đoàn Thanh niên", "Hội Nông dân",
           "khu kinh tế cửa khẩu Đồng Đăng", "xã Mẫu Sơn", "các xã biên giới"]
-# (issuer, the last group of its symbols)
+# (issuer, the last group of its symbols); the province's committee (UBND) is added from the database.
 ISSUERS = [("Bộ Nội vụ", "BNV"), ("Văn phòng Chính phủ", "VPCP"), ("Bộ Tài chính", "BTC"), ("Bộ Tư pháp", "BTP"),
            ("Sở Tài chính", "STC"), ("Bộ Xây dựng", "BXD"), ("Thanh tra tỉnh", "TTr"), ("Sở Nội vụ", "SNV")]
 SIGNERS = ["Hoàng Văn Nam", "Nguyễn Thị Hằng", "Lương Văn Hùng", "Vi Thị Hoa", "Trần Quốc Toản", "Lộc Văn Sơn"]
 # Documents older than this many minutes of arrival are mostly closed.
 OPEN_WINDOW_MINUTES = 60 * 24 * 45
 INDEX_REBUILD_FROM = 20_000
+
+
+def receiving_agencies():
+    from egov.agencies.models import Agency, AgencyKind
+
+    return Agency.objects.filter(is_active=True, kind__in=[
+        AgencyKind.PROVINCIAL_COMMITTEE, AgencyKind.DEPARTMENT, AgencyKind.COMMUNE_COMMITTEE]).order_by("id")
+
+
+def measured_agency(code: str | None = None):
+    """The agency given by exchange code, else the demo records clerk's (Sở Tư pháp), else the committee."""
+    from egov.accounts.models import User
+    from egov.agencies.models import AgencyKind
+
+    receivers = receiving_agencies()
+    if code:
+        return receivers.filter(exchange_code=code).first()
+    clerk = User.objects.filter(username="demo_records_clerk").select_related("agency").first()
+    if clerk is not None and clerk.agency_id:
+        return clerk.agency
+    return receivers.filter(kind=AgencyKind.PROVINCIAL_COMMITTEE).first()
 
 
 class Command(BaseCommand):
@@ -61,6 +82,10 @@ class Command(BaseCommand):
         if count <= 0 or not 0 < share <= 1:
             raise CommandError("--count must be positive and --share in (0, 1].")
         measured, others = self._agencies(agency)
+        from egov.agencies.models import Agency, AgencyKind
+
+        committee = Agency.objects.filter(kind=AgencyKind.PROVINCIAL_COMMITTEE, parent=None).order_by("id").first()
+        issuers = [(committee.name, "UBND"), *ISSUERS] if committee else ISSUERS
         types = list(DocumentType.objects.filter(is_active=True).order_by("id").values_list("pk", "abbreviation"))
         if not types:
             raise CommandError("No document types: run migrate first.")
@@ -92,7 +117,8 @@ class Command(BaseCommand):
                         index_sql = row[0]
                         cursor.execute("DROP INDEX incoming_vector_idx")
                 cursor.execute(self._insert_sql(table), self._params(
-                    first=have + 1, last=count, measured=measured, others=others, share=share, types=types))
+                    first=have + 1, last=count, measured=measured, others=others, share=share, types=types,
+                    issuers=issuers))
                 inserted = time.perf_counter() - started
                 if index_sql:
                     cursor.execute(index_sql)
@@ -104,17 +130,8 @@ class Command(BaseCommand):
             f"{time.perf_counter() - started:.0f} s (chèn {inserted:.0f} s, còn lại là chỉ mục)."))
 
     def _agencies(self, code):
-        from egov.accounts.models import User
-        from egov.agencies.models import Agency, AgencyKind
-
-        receivers = Agency.objects.filter(is_active=True, kind__in=[
-            AgencyKind.PROVINCIAL_COMMITTEE, AgencyKind.DEPARTMENT, AgencyKind.COMMUNE_COMMITTEE]).order_by("id")
-        if code:
-            measured = receivers.filter(exchange_code=code).first()
-        else:
-            clerk = User.objects.filter(username="demo_records_clerk").select_related("agency").first()
-            measured = clerk.agency if clerk and clerk.agency_id else receivers.filter(
-                kind=AgencyKind.PROVINCIAL_COMMITTEE).first()
+        receivers = receiving_agencies()
+        measured = measured_agency(code)
         if measured is None:
             raise CommandError("No measured agency: run seed_demo first, or give --agency an existing exchange code.")
         others = [a.pk for a in receivers if a.pk != measured.pk]
@@ -194,13 +211,14 @@ class Command(BaseCommand):
         """  # noqa: S608  (the table's name from the model, every value a parameter)
 
     @staticmethod
-    def _params(*, first, last, measured, others, share, types) -> dict:
-        issuers = [name for name, _code in ISSUERS]
+    def _params(*, first, last, measured, others, share, types, issuers) -> dict:
+        codes = [code for _name, code in issuers]
+        issuers = [name for name, _code in issuers]
         return {
             "first": first, "last": last, "share": share, "measured": measured.pk, "others": others,
             "n_others": len(others), "types": [pk for pk, _a in types], "abbr": [a for _pk, a in types],
             "n_types": len(types), "issuers": issuers, "issuers_folded": [fold_vietnamese(n) for n in issuers],
-            "issuer_codes": [code for _name, code in ISSUERS], "n_issuers": len(ISSUERS),
+            "issuer_codes": codes, "n_issuers": len(issuers),
             "subjects": SUBJECTS, "subjects_folded": [fold_vietnamese(s) for s in SUBJECTS], "n_subjects": len(SUBJECTS),
             "places": PLACES, "places_folded": [fold_vietnamese(p) for p in PLACES], "n_places": len(PLACES),
             "signers": SIGNERS, "n_signers": len(SIGNERS),

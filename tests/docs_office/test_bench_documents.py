@@ -1,0 +1,112 @@
+"""seed_bench_documents (the benchmark's million documents) and the query counts it lets us pin: a list or a
+search, on the page or the API, runs as many queries with one document as with hundreds."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from docs_office.models import IncomingDocument
+from docs_office.selectors import incoming_search
+from egov.accounts.roles import Role
+from egov.core.text import fold_vietnamese
+from tests.docs_office.factories import register_scan
+from tests.docs_office.test_views import signed_in
+from tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def province(agency, other_agency):
+    """The committee (`agency`, the staff's), a department and two communes."""
+    communes = [AgencyFactory(commune=True, exchange_code=f"000.00.{n}.H41") for n in (71, 72)]
+    return [agency, other_agency, *communes]
+
+
+def seed(count, *, agency, share=0.25, reseed=False):
+    call_command("seed_bench_documents", count=count, agency=agency.exchange_code, share=share, reseed=reseed,
+                 stdout=io.StringIO())
+
+
+def test_it_adds_only_the_missing_documents_spread_over_the_agencies(province):
+    measured = province[0]
+    seed(400, agency=measured)
+    assert IncomingDocument.objects.count() == 400
+    assert IncomingDocument.objects.filter(agency=measured).count() == 100  # a quarter, as asked
+    assert set(IncomingDocument.objects.values_list("agency_id", flat=True)) == {a.pk for a in province}
+    seed(400, agency=measured)
+    assert IncomingDocument.objects.count() == 400  # nothing missing, nothing added
+    seed(500, agency=measured)
+    assert IncomingDocument.objects.count() == 500
+    seed(50, agency=measured, reseed=True)
+    assert IncomingDocument.objects.count() == 50
+
+
+def test_the_documents_are_realistic_and_searchable(province, staff):
+    measured = province[0]
+    seed(2000, agency=measured)
+    documents = IncomingDocument.objects.filter(agency=measured)
+    newest = documents.order_by("-received_at").first()
+    assert newest.summary_folded.split()[-2:] == ["nam", str(newest.received_at.year)]
+    assert newest.summary_folded == fold_vietnamese(newest.summary)
+    assert len(set(documents.values_list("summary", flat=True))) > 100
+    assert {"closed", "registered", "assigned", "in_progress"} >= set(documents.values_list("state", flat=True))
+    # The numbers of arrival run 1, 2, 3… per agency and year, in order of arrival.
+    year = newest.received_at.year
+    numbers = list(documents.filter(arrival_year=year).order_by("received_at").values_list("arrival_number", flat=True))
+    assert numbers == list(range(1, len(numbers) + 1))
+    # The stored search vector is filled by PostgreSQL for the bulk rows too.
+    clerk = staff[Role.RECORDS_CLERK]
+    found = list(incoming_search(user=clerk, query="ve viec", ranked=False)[:5])
+    assert found and all("ve viec" in d.summary_folded for d in found)
+    assert all(d.agency_id == measured.pk for d in incoming_search(user=clerk, query="nam", ranked=False)[:50])
+
+
+def test_an_unknown_agency_is_refused(province):
+    with pytest.raises(CommandError):
+        call_command("seed_bench_documents", count=10, agency="999.99.99.H41")
+
+
+PAGE_SEARCHES = ["", "ve viec", "tim kiem cuu nan tinh lang son", "15/QĐ-UBND"]
+
+
+def _counts(run) -> list[int]:
+    counts = []
+    for query in PAGE_SEARCHES:
+        run(query)  # a warm-up: nothing cached differs between the two sizes
+        with CaptureQueriesContext(connection) as queries:
+            run(query)
+        counts.append(len(queries))
+    return counts
+
+
+def test_the_page_runs_the_same_queries_for_the_list_and_every_search_at_any_size(client, province, staff):
+    signed_in(client, staff[Role.RECORDS_CLERK])
+
+    def page(query):
+        assert client.get(reverse("docs_office:incoming_list"), {"q": query} if query else {}).status_code == 200
+    register_scan(staff[Role.RECORDS_CLERK])
+    small = _counts(page)
+    seed(3000, agency=province[0])
+    large = _counts(page)
+    assert small == large
+    assert len(set(large)) == 1, large  # a word search costs what the plain list does
+
+
+def test_the_api_runs_the_same_queries_for_the_list_and_every_search_at_any_size(province, staff):
+    api = APIClient()
+    api.force_authenticate(staff[Role.RECORDS_CLERK])
+
+    def call(query):
+        assert api.get("/api/v1/incoming-documents/", {"q": query} if query else {}).status_code == 200
+    register_scan(staff[Role.RECORDS_CLERK])
+    small = _counts(call)
+    seed(3000, agency=province[0])
+    large = _counts(call)
+    assert small == large
+    assert len(set(large)) == 1, large
