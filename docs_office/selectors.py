@@ -67,6 +67,9 @@ class WordSearch:
     def select_related(self, *fields):
         return self._clone(documents=self._documents.select_related(*fields))
 
+    def values(self, *fields):
+        return self._clone(documents=self._documents.values(*fields))
+
     def order_by(self, *fields):
         """An explicit order replaces the ranking (the API's cursor orders by date)."""
         return self._clone(ordering=fields, ranked=False, window=None)
@@ -179,6 +182,11 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     ordering = documents.query.order_by or documents.model._meta.ordering
     return WordSearch(documents, agency_id=agency_id, words=words, ordering=ordering, ranked=ranked,
                       window=RANK_WINDOW if ranked else None)
+
+
+# What a list row shows (the page's table, the API's list items): read as plain values, no model instances.
+INCOMING_ROW_FIELDS = ("id", "arrival_number", "arrival_year", "received_at", "number", "symbol", "issuer_name",
+                       "issued_on", "document_type__name", "summary", "urgency", "confidentiality", "deadline", "state")
 
 
 def _assigned_to(user) -> Exists:

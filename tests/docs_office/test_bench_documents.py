@@ -110,3 +110,48 @@ def test_the_api_runs_the_same_queries_for_the_list_and_every_search_at_any_size
     large = _counts(call)
     assert small == large
     assert len(set(large)) == 1, large
+
+
+def test_the_api_list_items_are_what_the_list_serializer_gives(staff):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from docs_office.api.serializers import IncomingListSerializer, incoming_list_items
+    from docs_office.constants import Confidentiality
+    from docs_office.selectors import INCOMING_ROW_FIELDS, incoming_visible_to
+
+    clerk = staff[Role.RECORDS_CLERK]
+    register_scan(clerk, deadline=date(2027, 1, 5), when=datetime(2026, 12, 31, 20, 30, tzinfo=ZoneInfo("UTC")))
+    register_scan(clerk, number="16", symbol="", summary="Mật: chỉ người được xem", readers=[clerk],
+                  confidentiality=Confidentiality.CONFIDENTIAL)
+    visible = incoming_visible_to(user=clerk)
+    expected = IncomingListSerializer(list(visible), many=True).data
+    assert len(expected) == 2
+    assert incoming_list_items(visible.values(*INCOMING_ROW_FIELDS)) == [dict(item) for item in expected]
+    api = APIClient()
+    api.force_authenticate(clerk)
+    assert api.get("/api/v1/incoming-documents/").json()["results"] == [dict(item) for item in expected]
+
+
+def test_the_page_lines_read_as_before(client, staff):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.template.defaultfilters import truncatewords
+
+    from docs_office.constants import Confidentiality
+
+    clerk = staff[Role.RECORDS_CLERK]
+    long_summary = "Về việc tổ chức Hội nghị tổng kết công tác năm 2026 và triển khai nhiệm vụ trọng tâm năm 2027 của toàn tỉnh"
+    # 20:30 UTC on 31 December is already 1 January in Hà Nội.
+    document = register_scan(clerk, summary=long_summary, deadline=date(2027, 1, 5),
+                             when=datetime(2026, 12, 31, 20, 30, tzinfo=ZoneInfo("UTC")))
+    register_scan(clerk, number="16", symbol="", summary="Mật", readers=[clerk], confidentiality=Confidentiality.CONFIDENTIAL)
+    signed_in(client, clerk)
+    html = client.get(reverse("docs_office:incoming_list")).content.decode()
+    url = reverse("docs_office:incoming_detail", args=[document.pk])
+    assert f'<a href="{url}">15/QĐ-UBND</a>' in html
+    assert "<td>01/01/2027</td>" in html and "<td>05/01/2027</td>" in html
+    assert f"<td>{truncatewords(long_summary, 16)}</td>" in html  # what the template's filter printed
+    assert "<strong>Mật</strong> · Mật" in html and ">16</a>" in html
+    assert "<td>—</td>" in html  # the secret one has no deadline
