@@ -147,6 +147,7 @@ def test_the_page_lines_read_as_before(client, staff):
     document = register_scan(clerk, summary=long_summary, deadline=date(2027, 1, 5),
                              when=datetime(2026, 12, 31, 20, 30, tzinfo=ZoneInfo("UTC")))
     register_scan(clerk, number="16", symbol="", summary="Mật", readers=[clerk], confidentiality=Confidentiality.CONFIDENTIAL)
+    register_scan(clerk, number="17", summary="<script>alert(1)</script> & co", issuer_name="<b>Sở</b>")
     signed_in(client, clerk)
     html = client.get(reverse("docs_office:incoming_list")).content.decode()
     url = reverse("docs_office:incoming_detail", args=[document.pk])
@@ -155,3 +156,5 @@ def test_the_page_lines_read_as_before(client, staff):
     assert f"<td>{truncatewords(long_summary, 16)}</td>" in html  # what the template's filter printed
     assert "<strong>Mật</strong> · Mật" in html and ">16</a>" in html
     assert "<td>—</td>" in html  # the secret one has no deadline
+    assert "<script>alert" not in html and "<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</td>" in html
+    assert "<td>&lt;b&gt;Sở&lt;/b&gt;</td>" in html
