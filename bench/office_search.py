@@ -55,7 +55,8 @@ RESULTS_PATH = BASE_DIR / "bench" / "results" / "office.json"
 FLOOR_RATIO = 2.0
 PAGE, API = "/van-ban/den/", "/api/v1/incoming-documents/"
 QUERIES = {
-    "rare words": "tim kiem cuu nan tinh lang son",
+    "rare words": "thi hanh an bo xay dung mau son",
+    "many words": "tim kiem cuu nan tinh lang son",
     "phrase": "giay phep xay dung",
     "common words": "ve viec",
     "prefix": "chuyen doi s",

@@ -17,15 +17,11 @@ WHOLE_AGENCY_ROLES = {Role.LEADER, Role.RECORDS_CLERK}
 DUE_SOON_DAYS = 3
 # Word searches rank the newest matches this many at most: lists show 100, the API pages by date.
 RANK_WINDOW = 500
-# A word search first probes the agency's newest PROBE_ROWS documents: how many match the query, and how many
-# its whole words alone (without the last, a prefix). With m matches there, n rows need about
-# n * PROBE_ROWS / m rows of the date index walked: the walk is taken when that stays within WALK_BUDGET rows.
-# Otherwise the GIN index: on the whole words only when they are rare too (fewer than RARE_MATCHES in the
-# probe; the prefix, checked row by row, then costs nothing), else on every term, the prefix included (a
-# prefix lookup collects the postings of every word it begins, as many as the prefix is common).
+# A word search first probes the agency's newest PROBE_ROWS documents: with m matches there, n rows need
+# about n * PROBE_ROWS / m rows of the date index walked. The walk is taken when that stays within
+# WALK_BUDGET rows; otherwise the GIN index, whose lookup reads the agency's own posting lists (search.py).
 PROBE_ROWS = 1000
 WALK_BUDGET = 25_000
-RARE_MATCHES = 25
 # What "every match" (a list not cut) counts as when deciding to walk: more than an agency's documents.
 UNBOUNDED = 10**6
 # "15/QĐ-UBND", "QĐ-UBND", "UBND-VP": a number and/or symbol, not words of a summary.
@@ -33,7 +29,7 @@ SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[A-ZĐ][A-Za-
 
 
 class WordSearch:
-    """A word search as one SQL statement: branches over the same visible documents, UNION ALL, of which
+    """A word search as one SQL statement: two branches over the same visible documents, UNION ALL, of which
     exactly one returns rows. A bounded probe (matches among the agency's PROBE_ROWS newest documents) gates
     them; it has no reference to the outer rows, so PostgreSQL evaluates it as an InitPlan before the rows, and
     a branch whose gate is false is never executed (a "One-Time Filter"). Dense: walk the (agency, date)
@@ -78,44 +74,32 @@ class WordSearch:
         from django.db.models import BooleanField
         from django.db.models.expressions import RawSQL
 
-        from docs_office.search import LexemeQuery, agency_lexeme, newest_matches_sql, walked_match
+        from docs_office.search import LexemeQuery, agency_terms, newest_matches_sql, walked_match
 
-        agency = f"'{agency_lexeme(self._agency_id)}'"
-        # Only [a-z0-9] reach the tsquery: nothing a user types can break its syntax or name an agency.
-        lexemes = " & ".join([agency, *self._words[:-1], f"{self._words[-1]}:*"])
-        whole = " & ".join([agency, *self._words[:-1]]) if len(self._words) > 1 else None
-        probe, params = newest_matches_sql(self.model, agency_id=self._agency_id, newest=PROBE_ROWS,
-                                           lexemes=[lexemes, whole or lexemes])
+        lexemes = agency_terms(self._agency_id, self._words)
+        probe, params = newest_matches_sql(self.model, agency_id=self._agency_id, newest=PROBE_ROWS, lexemes=[lexemes])
         walk_from = need * PROBE_ROWS // WALK_BUDGET
 
-        def gate(condition: str, values: list) -> RawSQL:
+        def gate(condition: str) -> RawSQL:
             # The probe's SQL names only the model's table and columns; every value is a parameter.
-            sql = f"(SELECT {condition} FROM ({probe}) AS probe(counts))"  # noqa: S608
-            return RawSQL(sql, [*values, *params], output_field=BooleanField())  # noqa: S611
+            sql = f"(SELECT counts[1] {condition} %s FROM ({probe}) AS probe(counts))"  # noqa: S608
+            return RawSQL(sql, [walk_from, *params], output_field=BooleanField())  # noqa: S611
 
         documents = self._documents
-        branches = [documents.filter(gate("counts[1] >= %s", [walk_from]), walked_match(lexemes))]
-        if whole is None:
-            branches.append(documents.filter(gate("counts[1] < %s", [walk_from]),
-                                             search_vector=LexemeQuery(lexemes)))
-        else:
-            branches.append(documents.filter(gate("counts[1] < %s AND counts[2] < %s", [walk_from, RARE_MATCHES]),
-                                             walked_match(lexemes), search_vector=LexemeQuery(whole)))
-            branches.append(documents.filter(gate("counts[1] < %s AND counts[2] >= %s", [walk_from, RARE_MATCHES]),
-                                             search_vector=LexemeQuery(lexemes)))
-        return branches
+        return [documents.filter(gate(">="), walked_match(lexemes)),
+                documents.filter(gate("<"), search_vector=LexemeQuery(lexemes))]
 
     def union_queryset(self, stop: int | None = None) -> QuerySet:
         """The statement: each branch ordered and cut (at `stop`, or the rank window), then united."""
         from django.contrib.postgres.search import SearchRank
 
-        from docs_office.search import LexemeQuery
+        from docs_office.search import LexemeQuery, agency_terms
 
         need = self._window if self._ranked else stop
         branches = []
         for branch in self._branches(need or UNBOUNDED):
             if self._ranked:
-                terms = " & ".join([*self._words[:-1], f"{self._words[-1]}:*"])
+                terms = agency_terms(self._agency_id, self._words)
                 branch = branch.annotate(rank=SearchRank(F("search_vector"), LexemeQuery(terms)))
             branch = branch.order_by(*self._ordering)
             branches.append(branch[:need] if need else branch)
@@ -158,7 +142,7 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     """Search a typed query: a number and/or symbol by exact match, anything else as words (any order, the
     last one as a prefix) over the stored vector of the folded copies. Both use indexes: no scan of the table.
 
-    The word query also asks for the agency's lexeme (docs_office/search.py), so the GIN index returns only
+    The words are looked up as the agency's own lexemes (docs_office/search.py), so the GIN index returns only
     that agency's matches and the visibility filters then look at those rows alone. A word search is a
     WordSearch: one statement, whichever plan the probe picks. `ranked` orders by ts_rank, computed over the
     newest RANK_WINDOW matches only (a bounded cost however common the words); callers that impose their own
