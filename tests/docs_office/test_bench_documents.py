@@ -158,3 +158,22 @@ def test_the_page_lines_read_as_before(client, staff):
     assert "<td>—</td>" in html  # the secret one has no deadline
     assert "<script>alert" not in html and "<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</td>" in html
     assert "<td>&lt;b&gt;Sở&lt;/b&gt;</td>" in html
+
+
+@pytest.mark.parametrize("walk_budget", [10**12, 1])  # the index walk, then the GIN lookup
+def test_a_search_pages_forward_and_back_with_the_cursor(province, staff, monkeypatch, walk_budget):
+    from docs_office import selectors
+
+    monkeypatch.setattr(selectors, "WALK_BUDGET", walk_budget)
+    seed(1200, agency=province[0])
+    api = APIClient()
+    api.force_authenticate(staff[Role.RECORDS_CLERK])
+    first = api.get("/api/v1/incoming-documents/", {"q": "nam"}).json()
+    assert len(first["results"]) == 50 and first["previous"] is None
+    second = api.get(first["next"]).json()
+    assert len(second["results"]) == 50
+    assert {d["id"] for d in first["results"]}.isdisjoint(d["id"] for d in second["results"])
+    dates = [d["received_at"] for d in first["results"] + second["results"]]
+    assert dates == sorted(dates, reverse=True)
+    back = api.get(second["previous"]).json()
+    assert [d["id"] for d in back["results"]] == [d["id"] for d in first["results"]]
