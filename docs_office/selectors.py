@@ -33,7 +33,7 @@ class WordSearch:
     exactly one returns rows. A bounded probe (matches among the agency's PROBE_ROWS newest documents) gates
     them; it has no reference to the outer rows, so PostgreSQL evaluates it as an InitPlan before the rows, and
     a branch whose gate is false is never executed (a "One-Time Filter"). Dense: walk the (agency, date)
-    index testing each row, stopping at the page's end. Sparse: one GIN lookup of the words and the agency.
+    index testing each row, stopping at the page's end. Sparse: one GIN lookup of the agency's own words.
 
     It answers what the views and DRF's cursor pagination ask of a queryset — filter, exclude, order_by,
     slicing, iteration, len, count, exists, `.query` —: filters apply to every branch, ordering and limits
