@@ -155,7 +155,7 @@ class Command(BaseCommand):
                 if relation.on_delete is models.SET_NULL:
                     cursor.execute(f'UPDATE "{table}" SET "{column}" = NULL WHERE "{column}" IS NOT NULL')  # noqa: S608
                 elif relation.on_delete is models.CASCADE:
-                    cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608
+                    cursor.execute(f'DELETE FROM "{table}" WHERE "{column}" IS NOT NULL')  # noqa: S608
                 else:
                     cursor.execute(f'SELECT 1 FROM "{table}" WHERE "{column}" IS NOT NULL LIMIT 1')  # noqa: S608
                     if cursor.fetchone():
