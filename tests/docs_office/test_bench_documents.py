@@ -47,6 +47,22 @@ def test_it_adds_only_the_missing_documents_spread_over_the_agencies(province):
     assert IncomingDocument.objects.count() == 50
 
 
+def test_reseed_deletes_what_hangs_on_the_documents_and_nothing_else(province, staff, division):
+    from docs_office.models import IncomingAssignment, Task
+    from tests.docs_office.factories import assign_to
+
+    leader, specialist = staff[Role.LEADER], staff[Role.SPECIALIST]
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    assign_to(leader, document, lead=specialist)
+    task = Task.objects.create(agency=province[0], division=division, title="Báo cáo quý", deadline="2027-03-31",
+                               created_by=leader, directive_incoming=document)
+    assert IncomingAssignment.objects.exists()
+    seed(30, agency=province[0], reseed=True)
+    assert IncomingDocument.objects.count() == 30 and not IncomingAssignment.objects.exists()
+    task.refresh_from_db()  # the task stays, without its directive (SET_NULL, as the ORM would)
+    assert task.directive_incoming_id is None
+
+
 def test_the_documents_are_realistic_and_searchable(province, staff):
     measured = province[0]
     seed(2000, agency=measured)
