@@ -1,38 +1,61 @@
-"""The stored search vector of documents: folded words plus one lexeme naming the agency.
+"""The stored search vector of documents: each folded word prefixed with the agency's id (`12:hoi`).
 
 The embedded PostgreSQL has no btree_gin, so a GIN index cannot hold agency_id next to the words. Instead
-the vector carries the agency as a lexeme (`#agency:12`): one GIN lookup of `#agency:12 & words` returns only
-the agency's matches, however common the words are across the province. A user's words are reduced to
-[a-z0-9] before they reach a tsquery, and the lexeme starts with "#", so no typed word, not even as a
-prefix ("a:*"), can match it.
+every lexeme carries the agency: the words of agency 12 are `12:hoi`, `12:nghi`…, so a GIN lookup of
+`'12:hoi' & '12:nghi'` reads only that agency's posting lists — a tenth of the province's for an agency
+holding a tenth of the documents, and a lookup costs about the length of the lists it reads. A query is
+always built with the user's agency (selectors.text_search) from words reduced to [a-z0-9], so no typed
+word, not even as a prefix, can reach another agency's lexemes.
+
+The vector is a stored generated column made by `docs_office_agency_words(agency_id, to_tsvector(…))`, an
+immutable SQL function created by migration 0008.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorCombinable, SearchVectorField
 from django.db.models import BooleanField, F, Func
 
 CONFIG = "simple"
+AGENCY_WORDS_FUNCTION = """
+CREATE OR REPLACE FUNCTION docs_office_agency_words(agency bigint, words tsvector) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT coalesce(array_to_tsvector(array_agg(agency::text || ':' || lexeme)), ''::tsvector) FROM unnest(words)
+$$
+"""
 
 
 class AgencyLexeme(SearchVectorCombinable, Func):
-    """`array_to_tsvector(ARRAY['#agency:' || agency_id::text])`: immutable, so usable in a generated column."""
+    """`array_to_tsvector(ARRAY['#agency:' || agency_id::text])`: the agency as one lexeme of its own, the scheme
+    before 0008 (kept because migration 0007 names it)."""
 
-    # Migrations store the class, not this SQL: a change here needs a migration that re-creates the columns.
     function = "array_to_tsvector"
     template = "%(function)s(ARRAY['#agency:' || (%(expressions)s)::text])"
     output_field = SearchVectorField()
 
 
-def agency_lexeme(agency_id: int) -> str:
-    return f"#agency:{int(agency_id)}"
+class AgencyWords(Func):
+    """`docs_office_agency_words(agency_id, vector)`: every lexeme of the vector prefixed with `<agency_id>:`."""
+
+    # Migrations store the class, not this SQL: a change here needs a migration that re-creates the columns.
+    function = "docs_office_agency_words"
+    output_field = SearchVectorField()
 
 
 def document_vector(*fields: str):
-    return SearchVector(*fields, config=CONFIG) + AgencyLexeme("agency_id")
+    return AgencyWords("agency_id", SearchVector(*fields, config=CONFIG))
+
+
+def agency_terms(agency_id: int, words: list[str], *, prefix_last: bool = True) -> str:
+    """The tsquery text of `words` (already [a-z0-9]) within one agency: `'12:hoi' & '12:ngh':*`."""
+    agency = int(agency_id)
+    terms = [f"'{agency}:{word}'" for word in words]
+    if prefix_last:
+        terms[-1] += ":*"
+    return " & ".join(terms)
 
 
 class LexemeQuery(SearchQuery):
-    """A tsquery cast from text, not parsed by to_tsquery (which would drop the `#` and split `agency:12`): the
-    caller passes lexemes that are already what the "simple" configuration makes of words."""
+    """A tsquery cast from text, not parsed by to_tsquery (which would split `12:hoi`): the caller passes
+    lexemes that are already what the vector holds (agency_terms)."""
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
@@ -50,18 +73,20 @@ class WalkedMatch(Func):
     output_field = BooleanField()
 
 
-def matches_among_newest(model, *, agency_id: int, lexemes: str, newest: int) -> int:
-    """How many of the agency's `newest` documents match: an index walk over that many rows, no more."""
+def newest_matches_sql(model, *, agency_id: int, lexemes: list[str], newest: int) -> tuple[str, list]:
+    """SQL of an array: for each tsquery of `lexemes`, how many of the agency's `newest` documents match it;
+    one index walk over that many rows, no more. Uncorrelated, so inside a larger statement PostgreSQL runs
+    it as an InitPlan, once per reference."""
     from django.db import connection
 
     ordering = [f.lstrip("-") for f in model._meta.ordering]
     order_sql = ", ".join(f"{connection.ops.quote_name(model._meta.get_field(f).column)} DESC" for f in ordering)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:  # names from the model's meta, quoted; every value a parameter
-        sql = (f"SELECT count(*) FROM (SELECT search_vector FROM {table} WHERE agency_id = %s "  # noqa: S608
-               f"ORDER BY {order_sql} LIMIT %s) AS newest WHERE search_vector @@ %s::tsquery")
-        cursor.execute(sql, [agency_id, newest, lexemes])
-        return cursor.fetchone()[0]
+    counts = ", ".join("count(*) FILTER (WHERE search_vector @@ %s::tsquery)" for _ in lexemes)
+    # Names from the model's meta, quoted; every value a parameter.
+    sql = (f"SELECT ARRAY[{counts}] FROM (SELECT search_vector FROM {table} WHERE agency_id = %s "  # noqa: S608
+           f"ORDER BY {order_sql} LIMIT %s) AS newest")
+    return sql, [*lexemes, agency_id, newest]
 
 
 def walked_match(lexemes: str) -> WalkedMatch:

@@ -17,26 +17,136 @@ WHOLE_AGENCY_ROLES = {Role.LEADER, Role.RECORDS_CLERK}
 DUE_SOON_DAYS = 3
 # Word searches rank the newest matches this many at most: lists show 100, the API pages by date.
 RANK_WINDOW = 500
-# A word search first counts matches among the agency's newest PROBE_ROWS documents: from DENSE_MATCHES on,
-# a page of 50 is found by walking at most ~PROBE_ROWS * 50 / DENSE_MATCHES rows of the date index.
-PROBE_ROWS = 2000
-DENSE_MATCHES = 25
+# A word search first probes the agency's newest PROBE_ROWS documents: with m matches there, n rows need
+# about n * PROBE_ROWS / m rows of the date index walked. The walk is taken when that stays within
+# WALK_BUDGET rows; otherwise the GIN index, whose lookup reads the agency's own posting lists (search.py).
+PROBE_ROWS = 1000
+WALK_BUDGET = 25_000
+# What "every match" (a list not cut) counts as when deciding to walk: more than an agency's documents.
+UNBOUNDED = 10**6
 # "15/QĐ-UBND", "QĐ-UBND", "UBND-VP": a number and/or symbol, not words of a summary.
 SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)+)$")
 
 
-def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranked: bool = True) -> QuerySet:
+class WordSearch:
+    """A word search as one SQL statement: two branches over the same visible documents, UNION ALL, of which
+    exactly one returns rows. A bounded probe (matches among the agency's PROBE_ROWS newest documents) gates
+    them; it has no reference to the outer rows, so PostgreSQL evaluates it as an InitPlan before the rows, and
+    a branch whose gate is false is never executed (a "One-Time Filter"). Dense: walk the (agency, date)
+    index testing each row, stopping at the page's end. Sparse: one GIN lookup of the agency's own words.
+
+    It answers what the views and DRF's cursor pagination ask of a queryset — filter, exclude, order_by,
+    slicing, iteration, len, count, exists, `.query` —: filters apply to every branch, ordering and limits
+    to each branch and to the union, which is built last (the walk's threshold depends on the rows asked)."""
+
+    def __init__(self, documents, *, agency_id: int, words: list[str], ordering, ranked: bool, window=None):
+        self.model = documents.model
+        self._documents = documents
+        self._agency_id = agency_id
+        self._words = words
+        self._ordering = tuple(ordering)
+        self._ranked = ranked
+        self._window = window
+        self._result = None
+
+    def _clone(self, **changes):
+        fields = {"documents": self._documents, "agency_id": self._agency_id, "words": self._words,
+                  "ordering": self._ordering, "ranked": self._ranked, "window": self._window}
+        return WordSearch(**{**fields, **changes})
+
+    def filter(self, *args, **kwargs):
+        return self._clone(documents=self._documents.filter(*args, **kwargs))
+
+    def exclude(self, *args, **kwargs):
+        return self._clone(documents=self._documents.exclude(*args, **kwargs))
+
+    def select_related(self, *fields):
+        return self._clone(documents=self._documents.select_related(*fields))
+
+    def values(self, *fields):
+        return self._clone(documents=self._documents.values(*fields))
+
+    def order_by(self, *fields):
+        """An explicit order replaces the ranking (the API's cursor orders by date)."""
+        return self._clone(ordering=fields, ranked=False, window=None)
+
+    def _branches(self, need: int) -> list[QuerySet]:
+        from django.db.models import BooleanField
+        from django.db.models.expressions import RawSQL
+
+        from docs_office.search import LexemeQuery, agency_terms, newest_matches_sql, walked_match
+
+        lexemes = agency_terms(self._agency_id, self._words)
+        probe, params = newest_matches_sql(self.model, agency_id=self._agency_id, newest=PROBE_ROWS, lexemes=[lexemes])
+        walk_from = need * PROBE_ROWS // WALK_BUDGET
+
+        def gate(condition: str) -> RawSQL:
+            # The probe's SQL names only the model's table and columns; every value is a parameter.
+            sql = f"(SELECT counts[1] {condition} %s FROM ({probe}) AS probe(counts))"  # noqa: S608
+            return RawSQL(sql, [walk_from, *params], output_field=BooleanField())  # noqa: S611
+
+        documents = self._documents
+        return [documents.filter(gate(">="), walked_match(lexemes)),
+                documents.filter(gate("<"), search_vector=LexemeQuery(lexemes))]
+
+    def union_queryset(self, stop: int | None = None) -> QuerySet:
+        """The statement: each branch ordered and cut (at `stop`, or the rank window), then united."""
+        from django.contrib.postgres.search import SearchRank
+
+        from docs_office.search import LexemeQuery, agency_terms
+
+        need = self._window if self._ranked else stop
+        branches = []
+        for branch in self._branches(need or UNBOUNDED):
+            if self._ranked:
+                terms = agency_terms(self._agency_id, self._words)
+                branch = branch.annotate(rank=SearchRank(F("search_vector"), LexemeQuery(terms)))
+            branch = branch.order_by(*self._ordering)
+            branches.append(branch[:need] if need else branch)
+        union = branches[0].union(*branches[1:], all=True)
+        return union.order_by("-rank", *self._ordering) if self._ranked else union.order_by(*self._ordering)
+
+    @property
+    def query(self):
+        return self.union_queryset().query
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
+                raise ValueError("WordSearch slices go forward, without a step")
+            return self.union_queryset(stop=index.stop)[index]
+        return self.union_queryset(stop=index + 1)[index]
+
+    def _rows(self) -> list:
+        if self._result is None:
+            self._result = list(self.union_queryset())
+        return self._result
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def __bool__(self) -> bool:
+        return bool(self._rows())
+
+    def count(self) -> int:
+        return len(self._rows()) if self._result is not None else self.union_queryset().count()
+
+    def exists(self) -> bool:
+        return bool(self._rows()) if self._result is not None else self.union_queryset(stop=1).exists()
+
+
+def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranked: bool = True):
     """Search a typed query: a number and/or symbol by exact match, anything else as words (any order, the
     last one as a prefix) over the stored vector of the folded copies. Both use indexes: no scan of the table.
 
-    The word query also asks for the agency's lexeme (docs_office/search.py), so the GIN index returns only
-    that agency's matches and the visibility filters then look at those rows alone. `ranked` orders by
-    ts_rank, computed over the newest RANK_WINDOW matches only (a bounded cost however common the words);
-    callers that impose their own order (the API's cursor) pass ranked=False and rank nothing."""
-    from django.contrib.postgres.search import SearchRank
-
-    from docs_office.search import LexemeQuery, agency_lexeme, matches_among_newest, walked_match
-
+    The words are looked up as the agency's own lexemes (docs_office/search.py), so the GIN index returns only
+    that agency's matches and the visibility filters then look at those rows alone. A word search is a
+    WordSearch: one statement, whichever plan the probe picks. `ranked` orders by ts_rank, computed over the
+    newest RANK_WINDOW matches only (a bounded cost however common the words); callers that impose their own
+    order (the API's cursor) pass ranked=False and rank nothing."""
     query = (query or "").strip()
     symbol = SYMBOL_QUERY.match(query)
     if symbol or query.isdigit():
@@ -53,24 +163,14 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
         return documents
     if agency_id is None:  # documents are only ever searched within one agency
         return documents.none()
-    # Only [a-z0-9] reach the tsquery: nothing a user types can break its syntax or name an agency.
-    terms = " & ".join(words[:-1] + [f"{words[-1]}:*"])
-    lexemes = f"'{agency_lexeme(agency_id)}' & {terms}"
-    # The planner multiplies word frequencies as if independent and so badly underestimates phrases
-    # ("giay phep xay dung"); a bounded probe of the newest documents measures the density instead.
-    # Dense: walk the (agency, date) index testing each row. Sparse: one GIN lookup of words and agency.
-    model = documents.model
-    if matches_among_newest(model, agency_id=agency_id, lexemes=lexemes, newest=PROBE_ROWS) >= DENSE_MATCHES:
-        documents = documents.filter(walked_match(lexemes))
-    else:
-        documents = documents.filter(search_vector=LexemeQuery(lexemes))
-    if not ranked:
-        return documents
     ordering = documents.query.order_by or documents.model._meta.ordering
-    window = documents.order_by(*ordering).values("pk")[:RANK_WINDOW]
-    words_only = LexemeQuery(terms)
-    return documents.filter(pk__in=window).annotate(rank=SearchRank(F("search_vector"), words_only)).order_by(
-        "-rank", *ordering)
+    return WordSearch(documents, agency_id=agency_id, words=words, ordering=ordering, ranked=ranked,
+                      window=RANK_WINDOW if ranked else None)
+
+
+# What a list row shows (the page's table, the API's list items): read as plain values, no model instances.
+INCOMING_ROW_FIELDS = ("id", "arrival_number", "arrival_year", "received_at", "number", "symbol", "issuer_name",
+                       "issued_on", "document_type__name", "summary", "urgency", "confidentiality", "deadline", "state")
 
 
 def _assigned_to(user) -> Exists:

@@ -32,6 +32,21 @@ class IncomingListSerializer(serializers.ModelSerializer):
                   "document_type", "summary", "urgency", "confidentiality", "deadline", "state"]
 
 
+def incoming_list_items(rows) -> list[dict]:
+    """IncomingListSerializer's output from plain rows (selectors.INCOMING_ROW_FIELDS), without a serializer
+    and its fields per row: the same keys, in the same order, with the same date formats (the schema is
+    still IncomingListSerializer's; tests/docs_office/test_bench_documents.py compares the two)."""
+    moment, day = serializers.DateTimeField(), serializers.DateField()
+    return [{"id": row["id"], "arrival_number": row["arrival_number"], "arrival_year": row["arrival_year"],
+             "received_at": moment.to_representation(row["received_at"]),
+             "number_symbol": "/".join(p for p in (row["number"], row["symbol"]) if p),
+             "issuer_name": row["issuer_name"], "issued_on": day.to_representation(row["issued_on"]),
+             "document_type": row["document_type__name"], "summary": row["summary"], "urgency": row["urgency"],
+             "confidentiality": row["confidentiality"], "deadline": day.to_representation(row["deadline"]),
+             "state": row["state"]}
+            for row in rows]
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     assignee = serializers.CharField(source="assignee_name", read_only=True)
 

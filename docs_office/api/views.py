@@ -82,8 +82,11 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[*SEARCH_PARAMETERS, OpenApiParameter("state", str, enum=IncomingState.values)],
                    responses=IncomingListSerializer(many=True))
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(IncomingListSerializer(page, many=True).data)
+        from docs_office.api.serializers import incoming_list_items
+        from docs_office.selectors import INCOMING_ROW_FIELDS
+
+        page = self.paginate_queryset(self.get_queryset().values(*INCOMING_ROW_FIELDS))
+        return self.get_paginated_response(incoming_list_items(page))
 
     @extend_schema(responses=IncomingDetailSerializer)
     def retrieve(self, request, pk=None):

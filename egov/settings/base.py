@@ -125,6 +125,9 @@ else:
     DATABASES = {"default": embedded_database(BASE_DIR / ".data" / "pg")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation: it pays off on long analytic scans, while here it costs tens of milliseconds on any
+# statement whose estimate passes jit_above_cost — e.g. a word search's branches that never run (selectors).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ---------------------------------------------------------------------------------------
