@@ -170,6 +170,10 @@ def _fixtures() -> dict:
     client = Client()
     client.force_login(clerk)
     session = client.cookies["sessionid"].value
+    # The CSRF cookie a browser would hold after its first page (the staff layout's log-out form uses it):
+    # without it every measured request would mint a new secret and send a new cookie, which no browser does.
+    client.get("/mot-cua/ho-so/", HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+    csrf = client.cookies["csrftoken"].value
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM one_stop_dossier")
         total = cursor.fetchone()[0]
@@ -188,7 +192,7 @@ def _fixtures() -> dict:
         procedures = [row[0] for row in cursor.fetchall()]
     if not codes or not centre_rows or not procedures:
         raise SystemExit("The bench database has no dossiers to ask for.")
-    return {"session": session, "codes": codes, "receipt_codes": [c for c, _ in centre_rows],
+    return {"session": session, "csrf": csrf, "codes": codes, "receipt_codes": [c for c, _ in centre_rows],
             "names": sorted({n for _, n in centre_rows}), "dossiers": total, "agency": centre.name,
             "procedures": procedures}
 
@@ -410,7 +414,7 @@ def main() -> int:
     ensure_database(url, drop=args.reseed)
     env = server_env(url)
     fixtures = prepare(target=target, reseed=args.reseed, env=env)
-    cookie = f"sessionid={fixtures['session']}"
+    cookie = f"sessionid={fixtures['session']}; csrftoken={fixtures['csrf']}"
     names = fixtures["names"]
     targets = [
         ("floor /healthz", ["/healthz"], "", connections),

@@ -25,6 +25,10 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Loaded here anyway: the rest of the request gets the user itself, not the lazy proxy, whose
+            # every attribute read is a method call (a staff page reads the user some 250 times).
+            request.user = user = getattr(user, "_wrapped", user)
         if user is not None and requires_two_factor(user) and not user.is_verified():
             open_paths = {reverse("accounts:logout"), reverse("accounts:otp_verify"), reverse("accounts:otp_setup")}
             if request.path.startswith("/api/"):
