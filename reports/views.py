@@ -81,7 +81,7 @@ def public_statistics(request):
     def build():
         stats = selectors.public_statistics(period=period)
         trend_counts, trend_shares = _trend_charts(stats["trend"])
-        return {"period": period, "query": query, **stats,
+        return {"form": form, "period": period, "query": query, **stats,
                 "agency_chart": _agency_chart(stats["rows"], _("Kết quả giải quyết theo cơ quan")),
                 "channel_chart": _channel_chart(stats["total"]), "trend_counts": trend_counts,
                 "trend_shares": trend_shares}
@@ -118,7 +118,7 @@ def dashboard(request):
     def build():
         data = selectors.dashboard(user=request.user, period=period)
         trend_counts, trend_shares = _trend_charts(data["trend"])
-        return {"period": period, "query": query, **data,
+        return {"form": form, "period": period, "query": query, **data,
                 "agency_chart": _agency_chart(data["units"], _("Kết quả giải quyết theo đơn vị")),
                 "index_chart": charts.bar_chart(title=_("Chỉ số phục vụ theo nhóm tiêu chí (điểm)"), rows=[
                     (str(g["label"]), [(g["score"], "green", _("Đạt")), (g["points"] - g["score"], "grey", _("Chưa đạt"))])

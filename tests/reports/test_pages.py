@@ -228,3 +228,19 @@ def test_rolled_up_pages_run_as_many_queries_at_thirty_times_the_data(client, pr
     _many(commune, department, birth, land, 30)
     big = queries()
     assert small == big
+
+
+@pytest.mark.django_db
+def test_the_period_form_comes_with_the_cached_figures_and_shows_the_chosen_period(client, settings):
+    from django.core.cache import cache
+
+    settings.EGOV_REPORTS_CACHE_SECONDS = 60
+    cache.clear()
+    for _ in range(2):  # computed, then from the cache
+        page = client.get("/thong-ke/", {"ky": "nam", "nam": 2025}).content.decode()
+        assert '<option value="nam" selected>' in page and 'name="nam" id="id_nam" value="2025"' in page
+    other = client.get("/thong-ke/", {"ky": "thang", "nam": 2025, "thang": 3}).content.decode()
+    assert '<option value="thang" selected>' in other and 'value="3"' in other
+    # An invalid period still shows the form with its error, and nothing is cached for it.
+    bad = client.get("/thong-ke/", {"ky": "thang", "nam": 2025, "thang": 13})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.content.decode()
