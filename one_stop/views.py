@@ -15,7 +15,8 @@ from one_stop.selectors import dossier_public_lookup
 
 
 def lookup(request, code: str | None = None):
-    """Public lookup by dossier code (typed, or from the receipt's QR code): state and dates only."""
+    """Public lookup by dossier code (typed, or from the receipt's QR code): state, places, dates and the
+    process's steps; never the applicant."""
     typed = request.GET.get("ma", "").strip()
     if typed and code is None:
         try:
