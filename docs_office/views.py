@@ -43,7 +43,8 @@ def incoming_list(request):
     lines = _incoming_rows(incoming_search(user=request.user, query=search, state=state)
                            .values(*INCOMING_ROW_FIELDS)[:LIST_LIMIT])
     return render(request, "docs_office/incoming_list.html", {
-        "documents": lines, "rows": mark_safe("\n".join(lines)), "search": search,  # noqa: S308  (escaped above) "state": state, "states": IncomingState.choices,
+        "documents": lines, "rows": mark_safe("\n".join(lines)),  # noqa: S308  (every value escaped in _incoming_rows)
+        "search": search, "state": state, "states": IncomingState.choices,
         "registers": _registers_for(request, "incoming"), "year": timezone.localdate().year})
 
 
@@ -52,21 +53,22 @@ def _incoming_rows(rows) -> list[str]:
     filter or tag per cell (url, date, truncatewords, get_FOO_display) cost the template engine more than the
     rest of the page. Every text is escaped; they read as those filters printed them: dates as `date:"d/m/Y"`
     in local time, the summary cut at 16 words as `truncatewords:16`."""
-    from django.utils.html import escape
-    from django.utils.text import Truncator
+    from html import escape
 
     from docs_office.constants import Confidentiality, Urgency
 
     # Labels translated and escaped once per page, not once per row.
-    states = {value: escape(label) for value, label in IncomingState.choices}
-    urgencies = {value: escape(label) for value, label in Urgency.choices}
-    secrecy = {value: f"<strong>{escape(label)}</strong> · " for value, label in Confidentiality.choices}
+    states = {value: escape(str(label)) for value, label in IncomingState.choices}
+    urgencies = {value: escape(str(label)) for value, label in Urgency.choices}
+    secrecy = {value: f"<strong>{escape(str(label))}</strong> · " for value, label in Confidentiality.choices}
     secrecy[Confidentiality.NORMAL] = ""
     # One reverse() for the page: the id replaces a marker in the path.
     marker = "987654321"
     link = escape(reverse("docs_office:incoming_detail", args=[int(marker)]))
     lines = []
     for row in rows:
+        words = row["summary"].split()
+        summary = " ".join(words[:16]) + (" …" if len(words) > 16 else "")  # as truncatewords:16 cuts it
         number_symbol = "/".join(p for p in (row["number"], row["symbol"]) if p) or "—"
         deadline = row["deadline"].strftime("%d/%m/%Y") if row["deadline"] else "—"
         lines.append(
@@ -74,7 +76,7 @@ def _incoming_rows(rows) -> list[str]:
             f"<td>{timezone.localtime(row['received_at']).strftime('%d/%m/%Y')}</td>"
             f'<td><a href="{link.replace(marker, str(row["id"]))}">{escape(number_symbol)}</a></td>'
             f"<td>{escape(row['issuer_name'])}</td>"
-            f"<td>{secrecy.get(row['confidentiality'], '')}{escape(Truncator(row['summary']).words(16, truncate=' …'))}</td>"
+            f"<td>{secrecy.get(row['confidentiality'], '')}{escape(summary)}</td>"
             f"<td>{urgencies.get(row['urgency'], escape(row['urgency']))}</td><td>{deadline}</td>"
             f"<td>{states.get(row['state'], escape(row['state']))}</td></tr>")
     return lines

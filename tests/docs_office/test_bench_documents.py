@@ -174,6 +174,10 @@ def test_the_page_lines_read_as_before(client, staff):
     assert "<td>—</td>" in html  # the secret one has no deadline
     assert "<script>alert" not in html and "<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</td>" in html
     assert "<td>&lt;b&gt;Sở&lt;/b&gt;</td>" in html
+    # The state filter keeps its choices and the chosen one.
+    assert '<option value="closed">' in html
+    chosen = client.get(reverse("docs_office:incoming_list"), {"state": "closed"}).content.decode()
+    assert '<option value="closed" selected>' in chosen
 
 
 @pytest.mark.parametrize("walk_budget", [10**12, 1])  # the index walk, then the GIN lookup
