@@ -23,15 +23,9 @@ COUNTERS = (
 )
 
 
-class DossierDailyStat(models.Model):
-    """What happened on one day to the dossiers of one agency, procedure and channel (counts only)."""
+class _DossierCounters(models.Model):
+    """The counters of a roll-up row (COUNTERS)."""
 
-    day = models.DateField(_("ngày"))
-    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan giải quyết"), on_delete=models.CASCADE,
-                               related_name="+")
-    procedure = models.ForeignKey("one_stop.Procedure", verbose_name=_("thủ tục"), on_delete=models.CASCADE,
-                                  related_name="+")
-    channel = models.CharField(_("hình thức nộp"), max_length=10)
     received = models.PositiveIntegerField(_("tiếp nhận"), default=0)
     received_fully_online = models.PositiveIntegerField(_("tiếp nhận trực tuyến toàn trình"), default=0)
     received_with_fee = models.PositiveIntegerField(_("tiếp nhận có phí, lệ phí"), default=0)
@@ -48,6 +42,20 @@ class DossierDailyStat(models.Model):
     rating_unsatisfied = models.PositiveIntegerField(_("không hài lòng"), default=0)
 
     class Meta:
+        abstract = True
+
+
+class DossierDailyStat(_DossierCounters):
+    """What happened on one day to the dossiers of one agency, procedure and channel (counts only)."""
+
+    day = models.DateField(_("ngày"))
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan giải quyết"), on_delete=models.CASCADE,
+                               related_name="+")
+    procedure = models.ForeignKey("one_stop.Procedure", verbose_name=_("thủ tục"), on_delete=models.CASCADE,
+                                  related_name="+")
+    channel = models.CharField(_("hình thức nộp"), max_length=10)
+
+    class Meta:
         verbose_name = _("số liệu hồ sơ theo ngày")
         verbose_name_plural = _("số liệu hồ sơ theo ngày")
         constraints = [models.UniqueConstraint(fields=["day", "agency", "procedure", "channel"],
@@ -58,23 +66,9 @@ class DossierDailyStat(models.Model):
         return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel}"
 
 
-class _Counters(models.Model):
+class _Counters(_DossierCounters):
     """The counters of a coarser roll-up: those of DossierDailyStat, with the channel as three counters."""
 
-    received = models.PositiveIntegerField(_("tiếp nhận"), default=0)
-    received_fully_online = models.PositiveIntegerField(_("tiếp nhận trực tuyến toàn trình"), default=0)
-    received_with_fee = models.PositiveIntegerField(_("tiếp nhận có phí, lệ phí"), default=0)
-    received_digitised = models.PositiveIntegerField(_("tiếp nhận có thành phần số hóa"), default=0)
-    resolved_on_time = models.PositiveIntegerField(_("giải quyết đúng hạn"), default=0)
-    resolved_late = models.PositiveIntegerField(_("giải quyết quá hạn"), default=0)
-    resolved_e_result = models.PositiveIntegerField(_("giải quyết có kết quả điện tử"), default=0)
-    returned = models.PositiveIntegerField(_("trả kết quả"), default=0)
-    refused = models.PositiveIntegerField(_("từ chối"), default=0)
-    withdrawn = models.PositiveIntegerField(_("rút hồ sơ"), default=0)
-    paid_online = models.PositiveIntegerField(_("thanh toán trực tuyến"), default=0)
-    rating_satisfied = models.PositiveIntegerField(_("hài lòng"), default=0)
-    rating_acceptable = models.PositiveIntegerField(_("chấp nhận được"), default=0)
-    rating_unsatisfied = models.PositiveIntegerField(_("không hài lòng"), default=0)
     received_counter = models.PositiveIntegerField(_("tiếp nhận trực tiếp"), default=0)
     received_online = models.PositiveIntegerField(_("tiếp nhận trực tuyến"), default=0)
     received_post = models.PositiveIntegerField(_("tiếp nhận qua bưu chính"), default=0)
