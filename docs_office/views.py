@@ -154,18 +154,26 @@ def _edxml_status_offered(user, document):
 @login_required
 def incoming_edxml_status(request, pk: int):
     """The status message of a document received by edXML, for its current state, to send to its sender."""
-    from django.http import HttpResponse
-
     from docs_office.services.edxml import incoming_status_message
 
     document = _incoming_for(request, pk)
+    return _xml_download(request, lambda: incoming_status_message(user=request.user, document=document),
+                         back="docs_office:incoming_detail", pk=pk,
+                         filename=lambda: f"trang-thai-edxml-{document.pk}-{document.state}.xml")
+
+
+def _xml_download(request, build, *, back: str, pk: int, filename: str):
+    """An edXML file built now, as a download named once it is built (an issued document has its number);
+    a refusal goes back to the document's page with its message."""
+    from django.http import HttpResponse
+
     try:
-        data = incoming_status_message(user=request.user, document=document)
+        data = build()
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect("docs_office:incoming_detail", pk=pk)
+        return redirect(back, pk=pk)
     response = HttpResponse(data, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="trang-thai-edxml-{document.pk}-{document.state}.xml"'
+    response["Content-Disposition"] = f'attachment; filename="{filename()}"'
     return response
 
 
@@ -405,19 +413,12 @@ def outgoing_status_import_page(request):
 
 @login_required
 def outgoing_edxml(request, pk: int):
-    from django.http import HttpResponse
-
     from docs_office.services.edxml import outgoing_edxml_export
 
     document = _outgoing_for(request, pk)
-    try:
-        data = outgoing_edxml_export(user=request.user, document=document)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("docs_office:outgoing_detail", pk=pk)
-    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
-    return response
+    return _xml_download(request, lambda: outgoing_edxml_export(user=request.user, document=document),
+                         back="docs_office:outgoing_detail", pk=pk,
+                         filename=lambda: f"edxml-{document.year}-{document.number:02d}.xml")
 
 
 @login_required
