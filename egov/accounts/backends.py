@@ -84,8 +84,10 @@ class IdentifierBackend(ModelBackend):
         if user.agency_id is not None:
             agency_row = row[user_count:user_count + len(agency_fields)]
             user.agency = Agency.from_db(connection.alias, [f.attname for f in agency_fields], agency_row)
-        user._role_names = set(row[-1] or ())  # what User.role_names() would query
-        facts = row[user_count + len(agency_fields):-1]
+        user._role_names = set(row[-2] or ())  # what User.role_names() would query
+        # The two-factor devices that may verify this user (egov.accounts.middleware.OTPMiddleware).
+        user.confirmed_otp_devices = frozenset(row[-1] or ())
+        facts = row[user_count + len(agency_fields):-2]
         user.signed_in_facts = dict(zip(sorted(SIGNED_IN_USER_FACTS), facts, strict=True))
         return user
 
@@ -112,12 +114,28 @@ def _signed_in_user_sql() -> tuple[str, list, list] | None:
         f"SELECT {', '.join(columns)}, "  # noqa: S608  (names from the models' metadata; the id is a parameter)
         f"ARRAY(SELECT g.{quote(Group._meta.get_field('name').column)} FROM {quote(Group._meta.db_table)} g "
         f"JOIN {quote(membership.db_table)} m ON m.{quote(to_group)} = g.{quote(Group._meta.pk.column)} "
-        f"WHERE m.{quote(to_user)} = u.{user_pk}) "
+        f"WHERE m.{quote(to_user)} = u.{user_pk}), "
+        f"{_confirmed_devices_sql(quote, f'u.{user_pk}')} "
         f"FROM {quote(User._meta.db_table)} u "
         f"LEFT JOIN {quote(Agency._meta.db_table)} a ON a.{quote(Agency._meta.pk.column)} = u.{agency_fk} "
         f"WHERE u.{user_pk} = %s"
     )
     return sql, user_fields, agency_fields
+
+
+def _confirmed_devices_sql(quote, user_pk: str) -> str:
+    """An array of the persistent ids ("otp_totp.totpdevice/7") of the user's confirmed django-otp devices,
+    one branch per installed device model: what django-otp's middleware would read from one of them on
+    every request of a verified user."""
+    from django_otp import device_classes
+
+    branches = [
+        f"SELECT '{model.model_label()}/' || d.{quote(model._meta.pk.column)} "  # noqa: S608  (labels and names from the models)
+        f"FROM {quote(model._meta.db_table)} d WHERE d.{quote(model._meta.get_field('user').column)} = {user_pk} "
+        f"AND d.{quote(model._meta.get_field('confirmed').column)}"
+        for model in sorted(device_classes(), key=lambda model: model.model_label())
+    ]
+    return f"ARRAY({' UNION ALL '.join(branches)})" if branches else "ARRAY[]::text[]"
 
 
 def axes_not_a_password_guess(request, credentials=None) -> bool:

@@ -1,8 +1,38 @@
+import functools
+
+import django_otp.middleware
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
+
+
+class OTPMiddleware(django_otp.middleware.OTPMiddleware):
+    """django-otp's middleware without its query: a verified user's device is checked against the confirmed
+    devices loaded with the user (IdentifierBackend.get_user), and read only if something uses it.
+
+    django-otp reads the session's device on every request of a verified user, which for leaders and
+    records clerks was a query per page for one fact (is the user verified?). The rules are django-otp's:
+    the session's device must be a confirmed device of this user, else the session forgets it. Users
+    loaded by another backend go through django-otp unchanged.
+    """
+
+    def _verify_user_sync(self, request, user):
+        if not user.is_authenticated or not hasattr(user, "confirmed_otp_devices"):
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if persistent_id:
+            persistent_id = self._normalize_persistent_id(persistent_id)
+            if persistent_id in user.confirmed_otp_devices:
+                user.otp_device = SimpleLazyObject(functools.partial(Device.from_persistent_id, persistent_id))
+            else:
+                del request.session[DEVICE_ID_SESSION_KEY]
+        return user
 
 
 def requires_two_factor(user) -> bool:

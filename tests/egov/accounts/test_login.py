@@ -156,3 +156,54 @@ def test_a_weak_new_password_is_refused_in_vietnamese(client):
     assert "Mật khẩu" in response.content.decode()
     citizen.refresh_from_db()
     assert citizen.check_password(PASSWORD)
+
+
+def _verified_leader(client):
+    """A leader signed in and verified with their confirmed TOTP device, as after the code page."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    leader = UserFactory(leader=True)
+    device = TOTPDevice.objects.create(user=leader, name="app", confirmed=True)
+    client.force_login(leader)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return leader, device
+
+
+def test_a_verified_leader_s_device_is_checked_with_the_user_in_one_query(client, django_assert_num_queries):
+    """The device comes with the user's statement: no query of its own on every page of a leader."""
+    from django.contrib.auth import get_user
+    from django.test import RequestFactory
+
+    from egov.accounts.middleware import OTPMiddleware
+
+    leader, device = _verified_leader(client)
+    request = RequestFactory().get("/lam-viec/")
+    request.session = client.session
+    with django_assert_num_queries(1):
+        request.user = get_user(request)
+        OTPMiddleware(lambda r: None)._install_lazy_accessors(request)
+        assert request.user.is_verified()
+    assert request.user.otp_device.pk == device.pk  # read when something asks for it
+    assert client.get("/lam-viec/").status_code == 200
+
+
+@pytest.mark.parametrize("change", ["unconfirmed", "deleted", "another_user"])
+def test_a_session_device_that_no_longer_verifies_the_leader_sends_them_back_to_the_code(client, change):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    leader, device = _verified_leader(client)
+    assert client.get("/lam-viec/").status_code == 200
+    if change == "unconfirmed":
+        device.confirmed = False
+        device.save()
+    elif change == "deleted":
+        device.delete()
+    else:
+        device.user = UserFactory(leader=True)
+        device.save()
+    response = client.get("/lam-viec/")
+    assert response.status_code == 302
+    assert DEVICE_ID_SESSION_KEY not in client.session  # forgotten, as django-otp does
