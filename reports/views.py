@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from egov.core.visitor_pages import visitor_page_get, visitor_page_key, visitor_page_set
 from reports import charts, exports, selectors
 from reports.forms import period_from
 
@@ -43,14 +44,16 @@ def _trend_charts(trend: list[dict]):
     return counts, shares
 
 
-def _body(request, key_parts: tuple, template: str, build) -> tuple[str, dict]:
+def _body(request, key_parts: tuple, template: str, build) -> tuple[str, dict, float]:
     """The figures part of a page, rendered once a minute per scope, period and language.
 
     The figures move slowly (yesterday's are rolled up; today's are a minute old at most) and a
     morning's leaders all open the same page: caching the rendered part keeps the page near the
-    cost of the session lookup. Returns the HTML and, when it was computed now, its context.
+    cost of the session lookup. Returns the HTML, its context when it was computed now (else {}), and
+    the seconds it stays fresh.
     """
     import hashlib
+    import time
 
     from django.conf import settings
     from django.core.cache import cache
@@ -58,21 +61,30 @@ def _body(request, key_parts: tuple, template: str, build) -> tuple[str, dict]:
     from django.utils.translation import get_language
 
     seconds = settings.EGOV_REPORTS_CACHE_SECONDS
-    key = "reports:body:" + hashlib.sha256(repr((settings.DATABASES["default"]["NAME"], template, get_language(),
-                                                 *key_parts)).encode()).hexdigest()
+    key = "reports:body:v2:" + hashlib.sha256(repr((settings.DATABASES["default"]["NAME"], template, get_language(),
+                                                    *key_parts)).encode()).hexdigest()
     if seconds:
-        html = cache.get(key)
-        if html is not None:
-            return html, {}
+        cached = cache.get(key)
+        if cached is not None:
+            html, computed_at = cached
+            return html, {}, seconds - (time.time() - computed_at)
     context = build()
     html = render_to_string(template, context, request=request)
     if seconds:
-        cache.set(key, html, seconds)
-    return html, context
+        cache.set(key, (html, time.time()), seconds)
+    return html, context, seconds
 
 
 def public_statistics(request):
-    """Tình hình giải quyết hồ sơ: per agency and period, for anyone; counts and shares only."""
+    """Tình hình giải quyết hồ sơ: per agency and period, for anyone; counts and shares only.
+
+    Anonymous visitors share the whole rendered page (egov.core.visitor_pages) for as long as its figures
+    stay fresh; a signed-in user gets the layout rendered for them around the same cached figures.
+    """
+    page_key = visitor_page_key(request, "reports:public")
+    cached = visitor_page_get(page_key)
+    if cached is not None:
+        return cached
     form, period, error = _period_or_400(request, "reports/public.html")
     if error:
         return error
@@ -86,8 +98,10 @@ def public_statistics(request):
                 "channel_chart": _channel_chart(stats["total"]), "trend_counts": trend_counts,
                 "trend_shares": trend_shares}
 
-    body, context = _body(request, ("public", period.start, period.end, query), "reports/_public_body.html", build)
-    return render(request, "reports/public.html", {**context, "form": form, "period": period, "body": body})
+    body, context, fresh_for = _body(request, ("public", period.start, period.end, query), "reports/_public_body.html",
+                                     build)
+    response = render(request, "reports/public.html", {**context, "form": form, "period": period, "body": body})
+    return visitor_page_set(page_key, response, fresh_for)
 
 
 def public_export(request, table: str, fmt: str):
@@ -126,7 +140,7 @@ def dashboard(request):
                 "trend_counts": trend_counts, "trend_shares": trend_shares}
 
     scope = "all" if agency_ids is None else tuple(sorted(agency_ids))
-    body, context = _body(request, ("dashboard", scope, period.start, period.end, query),
+    body, context, _fresh_for = _body(request, ("dashboard", scope, period.start, period.end, query),
                           "reports/_dashboard_body.html", build)
     return render(request, "reports/dashboard.html", {**context, "form": form, "period": period, "body": body,
                                                       "agency_ids": agency_ids})
