@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from egov.core.staff_pages import staff_page
 from one_stop.selectors import dossier_public_lookup
 
 
@@ -73,7 +74,13 @@ def queue(request):
     page = dossiers_queue_page(user=request.user, search=search, page=number)
     content = _queue_content_html(translation.get_language(), "one_stop_clerk" in request.user.role_names(), search,
                                   page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
-    return render(request, "one_stop/queue.html", {"content_html": content})
+
+    def render_page(csrf_token):
+        return render(request, "one_stop/queue.html",
+                      {"content_html": content, **({"csrf_token": csrf_token} if csrf_token else {})})
+
+    # Kept per user and content: the same rows a moment later are the same page (egov.core.staff_pages).
+    return staff_page(request, content, render_page)
 
 
 @functools.lru_cache(maxsize=512)

@@ -27,6 +27,8 @@ def _broker_not_known_down(monkeypatch):
 def _fresh_template_fragments():
     # The layouts' cached fragments (a user's staff menu) live in this process's memory: each test
     # starts without them, as a freshly started worker would.
+    from egov.core import staff_pages
     from egov.core.templatetags import fragments
 
     fragments.clear()
+    staff_pages.clear()

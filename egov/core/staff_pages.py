@@ -1,0 +1,63 @@
+"""Whole signed-in pages kept in the worker's memory, per user and per what they show.
+
+The desk's queue and the leaders' dashboard are opened again and again by the same people, showing the
+same thing; their content is already cached, and rendering the layouts around it (menus, footer,
+context processors) became most of what such a page cost. A page kept here is keyed by everything the
+layouts show of the request — language, address, and every fact of the signed-in user the staff menu
+shows (templates/layouts/staff.html) — and by the view's own content key, so a kept page is never another
+user's and never stale while its key holds. The CSRF token, different on every response, is written into
+the kept page as a per-process placeholder and filled in for each request.
+
+Pages with a message waiting (after a POST) are rendered for the request alone, and with DEBUG on nothing
+is kept (template edits show at once).
+"""
+
+import secrets
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+# Random per process, so no content can contain it by chance or design.
+CSRF_PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
+_LIMIT = 512  # pages of a few dozen kilobytes each: a few megabytes per worker at most
+_pages: dict[tuple, tuple[str, float]] = {}
+
+
+def _layout_key(request) -> tuple | None:
+    """What the layouts show of this request, or None when it must be rendered for this request alone."""
+    if settings.DEBUG or request.method != "GET" or CookieStorage.cookie_name in request.COOKIES or "_messages" in request.session:
+        return None
+    user = request.user
+    facts = getattr(user, "signed_in_facts", None)
+    return (get_language(), request.get_full_path(), user.pk, user.full_name, user.username, user.agency_id,
+            user.agency.name if user.agency_id else None, frozenset(user.role_names()), user.is_staff,
+            user.is_superuser, tuple(sorted(facts.items())) if facts is not None else None)
+
+
+def staff_page(request, content_key, render_page, *, seconds: float | None = None) -> HttpResponse:
+    """The page `render_page(csrf_token)` renders (an HttpResponse), kept per layout key and `content_key`
+    for at most `seconds` (None: while the key holds)."""
+    layout = _layout_key(request)
+    if layout is None:
+        return render_page(None)
+    key = (layout, content_key)
+    kept = _pages.get(key)
+    now = time.monotonic()
+    if kept is not None and kept[1] > now:
+        return HttpResponse(kept[0].replace(CSRF_PLACEHOLDER, get_token(request)))
+    response = render_page(CSRF_PLACEHOLDER)
+    html = response.content.decode()
+    if response.status_code == 200 and (seconds is None or seconds >= 1):
+        if len(_pages) >= _LIMIT:
+            _pages.clear()  # simpler than an LRU, and a full worker is rare: its pages come back in one visit each
+        _pages[key] = (html, now + seconds if seconds is not None else float("inf"))
+    response.content = html.replace(CSRF_PLACEHOLDER, get_token(request)).encode()
+    return response
+
+
+def clear() -> None:
+    _pages.clear()

@@ -1,0 +1,74 @@
+"""The staff queue is kept per user and per rows shown (egov.core.staff_pages): never another user's page,
+never stale, and its CSRF token is fresh and valid on every response."""
+
+import re
+
+import pytest
+from django.contrib import messages
+from django.test import Client
+
+from egov.accounts.roles import Role
+from tests.factories import UserFactory
+from tests.one_stop.factories import at_local, receive_at_counter
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _client(user, **kwargs) -> Client:
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def test_two_clerks_of_one_desk_each_see_their_own_name(staff, agency):
+    first = staff[Role.ONE_STOP_CLERK]
+    second = UserFactory(agency=agency, roles=[Role.ONE_STOP_CLERK], full_name="Lò Thị Mai")
+    for _ in range(2):  # rendered, then kept
+        assert first.full_name in _client(first).get("/mot-cua/ho-so/").content.decode()
+        page = _client(second).get("/mot-cua/ho-so/").content.decode()
+        assert "Lò Thị Mai" in page and first.full_name not in page
+
+
+def test_a_new_dossier_shows_on_the_next_page(staff, procedure):
+    clerk = _client(staff[Role.ONE_STOP_CLERK])
+    assert "Không có hồ sơ nào cần xử lý." in clerk.get("/mot-cua/ho-so/").content.decode()
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    assert dossier.code in clerk.get("/mot-cua/ho-so/").content.decode()
+
+
+def test_a_role_given_shows_in_the_menu_of_the_next_page(staff):
+    from egov.accounts.services import user_set_roles
+
+    specialist = staff[Role.SPECIALIST]
+    client = _client(specialist)
+    assert "Nộp trực tuyến" not in client.get("/mot-cua/ho-so/").content.decode()
+    user_set_roles(user=specialist, roles=[Role.SPECIALIST, Role.ONE_STOP_CLERK])
+    assert "Nộp trực tuyến" in client.get("/mot-cua/ho-so/").content.decode()
+
+
+def test_each_response_has_its_own_token_and_a_kept_page_s_token_is_accepted(staff):
+    client = _client(staff[Role.ONE_STOP_CLERK], enforce_csrf_checks=True)
+    tokens = [TOKEN.search(client.get("/mot-cua/ho-so/").content.decode())[1] for _ in range(3)]
+    assert len(set(tokens)) == 3 and not any("placeholder" in token for token in tokens)
+    # The log-out form of a kept page works: its token matches the browser's CSRF cookie.
+    response = client.post("/tai-khoan/dang-xuat/", {"csrfmiddlewaretoken": tokens[-1]})
+    assert response.status_code == 302
+    assert client.get("/mot-cua/ho-so/").status_code == 302  # signed out: sent to sign in
+
+
+def test_a_message_waiting_is_shown_once_on_the_page_that_follows(staff, rf):
+    """As after a POST that says what it did and sends the clerk back to the queue."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    client = _client(staff[Role.ONE_STOP_CLERK])
+    client.get("/mot-cua/ho-so/")  # a page is kept
+    storage = CookieStorage(rf.get("/"))
+    storage.add(messages.SUCCESS, "Đã chuyển hồ sơ đến UBND xã Tân Thanh.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
+    assert "Đã chuyển hồ sơ đến UBND xã Tân Thanh." in client.get("/mot-cua/ho-so/").content.decode()
+    assert "Đã chuyển hồ sơ đến UBND xã Tân Thanh." not in client.get("/mot-cua/ho-so/").content.decode()
