@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from egov.core.staff_pages import staff_page
 from egov.core.visitor_pages import visitor_page_get, visitor_page_key, visitor_page_set
 from reports import charts, exports, selectors
 from reports.forms import period_from
@@ -122,10 +123,28 @@ def _leader_or_404(request):
 
 @login_required
 def dashboard(request):
+    """The leaders' dashboard. The whole page is kept per leader and address while its figures stay fresh
+    (egov.core.staff_pages): a morning's visits to the same figures cost no more than the sign-in check."""
+    from django.utils import timezone
+
     _leader_or_404(request)
-    form, period, error = _period_or_400(request, "reports/dashboard.html")
+    fresh = {"seconds": 0}
+
+    def render_page(csrf_token):
+        response, fresh["seconds"] = _dashboard_page(request, csrf_token)
+        return response
+
+    # The period's meaning depends on the day (the default is this month); the scope on the leader's
+    # agency, part of the page's key already.
+    return staff_page(request, ("reports:dashboard", timezone.localdate()), render_page, seconds=lambda: fresh["seconds"])
+
+
+def _dashboard_page(request, csrf_token) -> tuple:
+    """The dashboard rendered for this request, and the seconds its figures stay fresh."""
+    extra = {"csrf_token": csrf_token} if csrf_token else {}
+    form, period, error = _period_or_400(request, "reports/dashboard.html", extra)
     if error:
-        return error
+        return error, 0
     query = request.GET.urlencode()
     agency_ids = selectors.dashboard_agency_ids(request.user)
 
@@ -140,10 +159,11 @@ def dashboard(request):
                 "trend_counts": trend_counts, "trend_shares": trend_shares}
 
     scope = "all" if agency_ids is None else tuple(sorted(agency_ids))
-    body, context, _fresh_for = _body(request, ("dashboard", scope, period.start, period.end, query),
-                          "reports/_dashboard_body.html", build)
-    return render(request, "reports/dashboard.html", {**context, "form": form, "period": period, "body": body,
-                                                      "agency_ids": agency_ids})
+    body, context, fresh_for = _body(request, ("dashboard", scope, period.start, period.end, query),
+                                     "reports/_dashboard_body.html", build)
+    response = render(request, "reports/dashboard.html", {**context, "form": form, "period": period, "body": body,
+                                                          "agency_ids": agency_ids, **extra})
+    return response, fresh_for
 
 
 def _index_columns():

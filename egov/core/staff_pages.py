@@ -29,7 +29,9 @@ _pages: dict[tuple, tuple[str, float]] = {}
 
 def _layout_key(request) -> tuple | None:
     """What the layouts show of this request, or None when it must be rendered for this request alone."""
-    if settings.DEBUG or request.method != "GET" or CookieStorage.cookie_name in request.COOKIES or "_messages" in request.session:
+    if settings.DEBUG or request.method != "GET":
+        return None
+    if CookieStorage.cookie_name in request.COOKIES or "_messages" in request.session:
         return None
     user = request.user
     facts = getattr(user, "signed_in_facts", None)
@@ -38,9 +40,10 @@ def _layout_key(request) -> tuple | None:
             user.is_superuser, tuple(sorted(facts.items())) if facts is not None else None)
 
 
-def staff_page(request, content_key, render_page, *, seconds: float | None = None) -> HttpResponse:
+def staff_page(request, content_key, render_page, *, seconds=None) -> HttpResponse:
     """The page `render_page(csrf_token)` renders (an HttpResponse), kept per layout key and `content_key`
-    for at most `seconds` (None: while the key holds)."""
+    for at most `seconds` (None: while the key holds; a callable: asked after rendering, for a page whose
+    content says how long it stays fresh)."""
     layout = _layout_key(request)
     if layout is None:
         return render_page(None)
@@ -51,6 +54,8 @@ def staff_page(request, content_key, render_page, *, seconds: float | None = Non
         return HttpResponse(kept[0].replace(CSRF_PLACEHOLDER, get_token(request)))
     response = render_page(CSRF_PLACEHOLDER)
     html = response.content.decode()
+    if callable(seconds):
+        seconds = seconds()
     if response.status_code == 200 and (seconds is None or seconds >= 1):
         if len(_pages) >= _LIMIT:
             _pages.clear()  # simpler than an LRU, and a full worker is rare: its pages come back in one visit each
