@@ -1,8 +1,11 @@
 """Pages of the statistics: the public one (/thong-ke/) and the leaders' dashboard (/bang-dieu-khien/)."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from egov.core.staff_pages import staff_page
@@ -45,6 +48,9 @@ def _trend_charts(trend: list[dict]):
     return counts, shares
 
 
+_INDENTATION = re.compile(r"\n\s+")
+
+
 def _body(request, key_parts: tuple, template: str, build) -> tuple[str, dict, float]:
     """The figures part of a page, rendered once a minute per scope, period and language.
 
@@ -70,7 +76,9 @@ def _body(request, key_parts: tuple, template: str, build) -> tuple[str, dict, f
             html, computed_at = cached
             return html, {}, seconds - (time.time() - computed_at)
     context = build()
-    html = render_to_string(template, context, request=request)
+    # Indentation and blank lines of the templates dropped (a dashboard was a third whitespace): every
+    # visit downloads this part. A run of white space with a line break renders as the line break would.
+    html = mark_safe(_INDENTATION.sub("\n", render_to_string(template, context, request=request)))  # noqa: S308
     if seconds:
         cache.set(key, (html, time.time()), seconds)
     return html, context, seconds
@@ -115,6 +123,10 @@ def public_export(request, table: str, fmt: str):
                            exports.agency_columns(), rows)
 
 
+# The page lists the most overdue dossiers; the export has all of them (up to selectors.LATE_LIMIT).
+LATE_SHOWN = 50
+
+
 def _leader_or_404(request):
     if not selectors.dashboard_allowed(request.user):
         # Not found rather than forbidden: the page's existence is no business of other staff.
@@ -156,7 +168,8 @@ def _dashboard_page(request, csrf_token) -> tuple:
                 "index_chart": charts.bar_chart(title=_("Chỉ số phục vụ theo nhóm tiêu chí (điểm)"), rows=[
                     (str(g["label"]), [(g["score"], "green", _("Đạt")), (g["points"] - g["score"], "grey", _("Chưa đạt"))])
                     for g in data["overall"]["index"]["groups"]]),
-                "trend_counts": trend_counts, "trend_shares": trend_shares}
+                "trend_counts": trend_counts, "trend_shares": trend_shares,
+                "late_shown": LATE_SHOWN, "late_slice": f":{LATE_SHOWN}"}
 
     scope = "all" if agency_ids is None else tuple(sorted(agency_ids))
     body, context, fresh_for = _body(request, ("dashboard", scope, period.start, period.end, query),
