@@ -241,3 +241,21 @@ def test_the_period_form_comes_with_the_cached_figures_and_shows_the_chosen_peri
     # An invalid period still shows the form with its error, and nothing is cached for it.
     bad = client.get("/thong-ke/", {"ky": "thang", "nam": 2025, "thang": 13})
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.content.decode()
+
+
+def test_the_page_lists_the_50_most_overdue_and_the_export_all_of_them(client, commune, birth, leader_of):
+    import re
+
+    from tests.reports.conftest import make_dossier
+
+    for day in range(60):  # overdue now, each a day later than the one before
+        make_dossier(procedure=birth, agency=commune, received_at=at(2026, 9, 1, 8, 0),
+                     due_at=at(2026, 9, 2, 17, 0) + timedelta(days=day))
+    verified_client(client, leader_of(commune))
+    page = client.get("/bang-dieu-khien/", OCT).content.decode()
+    table = page[page.index('id="bang-tre-han"'):]
+    table = table[:table.index("</table>")]
+    assert len(re.findall(r"<tr><td><a ", table)) == 50
+    assert "Trang này liệt kê 50 hồ sơ đầu; bảng tải về có đủ 60 hồ sơ." in page
+    rows = list(csv.reader(io.StringIO(client.get("/bang-dieu-khien/xuat/tre-han.csv", OCT).content.decode("utf-8-sig"))))
+    assert len(rows) == 61  # the header and every late dossier
