@@ -313,7 +313,10 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
                        "SUBSTRING(applicant_name_folded, (STRPOS(applicant_name_folded, %s) + 1)) COLLATE \"C\" LIKE %s"]
         params += [like(folded) + "%", " ", like(folded) + "%"]
     sides = _visibility_sides(user)
-    visible = " OR ".join(condition for condition, _ in sides)
+    # The visibility columns as expressions ("+ 0"): a filter on the few rows the search indexes find, never
+    # an index of its own. Left indexable, PostgreSQL ANDed the search's bitmap with one of every dossier of
+    # the agency (a third of the table at a provincial centre: 12 ms to build) to save heap visits.
+    visible = " OR ".join(re.sub(r"^(\w+) =", r"(\1 + 0) =", condition) for condition, _ in sides)
     visible_params = [value for _, values in sides for value in values]
     table, procedures = Dossier._meta.db_table, Procedure._meta.db_table
     # Only constant SQL is composed here (table names and the conditions above); values are parameters.

@@ -223,6 +223,12 @@ def test_queue_search_finds_the_name_from_its_start_with_or_without_the_family_n
         assert [d.code for d in dossiers_queue_page(user=clerk, search=found).dossiers] == [dossier.code], found
     for missed in ("cong", "nguyen van cong", "van dang", "020095001"):
         assert dossiers_queue_page(user=clerk, search=missed).dossiers == [], missed
+    # The clerk of another desk finds nothing of it, whatever is typed.
+    from tests.factories import AgencyFactory, UserFactory
+
+    other = UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK])
+    for search in ("dang van cong", "van cong", dossier.code, tail, "020095001234"):
+        assert dossiers_queue_page(user=other, search=search).dossiers == [], search
 
 
 @pytest.mark.django_db
