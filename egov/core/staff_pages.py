@@ -23,8 +23,9 @@ from django.utils.translation import get_language
 
 # Random per process, so no content can contain it by chance or design.
 CSRF_PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 _LIMIT = 512  # pages of a few dozen kilobytes each: a few megabytes per worker at most
-_pages: dict[tuple, tuple[str, float]] = {}
+_pages: dict[tuple, tuple[bytes, float]] = {}  # kept as the bytes sent: a hit encodes nothing
 
 
 def _layout_key(request) -> tuple | None:
@@ -51,16 +52,16 @@ def staff_page(request, content_key, render_page, *, seconds=None) -> HttpRespon
     kept = _pages.get(key)
     now = time.monotonic()
     if kept is not None and kept[1] > now:
-        return HttpResponse(kept[0].replace(CSRF_PLACEHOLDER, get_token(request)))
+        return HttpResponse(kept[0].replace(_PLACEHOLDER_BYTES, get_token(request).encode()))
     response = render_page(CSRF_PLACEHOLDER)
-    html = response.content.decode()
+    content = response.content
     if callable(seconds):
         seconds = seconds()
     if response.status_code == 200 and (seconds is None or seconds >= 1):
         if len(_pages) >= _LIMIT:
             _pages.clear()  # simpler than an LRU, and a full worker is rare: its pages come back in one visit each
-        _pages[key] = (html, now + seconds if seconds is not None else float("inf"))
-    response.content = html.replace(CSRF_PLACEHOLDER, get_token(request)).encode()
+        _pages[key] = (content, now + seconds if seconds is not None else float("inf"))
+    response.content = content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
     return response
 
 
