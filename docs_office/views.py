@@ -1,18 +1,21 @@
 """Staff pages of eOffice. Visibility comes from the selectors, every step from the services."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from docs_office.constants import IncomingState, OutgoingState
 from egov.core.errors import ApplicationError
+from egov.core.staff_pages import staff_page
 
 LIST_LIMIT = 100
 
@@ -36,26 +39,41 @@ def dashboard(request):
 
 @login_required
 def incoming_list(request):
+    """The agency's incoming documents, newest first, or those a search finds, best first (100 lines).
+
+    The lines are built once per distinct set of rows in this worker, and the whole page is kept per user
+    and lines shown (egov.core.staff_pages): the rows are read on every visit, so neither is ever stale.
+    """
     from docs_office.selectors import INCOMING_ROW_FIELDS, incoming_search
 
     _staff(request)
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
-    lines = _incoming_rows(incoming_search(user=request.user, query=search, state=state)
-                           .values(*INCOMING_ROW_FIELDS)[:LIST_LIMIT])
-    return render(request, "docs_office/incoming_list.html", {
-        "documents": lines, "rows": mark_safe("\n".join(lines)),  # noqa: S308  (every value escaped in _incoming_rows)
-        "search": search, "state": state, "states": IncomingState.choices,
-        "registers": _registers_for(request, "incoming"), "year": timezone.localdate().year})
+    rows = tuple(tuple(row[field] for field in INCOMING_ROW_FIELDS) for row in
+                 incoming_search(user=request.user, query=search, state=state).values(*INCOMING_ROW_FIELDS)[:LIST_LIMIT])
+    lines = _incoming_rows_html(translation.get_language(), rows)
+    registers = _registers_for(request, "incoming")
+    year = timezone.localdate().year
+
+    def render_page(csrf_token):
+        return render(request, "docs_office/incoming_list.html", {
+            "documents": rows, "rows": lines, "search": search, "state": state, "states": IncomingState.choices,
+            "registers": registers, "year": year, **({"csrf_token": csrf_token} if csrf_token else {})})
+
+    return staff_page(request, ("docs_office:incoming_list", lines, tuple((r.pk, r.name) for r in registers), year),
+                      render_page)
 
 
-def _incoming_rows(rows) -> list[str]:
-    """The list's lines as HTML, built here (INCOMING_ROW_FIELDS in): 100 lines with a template variable,
-    filter or tag per cell (url, date, truncatewords, get_FOO_display) cost the template engine more than the
-    rest of the page. Every text is escaped; they read as those filters printed them: dates as `date:"d/m/Y"`
-    in local time, the summary cut at 16 words as `truncatewords:16`."""
+@functools.lru_cache(maxsize=256)
+def _incoming_rows_html(language: str, rows: tuple) -> str:
+    """The list's lines as HTML for rows of INCOMING_ROW_FIELDS' values, in `language` (the active one: part of
+    the key), built here: 100 lines with a template variable, filter or tag per cell (url, date, truncatewords,
+    get_FOO_display) cost the template engine more than the rest of the page. Every text is escaped; they
+    read as those filters printed them: dates as `date:"d/m/Y"` in local time, the summary cut at 16 words as
+    `truncatewords:16`."""
     from html import escape
 
     from docs_office.constants import Confidentiality, Urgency
+    from docs_office.selectors import INCOMING_ROW_FIELDS
 
     # Labels translated and escaped once per page, not once per row.
     states = {value: escape(str(label)) for value, label in IncomingState.choices}
@@ -66,7 +84,8 @@ def _incoming_rows(rows) -> list[str]:
     marker = "987654321"
     link = escape(reverse("docs_office:incoming_detail", args=[int(marker)]))
     lines = []
-    for row in rows:
+    for values in rows:
+        row = dict(zip(INCOMING_ROW_FIELDS, values, strict=True))
         words = row["summary"].split()
         summary = " ".join(words[:16]) + (" …" if len(words) > 16 else "")  # as truncatewords:16 cuts it
         number_symbol = "/".join(p for p in (row["number"], row["symbol"]) if p) or "—"
@@ -79,7 +98,7 @@ def _incoming_rows(rows) -> list[str]:
             f"<td>{secrecy.get(row['confidentiality'], '')}{escape(summary)}</td>"
             f"<td>{urgencies.get(row['urgency'], escape(row['urgency']))}</td><td>{deadline}</td>"
             f"<td>{states.get(row['state'], escape(row['state']))}</td></tr>")
-    return lines
+    return mark_safe("\n".join(lines))  # noqa: S308  (every value above is escaped)
 
 
 @login_required

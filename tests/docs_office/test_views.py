@@ -194,3 +194,26 @@ def test_a_ranked_search_page_runs_the_same_queries_for_one_or_many(client, staf
     with django_assert_max_num_queries(queries_for_one):
         response = client.get(reverse(name), {"q": "tong ket hoi ng"})
     assert len(response.context["documents"]) == 12
+
+
+def test_the_kept_incoming_list_shows_each_change_and_only_to_whom_may_see_it(client, staff, other_agency):
+    """The list page is kept per user and lines shown (egov.core.staff_pages): a new document, a change of
+    state, and nothing of another agency's."""
+    from django.test import Client
+
+    clerk, leader = staff[Role.RECORDS_CLERK], staff[Role.LEADER]
+    signed_in(client, clerk)
+    first = register_scan(clerk, number="101", summary="Về việc triển khai chuyển đổi số năm 2027")
+    assert "101" in client.get(reverse("docs_office:incoming_list")).content.decode()
+    second = register_scan(clerk, number="102", summary="Về việc kiểm tra công tác cải cách hành chính")
+    page = client.get(reverse("docs_office:incoming_list")).content.decode()
+    assert "kiểm tra công tác cải cách hành chính" in page and "chuyển đổi số năm 2027" in page
+    assign_to(leader, second, lead=staff[Role.SPECIALIST], deadline=timezone.localdate())
+    second.refresh_from_db()
+    assert second.state == IncomingState.ASSIGNED
+    page = client.get(reverse("docs_office:incoming_list")).content.decode()
+    row = next(line for line in page.split("<tr>") if "kiểm tra công tác" in line)
+    assert f"<td>{second.get_state_display()}</td></tr>" in row
+    outsider = signed_in(Client(), UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK]))
+    page = outsider.get(reverse("docs_office:incoming_list")).content.decode()
+    assert first.summary not in page and second.summary not in page
