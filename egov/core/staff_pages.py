@@ -24,8 +24,11 @@ from django.utils.translation import get_language
 # Random per process, so no content can contain it by chance or design.
 CSRF_PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
-_LIMIT = 512  # pages of a few dozen kilobytes each: a few megabytes per worker at most
+# A worker keeps at most this much (a queue page is ≈ 12 kB, a dashboard ≈ 100 kB); past it, it starts afresh:
+# simpler than an LRU, and each page comes back in one visit.
+_LIMIT_BYTES = 24 * 1024 * 1024
 _pages: dict[tuple, tuple[bytes, float]] = {}  # kept as the bytes sent: a hit encodes nothing
+_kept_bytes = 0
 
 
 def _layout_key(request) -> tuple | None:
@@ -58,12 +61,16 @@ def staff_page(request, content_key, render_page, *, seconds=None) -> HttpRespon
     if callable(seconds):
         seconds = seconds()
     if response.status_code == 200 and (seconds is None or seconds >= 1):
-        if len(_pages) >= _LIMIT:
-            _pages.clear()  # simpler than an LRU, and a full worker is rare: its pages come back in one visit each
+        global _kept_bytes
+        if _kept_bytes + len(content) > _LIMIT_BYTES:
+            clear()
         _pages[key] = (content, now + seconds if seconds is not None else float("inf"))
+        _kept_bytes += len(content)
     response.content = content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
     return response
 
 
 def clear() -> None:
+    global _kept_bytes
     _pages.clear()
+    _kept_bytes = 0

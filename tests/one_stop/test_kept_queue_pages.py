@@ -72,3 +72,15 @@ def test_a_message_waiting_is_shown_once_on_the_page_that_follows(staff, rf):
     client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
     assert "Đã chuyển hồ sơ đến UBND xã Tân Thanh." in client.get("/mot-cua/ho-so/").content.decode()
     assert "Đã chuyển hồ sơ đến UBND xã Tân Thanh." not in client.get("/mot-cua/ho-so/").content.decode()
+
+
+def test_a_worker_keeps_pages_up_to_its_byte_limit_then_starts_afresh(staff, monkeypatch):
+    from egov.core import staff_pages
+
+    client = _client(staff[Role.ONE_STOP_CLERK])
+    client.get("/mot-cua/ho-so/")
+    one_page = staff_pages._kept_bytes
+    assert len(staff_pages._pages) == 1 and one_page > 1000
+    monkeypatch.setattr(staff_pages, "_LIMIT_BYTES", one_page + one_page // 2)
+    client.get("/mot-cua/ho-so/", {"trang": "2"})  # over the limit: the first page goes
+    assert len(staff_pages._pages) == 1 and staff_pages._kept_bytes <= one_page + one_page // 2
