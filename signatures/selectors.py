@@ -1,7 +1,8 @@
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from signatures.constants import SignatureState
-from signatures.models import SignatureRequest
+from signatures.constants import CertificateKind, SignatureState
+from signatures.models import Certificate, SignatureRequest
 
 
 def signature_requests_for_signer(*, user, states=(SignatureState.PENDING, SignatureState.SIGNING,
@@ -17,3 +18,31 @@ def signature_request_visible_to(*, user, pk: int) -> SignatureRequest | None:
     if not user.is_superuser:
         visible = visible.filter(Q(signer=user) | Q(requested_by=user))
     return visible.filter(pk=pk).first()
+
+
+def certificates_valid(*, at=None) -> QuerySet[Certificate]:
+    """Certificates in use and within their validity period at `at` (now), newest expiry first.
+
+    What other apps may offer to sign with; the checks that matter at signing time (ownership, the chain,
+    revocation) are still made by the signing services.
+    """
+    at = at or timezone.now()
+    return Certificate.objects.filter(is_active=True, not_before__lte=at, not_after__gt=at).order_by("-not_after")
+
+
+def personal_certificate_for(*, user, at=None) -> Certificate | None:
+    """The user's own certificate to sign with now: the valid one that expires last."""
+    return certificates_valid(at=at).filter(kind=CertificateKind.PERSONAL, owner=user).first()
+
+
+def organisation_certificate_for(*, agency_id: int, at=None) -> Certificate | None:
+    """The agency's certificate (its seal) to sign with now: the valid one that expires last."""
+    return certificates_valid(at=at).filter(kind=CertificateKind.ORGANISATION, agency_id=agency_id).first()
+
+
+def personal_certificates_of_role(*, agency_id: int, role: str, at=None) -> QuerySet[Certificate]:
+    """Valid personal certificates of the agency's active members who hold `role`, with their owners, by owner's
+    name then newest expiry first (the first of each owner is the one to offer)."""
+    return (certificates_valid(at=at).filter(kind=CertificateKind.PERSONAL, owner__agency_id=agency_id,
+                                             owner__is_active=True, owner__groups__name=role)
+            .select_related("owner").order_by("owner__full_name", "owner_id", "-not_after"))

@@ -46,14 +46,9 @@ def dossier_resolve_refusal(dossier: Dossier) -> str | None:
 def result_signers_for(*, dossier: Dossier) -> list:
     """The handling agency's leaders who hold a usable personal certificate, each with that certificate
     as `.result_certificate` (the newest that is valid now)."""
-    from signatures.constants import CertificateKind
-    from signatures.models import Certificate
+    from signatures.selectors import personal_certificates_of_role
 
-    now = timezone.now()
-    certificates = (Certificate.objects.filter(kind=CertificateKind.PERSONAL, is_active=True, not_before__lte=now,
-                                               not_after__gt=now, owner__agency_id=dossier.handling_agency_id,
-                                               owner__is_active=True, owner__groups__name=Role.LEADER)
-                    .select_related("owner").order_by("owner__full_name", "owner_id", "-not_after"))
+    certificates = personal_certificates_of_role(agency_id=dossier.handling_agency_id, role=Role.LEADER)
     signers = {}
     for certificate in certificates:
         if certificate.owner_id not in signers:
