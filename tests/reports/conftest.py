@@ -26,6 +26,17 @@ def _fresh_figures(settings):
 
 
 @pytest.fixture
+def cached_a_minute(settings):
+    """Figures (and the pages kept with them) cached a minute, as in production, in a cache of the test's own."""
+    settings.EGOV_REPORTS_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "reports-cached-a-minute"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
 def province(db):
     return AgencyFactory(province=True, name="UBND tỉnh Lạng Sơn", exchange_code="000.00.00.H41")
 

@@ -12,17 +12,7 @@ pytestmark = pytest.mark.django_db
 OCT = {"ky": "thang", "nam": 2026, "thang": 10}
 
 
-@pytest.fixture
-def cached_figures(settings):
-    settings.EGOV_REPORTS_CACHE_SECONDS = 60
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "kept-dashboard-test"}}
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-def test_each_leader_gets_their_own_scope_from_the_kept_page(cached_figures, client, province, commune, leader_of):
+def test_each_leader_gets_their_own_scope_from_the_kept_page(cached_a_minute, client, province, commune, leader_of):
     from django.test import Client
 
     province_leader = verified_client(client, leader_of(province))
@@ -33,7 +23,7 @@ def test_each_leader_gets_their_own_scope_from_the_kept_page(cached_figures, cli
         assert f"Phạm vi: {commune.name} và các đơn vị trực thuộc." in page and "toàn tỉnh" not in page
 
 
-def test_a_second_visit_costs_only_the_sign_in_query_until_the_figures_age(cached_figures, client, province, leader_of,
+def test_a_second_visit_costs_only_the_sign_in_query_until_the_figures_age(cached_a_minute, client, province, leader_of,
                                                                          django_assert_num_queries, monkeypatch):
     leader = leader_of(province)
     verified_client(client, leader)

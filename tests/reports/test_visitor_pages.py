@@ -12,18 +12,7 @@ pytestmark = pytest.mark.django_db
 OCT = {"ky": "thang", "nam": 2026, "thang": 10}
 
 
-@pytest.fixture
-def cached_pages(settings):
-    """Figures and pages cached a minute, in a cache of this test's own."""
-    settings.EGOV_REPORTS_CACHE_SECONDS = 60
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "visitor-pages-test"}}
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-def test_a_second_visitor_gets_the_same_page_without_a_query(cached_pages, commune, department, birth, land,
+def test_a_second_visitor_gets_the_same_page_without_a_query(cached_a_minute, commune, department, birth, land,
                                                              django_assert_num_queries):
     october(commune=commune, department=department, birth=birth, land=land)
     first = Client().get("/thong-ke/", OCT)
@@ -36,7 +25,7 @@ def test_a_second_visitor_gets_the_same_page_without_a_query(cached_pages, commu
     assert Client().get("/thong-ke/", {"ky": "nam", "nam": 2025}).content != first.content
 
 
-def test_each_language_has_its_own_page(cached_pages, db):
+def test_each_language_has_its_own_page(cached_a_minute, db):
     vietnamese = Client().get("/thong-ke/", OCT).content.decode()
     english_client = Client()
     english_client.cookies["django_language"] = "en"
@@ -44,7 +33,7 @@ def test_each_language_has_its_own_page(cached_pages, db):
     assert 'lang="vi"' in vietnamese and 'lang="en"' in english
 
 
-def test_a_signed_in_user_is_neither_served_nor_the_source_of_the_shared_page(cached_pages, db):
+def test_a_signed_in_user_is_neither_served_nor_the_source_of_the_shared_page(cached_a_minute, db):
     citizen = UserFactory(citizen=True, full_name="Trần Thị Bích Ngọc")
     signed_in = Client()
     signed_in.force_login(citizen)
@@ -54,7 +43,7 @@ def test_a_signed_in_user_is_neither_served_nor_the_source_of_the_shared_page(ca
     assert "Trần Thị Bích Ngọc" in signed_in.get("/thong-ke/", OCT).content.decode()
 
 
-def test_a_visitor_with_a_message_waiting_sees_it_and_it_is_not_shared(cached_pages, db, rf):
+def test_a_visitor_with_a_message_waiting_sees_it_and_it_is_not_shared(cached_a_minute, db, rf):
     from django.contrib.messages.storage.cookie import CookieStorage
 
     request = rf.get("/")
@@ -70,7 +59,7 @@ def test_a_visitor_with_a_message_waiting_sees_it_and_it_is_not_shared(cached_pa
     assert "Bạn đã đăng xuất." not in Client().get("/thong-ke/", OCT).content.decode()
 
 
-def test_an_invalid_period_is_not_kept(cached_pages, db):
+def test_an_invalid_period_is_not_kept(cached_a_minute, db):
     bad = {"ky": "thang", "nam": 2025, "thang": 13}
     assert Client().get("/thong-ke/", bad).status_code == 400
     assert Client().get("/thong-ke/", bad).status_code == 400
@@ -80,7 +69,7 @@ def _page_keys(cache) -> list[str]:
     return [key for key in cache._cache if "visitor-page:" in key]
 
 
-def test_the_page_is_kept_no_longer_than_its_figures_stay_fresh(cached_pages, db, monkeypatch):
+def test_the_page_is_kept_no_longer_than_its_figures_stay_fresh(cached_a_minute, db, monkeypatch):
     """A page built on figures cached 59.5 s ago would outlive them: it is not kept."""
     import time
 
