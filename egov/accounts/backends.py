@@ -54,12 +54,9 @@ class IdentifierBackend(ModelBackend):
         """
         from django.db import connections
 
-        from egov.agencies.models import Agency
-
         statement = _signed_in_user_sql()
         if statement is None:
             return super().get_user(user_id)
-        sql, user_fields, agency_fields = statement
         connection = connections[User._default_manager.db]
         try:
             user_id = User._meta.pk.to_python(user_id)
@@ -69,21 +66,29 @@ class IdentifierBackend(ModelBackend):
             # Planned once per connection: this runs on every signed-in page.
             from egov.core.sql import fetchall_prepared
 
-            rows = fetchall_prepared(sql, [user_id])
+            rows = fetchall_prepared(statement, [user_id])
             row = rows[0] if rows else None
         else:
             with connection.cursor() as cursor:
-                cursor.execute(sql, [user_id])
+                cursor.execute(statement, [user_id])
                 row = cursor.fetchone()
-        if row is None:
-            return None
+        return None if row is None else self.user_from_row(row, connection.alias)
+
+    def user_from_row(self, row, alias: str):
+        """The user of a row of signed_in_user_columns(), as the ORM would build it, with their agency, role
+        names and facts; None when the row holds no user or one who may not sign in."""
+        from egov.agencies.models import Agency
+
+        _select, user_fields, agency_fields = signed_in_user_columns()
         user_count = len(user_fields)
-        user = User.from_db(connection.alias, [f.attname for f in user_fields], row[:user_count])
+        if row[0] is None:  # the user's primary key, first of their columns: no such user
+            return None
+        user = User.from_db(alias, [f.attname for f in user_fields], row[:user_count])
         if not self.user_can_authenticate(user):
             return None
         if user.agency_id is not None:
             agency_row = row[user_count:user_count + len(agency_fields)]
-            user.agency = Agency.from_db(connection.alias, [f.attname for f in agency_fields], agency_row)
+            user.agency = Agency.from_db(alias, [f.attname for f in agency_fields], agency_row)
         user._role_names = set(row[-2] or ())  # what User.role_names() would query
         # The two-factor devices that may verify this user (egov.accounts.middleware.OTPMiddleware).
         user.confirmed_otp_devices = frozenset(row[-1] or ())
@@ -93,9 +98,13 @@ class IdentifierBackend(ModelBackend):
 
 
 @functools.cache
-def _signed_in_user_sql() -> tuple[str, list, list] | None:
-    """The statement of IdentifierBackend.get_user, or None when a column needs converting from what the
-    driver returns (the ORM's converters): then the ORM loads the user, as ModelBackend does."""
+def signed_in_user_columns() -> tuple[str, list, list] | None:
+    """What IdentifierBackend.get_user selects, over the users table as `u`, its agency joined as `a` (see
+    signed_in_user_joins), starting with the user's primary key; with the user's and the agency's fields.
+
+    None when a column needs converting from what the driver returns (the ORM's converters): then the ORM
+    loads the user, as ModelBackend does.
+    """
     from django.contrib.auth.models import Group
     from django.db import connection
 
@@ -105,22 +114,51 @@ def _signed_in_user_sql() -> tuple[str, list, list] | None:
     user_fields, agency_fields = list(User._meta.concrete_fields), list(Agency._meta.concrete_fields)
     if any(field.get_db_converters(connection) for field in user_fields + agency_fields):
         return None
+    user_fields.sort(key=lambda field: not field.primary_key)  # the primary key first: user_from_row reads it
     membership = User.groups.through._meta
     to_user, to_group = membership.get_field("user").column, membership.get_field("group").column
     columns = [f"u.{quote(f.column)}" for f in user_fields] + [f"a.{quote(f.column)}" for f in agency_fields]
-    user_pk, agency_fk = quote(User._meta.pk.column), quote(User._meta.get_field("agency").column)
+    user_pk = quote(User._meta.pk.column)
     columns += [f"({SIGNED_IN_USER_FACTS[name]})" for name in sorted(SIGNED_IN_USER_FACTS)]
-    sql = (
-        f"SELECT {', '.join(columns)}, "  # noqa: S608  (names from the models' metadata; the id is a parameter)
+    select = (
+        f"{', '.join(columns)}, "  # noqa: S608  (names from the models' metadata)
         f"ARRAY(SELECT g.{quote(Group._meta.get_field('name').column)} FROM {quote(Group._meta.db_table)} g "
         f"JOIN {quote(membership.db_table)} m ON m.{quote(to_group)} = g.{quote(Group._meta.pk.column)} "
         f"WHERE m.{quote(to_user)} = u.{user_pk}), "
-        f"{_confirmed_devices_sql(quote, f'u.{user_pk}')} "
-        f"FROM {quote(User._meta.db_table)} u "
-        f"LEFT JOIN {quote(Agency._meta.db_table)} a ON a.{quote(Agency._meta.pk.column)} = u.{agency_fk} "
-        f"WHERE u.{user_pk} = %s"
+        f"{_confirmed_devices_sql(quote, f'u.{user_pk}')}"
     )
-    return sql, user_fields, agency_fields
+    return select, user_fields, agency_fields
+
+
+def signed_in_user_from(user_id: str) -> str:
+    """The joins that bring signed_in_user_columns() to a statement: the user whose id is the SQL
+    expression `user_id`, and their agency, both left-joined."""
+    from django.db import connection
+
+    from egov.agencies.models import Agency
+
+    quote = connection.ops.quote_name
+    user_pk, agency_fk = quote(User._meta.pk.column), quote(User._meta.get_field("agency").column)
+    return (
+        f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{user_pk} = {user_id} "
+        f"LEFT JOIN {quote(Agency._meta.db_table)} a ON a.{quote(Agency._meta.pk.column)} = u.{agency_fk}"
+    )
+
+
+@functools.cache
+def _signed_in_user_sql() -> str | None:
+    """The statement of IdentifierBackend.get_user (None: the ORM loads the user); no row for no user."""
+    from django.db import connection
+
+    columns = signed_in_user_columns()
+    if columns is None:
+        return None
+    pk = User._meta.pk
+    # The id is a one-row table, so the user joins as in the session's statement (egov.accounts.sessions).
+    return (
+        f"SELECT {columns[0]} FROM (SELECT %s::{pk.rel_db_type(connection)} AS id) wanted "  # noqa: S608  (names from the models)
+        f"{signed_in_user_from('wanted.id')} WHERE u.{connection.ops.quote_name(pk.column)} IS NOT NULL"
+    )
 
 
 def _confirmed_devices_sql(quote, user_pk: str) -> str:

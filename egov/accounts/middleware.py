@@ -2,13 +2,50 @@ import functools
 
 import django_otp.middleware
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
+
+IDENTIFIER_BACKEND = "egov.accounts.backends.IdentifierBackend"
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with the signed-in user taken from the session's own statement (egov.accounts.sessions).
+
+    That user is used only when the session vouches for them as Django's get_user checks it with the
+    current secret key: their id, the backend that signed them in, and the password hash. Any other case —
+    another backend, a session signed with an old secret, a tampered hash — goes to Django's get_user,
+    which decides (and flushes the session when it must).
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(functools.partial(_signed_in_user, request))
+
+
+def _signed_in_user(request):
+    return _user_of_session(request.session) or auth.get_user(request)
+
+
+def _user_of_session(session):
+    user_id = session.get(SESSION_KEY)  # reads the session, and the user with it
+    user = getattr(session, "signed_in_user", None)
+    if user is None or user_id is None or str(user.pk) != str(user_id):
+        return None
+    if session.get(BACKEND_SESSION_KEY) != IDENTIFIER_BACKEND or IDENTIFIER_BACKEND not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    return user
 
 
 class OTPMiddleware(django_otp.middleware.OTPMiddleware):

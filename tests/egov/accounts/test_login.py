@@ -173,17 +173,18 @@ def _verified_leader(client):
 
 
 def test_a_verified_leader_s_device_is_checked_with_the_user_in_one_query(client, django_assert_num_queries):
-    """The device comes with the user's statement: no query of its own on every page of a leader."""
-    from django.contrib.auth import get_user
+    """The device comes with the user's statement (itself the session's): no query of its own on every page
+    of a leader."""
     from django.test import RequestFactory
 
-    from egov.accounts.middleware import OTPMiddleware
+    from egov.accounts.middleware import AuthenticationMiddleware, OTPMiddleware
 
     leader, device = _verified_leader(client)
     request = RequestFactory().get("/lam-viec/")
     request.session = client.session
     with django_assert_num_queries(1):
-        request.user = get_user(request)
+        AuthenticationMiddleware(lambda r: None).process_request(request)
+        assert request.user == leader
         OTPMiddleware(lambda r: None)._install_lazy_accessors(request)
         assert request.user.is_verified()
     assert request.user.otp_device.pk == device.pk  # read when something asks for it
