@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
@@ -287,31 +286,42 @@ def _visibility_sides(user) -> list[tuple[str, list]]:
     """`dossiers_visible_to` as SQL conditions (ORed): the citizen's own, and the staff member's agency."""
     if user.is_superuser:
         return [("TRUE", [])]
-    sides = [("citizen_id = %s", [user.pk])]
+    sides = []
     if user.agency_id is not None and user.is_agency_staff:
         sides += [("receiving_agency_id = %s", [user.agency_id]), ("handling_agency_id = %s", [user.agency_id])]
-    return sides
+    # Last: the queue's parts leave out the rows of the parts before them, and a staff member's own
+    # dossiers as a citizen are few (so the agency's parts read their indexes alone).
+    return [*sides, ("citizen_id = %s", [user.pk])]
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    """The bounds of the strings that start with `prefix` in byte order (UTF-8 keeps code point order): what
+    PostgreSQL derives from `LIKE 'prefix%'` for a pattern index, given to it as two parameters, so that a
+    prepared statement's generic plan, which cannot see the pattern, still reads the index by range."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tuple[list[tuple], int]:
     """One page of the dossiers matching `search` (dossier_search_filter) among those the user sees, with
-    their count up to QUEUE_COUNT_CAP + 1: the same conditions in the same SQL expressions as the indexes of
-    0090_bench_indexes (so PostgreSQL uses them), written out because composing them through the ORM cost
-    more CPU than the rest of the page. The API's list keeps dossier_search_filter."""
+    their count up to QUEUE_COUNT_CAP + 1: the same conditions as the indexes of 0090_bench_indexes (code and
+    name prefixes as ranges over their pattern indexes), in a prepared statement per shape of the search —
+    planning it took PostgreSQL longer than running it. Written out because composing it through the ORM
+    cost more CPU than the rest of the page. The API's list keeps dossier_search_filter."""
     from one_stop.models import Dossier
 
-    like = connection.ops.prep_for_like_query
     term = search.strip()
-    conditions, params = ['code::text LIKE %s', "applicant_id_number = %s"], [like(term.upper()) + "%", term]
+    conditions, params = ["(code::text ~>=~ %s AND code::text ~<~ %s)", "applicant_id_number = %s"], [
+        *_prefix_range(term.upper()), term]
     tail = _CODE_TAIL.fullmatch(term)
     if tail:
         conditions.append("RIGHT(code, 11) = %s")
         params.append(f"{tail[1]}-{int(tail[2]):04d}")
     folded = fold_vietnamese(term)
     if any(c.isalpha() for c in folded):
-        conditions += ["applicant_name_folded::text LIKE %s",
-                       "SUBSTRING(applicant_name_folded, (STRPOS(applicant_name_folded, %s) + 1)) COLLATE \"C\" LIKE %s"]
-        params += [like(folded) + "%", " ", like(folded) + "%"]
+        given_name = "SUBSTRING(applicant_name_folded, (STRPOS(applicant_name_folded, ' ') + 1)) COLLATE \"C\""
+        conditions += ["(applicant_name_folded::text ~>=~ %s AND applicant_name_folded::text ~<~ %s)",
+                       f"({given_name} >= %s AND {given_name} < %s)"]
+        params += [*_prefix_range(folded), *_prefix_range(folded)]
     sides = _visibility_sides(user)
     # The visibility columns as expressions ("+ 0"): a filter on the few rows the search indexes find, never
     # an index of its own. Left indexable, PostgreSQL ANDed the search's bitmap with one of every dossier of
@@ -320,25 +330,26 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
     visible_params = [value for _, values in sides for value in values]
     table, procedures = Dossier._meta.db_table, Procedure._meta.db_table
     # Only constant SQL is composed here (table names and the conditions above); values are parameters.
-    sql = ("SELECT count(*) OVER (), d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
-           f"FROM {table} d LEFT JOIN {procedures} p ON p.id = d.procedure_id "
-           f"WHERE d.id IN (SELECT id FROM {table} WHERE ({visible}) AND ({' OR '.join(conditions)}) "
+    sql = ("SELECT page.n, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
+           "FROM (SELECT id, due_at, code, count(*) OVER () AS n "
+           f"FROM (SELECT id, due_at, code FROM {table} WHERE ({visible}) AND ({' OR '.join(conditions)}) "
            # Not `ORDER BY due_at`: with a LIMIT, PostgreSQL would walk the due-date index and test every
            # dossier until enough matched, which for a full name (a few dozen matches in a million) read
            # the whole table (1.3 s). Sorting the matches found through the search indexes is bounded
            # by the matches instead: milliseconds for a name, tens of milliseconds for a bare family name.
-           "ORDER BY due_at + interval '0 second', code LIMIT %s) "
-           "ORDER BY d.due_at, d.code OFFSET %s LIMIT %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*visible_params, *params, QUEUE_COUNT_CAP + 1, offset, limit])
-        result = cursor.fetchall()
+           "ORDER BY due_at + interval '0 second', code LIMIT %s) AS matches "
+           # Counted, then cut to the page: only the page's rows are read again with their procedure.
+           "ORDER BY due_at, code OFFSET %s LIMIT %s) AS page "
+           f"JOIN {table} d ON d.id = page.id LEFT JOIN {procedures} p ON p.id = d.procedure_id "
+           "ORDER BY page.due_at, page.code")
+    result = fetchall_prepared(sql, [*visible_params, *params, QUEUE_COUNT_CAP + 1, offset, limit])
     return [row[1:] for row in result], result[0][0] if result else 0
 
 
 def _open_queue_rows_and_count(*, user, offset: int, limit: int) -> tuple[list[tuple], int]:
     """One page of the open queue, most urgent first, with its count up to QUEUE_COUNT_CAP + 1.
 
-    One statement: a UNION of parts that each read one partial index in order (dossier_queue_*_idx),
+    One statement: parts that each read one partial index in order (dossier_queue_*_idx), appended,
     because an OR across the receiving agency, the handling agency and the citizen would make
     PostgreSQL sort the agency's whole queue; then the page's rows and their procedures. Written in SQL
     as the ORM would spend longer composing it than PostgreSQL takes to answer (the page is the desk's
@@ -352,23 +363,69 @@ def _open_queue_rows_and_count(*, user, offset: int, limit: int) -> tuple[list[t
     # The open states written into the statement (constants of our own, not input): a prepared statement's
     # generic plan can then prove the partial indexes' condition, which a parameter would hide from it.
     states = "state IN (" + ", ".join(f"'{state}'" for state in QUEUE_OPEN_STATES) + ")"
+    # The sides made disjoint (each leaves out the rows of the sides before it), so their rows are simply
+    # appended, never de-duplicated: the count stops at the cap's row, usually inside the first side, and
+    # the page merges the sides' ordered heads.
+    disjoint = []
+    for index, (condition, values) in enumerate(sides):
+        before = [(f"({earlier}) IS NOT TRUE", earlier_values) for earlier, earlier_values in sides[:index]]
+        disjoint.append((" AND ".join([condition, *(c for c, _ in before)]),
+                         [*values, *(v for _, earlier_values in before for v in earlier_values)]))
     page_parts, page_params, count_parts, count_params = [], [], [], []
-    for condition, values in sides:
+    for condition, values in disjoint:
         page_parts.append(f"(SELECT id, due_at, code FROM {table} WHERE {states} AND {condition} "  # noqa: S608
                           "ORDER BY due_at, code LIMIT %s)")
         page_params += [*values, offset + limit]
-        count_parts.append(f"(SELECT code FROM {table} WHERE {states} AND {condition} LIMIT %s)")  # noqa: S608
+        count_parts.append(f"(SELECT 1 FROM {table} WHERE {states} AND {condition} LIMIT %s)")  # noqa: S608
         count_params += [*values, QUEUE_COUNT_CAP + 1]
     # A plain SELECT (no WITH): pghistory's context wrapper leaves statements starting with SELECT alone.
     sql = ("SELECT total.n, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
-           f"FROM (SELECT count(*) AS n FROM ({' UNION '.join(count_parts)}) AS c) AS total "
-           f"LEFT JOIN ((SELECT q.id, q.due_at, q.code FROM ({' UNION '.join(page_parts)}) AS q "
+           f"FROM (SELECT count(*) AS n FROM ({' UNION ALL '.join(count_parts)} LIMIT %s) AS c) AS total "
+           f"LEFT JOIN ((SELECT q.id, q.due_at, q.code FROM ({' UNION ALL '.join(page_parts)}) AS q "
            "ORDER BY q.due_at, q.code OFFSET %s LIMIT %s) AS page "
            f"JOIN {table} d ON d.id = page.id LEFT JOIN {procedures} p ON p.id = d.procedure_id) ON TRUE "
            "ORDER BY page.due_at, page.code")
+    count_params.append(QUEUE_COUNT_CAP + 1)
     result = fetchall_prepared(sql, [*count_params, *page_params, offset, limit])
     count = result[0][0]
     return [row[1:] for row in result if row[1] is not None], count
+
+
+QUEUE_VERSION_FACT = "queue_version"
+
+
+def queue_version_sql() -> str:
+    """SQL of the version of the signed-in user's queue (`u`: the users table), for SIGNED_IN_USER_FACTS: the
+    newest transaction that changed their agency's queue, their own dossiers as a citizen, or every queue
+    (one_stop.models.queue) — NULL while a transaction up to it may still be running, when no page may be
+    kept by it."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from one_stop.models import QueueChange
+
+    quote, user = connection.ops.quote_name, get_user_model()._meta
+    table = quote(QueueChange._meta.db_table)
+
+    def newest(condition: str) -> str:
+        return f"(SELECT c.transaction_id FROM {table} c WHERE {condition} ORDER BY c.transaction_id DESC LIMIT 1)"  # noqa: S608
+
+    agency, pk = f"u.{quote(user.get_field('agency').column)}", f"u.{quote(user.pk.column)}"
+    return (
+        "SELECT CASE WHEN latest.v < pg_snapshot_xmin(pg_current_snapshot())::text::bigint THEN latest.v END "  # noqa: S608
+        f"FROM (SELECT GREATEST(0, {newest(f'c.agency_id = {agency}')}, {newest(f'c.citizen_id = {pk}')}, "
+        f"{newest('c.agency_id IS NULL AND c.citizen_id IS NULL')}) AS v) AS latest"
+    )
+
+
+def queue_seconds_kept(page, *, now) -> float | None:
+    """How long a rendering of `page` stays true with no change to its dossiers: until the first of its rows
+    turns due soon or overdue (None: none will)."""
+    from datetime import timedelta
+
+    moments = [moment for row in page.dossiers if row.state in OPEN_STATES and row.due_at is not None
+               for moment in (row.due_at - timedelta(hours=DUE_SOON), row.due_at) if moment > now]
+    return (min(moments) - now).total_seconds() if moments else None
 
 
 def dossiers_queue_page(*, user, search: str = "", page: int = 1, now=None) -> QueuePage:

@@ -62,7 +62,7 @@ def receipt(request, code: str):
 @login_required
 def queue(request):
     """The staff member's queue, coloured by deadline (overdue, due within two days, on time)."""
-    from one_stop.selectors import dossiers_queue_page
+    from one_stop.selectors import QUEUE_VERSION_FACT, dossiers_queue_page, queue_seconds_kept
 
     if not request.user.is_agency_staff:
         raise Http404
@@ -71,8 +71,25 @@ def queue(request):
         number = int(request.GET.get("trang", "1"))
     except ValueError:
         number = 1
+    is_clerk = "one_stop_clerk" in request.user.role_names()
+    version = (getattr(request.user, "signed_in_facts", None) or {}).get(QUEUE_VERSION_FACT)
+    if version is not None and not search.strip():
+        # The open queue is kept until a dossier of it changes (its version, read with the user) or one of
+        # its rows turns due soon or overdue — whichever comes first: the same page again costs no query.
+        now = timezone.now()
+        kept_for = []
+
+        def render_kept(csrf_token):
+            page = dossiers_queue_page(user=request.user, page=number, now=now)
+            kept_for.append(queue_seconds_kept(page, now=now))
+            content = _queue_content_html(translation.get_language(), is_clerk, "", page.number, page.has_next,
+                                          page.count, page.count_capped, tuple(page.dossiers))
+            return render(request, "one_stop/queue.html",
+                          {"content_html": content, **({"csrf_token": csrf_token} if csrf_token else {})})
+
+        return staff_page(request, ("queue", version), render_kept, seconds=lambda: kept_for[0] if kept_for else None)
     page = dossiers_queue_page(user=request.user, search=search, page=number)
-    content = _queue_content_html(translation.get_language(), "one_stop_clerk" in request.user.role_names(), search,
+    content = _queue_content_html(translation.get_language(), is_clerk, search,
                                   page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
 
     def render_page(csrf_token):

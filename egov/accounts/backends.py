@@ -12,8 +12,8 @@ from egov.accounts.roles import Role
 from egov.accounts.validators import normalize_phone
 
 # Facts about the signed-in user that domain apps read on every page, asked in the same statement that
-# loads the user: name -> a SQL boolean over the user's row `u` (constant text written by the app, with no
-# parameters). Apps register theirs in AppConfig.ready(), before the first request; the request's user
+# loads the user: name -> an SQL value (a boolean, a number) over the user's row `u` (constant text written
+# by the app, with no parameters). Apps register theirs in AppConfig.ready(), before the first request; the request's user
 # carries them in `signed_in_facts` (User.signed_in_fact reads them).
 SIGNED_IN_USER_FACTS: dict[str, str] = {}
 

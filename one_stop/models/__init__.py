@@ -8,6 +8,7 @@ from one_stop.models.dossier import (
     DossierStep,
 )
 from one_stop.models.procedure import Procedure, ProcedureVersion
+from one_stop.models.queue import QueueChange
 
 __all__ = ["Dossier", "DossierCodeCounter", "DossierDocument", "DossierEvent", "DossierRating", "DossierReceipt", "DossierStep",
-           "Procedure", "ProcedureVersion"]
+           "Procedure", "ProcedureVersion", "QueueChange"]

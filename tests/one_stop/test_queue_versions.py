@@ -1,0 +1,153 @@
+"""The open queue is kept until its version changes (one_stop.models.queue): a dossier of it changing, a
+procedure renamed, a row turning due soon. These tests commit (transaction=True): versions are transaction
+ids, and a writer's own uncommitted change never lets a page be kept."""
+
+from datetime import timedelta
+from unittest import mock
+
+import psycopg2
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from egov.accounts.roles import Role
+from one_stop.models import Dossier, Procedure, QueueChange
+from one_stop.selectors import QUEUE_VERSION_FACT, QueueRow, queue_seconds_kept
+from tests.factories import AgencyFactory, UserFactory
+from tests.one_stop.factories import APPLICANT
+
+pytestmark = pytest.mark.django_db(transaction=True)
+QUEUE = "/mot-cua/ho-so/"
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _view(client) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries.captured_queries)
+
+
+def _receive(clerk, procedure) -> Dossier:
+    from one_stop.services.dossiers import dossier_receive_at_counter
+
+    return dossier_receive_at_counter(clerk=clerk, procedure=procedure, applicant=APPLICANT)
+
+
+def test_the_open_queue_is_kept_until_a_dossier_of_it_changes(staff, procedure):
+    clerk = staff[Role.ONE_STOP_CLERK]
+    client = _client(clerk)
+    first = _receive(clerk, procedure)
+    page, _ = _view(client)
+    assert first.code in page
+    page, queries = _view(client)
+    assert first.code in page and queries == 1  # the session with its user; no queue statement
+    second = _receive(clerk, procedure)
+    page, queries = _view(client)
+    assert second.code in page and queries == 2
+    Dossier.objects.filter(pk=first.pk).update(applicant_name="Tên đã sửa")
+    assert "Tên đã sửa" in _view(client)[0]
+
+
+def test_a_dossier_handed_over_moves_between_the_agencies_kept_queues(staff, procedure):
+    from one_stop.services.dossiers import dossier_forward
+
+    other, third = AgencyFactory(), AgencyFactory()
+    other_head = UserFactory(agency=other, roles=[Role.HEAD_OF_DIVISION])
+    dossier = _receive(staff[Role.ONE_STOP_CLERK], procedure)
+    client = _client(other_head)
+    assert dossier.code not in _view(client)[0]
+    assert dossier.code not in _view(client)[0]  # kept
+    dossier_forward(dossier=dossier, user=staff[Role.LEADER], to_agency=other)
+    assert dossier.code in _view(client)[0]
+    assert dossier.code in _view(client)[0]  # kept
+    dossier_forward(dossier=Dossier.objects.get(pk=dossier.pk), user=other_head, to_agency=third)
+    assert dossier.code not in _view(client)[0]
+
+
+def test_a_renamed_procedure_shows_on_every_queue(staff, procedure):
+    clerk = staff[Role.ONE_STOP_CLERK]
+    client = _client(clerk)
+    _receive(clerk, procedure)
+    assert procedure.name in _view(client)[0]
+    _view(client)
+    Procedure.objects.filter(pk=procedure.pk).update(name="Thủ tục đổi tên")
+    assert "Thủ tục đổi tên" in _view(client)[0]
+
+
+def test_a_row_turning_due_soon_renders_the_page_again(staff, procedure):
+    import time
+
+    clerk = staff[Role.ONE_STOP_CLERK]
+    client = _client(clerk)
+    dossier = _receive(clerk, procedure)
+    now = timezone.now()
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=now + timedelta(hours=49))
+    assert "row-on_time" in _view(client)[0]
+    later, monotonic = now + timedelta(hours=2), time.monotonic() + 2 * 3600
+    with mock.patch("django.utils.timezone.now", return_value=later), \
+            mock.patch("egov.core.staff_pages.time.monotonic", return_value=monotonic):
+        page, queries = _view(client)
+    assert "row-due_soon" in page and queries == 2
+
+
+def test_no_page_is_kept_while_an_older_writer_may_still_commit(staff, procedure, settings):
+    """Transaction ids are taken at the first write, not at commit: a change committed under an older id
+    than the version must still show, so while such a writer runs nothing is kept."""
+    clerk = staff[Role.ONE_STOP_CLERK]
+    dossier = _receive(clerk, procedure)
+    database = settings.DATABASES["default"]
+    older = psycopg2.connect(dbname=connection.settings_dict["NAME"], user=database["USER"],
+                             host=database["HOST"], port=database["PORT"], password=database["PASSWORD"])
+    try:
+        with older.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")  # takes its transaction id now
+        _receive(clerk, procedure)  # a newer transaction: the version
+        client = _client(clerk)
+        _view(client)
+        assert _view(client)[1] == 2  # not kept: the older writer is still running
+        with older.cursor() as cursor:
+            cursor.execute("UPDATE one_stop_dossier SET applicant_name = 'Người nộp mới' WHERE id = %s", [dossier.pk])
+        older.commit()
+        page, queries = _view(client)
+        assert "Người nộp mới" in page
+        assert _view(client)[1] == 1  # every writer finished: kept again
+    finally:
+        older.close()
+
+
+def test_pruning_keeps_every_version(staff, procedure):
+    from egov.accounts.backends import IdentifierBackend
+    from one_stop.services.queue_changes import queue_changes_prune
+
+    clerk = staff[Role.ONE_STOP_CLERK]
+    for _ in range(3):
+        _receive(clerk, procedure)
+    Procedure.objects.filter(pk=procedure.pk).update(name="Tên mới")
+    Procedure.objects.filter(pk=procedure.pk).update(name="Tên mới hơn")
+    version = IdentifierBackend().get_user(clerk.pk).signed_in_facts[QUEUE_VERSION_FACT]
+    assert version is not None and QueueChange.objects.count() > 2
+    assert queue_changes_prune() > 0
+    assert IdentifierBackend().get_user(clerk.pk).signed_in_facts[QUEUE_VERSION_FACT] == version
+    # One row per scope: the agency (receiving and handling) and every queue.
+    assert QueueChange.objects.count() == 2
+
+
+def test_a_kept_queue_lasts_until_its_first_row_changes_colour():
+    now = timezone.now()
+
+    def row(state, due_at):
+        return QueueRow(code="X", state=state, due_at=due_at, applicant_name="", procedure_code="", procedure_name="",
+                        due_status="on_time")
+
+    page = mock.Mock(dossiers=[row("in_progress", now + timedelta(hours=50)), row("received", now + timedelta(hours=10)),
+                               row("received", now - timedelta(hours=1)), row("in_progress", None)])
+    assert queue_seconds_kept(page, now=now) == 2 * 3600  # the first row turns due soon in two hours
+    assert queue_seconds_kept(mock.Mock(dossiers=[row("received", now - timedelta(hours=1))]), now=now) is None
