@@ -318,6 +318,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
     },
     # eOffice: every working morning each handler sees the documents due within 3 days or overdue.
+    # Sessions live in PostgreSQL (egov.accounts.sessions): the expired ones are deleted nightly.
+    "accounts-clear-expired-sessions": {"task": "accounts.clear_expired_sessions", "schedule": crontab(hour=2, minute=30)},
     # The queues' change rows: only the newest of each queue is needed (one_stop.models.queue).
     "one-stop-prune-queue-changes": {"task": "one_stop.prune_queue_changes", "schedule": crontab(hour=2, minute=40)},
     "docs-office-remind-due": {

@@ -151,3 +151,11 @@ def test_a_kept_queue_lasts_until_its_first_row_changes_colour():
                                row("received", now - timedelta(hours=1)), row("in_progress", None)])
     assert queue_seconds_kept(page, now=now) == 2 * 3600  # the first row turns due soon in two hours
     assert queue_seconds_kept(mock.Mock(dossiers=[row("received", now - timedelta(hours=1))]), now=now) is None
+
+
+def test_the_nightly_cleanups_are_scheduled_tasks(settings):
+    from egov.celery import app
+
+    app.loader.import_default_modules()
+    for entry in ("accounts-clear-expired-sessions", "one-stop-prune-queue-changes"):
+        assert settings.CELERY_BEAT_SCHEDULE[entry]["task"] in app.tasks

@@ -103,3 +103,22 @@ def test_a_session_signed_with_a_retired_secret_key_is_renewed_not_dropped(clien
     assert _signed_in_as(client) == clerk.username
     assert client.cookies["sessionid"].value != old_key  # Django's rule: a new key, hashed with the new secret
     assert _signed_in_as(client) == clerk.username
+
+
+def test_the_nightly_task_deletes_expired_sessions_only(client, clerk):
+    from egov.accounts.tasks import sessions_clear_expired_task
+
+    client.force_login(clerk)
+    live = client.cookies["sessionid"].value
+    other = _client_signed_in(UserFactory(agency=clerk.agency, roles=[Role.ONE_STOP_CLERK]))
+    SignedInSession.objects.filter(pk=other).update(expire_date=timezone.now() - timedelta(seconds=1))
+    sessions_clear_expired_task.apply()
+    assert list(SignedInSession.objects.values_list("pk", flat=True)) == [live]
+
+
+def _client_signed_in(user) -> str:
+    from django.test import Client
+
+    other = Client()
+    other.force_login(user)
+    return other.cookies["sessionid"].value
