@@ -298,7 +298,12 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     """The bounds of the strings that start with `prefix` in byte order (UTF-8 keeps code point order): what
     PostgreSQL derives from `LIKE 'prefix%'` for a pattern index, given to it as two parameters, so that a
     prepared statement's generic plan, which cannot see the pattern, still reads the index by range."""
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    following = ord(prefix[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:  # surrogates are no characters (nor UTF-8): the next one is U+E000
+        following = 0xE000
+    if following > 0x10FFFF:  # the last character there is: only what follows it could come later
+        return prefix, prefix + "\U0010FFFF"
+    return prefix, prefix[:-1] + chr(following)
 
 
 def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tuple[list[tuple], int]:

@@ -34,10 +34,9 @@ class SessionStore(DatabaseSessionStore):
         return instance
 
     def load(self):
-        from django.db import connections
-
         statement = _session_sql()
-        if statement is None or self.session_key is None or connections[self.model.objects.db].alias != "default":
+        # The prepared statement runs on the default database, where the user is.
+        if statement is None or self.session_key is None or self.model.objects.db != "default":
             return super().load()
         from egov.accounts.backends import IdentifierBackend
         from egov.core.sql import fetchall_prepared

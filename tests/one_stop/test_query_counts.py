@@ -231,6 +231,17 @@ def test_queue_search_finds_the_name_from_its_start_with_or_without_the_family_n
         assert dossiers_queue_page(user=other, search=search).dossiers == [], search
 
 
+def test_queue_search_takes_any_last_character_and_treats_wildcards_as_text(client, staff, receive_many):
+    """A prefix is read as a range up to its last character's successor: the last characters there are,
+    the one before the surrogates, and LIKE's wildcards all answer a page, not a 500."""
+    receive_many(1)
+    clerk = staff[Role.ONE_STOP_CLERK]
+    client.force_login(clerk)
+    for typed in ("Đặng\U0010FFFF", "dang\ud7ff", "%", "_", "dang%", "0200950012_4"):
+        assert dossiers_queue_page(user=clerk, search=typed).dossiers == [], typed
+        assert client.get("/mot-cua/ho-so/", {"q": typed}).status_code == 200, typed
+
+
 @pytest.mark.django_db
 def test_queue_pages_stop_where_the_count_stops(staff, receive_many, monkeypatch):
     monkeypatch.setattr("one_stop.selectors.QUEUE_COUNT_CAP", 2 * QUEUE_PAGE_SIZE)
