@@ -81,7 +81,7 @@ class IdentifierBackend(ModelBackend):
 
         _select, user_fields, agency_fields = signed_in_user_columns()
         user_count = len(user_fields)
-        if row[0] is None:  # the user's primary key, first of their columns: no such user
+        if row[user_fields.index(User._meta.pk)] is None:  # left-joined: no such user
             return None
         user = User.from_db(alias, [f.attname for f in user_fields], row[:user_count])
         if not self.user_can_authenticate(user):
@@ -100,7 +100,8 @@ class IdentifierBackend(ModelBackend):
 @functools.cache
 def signed_in_user_columns() -> tuple[str, list, list] | None:
     """What IdentifierBackend.get_user selects, over the users table as `u`, its agency joined as `a` (see
-    signed_in_user_joins), starting with the user's primary key; with the user's and the agency's fields.
+    signed_in_user_from), the fields in the models' order (as Model.from_db takes them); with the user's and
+    the agency's fields.
 
     None when a column needs converting from what the driver returns (the ORM's converters): then the ORM
     loads the user, as ModelBackend does.
@@ -114,7 +115,6 @@ def signed_in_user_columns() -> tuple[str, list, list] | None:
     user_fields, agency_fields = list(User._meta.concrete_fields), list(Agency._meta.concrete_fields)
     if any(field.get_db_converters(connection) for field in user_fields + agency_fields):
         return None
-    user_fields.sort(key=lambda field: not field.primary_key)  # the primary key first: user_from_row reads it
     membership = User.groups.through._meta
     to_user, to_group = membership.get_field("user").column, membership.get_field("group").column
     columns = [f"u.{quote(f.column)}" for f in user_fields] + [f"a.{quote(f.column)}" for f in agency_fields]

@@ -46,9 +46,9 @@ class SessionStore(DatabaseSessionStore):
             self._session_key = None
             return {}
         data = self.decode(rows[0][0])
-        user_row = rows[0][1:]
-        if user_row[0] is not None and str(user_row[0]) == str(data.get(SESSION_KEY)):
-            self.signed_in_user = IdentifierBackend().user_from_row(user_row, "default")
+        user = IdentifierBackend().user_from_row(rows[0][1:], "default")
+        if user is not None and str(user.pk) == str(data.get(SESSION_KEY)):
+            self.signed_in_user = user
         return data
 
 
