@@ -20,6 +20,10 @@ def _sign_out(page: Page) -> None:
     page.get_by_role("button", name="Đăng xuất").first.click()
 
 
+def _queue_row(page: Page, code: str):
+    return page.locator("main table tr", has_text=code)
+
+
 def _act(page: Page, code: str, label: str) -> None:
     page.goto(f"/mot-cua/ho-so/{code}/")
     page.get_by_role("button", name=label, exact=True).click()
@@ -60,11 +64,17 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
 
     page.goto("/tai-khoan/dang-nhap/")
     _sign_in(page, specialist.username)
-    page.goto(f"/mot-cua/ho-so/{code}/")
+    # The specialist's queue, opened twice (the second time a kept page), leads to the dossier.
+    page.goto("/mot-cua/ho-so/")
+    page.reload()
+    expect(_queue_row(page, code)).to_contain_text("Đã tiếp nhận")
+    _queue_row(page, code).get_by_role("link", name=code).click()
     expect(page.locator(".documents")).to_contain_text("to-khai.pdf")
     expect(page.locator(".ledger")).to_contain_text("Thời hạn giải quyết 1 ngày làm việc")
     page.get_by_role("button", name="Hoàn thành bước: Thẩm định, giải quyết").click()
     expect(page.locator("dl")).to_contain_text("Đang giải quyết")
+    page.goto("/mot-cua/ho-so/")  # the kept queue gave way to the dossier's new state
+    expect(_queue_row(page, code)).to_contain_text("Đang giải quyết")
     _sign_out(page)
 
     page.goto("/tai-khoan/dang-nhap/")
@@ -77,8 +87,12 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
 
     page.goto("/tai-khoan/dang-nhap/")
     _sign_in(page, clerk.username)
+    page.goto("/mot-cua/ho-so/")
+    expect(_queue_row(page, code)).to_contain_text("Đã có kết quả, chờ trả")
     _act(page, code, "Trả kết quả")
     expect(page.locator("dl")).to_contain_text("Đã trả kết quả")
+    page.goto("/mot-cua/ho-so/")  # returned: no longer in the desk's open queue
+    expect(page.locator("main table")).not_to_contain_text(code)
     _sign_out(page)
 
     page.goto("/tra-cuu-ho-so/")
