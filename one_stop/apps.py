@@ -9,13 +9,14 @@ class OneStopConfig(AppConfig):
     def ready(self):
         # Registers the e-result signature callback, which the signing worker looks up by name.
         import one_stop.services.results  # noqa: F401
-        from egov.accounts.backends import SIGNED_IN_USER_FACTS
+        from egov.accounts.backends import CONTENT_FACTS, SIGNED_IN_USER_FACTS
         from egov.core.demo import demo_step
         from one_stop.selectors import QUEUE_VERSION_FACT, queue_version_sql
 
         # The version of the signed-in staff member's queue, read with them (one_stop.views.queue keeps the
         # page until it changes).
         SIGNED_IN_USER_FACTS[QUEUE_VERSION_FACT] = queue_version_sql()
+        CONTENT_FACTS.add(QUEUE_VERSION_FACT)
 
         @demo_step
         def demo_catalogue(*, result, stdout):

@@ -13,9 +13,13 @@ from egov.accounts.validators import normalize_phone
 
 # Facts about the signed-in user that domain apps read on every page, asked in the same statement that
 # loads the user: name -> an SQL value (a boolean, a number) over the user's row `u` (constant text written
-# by the app, with no parameters). Apps register theirs in AppConfig.ready(), before the first request; the request's user
-# carries them in `signed_in_facts` (User.signed_in_fact reads them).
+# by the app, with no parameters). Apps register theirs in AppConfig.ready(), before the first request; the
+# request's user carries them in `signed_in_facts`.
 SIGNED_IN_USER_FACTS: dict[str, str] = {}
+# Those of them only a view's own content reads, never the layouts (a version of what one page lists): kept
+# pages (egov.core.staff_pages) leave them out of the layout key, and the view that reads one keys its content
+# by it — so a change they stand for renders that page again, not every kept page of the user.
+CONTENT_FACTS: set[str] = set()
 
 
 def user_lookup_q(identifier: str) -> Q:

@@ -37,11 +37,15 @@ def _layout_key(request) -> tuple | None:
         return None
     if CookieStorage.cookie_name in request.COOKIES or "_messages" in request.session:
         return None
+    from egov.accounts.backends import CONTENT_FACTS
+
     user = request.user
     facts = getattr(user, "signed_in_facts", None)
+    if facts is not None:
+        facts = tuple(sorted((name, value) for name, value in facts.items() if name not in CONTENT_FACTS))
     return (get_language(), request.get_full_path(), user.pk, user.full_name, user.username, user.agency_id,
             user.agency.name if user.agency_id else None, frozenset(user.role_names()), user.is_staff,
-            user.is_superuser, tuple(sorted(facts.items())) if facts is not None else None)
+            user.is_superuser, facts)
 
 
 def staff_page(request, content_key, render_page, *, seconds=None) -> HttpResponse:

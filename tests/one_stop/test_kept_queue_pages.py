@@ -84,3 +84,22 @@ def test_a_worker_keeps_pages_up_to_its_byte_limit_then_starts_afresh(staff, mon
     monkeypatch.setattr(staff_pages, "_LIMIT_BYTES", one_page + one_page // 2)
     client.get("/mot-cua/ho-so/", {"trang": "2"})  # over the limit: the first page goes
     assert len(staff_pages._pages) == 1 and staff_pages._kept_bytes <= one_page + one_page // 2
+
+
+def test_only_the_queue_s_own_page_is_keyed_by_its_version(staff):
+    """The queue's version is a content fact: a dossier changing renders the queue again, not every other
+    kept page of the user (the dashboard, the eOffice list), whose layouts do not show it."""
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.test import RequestFactory
+
+    from egov.core.staff_pages import _layout_key
+    from one_stop.selectors import QUEUE_VERSION_FACT
+
+    def key(**facts):
+        request = RequestFactory().get("/bang-dieu-khien/")
+        request.session, request.user = SessionBase(), staff[Role.LEADER]
+        request.user.signed_in_facts = {"can_sign": False, QUEUE_VERSION_FACT: 5, **facts}
+        return _layout_key(request)
+
+    assert key() == key(**{QUEUE_VERSION_FACT: 6}) == key(**{QUEUE_VERSION_FACT: None})
+    assert key() != key(can_sign=True)  # what the menu shows stays in the key
