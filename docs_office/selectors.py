@@ -1,7 +1,9 @@
 """Read side of docs_office: who sees which documents, with the joins each screen needs."""
 
+import functools
 import re
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -323,3 +325,134 @@ def task_completion_by_unit(*, user) -> list[dict]:
             .order_by("division__name"))
     return [{"name": r["division__name"], "total": r["total"], "done": r["done"], "overdue": r["overdue"],
              "rate": round(100 * r["done"] / r["total"]) if r["total"] else 0} for r in rows]
+
+
+class RegisterLink(NamedTuple):
+    """An active incoming register of the agency, as the list's links to print it show it."""
+
+    pk: int
+    name: str
+
+
+def _registers_sql(agency: str) -> str:
+    """Two arrays, ids and names, of the agency's active incoming registers by name (`agency`: its SQL)."""
+    from docs_office.constants import RegisterKind
+    from docs_office.models import Register
+
+    table = Register._meta.db_table
+    where = f"r.agency_id = {agency} AND r.kind = '{RegisterKind.INCOMING}' AND r.is_active"
+    return (f"ARRAY(SELECT r.id FROM {table} r WHERE {where} ORDER BY r.name), "  # noqa: S608  (names and constants of ours)
+            f"ARRAY(SELECT r.name FROM {table} r WHERE {where} ORDER BY r.name)")
+
+
+def _registers_from(ids, names) -> list[RegisterLink]:
+    return [RegisterLink(pk, name) for pk, name in zip(ids or (), names or (), strict=True)]
+
+
+def incoming_version_sql(agency: str) -> str:
+    """SQL of the version of an agency's incoming documents (`agency`: its SQL): the newest transaction that
+    changed them or every agency's (docs_office.models.changes) — NULL while a transaction up to it may still be
+    running, when nothing may be kept by it."""
+    from docs_office.models import IncomingChange
+
+    table = IncomingChange._meta.db_table
+
+    def newest(condition: str) -> str:
+        return f"(SELECT c.transaction_id FROM {table} c WHERE {condition} ORDER BY c.transaction_id DESC LIMIT 1)"  # noqa: S608
+
+    return (
+        "SELECT CASE WHEN latest.v < pg_snapshot_xmin(pg_current_snapshot())::text::bigint THEN latest.v END "  # noqa: S608
+        f"FROM (SELECT GREATEST(0, {newest(f'c.agency_id = {agency}')}, {newest('c.agency_id IS NULL')}) AS v) AS latest"
+    )
+
+
+def _row_columns(alias: str, types: str) -> str:
+    """INCOMING_ROW_FIELDS as columns of the documents `alias` and their types `types`."""
+    from docs_office.models import DocumentType
+
+    meta = IncomingDocument._meta
+    return ", ".join(f"{types}.{DocumentType._meta.get_field('name').column}" if field == "document_type__name"
+                     else f"{alias}.{meta.get_field(field).column}" for field in INCOMING_ROW_FIELDS)
+
+
+@functools.cache
+def _newest_sql(with_state: bool) -> str:
+    """The newest page of a whole-agency reader's list, gated by the version they keep (see incoming_newest)."""
+    from docs_office.models import DocumentType
+
+    documents, types = IncomingDocument._meta.db_table, DocumentType._meta.db_table
+    readers = IncomingDocument.readers.through._meta.db_table
+    state = "AND d.state = %s " if with_state else ""
+    # A plain SELECT (no WITH): pghistory's wrapper leaves statements that start with SELECT alone. Parameters:
+    # the agency (version, registers, rows), [the state], the user (secret documents they read), the version
+    # kept, the rows wanted.
+    return (
+        f"SELECT v.version, {_registers_sql('%s')}, page.* FROM ({incoming_version_sql('%s')}) AS v(version) "  # noqa: S608
+        f"LEFT JOIN LATERAL (SELECT {_row_columns('d', 't')} FROM {documents} d JOIN {types} t ON t.id = d.document_type_id "
+        f"WHERE d.agency_id = %s {state}AND (d.confidentiality = '{Confidentiality.NORMAL}' OR EXISTS "
+        f"(SELECT 1 FROM {readers} x WHERE x.incomingdocument_id = d.id AND x.user_id = %s)) "
+        "AND (v.version IS NULL OR v.version IS DISTINCT FROM %s::bigint) "
+        "ORDER BY d.received_at DESC, d.id DESC LIMIT %s) AS page ON TRUE "
+        "ORDER BY page.received_at DESC, page.id DESC"
+    )
+
+
+# Per worker: (user, agency, state, rows) -> (version, registers, rows) of the last newest page read.
+_newest: dict[tuple, tuple] = {}
+_NEWEST_LIMIT = 2000
+
+
+def reads_whole_agency(user) -> bool:
+    """Whether the user's list is the agency's documents (and their secret ones): what incoming_newest serves."""
+    return bool(user.is_authenticated and user.agency_id is not None and user.is_agency_staff
+                and user.role_names() & WHOLE_AGENCY_ROLES)
+
+
+def incoming_newest(*, user, state: str = "", limit: int) -> tuple[list[RegisterLink], tuple]:
+    """The agency's active incoming registers and its `limit` newest documents visible to `user` (who
+    reads_whole_agency), as rows of INCOMING_ROW_FIELDS' values: one prepared statement, whatever the size.
+
+    The rows are kept in this worker with the agency's version (docs_office.models.changes); the statement reads
+    the version and reads the rows only when it is not the kept one — so the same list again reads no document,
+    and any change to the agency's documents, readers, registers or document types is seen at the next visit."""
+    from egov.core.sql import fetchall_prepared
+
+    key = (user.pk, user.agency_id, state, limit)
+    kept = _newest.get(key)
+    params = [user.agency_id] * 4 + ([state] if state else []) + [user.pk, kept[0] if kept else None, limit]
+    result = fetchall_prepared(_newest_sql(bool(state)), params)
+    version, register_ids, register_names = result[0][:3]
+    rows = tuple(row[3:] for row in result if row[3] is not None)
+    if kept is not None and version is not None and version == kept[0]:
+        return kept[1], kept[2]
+    registers = _registers_from(register_ids, register_names)
+    if version is not None:
+        if len(_newest) >= _NEWEST_LIMIT:
+            _newest.clear()
+        _newest[key] = (version, registers, rows)
+    return registers, rows
+
+
+def incoming_rows_and_registers(documents, *, user, limit: int) -> tuple[list[RegisterLink], tuple]:
+    """`limit` rows of INCOMING_ROW_FIELDS' values of a search (a queryset or WordSearch, in its order) and, for a
+    whole-agency reader, the agency's active incoming registers: one prepared statement, planned once per
+    connection and shape (the SQL the ORM writes for a shape differs only in its parameters)."""
+    from django.db import connection
+
+    from egov.core.sql import fetchall_prepared
+
+    sql, params = documents.values(*INCOMING_ROW_FIELDS)[:limit].query.sql_with_params()
+    with_registers = reads_whole_agency(user)
+    registers = _registers_sql("%s") if with_registers else "NULL::bigint[], NULL::text[]"
+    names = ", ".join(f"s.{connection.ops.quote_name(field)}" for field in INCOMING_ROW_FIELDS)
+    # The search's own order is kept: one row on the left, the search's rows read in order on the right.
+    statement = (f"SELECT {registers}, {names} FROM (SELECT 1) AS one LEFT JOIN ({sql}) AS s ON TRUE")  # noqa: S608
+    params = [user.agency_id, user.agency_id, *params] if with_registers else list(params)
+    if "%%" in sql or len(re.findall("%s", statement)) != len(params):  # not a statement to prepare as it is
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            result = cursor.fetchall()
+    else:
+        result = fetchall_prepared(statement, params)
+    rows = tuple(row[2:] for row in result if row[2] is not None)
+    return _registers_from(result[0][0], result[0][1]) if with_registers else [], rows

@@ -6,3 +6,10 @@ def assignments_remind_due_task() -> int:
     from docs_office.services.reminders import assignments_remind_due
 
     return assignments_remind_due()
+
+
+@egov_task(name="docs_office.prune_incoming_changes", max_retries=0)
+def incoming_changes_prune_task() -> int:
+    from docs_office.services.changes import incoming_changes_prune
+
+    return incoming_changes_prune()

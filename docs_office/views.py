@@ -41,17 +41,21 @@ def dashboard(request):
 def incoming_list(request):
     """The agency's incoming documents, newest first, or those a search finds, best first (100 lines).
 
-    The lines are built once per distinct set of rows in this worker, and the whole page is kept per user
-    and lines shown (egov.core.staff_pages): the rows are read on every visit, so neither is ever stale.
+    One statement reads the rows and the registers: the newest documents, for a leader or records clerk, kept in
+    the worker until the agency's documents change (selectors.incoming_newest); a search, or anyone else's list,
+    read on every visit. The lines are built once per distinct set of rows in this worker, and the whole page is
+    kept per user and lines shown (egov.core.staff_pages), so neither is ever stale.
     """
-    from docs_office.selectors import INCOMING_ROW_FIELDS, incoming_search
+    from docs_office.selectors import incoming_newest, incoming_rows_and_registers, incoming_search, reads_whole_agency
 
     _staff(request)
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
-    rows = tuple(tuple(row[field] for field in INCOMING_ROW_FIELDS) for row in
-                 incoming_search(user=request.user, query=search, state=state).values(*INCOMING_ROW_FIELDS)[:LIST_LIMIT])
+    if not search.strip() and reads_whole_agency(request.user):
+        registers, rows = incoming_newest(user=request.user, state=state, limit=LIST_LIMIT)
+    else:
+        registers, rows = incoming_rows_and_registers(incoming_search(user=request.user, query=search, state=state),
+                                                      user=request.user, limit=LIST_LIMIT)
     lines = _incoming_rows_html(translation.get_language(), rows)
-    registers = _registers_for(request, "incoming")
     year = timezone.localdate().year
 
     def render_page(csrf_token):

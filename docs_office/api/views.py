@@ -39,6 +39,13 @@ class CreatedCursor(CursorPagination):
     page_size = 50
 
 
+class _InCursorOrder(list):
+    """Rows already in ReceivedCursor's order (received_at, id, newest first), as its first page takes a queryset."""
+
+    def order_by(self, *fields):
+        return self
+
+
 def _file_response(field, stem: str):
     """The stored file under a clean name; its extension (pdf, jpg, png) and so its type are the stored one's."""
     if not field:
@@ -83,9 +90,17 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
                    responses=IncomingListSerializer(many=True))
     def list(self, request):
         from docs_office.api.serializers import incoming_list_items
-        from docs_office.selectors import INCOMING_ROW_FIELDS
+        from docs_office.selectors import INCOMING_ROW_FIELDS, incoming_newest, reads_whole_agency
 
-        page = self.paginate_queryset(self.get_queryset().values(*INCOMING_ROW_FIELDS))
+        params = request.query_params
+        if (not params.get("q", "").strip() and not params.get(self.paginator.cursor_query_param)
+                and reads_whole_agency(request.user)):
+            # The first page of the plain list: one statement, the rows kept until the agency's documents change.
+            _registers, rows = incoming_newest(user=request.user, state=params.get("state", ""),
+                                               limit=self.paginator.page_size + 1)
+            page = self.paginate_queryset(_InCursorOrder(dict(zip(INCOMING_ROW_FIELDS, row, strict=True)) for row in rows))
+        else:
+            page = self.paginate_queryset(self.get_queryset().values(*INCOMING_ROW_FIELDS))
         return self.get_paginated_response(incoming_list_items(page))
 
     @extend_schema(responses=IncomingDetailSerializer)

@@ -1,11 +1,12 @@
 from docs_office.models.catalogue import Division, DocumentType, Register, RegisterCounter
+from docs_office.models.changes import IncomingChange
 from docs_office.models.incoming import IncomingAssignment, IncomingDocument, IncomingEvent, IncomingOpinion
 from docs_office.models.outgoing import Delivery, OutgoingDocument, OutgoingEvent, OutgoingVersion
 from docs_office.models.tasks import Task, TaskReport
 
 __all__ = [
     "Division", "DocumentType", "Register", "RegisterCounter",
-    "IncomingAssignment", "IncomingDocument", "IncomingEvent", "IncomingOpinion",
+    "IncomingAssignment", "IncomingChange", "IncomingDocument", "IncomingEvent", "IncomingOpinion",
     "Delivery", "OutgoingDocument", "OutgoingEvent", "OutgoingVersion",
     "Task", "TaskReport",
 ]

@@ -322,6 +322,9 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-clear-expired-sessions": {"task": "accounts.clear_expired_sessions", "schedule": crontab(hour=2, minute=30)},
     # The queues' change rows: only the newest of each queue is needed (one_stop.models.queue).
     "one-stop-prune-queue-changes": {"task": "one_stop.prune_queue_changes", "schedule": crontab(hour=2, minute=40)},
+    # Likewise the incoming documents' (docs_office.models.changes).
+    "docs-office-prune-incoming-changes": {"task": "docs_office.prune_incoming_changes",
+                                           "schedule": crontab(hour=2, minute=45)},
     "docs-office-remind-due": {
         "task": "docs_office.remind_due",
         "schedule": crontab(hour=7, minute=5, day_of_week="mon-sat"),
