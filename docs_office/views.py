@@ -46,15 +46,15 @@ def incoming_list(request):
     read on every visit. The lines are built once per distinct set of rows in this worker, and the whole page is
     kept per user and lines shown (egov.core.staff_pages), so neither is ever stale.
     """
-    from docs_office.selectors import incoming_newest, incoming_rows_and_registers, incoming_search, reads_whole_agency
+    from docs_office.selectors import incoming_newest, incoming_search_rows, reads_whole_agency
 
     _staff(request)
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
     if not search.strip() and reads_whole_agency(request.user):
         registers, rows = incoming_newest(user=request.user, state=state, limit=LIST_LIMIT)
     else:
-        registers, rows = incoming_rows_and_registers(incoming_search(user=request.user, query=search, state=state),
-                                                      user=request.user, limit=LIST_LIMIT)
+        registers, rows = incoming_search_rows(user=request.user, query=search, state=state, limit=LIST_LIMIT,
+                                               registers=True)
     lines = _incoming_rows_html(translation.get_language(), rows)
     year = timezone.localdate().year
 

@@ -90,17 +90,21 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
                    responses=IncomingListSerializer(many=True))
     def list(self, request):
         from docs_office.api.serializers import incoming_list_items
-        from docs_office.selectors import INCOMING_ROW_FIELDS, incoming_newest, reads_whole_agency
+        from docs_office.selectors import INCOMING_ROW_FIELDS, incoming_newest, incoming_search_rows, reads_whole_agency
 
         params = request.query_params
-        if (not params.get("q", "").strip() and not params.get(self.paginator.cursor_query_param)
-                and reads_whole_agency(request.user)):
-            # The first page of the plain list: one statement, the rows kept until the agency's documents change.
-            _registers, rows = incoming_newest(user=request.user, state=params.get("state", ""),
-                                               limit=self.paginator.page_size + 1)
-            page = self.paginate_queryset(_InCursorOrder(dict(zip(INCOMING_ROW_FIELDS, row, strict=True)) for row in rows))
-        else:
+        query, state = params.get("q", ""), params.get("state", "")
+        if params.get(self.paginator.cursor_query_param):
             page = self.paginate_queryset(self.get_queryset().values(*INCOMING_ROW_FIELDS))
+        else:
+            # The first page in one statement: the plain list kept until the agency's documents change, a search
+            # through its shape's statement (selectors), newest first as the cursor orders.
+            if not query.strip() and reads_whole_agency(request.user):
+                _registers, rows = incoming_newest(user=request.user, state=state, limit=self.paginator.page_size + 1)
+            else:
+                _registers, rows = incoming_search_rows(user=request.user, query=query, state=state,
+                                                        limit=self.paginator.page_size + 1, ranked=False)
+            page = self.paginate_queryset(_InCursorOrder(dict(zip(INCOMING_ROW_FIELDS, row, strict=True)) for row in rows))
         return self.get_paginated_response(incoming_list_items(page))
 
     @extend_schema(responses=IncomingDetailSerializer)

@@ -197,3 +197,35 @@ def test_a_search_pages_forward_and_back_with_the_cursor(province, staff, monkey
     assert dates == sorted(dates, reverse=True)
     back = api.get(second["previous"]).json()
     assert [d["id"] for d in back["results"]] == [d["id"] for d in first["results"]]
+
+
+@pytest.mark.parametrize("ranked", [True, False])
+def test_a_search_written_once_per_shape_finds_what_the_orm_finds_for_each_user(province, staff, division, ranked):
+    """The statement of a shape (selectors.incoming_search_rows) is written with sentinels and reused: for every
+    user and query its rows are the selector's, in its order, whoever asked the shape first."""
+    from docs_office.constants import Confidentiality
+    from docs_office.selectors import INCOMING_ROW_FIELDS, _statements, incoming_search_rows
+    from tests.docs_office.conftest import office_staff
+    from tests.docs_office.factories import assign_to
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    seed(3000, agency=province[0])
+    secret = register_scan(clerk, number="15", symbol="QĐ-UBND", summary="Về việc bí mật xyzbimat",
+                           confidentiality=Confidentiality.CONFIDENTIAL, readers=[clerk])
+    assign_to(leader, register_scan(clerk, number="15", symbol="QĐ-UBND", summary="Về việc hội nghị xyzgiaoban"),
+              lead=specialist)
+    stranger = office_staff(province[1])[Role.RECORDS_CLERK]
+    _statements.clear()
+    queries = ["ve viec", "hoi ngh", "xyzbimat", "bo noi vu hoi nghi", "15/QĐ-UBND", "QĐ-UBND", "15", "", "!!", "zzz khong co"]
+    for user in (clerk, stranger, specialist, leader):
+        for query in queries:
+            for state in ("", "closed"):
+                expected = [tuple(row[f] for f in INCOMING_ROW_FIELDS) for row in incoming_search(
+                    user=user, query=query, state=state, ranked=ranked).values(*INCOMING_ROW_FIELDS)[:100]]
+                _registers, rows = incoming_search_rows(user=user, query=query, state=state, limit=100, ranked=ranked)
+                assert list(rows) == expected, (user.username, query, state)
+    assert secret.pk in {row[0] for row in incoming_search_rows(user=clerk, query="xyzbimat", limit=100)[1]}
+    assert not incoming_search_rows(user=leader, query="xyzbimat", limit=100)[1]
+    assert len(incoming_search_rows(user=specialist, query="hoi nghi", limit=100)[1]) == 1  # only what is assigned
+    assert len(incoming_search_rows(user=clerk, query="xyzgiaoban", limit=100)[1]) == 1
+    assert not incoming_search_rows(user=stranger, query="xyzgiaoban", limit=100)[1]
