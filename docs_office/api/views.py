@@ -1,5 +1,8 @@
+import functools
+
 from django.db.models import Prefetch
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -37,6 +40,17 @@ class ReceivedCursor(CursorPagination):
 class CreatedCursor(CursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 50
+
+
+@functools.lru_cache(maxsize=256)
+def _first_page_items(zone: str, rows: tuple) -> list[dict]:
+    """The list items of rows of INCOMING_ROW_FIELDS' values (read from the database for this request), built once
+    per distinct rows and time zone in this worker: their dates formatted by the serializer's fields cost more
+    than the rest of the call. Keyed by every value they show, so never stale; read only, never changed."""
+    from docs_office.api.serializers import incoming_list_items
+    from docs_office.selectors import INCOMING_ROW_FIELDS
+
+    return incoming_list_items(dict(zip(INCOMING_ROW_FIELDS, row, strict=True)) for row in rows)
 
 
 class _InCursorOrder(list):
@@ -96,7 +110,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         query, state = params.get("q", ""), params.get("state", "")
         if params.get(self.paginator.cursor_query_param):
             page = self.paginate_queryset(self.get_queryset().values(*INCOMING_ROW_FIELDS))
-        else:
+        else:  # the first page, newest first (the cursor's order)
             # The first page in one statement: the plain list kept until the agency's documents change, a search
             # through its shape's statement (selectors), newest first as the cursor orders.
             if not query.strip() and reads_whole_agency(request.user):
@@ -105,6 +119,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
                 _registers, rows = incoming_search_rows(user=request.user, query=query, state=state,
                                                         limit=self.paginator.page_size + 1, ranked=False)
             page = self.paginate_queryset(_InCursorOrder(dict(zip(INCOMING_ROW_FIELDS, row, strict=True)) for row in rows))
+            return self.get_paginated_response(_first_page_items(timezone.get_current_timezone_name(), rows[:len(page)]))
         return self.get_paginated_response(incoming_list_items(page))
 
     @extend_schema(responses=IncomingDetailSerializer)
