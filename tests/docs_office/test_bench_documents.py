@@ -224,6 +224,9 @@ def test_a_search_written_once_per_shape_finds_what_the_orm_finds_for_each_user(
                     user=user, query=query, state=state, ranked=ranked).values(*INCOMING_ROW_FIELDS)[:100]]
                 _registers, rows = incoming_search_rows(user=user, query=query, state=state, limit=100, ranked=ranked)
                 assert list(rows) == expected, (user.username, query, state)
+    # Every word search's probe is read once (selectors._probe_once), both branches' gates from it.
+    words = [sql for key, (sql, _slots) in _statements.items() if key[2] == "words"]
+    assert words and all(sql.count("WITH probe AS MATERIALIZED") == 1 for sql in words)
     assert secret.pk in {row[0] for row in incoming_search_rows(user=clerk, query="xyzbimat", limit=100)[1]}
     assert not incoming_search_rows(user=leader, query="xyzbimat", limit=100)[1]
     assert len(incoming_search_rows(user=specialist, query="hoi nghi", limit=100)[1]) == 1  # only what is assigned

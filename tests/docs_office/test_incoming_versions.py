@@ -150,3 +150,10 @@ def test_the_bulk_load_changes_every_version(staff, agency, other_agency):
     before = _version(agency.pk)
     call_command("seed_bench_documents", count=20, agency=agency.exchange_code, share=0.5, stdout=io.StringIO())
     assert _version(agency.pk) > before
+
+
+def test_the_pruning_is_scheduled_nightly(settings):
+    from egov.celery import app
+
+    app.loader.import_default_modules()
+    assert settings.CELERY_BEAT_SCHEDULE["docs-office-prune-incoming-changes"]["task"] in app.tasks
