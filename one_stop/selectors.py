@@ -315,18 +315,18 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
     from one_stop.models import Dossier
 
     term = search.strip()
-    conditions, params = ["(code::text ~>=~ %s AND code::text ~<~ %s)", "applicant_id_number = %s"], [
-        *_prefix_range(term.upper()), term]
+    # (condition, its parameters), each one branch of the statement.
+    conditions = [("(code::text ~>=~ %s AND code::text ~<~ %s)", [*_prefix_range(term.upper())]),
+                  ("applicant_id_number = %s", [term])]
     tail = _CODE_TAIL.fullmatch(term)
     if tail:
-        conditions.append("RIGHT(code, 11) = %s")
-        params.append(f"{tail[1]}-{int(tail[2]):04d}")
+        conditions.append(("RIGHT(code, 11) = %s", [f"{tail[1]}-{int(tail[2]):04d}"]))
     folded = fold_vietnamese(term)
     if any(c.isalpha() for c in folded):
         given_name = "SUBSTRING(applicant_name_folded, (STRPOS(applicant_name_folded, ' ') + 1)) COLLATE \"C\""
-        conditions += ["(applicant_name_folded::text ~>=~ %s AND applicant_name_folded::text ~<~ %s)",
-                       f"({given_name} >= %s AND {given_name} < %s)"]
-        params += [*_prefix_range(folded), *_prefix_range(folded)]
+        conditions += [("(applicant_name_folded::text ~>=~ %s AND applicant_name_folded::text ~<~ %s)",
+                        [*_prefix_range(folded)]),
+                       (f"({given_name} >= %s AND {given_name} < %s)", [*_prefix_range(folded)])]
     sides = _visibility_sides(user)
     # The visibility columns as expressions ("+ 0"): a filter on the few rows the search indexes find, never
     # an index of its own. Left indexable, PostgreSQL ANDed the search's bitmap with one of every dossier of
@@ -334,20 +334,27 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
     visible = " OR ".join(re.sub(r"^(\w+) =", r"(\1 + 0) =", condition) for condition, _ in sides)
     visible_params = [value for _, values in sides for value in values]
     table, procedures = Dossier._meta.db_table, Procedure._meta.db_table
+    # One branch per condition, merged by UNION (a dossier may match two): each reads its own index, and the
+    # name branches read only their covering indexes (index-only scans of SEARCH_COVERED) — an OR would
+    # make one bitmap of the matches and visit the table's page of every one to test visibility and sort.
+    branches = " UNION ".join(f"SELECT due_at, code FROM {table} WHERE ({visible}) AND {condition}"  # noqa: S608
+                              for condition, _ in conditions)
     # Only constant SQL is composed here (table names and the conditions above); values are parameters.
     sql = ("SELECT page.n, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
-           "FROM (SELECT id, due_at, code, count(*) OVER () AS n "
-           f"FROM (SELECT id, due_at, code FROM {table} WHERE ({visible}) AND ({' OR '.join(conditions)}) "
+           "FROM (SELECT due_at, code, count(*) OVER () AS n "
+           f"FROM (SELECT due_at, code FROM ({branches}) AS found "
            # Not `ORDER BY due_at`: with a LIMIT, PostgreSQL would walk the due-date index and test every
            # dossier until enough matched, which for a full name (a few dozen matches in a million) read
            # the whole table (1.3 s). Sorting the matches found through the search indexes is bounded
-           # by the matches instead: milliseconds for a name, tens of milliseconds for a bare family name.
+           # by the matches instead.
            "ORDER BY due_at + interval '0 second', code LIMIT %s) AS matches "
-           # Counted, then cut to the page: only the page's rows are read again with their procedure.
+           # Counted, then cut to the page: only the page's rows are read again (by their unique code) with
+           # their procedure.
            "ORDER BY due_at, code OFFSET %s LIMIT %s) AS page "
-           f"JOIN {table} d ON d.id = page.id LEFT JOIN {procedures} p ON p.id = d.procedure_id "
+           f"JOIN {table} d ON d.code = page.code LEFT JOIN {procedures} p ON p.id = d.procedure_id "
            "ORDER BY page.due_at, page.code")
-    result = fetchall_prepared(sql, [*visible_params, *params, QUEUE_COUNT_CAP + 1, offset, limit])
+    every_branch = [value for _, values in conditions for value in (*visible_params, *values)]
+    result = fetchall_prepared(sql, [*every_branch, QUEUE_COUNT_CAP + 1, offset, limit])
     return [row[1:] for row in result], result[0][0] if result else 0
 
 
