@@ -461,7 +461,11 @@ def _search_statement(*, user, kind: str, sentinel_query: str, state: bool, limi
                       registers: bool) -> tuple[str, tuple]:
     """The statement of a search's shape for users like `user` (their roles), written by the ORM once per worker
     and shape, with sentinels where the request's values go: (SQL, what each parameter is — a constant, or the
-    name of the request's value)."""
+    name of the request's value).
+
+    Sound only while what a user may see depends on them through their id, agency and roles alone (the key):
+    incoming_visible_to's rules today. A rule reading another of the user's attributes in Python would be
+    written into the statement and served to others — tests hold every user's rows equal to the selector's."""
     import copy
 
     from django.db import connection
