@@ -308,7 +308,7 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
 
 def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tuple[list[tuple], int]:
     """One page of the dossiers matching `search` (dossier_search_filter) among those the user sees, with
-    their count up to QUEUE_COUNT_CAP + 1: the same conditions as the indexes of 0090_bench_indexes (code and
+    their count up to QUEUE_COUNT_CAP + 1: the same conditions as the indexes of 0090_bench_indexes and 0097 (code and
     name prefixes as ranges over their pattern indexes), in a prepared statement per shape of the search —
     planning it took PostgreSQL longer than running it. Written out because composing it through the ORM
     cost more CPU than the rest of the page. The API's list keeps dossier_search_filter."""

@@ -111,7 +111,10 @@ class Dossier(ProtectedStateMixin, models.Model):
             # the table's pages one by one.
             models.Index(fields=["applicant_name_folded"], opclasses=["varchar_pattern_ops"],
                          name="dossier_name_prefix_idx", include=SEARCH_COVERED),
-            models.Index(NAME_WITHOUT_FAMILY, name="dossier_given_name_prefix_idx", include=SEARCH_COVERED),
+            # The folded name too: PostgreSQL reads an expression index alone only when the columns its
+            # expression is computed from are in it as well.
+            models.Index(NAME_WITHOUT_FAMILY, name="dossier_given_name_prefix_idx",
+                         include=[*SEARCH_COVERED, "applicant_name_folded"]),
             # The API's list, newest first.
             models.Index(fields=["created_at"], name="dossier_created_idx"),
         ]

@@ -248,3 +248,30 @@ def test_queue_pages_stop_where_the_count_stops(staff, receive_many, monkeypatch
     receive_many(3)
     page = dossiers_queue_page(user=staff[Role.ONE_STOP_CLERK], page=999)
     assert page.number == 2 and page.dossiers == [] and page.count == 3
+
+
+@pytest.mark.django_db
+def test_queue_search_reads_a_names_matches_from_the_name_indexes_alone(staff, receive_many, monkeypatch):
+    """Both name branches can be answered by index-only scans: their indexes hold every column the search
+    filters by (visibility), sorts by and joins back by (SEARCH_COVERED). A column left out would force a
+    visit to the table for every match — a thousand for a company's name."""
+    import one_stop.selectors as selectors
+
+    receive_many(3)
+    statements = []
+
+    def capture(sql, params):
+        statements.append((sql, params))
+        return []
+
+    monkeypatch.setattr(selectors, "fetchall_prepared", capture)
+    dossiers_queue_page(user=staff[Role.ONE_STOP_CLERK], search="dang van cong")
+    (sql, params), = statements
+    with connection.cursor() as cursor:
+        # A three-row table would be read whole: ask for the plan PostgreSQL would use at any size.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("dossier_name_prefix_idx", "dossier_given_name_prefix_idx"):
+        assert f"Index Only Scan using {index}" in plan, plan
