@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from egov.core.staff_pages import staff_page
+from egov.core.staff_pages import staff_page, staff_page_around
 from one_stop.selectors import dossier_public_lookup
 
 
@@ -91,6 +92,13 @@ def queue(request):
     page = dossiers_queue_page(user=request.user, search=search, page=number)
     content = _queue_content_html(translation.get_language(), is_clerk, search,
                                   page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
+    if search.strip():
+        # Every search is a page of its own (a name, its matches): only the layout around it is kept.
+        def render_around(content_html, path, csrf_token):
+            return render(request, "one_stop/queue.html", {"content_html": mark_safe(content_html), "page_path": path,  # noqa: S308
+                                                           **({"csrf_token": csrf_token} if csrf_token else {})})
+
+        return staff_page_around(request, content, render_around)
 
     def render_page(csrf_token):
         return render(request, "one_stop/queue.html",

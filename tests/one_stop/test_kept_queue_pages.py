@@ -103,3 +103,44 @@ def test_only_the_queue_s_own_page_is_keyed_by_its_version(staff):
 
     assert key() == key(**{QUEUE_VERSION_FACT: 6}) == key(**{QUEUE_VERSION_FACT: None})
     assert key() != key(can_sign=True)  # what the menu shows stays in the key
+
+
+NEXT = re.compile(r'<input name="next" type="hidden" value="([^"]*)">')
+
+
+def test_searches_share_a_kept_layout_but_each_shows_its_own_rows_address_and_token(staff, procedure, monkeypatch):
+    from egov.core import staff_pages
+
+    monkeypatch.setattr(staff_pages, "_pages", {})
+    first = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    second = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 5))
+    client = _client(staff[Role.ONE_STOP_CLERK], enforce_csrf_checks=True)
+    tokens = []
+    for dossier, other in ((first, second), (second, first), (first, second)):
+        page = client.get("/mot-cua/ho-so/", {"q": dossier.code}).content.decode()
+        assert dossier.code in page and other.code not in page
+        assert NEXT.search(page)[1] == f"/mot-cua/ho-so/?q={dossier.code}"  # the language switch comes back here
+        assert "placeholder" not in page
+        tokens.append(TOKEN.search(page)[1])
+    # One layout kept for every search of this clerk, filled per request.
+    assert [key[1] for key in staff_pages._pages] == ["around"]
+    assert len(set(tokens)) == 3
+    assert client.post("/tai-khoan/dang-xuat/", {"csrfmiddlewaretoken": tokens[-1]}).status_code == 302
+
+
+def test_what_a_search_typed_is_escaped_in_the_address_and_the_content(staff):
+    client = _client(staff[Role.ONE_STOP_CLERK])
+    for _ in range(2):  # the layout rendered, then kept
+        page = client.get("/mot-cua/ho-so/", {"q": '"><script>x</script>&'}).content.decode()
+        assert "<script>x</script>" not in page
+        assert NEXT.search(page)[1] == "/mot-cua/ho-so/?q=%22%3E%3Cscript%3Ex%3C%2Fscript%3E%26"
+        assert "&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;" in page  # the search box shows what was typed
+
+
+def test_another_clerk_never_gets_a_search_layout_kept_for_someone_else(staff, agency):
+    first = staff[Role.ONE_STOP_CLERK]
+    second = UserFactory(agency=agency, roles=[Role.ONE_STOP_CLERK], full_name="Lò Thị Mai")
+    for _ in range(2):
+        assert first.full_name in _client(first).get("/mot-cua/ho-so/", {"q": "nguyen"}).content.decode()
+        page = _client(second).get("/mot-cua/ho-so/", {"q": "nguyen"}).content.decode()
+        assert "Lò Thị Mai" in page and first.full_name not in page
