@@ -351,19 +351,12 @@ def _registers_from(ids, names) -> list[RegisterLink]:
 
 def incoming_version_sql(agency: str) -> str:
     """SQL of the version of an agency's incoming documents (`agency`: its SQL): the newest transaction that
-    changed them or every agency's (docs_office.models.changes) — NULL while a transaction up to it may still be
-    running, when nothing may be kept by it."""
+    changed them or every agency's (docs_office.models.changes), NULL while it may not be trusted
+    (egov.core.versions)."""
     from docs_office.models import IncomingChange
+    from egov.core.versions import newest_change_sql
 
-    table = IncomingChange._meta.db_table
-
-    def newest(condition: str) -> str:
-        return f"(SELECT c.transaction_id FROM {table} c WHERE {condition} ORDER BY c.transaction_id DESC LIMIT 1)"  # noqa: S608
-
-    return (
-        "SELECT CASE WHEN latest.v < pg_snapshot_xmin(pg_current_snapshot())::text::bigint THEN latest.v END "  # noqa: S608
-        f"FROM (SELECT GREATEST(0, {newest(f'c.agency_id = {agency}')}, {newest('c.agency_id IS NULL')}) AS v) AS latest"
-    )
+    return newest_change_sql(IncomingChange._meta.db_table, [f"c.agency_id = {agency}", "c.agency_id IS NULL"])
 
 
 def _row_columns(alias: str, types: str) -> str:

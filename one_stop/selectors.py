@@ -409,25 +409,18 @@ QUEUE_VERSION_FACT = "queue_version"
 def queue_version_sql() -> str:
     """SQL of the version of the signed-in user's queue (`u`: the users table), for SIGNED_IN_USER_FACTS: the
     newest transaction that changed their agency's queue, their own dossiers as a citizen, or every queue
-    (one_stop.models.queue) — NULL while a transaction up to it may still be running, when no page may be
-    kept by it."""
+    (one_stop.models.queue) — NULL while it may not be trusted (egov.core.versions), when no page may be kept
+    by it."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from egov.core.versions import newest_change_sql
     from one_stop.models import QueueChange
 
     quote, user = connection.ops.quote_name, get_user_model()._meta
-    table = quote(QueueChange._meta.db_table)
-
-    def newest(condition: str) -> str:
-        return f"(SELECT c.transaction_id FROM {table} c WHERE {condition} ORDER BY c.transaction_id DESC LIMIT 1)"  # noqa: S608
-
     agency, pk = f"u.{quote(user.get_field('agency').column)}", f"u.{quote(user.pk.column)}"
-    return (
-        "SELECT CASE WHEN latest.v < pg_snapshot_xmin(pg_current_snapshot())::text::bigint THEN latest.v END "  # noqa: S608
-        f"FROM (SELECT GREATEST(0, {newest(f'c.agency_id = {agency}')}, {newest(f'c.citizen_id = {pk}')}, "
-        f"{newest('c.agency_id IS NULL AND c.citizen_id IS NULL')}) AS v) AS latest"
-    )
+    return newest_change_sql(QueueChange._meta.db_table, [f"c.agency_id = {agency}", f"c.citizen_id = {pk}",
+                                                          "c.agency_id IS NULL AND c.citizen_id IS NULL"])
 
 
 def queue_seconds_kept(page, *, now) -> float | None:

@@ -3,19 +3,13 @@
 from django.db import connection
 
 from docs_office.models import IncomingChange
+from egov.core.versions import changes_prune
 
 
 def incoming_changes_prune() -> int:
     """Delete every change row but the newest of each agency (and of "every agency"); the number deleted.
-
-    A version is its scope's newest row's transaction id, so keeping that row keeps every version as it was:
-    no kept list is served again or dropped because of the pruning."""
-    table = connection.ops.quote_name(IncomingChange._meta.db_table)
-    sql = (f"DELETE FROM {table} c WHERE c.id NOT IN (SELECT DISTINCT ON (agency_id) id FROM {table} "  # noqa: S608
-           "ORDER BY agency_id, transaction_id DESC, id DESC)")
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.rowcount
+    Versions are unchanged (egov.core.versions.changes_prune)."""
+    return changes_prune(IncomingChange._meta.db_table, ["agency_id"])
 
 
 def incoming_changes_record_all() -> None:
