@@ -93,6 +93,14 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
     expect(page.locator("dl")).to_contain_text("Đã trả kết quả")
     page.goto("/mot-cua/ho-so/")  # returned: no longer in the desk's open queue
     expect(page.locator("main table")).not_to_contain_text(code)
+    # ...but a search finds it, closed ones too; searches share a kept layout, each with its own rows.
+    for typed, found in ((code, True), ("khong co ai ten nay", False), (code, True)):
+        page.locator("#tim-ho-so").fill(typed)
+        page.get_by_role("button", name="Tìm", exact=True).click()
+        if found:
+            expect(_queue_row(page, code)).to_contain_text("Đã trả kết quả")
+        else:
+            expect(page.locator("main table")).not_to_contain_text(code)
     _sign_out(page)
 
     page.goto("/tra-cuu-ho-so/")
