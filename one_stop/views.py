@@ -1,4 +1,5 @@
 import functools
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -111,19 +112,57 @@ def queue(request):
 @functools.lru_cache(maxsize=512)
 def _queue_content_html(language: str, is_clerk: bool, search: str, number: int, has_next: bool, count: int,
                         count_capped: bool, dossiers: tuple) -> str:
-    """The page's content (heading, search form, table, pages), rendered once per distinct set of what it
-    shows in this process.
+    """The page's content (heading, search form, table, pages), built once per distinct set of what it shows in
+    this process.
 
     Keyed by everything it shows — the rows as read from the database a moment ago (code, state, due
     date, names, due status), the count, the page, the search and the language — so a cached rendering
     is never stale: any change is a new key. Most visits see what the visit before saw (a clerk's
     refresh, colleagues of one desk), and rendering the table was most of the page's cost.
     """
-    from one_stop.selectors import QueuePage
+    from html import escape
 
-    page = QueuePage(dossiers=list(dossiers), number=number, has_next=has_next, count=count, count_capped=count_capped)
-    return render_to_string("one_stop/_queue_content.html", {
-        "rows_html": _queue_rows_html(dossiers), "page": page, "search": search, "is_clerk": is_clerk})
+    before_search, before_rows, before_pager, after = _queue_content_frame(language, is_clerk)
+    return mark_safe("".join((before_search, escape(search), before_rows, _queue_rows_html(dossiers), before_pager,  # noqa: S308
+                              _queue_pager_html(search, number, has_next, count, count_capped), after)))
+
+
+_SEARCH_SLOT, _ROWS_SLOT, _PAGER_SLOT = (f"{name}-slot-{secrets.token_hex(8)}" for name in ("search", "rows", "pager"))
+
+
+@functools.lru_cache(maxsize=16)
+def _queue_content_frame(language: str, is_clerk: bool) -> tuple[str, str, str, str]:
+    """The content's template rendered once per language and role, cut where the search typed, the table's rows and
+    the pages go: a search is new at nearly every visit, and the template engine's tags and translations around it
+    cost more than the rows themselves. The slots are random per process, so nothing rendered can hold them."""
+    frame = render_to_string("one_stop/_queue_content.html", {
+        "search": _SEARCH_SLOT, "rows_html": _ROWS_SLOT, "pager_html": _PAGER_SLOT, "is_clerk": is_clerk})
+    before_search, rest = frame.split(_SEARCH_SLOT)
+    before_rows, rest = rest.split(_ROWS_SLOT)
+    before_pager, after = rest.split(_PAGER_SLOT)
+    return before_search, before_rows, before_pager, after
+
+
+def _queue_pager_html(search: str, number: int, has_next: bool, count: int, count_capped: bool) -> str:
+    """The count and the links to the pages before and after, every value escaped (the search as in a query)."""
+    from html import escape
+    from urllib.parse import quote
+
+    from django.utils.formats import localize
+    from django.utils.translation import ngettext
+
+    counter = {"counter": localize(count)}
+    if count_capped:
+        total = ngettext("Hơn %(counter)s hồ sơ.", "Hơn %(counter)s hồ sơ.", count) % counter
+    else:
+        total = ngettext("%(counter)s hồ sơ.", "%(counter)s hồ sơ.", count) % counter
+    query = f"q={escape(quote(search, safe='/'))}&amp;" if search else ""
+    before = (f'<li><a href="?{query}trang={number - 1}" rel="prev">{escape(_("Trang trước"))}</a></li>'
+              if number > 1 else "")
+    following = f'<li><a href="?{query}trang={number + 1}" rel="next">{escape(_("Trang sau"))}</a></li>' if has_next else ""
+    return (f'<nav class="queue-pages" aria-label="{escape(_("Trang"))}">\n'
+            f'  <p>{escape(total)}\n    {escape(_("Trang %(number)s.") % {"number": localize(number)})}</p>\n'
+            f'  <ul>\n    {before}\n    {following}\n  </ul>\n</nav>')
 
 
 # One line of the queue's table. Written here, not in a template: the desk's most visited page shows 25
@@ -141,26 +180,38 @@ def _queue_rows_html(dossiers: tuple) -> str:
 
     from django.utils.safestring import mark_safe
 
-    from one_stop.constants import DossierState
-
     if not dossiers:
         return mark_safe(f'<tr><td colspan="6">{escape(_("Không có hồ sơ nào cần xử lý."))}</td></tr>')  # noqa: S308
-    # Labels translated once per page, not once per row (get_FOO_display rebuilds its choices each call).
-    states = {value: str(label) for value, label in DossierState.choices}
-    due = {"overdue": _("Quá hạn"), "due_soon": _("Sắp đến hạn"), "on_time": _("Trong hạn")}
-    # One reverse() for the page: a code is made of digits, capitals, dots and dashes (safe in a path).
-    marker = "--code--"
-    link = reverse("one_stop_staff:dossier", kwargs={"code": marker})
+    states, due, link = _queue_row_labels(translation.get_language(), reverse("one_stop_staff:dossier",
+                                                                                kwargs={"code": _CODE_MARKER}))
+    zone = timezone.get_current_timezone()  # once: localtime() would look it up again for every row
     rows = []
     for d in dossiers:
         words = (d.procedure_name or "").split()
         procedure = " ".join(words[:_PROCEDURE_WORDS]) + ("…" if len(words) > _PROCEDURE_WORDS else "")
+        code = escape(d.code)
         rows.append(_QUEUE_ROW.format(
-            status=escape(d.due_status), url=escape(link.replace(marker, quote(d.code, safe=""))), code=escape(d.code),
+            status=escape(d.due_status), url=link.replace(_CODE_MARKER, escape(quote(d.code, safe=""))), code=code,
             procedure=escape(procedure), applicant=escape(d.applicant_name or ""),
-            state=escape(states.get(d.state, d.state)), due_label=escape(due[d.due_status]),
-            due=timezone.localtime(d.due_at).strftime("%H:%M %d/%m/%Y") if d.due_at else "—"))
+            state=states.get(d.state) or escape(d.state), due_label=due[d.due_status],
+            due=d.due_at.astimezone(zone).strftime("%H:%M %d/%m/%Y") if d.due_at else "—"))
     return mark_safe("\n".join(rows))  # noqa: S308  (every value above is escaped)
+
+
+_CODE_MARKER = "--code--"  # in the dossier page's address, where each row's code goes
+
+
+@functools.lru_cache(maxsize=16)
+def _queue_row_labels(language: str, link: str) -> tuple[dict, dict, str]:
+    """The states' and due statuses' labels in `language` and the dossier page's address, escaped: once per
+    language and address, not once per row (get_FOO_display rebuilds its choices at each call)."""
+    from html import escape
+
+    from one_stop.constants import DossierState
+
+    states = {value: escape(str(label)) for value, label in DossierState.choices}
+    due = {"overdue": escape(_("Quá hạn")), "due_soon": escape(_("Sắp đến hạn")), "on_time": escape(_("Trong hạn"))}
+    return states, due, escape(link)
 
 
 @login_required
