@@ -14,12 +14,15 @@ class SignaturesConfig(AppConfig):
         from egov.core.demo import demo_step
         from signatures.models import Certificate
 
-        # The staff menu's "Ký số" link, answered with the signed-in user (no query of its own per page).
+        # The staff menu's "Ký số" link, answered with the signed-in user (no query of its own per page): a
+        # certificate valid now (selectors.certificates_valid's rule), the user's own or their agency's.
         quote, user = connection.ops.quote_name, get_user_model()._meta
+        owner, agency, active, since, until = (f"c.{quote(Certificate._meta.get_field(name).column)}" for name in
+                                               ("owner", "agency", "is_active", "not_before", "not_after"))
         SIGNED_IN_USER_FACTS["can_sign"] = (
             f"EXISTS (SELECT 1 FROM {quote(Certificate._meta.db_table)} c "  # noqa: S608  (names from the models)
-            f"WHERE c.{quote(Certificate._meta.get_field('owner').column)} = u.{quote(user.pk.column)} "
-            f"OR c.{quote(Certificate._meta.get_field('agency').column)} = u.{quote(user.get_field('agency').column)})")
+            f"WHERE ({owner} = u.{quote(user.pk.column)} OR {agency} = u.{quote(user.get_field('agency').column)}) "
+            f"AND {active} AND {since} <= now() AND {until} > now())")
 
         @demo_step
         def demo_signing(*, result, stdout):
