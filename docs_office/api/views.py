@@ -5,7 +5,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -68,15 +68,57 @@ def _file_response(field, stem: str):
     return FileResponse(field.open("rb"), as_attachment=False, filename=f"{stem}.{extension}")
 
 
+class _DocumentViewSet(viewsets.GenericViewSet):
+    """What the incoming and outgoing viewsets share: one document of those the caller may see, with the relations
+    its detail shows (`visible_to` and `detail_prefetches`), read again after an action of the flow
+    (`run_action`, given the validated `action_serializer`)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filter_backends = []
+    action_serializer = None  # the body of POST …/{id}/actions/{action}/
+
+    def visible_to(self, user):
+        raise NotImplementedError
+
+    def detail_prefetches(self) -> list[Prefetch]:
+        raise NotImplementedError
+
+    def run_action(self, *, document, action: str, data: dict) -> None:
+        raise NotImplementedError
+
+    def _detail(self, pk):
+        if not str(pk).isdigit():  # "abc" in the URL: no such document, not an int() error
+            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
+        document = self.visible_to(self.request.user).prefetch_related(*self.detail_prefetches()).filter(pk=pk).first()
+        if document is None:
+            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
+        return document
+
+    def retrieve(self, request, pk=None):
+        return Response(self.serializer_class(self._detail(pk)).data)
+
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request, pk=None, action_name=None):
+        incoming = self.action_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        self.run_action(document=self._detail(pk), action=action_name, data=incoming.validated_data)
+        return Response(self.serializer_class(self._detail(pk)).data)
+
+
 @extend_schema(tags=["eOffice — văn bản đến"])
-class IncomingDocumentViewSet(viewsets.GenericViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(responses=IncomingDetailSerializer),
+    act=extend_schema(request=IncomingActionSerializer, responses=IncomingDetailSerializer,
+                      parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH,
+                                                   enum=["accept", "return", "assign", "opinion", "close"])]),
+)
+class IncomingDocumentViewSet(_DocumentViewSet):
     """Văn bản đến of the caller's agency: staff see only their agency's, secret ones only named readers."""
 
     pagination_class = ReceivedCursor
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    filter_backends = []
-    # What OPTIONS describes (every action names its own serializers for the schema).
+    # What OPTIONS describes and the detail's shape.
     serializer_class = IncomingDetailSerializer
+    action_serializer = IncomingActionSerializer
 
     def get_queryset(self):
         from docs_office.selectors import incoming_search
@@ -85,20 +127,22 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         return incoming_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""),
                                ranked=False)  # the cursor orders by date: ranking would be wasted work
 
-    def _detail(self, pk):
-        from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
+    def visible_to(self, user):
         from docs_office.selectors import incoming_visible_to
 
-        if not str(pk).isdigit():  # "abc" in the URL: no such document, not an int() error
-            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
-        document = incoming_visible_to(user=self.request.user).prefetch_related(
-            Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
-            Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
-            Prefetch("events", queryset=IncomingEvent.objects.select_related("actor")),
-        ).filter(pk=pk).first()
-        if document is None:
-            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
-        return document
+        return incoming_visible_to(user=user)
+
+    def detail_prefetches(self) -> list[Prefetch]:
+        from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
+
+        return [Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+                Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
+                Prefetch("events", queryset=IncomingEvent.objects.select_related("actor"))]
+
+    def run_action(self, *, document, action: str, data: dict) -> None:
+        from docs_office.actions import incoming_action_run
+
+        incoming_action_run(user=self.request.user, document=document, action=action, data=data)
 
     @extend_schema(parameters=[*SEARCH_PARAMETERS, OpenApiParameter("state", str, enum=IncomingState.values)],
                    responses=IncomingListSerializer(many=True))
@@ -122,10 +166,6 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
             return self.get_paginated_response(_first_page_items(timezone.get_current_timezone_name(), rows[:len(page)]))
         return self.get_paginated_response(incoming_list_items(page))
 
-    @extend_schema(responses=IncomingDetailSerializer)
-    def retrieve(self, request, pk=None):
-        return Response(IncomingDetailSerializer(self._detail(pk)).data)
-
     @extend_schema(request={"multipart/form-data": IncomingCreateSerializer},
                    responses={201: IncomingDetailSerializer,
                               409: OpenApiResponse(description="Có thể trùng văn bản đã vào sổ (duplicate).")})
@@ -141,19 +181,6 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         document = incoming_register_scan(clerk=request.user, data=IncomingData(**data), upload=upload,
                                           readers=readers, confirm_duplicate=confirm)
         return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=IncomingActionSerializer, responses=IncomingDetailSerializer,
-                   parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH,
-                                                enum=["accept", "return", "assign", "opinion", "close"])])
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request, pk=None, action_name=None):
-        from docs_office.actions import incoming_action_run
-
-        incoming = IncomingActionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        incoming_action_run(user=request.user, document=self._detail(pk), action=action_name,
-                            data=incoming.validated_data)
-        return Response(IncomingDetailSerializer(self._detail(pk)).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
@@ -191,14 +218,20 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema(tags=["eOffice — văn bản đi"])
-class OutgoingDocumentViewSet(viewsets.GenericViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(responses=OutgoingDetailSerializer),
+    act=extend_schema(request={"application/json": OutgoingActionSerializer, "multipart/form-data": OutgoingActionSerializer},
+                      responses=OutgoingDetailSerializer,
+                      parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[
+                          "submit", "head_approve", "leader_approve", "return", "version", "sign", "issue", "recall"])]),
+)
+class OutgoingDocumentViewSet(_DocumentViewSet):
     """Văn bản đi: draft, review, signature, issue, recall; scoped like the pages."""
 
     pagination_class = CreatedCursor
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    filter_backends = []
-    # What OPTIONS describes (every action names its own serializers for the schema).
+    # What OPTIONS describes and the detail's shape.
     serializer_class = OutgoingDetailSerializer
+    action_serializer = OutgoingActionSerializer
 
     def get_queryset(self):
         from docs_office.selectors import outgoing_search
@@ -207,30 +240,28 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         return outgoing_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""),
                                ranked=False)  # the cursor orders by date: ranking would be wasted work
 
-    def _detail(self, pk):
-        from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion
+    def visible_to(self, user):
         from docs_office.selectors import outgoing_visible_to
 
-        if not str(pk).isdigit():  # "abc" in the URL: no such document, not an int() error
-            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
-        document = outgoing_visible_to(user=self.request.user).prefetch_related(
-            Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
-            Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
-            Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor")),
-        ).filter(pk=pk).first()
-        if document is None:
-            raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
-        return document
+        return outgoing_visible_to(user=user)
+
+    def detail_prefetches(self) -> list[Prefetch]:
+        from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion
+
+        return [Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
+                Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
+                Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor"))]
+
+    def run_action(self, *, document, action: str, data: dict) -> None:
+        from docs_office.actions import outgoing_action_run
+
+        outgoing_action_run(user=self.request.user, document=document, action=action, data=data)
 
     @extend_schema(parameters=[*SEARCH_PARAMETERS, OpenApiParameter("state", str, enum=OutgoingState.values)],
                    responses=OutgoingListSerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(OutgoingListSerializer(page, many=True).data)
-
-    @extend_schema(responses=OutgoingDetailSerializer)
-    def retrieve(self, request, pk=None):
-        return Response(OutgoingDetailSerializer(self._detail(pk)).data)
 
     @extend_schema(request={"multipart/form-data": OutgoingCreateSerializer, "application/json": OutgoingCreateSerializer},
                    responses={201: OutgoingDetailSerializer})
@@ -262,20 +293,6 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
             confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
             recipients_text=data["recipients_text"], readers=[_colleague(request.user, pk) for pk in data["readers"]])
         return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request={"application/json": OutgoingActionSerializer, "multipart/form-data": OutgoingActionSerializer},
-                   responses=OutgoingDetailSerializer,
-                   parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[
-                       "submit", "head_approve", "leader_approve", "return", "version", "sign", "issue", "recall"])])
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request, pk=None, action_name=None):
-        from docs_office.actions import outgoing_action_run
-
-        incoming = OutgoingActionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        outgoing_action_run(user=request.user, document=self._detail(pk), action=action_name,
-                            data=incoming.validated_data)
-        return Response(OutgoingDetailSerializer(self._detail(pk)).data)
 
     @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="edxml", url_name="edxml")
