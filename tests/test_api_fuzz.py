@@ -123,9 +123,6 @@ def fuzz_world(db, settings, _wsgi_calls_keep_the_test_connection, _no_throttlin
         "body.file": [PDF_BYTES],
     })
     yield {"citizen": citizen, "clerk": clerk, "own": own, "document": document, "incoming": incoming}
-    office_registers(agency)
-    incoming = register_scan(clerk)
-
     KNOWN.clear()
 
 
