@@ -1,9 +1,7 @@
 """Housekeeping of the incoming documents' change rows (docs_office.models.changes)."""
 
-from django.db import connection
-
 from docs_office.models import IncomingChange
-from egov.core.versions import changes_prune
+from egov.core.versions import change_record_everything, changes_prune
 
 
 def incoming_changes_prune() -> int:
@@ -15,6 +13,4 @@ def incoming_changes_prune() -> int:
 def incoming_changes_record_all() -> None:
     """A change of every agency's documents in this transaction: for writers that bypass the triggers (the
     benchmark's bulk load runs with session_replication_role = replica)."""
-    table = connection.ops.quote_name(IncomingChange._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (agency_id, transaction_id) VALUES (NULL, pg_current_xact_id()::text::bigint)")  # noqa: S608
+    change_record_everything(IncomingChange._meta.db_table, ["agency_id"])

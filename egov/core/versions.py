@@ -32,3 +32,15 @@ def changes_prune(table: str, scope_columns: list[str]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.rowcount
+
+
+def change_record_everything(table: str, scope_columns: list[str]) -> None:
+    """Append a change of every scope (each of `scope_columns` NULL) by the current transaction, for writers that
+    bypass the triggers (a benchmark's bulk load runs with session_replication_role = replica): every version
+    moves past it, so no page kept before it is served again."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in scope_columns)
+    nulls = ", ".join("NULL" for _ in scope_columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(table)} ({columns}, transaction_id) "  # noqa: S608  (names from the models)
+                       f"VALUES ({nulls}, pg_current_xact_id()::text::bigint)")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from egov.accounts.roles import Role
-from one_stop.models import Dossier, DossierCodeCounter, DossierEvent
+from one_stop.models import Dossier, DossierCodeCounter, DossierEvent, QueueChange
 from one_stop.selectors import QUEUE_OPEN_STATES, QUEUE_PAGE_SIZE, dossiers_queue_page
 from one_stop.services.dossiers import dossier_receive_at_counter
 from tests.one_stop.factories import APPLICANT, at_local, receive_at_counter
@@ -167,7 +167,11 @@ def test_seeded_codes_are_unique_well_formed_and_continue_the_counters(staff, ag
 
     DossierHistory = apps.get_model("one_stop", "DossierHistory")
     history_before = DossierHistory.objects.count()
+    assert not QueueChange.objects.filter(agency_id=None, citizen_id=None).exists()
     call_command("seed_bench_dossiers", count=300, agencies=[agency.exchange_code], events_share=1.0, stdout=_Quiet())
+    with connection.cursor() as cursor:  # the test's transaction, the seeder's too
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        transaction_id = cursor.fetchone()[0]
 
     dossiers = list(Dossier.objects.all())
     assert len(dossiers) == 300 and len({d.code for d in dossiers}) == 300
@@ -190,6 +194,9 @@ def test_seeded_codes_are_unique_well_formed_and_continue_the_counters(staff, ag
     # Events point at seeded dossiers (foreign keys are not checked while triggers are off).
     events = DossierEvent.objects.all()
     assert events.exists() and not events.exclude(dossier__in=dossiers).exists()
+    # Nor did the queues' triggers record the load: the seeder records a change of every queue itself.
+    assert list(QueueChange.objects.filter(agency_id=None, citizen_id=None).values_list("transaction_id", flat=True)) == [
+        transaction_id]
 
     receipt = dossier_receive_at_counter(clerk=staff[Role.ONE_STOP_CLERK], procedure=procedure, applicant=APPLICANT)
     today = timezone.localtime(receipt.received_at).date()

@@ -108,6 +108,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20251123)
 
     def handle(self, *args, count, years, events_share, agencies, seed, **options):
+        from one_stop.services.queue_changes import queue_changes_record_all
+
         if count <= 0:
             raise CommandError("--count must be positive.")
         started = timezone.now()
@@ -124,6 +126,8 @@ class Command(BaseCommand):
             generator.load(cursor=cursor, count=count, stdout=self.stdout)
             # Back to normal for the rest of an enclosing transaction (a test's, or a caller's).
             cursor.execute("SET LOCAL session_replication_role = origin")
+            # The load bypassed the queues' triggers too: no queue page kept before it may be served after it.
+            queue_changes_record_all()
         # Fresh statistics for the planner; VACUUM also marks the pages all-visible, so counts can be
         # answered from the indexes alone (not possible inside a caller's transaction, e.g. a test's).
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
