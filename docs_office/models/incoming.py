@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from docs_office.constants import AssignmentRole, Confidentiality, IncomingState, Urgency
+from docs_office.models.events import DocumentEvent
 from docs_office.search import document_vector
 from egov.core.models import ProtectedStateMixin
 
@@ -168,22 +169,11 @@ class IncomingOpinion(models.Model):
         return f"{self.document_id}: {self.text[:40]}"
 
 
-class IncomingEvent(models.Model):
+class IncomingEvent(DocumentEvent):
     """Append-only history: every step of an incoming document, who, when, from and to."""
 
     document = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("thao tác"), max_length=30)
-    from_state = models.CharField(_("từ trạng thái"), max_length=20, blank=True)
-    to_state = models.CharField(_("sang trạng thái"), max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    at = models.DateTimeField(_("lúc"))
-    note = models.TextField(_("ghi chú"), blank=True)
 
-    class Meta:
+    class Meta(DocumentEvent.Meta):
         verbose_name = _("bước xử lý văn bản đến")
         verbose_name_plural = _("lịch sử văn bản đến")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.document_id} {self.action}"

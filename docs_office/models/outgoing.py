@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from docs_office.constants import Confidentiality, DeliveryChannel, DeliveryState, OutgoingState, Urgency
+from docs_office.models.events import DocumentEvent
 from docs_office.search import document_vector
 from egov.core.models import ProtectedStateMixin
 
@@ -152,25 +153,14 @@ class OutgoingVersion(models.Model):
         return f"{self.document_id} v{self.number}"
 
 
-class OutgoingEvent(models.Model):
+class OutgoingEvent(DocumentEvent):
     """Append-only history of an outgoing document: who, when, from, to, and the reviewer's comments."""
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("thao tác"), max_length=30)
-    from_state = models.CharField(_("từ trạng thái"), max_length=20, blank=True)
-    to_state = models.CharField(_("sang trạng thái"), max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    at = models.DateTimeField(_("lúc"))
-    note = models.TextField(_("ghi chú"), blank=True)
 
-    class Meta:
+    class Meta(DocumentEvent.Meta):
         verbose_name = _("bước xử lý văn bản đi")
         verbose_name_plural = _("lịch sử văn bản đi")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.document_id} {self.action}"
 
 
 class Delivery(models.Model):
