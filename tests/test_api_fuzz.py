@@ -170,3 +170,19 @@ def test_the_fuzzer_reaches_real_objects_through_the_same_transport(fuzz_world, 
 def test_dates_a_dossier_has_not_reached_yet_are_nullable_in_the_schema(component, field):
     # Found by the response-schema check: a draft or a dossier still waiting answers null for these.
     assert schema.raw_schema["components"]["schemas"][component]["properties"][field].get("nullable") is True
+
+
+def test_files_come_in_a_content_type_the_schema_documents(fuzz_world):
+    """Found by the fuzzer once it reached a real upload: a dossier's file is served as what it was sniffed as
+    (application/pdf), which the schema had documented as application/octet-stream."""
+    checks = [schemathesis.checks.content_type_conformance, schemathesis.checks.not_a_server_error]
+    for operation, parameters, user in [
+        ("/api/v1/dossiers/{code}/documents/{document_id}/", {"code": fuzz_world["own"].code,
+                                                              "document_id": fuzz_world["document"].pk}, "citizen"),
+        ("/api/v1/incoming-documents/{id}/file/", {"id": fuzz_world["incoming"].pk}, "clerk"),
+    ]:
+        token = Token.objects.get_or_create(user=fuzz_world[user])[0]
+        case = schema[operation]["GET"].Case(path_parameters=parameters)
+        response = case.call(base_url=BASE_URL, headers={"Authorization": f"Token {token.key}"})
+        assert response.status_code == 200, (operation, response.status_code)
+        case.validate_response(response, checks=checks)

@@ -25,6 +25,9 @@ from docs_office.api.serializers import (
     OutgoingListSerializer,
 )
 from docs_office.constants import IncomingState, OutgoingState
+from docs_office.services.incoming import SCAN_TYPES
+from docs_office.services.outgoing import DRAFT_TYPES
+from egov.core.api import file_responses
 from egov.core.errors import ApplicationError
 
 SEARCH_PARAMETERS = [
@@ -182,7 +185,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
                                           readers=readers, confirm_duplicate=confirm)
         return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(responses=file_responses(SCAN_TYPES))
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
     def file(self, request, pk=None):
         document = self._detail(pk)
@@ -323,7 +326,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
         delivery = delivery_status_record(clerk=request.user, data=incoming.validated_data["file"].read())
         return Response(OutgoingDetailSerializer(self._detail(delivery.document_id)).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=file_responses(DRAFT_TYPES))  # the signed PDF, or the draft (PDF or DOCX)
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
     def file(self, request, pk=None):
         """The signed PDF once issued; before that, the current draft version."""

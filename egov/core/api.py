@@ -31,3 +31,11 @@ def exception_handler(exc, context):
     code = "invalid" if fields else getattr(exc, "default_code", "error")
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response
+
+
+def file_responses(content_types) -> dict:
+    """The OpenAPI responses of an endpoint that answers a stored file under its own content type (one of
+    `content_types`, the types its uploads were sniffed as): each documented, so a client knows what comes."""
+    from drf_spectacular.types import OpenApiTypes
+
+    return {(200, content_type): OpenApiTypes.BINARY for content_type in content_types}

@@ -16,7 +16,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from egov.core.api import file_responses
 from egov.core.errors import ApplicationError
+from egov.core.uploads import DEFAULT_ALLOWED
 from public_services import selectors
 from public_services.api.serializers import (
     DocumentUploadSerializer,
@@ -150,7 +152,8 @@ def submit(request, code: str):
     return _dossier_response(dossier)
 
 
-@extend_schema(responses={(200, "application/octet-stream"): bytes}, summary="Tải tệp của hồ sơ của tôi")
+# What a dossier may hold: the citizen's uploads (egov.core.uploads.DEFAULT_ALLOWED) and PDF results.
+@extend_schema(responses=file_responses(DEFAULT_ALLOWED), summary="Tải tệp của hồ sơ của tôi")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, IsCitizen])
 def document_download(request, code: str, document_id: int):
