@@ -156,13 +156,14 @@ def _queue_pager_html(search: str, number: int, has_next: bool, count: int, coun
         total = ngettext("Hơn %(counter)s hồ sơ.", "Hơn %(counter)s hồ sơ.", count) % counter
     else:
         total = ngettext("%(counter)s hồ sơ.", "%(counter)s hồ sơ.", count) % counter
+    # Every text translated outside the f-strings below: makemessages does not read calls inside them.
+    pages, previous, following = escape(_("Trang")), escape(_("Trang trước")), escape(_("Trang sau"))
+    current = escape(_("Trang %(number)s.") % {"number": localize(number)})
     query = f"q={escape(quote(search, safe='/'))}&amp;" if search else ""
-    before = (f'<li><a href="?{query}trang={number - 1}" rel="prev">{escape(_("Trang trước"))}</a></li>'
-              if number > 1 else "")
-    following = f'<li><a href="?{query}trang={number + 1}" rel="next">{escape(_("Trang sau"))}</a></li>' if has_next else ""
-    return (f'<nav class="queue-pages" aria-label="{escape(_("Trang"))}">\n'
-            f'  <p>{escape(total)}\n    {escape(_("Trang %(number)s.") % {"number": localize(number)})}</p>\n'
-            f'  <ul>\n    {before}\n    {following}\n  </ul>\n</nav>')
+    before = f'<li><a href="?{query}trang={number - 1}" rel="prev">{previous}</a></li>' if number > 1 else ""
+    after = f'<li><a href="?{query}trang={number + 1}" rel="next">{following}</a></li>' if has_next else ""
+    return (f'<nav class="queue-pages" aria-label="{pages}">\n  <p>{escape(total)}\n    {current}</p>\n'
+            f'  <ul>\n    {before}\n    {after}\n  </ul>\n</nav>')
 
 
 # One line of the queue's table. Written here, not in a template: the desk's most visited page shows 25
@@ -181,7 +182,8 @@ def _queue_rows_html(dossiers: tuple) -> str:
     from django.utils.safestring import mark_safe
 
     if not dossiers:
-        return mark_safe(f'<tr><td colspan="6">{escape(_("Không có hồ sơ nào cần xử lý."))}</td></tr>')  # noqa: S308
+        nothing = escape(_("Không có hồ sơ nào cần xử lý."))
+        return mark_safe(f'<tr><td colspan="6">{nothing}</td></tr>')  # noqa: S308
     states, due, link = _queue_row_labels(translation.get_language(), reverse("one_stop_staff:dossier",
                                                                                 kwargs={"code": _CODE_MARKER}))
     zone = timezone.get_current_timezone()  # once: localtime() would look it up again for every row

@@ -160,3 +160,32 @@ def test_a_public_page_sets_no_cookie_for_an_anonymous_visitor(client):
     response = client.get(reverse("home"))
     assert response.status_code == 200 and not response.cookies
     assert 'name="csrfmiddlewaretoken"' not in response.content.decode()
+
+
+_TRANSLATING = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
+
+
+def test_no_text_to_translate_is_inside_an_f_string():
+    """makemessages (xgettext) does not read calls inside f-strings: a text translated there never reaches the
+    catalog, and English visitors read Vietnamese (the empty desk queue did)."""
+    hidden = []
+    for path in Path(settings.BASE_DIR).rglob("*.py"):
+        relative = path.relative_to(settings.BASE_DIR)
+        if relative.parts[0] in (".venv", "tests", "node_modules", ".data") or "migrations" in relative.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{relative}:{call.lineno} {ast.unparse(call)}" for call in ast.walk(node)
+                           if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in _TRANSLATING]
+    assert hidden == []
+
+
+@pytest.mark.django_db
+def test_an_empty_desk_queue_reads_in_english(client):
+    from egov.accounts.roles import Role
+    from tests.factories import AgencyFactory, UserFactory
+
+    client.force_login(UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/mot-cua/ho-so/").content.decode()
+    assert "No dossiers to handle." in page and "Không có hồ sơ nào cần xử lý." not in page
