@@ -40,6 +40,22 @@ def lookup(request, code: str | None = None):
     return render(request, "one_stop/lookup.html", context, status=status)
 
 
+def _staff_dossier(request, code: str, *, related=(), **conditions):
+    """The dossier `code` for a staff member who may see it (and meets `conditions`), with `related` joined; else
+    404 — for a citizen too, whose own dossiers are the portal's (public_services)."""
+    from one_stop.selectors import dossiers_visible_to
+
+    dossier = None
+    if request.user.is_agency_staff:
+        dossiers = dossiers_visible_to(user=request.user)
+        if related:  # select_related() with no names would join every foreign key
+            dossiers = dossiers.select_related(*related)
+        dossier = dossiers.filter(code=code, **conditions).first()
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
 def _local_text(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else ""
 
@@ -48,13 +64,10 @@ def _local_text(moment) -> str:
 def receipt(request, code: str):
     """Form 01 for staff who can see the dossier (print at the counter): the file stored at receipt, or
     rendered now when the dossier no longer matches it (one_stop.services.receipts)."""
-    from one_stop.selectors import dossiers_visible_to
     from one_stop.services.receipts import dossier_receipt_ensure
 
-    dossier = (dossiers_visible_to(user=request.user).select_related("received_by", "receiving_agency__parent")
-               .filter(code=code).first())
-    if dossier is None or not request.user.is_agency_staff:  # the owner has the portal's copy
-        raise Http404
+    # Staff only: the owner has the portal's copy.
+    dossier = _staff_dossier(request, code, related=("received_by", "receiving_agency__parent"))
     pdf = dossier_receipt_ensure(dossier=dossier, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
@@ -291,12 +304,9 @@ def counter_checklist(request):
 def dossier_detail(request, code: str):
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
     from one_stop.ledger import due_ledger
-    from one_stop.selectors import dossiers_visible_to
     from one_stop.services.dossiers import ACTION_LABELS, dossier_actions_for
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code)
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
         event.label = EVENT_LABELS.get(event.action) or ACTION_LABELS.get(event.action, event.action)
@@ -356,12 +366,9 @@ def dossier_result_sign(request, code: str):
     """Send a result PDF to a leader of the handling agency for signature, with its verification QR code."""
     from egov.accounts.models import User
     from egov.core.errors import ApplicationError
-    from one_stop.selectors import dossiers_visible_to
     from one_stop.services.results import dossier_result_sign_request
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code)
     document = dossier.documents.filter(pk=_int_or_none(request.POST.get("document"))).first()
     signer = User.objects.filter(pk=_int_or_none(request.POST.get("signer"))).first()
     if document is None or signer is None:
@@ -441,9 +448,7 @@ def dossier_forward_view(request, code: str):
     from one_stop.selectors import dossiers_visible_to
     from one_stop.services.dossiers import dossier_forward
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code)
     form = ForwardForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chọn cơ quan nhận hồ sơ."))
@@ -467,12 +472,9 @@ def dossier_postpone_view(request, code: str):
     """The apology with a new return date (form 04), once, at least a working day before the due date."""
     from egov.core.errors import ApplicationError
     from one_stop.forms import PostponeForm
-    from one_stop.selectors import dossiers_visible_to
     from one_stop.services.dossiers import dossier_postpone
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code)
     form = PostponeForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -491,12 +493,9 @@ def dossier_postpone_view(request, code: str):
 @require_POST
 def dossier_step_done(request, code: str):
     from egov.core.errors import ApplicationError
-    from one_stop.selectors import dossiers_visible_to
     from one_stop.services.process import dossier_step_complete
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code)
     try:
         step = dossier_step_complete(dossier=dossier, user=request.user, note=request.POST.get("note", ""))
     except ApplicationError as exc:
@@ -511,12 +510,9 @@ def dossier_step_done(request, code: str):
 def dossier_upload(request, code: str, kind: str):
     from egov.core.errors import ApplicationError
     from one_stop.forms import DocumentUploadForm
-    from one_stop.selectors import dossiers_visible_to
     from one_stop.services.documents import dossier_document_add
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code)
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Chọn một tệp để tải lên."))
@@ -568,12 +564,9 @@ def online_inbox(request):
 def dossier_action(request, code: str, action: str):
     from egov.core.errors import ApplicationError
     from one_stop.forms import DossierActionForm
-    from one_stop.selectors import dossiers_visible_to
     from one_stop.services.dossiers import dossier_act
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None or not request.user.is_agency_staff:  # a citizen withdraws through the portal
-        raise Http404
+    dossier = _staff_dossier(request, code)  # a citizen withdraws through the portal
     form = DossierActionForm(request.POST)
     form.is_valid()
     try:
@@ -594,11 +587,8 @@ def dossier_action(request, code: str, action: str):
 def apology(request, code: str):
     """Form 04 of a dossier that was given a new return date."""
     from one_stop.pdf.apology import apology_pdf
-    from one_stop.selectors import dossiers_visible_to
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code, postponed_at__isnull=False).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code, postponed_at__isnull=False)
     response = HttpResponse(apology_pdf(dossier=dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-xin-loi-{dossier.code}.pdf"'
     return response
@@ -608,11 +598,8 @@ def apology(request, code: str):
 def notice(request, code: str):
     """Form 02 or 03, whichever the dossier's state calls for."""
     from one_stop.pdf.notices import FORMS, notice_pdf
-    from one_stop.selectors import dossiers_visible_to
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code, state__in=list(FORMS)).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code, state__in=list(FORMS))
     response = HttpResponse(notice_pdf(dossier=dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-{dossier.state}-{dossier.code}.pdf"'
     return response
@@ -621,11 +608,8 @@ def notice(request, code: str):
 @login_required
 def control_slip(request, code: str):
     from one_stop.pdf.control import control_slip_pdf
-    from one_stop.selectors import dossiers_visible_to
 
-    dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
-    if dossier is None or not request.user.is_agency_staff:
-        raise Http404
+    dossier = _staff_dossier(request, code)
     response = HttpResponse(control_slip_pdf(dossier=dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{dossier.code}.pdf"'
     return response
