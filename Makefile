@@ -65,7 +65,7 @@ bench-office: $(VENV)/.installed-dev
 ## messages: refresh and compile the English translation (needs GNU gettext)
 messages: $(VENV)/.installed-dev
 	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=".venv/*" --ignore="static/vendor/*" --ignore="tests/*"
-	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=".venv/*"
+	DEBUG=1 $(PY) manage.py compilemessages -l en -l vi --ignore=".venv/*"
 
 clean-data:
 	rm -rf .data

@@ -1,7 +1,43 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
+
+
+def language_of_request(request) -> str:
+    """The language to answer `request` in: the one the visitor chose (Django's language cookie, which the
+    footer's switch sets), else Vietnamese. A page's language is never guessed from the browser's
+    Accept-Language: a citizen whose browser is set to English reads the portal in the administration's
+    language until they choose another. The API alone honours Accept-Language, which a client sets on purpose."""
+    if request.path_info.startswith(API_PREFIX):
+        return translation.get_language_from_request(request)
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen:
+        try:
+            return translation.get_supported_language_variant(chosen)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware choosing by `language_of_request`: pages vary by the language cookie (Vary:
+    Cookie), not by Accept-Language; the API as Django does."""
+
+    def process_request(self, request):
+        translation.activate(language_of_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(API_PREFIX):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class ContentSecurityPolicyMiddleware:
@@ -37,9 +73,9 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > self.limit:
-            # This runs before LocaleMiddleware: pick the visitor's language here, or the message
+            # This runs before the language middleware: pick the visitor's language here, or the message
             # comes out in whatever language this thread served last.
-            with translation.override(translation.get_language_from_request(request)):
+            with translation.override(language_of_request(request)):
                 message = _("Dữ liệu gửi lên quá lớn (tối đa %(mb)s MB mỗi lần gửi).") % {"mb": settings.EGOV_MAX_REQUEST_MB}
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
@@ -59,9 +95,9 @@ class NulCharacterMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values)
                                           for key, values in request.GET.lists()):
-            with translation.override(translation.get_language_from_request(request)):
+            with translation.override(language_of_request(request)):
                 message = _("Địa chỉ yêu cầu chứa ký tự không hợp lệ.")
-            if request.path.startswith("/api/"):
+            if request.path.startswith(API_PREFIX):
                 return JsonResponse({"error": {"code": "invalid", "message": message, "fields": {}}}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "egov.core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "egov.core.middleware.ChosenLanguageMiddleware",  # Vietnamese unless the visitor chose another
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "egov.accounts.middleware.AuthenticationMiddleware",

@@ -179,7 +179,7 @@ MEGABYTE = 1024 * 1024
 @pytest.mark.django_db
 def test_a_request_over_the_size_limit_is_refused_with_413_in_vietnamese(settings, client):
     settings.EGOV_MAX_REQUEST_MB = 1
-    # The limit answers before LocaleMiddleware picks the visitor's language: a fresh process speaks the
+    # The limit answers before the language middleware picks the visitor's language: a fresh process speaks the
     # portal's default, Vietnamese.
     with translation.override(settings.LANGUAGE_CODE):
         response = client.post("/", data=b"x" * (MEGABYTE + 1), content_type="application/octet-stream")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 CATALOG_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
@@ -91,6 +92,51 @@ def test_the_home_page_speaks_vietnamese_by_default(client):
     page = response.content.decode()
     assert '<html lang="vi"' in page
     assert "Đăng nhập" in page
+
+
+@pytest.mark.django_db
+def test_a_browser_set_to_english_still_gets_vietnamese_until_the_visitor_chooses(client):
+    """Many Vietnamese citizens' browsers ask for English first: the administration's language stays the default,
+    and only the footer's choice (the language cookie) changes it. Pages vary by that cookie, not the header."""
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi"' in page.content.decode() and page["Content-Language"] == "vi"
+    assert "Cookie" in page["Vary"] and "Accept-Language" not in page["Vary"]
+
+    client.get("/ngon-ngu/", {"language": "en", "next": "/"})
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="vi")
+    assert '<html lang="en"' in page.content.decode() and page["Content-Language"] == "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # not a language of the portal
+    assert '<html lang="vi"' in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_answers_in_the_language_its_client_asks_for(client):
+    """An API client sets Accept-Language on purpose (it has no footer to click): honoured there, Vietnamese
+    otherwise."""
+    def message(**headers):
+        return client.get("/api/v1/dossiers/KHONG-CO/", **headers).json()["error"]["message"]
+
+    assert message() == "Chưa cung cấp thông tin xác thực (đăng nhập hoặc token)."
+    assert message(HTTP_ACCEPT_LANGUAGE="en") == "Authentication credentials were not provided."
+
+
+@pytest.mark.django_db
+def test_the_api_framework_s_own_errors_read_in_vietnamese(client):
+    """Django REST framework's Vietnamese catalogue covers 20 of its messages; locale/vi adds those the API can
+    answer (authentication, choices, numbers, pages, throttling…), so bad input gets a Vietnamese reason."""
+    from egov.accounts.roles import Role
+    from tests.factories import AgencyFactory, UserFactory
+
+    assert client.get("/api/v1/dossiers/X/", HTTP_AUTHORIZATION="Token sai").json()["error"]["message"] == "Token không hợp lệ."
+    client.force_login(UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK]))
+    fields = client.post("/api/v1/dossiers/", {"channel": "fax"}, content_type="application/json").json()["error"]["fields"]
+    assert fields["channel"] == ["“fax” không phải là một lựa chọn hợp lệ."]
+    assert client.get("/api/v1/incoming-documents/", {"cursor": "zzz"}).json()["error"]["message"] == (
+        "Vị trí trang (cursor) không hợp lệ")
+    with translation.override("vi"):
+        from rest_framework.exceptions import Throttled
+
+        assert str(Throttled(wait=30).detail) == "Yêu cầu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau 30 giây."
 
 
 @pytest.mark.django_db
