@@ -23,3 +23,9 @@ class OneStopConfig(AppConfig):
             from one_stop.demo import demo_catalogue_seed
 
             demo_catalogue_seed(stdout=stdout)
+
+        @demo_step
+        def demo_dossiers(*, result, stdout):
+            from one_stop.demo import demo_dossiers_seed
+
+            demo_dossiers_seed(stdout=stdout)

@@ -80,3 +80,25 @@ def test_the_demo_loads_the_curated_and_the_national_catalogue_once(monkeypatch,
     assert Procedure.objects.get(code="1.001193").source == ProcedureSource.CURATED  # hand-checked data wins
     call_command("seed_demo")
     assert "0 mới, 0 cập nhật, 25 không đổi" in capsys.readouterr().out
+
+
+def test_the_demo_desk_has_dossiers_to_show_once(monkeypatch, client):
+    """The demo's queues are not empty: counter receipts at the provincial centre (judicial records handled by Sở
+    Tư pháp) and one online submission waiting in the desk's inbox; a second seed_demo adds none."""
+    from one_stop.constants import DossierState
+    from one_stop.models import Dossier
+
+    monkeypatch.setenv("DEMO_PASSWORD", "mat-khau-demo-2026")
+    call_command("seed_demo")
+    call_command("seed_demo")
+    clerk = User.objects.get(username="demo_clerk")
+    at_centre = Dossier.objects.filter(receiving_agency=clerk.agency)
+    assert at_centre.filter(state=DossierState.RECEIVED, received_by=clerk).count() == 5
+    assert at_centre.filter(handling_agency__short_name="STP").count() == 2
+    online = at_centre.get(state=DossierState.SUBMITTED)
+    assert online.citizen.username == "demo_citizen"
+    assert all(d.due_at and d.events.exists() for d in at_centre.exclude(pk=online.pk))
+
+    client.force_login(clerk)
+    queue = client.get("/mot-cua/ho-so/").content.decode()
+    assert "Nguyễn Văn An" in queue and "Công ty TNHH Thương mại Hoa Mai" in queue
