@@ -83,8 +83,9 @@ def test_the_demo_loads_the_curated_and_the_national_catalogue_once(monkeypatch,
 
 
 def test_the_demo_desk_has_dossiers_to_show_once(monkeypatch, client):
-    """The demo's queues are not empty: counter receipts at the provincial centre (judicial records handled by Sở
-    Tư pháp) and one online submission waiting in the desk's inbox; a second seed_demo adds none."""
+    """The demo's queues are not empty: counter receipts at the provincial centre (some handled by departments), each
+    with a due date some working days ahead, and one online submission waiting in the desk's inbox; a second
+    seed_demo adds none."""
     from one_stop.constants import DossierState
     from one_stop.models import Dossier
 
@@ -94,10 +95,11 @@ def test_the_demo_desk_has_dossiers_to_show_once(monkeypatch, client):
     clerk = User.objects.get(username="demo_clerk")
     at_centre = Dossier.objects.filter(receiving_agency=clerk.agency)
     assert at_centre.filter(state=DossierState.RECEIVED, received_by=clerk).count() == 5
-    assert at_centre.filter(handling_agency__short_name="STP").count() == 2
+    assert at_centre.filter(handling_agency__short_name="SNV").count() == 2
+    assert at_centre.filter(handling_agency__short_name="SXD").count() == 1
     online = at_centre.get(state=DossierState.SUBMITTED)
     assert online.citizen.username == "demo_citizen"
-    assert all(d.due_at and d.events.exists() for d in at_centre.exclude(pk=online.pk))
+    assert all(d.due_at.date() > d.received_at.date() and d.events.exists() for d in at_centre.exclude(pk=online.pk))
 
     client.force_login(clerk)
     queue = client.get("/mot-cua/ho-so/").content.decode()
