@@ -28,8 +28,7 @@ def demo_catalogue_seed(*, stdout=print, include_raw: bool | None = None) -> Non
 
 
 # (procedure code, applicant name, ID number or tax code, phone, address, handling department's short name or None for
-# the centre itself). Procedures whose time limit the catalogue states in working days: 43 % of the raw catalogue's
-# state none, and a dossier of those is due the day it is received (see the README's one-stop section).
+# the centre itself): procedures whose catalogue entry states the time limit, so no one has to type it in.
 DEMO_COUNTER_DOSSIERS = [
     ("1.014199", "Nguyễn Văn An", "020090001111", "0912000111", "Phường Đông Kinh, tỉnh Lạng Sơn", "SNV"),
     ("1.000703", "Trần Thị Bình", "020185002222", "0913000222", "Phường Tam Thanh, tỉnh Lạng Sơn", "SXD"),

@@ -15,6 +15,9 @@ class CounterReceiptForm(forms.Form):
     address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
     fee_exempt_reason = forms.CharField(label=_("Miễn, giảm phí, lệ phí (ghi rõ đối tượng, nếu có)"), max_length=255,
                                         required=False)
+    processing_days = forms.DecimalField(
+        label=_("Thời hạn giải quyết (ngày làm việc)"), required=False, min_value=0, max_value=365, decimal_places=1,
+        help_text=_("Chỉ ghi khi danh mục chưa nêu thời hạn của thủ tục; nếu danh mục đã nêu, thời hạn đó được áp dụng."))
 
     def clean_procedure(self):
         code = self.cleaned_data["procedure"].strip()
@@ -26,6 +29,8 @@ class CounterReceiptForm(forms.Form):
 
 class DossierActionForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú, lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Receiving an online dossier of a procedure whose catalogue entry states no time limit.
+    processing_days = forms.DecimalField(required=False, min_value=0, max_value=365, decimal_places=1)
 
 
 class DocumentUploadForm(forms.Form):

@@ -28,8 +28,12 @@ def _days(days) -> str:
 
 
 def due_ledger(*, dossier, events) -> list[LedgerLine]:
-    days = dossier.procedure_version.processing_days
+    from one_stop.services.dossiers import dossier_time_limit
+
+    days = dossier_time_limit(dossier)
     limit = (_("%(n)s ngày làm việc") % {"n": _days(days)}) if days is not None else _("không nêu thời hạn")
+    if dossier.processing_days is not None:  # the catalogue states none: the desk gave it at receipt
+        limit = _("%(limit)s (do Bộ phận Một cửa ghi khi tiếp nhận: danh mục chưa nêu thời hạn)") % {"limit": limit}
     lines: list[LedgerLine] = []
     paused_at = None
     for event in events:

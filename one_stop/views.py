@@ -268,11 +268,11 @@ def counter_receipt(request):
             with transaction.atomic():
                 dossier = dossier_receive_at_counter(
                     clerk=request.user, procedure=data["procedure"], checklist=checklist,
-                    fee_exempt_reason=data["fee_exempt_reason"], scans=scans,
+                    fee_exempt_reason=data["fee_exempt_reason"], scans=scans, processing_days=data["processing_days"],
                     applicant=ApplicantData(full_name=data["full_name"], id_number=data["id_number"],
                                             phone=data["phone"], email=data["email"], address=data["address"]))
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form.add_error("processing_days" if "processing_days" in exc.fields else None, exc.message)
         else:
             from one_stop.services.receipts import dossier_receipt_prepare
 
@@ -325,6 +325,8 @@ def dossier_detail(request, code: str):
         "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": documents,
         "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
+        # Receiving an online dossier whose procedure's catalogue entry states no time limit: the desk gives one.
+        "time_limit_missing": dossier.procedure_version.processing_days is None and dossier.processing_days is None,
         "forward_form": ForwardForm() if dossier.state in ("received", "in_progress") else None,
         "postpone_form": PostponeForm() if dossier.state in ("received", "in_progress") and dossier.postponed_at is None
         and user.agency_id == dossier.handling_agency_id
@@ -570,7 +572,8 @@ def dossier_action(request, code: str, action: str):
     form = DossierActionForm(request.POST)
     form.is_valid()
     try:
-        dossier_act(dossier=dossier, user=request.user, action=action, note=form.cleaned_data.get("note", ""))
+        dossier_act(dossier=dossier, user=request.user, action=action, note=form.cleaned_data.get("note", ""),
+                    processing_days=form.cleaned_data.get("processing_days"))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -90,6 +90,10 @@ class DossierCreateSerializer(serializers.Serializer):
     procedure = serializers.SlugRelatedField(slug_field="code", queryset=Procedure.objects.filter(is_active=True))
     channel = serializers.ChoiceField(choices=["counter", "post"], default="counter")
     applicant = ApplicantSerializer()
+    processing_days = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=365, required=False, allow_null=True, default=None,
+        help_text="Thời hạn giải quyết (ngày làm việc) do Bộ phận Một cửa ghi: bắt buộc khi danh mục chưa nêu thời hạn "
+                  "của thủ tục, không dùng khi đã nêu.")
 
 
 class DossierEventSerializer(serializers.Serializer):
@@ -175,6 +179,9 @@ class DossierListSerializer(serializers.Serializer):
 
 class DossierActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    processing_days = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=365, required=False, allow_null=True, default=None,
+        help_text="Với thao tác receive: thời hạn (ngày làm việc) khi danh mục chưa nêu thời hạn của thủ tục.")
 
 
 class PublicStepSerializer(serializers.Serializer):

@@ -115,7 +115,8 @@ class DossierViewSet(viewsets.GenericViewSet):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         dossier = dossier_receive_at_counter(clerk=request.user, procedure=data["procedure"],
-                                             applicant=ApplicantData(**data["applicant"]), channel=data["channel"])
+                                             applicant=ApplicantData(**data["applicant"]), channel=data["channel"],
+                                             processing_days=data["processing_days"])
         data = DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -160,7 +161,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         incoming = DossierActionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         dossier = dossier_act(dossier=self.get_object(), user=request.user, action=action_name,
-                              note=incoming.validated_data["note"])
+                              note=incoming.validated_data["note"], processing_days=incoming.validated_data["processing_days"])
         return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data)
 
 

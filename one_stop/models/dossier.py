@@ -67,6 +67,10 @@ class Dossier(ProtectedStateMixin, models.Model):
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     clock_started_at = models.DateTimeField(_("bắt đầu tính hạn từ"), null=True, blank=True)
+    # The time limit in working days, when the desk gave it because the procedure's version states none; empty:
+    # the version's (dossier_time_limit reads the one that applies).
+    processing_days = models.DecimalField(_("thời hạn do Bộ phận Một cửa ghi (ngày làm việc)"), max_digits=6,
+                                          decimal_places=1, null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
     paused_at = models.DateTimeField(_("tạm dừng tính hạn từ"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)

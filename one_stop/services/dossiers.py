@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass
 from datetime import datetime, time
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -89,6 +90,33 @@ def dossier_due_at(*, processing_days, clock_start: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(due_day, OFFICE_CLOSES))
 
 
+def dossier_time_limit(dossier: Dossier):
+    """The time limit in working days that applies to `dossier`: its procedure version's, or, where the catalogue
+    states none, the one the desk gave at receipt (None before that)."""
+    return dossier.processing_days if dossier.processing_days is not None else dossier.procedure_version.processing_days
+
+
+MAX_GIVEN_DAYS = 365
+
+
+def _time_limit_given(dossier: Dossier, processing_days) -> None:
+    """At receipt: where the procedure's version states no time limit, the desk must give one (working days), kept
+    on the dossier; where it states one, that is the legal limit and nothing given replaces it."""
+    if dossier.procedure_version.processing_days is not None:
+        return
+    if processing_days is None:
+        raise ApplicationError(
+            "time_limit_required",
+            _("Danh mục chưa nêu thời hạn giải quyết của thủ tục này: ghi số ngày làm việc hẹn trả kết quả."),
+            fields={"processing_days": [_("Bắt buộc với thủ tục chưa có thời hạn trong danh mục.")]})
+    days = Decimal(str(processing_days))
+    if days < 0 or days > MAX_GIVEN_DAYS or days * 2 != int(days * 2):
+        raise ApplicationError(
+            "time_limit_invalid", _("Thời hạn giải quyết phải từ 0 đến %(max)s ngày làm việc, theo nửa ngày.") % {
+                "max": MAX_GIVEN_DAYS}, fields={"processing_days": [_("Không hợp lệ.")]})
+    dossier.processing_days = days
+
+
 def _event(dossier: Dossier, *, action: str, from_state: str, actor, agency=None, note: str = "") -> None:
     DossierEvent.objects.create(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state,
                                 actor=actor, agency=agency or getattr(actor, "agency", None), at=timezone.now(),
@@ -119,13 +147,14 @@ def _applicant_fields(applicant: ApplicantData) -> dict:
 def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: ApplicantData,
                                channel: str = DossierChannel.COUNTER, handling_agency=None,
                                checklist: list[dict] | None = None, fee_exempt_reason: str = "",
-                               scans=()) -> Dossier:
+                               scans=(), processing_days=None) -> Dossier:
     """A clerk receives a dossier at the desk: code, procedure version, due date, steps, control sheet.
 
     Any desk of the province may receive for any procedure (2025 one-stop decree); the dossier is
     handled by `handling_agency` (default the clerk's own) and keeps the receiving desk's code.
     `checklist` records which required documents were handed in (default: all of them); `scans` are
-    (requirement, file) pairs stored with the dossier in the same transaction.
+    (requirement, file) pairs stored with the dossier in the same transaction. `processing_days` is the time limit
+    the desk gives when the procedure's version states none (required then, ignored otherwise).
     """
     from one_stop.services.documents import dossier_checklist_from_version, dossier_document_add
     from one_stop.services.process import dossier_steps_create
@@ -141,11 +170,12 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
         receiving_agency=clerk.agency, handling_agency=handling_agency or clerk.agency, channel=channel,
         submitted_at=now, **_applicant_fields(applicant),
     )
+    _time_limit_given(dossier, processing_days)
     dossier.fee_vnd, dossier.fee_note = _fee(version, fee_exempt_reason)
     dossier.checklist = checklist if checklist is not None else dossier_checklist_from_version(dossier)
     clock_start = dossier_clock_start(now)
     dossier.receive(at=now, by=clerk, clock_start=clock_start,
-                    due_at=dossier_due_at(processing_days=version.processing_days, clock_start=clock_start))
+                    due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
     dossier.save()
     dossier_steps_create(dossier=dossier, by=clerk)
     for requirement, upload in scans:
@@ -293,7 +323,7 @@ def dossier_actions_for(*, dossier: Dossier, user) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossier:
+def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processing_days=None) -> Dossier:
     """Take one transition. Refusals: 403 for who, 409 for the state, 400 for a missing reason."""
     if action not in ACTION_ROLES:
         raise ApplicationError("unknown_action", _("Thao tác không hợp lệ."), status=404)
@@ -321,9 +351,10 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
     from_state = dossier.state
     now = timezone.now().replace(second=0, microsecond=0)
     if action == "receive":
+        _time_limit_given(dossier, processing_days)
         clock_start = dossier_clock_start(now)
         method(at=now, by=user, clock_start=clock_start,
-               due_at=dossier_due_at(processing_days=dossier.procedure_version.processing_days, clock_start=clock_start))
+               due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
         dossier.fee_vnd = dossier.procedure_version.fee_vnd
         if not dossier.checklist:
             from one_stop.services.documents import dossier_checklist_from_version
@@ -334,7 +365,7 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "") -> Dossi
     elif action == "resume":
         clock_start = dossier_clock_start(now)
         method(clock_start=clock_start,
-               due_at=dossier_due_at(processing_days=dossier.procedure_version.processing_days, clock_start=clock_start))
+               due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
     elif action in ("resolve", "return_result"):
         method(at=now)
     elif action in ("refuse", "withdraw"):

@@ -61,8 +61,10 @@ def _due(clock_start: datetime, days) -> datetime:
 
 def dossier_steps_create(*, dossier: Dossier, by=None) -> list[DossierStep]:
     """Lay out the steps when the dossier is received; the receiving desk's first steps are done then."""
+    from one_stop.services.dossiers import dossier_time_limit
+
     version = dossier.procedure_version
-    declared = version.process or default_process(version.processing_days)
+    declared = version.process or default_process(dossier_time_limit(dossier))
     steps, cumulative = [], Decimal(0)
     for order, item in enumerate(declared, start=1):
         cumulative += Decimal(str(item.get("days") or 0))
