@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 from datetime import datetime, time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -109,8 +109,12 @@ def _time_limit_given(dossier: Dossier, processing_days) -> None:
             "time_limit_required",
             _("Danh mục chưa nêu thời hạn giải quyết của thủ tục này: ghi số ngày làm việc hẹn trả kết quả."),
             fields={"processing_days": [_("Bắt buộc với thủ tục chưa có thời hạn trong danh mục.")]})
-    days = Decimal(str(processing_days))
-    if days < 0 or days > MAX_GIVEN_DAYS or days * 2 != int(days * 2):
+    try:
+        days = Decimal(str(processing_days))
+        valid = days.is_finite() and 0 <= days <= MAX_GIVEN_DAYS and (days * 2) == (days * 2).to_integral_value()
+    except InvalidOperation:  # not a number at all ("mười")
+        valid = False
+    if not valid:
         raise ApplicationError(
             "time_limit_invalid", _("Thời hạn giải quyết phải từ 0 đến %(max)s ngày làm việc, theo nửa ngày.") % {
                 "max": MAX_GIVEN_DAYS}, fields={"processing_days": [_("Không hợp lệ.")]})

@@ -37,7 +37,7 @@ def test_the_counter_asks_for_the_time_limit_the_catalogue_does_not_state(staff,
     with pytest.raises(ApplicationError) as refused:
         _receive(clerk, unstated, at_local(2026, 3, 2, 9, 0))
     assert refused.value.code == "time_limit_required" and "processing_days" in refused.value.fields
-    for wrong in (-1, 366, "2.3"):
+    for wrong in (-1, 366, "2.3", "NaN", "Infinity", "mười"):
         with pytest.raises(ApplicationError) as invalid:
             _receive(clerk, unstated, at_local(2026, 3, 2, 9, 0), processing_days=wrong)
         assert invalid.value.code == "time_limit_invalid"
