@@ -11,6 +11,7 @@ from egov.core.errors import ApplicationError
 from one_stop.catalogue.data import ProcedureData
 from one_stop.constants import DossierState
 from one_stop.ledger import due_ledger
+from one_stop.models import Dossier
 from one_stop.services.catalogue import procedure_upsert
 from one_stop.services.dossiers import dossier_act, dossier_receive_at_counter, dossier_submit_online
 from tests.factories import UserFactory
@@ -78,7 +79,11 @@ def test_the_online_inbox_gives_it_when_receiving(client, staff, unstated, agenc
     assert refused.value.code == "time_limit_required"
     submitted.refresh_from_db()
     assert submitted.state == DossierState.SUBMITTED  # nothing changed
-    received = dossier_act(dossier=submitted, user=clerk, action="receive", processing_days=5)
+    # The dossier page's receive form, as the clerk sends it.
+    from django.urls import reverse
+
+    client.post(reverse("one_stop_staff:dossier_action", args=[submitted.code, "receive"]), {"processing_days": "5"})
+    received = Dossier.objects.get(pk=submitted.pk)
     assert received.state == DossierState.RECEIVED and received.processing_days == 5
     assert received.due_at > received.received_at + timezone.timedelta(days=4)
 
