@@ -105,3 +105,19 @@ def test_the_api_and_the_counter_page_say_what_is_missing(client, staff, unstate
     assert "Danh mục chưa nêu thời hạn giải quyết của thủ tục này" in page.content.decode()
     received = client.post("/mot-cua/tiep-nhan/", {**form, "processing_days": "10"})
     assert received.status_code == 302
+
+
+def test_the_benchmark_s_counter_form_receives_with_and_without_a_stated_time_limit(client, staff, procedure, unstated):
+    """bench/desk.py's receive path sends what a clerk sends: it failed for every procedure without a stated limit."""
+    import random
+    from urllib.parse import urlencode
+
+    from bench.desk import counter_form
+
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    for chosen in (procedure, unstated):
+        form = counter_form(random.Random(2), procedure=chosen.code, name="Lê Thị Hoa")
+        response = client.post("/mot-cua/tiep-nhan/", urlencode(form), content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 302, response.content[:300]
+    assert Dossier.objects.get(procedure=unstated).processing_days == 15
+    assert Dossier.objects.get(procedure=procedure).processing_days is None
