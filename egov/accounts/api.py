@@ -128,3 +128,56 @@ class MeView(APIView):
         return Response(ProfileSerializer(citizen_profile_values(user)).data)
 
 
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(required=False, allow_blank=True, max_length=16, help_text=_(
+        "Mã xác thực hai lớp (ứng dụng xác thực): bắt buộc với lãnh đạo, văn thư và quản trị."))
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenObtainView(APIView):
+    """A token for the API from a password — and, for the roles that pass a second factor before any page,
+    a current code of their authenticator app (the same devices as the portal's two-factor pages)."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, tags=["auth"],
+                   summary="Lấy token API bằng tên đăng nhập, mật khẩu (và mã xác thực hai lớp khi vai trò cần)")
+    def post(self, request):
+        from django.utils import timezone
+        from django_otp import devices_for_user, match_token
+        from rest_framework.authtoken.serializers import AuthTokenSerializer
+
+        from egov.accounts.middleware import requires_two_factor
+        from egov.accounts.models import TokenSecondFactor
+        from egov.core.errors import ApplicationError
+
+        TokenRequestSerializer(data=request.data).is_valid(raise_exception=True)
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        user = credentials.validated_data["user"]
+        second_factor = requires_two_factor(user)
+        if second_factor:
+            code = str(request.data.get("otp") or "").strip()
+            if not any(True for _device in devices_for_user(user, confirmed=True)):
+                raise ApplicationError("two_factor_required", _(
+                    "Vai trò của bạn cần xác thực hai lớp: hãy đăng nhập trên cổng và đăng ký ứng dụng xác thực trước."),
+                    status=403)
+            if not code:
+                raise ApplicationError("two_factor_required", _("Vai trò của bạn cần xác thực hai lớp: gửi kèm mã xác thực."),
+                                       fields={"otp": [_("Bắt buộc với vai trò của bạn.")]}, status=403)
+            # match_token goes through the devices' own throttling: repeated wrong codes are refused for a while.
+            if match_token(user, code) is None:
+                raise ApplicationError("otp_invalid", _("Mã xác thực không đúng hoặc đã hết hạn."),
+                                       fields={"otp": [_("Mã xác thực không đúng hoặc đã hết hạn.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        if second_factor:
+            TokenSecondFactor.objects.update_or_create(token=token, defaults={"verified_at": timezone.now()})
+        return Response({"token": token.key})

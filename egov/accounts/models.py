@@ -147,3 +147,19 @@ class SignedInSession(AbstractBaseSession):
         from egov.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class TokenSecondFactor(models.Model):
+    """An API token obtained with a second factor (a TOTP code) as well as the password.
+
+    Leaders, records clerks and administrators pass a second factor before any page; their API tokens must
+    too, or a password alone would reach what the pages guard (egov.accounts.authentication). Kept beside
+    DRF's token rather than in it: the token model is DRF's. A user who gains such a role keeps their token,
+    which stops working until it is obtained again with a code (the row is then added to the same token)."""
+
+    token = models.OneToOneField("authtoken.Token", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="second_factor")
+    verified_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.token_id[:6]}… {self.verified_at:%Y-%m-%d %H:%M}"
