@@ -26,6 +26,9 @@ PROBE_ROWS = 1000
 WALK_BUDGET = 25_000
 # What "every match" (a list not cut) counts as when deciding to walk: more than an agency's documents.
 UNBOUNDED = 10**6
+# What a search reads of a query: the list pages' search box holds no more (maxlength), the API refuses more, and
+# a longer word would exceed what PostgreSQL accepts in a tsquery (an error, not "no match").
+SEARCH_MAX_LENGTH = 200
 # "15/QĐ-UBND", "QĐ-UBND", "UBND-VP": a number and/or symbol, not words of a summary.
 SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)+)$")
 
@@ -149,7 +152,7 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     WordSearch: one statement, whichever plan the probe picks. `ranked` orders by ts_rank, computed over the
     newest RANK_WINDOW matches only (a bounded cost however common the words); callers that impose their own
     order (the API's cursor) pass ranked=False and rank nothing."""
-    query = (query or "").strip()
+    query = (query or "")[:SEARCH_MAX_LENGTH].strip()
     symbol = SYMBOL_QUERY.match(query)
     if symbol or query.isdigit():
         number = symbol.group("number") if symbol else query
@@ -436,7 +439,7 @@ _statements: dict[tuple, tuple[str, tuple]] = {}
 def _search_shape(query: str) -> tuple[str, str, dict]:
     """What kind of search `query` is (its statement's shape), a query of the same shape made of sentinels, and
     the sentinel values of the query with what stands in their place for this one."""
-    query = query.strip()
+    query = query[:SEARCH_MAX_LENGTH].strip()
     symbol = SYMBOL_QUERY.match(query)
     if symbol:
         if symbol.group("number"):

@@ -31,7 +31,7 @@ from egov.core.api import file_responses
 from egov.core.errors import ApplicationError
 
 SEARCH_PARAMETERS = [
-    OpenApiParameter("q", str, description="Số, ký hiệu, trích yếu, cơ quan ban hành; không phân biệt dấu."),
+    OpenApiParameter("q", str, description="Số, ký hiệu, trích yếu, cơ quan ban hành; không phân biệt dấu (tối đa 200 ký tự)."),
 ]
 
 
@@ -83,6 +83,16 @@ class _DocumentViewSet(viewsets.GenericViewSet):
     def visible_to(self, user):
         raise NotImplementedError
 
+    def search_query(self) -> str:
+        """The `q` of the request, refused when longer than the search box allows (the pages cut it there)."""
+        from docs_office.selectors import SEARCH_MAX_LENGTH
+
+        query = self.request.query_params.get("q", "")
+        if len(query) > SEARCH_MAX_LENGTH:
+            raise ApplicationError("search_too_long", _("Từ khóa tìm kiếm quá dài."), fields={"q": [
+                _("Tối đa %(max)s ký tự.") % {"max": SEARCH_MAX_LENGTH}]})
+        return query
+
     def detail_prefetches(self) -> list[Prefetch]:
         raise NotImplementedError
 
@@ -127,7 +137,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         from docs_office.selectors import incoming_search
 
         params = self.request.query_params
-        return incoming_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""),
+        return incoming_search(user=self.request.user, query=self.search_query(), state=params.get("state", ""),
                                ranked=False)  # the cursor orders by date: ranking would be wasted work
 
     def visible_to(self, user):
@@ -154,7 +164,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         from docs_office.selectors import INCOMING_ROW_FIELDS, incoming_newest, incoming_search_rows, reads_whole_agency
 
         params = request.query_params
-        query, state = params.get("q", ""), params.get("state", "")
+        query, state = self.search_query(), params.get("state", "")
         if params.get(self.paginator.cursor_query_param):
             page = self.paginate_queryset(self.get_queryset().values(*INCOMING_ROW_FIELDS))
         else:  # the first page, newest first (the cursor's order)
@@ -240,7 +250,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
         from docs_office.selectors import outgoing_search
 
         params = self.request.query_params
-        return outgoing_search(user=self.request.user, query=params.get("q", ""), state=params.get("state", ""),
+        return outgoing_search(user=self.request.user, query=self.search_query(), state=params.get("state", ""),
                                ranked=False)  # the cursor orders by date: ranking would be wasted work
 
     def visible_to(self, user):

@@ -214,3 +214,34 @@ def test_a_word_search_is_one_statement_whichever_branch_runs(staff, documents):
     assert len(queries) == 1
     sql = queries[0]["sql"]
     assert sql.count("UNION ALL") == 1 and sql.count("AS probe(counts)") == 2
+
+
+def test_a_query_longer_than_the_search_box_is_cut_on_the_pages_and_refused_by_the_api(client, staff, documents):
+    """A word of thousands of letters reached PostgreSQL's tsquery ("word is too long"): a 500."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from rest_framework.test import APIClient
+
+    from docs_office.selectors import SEARCH_MAX_LENGTH
+
+    clerk = staff[Role.RECORDS_CLERK]
+    huge = "a" * 5000
+    assert _found(clerk, huge) == []
+    client.force_login(clerk)
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.create(user=clerk, name="test")
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    for page in ("/van-ban/den/", "/van-ban/di/"):
+        assert client.get(page, {"q": huge}).status_code == 200
+    api = APIClient()
+    api.force_authenticate(clerk)
+    for url in ("/api/v1/incoming-documents/", "/api/v1/outgoing-documents/"):
+        refused = api.get(url, {"q": huge})
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "search_too_long"
+        assert api.get(url, {"q": "a" * SEARCH_MAX_LENGTH}).status_code == 200
+    box = (Path(settings.BASE_DIR) / "templates" / "docs_office" / "_list_search.html").read_text()
+    assert f'maxlength="{SEARCH_MAX_LENGTH}"' in box
