@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,6 +106,17 @@ def _refuse_duplicate(duplicates: QuerySet[IncomingDocument]) -> None:
             fields={"confirm_duplicate": [_("Văn bản có thể bị trùng.")]}, status=409)
 
 
+def _duplicate_key_lock(*, agency_id: int, data: IncomingData) -> None:
+    """Registrations of one number, symbol and issuer at one agency take turns until their transaction ends: the
+    second of a double submit then finds the first in its duplicate check (both checked before either committed,
+    and two entries were registered). A lock on a hash of the key: another key sharing the hash merely waits."""
+    issuer = str(data.issuer_agency.pk) if data.issuer_agency else fold_vietnamese(data.issuer_name or "").strip()
+    key = "|".join(("docs_office.incoming", str(agency_id), (data.number or "").strip().upper(),
+                    (data.symbol or "").strip().upper(), issuer))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
 @transaction.atomic
 def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=(),
                            confirm_duplicate: bool = False) -> IncomingDocument:
@@ -132,6 +143,7 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
         raise ApplicationError("other_agency", _("Người được xem phải là cán bộ của cơ quan."),
                                fields={"readers": [_("Cán bộ không thuộc cơ quan.")]})
     if not confirm_duplicate:
+        _duplicate_key_lock(agency_id=clerk.agency_id, data=data)
         _refuse_duplicate(incoming_duplicates(agency=clerk.agency, number=data.number, symbol=data.symbol,
                                               issuer_name=data.issuer_name, issuer_agency=data.issuer_agency))
     register = register_incoming_for(agency=clerk.agency)

@@ -147,3 +147,40 @@ def test_fifty_parallel_registrations_take_numbers_one_to_fifty_without_a_gap():
     numbers = sorted(IncomingDocument.objects.filter(agency=agency).values_list("arrival_number", flat=True))
     assert numbers == list(range(1, 51))
     assert Register.objects.get(agency=agency, kind=RegisterKind.INCOMING).counters.get().last == 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_registers_the_document_once():
+    """Four identical registrations at once (a double click, a retried request): one entry, three duplicate warnings —
+    not two entries with consecutive arrival numbers."""
+    from docs_office.services.incoming import incoming_register_scan
+    from tests.docs_office.conftest import office_registers, office_staff
+    from tests.docs_office.factories import ensure_document_types, incoming_data, scan
+    from tests.factories import AgencyFactory
+
+    ensure_document_types()
+    agency = AgencyFactory(province=True)
+    office_registers(agency)
+    clerk = office_staff(agency)[Role.RECORDS_CLERK]
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def register() -> None:
+        try:
+            barrier.wait(timeout=30)
+            incoming_register_scan(clerk=clerk, data=incoming_data(number="777", symbol="TB-DUP"), upload=scan())
+            outcomes.append("registered")
+        except ApplicationError as exc:
+            outcomes.append(exc.code)
+        except Exception as exc:  # collected and asserted below: a thread's failure must fail the test
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["duplicate", "duplicate", "duplicate", "registered"]
+    assert IncomingDocument.objects.filter(agency=agency, number="777").count() == 1
