@@ -5,6 +5,8 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
+from egov.core.text import xml_safe
+
 _OOXML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CONTENT_TYPES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -37,7 +39,7 @@ def _column(index: int) -> str:
 def _cell(ref: str, value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    text = escape("" if value is None else str(value))
+    text = escape(xml_safe(value))
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -51,7 +53,7 @@ def xlsx_build(*, sheet_name: str, rows: list[list]) -> bytes:
              f'<sheetData>{"".join(lines)}</sheetData></worksheet>')
     workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN_NS}" '
                 f'xmlns:r="{_REL}">'
-                f'<sheets><sheet name="{escape(sheet_name[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+                f'<sheets><sheet name="{escape(xml_safe(sheet_name)[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)

@@ -16,7 +16,7 @@ from docs_office.services.registers import register_incoming_for, register_numbe
 from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
-from egov.core.text import fold_vietnamese
+from egov.core.text import fold_vietnamese, xml_safe
 from egov.core.uploads import JPEG, PDF, PNG
 
 S = IncomingState
@@ -165,10 +165,11 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
 
 def _fields(data: IncomingData) -> dict:
     return {
-        "number": data.number.strip(), "symbol": data.symbol.strip(), "issuer_name": data.issuer_name.strip(),
-        "issuer_name_folded": fold_vietnamese(data.issuer_name), "issuer_agency": data.issuer_agency,
-        "issued_on": data.issued_on, "document_type": data.document_type, "summary": data.summary.strip(),
-        "summary_folded": fold_vietnamese(data.summary), "signer_name": data.signer_name.strip(),
+        "number": xml_safe(data.number).strip(), "symbol": xml_safe(data.symbol).strip(),
+        "issuer_name": xml_safe(data.issuer_name).strip(), "issuer_name_folded": fold_vietnamese(data.issuer_name),
+        "issuer_agency": data.issuer_agency, "issued_on": data.issued_on, "document_type": data.document_type,
+        "summary": xml_safe(data.summary).strip(), "summary_folded": fold_vietnamese(xml_safe(data.summary)),
+        "signer_name": xml_safe(data.signer_name).strip(),
         "page_count": data.page_count, "urgency": data.urgency, "confidentiality": data.confidentiality,
         "deadline": data.deadline,
     }

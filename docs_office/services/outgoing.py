@@ -15,7 +15,7 @@ from docs_office.services.registers import format_number, register_number_alloca
 from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
-from egov.core.text import fold_vietnamese
+from egov.core.text import fold_vietnamese, xml_safe
 from egov.core.uploads import DOCX, PDF
 
 S = OutgoingState
@@ -109,9 +109,9 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
     if answers is not None and answers.agency_id != drafter.agency_id:
         raise ApplicationError("other_agency", _("Văn bản được trả lời phải là văn bản đến của cơ quan."))
     document = OutgoingDocument.objects.create(
-        agency=drafter.agency, division=division, document_type=document_type, summary=summary.strip(),
-        summary_folded=fold_vietnamese(summary), urgency=urgency, confidentiality=confidentiality, drafter=drafter,
-        answers=answers, recipients_text=recipients_text.strip(),
+        agency=drafter.agency, division=division, document_type=document_type, summary=xml_safe(summary).strip(),
+        summary_folded=fold_vietnamese(xml_safe(summary)), urgency=urgency, confidentiality=confidentiality, drafter=drafter,
+        answers=answers, recipients_text=xml_safe(recipients_text).strip(),
     )
     document.recipient_agencies.set(recipients)
     if confidentiality != Confidentiality.NORMAL:

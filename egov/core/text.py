@@ -12,3 +12,15 @@ def fold_vietnamese(text: str) -> str:
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", stripped).strip().lower()
+
+
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks, and two non-characters). Text typed or pasted into
+# a form may carry them — Word's manual line break is a vertical tab — and a document holding one cannot be written
+# as XML (a spreadsheet, an edXML package) that anything will read.
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text) -> str:
+    """`text` without what XML cannot hold; Word's line and page breaks become line breaks."""
+    return _NOT_XML.sub("", ("" if text is None else str(text)).translate(_BREAKS))
