@@ -12,7 +12,7 @@ immutable SQL function created by migration 0008.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorCombinable, SearchVectorField
-from django.db.models import BooleanField, F, Func
+from django.db.models import BooleanField, CharField, F, Func
 
 CONFIG = "simple"
 AGENCY_WORDS_FUNCTION = """
@@ -91,3 +91,30 @@ def newest_matches_sql(model, *, agency_id: int, lexemes: list[str], newest: int
 
 def walked_match(lexemes: str) -> WalkedMatch:
     return WalkedMatch(F("search_vector"), LexemeQuery(lexemes))
+
+
+# Every Vietnamese letter with a diacritic, lower and upper case, and the base letter each folds to: a symbol typed
+# "qd-ubnd" finds "QĐ-UBND". PostgreSQL's upper() knows only ASCII under the C collation, so the letters are first
+# translated to their bases, then upper-cased.
+_MARKED = ("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+           "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ")
+
+
+def _bases() -> str:
+    from egov.core.text import fold_vietnamese
+
+    return "".join(fold_vietnamese(letter) for letter in _MARKED)
+
+
+class SymbolKey(Func):
+    """`upper(translate(symbol, marked letters, their bases))`: a symbol compared without case or diacritics."""
+
+    template = f"upper(translate(%(expressions)s, '{_MARKED}', '{_bases()}'))"
+    output_field = CharField()
+
+
+def symbol_key(text: str) -> str:
+    """What SymbolKey makes of a stored symbol, for a typed one: `qđ-Ubnd` → `QD-UBND`."""
+    from egov.core.text import fold_vietnamese
+
+    return fold_vietnamese(text).upper()

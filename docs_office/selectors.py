@@ -30,7 +30,8 @@ UNBOUNDED = 10**6
 # a longer word would exceed what PostgreSQL accepts in a tsquery (an error, not "no match").
 SEARCH_MAX_LENGTH = 200
 # "15/QĐ-UBND", "QĐ-UBND", "UBND-VP": a number and/or symbol, not words of a summary.
-SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)+)$")
+# Any case, any diacritics: the symbol is compared folded (search.SymbolKey).
+SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[^\W\d_][^\W_]*(?:-[^\W_]+)+)$")
 
 
 class WordSearch:
@@ -154,10 +155,12 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     order (the API's cursor) pass ranked=False and rank nothing."""
     query = (query or "")[:SEARCH_MAX_LENGTH].strip()
     symbol = SYMBOL_QUERY.match(query)
-    if symbol or query.isdigit():
+    if symbol or (query.isascii() and query.isdigit()):
         number = symbol.group("number") if symbol else query
         if symbol:
-            documents = documents.filter(symbol__iexact=symbol.group("symbol"))
+            from docs_office.search import SymbolKey, symbol_key
+
+            documents = documents.alias(symbol_key=SymbolKey("symbol")).filter(symbol_key=symbol_key(symbol.group("symbol")))
         if number:
             # Incoming numbers are the issuer's text ("15"); outgoing ones are integers.
             is_text = documents.model._meta.get_field("number").get_internal_type() == "CharField"
@@ -439,13 +442,16 @@ _statements: dict[tuple, tuple[str, tuple]] = {}
 def _search_shape(query: str) -> tuple[str, str, dict]:
     """What kind of search `query` is (its statement's shape), a query of the same shape made of sentinels, and
     the sentinel values of the query with what stands in their place for this one."""
+    from docs_office.search import symbol_key
+
     query = query[:SEARCH_MAX_LENGTH].strip()
     symbol = SYMBOL_QUERY.match(query)
     if symbol:
         if symbol.group("number"):
-            return "number/symbol", f"{_NUMBER}/{_SYMBOL}", {_NUMBER: symbol.group("number"), _SYMBOL: symbol.group("symbol")}
-        return "symbol", _SYMBOL, {_SYMBOL: symbol.group("symbol")}
-    if query.isdigit():
+            return "number/symbol", f"{_NUMBER}/{_SYMBOL}", {_NUMBER: symbol.group("number"),
+                                                              _SYMBOL: symbol_key(symbol.group("symbol"))}
+        return "symbol", _SYMBOL, {_SYMBOL: symbol_key(symbol.group("symbol"))}
+    if query.isascii() and query.isdigit():  # not '²', which int() refuses
         return "number", _NUMBER, {_NUMBER: query}
     words = re.findall(r"[a-z0-9]+", fold_vietnamese(query))
     if not words:

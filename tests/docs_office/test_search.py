@@ -48,9 +48,25 @@ def test_more_matches_rank_first(staff, documents):
 def test_a_number_and_symbol_match_exactly(staff, documents):
     clerk = staff[Role.RECORDS_CLERK]
     assert _found(clerk, "15/UBND-VP") == [documents["letter"]]
-    assert _found(clerk, "kh-snv") == []  # a symbol is typed in capitals; lower case is a word search
     assert _found(clerk, "KH-SNV") == [documents["plan"]]
     assert _found(clerk, "2") == [documents["plan"]]
+    assert len(_found(clerk, "²")) == 3  # no word, no number: a digit to str.isdigit(), not to int()
+
+
+@pytest.mark.parametrize("typed", ["1/TB-UBND", "1/tb-ubnd", "TB-UBND", "tb-Ubnd"])
+def test_a_symbol_matches_in_any_case(staff, documents, typed):
+    assert _found(staff[Role.RECORDS_CLERK], typed) == [documents["meeting"]]
+
+
+@pytest.mark.parametrize("typed", ["45/QĐ-UBND", "45/QD-UBND", "45/qđ-ubnd", "qd-ubnd", "Qđ-UBND"])
+def test_a_symbol_matches_with_or_without_diacritics(staff, typed):
+    from docs_office.selectors import incoming_search_rows
+
+    clerk = staff[Role.RECORDS_CLERK]
+    decision = register_scan(clerk, number="45", symbol="QĐ-UBND", summary="Quyết định phê duyệt kế hoạch")
+    register_scan(clerk, number="46", symbol="QĐ-SNV", summary="Quyết định khác")
+    assert _found(clerk, typed) == [decision]
+    assert [row[0] for row in incoming_search_rows(user=clerk, query=typed, limit=10)[1]] == [decision.pk]
 
 
 def test_punctuation_cannot_break_the_query(staff, documents):
