@@ -15,6 +15,13 @@ class DocsOfficeConfig(AppConfig):
         register(outgoing.LEADER_CALLBACK)(outgoing.outgoing_leader_signed)
         register(outgoing.AGENCY_CALLBACK)(outgoing.outgoing_agency_signed)
 
+        from django.db.models.signals import post_delete, post_save
+
+        from docs_office.filters import document_types_forget
+
+        post_save.connect(document_types_forget, sender="docs_office.DocumentType", dispatch_uid="docs-office-type-saved")
+        post_delete.connect(document_types_forget, sender="docs_office.DocumentType", dispatch_uid="docs-office-type-gone")
+
         @demo_step
         def demo_office(*, result, stdout):
             from docs_office.demo import demo_office_seed

@@ -2,7 +2,7 @@
 
 import functools
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
@@ -10,11 +10,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from docs_office.constants import AssignmentRole, Confidentiality, IncomingState, OutgoingState
+from docs_office.filters import ListFilters
 from docs_office.models import IncomingAssignment, IncomingDocument, OutgoingDocument
 from egov.accounts.roles import Role
 from egov.core.text import fold_vietnamese
 
 # Roles that see every (non-secret) document of their agency; the others see what is assigned to them.
+NO_FILTERS = ListFilters()
 WHOLE_AGENCY_ROLES = {Role.LEADER, Role.RECORDS_CLERK}
 DUE_SOON_DAYS = 3
 # Word searches rank the newest matches this many at most: lists show 100, the API pages by date.
@@ -237,11 +239,19 @@ def outgoing_visible_to(*, user) -> QuerySet[OutgoingDocument]:
     return documents.filter(ordinary | secret).distinct().select_related("document_type", "drafter", "division")
 
 
-def outgoing_search(*, user, query: str = "", state: str = "", ranked: bool = True) -> QuerySet[OutgoingDocument]:
+def outgoing_search(*, user, query: str = "", state: str = "", ranked: bool = True,
+                    filters: ListFilters = NO_FILTERS) -> QuerySet[OutgoingDocument]:
+    """Search by symbol or summary, and filter by type and by the date issued (drafts have none yet)."""
     documents = text_search(outgoing_visible_to(user=user), query=query, agency_id=getattr(user, "agency_id", None),
                             ranked=ranked)
     if state:
         documents = documents.filter(state=state)
+    if filters.document_type:
+        documents = documents.filter(document_type__code=filters.document_type)
+    if filters.date_from:
+        documents = documents.filter(issued_at__date__gte=filters.date_from)
+    if filters.date_to:
+        documents = documents.filter(issued_at__date__lte=filters.date_to)
     return documents
 
 
@@ -436,6 +446,7 @@ def incoming_newest(*, user, state: str = "", limit: int) -> tuple[list[Register
 # of them is a value a search or a visibility rule could hold.
 _AGENCY, _USER, _STATE = -7_000_000_001, -7_000_000_002, "sentinel-state-7e1"
 _NUMBER, _SYMBOL, _WORD = "7000000003", "ZZQ-SENTINELSYMBOL", "zzsentinelword"
+_TYPE, _FROM, _TO = "sentinel-type-7e1", date(1001, 1, 1), date(1002, 2, 2)
 _statements: dict[tuple, tuple[str, tuple]] = {}
 
 
@@ -460,7 +471,7 @@ def _search_shape(query: str) -> tuple[str, str, dict]:
 
 
 def _search_statement(*, user, kind: str, sentinel_query: str, state: bool, limit: int, ranked: bool,
-                      registers: bool) -> tuple[str, tuple]:
+                      registers: bool, filters: tuple[bool, bool, bool] = (False, False, False)) -> tuple[str, tuple]:
     """The statement of a search's shape for users like `user` (their roles), written by the ORM once per worker
     and shape, with sentinels where the request's values go: (SQL, what each parameter is — a constant, or the
     name of the request's value).
@@ -472,13 +483,16 @@ def _search_statement(*, user, kind: str, sentinel_query: str, state: bool, limi
 
     from django.db import connection
 
-    key = (frozenset(user.role_names()), user.is_agency_staff, kind, state, limit, ranked, registers)
+    key = (frozenset(user.role_names()), user.is_agency_staff, kind, state, limit, ranked, registers, filters)
     statement = _statements.get(key)
     if statement is not None:
         return statement
     stand_in = copy.copy(user)  # the same roles, sentinel ids
     stand_in.pk, stand_in.agency_id = _USER, _AGENCY
-    documents = incoming_search(user=stand_in, query=sentinel_query, state=_STATE if state else "", ranked=ranked)
+    by_type, by_from, by_to = filters
+    documents = incoming_search(user=stand_in, query=sentinel_query, state=_STATE if state else "", ranked=ranked,
+                                document_type=_TYPE if by_type else "", date_from=_FROM if by_from else None,
+                                date_to=_TO if by_to else None)
     sql, params = documents.values(*INCOMING_ROW_FIELDS)[:limit].query.sql_with_params()
     from docs_office.search import agency_terms
 
@@ -486,8 +500,9 @@ def _search_statement(*, user, kind: str, sentinel_query: str, state: bool, limi
         sql, params = _probe_once(sql, list(params))
 
     names = {_AGENCY: "agency", _USER: "user", _STATE: "state", _NUMBER: _NUMBER, _SYMBOL: _SYMBOL,
-             agency_terms(_AGENCY, [_WORD]): "terms"}
-    slots = tuple(("value", names[p]) if isinstance(p, int | str) and p in names else ("constant", p) for p in params)
+             agency_terms(_AGENCY, [_WORD]): "terms", _TYPE: "document_type", _FROM: "date_from", _TO: "date_to"}
+    slots = tuple(("value", names[p]) if isinstance(p, int | str | date) and p in names else ("constant", p)
+                  for p in params)
     columns = ", ".join(f"s.{connection.ops.quote_name(field)}" for field in INCOMING_ROW_FIELDS)
     # The search's own order is kept: one row on the left, the search's rows read in order on the right.
     wanted = _registers_sql("%s") if registers else "NULL::bigint[], NULL::text[]"
@@ -523,7 +538,7 @@ def _probe_once(sql: str, params: list) -> tuple[str, list]:
 
 
 def incoming_search_rows(*, user, query: str = "", state: str = "", limit: int, ranked: bool = True,
-                         registers: bool = False) -> tuple[list[RegisterLink], tuple]:
+                         registers: bool = False, filters: ListFilters = NO_FILTERS) -> tuple[list[RegisterLink], tuple]:
     """`limit` rows of INCOMING_ROW_FIELDS' values of incoming_search (in its order: best first when `ranked`,
     else newest first) and, when asked, the agency's active incoming registers (a whole-agency reader's list
     links them): one statement.
@@ -542,8 +557,10 @@ def incoming_search_rows(*, user, query: str = "", state: str = "", limit: int, 
     if user.agency_id is None or not user.is_authenticated or not user.is_agency_staff:
         return [], ()
     sql, slots = _search_statement(user=user, kind=kind, sentinel_query=sentinel_query, state=bool(state), limit=limit,
-                                   ranked=ranked, registers=registers)
-    values.update(agency=user.agency_id, user=user.pk, state=state)
+                                   ranked=ranked, registers=registers,
+                                   filters=(bool(filters.document_type), bool(filters.date_from), bool(filters.date_to)))
+    values.update(agency=user.agency_id, user=user.pk, state=state, document_type=filters.document_type,
+                  date_from=filters.date_from, date_to=filters.date_to)
     if kind == "words":
         values["terms"] = agency_terms(user.agency_id, values["words"])
     params = [values[slot] if how == "value" else slot for how, slot in slots]

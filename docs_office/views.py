@@ -46,25 +46,38 @@ def incoming_list(request):
     read on every visit. The lines are built once per distinct set of rows in this worker, and the whole page is
     kept per user and lines shown (egov.core.staff_pages), so neither is ever stale.
     """
+    from docs_office.filters import document_type_choices, list_filters_parse
     from docs_office.selectors import incoming_newest, incoming_search_rows, reads_whole_agency
 
     _staff(request)
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
-    if not search.strip() and reads_whole_agency(request.user):
+    filters, filter_errors = list_filters_parse(request.GET)
+    if not search.strip() and not filters and reads_whole_agency(request.user):
         registers, rows = incoming_newest(user=request.user, state=state, limit=LIST_LIMIT)
     else:
         registers, rows = incoming_search_rows(user=request.user, query=search, state=state, limit=LIST_LIMIT,
-                                               registers=True)
+                                               registers=True, filters=filters)
     lines = _incoming_rows_html(translation.get_language(), rows)
     year = timezone.localdate().year
+    types = document_type_choices()
 
     def render_page(csrf_token):
         return render(request, "docs_office/incoming_list.html", {
             "documents": rows, "rows": lines, "search": search, "state": state, "states": IncomingState.choices,
-            "registers": registers, "year": year, **({"csrf_token": csrf_token} if csrf_token else {})})
+            **_filter_context(request, types, filters, filter_errors), "registers": registers, "year": year,
+            **({"csrf_token": csrf_token} if csrf_token else {})})
 
-    return staff_page(request, ("docs_office:incoming_list", lines, tuple((r.pk, r.name) for r in registers), year),
-                      render_page)
+    return staff_page(request, ("docs_office:incoming_list", lines, tuple((r.pk, r.name) for r in registers), year,
+                                types), render_page)
+
+
+def _filter_context(request, types, filters, errors) -> dict:
+    """What the lists' search form shows of the filters: the types to choose from, the values applied (dates as the
+    date inputs hold them), what is wrong with the others."""
+    return {"types": types, "type": filters.document_type,
+            "date_from": filters.date_from.isoformat() if filters.date_from else "",
+            "date_to": filters.date_to.isoformat() if filters.date_to else "",
+            "filter_errors": [message for field_messages in errors.values() for message in field_messages]}
 
 
 @functools.lru_cache(maxsize=256)
@@ -237,13 +250,16 @@ def incoming_file(request, pk: int):
 
 @login_required
 def outgoing_list(request):
+    from docs_office.filters import document_type_choices, list_filters_parse
     from docs_office.selectors import outgoing_search
 
     _staff(request)
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
-    documents = list(outgoing_search(user=request.user, query=search, state=state)[:LIST_LIMIT])
+    filters, filter_errors = list_filters_parse(request.GET)
+    documents = list(outgoing_search(user=request.user, query=search, state=state, filters=filters)[:LIST_LIMIT])
     return render(request, "docs_office/outgoing_list.html", {
         "documents": documents, "search": search, "state": state, "states": OutgoingState.choices,
+        **_filter_context(request, document_type_choices(), filters, filter_errors),
         "registers": _registers_for(request, "outgoing"), "year": timezone.localdate().year})
 
 

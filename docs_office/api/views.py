@@ -32,6 +32,9 @@ from egov.core.errors import ApplicationError
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Số, ký hiệu, trích yếu, cơ quan ban hành; không phân biệt dấu (tối đa 200 ký tự)."),
+    OpenApiParameter("type", str, description="Mã loại văn bản (quyet-dinh, cong-van, …)."),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="Ngày văn bản từ (YYYY-MM-DD)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Ngày văn bản đến (YYYY-MM-DD)."),
 ]
 
 
@@ -82,6 +85,15 @@ class _DocumentViewSet(viewsets.GenericViewSet):
 
     def visible_to(self, user):
         raise NotImplementedError
+
+    def list_filters(self):
+        """The type and date filters of the request; a wrong value is refused (400) with what is wrong."""
+        from docs_office.filters import list_filters_parse
+
+        filters, errors = list_filters_parse(self.request.query_params)
+        if errors:
+            raise ApplicationError("invalid_filter", _("Bộ lọc không hợp lệ."), fields=errors)
+        return filters
 
     def search_query(self) -> str:
         """The `q` of the request, refused when longer than the search box allows (the pages cut it there)."""
@@ -137,8 +149,10 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         from docs_office.selectors import incoming_search
 
         params = self.request.query_params
+        filters = self.list_filters()
         return incoming_search(user=self.request.user, query=self.search_query(), state=params.get("state", ""),
-                               ranked=False)  # the cursor orders by date: ranking would be wasted work
+                               document_type=filters.document_type, date_from=filters.date_from,
+                               date_to=filters.date_to, ranked=False)  # the cursor orders by date: ranking would be wasted work
 
     def visible_to(self, user):
         from docs_office.selectors import incoming_visible_to
@@ -164,16 +178,16 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         from docs_office.selectors import INCOMING_ROW_FIELDS, incoming_newest, incoming_search_rows, reads_whole_agency
 
         params = request.query_params
-        query, state = self.search_query(), params.get("state", "")
+        query, state, filters = self.search_query(), params.get("state", ""), self.list_filters()
         if params.get(self.paginator.cursor_query_param):
             page = self.paginate_queryset(self.get_queryset().values(*INCOMING_ROW_FIELDS))
         else:  # the first page, newest first (the cursor's order)
             # The first page in one statement: the plain list kept until the agency's documents change, a search
             # through its shape's statement (selectors), newest first as the cursor orders.
-            if not query.strip() and reads_whole_agency(request.user):
+            if not query.strip() and not filters and reads_whole_agency(request.user):
                 _registers, rows = incoming_newest(user=request.user, state=state, limit=self.paginator.page_size + 1)
             else:
-                _registers, rows = incoming_search_rows(user=request.user, query=query, state=state,
+                _registers, rows = incoming_search_rows(user=request.user, query=query, state=state, filters=filters,
                                                         limit=self.paginator.page_size + 1, ranked=False)
             page = self.paginate_queryset(_InCursorOrder(dict(zip(INCOMING_ROW_FIELDS, row, strict=True)) for row in rows))
             return self.get_paginated_response(_first_page_items(timezone.get_current_timezone_name(), rows[:len(page)]))
@@ -251,7 +265,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
 
         params = self.request.query_params
         return outgoing_search(user=self.request.user, query=self.search_query(), state=params.get("state", ""),
-                               ranked=False)  # the cursor orders by date: ranking would be wasted work
+                               filters=self.list_filters(), ranked=False)  # the cursor orders by date: no ranking
 
     def visible_to(self, user):
         from docs_office.selectors import outgoing_visible_to
