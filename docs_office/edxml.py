@@ -284,7 +284,8 @@ def edxml_status(*, document_id: str, sender: Agency, recipient: Agency, code: s
     _sub(header, "DocumentId", document_id)
     _sub(root, "StatusCode", code)
     _sub(root, "Description", description or STATUS_CODES[code])
-    _sub(root, "Timestamp", (at or timezone.now()).isoformat(timespec="seconds"))
+    # Local time, as every other time we exchange (trace, promulgation): a clerk reading the message sees +07:00.
+    _sub(root, "Timestamp", timezone.localtime(at or timezone.now()).isoformat(timespec="seconds"))
     _sub(root, "StaffInfo", staff)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
