@@ -204,6 +204,25 @@ def _xml_root(data: bytes, *, status: bool = False) -> ET.Element:
         raise EdxmlError([message % {"e": exc}]) from None
 
 
+# Header values an import stores, and the incoming document's column each lands in: a value longer than that
+# column's max_length is a problem of the package (reported with the others), not a database error.
+# (The sender's OrganId needs no entry: its format, checked above, is shorter than its column.)
+STORED_AS = {"DocumentId": "external_id", "Code/CodeNumber": "number", "Code/CodeNotation": "symbol",
+             "SignerInfo/FullName": "signer_name", "From/OrganName": "issuer_name"}
+
+
+def _check_lengths(values: dict[str, str], labels: dict[str, str], problems: list[str]) -> None:
+    from django.utils.text import capfirst
+
+    from docs_office.models import IncomingDocument
+
+    for path, value in values.items():
+        limit = IncomingDocument._meta.get_field(STORED_AS[path]).max_length
+        if len(value) > limit:
+            problems.append(_("%(f)s dài %(n)s ký tự, vượt quá %(max)s ký tự cho phép.")
+                            % {"f": capfirst(labels[path]), "n": len(value), "max": limit})
+
+
 def edxml_parse(data: bytes) -> EdxmlPackage:
     """Read and check a package; every problem found is reported at once (EdxmlError)."""
     root = _xml_root(data)
@@ -235,6 +254,12 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
     promulgated = _date(_text(message, "PromulgationInfo/PromulgationDate"), _("ngày ban hành"), problems,
                         required=True)
     due = _date(_text(message, "DueDate"), _("hạn xử lý"), problems, required=False)
+    notation = _text(message, "Code/CodeNotation")
+    _check_lengths(
+        {**{path: values[path] for path in ("DocumentId", "Code/CodeNumber", "SignerInfo/FullName")},
+         "Code/CodeNotation": notation, "From/OrganName": sender.name},
+        {**required, "Code/CodeNotation": _("ký hiệu văn bản (CodeNotation)"),
+         "From/OrganName": _("tên cơ quan của nơi gửi (OrganName)")}, problems)
     priority_code = values["OtherInfo/Priority"]
     if priority_code and priority_code not in PRIORITY_BY_CODE:
         problems.append(_("Mã độ khẩn không hợp lệ: “%(v)s” (0–3).") % {"v": priority_code[:10]})
@@ -260,7 +285,7 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
         raise EdxmlError(problems)
     return EdxmlPackage(
         document_id=values["DocumentId"], sender=sender, recipients=recipients,
-        code_number=values["Code/CodeNumber"], code_notation=_text(message, "Code/CodeNotation"),
+        code_number=values["Code/CodeNumber"], code_notation=notation,
         place=values["PromulgationInfo/Place"], promulgation_date=promulgated, type_code=values["DocumentType/Type"],
         type_name=values["DocumentType/TypeName"], subject=values["Subject"],
         signer_competence=_text(message, "SignerInfo/Competence"), signer_position=_text(message, "SignerInfo/Position"),
