@@ -10,6 +10,7 @@ A separate status message reports delivery and handling back to the sender.
 
 import base64
 import binascii
+import io
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.agencies.models import EXCHANGE_CODE_RE
+from egov.core.uploads import PDF, sniff_content_type
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 P = f"{{{NS}}}"
@@ -33,6 +35,8 @@ STATUS_CODES = {
     "01": "Đã đến", "02": "Từ chối tiếp nhận", "03": "Đã tiếp nhận", "04": "Đã phân công",
     "05": "Đang xử lý", "06": "Hoàn thành", "13": "Lấy lại", "15": "Cập nhật",
 }
+# The exchanged document is the signed PDF (the builder declares it so); nothing else is taken in.
+ATTACHMENT_TYPES = (PDF,)
 MAX_PACKAGE_BYTES = 60 * 1024 * 1024
 MAX_STATUS_BYTES = 256 * 1024
 
@@ -273,13 +277,16 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
     attachment, attachment_name = b"", ""
     attachment_element = root.find(f"{P}edXMLBody/{P}Attachment")
     if attachment_element is not None:
+        # Kept for the record only: the import stores the file under a name of its own (the sender's name could
+        # choose the type a browser renders, or point outside the storage).
         attachment_name = attachment_element.get("name", "")
         try:
             attachment = base64.b64decode((attachment_element.text or "").strip(), validate=True)
         except (binascii.Error, ValueError):
             problems.append(_("Tệp đính kèm không đúng mã hóa base64."))
         else:
-            if not attachment.startswith(b"%PDF-"):
+            # By content, as every upload is (the declared contentType and name are the sender's say-so).
+            if sniff_content_type(io.BytesIO(attachment)) not in ATTACHMENT_TYPES:
                 problems.append(_("Tệp đính kèm không phải PDF."))
     if problems:
         raise EdxmlError(problems)

@@ -228,11 +228,13 @@ def incoming_action(request, pk: int, action: str):
 
 @login_required
 def incoming_file(request, pk: int):
+    from docs_office.services.incoming import SCAN_TYPES
+    from egov.core.uploads import stored_file_response
+
     document = _incoming_for(request, pk)
     if not document.file:
         raise Http404
-    extension = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else "pdf"
-    return FileResponse(document.file.open("rb"), filename=f"van-ban-den-{document.pk}.{extension}")
+    return stored_file_response(document.file, stem=f"van-ban-den-{document.pk}", allowed=SCAN_TYPES)
 
 
 @login_required
@@ -333,10 +335,11 @@ def outgoing_action(request, pk: int, action: str):
 @login_required
 def outgoing_file(request, pk: int):
     from docs_office.services.outgoing import outgoing_current_version
+    from egov.core.uploads import PDF, stored_file_response
 
     document = _outgoing_for(request, pk)
     if document.signed_file:
-        return FileResponse(document.signed_file.open("rb"), filename=f"{document.year}-{document.number:02d}.pdf")
+        return stored_file_response(document.signed_file, stem=f"{document.year}-{document.number:02d}", allowed=(PDF,))
     version = outgoing_current_version(document)
     if version is None:
         raise Http404

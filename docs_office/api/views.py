@@ -29,6 +29,7 @@ from docs_office.services.incoming import SCAN_TYPES
 from docs_office.services.outgoing import DRAFT_TYPES
 from egov.core.api import file_responses
 from egov.core.errors import ApplicationError
+from egov.core.uploads import PDF
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Số, ký hiệu, trích yếu, cơ quan ban hành; không phân biệt dấu."),
@@ -63,12 +64,13 @@ class _InCursorOrder(list):
         return self
 
 
-def _file_response(field, stem: str):
-    """The stored file under a clean name; its extension (pdf, jpg, png) and so its type are the stored one's."""
+def _file_response(field, stem: str, allowed):
+    """The stored file under a clean name, as the type its content is (never the one its stored name suggests)."""
+    from egov.core.uploads import stored_file_response
+
     if not field:
         raise ApplicationError("no_file", _("Văn bản này không có tệp trên hệ thống."), status=404)
-    extension = field.name.rsplit(".", 1)[-1].lower() if "." in field.name else "pdf"
-    return FileResponse(field.open("rb"), as_attachment=False, filename=f"{stem}.{extension}")
+    return stored_file_response(field, stem=stem, allowed=allowed)
 
 
 class _DocumentViewSet(viewsets.GenericViewSet):
@@ -189,7 +191,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
     def file(self, request, pk=None):
         document = self._detail(pk)
-        return _file_response(document.file, f"van-ban-den-{document.pk}")
+        return _file_response(document.file, f"van-ban-den-{document.pk}", SCAN_TYPES)
 
     @extend_schema(request={"multipart/form-data": EdxmlImportSerializer},
                    responses={201: IncomingDetailSerializer,
@@ -334,7 +336,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
 
         document = self._detail(pk)
         if document.signed_file:
-            return _file_response(document.signed_file, f"{document.year}-{document.number:02d}")
+            return _file_response(document.signed_file, f"{document.year}-{document.number:02d}", (PDF,))
         version = outgoing_current_version(document)
         if version is None:
             raise ApplicationError("no_file", _("Văn bản này chưa có tệp."), status=404)

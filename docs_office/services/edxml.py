@@ -23,6 +23,7 @@ from docs_office.services.registers import format_number
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from egov.core.text import fold_vietnamese
+from egov.core.uploads import EXTENSIONS, sniff_content_type
 
 
 def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agency] | None = None) -> EdxmlPackage:
@@ -110,7 +111,11 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         external_id=package.document_id, external_sender_code=package.sender.code, acknowledged_at=now,
     )
     if package.attachment:
-        document.file.save(package.attachment_name or "van-ban.pdf", ContentFile(package.attachment), save=False)
+        # A fixed name by the sniffed type, never the package's: that name is the sender's to choose (evil.html,
+        # ../../x.pdf) and the file is later served from the portal's origin.
+        attachment = ContentFile(package.attachment)
+        extension = EXTENSIONS[sniff_content_type(attachment)]  # the parser let through only ATTACHMENT_TYPES
+        document.file.save(f"van-ban-den.{extension}", attachment, save=False)
     document.save()
     IncomingEvent.objects.create(document=document, action="import_edxml", from_state="", to_state=document.state,
                                  actor=clerk, at=now, note=package.document_id)

@@ -63,3 +63,72 @@ def test_an_overlong_package_posted_to_the_api_is_a_400_with_each_reason(staff, 
     _each_overlong_field_is_named(response.json()["error"]["fields"]["file"])
     assert IncomingDocument.objects.count() == 0
 
+
+# The attachment: kept under a name of the portal's, served as what its content is.
+
+POLYGLOT = b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n"
+
+
+def _imported_on_the_page(client, clerk, agency, **overrides):
+    signed_in(client, clerk)
+    response = client.post(reverse("docs_office:incoming_import"),
+                           {"file": SimpleUploadedFile("goi.xml", _for(agency, **overrides))})
+    return response, IncomingDocument.objects.filter(agency=agency).first()
+
+
+@pytest.mark.parametrize("name", ["evil.html", "../../../../x.pdf", "", "a" * 300 + ".pdf"])
+def test_the_attachment_is_stored_under_a_name_of_its_type_whatever_the_package_calls_it(client, staff, agency,
+                                                                                          name):
+    response, document = _imported_on_the_page(client, staff[Role.RECORDS_CLERK], agency, attachment=POLYGLOT,
+                                                attachment_name=name)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    directory, _slash, stored = document.file.name.rpartition("/")
+    assert directory.startswith("docs_office/incoming/") and ".." not in directory
+    assert stored.startswith("van-ban-den") and stored.endswith(".pdf")
+    with document.file.open("rb") as handle:
+        assert handle.read() == POLYGLOT
+
+
+def test_a_stored_attachment_is_served_as_a_pdf_never_as_html(client, staff, agency):
+    _response, document = _imported_on_the_page(client, staff[Role.RECORDS_CLERK], agency, attachment=POLYGLOT,
+                                                attachment_name="evil.html")
+    served = client.get(reverse("docs_office:incoming_file", args=[document.pk]))
+    assert served.status_code == 200
+    assert served["Content-Type"] == "application/pdf"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert served["Content-Disposition"] == f'inline; filename="van-ban-den-{document.pk}.pdf"'
+    assert b"".join(served.streaming_content) == POLYGLOT
+
+
+def test_an_attachment_that_is_no_pdf_is_refused_with_its_reason(client, staff, agency):
+    response, document = _imported_on_the_page(client, staff[Role.RECORDS_CLERK], agency,
+                                                attachment=b"<html><script>alert(1)</script></html>",
+                                                attachment_name="van-ban.pdf")
+    assert response.status_code == 400
+    assert "Tệp đính kèm không phải PDF." in response.content.decode()
+    assert document is None
+
+
+def test_a_file_stored_before_under_a_dangerous_name_is_served_by_its_content(client, staff):
+    """Files kept before the import chose their names: the page and the API both go by the content."""
+    from django.core.files.base import ContentFile
+
+    clerk = staff[Role.RECORDS_CLERK]
+    from tests.docs_office.factories import register_scan
+
+    pdf, html = register_scan(clerk, number="1"), register_scan(clerk, number="2")
+    IncomingDocument.objects.filter(pk=pdf.pk).update(file=pdf.file.storage.save("old/evil.html",
+                                                                                  ContentFile(POLYGLOT)))
+    IncomingDocument.objects.filter(pk=html.pk).update(file=html.file.storage.save("old/evil.pdf",
+                                                                                    ContentFile(b"<html>x</html>")))
+    signed_in(client, clerk)
+    api = APIClient()
+    api.force_authenticate(clerk)
+    for served in (client.get(reverse("docs_office:incoming_file", args=[pdf.pk])),
+                   api.get(f"/api/v1/incoming-documents/{pdf.pk}/file/")):
+        assert (served.status_code, served["Content-Type"], served["X-Content-Type-Options"]) == (
+            200, "application/pdf", "nosniff")
+    for served in (client.get(reverse("docs_office:incoming_file", args=[html.pk])),
+                   api.get(f"/api/v1/incoming-documents/{html.pk}/file/")):
+        assert (served.status_code, served["Content-Type"]) == (200, "application/octet-stream")
+        assert served["Content-Disposition"] == f'attachment; filename="van-ban-den-{html.pk}.bin"'
