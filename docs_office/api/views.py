@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from docs_office.api.serializers import (
+    EdxmlExportSerializer,
     EdxmlImportSerializer,
     EdxmlStatusImportSerializer,
     IncomingActionSerializer,
@@ -299,16 +300,21 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
             recipients_text=data["recipients_text"], readers=[_colleague(request.user, pk) for pk in data["readers"]])
         return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path="edxml", url_name="edxml")
+    @extend_schema(request={"application/json": EdxmlExportSerializer, "multipart/form-data": EdxmlExportSerializer},
+                   responses={(200, "application/xml"): OpenApiTypes.BINARY,
+                              400: OpenApiResponse(description="Nơi nhận chưa hợp lệ: lý do trong fields.")})
+    @action(detail=True, methods=["post"], url_path="edxml", url_name="edxml")
     def edxml(self, request, pk=None):
-        """The issued document as an edXML package, for agencies outside the system."""
+        """The records clerk sends the issued document to one agency outside the system: its delivery is recorded
+        as sent, and the edXML package is the answer."""
         from django.http import HttpResponse
 
         from docs_office.services.edxml import outgoing_edxml_export
 
         document = self._detail(pk)
-        response = HttpResponse(outgoing_edxml_export(user=request.user, document=document),
+        incoming = EdxmlExportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        response = HttpResponse(outgoing_edxml_export(user=request.user, document=document, **incoming.validated_data),
                                 content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
         return response
