@@ -10,6 +10,7 @@ A separate status message reports delivery and handling back to the sender.
 
 import base64
 import binascii
+import io
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.agencies.models import EXCHANGE_CODE_RE
+from egov.core.uploads import PDF, sniff_content_type
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 P = f"{{{NS}}}"
@@ -33,6 +35,8 @@ STATUS_CODES = {
     "01": "Đã đến", "02": "Từ chối tiếp nhận", "03": "Đã tiếp nhận", "04": "Đã phân công",
     "05": "Đang xử lý", "06": "Hoàn thành", "13": "Lấy lại", "15": "Cập nhật",
 }
+# The exchanged document is the signed PDF (the builder declares it so); nothing else is taken in.
+ATTACHMENT_TYPES = (PDF,)
 MAX_PACKAGE_BYTES = 60 * 1024 * 1024
 MAX_STATUS_BYTES = 256 * 1024
 
@@ -204,6 +208,25 @@ def _xml_root(data: bytes, *, status: bool = False) -> ET.Element:
         raise EdxmlError([message % {"e": exc}]) from None
 
 
+# Header values an import stores, and the incoming document's column each lands in: a value longer than that
+# column's max_length is a problem of the package (reported with the others), not a database error.
+# (The sender's OrganId needs no entry: its format, checked above, is shorter than its column.)
+STORED_AS = {"DocumentId": "external_id", "Code/CodeNumber": "number", "Code/CodeNotation": "symbol",
+             "SignerInfo/FullName": "signer_name", "From/OrganName": "issuer_name"}
+
+
+def _check_lengths(values: dict[str, str], labels: dict[str, str], problems: list[str]) -> None:
+    from django.utils.text import capfirst
+
+    from docs_office.models import IncomingDocument
+
+    for path, value in values.items():
+        limit = IncomingDocument._meta.get_field(STORED_AS[path]).max_length
+        if len(value) > limit:
+            problems.append(_("%(f)s dài %(n)s ký tự, vượt quá %(max)s ký tự cho phép.")
+                            % {"f": capfirst(labels[path]), "n": len(value), "max": limit})
+
+
 def edxml_parse(data: bytes) -> EdxmlPackage:
     """Read and check a package; every problem found is reported at once (EdxmlError)."""
     root = _xml_root(data)
@@ -235,6 +258,12 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
     promulgated = _date(_text(message, "PromulgationInfo/PromulgationDate"), _("ngày ban hành"), problems,
                         required=True)
     due = _date(_text(message, "DueDate"), _("hạn xử lý"), problems, required=False)
+    notation = _text(message, "Code/CodeNotation")
+    _check_lengths(
+        {**{path: values[path] for path in ("DocumentId", "Code/CodeNumber", "SignerInfo/FullName")},
+         "Code/CodeNotation": notation, "From/OrganName": sender.name},
+        {**required, "Code/CodeNotation": _("ký hiệu văn bản (CodeNotation)"),
+         "From/OrganName": _("tên cơ quan của nơi gửi (OrganName)")}, problems)
     priority_code = values["OtherInfo/Priority"]
     if priority_code and priority_code not in PRIORITY_BY_CODE:
         problems.append(_("Mã độ khẩn không hợp lệ: “%(v)s” (0–3).") % {"v": priority_code[:10]})
@@ -248,19 +277,22 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
     attachment, attachment_name = b"", ""
     attachment_element = root.find(f"{P}edXMLBody/{P}Attachment")
     if attachment_element is not None:
+        # Kept for the record only: the import stores the file under a name of its own (the sender's name could
+        # choose the type a browser renders, or point outside the storage).
         attachment_name = attachment_element.get("name", "")
         try:
             attachment = base64.b64decode((attachment_element.text or "").strip(), validate=True)
         except (binascii.Error, ValueError):
             problems.append(_("Tệp đính kèm không đúng mã hóa base64."))
         else:
-            if not attachment.startswith(b"%PDF-"):
+            # By content, as every upload is (the declared contentType and name are the sender's say-so).
+            if sniff_content_type(io.BytesIO(attachment)) not in ATTACHMENT_TYPES:
                 problems.append(_("Tệp đính kèm không phải PDF."))
     if problems:
         raise EdxmlError(problems)
     return EdxmlPackage(
         document_id=values["DocumentId"], sender=sender, recipients=recipients,
-        code_number=values["Code/CodeNumber"], code_notation=_text(message, "Code/CodeNotation"),
+        code_number=values["Code/CodeNumber"], code_notation=notation,
         place=values["PromulgationInfo/Place"], promulgation_date=promulgated, type_code=values["DocumentType/Type"],
         type_name=values["DocumentType/TypeName"], subject=values["Subject"],
         signer_competence=_text(message, "SignerInfo/Competence"), signer_position=_text(message, "SignerInfo/Position"),
@@ -284,7 +316,8 @@ def edxml_status(*, document_id: str, sender: Agency, recipient: Agency, code: s
     _sub(header, "DocumentId", document_id)
     _sub(root, "StatusCode", code)
     _sub(root, "Description", description or STATUS_CODES[code])
-    _sub(root, "Timestamp", (at or timezone.now()).isoformat(timespec="seconds"))
+    # Local time, as every other time we exchange (trace, promulgation): a clerk reading the message sees +07:00.
+    _sub(root, "Timestamp", timezone.localtime(at or timezone.now()).isoformat(timespec="seconds"))
     _sub(root, "StaffInfo", staff)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 

@@ -241,11 +241,13 @@ def incoming_action(request, pk: int, action: str):
 
 @login_required
 def incoming_file(request, pk: int):
+    from docs_office.services.incoming import SCAN_TYPES
+    from egov.core.uploads import stored_file_response
+
     document = _incoming_for(request, pk)
     if not document.file:
         raise Http404
-    extension = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else "pdf"
-    return FileResponse(document.file.open("rb"), filename=f"van-ban-den-{document.pk}.{extension}")
+    return stored_file_response(document.file, stem=f"van-ban-den-{document.pk}", allowed=SCAN_TYPES)
 
 
 @login_required
@@ -317,13 +319,21 @@ def _outgoing_for(request, pk):
 
 @login_required
 def outgoing_detail(request, pk: int):
-    from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
+    return _outgoing_detail_page(request, _outgoing_for(request, pk))
 
-    document = _outgoing_for(request, pk)
+
+def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200):
+    """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused."""
+    from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
+    from egov.accounts.roles import Role
+
     actions = outgoing_actions_for(user=request.user, document=document)
     review = [(a, ACTION_LABELS[a]) for a in ("submit", "head_approve", "leader_approve", "return") if a in actions]
+    edxml_offered = (document.state == OutgoingState.ISSUED and not document.is_secret
+                     and request.user.has_role(Role.RECORDS_CLERK) and request.user.agency_id == document.agency_id)
     return render(request, "docs_office/outgoing_detail.html", {
-        "document": document, "actions": actions, "review_actions": review})
+        "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
+        "edxml": edxml or {"values": {}, "errors": {}}}, status=status)
 
 
 @login_required
@@ -349,10 +359,11 @@ def outgoing_action(request, pk: int, action: str):
 @login_required
 def outgoing_file(request, pk: int):
     from docs_office.services.outgoing import outgoing_current_version
+    from egov.core.uploads import PDF, stored_file_response
 
     document = _outgoing_for(request, pk)
     if document.signed_file:
-        return FileResponse(document.signed_file.open("rb"), filename=f"{document.year}-{document.number:02d}.pdf")
+        return stored_file_response(document.signed_file, stem=f"{document.year}-{document.number:02d}", allowed=(PDF,))
     version = outgoing_current_version(document)
     if version is None:
         raise Http404
@@ -451,13 +462,28 @@ def outgoing_status_import_page(request):
 
 
 @login_required
+@require_POST
 def outgoing_edxml(request, pk: int):
+    """The records clerk sends the issued document to an agency outside the system: the delivery is recorded and
+    the package downloads. A POST, since it records a sending; a refused recipient shows on the page by its field."""
+    from django.http import HttpResponse
+
     from docs_office.services.edxml import outgoing_edxml_export
 
     document = _outgoing_for(request, pk)
-    return _xml_download(request, lambda: outgoing_edxml_export(user=request.user, document=document),
-                         back="docs_office:outgoing_detail", pk=pk,
-                         filename=lambda: f"edxml-{document.year}-{document.number:02d}.xml")
+    values = {"recipient_code": request.POST.get("recipient_code", ""),
+              "recipient_name": request.POST.get("recipient_name", "")}
+    try:
+        data = outgoing_edxml_export(user=request.user, document=document, **values)
+    except ApplicationError as exc:
+        if not exc.fields:
+            messages.error(request, exc.message)
+            return redirect("docs_office:outgoing_detail", pk=pk)
+        return _outgoing_detail_page(request, document, status=exc.status,
+                                     edxml={"values": values, "errors": exc.fields, "message": exc.message})
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
+    return response
 
 
 @login_required

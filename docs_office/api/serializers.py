@@ -195,6 +195,14 @@ class OutgoingActionSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, allow_null=True)
 
 
+class EdxmlExportSerializer(serializers.Serializer):
+    # Checked by the service, so the page and the API refuse alike (fields.recipient_code / recipient_name).
+    recipient_code = serializers.CharField(required=False, allow_blank=True, default="",
+                                           help_text="Mã định danh của cơ quan nhận ngoài hệ thống (000.00.00.H41).")
+    recipient_name = serializers.CharField(required=False, allow_blank=True, default="",
+                                           help_text="Tên cơ quan nhận.")
+
+
 class EdxmlImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Gói edXML (XML, UTF-8).")
 

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from docs_office.api.serializers import (
+    EdxmlExportSerializer,
     EdxmlImportSerializer,
     EdxmlStatusImportSerializer,
     IncomingActionSerializer,
@@ -29,6 +30,7 @@ from docs_office.services.incoming import SCAN_TYPES
 from docs_office.services.outgoing import DRAFT_TYPES
 from egov.core.api import file_responses
 from egov.core.errors import ApplicationError
+from egov.core.uploads import PDF
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Số, ký hiệu, trích yếu, cơ quan ban hành; không phân biệt dấu (tối đa 200 ký tự)."),
@@ -66,12 +68,13 @@ class _InCursorOrder(list):
         return self
 
 
-def _file_response(field, stem: str):
-    """The stored file under a clean name; its extension (pdf, jpg, png) and so its type are the stored one's."""
+def _file_response(field, stem: str, allowed):
+    """The stored file under a clean name, as the type its content is (never the one its stored name suggests)."""
+    from egov.core.uploads import stored_file_response
+
     if not field:
         raise ApplicationError("no_file", _("Văn bản này không có tệp trên hệ thống."), status=404)
-    extension = field.name.rsplit(".", 1)[-1].lower() if "." in field.name else "pdf"
-    return FileResponse(field.open("rb"), as_attachment=False, filename=f"{stem}.{extension}")
+    return stored_file_response(field, stem=stem, allowed=allowed)
 
 
 class _DocumentViewSet(viewsets.GenericViewSet):
@@ -213,7 +216,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
     def file(self, request, pk=None):
         document = self._detail(pk)
-        return _file_response(document.file, f"van-ban-den-{document.pk}")
+        return _file_response(document.file, f"van-ban-den-{document.pk}", SCAN_TYPES)
 
     @extend_schema(request={"multipart/form-data": EdxmlImportSerializer},
                    responses={201: IncomingDetailSerializer,
@@ -321,16 +324,21 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
             recipients_text=data["recipients_text"], readers=[_colleague(request.user, pk) for pk in data["readers"]])
         return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path="edxml", url_name="edxml")
+    @extend_schema(request={"application/json": EdxmlExportSerializer, "multipart/form-data": EdxmlExportSerializer},
+                   responses={(200, "application/xml"): OpenApiTypes.BINARY,
+                              400: OpenApiResponse(description="Nơi nhận chưa hợp lệ: lý do trong fields.")})
+    @action(detail=True, methods=["post"], url_path="edxml", url_name="edxml")
     def edxml(self, request, pk=None):
-        """The issued document as an edXML package, for agencies outside the system."""
+        """The records clerk sends the issued document to one agency outside the system: its delivery is recorded
+        as sent, and the edXML package is the answer."""
         from django.http import HttpResponse
 
         from docs_office.services.edxml import outgoing_edxml_export
 
         document = self._detail(pk)
-        response = HttpResponse(outgoing_edxml_export(user=request.user, document=document),
+        incoming = EdxmlExportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        response = HttpResponse(outgoing_edxml_export(user=request.user, document=document, **incoming.validated_data),
                                 content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="edxml-{document.year}-{document.number:02d}.xml"'
         return response
@@ -358,7 +366,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
 
         document = self._detail(pk)
         if document.signed_file:
-            return _file_response(document.signed_file, f"{document.year}-{document.number:02d}")
+            return _file_response(document.signed_file, f"{document.year}-{document.number:02d}", (PDF,))
         version = outgoing_current_version(document)
         if version is None:
             raise ApplicationError("no_file", _("Văn bản này chưa có tệp."), status=404)

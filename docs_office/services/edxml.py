@@ -1,6 +1,8 @@
 """edXML exchange with agencies outside the system: export of issued documents and import of packages, and
 the status messages that report delivery and handling back to the sender, both ways."""
 
+import re
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,18 +23,23 @@ from docs_office.models import Delivery, DocumentType, IncomingDocument, Incomin
 from docs_office.services.common import require, same_agency
 from docs_office.services.registers import format_number
 from egov.accounts.roles import Role
+from egov.agencies.models import EXCHANGE_CODE_RE
 from egov.core.errors import ApplicationError
 from egov.core.text import fold_vietnamese
+from egov.core.uploads import EXTENSIONS, sniff_content_type
 
 
-def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agency] | None = None) -> EdxmlPackage:
-    """The package of an issued document; recipients default to its agencies of the system."""
+def _exportable(document: OutgoingDocument) -> None:
     if document.state != OutgoingState.ISSUED:
         raise ApplicationError("not_issued", _("Chỉ văn bản đã phát hành mới xuất được gói edXML."), status=409)
     if document.is_secret:
         raise ApplicationError("secret_not_exchanged", _("Văn bản mật không được gửi liên thông điện tử."), status=409)
-    if recipients is None:
-        recipients = [Agency(a.exchange_code, a.name) for a in document.recipient_agencies.all()]
+
+
+def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agency]) -> EdxmlPackage:
+    """The package of an issued document for the named recipients (never a default: each package is a sending,
+    and the agencies of the system already receive theirs by the internal exchange)."""
+    _exportable(document)
     if not recipients:
         raise ApplicationError("no_recipients", _("Cần ít nhất một nơi nhận có mã định danh."), status=400)
     with document.signed_file.open("rb") as handle:
@@ -54,24 +61,49 @@ def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agenc
     )
 
 
+def _edxml_recipient(*, document: OutgoingDocument, code: str, name: str) -> Agency:
+    """The agency outside the system the clerk names, checked: every problem at once, tied to its field."""
+    code, name = (code or "").strip(), " ".join((name or "").split())
+    problems: dict[str, list[str]] = {}
+    if not code:
+        problems["recipient_code"] = [_("Cần nhập mã định danh của cơ quan nhận.")]
+    elif not re.match(EXCHANGE_CODE_RE, code):
+        problems["recipient_code"] = [_("Mã định danh phải có dạng 000.00.00.H41.")]
+    elif code == document.agency.exchange_code:
+        problems["recipient_code"] = [_("Đây là mã định danh của chính cơ quan ban hành.")]
+    name_limit = Delivery._meta.get_field("recipient_name").max_length
+    if not name:
+        problems["recipient_name"] = [_("Cần nhập tên cơ quan nhận.")]
+    elif len(name) > name_limit:
+        problems["recipient_name"] = [_("Tên cơ quan nhận dài tối đa %(max)s ký tự.") % {"max": name_limit}]
+    if problems:
+        raise ApplicationError("invalid_recipient", _("Nơi nhận gói edXML chưa hợp lệ."), fields=problems)
+    return Agency(code, name)
+
+
 @transaction.atomic
-def outgoing_edxml_export(*, user, document: OutgoingDocument) -> bytes:
+def outgoing_edxml_export(*, user, document: OutgoingDocument, recipient_code: str, recipient_name: str) -> bytes:
+    """The records clerk sends an issued document to one agency outside the system, named by its identifier code
+    and name: the package for it, and its delivery recorded as sent (who and when in the event)."""
     from docs_office.models import OutgoingEvent
 
-    require(same_agency(user, document.agency_id), _("Chỉ cơ quan ban hành được xuất gói edXML của văn bản."))
-    package = outgoing_edxml_package(document=document)
+    require(user.has_role(Role.RECORDS_CLERK) and same_agency(user, document.agency_id),
+            _("Chỉ văn thư của cơ quan ban hành được gửi gói edXML của văn bản."))
+    _exportable(document)
+    recipient = _edxml_recipient(document=document, code=recipient_code, name=recipient_name)
+    package = outgoing_edxml_package(document=document, recipients=[recipient])
     data = edxml_build(package)
     # The package leaves the system here (sent on by the national exchange): the leaders' dashboard counts
-    # the documents sent by edXML from these events. Each recipient named in it becomes an edXML delivery,
-    # `sent` until its status messages say more; exporting again keeps what they said.
+    # the documents sent by edXML from these events. The recipient becomes an edXML delivery, `sent` until its
+    # status messages say more; sending to it again keeps what they said.
     now = timezone.now()
     Delivery.objects.bulk_create([
-        Delivery(document=document, channel=DeliveryChannel.EDXML, recipient_code=r.code, recipient_name=r.name,
-                 exchange_id=package.document_id, state=DeliveryState.SENT, sent_at=now, updated_at=now)
-        for r in package.recipients], ignore_conflicts=True)
+        Delivery(document=document, channel=DeliveryChannel.EDXML, recipient_code=recipient.code,
+                 recipient_name=recipient.name, exchange_id=package.document_id, state=DeliveryState.SENT, sent_at=now,
+                 updated_at=now)], ignore_conflicts=True)
     OutgoingEvent.objects.create(document=document, action="export_edxml", from_state=document.state,
                                  to_state=document.state, actor=user, at=now,
-                                 note=", ".join(r.code for r in package.recipients))
+                                 note=f"{recipient.name} ({recipient.code})")
     return data
 
 
@@ -110,7 +142,11 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         external_id=package.document_id, external_sender_code=package.sender.code, acknowledged_at=now,
     )
     if package.attachment:
-        document.file.save(package.attachment_name or "van-ban.pdf", ContentFile(package.attachment), save=False)
+        # A fixed name by the sniffed type, never the package's: that name is the sender's to choose (evil.html,
+        # ../../x.pdf) and the file is later served from the portal's origin.
+        attachment = ContentFile(package.attachment)
+        extension = EXTENSIONS[sniff_content_type(attachment)]  # the parser let through only ATTACHMENT_TYPES
+        document.file.save(f"van-ban-den.{extension}", attachment, save=False)
     document.save()
     IncomingEvent.objects.create(document=document, action="import_edxml", from_state="", to_state=document.state,
                                  actor=clerk, at=now, note=package.document_id)

@@ -100,3 +100,15 @@ def test_the_status_message_carries_code_description_time_and_staff():
     assert root.find(P + "StaffInfo").text == "Phạm Thị Thu"
     with pytest.raises(ValueError):
         edxml_status(document_id="x", sender=Agency("a", "b"), recipient=Agency("c", "d"), code="99")
+
+
+def test_the_status_message_states_its_time_in_local_time():
+    from datetime import UTC, datetime
+    from xml.etree import ElementTree as ET
+
+    from docs_office.edxml import P
+
+    data = edxml_status(document_id="x", sender=Agency("000.00.03.H41", "Sở Tư pháp"),
+                        recipient=Agency("000.00.00.H41", "UBND tỉnh"), code="03",
+                        at=datetime(2026, 12, 6, 19, 42, 57, tzinfo=UTC))
+    assert ET.fromstring(data).find(P + "Timestamp").text == "2026-12-07T02:42:57+07:00"

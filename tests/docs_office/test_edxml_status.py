@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db
 
 SENDER = Agency("000.00.00.H41", "Ủy ban nhân dân tỉnh Lạng Sơn")
 RECIPIENT = Agency("000.00.03.H41", "Sở Tư pháp tỉnh Lạng Sơn")
+TO_RECIPIENT = {"recipient_code": RECIPIENT.code, "recipient_name": RECIPIENT.name}
 
 
 def status(**overrides) -> bytes:
@@ -116,7 +117,7 @@ def issued(staff, registers, other_agency):
 @pytest.fixture
 def exported(issued, staff, other_agency):
     """The package exported, then imported by the other agency's clerk: (package, incoming document, clerk)."""
-    data = outgoing_edxml_export(user=staff[Role.RECORDS_CLERK], document=issued)
+    data = outgoing_edxml_export(user=staff[Role.RECORDS_CLERK], document=issued, **TO_RECIPIENT)
     clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK], full_name="Phạm Thị Thu",
                         position_title="Văn thư")
     return data, incoming_import_edxml(clerk=clerk, data=data), clerk
@@ -127,8 +128,8 @@ def _edxml_delivery(document) -> Delivery:
 
 
 def test_the_export_records_each_recipient_as_sent_once(issued, staff):
-    outgoing_edxml_export(user=staff[Role.RECORDS_CLERK], document=issued)
-    outgoing_edxml_export(user=staff[Role.RECORDS_CLERK], document=issued)
+    outgoing_edxml_export(user=staff[Role.RECORDS_CLERK], document=issued, **TO_RECIPIENT)
+    outgoing_edxml_export(user=staff[Role.RECORDS_CLERK], document=issued, **TO_RECIPIENT)
     delivery = _edxml_delivery(issued)
     assert (delivery.recipient_code, delivery.recipient_name, delivery.state) == (
         "000.00.03.H41", "Sở Tư pháp tỉnh Lạng Sơn", DeliveryState.SENT)
@@ -240,7 +241,7 @@ def test_round_trip_through_the_pages(signed_flow, other_agency, client):  # noq
     IncomingDocument.objects.filter(agency=other_agency).delete()  # as if the recipient were outside the system
     sender_clerk = document.issued_by
     signed_in(client, sender_clerk)
-    exported = client.get(reverse("docs_office:outgoing_edxml", args=[document.pk]))
+    exported = client.post(reverse("docs_office:outgoing_edxml", args=[document.pk]), TO_RECIPIENT)
     assert exported.status_code == 200
     assert client.get(reverse("docs_office:outgoing_detail", args=[document.pk])).content.decode().count(
         'data-channel="edxml" data-recipient="000.00.03.H41">Sở Tư pháp tỉnh Lạng Sơn (gói edXML): '

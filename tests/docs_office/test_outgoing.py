@@ -251,13 +251,15 @@ def test_only_the_approving_leader_signs_and_only_a_records_clerk_issues(staff, 
 
 
 def test_an_issued_document_exported_as_edxml_imports_at_the_recipient_with_every_field(signed_flow, other_agency):
-    from docs_office.edxml import edxml_parse
+    from docs_office.edxml import Agency, edxml_parse
     from docs_office.services.edxml import incoming_import_edxml, outgoing_edxml_export, outgoing_edxml_package
 
     document = signed_flow
     IncomingDocument.objects.filter(agency=other_agency).delete()  # as if the recipient were outside the system
-    package = outgoing_edxml_package(document=document)
-    data = outgoing_edxml_export(user=document.drafter, document=document)
+    to = Agency(other_agency.exchange_code, other_agency.name)
+    package = outgoing_edxml_package(document=document, recipients=[to])
+    data = outgoing_edxml_export(user=document.issued_by, document=document, recipient_code=to.code,
+                                 recipient_name=to.name)
     assert edxml_parse(data) == package
     assert package.code_number == "01" and package.code_notation == "QĐ-UBND"
     clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])
@@ -278,7 +280,8 @@ def test_an_issued_document_exported_as_edxml_imports_at_the_recipient_with_ever
 def test_an_edxml_package_for_another_agency_is_refused(signed_flow, agency):
     from docs_office.services.edxml import incoming_import_edxml, outgoing_edxml_export
 
-    data = outgoing_edxml_export(user=signed_flow.drafter, document=signed_flow)
+    data = outgoing_edxml_export(user=signed_flow.issued_by, document=signed_flow, recipient_code="000.00.03.H41",
+                                 recipient_name="Sở Tư pháp tỉnh Lạng Sơn")
     stranger = UserFactory(agency=agency, roles=[Role.RECORDS_CLERK])  # the sender itself is not a recipient
     with pytest.raises(ApplicationError) as refused:
         incoming_import_edxml(clerk=stranger, data=data)
@@ -289,7 +292,8 @@ def test_only_an_issued_document_is_exported(staff):
     from docs_office.services.edxml import outgoing_edxml_export
 
     with pytest.raises(ApplicationError) as refused:
-        outgoing_edxml_export(user=staff[Role.SPECIALIST], document=draft(staff))
+        outgoing_edxml_export(user=staff[Role.RECORDS_CLERK], document=draft(staff), recipient_code="000.00.03.H41",
+                              recipient_name="Sở Tư pháp tỉnh Lạng Sơn")
     assert refused.value.code == "not_issued"
 
 

@@ -63,8 +63,9 @@ def documents(province, demo_pki, django_capture_on_commit_callbacks):  # noqa: 
     confirm(document.agency_signature, clerk, django_capture_on_commit_callbacks)
     document.refresh_from_db()
     # Exported twice: still one document sent by edXML. B imports the package besides the exchange copy.
-    package = outgoing_edxml_export(user=clerk, document=document)
-    outgoing_edxml_export(user=clerk, document=document)
+    to_b = {"recipient_code": b.exchange_code, "recipient_name": b.name}
+    package = outgoing_edxml_export(user=clerk, document=document, **to_b)
+    outgoing_edxml_export(user=clerk, document=document, **to_b)
     incoming_import_edxml(clerk=staff_b[Role.RECORDS_CLERK], data=package)
     _scan(staff_b[Role.RECORDS_CLERK], number=1, deadline=today - timedelta(days=1))  # B: overdue, registered
 
