@@ -21,7 +21,8 @@ PROVINCE_EXCHANGE_SUFFIX = {20: "H41"}
 
 # Provincial departments after the 2025 reorganisation: (name, short name used in document symbols).
 DEPARTMENTS = [
-    ("Văn phòng Ủy ban nhân dân tỉnh", "VP"),
+    # With its province: it heads the service centre's forms ("VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN").
+    ("Văn phòng Ủy ban nhân dân {province}", "VP"),
     ("Sở Nội vụ", "SNV"),
     ("Sở Tư pháp", "STP"),
     ("Sở Tài chính", "STC"),
@@ -76,7 +77,7 @@ def seed_demo(*, province_code: int = 20, exchange_suffix: str | None = None, pa
     departments = {}
     for index, (name, short) in enumerate(DEPARTMENTS, start=1):
         departments[short], new = _upsert_agency(
-            exchange_code=f"000.00.{index:02d}.{suffix}", name=name, short_name=short,
+            exchange_code=f"000.00.{index:02d}.{suffix}", name=name.format(province=province_title), short_name=short,
             kind=AgencyKind.DEPARTMENT, parent=committee, address=province.name,
         )
         created += new
