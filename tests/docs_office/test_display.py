@@ -1,0 +1,82 @@
+"""What the eOffice pages, composed drafts and register exports show: labels rather than stored codes, the Decree 30
+layout's signer block and recipients, the dashboard's columns, the two register exports agreeing."""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from docs_office.constants import (
+    INCOMING_EVENT_ACTIONS,
+    OUTGOING_EVENT_ACTIONS,
+    DeliveryState,
+    IncomingState,
+    OutgoingState,
+)
+from docs_office.models import OutgoingEvent
+from docs_office.services.incoming import incoming_close, incoming_opinion_add
+from egov.accounts.roles import Role
+from tests.docs_office.factories import assign_to, register_scan
+from tests.docs_office.test_outgoing import approved
+from tests.docs_office.test_views import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _history(page: str) -> list[list[str]]:
+    """The cells of the "Lịch sử xử lý" table, row by row, as the reader sees them."""
+    table = page.split("Lịch sử xử lý", 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)]
+
+
+def test_the_incoming_history_shows_each_step_and_state_by_its_label(client, staff):
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    document = assign_to(leader, register_scan(clerk), lead=specialist)
+    incoming_opinion_add(user=specialist, document=document, text="Đang xử lý", progress=40)
+    incoming_close(user=specialist, document=document, result="Đã trả lời")
+    events = list(document.events.all())
+    assert {e.action for e in events} >= {"register", "assign", "start", "close"}
+
+    rows = _history(signed_in(client, leader).get(reverse("docs_office:incoming_detail", args=[document.pk])).content
+                    .decode())
+
+    assert [(r[1], r[3], r[4]) for r in rows] == [
+        (str(INCOMING_EVENT_ACTIONS[e.action]), IncomingState(e.from_state).label if e.from_state else "—",
+         IncomingState(e.to_state).label) for e in events]
+    codes = {e.action for e in events} | {e.to_state for e in events}
+    assert not codes & {cell for row in rows for cell in row}
+
+
+def test_the_outgoing_history_shows_labels_and_a_delivery_report_by_its_delivery_states(client, staff):
+    document = approved(staff)
+    OutgoingEvent.objects.create(document=document, action="edxml_status", from_state=DeliveryState.SENT,
+                                 to_state=DeliveryState.REGISTERED, at=document.created_at)
+    OutgoingEvent.objects.create(document=document, action="legacy_step", from_state="approved",
+                                 to_state="legacy_state", at=document.created_at)
+
+    rows = _history(signed_in(client, staff[Role.LEADER]).get(reverse("docs_office:outgoing_detail",
+                                                                      args=[document.pk])).content.decode())
+
+    steps = {r[1]: (r[3], r[4]) for r in rows}
+    for action, from_state, to_state in [("create", "", "draft"), ("submit", "draft", "head_review"),
+                                         ("head_approve", "head_review", "leader_review"),
+                                         ("leader_approve", "leader_review", "approved")]:
+        assert steps[str(OUTGOING_EVENT_ACTIONS[action])] == (
+            OutgoingState(from_state).label if from_state else "—", OutgoingState(to_state).label)
+    assert steps[str(OUTGOING_EVENT_ACTIONS["edxml_status"])] == (DeliveryState.SENT.label,
+                                                                   DeliveryState.REGISTERED.label)
+    # A code without a label is shown as stored, not dropped.
+    assert steps["legacy_step"] == (OutgoingState.APPROVED.label, "legacy_state")
+
+
+def test_every_step_the_services_record_has_a_label():
+    import docs_office
+    from docs_office.services.outgoing import REVIEW_ACTIONS
+
+    sources = (Path(docs_office.__file__).parent / "services").glob("*.py")
+    recorded = {code for path in sources for code in re.findall(r'\baction="([a-z_]+)"', path.read_text())}
+    assert recorded >= {"register", "arrive", "import_edxml", "export_edxml", "edxml_status"}
+    assert recorded | set(REVIEW_ACTIONS) <= set(INCOMING_EVENT_ACTIONS) | set(OUTGOING_EVENT_ACTIONS)
