@@ -14,6 +14,7 @@ from docs_office.constants import (
     Urgency,
 )
 from docs_office.models.events import DocumentEvent
+from docs_office.recipients import recipients_display
 from docs_office.search import document_vector
 from egov.core.models import ProtectedStateMixin
 
@@ -84,6 +85,11 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
     @property
     def number_symbol(self) -> str:
         return f"{self.number:02d}/{self.symbol}" if self.number else ""
+
+    @property
+    def recipients_display(self) -> str:
+        """Nơi nhận on one line (the pages prefetch recipient_agencies)."""
+        return recipients_display(self.recipient_agencies.all(), self.recipients_text)
 
     @property
     def is_secret(self) -> bool:

@@ -80,3 +80,28 @@ def test_every_step_the_services_record_has_a_label():
     recorded = {code for path in sources for code in re.findall(r'\baction="([a-z_]+)"', path.read_text())}
     assert recorded >= {"register", "arrive", "import_edxml", "export_edxml", "edxml_status"}
     assert recorded | set(REVIEW_ACTIONS) <= set(INCOMING_EVENT_ACTIONS) | set(OUTGOING_EVENT_ACTIONS)
+
+
+def _recipients_on_page(client, document) -> str:
+    page = client.get(reverse("docs_office:outgoing_detail", args=[document.pk])).content.decode()
+    return html.unescape(re.search(r'<dd data-field="recipients">(.*?)</dd>', page, flags=re.S).group(1))
+
+
+def test_the_detail_lists_other_recipients_alone_without_a_leading_separator(client, staff):
+    from tests.docs_office.test_outgoing import draft
+
+    document = draft(staff, recipients_text="Bộ Tư pháp;\nVăn phòng Chính phủ")
+
+    shown = _recipients_on_page(signed_in(client, staff[Role.LEADER]), document)
+
+    assert shown == "Bộ Tư pháp; Văn phòng Chính phủ"
+
+
+def test_the_detail_lists_the_system_agencies_then_the_other_recipients(client, staff, other_agency):
+    from tests.docs_office.test_outgoing import draft
+
+    document = draft(staff, recipient_agencies=[other_agency], recipients_text="Bộ Tư pháp")
+
+    shown = _recipients_on_page(signed_in(client, staff[Role.LEADER]), document)
+
+    assert shown == f"{other_agency.name}; Bộ Tư pháp"
