@@ -105,3 +105,96 @@ def test_the_detail_lists_the_system_agencies_then_the_other_recipients(client, 
     shown = _recipients_on_page(signed_in(client, staff[Role.LEADER]), document)
 
     assert shown == f"{other_agency.name}; Bộ Tư pháp"
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    import shutil
+    import subprocess
+
+    from tests.conftest import service_missing
+
+    if not shutil.which("pdftotext"):
+        service_missing("poppler-utils (pdftotext) is not installed")
+    path = tmp_path / "composed.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _composed(agency, tmp_path, **fields) -> str:
+    from docs_office.pdf.compose import Composition, compose_pdf
+    from tests.docs_office.factories import doc_type
+
+    composition = Composition(**{"body": "Sở thông báo như sau.", "place": "Lạng Sơn", "signer_title": "Phó Giám đốc",
+                                 "signer_name": "Hoàng Văn Nam", **fields})
+    data, _box = compose_pdf(agency=agency, document_type=doc_type("thong-bao"), symbol="TB-STP",
+                             summary="Về việc nghỉ Tết", composition=composition)
+    return _pdf_text(data, tmp_path)
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(("prefix", "signer_title", "head_title", "expected"), [
+    ("KT.", "Phó Giám đốc", "Giám đốc", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),
+    ("KT.", "Phó Giám đốc", "", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),  # a deputy signs for the head of their title
+    ("Q.", "Phó Giám đốc", "", ["Q. GIÁM ĐỐC"]),
+    ("TL.", "Chánh Văn phòng", "Giám đốc", ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"]),
+    ("TUQ.", "Trưởng phòng Tổ chức", "Giám đốc", ["TUQ. GIÁM ĐỐC", "TRƯỞNG PHÒNG TỔ CHỨC"]),
+    ("TM.", "Chủ tịch", "", ["TM. {agency}", "CHỦ TỊCH"]),
+    ("", "Giám đốc", "", ["GIÁM ĐỐC"]),
+])
+def test_the_signer_block_names_the_body_only_after_tm_and_else_the_heads_title(
+        agency, tmp_path, prefix, signer_title, head_title, expected):
+    text = " ".join(_lines(_composed(agency, tmp_path, signer_prefix=prefix, signer_title=signer_title,
+                                     head_title=head_title)))
+
+    block = " ".join(line.format(agency=agency.name.upper()) for line in expected)
+    assert f"Sở thông báo như sau. {block} Hoàng Văn Nam" in text
+
+
+@pytest.mark.parametrize("prefix", ["KT.", "TL.", "TUQ."])
+def test_a_draft_signed_for_the_head_without_the_heads_title_is_refused(staff, prefix):
+    from docs_office.pdf.compose import Composition
+    from docs_office.services.outgoing import outgoing_create
+    from egov.core.errors import ApplicationError
+    from tests.docs_office.factories import doc_type
+
+    composition = Composition(body="Sở thông báo.", place="Lạng Sơn", signer_title="Chánh Văn phòng",
+                              signer_name="Hoàng Văn Nam", signer_prefix=prefix)
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type("thong-bao"), summary="Về việc nghỉ Tết",
+                        composition=composition)
+    assert "head_title" in refused.value.fields
+
+
+def test_typed_recipients_end_with_one_semicolon_and_the_drafters_archive_line_is_the_only_one(agency, tmp_path):
+    lines = _lines(_composed(agency, tmp_path, recipients=["Như Điều 3;", "- Sở Tài chính;;", "Lưu: VT, VP"]))
+
+    block = lines[lines.index("Nơi nhận:") + 1:lines.index("Nơi nhận:") + 4]
+    assert block == ["- Như Điều 3;", "- Sở Tài chính;", "- Lưu: VT, VP."]
+    assert sum("Lưu:" in line for line in lines) == 1
+
+
+def test_recipients_without_an_archive_line_close_with_the_records_office(agency, tmp_path):
+    lines = _lines(_composed(agency, tmp_path, recipients=["Như Điều 3."]))
+
+    assert lines[lines.index("Nơi nhận:") + 1:lines.index("Nơi nhận:") + 3] == ["- Như Điều 3;", "- Lưu: VT."]
+
+
+def test_a_draft_composed_through_the_api_lists_its_system_recipients(staff, other_agency, tmp_path):
+    from docs_office.models import OutgoingDocument
+    from tests.docs_office.test_api import OUTGOING, client_for
+
+    response = client_for(staff[Role.SPECIALIST]).post(OUTGOING, {
+        "document_type": "thong-bao", "summary": "Về việc nghỉ Tết", "recipient_agencies": [other_agency.exchange_code],
+        "recipients_text": "Bộ Tư pháp", "composition": {
+            "body": "Ủy ban nhân dân tỉnh thông báo.", "place": "Lạng Sơn", "signer_prefix": "TM.",
+            "signer_title": "Chủ tịch", "signer_name": "Hoàng Văn Nam", "recipients": ["Như Điều 3;"]}}, format="json")
+    assert response.status_code == 201, response.content
+
+    version = OutgoingDocument.objects.get().versions.get()
+    with version.file.open("rb") as handle:
+        lines = _lines(_pdf_text(handle.read(), tmp_path))
+    start = lines.index("Nơi nhận:") + 1
+    assert lines[start:start + 4] == [f"- {other_agency.name};", "- Bộ Tư pháp;", "- Như Điều 3;", "- Lưu: VT."]
