@@ -198,3 +198,58 @@ def test_a_draft_composed_through_the_api_lists_its_system_recipients(staff, oth
         lines = _lines(_pdf_text(handle.read(), tmp_path))
     start = lines.index("Nơi nhận:") + 1
     assert lines[start:start + 4] == [f"- {other_agency.name};", "- Bộ Tư pháp;", "- Như Điều 3;", "- Lưu: VT."]
+
+
+def _squeezed(text: str) -> str:
+    """Text without spaces and hyphens: a narrow cell wraps its text, and pdftotext joins "QĐ-" + "UBND" as "QĐUBND"."""
+    return "".join(text.split()).replace("-", "")
+
+
+def _register_exports(client, register) -> tuple[list[list], bytes]:
+    """The register's entries as the spreadsheet holds them (openpyxl) and the printed book's text (pdftotext)."""
+    import io
+
+    import openpyxl
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse(
+        "docs_office:register_export_xlsx", args=[register.pk, year])).content)).active
+    rows = [["" if value is None else value for value in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    pdf = client.get(reverse("docs_office:register_export", args=[register.pk, year])).content
+    return rows, pdf
+
+
+def test_both_incoming_register_exports_show_the_same_number_and_note(client, staff, registers, tmp_path):
+    from docs_office.constants import Urgency
+    from docs_office.exports import INCOMING_COLUMNS
+
+    clerk = staff[Role.RECORDS_CLERK]
+    document = register_scan(clerk, number="7", urgency=Urgency.URGENT)
+    rows, pdf = _register_exports(signed_in(client, clerk), registers["incoming"])
+    text = _squeezed(_pdf_text(pdf, tmp_path))
+
+    entry = dict(zip(INCOMING_COLUMNS, rows[0], strict=True))
+    assert entry["Số đến"] == f"{document.arrival_number:02d}"  # text, as printed: not the number 1
+    assert entry["Ghi chú"] == Urgency.URGENT.label
+    for value in rows[0]:
+        assert _squeezed(str(value)) in text, value
+
+
+def test_both_outgoing_register_exports_show_the_same_recipients(client, staff, registers, tmp_path, other_agency):
+    from docs_office.exports import OUTGOING_COLUMNS
+    from docs_office.models import OutgoingDocument
+    from tests.docs_office.test_outgoing import draft
+
+    document = draft(staff, recipient_agencies=[other_agency], recipients_text="Bộ Tư pháp;\nVăn phòng Chính phủ")
+    # Entered as issued: the register lists the year's numbered documents.
+    OutgoingDocument.objects.filter(pk=document.pk).update(register=registers["outgoing"], number=3, symbol="QĐ-UBND",
+                                                          year=document.created_at.year, issued_at=document.created_at)
+    rows, pdf = _register_exports(signed_in(client, staff[Role.RECORDS_CLERK]), registers["outgoing"])
+    text = _squeezed(_pdf_text(pdf, tmp_path))
+
+    entry = dict(zip(OUTGOING_COLUMNS, rows[0], strict=True))
+    assert entry["Số, ký hiệu văn bản"] == "03/QĐ-UBND"
+    assert entry["Nơi nhận văn bản"] == f"{other_agency.name}; Bộ Tư pháp; Văn phòng Chính phủ"
+    for value in rows[0]:
+        assert _squeezed(str(value)) in text, value
