@@ -253,3 +253,70 @@ def test_both_outgoing_register_exports_show_the_same_recipients(client, staff, 
     assert entry["Nơi nhận văn bản"] == f"{other_agency.name}; Bộ Tư pháp; Văn phòng Chính phủ"
     for value in rows[0]:
         assert _squeezed(str(value)) in text, value
+
+
+def _dashboard_rows(page: str) -> list[str]:
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<tr[^>]*>.*?</tr>", table, flags=re.S)
+
+
+def test_the_dashboard_shows_the_latest_reported_progress_apart_from_the_deadline_status(client, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    document = assign_to(leader, register_scan(clerk), lead=specialist,
+                         deadline=timezone.localdate() + timedelta(days=1))
+    for text, progress in [("Bắt đầu", 30), ("Đã có dự thảo", 60), ("Chờ ý kiến phòng", None)]:
+        incoming_opinion_add(user=specialist, document=document, text=text, progress=progress)
+
+    page = signed_in(client, specialist).get(reverse("docs_office:dashboard")).content.decode()
+
+    [row] = _dashboard_rows(page)
+    assert re.search(r'<td data-progress="60">60%</td>', row)
+    legend = dict(re.findall(r'<span class="due due-(\w+)">(.*?)</span>', page.split("</p>", 1)[0]))
+    assert f'<span class="due due-due_soon">{legend["due_soon"]}</span>' in row
+
+
+def test_a_records_clerk_sees_the_documents_waiting_to_be_registered_in_constant_queries(
+        client, staff, agency, django_assert_max_num_queries):
+    from docs_office.edxml import Agency, edxml_build
+    from docs_office.services.edxml import incoming_import_edxml
+    from tests.docs_office.test_edxml import package
+
+    clerk = staff[Role.RECORDS_CLERK]
+
+    def arrive(number: int):
+        data = edxml_build(package(recipients=[Agency(agency.exchange_code, agency.name)], code_number=str(number),
+                                   document_id=f"000.00.09.H41,2026-11-23,{number}/QĐ-UBND"))
+        return incoming_import_edxml(clerk=clerk, data=data)
+
+    waiting = [arrive(15)]
+    signed_in(client, clerk)
+    with django_assert_max_num_queries(30) as one:
+        page = client.get(reverse("docs_office:dashboard")).content.decode()
+    assert "Không có văn bản đến nào cần bạn xử lý." not in page
+    waiting += [arrive(n) for n in range(16, 20)]
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("docs_office:dashboard")).content.decode()
+
+    rows = [row for row in _dashboard_rows(page) if 'data-waiting="register"' in row]
+    assert len(rows) == len(waiting)
+    for document, row in zip(waiting, rows, strict=True):
+        assert document.state == IncomingState.RECEIVED
+        assert f'href="{reverse("docs_office:incoming_detail", args=[document.pk])}" data-action="accept"' in row
+        assert str(IncomingState.RECEIVED.label) in row
+
+
+def test_the_documents_waiting_to_be_registered_are_the_records_clerks_alone(client, staff, agency):
+    from docs_office.edxml import Agency, edxml_build
+    from docs_office.services.edxml import incoming_import_edxml
+    from tests.docs_office.test_edxml import package
+
+    incoming_import_edxml(clerk=staff[Role.RECORDS_CLERK],
+                          data=edxml_build(package(recipients=[Agency(agency.exchange_code, agency.name)])))
+
+    page = signed_in(client, staff[Role.LEADER]).get(reverse("docs_office:dashboard")).content.decode()
+
+    assert 'data-waiting="register"' not in page
