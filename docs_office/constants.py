@@ -65,3 +65,35 @@ class DeliveryState(models.TextChoices):
 class DeliveryChannel(models.TextChoices):
     SYSTEM = "system", _("Trong hệ thống")
     EDXML = "edxml", _("Gói edXML")
+
+
+# What the history tables show for each step an event row records (services: incoming, outgoing, exchange,
+# edxml). A code missing here is shown as stored.
+INCOMING_EVENT_ACTIONS = {
+    "arrive": _("Nhận văn bản liên thông"),
+    "import_edxml": _("Nhận từ gói edXML"),
+    "register": _("Vào sổ"),
+    "accept": _("Vào sổ"),
+    "return": _("Trả lại nơi gửi"),
+    "assign": _("Phân công xử lý"),
+    "start": _("Bắt đầu xử lý"),
+    "close": _("Kết thúc xử lý"),
+    "withdraw": _("Nơi gửi thu hồi"),
+}
+OUTGOING_EVENT_ACTIONS = {
+    "create": _("Tạo dự thảo"),
+    "version": _("Cập nhật dự thảo"),
+    "submit": _("Trình duyệt"),
+    "head_approve": _("Lãnh đạo phòng duyệt"),
+    "leader_approve": _("Lãnh đạo cơ quan duyệt"),
+    "return": _("Trả lại dự thảo"),
+    "sign": _("Yêu cầu ký số"),
+    "signed": _("Lãnh đạo đã ký số"),
+    "sign_failed": _("Ký số không thành công"),
+    "issue": _("Cấp số"),
+    "agency_sign_failed": _("Ký số cơ quan không thành công"),
+    "dispatch": _("Phát hành"),
+    "recall": _("Thu hồi"),
+    "export_edxml": _("Xuất gói edXML"),
+    "edxml_status": _("Nhận thông điệp trạng thái edXML"),
+}

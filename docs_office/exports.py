@@ -1,8 +1,11 @@
-"""Registers exported as spreadsheets, with the columns of the printed books (Decree 30, appendix IV)."""
+"""Registers exported as spreadsheets, with the columns of the printed books (Decree 30, appendix IV). The
+spreadsheet and the printed book (pdf/register.py) show the same entries: both take them from register_entries."""
 
-from django.utils import timezone
+from datetime import date, datetime
 
-from docs_office.constants import RegisterKind
+from django.utils import timezone, translation
+
+from docs_office.constants import OutgoingState, RegisterKind, Urgency
 from docs_office.models import Register
 from docs_office.pdf.register import register_rows
 from docs_office.xlsx import xlsx_build
@@ -17,19 +20,39 @@ def _lead(document) -> str:
     return next((a.assignee_name for a in document.assignments.all() if a.role == "lead"), "")
 
 
+def _date(value: date | datetime | None) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def incoming_entry(d) -> list[str]:
+    """One line of the incoming register. The arrival number with a leading zero below 10, as Decree 30 numbers;
+    the note: the secrecy and the urgency, when not ordinary."""
+    notes = [d.get_confidentiality_display()] if d.is_secret else []
+    if d.urgency != Urgency.NORMAL:
+        notes.append(d.get_urgency_display())
+    return [_date(d.received_at), f"{d.arrival_number:02d}" if d.arrival_number else "", d.issuer_name,
+            d.number_symbol, _date(d.issued_on), f"{d.document_type.name}: {d.summary}", _lead(d), "",
+            ", ".join(str(note) for note in notes)]
+
+
+def outgoing_entry(d) -> list[str]:
+    """One line of the outgoing register."""
+    return [d.number_symbol, _date(d.issued_at), f"{d.document_type.name}: {d.summary}",
+            d.signer.full_name if d.signer else "", d.recipients_display, d.division.name if d.division else "", "",
+            "Đã thu hồi" if d.state == OutgoingState.RECALLED else ""]
+
+
+def register_entries(*, register: Register, year: int) -> tuple[list[str], list[list[str]]]:
+    """The register's columns and its entries of the year as text, in number order: what both exports show.
+    A legal form, always in Vietnamese whatever the reader's language."""
+    columns, entry = (INCOMING_COLUMNS, incoming_entry) if register.kind == RegisterKind.INCOMING \
+        else (OUTGOING_COLUMNS, outgoing_entry)
+    with translation.override("vi"):
+        return columns, [entry(d) for d in register_rows(register=register, year=year)]
+
+
 def register_xlsx(*, register: Register, year: int) -> bytes:
-    rows = register_rows(register=register, year=year)
-    if register.kind == RegisterKind.INCOMING:
-        table = [INCOMING_COLUMNS] + [
-            [f"{timezone.localtime(d.received_at):%d/%m/%Y}", d.arrival_number, d.issuer_name, d.number_symbol,
-             f"{d.issued_on:%d/%m/%Y}", f"{d.document_type.name}: {d.summary}", _lead(d), "",
-             d.get_confidentiality_display() if d.is_secret else ""]
-            for d in rows]
-    else:
-        table = [OUTGOING_COLUMNS] + [
-            [d.number_symbol, f"{timezone.localtime(d.issued_at):%d/%m/%Y}" if d.issued_at else "",
-             f"{d.document_type.name}: {d.summary}", d.signer.full_name if d.signer else "",
-             "; ".join([a.name for a in d.recipient_agencies.all()] + ([d.recipients_text] if d.recipients_text else [])),
-             d.division.name if d.division else "", "", "Đã thu hồi" if d.state == "recalled" else ""]
-            for d in rows]
-    return xlsx_build(sheet_name=f"{register.name} {year}", rows=table)
+    columns, entries = register_entries(register=register, year=year)
+    return xlsx_build(sheet_name=f"{register.name} {year}", rows=[columns, *entries])

@@ -96,19 +96,22 @@ class OutgoingCreateForm(forms.Form):
     place = forms.CharField(label=_("Địa danh"), required=False, max_length=100)
     signer_prefix = forms.ChoiceField(label=_("Thẩm quyền ký"), required=False, choices=[
         ("", "—"), ("TM.", "TM."), ("KT.", "KT."), ("Q.", "Q."), ("TL.", "TL."), ("TUQ.", "TUQ.")])
+    head_title = forms.CharField(label=_("Chức vụ người đứng đầu"), required=False, max_length=100,
+                                 help_text=_("Với KT., Q., TL., TUQ.: chức vụ được ký thay, ví dụ GIÁM ĐỐC."))
     signer_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=100)
     signer_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=150)
 
     def composition(self):
         from docs_office.pdf.compose import Composition
+        from docs_office.recipients import composition_recipients
 
         data = self.cleaned_data
         if data.get("file") or not data.get("body", "").strip():
             return None
-        recipients = [a.name for a in data["recipient_agencies"]]
-        recipients += [line.strip() for line in data["recipients_text"].splitlines() if line.strip()]
+        recipients = composition_recipients(agencies=data["recipient_agencies"], text=data["recipients_text"])
         return Composition(body=data["body"], place=data["place"], signer_title=data["signer_title"],
-                           signer_name=data["signer_name"], signer_prefix=data["signer_prefix"], recipients=recipients)
+                           signer_name=data["signer_name"], signer_prefix=data["signer_prefix"], recipients=recipients,
+                           head_title=data["head_title"])
 
     def __init__(self, *args, user, **kwargs):
         from egov.agencies.models import Agency

@@ -262,10 +262,17 @@ def outgoing_detail_for(*, user, pk: int) -> OutgoingDocument | None:
 
 def assignments_to_handle(*, user) -> QuerySet[IncomingAssignment]:
     """The dashboard "văn bản cần xử lý": open assignments of the user or their units, lead and support,
-    with the effective deadline (the assignment's, else the document's) and overdue / due-soon flags as SQL."""
+    with the effective deadline (the assignment's, else the document's), overdue / due-soon flags and the
+    document's latest reported progress (%, None before any) as SQL."""
+    from django.db.models import Subquery
+
+    from docs_office.models import IncomingOpinion
+
     today = timezone.localdate()
     deadline = Coalesce(F("deadline"), F("document__deadline"), output_field=DateField())
     visible = incoming_visible_to(user=user).values("pk")
+    progress = (IncomingOpinion.objects.filter(document=OuterRef("document"), progress__isnull=False)
+                .order_by("-created_at", "-id").values("progress")[:1])
     return (IncomingAssignment.objects
             .filter(Q(user=user) | Q(division__members=user), document__in=visible,
                     document__state__in=[IncomingState.ASSIGNED, IncomingState.IN_PROGRESS],
@@ -273,10 +280,19 @@ def assignments_to_handle(*, user) -> QuerySet[IncomingAssignment]:
             .annotate(effective_deadline=deadline,
                       urgency_rank=Case(When(effective_deadline__lt=today, then=Value(0)),
                                         When(effective_deadline__lte=today + timedelta(days=DUE_SOON_DAYS),
-                                             then=Value(1)), default=Value(2)))
+                                             then=Value(1)), default=Value(2)),
+                      latest_progress=Subquery(progress))
             .select_related("document", "document__document_type", "user", "division")
             .distinct()
             .order_by("urgency_rank", F("effective_deadline").asc(nulls_last=True), "id"))
+
+
+def incoming_to_register(*, user) -> QuerySet[IncomingDocument]:
+    """For a records clerk: the incoming documents waiting to be registered (arrived from another agency of the
+    system, or imported from an edXML package), oldest first; nothing for anyone else."""
+    if not user.is_authenticated or not user.has_role(Role.RECORDS_CLERK):
+        return IncomingDocument.objects.none()
+    return incoming_visible_to(user=user).filter(state=IncomingState.RECEIVED).order_by("received_at", "id")
 
 
 def outgoing_to_act_on(*, user) -> QuerySet[OutgoingDocument]:

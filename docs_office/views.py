@@ -27,14 +27,16 @@ def _staff(request) -> None:
 
 @login_required
 def dashboard(request):
-    """Việc cần xử lý: my assignments with their deadlines (overdue, due in 3 days) and the drafts waiting on me."""
-    from docs_office.selectors import assignments_to_handle, open_work_by_unit, outgoing_to_act_on
+    """Việc cần xử lý: incoming documents waiting to be registered (records clerk), my assignments with their
+    deadlines (overdue, due in 3 days) and latest progress, and the drafts waiting on me."""
+    from docs_office.selectors import assignments_to_handle, incoming_to_register, open_work_by_unit, outgoing_to_act_on
 
     _staff(request)
+    to_register = list(incoming_to_register(user=request.user)[:LIST_LIMIT])
     assignments = list(assignments_to_handle(user=request.user)[:LIST_LIMIT])
     outgoing = list(outgoing_to_act_on(user=request.user)[:LIST_LIMIT])
-    return render(request, "docs_office/dashboard.html", {"assignments": assignments, "outgoing": outgoing,
-                                                          "units": open_work_by_unit(user=request.user)})
+    return render(request, "docs_office/dashboard.html", {"to_register": to_register, "assignments": assignments,
+                                                          "outgoing": outgoing, "units": open_work_by_unit(user=request.user)})
 
 
 @login_required

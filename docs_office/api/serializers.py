@@ -164,9 +164,15 @@ class CompositionSerializer(serializers.Serializer):
     body = serializers.CharField(help_text="Nội dung; mỗi đoạn một dòng.")
     place = serializers.CharField(max_length=100, allow_blank=True, default="")
     signer_prefix = serializers.ChoiceField(choices=["", "TM.", "KT.", "Q.", "TL.", "TUQ."], default="")
-    signer_title = serializers.CharField(max_length=100, allow_blank=True, default="")
+    signer_title = serializers.CharField(max_length=100, allow_blank=True, default="",
+                                         help_text="Chức vụ của người ký, ví dụ PHÓ GIÁM ĐỐC.")
+    head_title = serializers.CharField(max_length=100, allow_blank=True, default="",
+                                       help_text="Với KT., Q., TL., TUQ.: chức vụ người đứng đầu được ký thay, ví dụ "
+                                                 "GIÁM ĐỐC (KT., Q.: mặc định là chức vụ người ký bỏ chữ PHÓ).")
     signer_name = serializers.CharField(max_length=150)
-    recipients = serializers.ListField(child=serializers.CharField(), default=list)
+    recipients = serializers.ListField(child=serializers.CharField(), default=list,
+                                       help_text="Nơi nhận khác, mỗi mục một dòng; các cơ quan trong recipient_agencies "
+                                                 "và recipients_text được thêm vào.")
 
 
 class OutgoingCreateSerializer(serializers.Serializer):

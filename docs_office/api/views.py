@@ -77,6 +77,20 @@ def _file_response(field, stem: str, allowed):
     return stored_file_response(field, stem=stem, allowed=allowed)
 
 
+def _composition(data: dict, *, agencies):
+    """The draft to compose, its Nơi nhận merged as the page merges them: the agencies of the system, the other
+    recipients typed, and those the composition lists."""
+    from docs_office.pdf.compose import Composition
+    from docs_office.recipients import composition_recipients
+
+    if not data.get("composition"):
+        return None
+    fields = dict(data["composition"])
+    fields["recipients"] = composition_recipients(agencies=agencies, text=data["recipients_text"],
+                                                  listed=fields["recipients"])
+    return Composition(**fields)
+
+
 class _DocumentViewSet(viewsets.GenericViewSet):
     """What the incoming and outgoing viewsets share: one document of those the caller may see, with the relations
     its detail shows (`visible_to` and `detail_prefetches`), read again after an action of the flow
@@ -298,7 +312,6 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
     def create(self, request):
         from docs_office.actions import _colleague, _division
         from docs_office.models import IncomingDocument
-        from docs_office.pdf.compose import Composition
         from docs_office.services.outgoing import outgoing_create
         from egov.agencies.models import Agency
 
@@ -318,7 +331,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
                                        fields={"answers": [_("Không hợp lệ.")]})
         document = outgoing_create(
             drafter=request.user, document_type=data["document_type"], summary=data["summary"], upload=data.get("file"),
-            composition=Composition(**data["composition"]) if data.get("composition") else None,
+            composition=_composition(data, agencies=recipients),
             division=_division(request.user, data.get("division")), urgency=data["urgency"],
             confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
             recipients_text=data["recipients_text"], readers=[_colleague(request.user, pk) for pk in data["readers"]])

@@ -19,5 +19,30 @@ class DocumentEvent(models.Model):
         abstract = True
         ordering = ["at", "id"]
 
+    # Each history table names the labels of its steps and the states its rows move between.
+    ACTIONS: dict = {}
+    STATES: type[models.TextChoices]
+
     def __str__(self) -> str:
         return f"{self.document_id} {self.action}"
+
+    def state_choices(self) -> type[models.TextChoices]:
+        return self.STATES
+
+    def _state_label(self, code: str) -> str:
+        try:
+            return self.state_choices()(code).label
+        except ValueError:  # a state no longer (or never) in the choices: shown as stored
+            return code
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTIONS.get(self.action, self.action))
+
+    @property
+    def from_state_label(self) -> str:
+        return self._state_label(self.from_state) if self.from_state else ""
+
+    @property
+    def to_state_label(self) -> str:
+        return self._state_label(self.to_state)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from docs_office.constants import AssignmentRole, Confidentiality, IncomingState, Urgency
+from docs_office.constants import INCOMING_EVENT_ACTIONS, AssignmentRole, Confidentiality, IncomingState, Urgency
 from docs_office.models.events import DocumentEvent
 from docs_office.search import document_vector
 from egov.core.models import ProtectedStateMixin
@@ -173,6 +173,9 @@ class IncomingEvent(DocumentEvent):
     """Append-only history: every step of an incoming document, who, when, from and to."""
 
     document = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="events")
+
+    ACTIONS = INCOMING_EVENT_ACTIONS
+    STATES = IncomingState
 
     class Meta(DocumentEvent.Meta):
         verbose_name = _("bước xử lý văn bản đến")

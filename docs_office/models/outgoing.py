@@ -5,8 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from docs_office.constants import Confidentiality, DeliveryChannel, DeliveryState, OutgoingState, Urgency
+from docs_office.constants import (
+    OUTGOING_EVENT_ACTIONS,
+    Confidentiality,
+    DeliveryChannel,
+    DeliveryState,
+    OutgoingState,
+    Urgency,
+)
 from docs_office.models.events import DocumentEvent
+from docs_office.recipients import recipients_display
 from docs_office.search import document_vector
 from egov.core.models import ProtectedStateMixin
 
@@ -77,6 +85,11 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
     @property
     def number_symbol(self) -> str:
         return f"{self.number:02d}/{self.symbol}" if self.number else ""
+
+    @property
+    def recipients_display(self) -> str:
+        """Nơi nhận on one line (the pages prefetch recipient_agencies)."""
+        return recipients_display(self.recipient_agencies.all(), self.recipients_text)
 
     @property
     def is_secret(self) -> bool:
@@ -158,9 +171,16 @@ class OutgoingEvent(DocumentEvent):
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="events")
 
+    ACTIONS = OUTGOING_EVENT_ACTIONS
+    STATES = OutgoingState
+
     class Meta(DocumentEvent.Meta):
         verbose_name = _("bước xử lý văn bản đi")
         verbose_name_plural = _("lịch sử văn bản đi")
+
+    def state_choices(self) -> type[models.TextChoices]:
+        # A status message moves one recipient's delivery, not the document: its row holds delivery states.
+        return DeliveryState if self.action == "edxml_status" else OutgoingState
 
 
 class Delivery(models.Model):

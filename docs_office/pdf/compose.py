@@ -12,20 +12,54 @@ CSS_PX_TO_PT = 0.75
 ANCHOR = "chu-ky-lanh-dao"
 
 
+# Prefixes that sign for the head of the agency (ký thay, quyền, thừa lệnh, thừa ủy quyền): the head's title
+# follows them. Only TM. (on behalf of a collective) is followed by the body's name (Decree 30/2020, appendix I).
+FOR_THE_HEAD = ("KT.", "Q.", "TL.", "TUQ.")
+
+
 @dataclass
 class Composition:
     body: str
     place: str
-    signer_title: str  # e.g. "CHỦ TỊCH"
+    signer_title: str  # the signer's own title, e.g. "PHÓ GIÁM ĐỐC"
     signer_name: str
     signer_prefix: str = ""  # TM., KT., Q., TL., TUQ. (Decree 30)
     recipients: list[str] = field(default_factory=list)
+    head_title: str = ""  # the head's title the prefix signs for, e.g. "GIÁM ĐỐC" (KT., Q., TL., TUQ.)
+
+
+def head_title_of(composition: Composition) -> str:
+    """The head's title a KT., Q., TL. or TUQ. signer signs for: as given; else, for KT. and Q. (a deputy signing
+    for, or acting as, the head), the deputy's own title without "PHÓ" ("PHÓ GIÁM ĐỐC" → "GIÁM ĐỐC"). TL. and
+    TUQ. are signed by the head of a unit (Chánh Văn phòng, Trưởng phòng), whose title says nothing of the
+    agency head's: empty unless given."""
+    head = (composition.head_title or "").strip().upper()
+    if head or composition.signer_prefix not in ("KT.", "Q."):
+        return head
+    title = (composition.signer_title or "").strip().upper()
+    return title.removeprefix("PHÓ ").strip() if title.startswith("PHÓ ") else ""
+
+
+def signer_titles(composition: Composition, *, agency_name: str) -> list[str]:
+    """The lines above the signature: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
+    "Q. GIÁM ĐỐC", "TL. GIÁM ĐỐC / CHÁNH VĂN PHÒNG", or the signer's title alone."""
+    prefix, title = composition.signer_prefix, (composition.signer_title or "").strip().upper()
+    if prefix == "TM.":
+        lines = [f"TM. {agency_name.upper()}", title]
+    elif prefix == "Q.":  # the acting head signs with the head's title only
+        lines = [f"Q. {head_title_of(composition) or title}"]
+    elif prefix in FOR_THE_HEAD:
+        lines = [f"{prefix} {head_title_of(composition)}", title]
+    else:
+        lines = [title]
+    return [line for line in lines if line]
 
 
 def compose_pdf(*, agency, document_type, symbol: str, summary: str, composition: Composition) -> tuple[bytes, list]:
     """The PDF and the signature box [page, x1, y1, x2, y2] (points, origin bottom-left)."""
     from weasyprint import HTML
 
+    from docs_office.recipients import recipients_block
     from egov.core.pdf import FONTS_DIR, _stylesheet  # the project's bundled fonts, warm in the process
 
     stylesheet, fonts = _stylesheet()
@@ -33,6 +67,8 @@ def compose_pdf(*, agency, document_type, symbol: str, summary: str, composition
         "agency": agency, "document_type": document_type, "symbol": symbol, "summary": summary,
         "paragraphs": [p.strip() for p in composition.body.split("\n") if p.strip()], "c": composition,
         "today": timezone.localdate(), "anchor": ANCHOR,
+        "recipients": recipients_block(composition.recipients) if composition.recipients else [],
+        "signer_titles": signer_titles(composition, agency_name=agency.name),
     })
     rendered = HTML(string=html, base_url=str(FONTS_DIR)).render(stylesheets=[stylesheet], font_config=fonts)
     box = None

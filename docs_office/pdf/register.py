@@ -18,5 +18,8 @@ def register_rows(*, register: Register, year: int):
 def register_pdf(*, register: Register, year: int) -> bytes:
     template = "docs_office/pdf/incoming_register.html" if register.kind == RegisterKind.INCOMING \
         else "docs_office/pdf/outgoing_register.html"
+    from docs_office.exports import register_entries  # the spreadsheet's entries: both exports agree
+
+    columns, entries = register_entries(register=register, year=year)
     return render_pdf(template, {"register": register, "year": year, "agency": register.agency,
-                                 "rows": register_rows(register=register, year=year)})
+                                 "columns": columns, "rows": entries})

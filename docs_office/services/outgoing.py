@@ -69,12 +69,16 @@ def _add_version(document: OutgoingDocument, *, upload, user, note: str = "") ->
 
 def _compose_version(document: OutgoingDocument, *, composition, user, note: str = "") -> OutgoingVersion:
     """Render the draft in the Decree 30 layout; the version keeps where its signature block is."""
-    from docs_office.pdf.compose import compose_pdf
+    from docs_office.pdf.compose import compose_pdf, head_title_of
 
     if not (composition.body or "").strip() or not (composition.signer_name or "").strip():
         raise ApplicationError("incomplete", _("Cần nội dung văn bản và họ tên người ký."),
                                fields={k: [_("Bắt buộc.")] for k in ("body", "signer_name")
                                        if not (getattr(composition, k) or "").strip()})
+    if composition.signer_prefix in ("KT.", "TL.", "TUQ.") and not head_title_of(composition):
+        # The block would read "KT. / PHÓ GIÁM ĐỐC": the head's title cannot be guessed for TL. and TUQ.
+        raise ApplicationError("incomplete", _("Cần chức vụ của người đứng đầu mà người ký ký thay, thừa lệnh hoặc thừa "
+                                               "ủy quyền (ví dụ: GIÁM ĐỐC)."), fields={"head_title": [_("Bắt buộc.")]})
     symbol = symbol_compose(document_type=document.document_type, agency=document.agency, division=document.division)
     pdf, box = compose_pdf(agency=document.agency, document_type=document.document_type, symbol=symbol,
                            summary=document.summary, composition=composition)

@@ -111,5 +111,5 @@ def test_the_register_exports_as_a_spreadsheet_with_the_official_columns(client,
     rows = [[(c.findtext("m:is/m:t", namespaces=ns) or c.findtext("m:v", namespaces=ns)) for c in row]
             for row in sheet.iterfind("m:sheetData/m:row", ns)]
     assert rows[0] == INCOMING_COLUMNS
-    assert [r[1] for r in rows[1:]] == ["1", "2"]
+    assert [r[1] for r in rows[1:]] == ["01", "02"]  # Decree 30: a leading zero below 10, as the book prints
     assert rows[1][3] == "7/QĐ-UBND" and rows[2][5].endswith("Về việc thứ hai")
