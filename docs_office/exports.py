@@ -26,22 +26,33 @@ def _date(value: date | datetime | None) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
 
 
+def _subject(d) -> str:
+    """The type and summary of an entry; of a secret document the type alone. An exported register leaves the
+    system (printed, sent on): a secret document's content is for its named readers only, so its line keeps the
+    metadata that numbers it — date, number, issuer — and no summary."""
+    if d.is_secret:
+        return f"{d.document_type.name}: (văn bản {d.get_confidentiality_display().lower()}, không ghi trích yếu)"
+    return f"{d.document_type.name}: {d.summary}"
+
+
 def incoming_entry(d) -> list[str]:
     """One line of the incoming register. The arrival number with a leading zero below 10, as Decree 30 numbers;
-    the note: the secrecy and the urgency, when not ordinary."""
+    the note: the secrecy and the urgency, when not ordinary. A secret document's handler is not named either."""
     notes = [d.get_confidentiality_display()] if d.is_secret else []
     if d.urgency != Urgency.NORMAL:
         notes.append(d.get_urgency_display())
     return [_date(d.received_at), f"{d.arrival_number:02d}" if d.arrival_number else "", d.issuer_name,
-            d.number_symbol, _date(d.issued_on), f"{d.document_type.name}: {d.summary}", _lead(d), "",
+            d.number_symbol, _date(d.issued_on), _subject(d), "" if d.is_secret else _lead(d), "",
             ", ".join(str(note) for note in notes)]
 
 
 def outgoing_entry(d) -> list[str]:
     """One line of the outgoing register."""
-    return [d.number_symbol, _date(d.issued_at), f"{d.document_type.name}: {d.summary}",
-            d.signer.full_name if d.signer else "", d.recipients_display, d.division.name if d.division else "", "",
-            "Đã thu hồi" if d.state == OutgoingState.RECALLED else ""]
+    notes = [d.get_confidentiality_display()] if d.is_secret else []
+    if d.state == OutgoingState.RECALLED:
+        notes.append("Đã thu hồi")
+    return [d.number_symbol, _date(d.issued_at), _subject(d), d.signer.full_name if d.signer else "",
+            d.recipients_display, d.division.name if d.division else "", "", ", ".join(str(note) for note in notes)]
 
 
 def register_entries(*, register: Register, year: int) -> tuple[list[str], list[list[str]]]:

@@ -6,7 +6,8 @@ from egov.core.pdf import render_pdf
 
 
 def register_rows(*, register: Register, year: int):
-    """The register's entries of the year, in number order; secret documents show their metadata only."""
+    """The register's documents of the year, in number order (exports.register_entries writes a secret one's
+    metadata only)."""
     if register.kind == RegisterKind.INCOMING:
         return (IncomingDocument.objects.filter(register=register, arrival_year=year)
                 .select_related("document_type").prefetch_related("assignments__user", "assignments__division")
