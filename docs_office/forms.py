@@ -4,7 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from docs_office.constants import Confidentiality, Urgency
-from docs_office.models import Division, DocumentType
+from docs_office.models import Division, DocumentType, Task
+
+# The date picker sends ISO dates; a date typed by hand is read the Vietnamese way (day first), never as
+# Django's default month-first US formats, where 05/06 would silently mean 6 May.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class DateInput(forms.DateInput):
@@ -117,3 +121,23 @@ class OutgoingCreateForm(forms.Form):
         self.fields["division"].queryset = Division.objects.filter(agency_id=user.agency_id)
         self.fields["readers"].queryset = _colleagues(user)
         self.fields["recipient_agencies"].queryset = Agency.objects.filter(is_active=True).exclude(pk=user.agency_id)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label=_("Nội dung nhiệm vụ"), max_length=Task._meta.get_field("title").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần nhập nội dung nhiệm vụ."),
+                        "max_length": _("Nội dung nhiệm vụ dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")})
+    division = forms.ModelChoiceField(
+        label=_("Đơn vị thực hiện"), queryset=None, empty_label="—",
+        error_messages={"required": _("Cần chọn đơn vị thực hiện."),
+                        "invalid_choice": _("Đơn vị thực hiện không thuộc cơ quan.")})
+    deadline = forms.DateField(
+        label=_("Hạn hoàn thành"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
+        error_messages={"required": _("Cần nhập hạn hoàn thành."),
+                        "invalid": _("Hạn hoàn thành không phải ngày hợp lệ (ngày/tháng/năm).")})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = Division.objects.filter(agency_id=user.agency_id)

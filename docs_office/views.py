@@ -446,37 +446,41 @@ def outgoing_edxml(request, pk: int):
 
 @login_required
 def tasks_page(request):
-    """Theo dõi nhiệm vụ: the tasks of my units (a leader: all, with completion per unit, and a form to give one)."""
-    from datetime import date
+    """Theo dõi nhiệm vụ: the tasks of my units (a leader: all, with completion per unit, and a form to give one).
 
-    from docs_office.models import Division
+    A refused task is shown again on the form with its errors and what the leader typed (400), not lost on a redirect.
+    """
+    from docs_office.forms import TaskForm
     from docs_office.selectors import task_completion_by_unit, tasks_visible_to
     from docs_office.services.tasks import task_create
     from egov.accounts.roles import Role
 
     _staff(request)
     leader = request.user.has_role(Role.LEADER)
-    if request.method == "POST":
-        if not leader:
-            raise Http404
-        division = Division.objects.filter(pk=request.POST.get("division") or 0, agency_id=request.user.agency_id).first()
+    if request.method == "POST" and not leader:
+        raise Http404
+    form = TaskForm(request.POST if request.method == "POST" else None, user=request.user) if leader else None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            deadline = date.fromisoformat(request.POST.get("deadline", ""))
-        except ValueError:
-            deadline = None
-        try:
-            task_create(leader=request.user, title=request.POST.get("title", ""), division=division,
-                        deadline=deadline)
+            task_create(leader=request.user, title=data["title"], division=data["division"], deadline=data["deadline"])
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            _form_refused(form, exc)
         else:
             messages.success(request, _("Đã giao nhiệm vụ."))
-        return redirect("docs_office:tasks")
+            return redirect("docs_office:tasks")
     return render(request, "docs_office/tasks.html", {
         "tasks": list(tasks_visible_to(user=request.user)[:LIST_LIMIT]), "today": timezone.localdate(),
-        "units": task_completion_by_unit(user=request.user), "is_leader": leader,
-        "divisions": list(Division.objects.filter(agency_id=request.user.agency_id)) if leader else [],
-    })
+        "units": task_completion_by_unit(user=request.user), "is_leader": leader, "form": form,
+    }, status=400 if form is not None and form.errors else 200)
+
+
+def _form_refused(form, exc: ApplicationError) -> None:
+    """A service's refusal on the form that was sent: each message by its field, the sentence above the form."""
+    for field, errors in exc.fields.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+    form.add_error(None, exc.message)
 
 
 @login_required
