@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from docs_office.constants import Confidentiality, Urgency
+from docs_office.constants import PAGE_COUNT_MAX, Confidentiality, Urgency
 from docs_office.models import Division, DocumentType, Task
 
 # The date picker sends ISO dates; a date typed by hand is read the Vietnamese way (day first), never as
@@ -32,7 +32,11 @@ class IncomingRegisterForm(forms.Form):
     document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
-    page_count = forms.IntegerField(label=_("Số trang"), min_value=1, required=False)
+    page_count = forms.IntegerField(
+        label=_("Số trang"), min_value=1, max_value=PAGE_COUNT_MAX, required=False,
+        error_messages={"invalid": _("Số trang phải là số nguyên."),
+                        "min_value": _("Số trang phải từ 1 trở lên."),
+                        "max_value": _("Số trang tối đa là %(limit_value)s.")})
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,
                                         initial=Confidentiality.NORMAL)

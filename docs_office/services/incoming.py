@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from docs_office.constants import AssignmentRole, Confidentiality, DeliveryState, IncomingState, Urgency
+from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, DeliveryState, IncomingState, Urgency
 from docs_office.models import Division, IncomingAssignment, IncomingDocument, IncomingEvent, IncomingOpinion
 from docs_office.services.common import checked_upload, reason_required, require, same_agency
 from docs_office.services.registers import register_incoming_for, register_number_allocate
@@ -90,6 +90,9 @@ def _check_data(data: IncomingData) -> None:
     if refusals.fields:
         raise ApplicationError("incomplete", _("Chưa nhập đủ thông tin bắt buộc của văn bản đến."),
                                fields=refusals.fields)
+    if data.page_count is not None and not 1 <= data.page_count <= PAGE_COUNT_MAX:
+        message = _("Số trang từ 1 đến %(n)s.") % {"n": PAGE_COUNT_MAX}
+        raise ApplicationError("invalid_page_count", message, fields={"page_count": [message]})
     if data.deadline and data.deadline < data.issued_on:
         raise ApplicationError("invalid_deadline", _("Hạn xử lý không thể trước ngày văn bản."),
                                fields={"deadline": [_("Hạn xử lý không thể trước ngày văn bản.")]})

@@ -281,3 +281,18 @@ def test_options_describes_the_resource_instead_of_failing(staff, resource):
     response = client_for(staff[Role.RECORDS_CLERK]).options(resource)
 
     assert response.status_code == 200 and response.json()["name"]
+
+
+@pytest.mark.parametrize("pages", ["0", "99999999999", "abc"])
+def test_a_page_count_out_of_range_is_a_400_naming_it(staff, pages):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    response = client_for(staff[Role.RECORDS_CLERK]).post(INCOMING, {
+        "number": "15", "symbol": "QĐ-UBND", "issuer_name": "UBND tỉnh Lạng Sơn", "document_type": "quyet-dinh",
+        "issued_on": (timezone.localdate() - timedelta(days=2)).isoformat(), "summary": "Về việc giao chỉ tiêu",
+        "page_count": pages, "file": SimpleUploadedFile("scan.pdf", TINY_PDF)}, format="multipart")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["page_count"]
+    assert "Số trang" in response.json()["error"]["fields"]["page_count"][0]

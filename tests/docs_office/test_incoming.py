@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from docs_office.constants import AssignmentRole, Confidentiality, IncomingState
+from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, IncomingState
 from docs_office.models import IncomingEvent
 from docs_office.selectors import incoming_visible_to
 from docs_office.services.incoming import (
@@ -223,3 +223,10 @@ def test_the_readers_of_a_secret_document_belong_to_the_agency(staff, other_agen
         incoming_register_scan(clerk=staff[Role.RECORDS_CLERK],
                                data=incoming_data(confidentiality=Confidentiality.SECRET), readers=[outsider])
     assert refused.value.code == "other_agency"
+
+
+@pytest.mark.parametrize("pages", [0, PAGE_COUNT_MAX + 1, 99_999_999_999])
+def test_a_page_count_out_of_range_is_refused_by_the_service(staff, pages):
+    with pytest.raises(ApplicationError) as refused:
+        register_scan(staff[Role.RECORDS_CLERK], page_count=pages)
+    assert refused.value.code == "invalid_page_count" and "page_count" in refused.value.fields

@@ -217,3 +217,18 @@ def test_the_kept_incoming_list_shows_each_change_and_only_to_whom_may_see_it(cl
     outsider = signed_in(Client(), UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK]))
     page = outsider.get(reverse("docs_office:incoming_list")).content.decode()
     assert first.summary not in page and second.summary not in page
+
+
+def test_a_page_count_beyond_any_document_is_an_error_on_the_register_form(client, staff):
+    from docs_office.constants import PAGE_COUNT_MAX
+
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_register"), {
+        "number": "123", "symbol": "UBND-VP", "issuer_name": "Ủy ban nhân dân tỉnh Lạng Sơn",
+        "issued_on": (timezone.localdate() - timedelta(days=2)).isoformat(), "document_type": doc_type("cong-van").pk,
+        "summary": "V/v báo cáo kết quả", "urgency": "normal", "confidentiality": "normal", "page_count": "99999999999",
+        "file": SimpleUploadedFile("scan.pdf", TINY_PDF)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"Số trang tối đa là {PAGE_COUNT_MAX}." in page and "V/v báo cáo kết quả" in page
+    assert not IncomingDocument.objects.exists()
