@@ -296,3 +296,20 @@ def test_a_page_count_out_of_range_is_a_400_naming_it(staff, pages):
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["page_count"]
     assert "Số trang" in response.json()["error"]["fields"]["page_count"][0]
+
+
+def test_a_document_dated_in_the_future_is_a_400_naming_its_date(staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from docs_office.models import IncomingDocument
+
+    response = client_for(staff[Role.RECORDS_CLERK]).post(INCOMING, {
+        "number": "15", "symbol": "QĐ-UBND", "issuer_name": "UBND tỉnh Lạng Sơn", "document_type": "quyet-dinh",
+        "issued_on": (timezone.localdate() + timedelta(days=1)).isoformat(), "summary": "Về việc giao chỉ tiêu",
+        "file": SimpleUploadedFile("scan.pdf", TINY_PDF)}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "issued_on_future"
+    assert list(response.json()["error"]["fields"]) == ["issued_on"]
+    assert not IncomingDocument.objects.exists()

@@ -230,3 +230,22 @@ def test_a_page_count_out_of_range_is_refused_by_the_service(staff, pages):
     with pytest.raises(ApplicationError) as refused:
         register_scan(staff[Role.RECORDS_CLERK], page_count=pages)
     assert refused.value.code == "invalid_page_count" and "page_count" in refused.value.fields
+
+
+def test_a_document_dated_after_its_receipt_is_refused(staff):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ApplicationError) as refused:
+        register_scan(staff[Role.RECORDS_CLERK], issued_on=tomorrow)
+    assert refused.value.code == "issued_on_future" and list(refused.value.fields) == ["issued_on"]
+
+
+def test_the_day_of_receipt_is_the_local_one(staff):
+    from zoneinfo import ZoneInfo
+
+    # 20:30 UTC on 31 December is already 1 January in Hà Nội: a document of 1 January is not in the future.
+    evening = timezone.datetime(2026, 12, 31, 20, 30, tzinfo=ZoneInfo("UTC"))
+    document = register_scan(staff[Role.RECORDS_CLERK], when=evening, issued_on=date(2027, 1, 1))
+    assert document.issued_on == date(2027, 1, 1)
+    with pytest.raises(ApplicationError) as refused:
+        register_scan(staff[Role.RECORDS_CLERK], when=evening, issued_on=date(2027, 1, 2), number="16")
+    assert refused.value.code == "issued_on_future"

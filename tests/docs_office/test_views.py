@@ -232,3 +232,15 @@ def test_a_page_count_beyond_any_document_is_an_error_on_the_register_form(clien
     page = response.content.decode()
     assert f"Số trang tối đa là {PAGE_COUNT_MAX}." in page and "V/v báo cáo kết quả" in page
     assert not IncomingDocument.objects.exists()
+
+
+def test_a_document_dated_in_the_future_is_an_error_on_the_register_form(client, staff):
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_register"), {
+        "number": "123", "symbol": "UBND-VP", "issuer_name": "Ủy ban nhân dân tỉnh Lạng Sơn",
+        "issued_on": (timezone.localdate() + timedelta(days=1)).isoformat(), "document_type": doc_type("cong-van").pk,
+        "summary": "V/v báo cáo kết quả", "urgency": "normal", "confidentiality": "normal",
+        "file": SimpleUploadedFile("scan.pdf", TINY_PDF)})
+    assert response.status_code == 400
+    assert 'id="id_issued_on_error"' in response.content.decode()
+    assert not IncomingDocument.objects.exists()
