@@ -272,6 +272,15 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
         if item.deadline and item.deadline < today:
             raise ApplicationError("invalid_deadline", _("Hạn xử lý không thể ở quá khứ."),
                                    fields={"deadline": [_("Hạn xử lý không thể ở quá khứ.")]})
+    # One role per person or unit in an assignment: leading and supporting at once leaves nobody to support.
+    seen = set()
+    for item in assignments:
+        key = ("user", item.user.pk) if item.user is not None else ("division", item.division.pk)
+        if key in seen:
+            message = _("%(w)s được chọn hai lần trong một phân công; mỗi người hoặc đơn vị chỉ nhận một vai trò.") % {
+                "w": item.user.full_name if item.user is not None else item.division.name}
+            raise ApplicationError("assignee_twice", message, fields={"assignments": [message]})
+        seen.add(key)
     from_state = document.state
     now = timezone.now()
     document.assignments.all().delete()

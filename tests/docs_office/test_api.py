@@ -341,3 +341,11 @@ def test_a_drafts_reader_or_unit_of_another_agency_is_reported_on_its_own_field(
     unit = Division.objects.create(agency=other_agency, name="Văn phòng Sở")
     response = client.post(OUTGOING, {**body, "division": unit.pk}, format="json")
     assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["division"]
+
+
+def test_the_same_person_leading_and_supporting_is_a_400_through_the_api(staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    specialist = staff[Role.SPECIALIST].pk
+    response = client_for(staff[Role.LEADER]).post(f"{INCOMING}{document.pk}/actions/assign/", {"assignments": [
+        {"role": "lead", "user": specialist}, {"role": "support", "user": specialist}]}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "assignee_twice"

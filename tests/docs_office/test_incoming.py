@@ -249,3 +249,15 @@ def test_the_day_of_receipt_is_the_local_one(staff):
     with pytest.raises(ApplicationError) as refused:
         register_scan(staff[Role.RECORDS_CLERK], when=evening, issued_on=date(2027, 1, 2), number="16")
     assert refused.value.code == "issued_on_future"
+
+
+@pytest.mark.parametrize("twice", ["person", "unit"])
+def test_one_person_or_unit_takes_one_role_in_an_assignment(staff, division, twice):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    who = {"user": staff[Role.SPECIALIST]} if twice == "person" else {"division": division}
+    with pytest.raises(ApplicationError) as refused:
+        incoming_assign(leader=staff[Role.LEADER], document=document, assignments=[
+            AssignmentData(role=AssignmentRole.LEAD, **who), AssignmentData(role=AssignmentRole.INFO, **who)])
+    assert refused.value.code == "assignee_twice" and "assignments" in refused.value.fields
+    document.refresh_from_db()
+    assert document.state == IncomingState.REGISTERED and not document.assignments.exists()
