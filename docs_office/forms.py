@@ -54,10 +54,15 @@ class IncomingRegisterForm(forms.Form):
 class AssignForm(forms.Form):
     """Assignees are written "u:<user id>" or "d:<division id>" so one list offers people and units."""
 
-    lead = forms.ChoiceField(label=_("Xử lý chính"))
-    support = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
-    info = forms.MultipleChoiceField(label=_("Để biết"), required=False)
-    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput())
+    lead = forms.ChoiceField(label=_("Xử lý chính"), error_messages={
+        "required": _("Cần chọn người hoặc đơn vị xử lý chính."),
+        "invalid_choice": _("Người hoặc đơn vị xử lý chính không thuộc cơ quan.")})
+    support = forms.MultipleChoiceField(label=_("Phối hợp"), required=False, error_messages={
+        "invalid_choice": _("Người hoặc đơn vị phối hợp không thuộc cơ quan.")})
+    info = forms.MultipleChoiceField(label=_("Để biết"), required=False, error_messages={
+        "invalid_choice": _("Người hoặc đơn vị để biết không thuộc cơ quan.")})
+    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
+                               error_messages={"invalid": _("Hạn xử lý không phải ngày hợp lệ (ngày/tháng/năm).")})
     instruction = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
@@ -80,6 +85,14 @@ class AssignForm(forms.Form):
                           "deadline": data["deadline"] if role != "info" else None,
                           "instruction": data["instruction"]})
         return items
+
+
+class OpinionForm(forms.Form):
+    text = forms.CharField(label=_("Ý kiến, tiến độ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    progress = forms.IntegerField(
+        label=_("Tiến độ (%)"), required=False, min_value=0, max_value=100,
+        error_messages={problem: _("Tiến độ phải là số nguyên từ 0 đến 100.")
+                        for problem in ("invalid", "min_value", "max_value")})
 
 
 class OutgoingCreateForm(forms.Form):

@@ -150,16 +150,25 @@ def _incoming_for(request, pk):
 
 @login_required
 def incoming_detail(request, pk: int):
-    from docs_office.forms import AssignForm
+    return _incoming_detail_page(request, _incoming_for(request, pk))
+
+
+def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=None, status: int = 200):
+    """The detail page; after a refused assignment or opinion, with that form as it was sent and its errors."""
+    from docs_office.forms import AssignForm, OpinionForm
     from docs_office.services.incoming import incoming_actions_for
 
-    document = _incoming_for(request, pk)
     actions = incoming_actions_for(user=request.user, document=document)
+    if "assign" in actions and assign_form is None:
+        assign_form = AssignForm(user=request.user)
+    if "opinion" in actions and opinion_form is None:
+        opinion_form = OpinionForm()
     return render(request, "docs_office/incoming_detail.html", {
         "document": document, "actions": actions,
-        "assign_form": AssignForm(user=request.user) if "assign" in actions else None,
+        "assign_form": assign_form if "assign" in actions else None,
+        "opinion_form": opinion_form if "opinion" in actions else None,
         "edxml_status": _edxml_status_offered(request.user, document),
-    })
+    }, status=status)
 
 
 def _edxml_status_offered(user, document):
@@ -203,26 +212,34 @@ def _xml_download(request, build, *, back: str, pk: int, filename: str):
 @login_required
 @require_POST
 def incoming_action(request, pk: int, action: str):
+    """A step of the flow. The assignment and the opinion come through their forms: invalid input or a refusal shows
+    the page again with what was typed and the real reason by its field (400, or the refusal's status), not a
+    redirect that loses it; the other steps (one button or one line) report a refusal above the page."""
     from docs_office.actions import incoming_action_run
-    from docs_office.forms import AssignForm
+    from docs_office.forms import AssignForm, OpinionForm
+    from docs_office.services.incoming import incoming_actions_for
 
     document = _incoming_for(request, pk)
     data = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", ""),
             "result": request.POST.get("result", ""), "confirm_duplicate": request.POST.get("confirm_duplicate") == "on"}
-    if request.POST.get("progress", "").strip().isdigit():
-        data["progress"] = int(request.POST["progress"])
-    if action == "assign":
-        form = AssignForm(request.POST, user=request.user)
+    form = None
+    if action in ("assign", "opinion") and action in incoming_actions_for(user=request.user, document=document):
+        form = AssignForm(request.POST, user=request.user) if action == "assign" else OpinionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Phân công chưa hợp lệ: cần chọn người hoặc đơn vị xử lý chính."))
-            return redirect("docs_office:incoming_detail", pk=pk)
-        data["assignments"] = form.assignments()
+            return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=400)
+        if action == "assign":
+            data["assignments"] = form.assignments()
+        else:
+            data.update(text=form.cleaned_data["text"], progress=form.cleaned_data["progress"])
     try:
         incoming_action_run(user=request.user, document=document, action=action, data=data)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã cập nhật văn bản."))
+        if form is None:
+            messages.error(request, exc.message)
+            return redirect("docs_office:incoming_detail", pk=pk)
+        _form_refused(form, exc)
+        return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=exc.status)
+    messages.success(request, _("Đã cập nhật văn bản."))
     return redirect("docs_office:incoming_detail", pk=pk)
 
 
