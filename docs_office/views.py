@@ -510,10 +510,12 @@ def task_report_page(request, pk: int):
     task = tasks_visible_to(user=request.user).filter(pk=pk).first()
     if task is None:
         raise Http404
-    progress = request.POST.get("progress", "")
+    progress = request.POST.get("progress", "").strip()
+    # isdigit() alone lets "²" or thousands of digits through to int(), a ValueError; anything but a short plain
+    # number is no progress, which the service refuses with its message.
+    progress = int(progress) if progress.isascii() and progress.isdigit() and len(progress) <= 3 else None
     try:
-        task_report(user=request.user, task=task, progress=int(progress) if progress.isdigit() else None,
-                    text=request.POST.get("text", ""))
+        task_report(user=request.user, task=task, progress=progress, text=request.POST.get("text", ""))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -157,3 +157,13 @@ def test_the_service_says_a_missing_deadline_is_missing(staff, division):
     with pytest.raises(ApplicationError) as refused:
         task_create(leader=staff[Role.LEADER], title="x", division=division, deadline=None)
     assert refused.value.fields == {"deadline": ["Bắt buộc."]}
+
+
+@pytest.mark.parametrize("progress", ["²", "9" * 5000, "-5"])
+def test_a_reported_progress_that_is_no_number_is_refused_not_a_server_error(client, staff, division, progress):
+    task = give(staff, division)
+    signed_in(client, staff[Role.SPECIALIST])
+    response = client.post(reverse("docs_office:task_report", args=[task.pk]), {"progress": progress, "text": "x"},
+                           follow=True)
+    assert response.status_code == 200 and "Tiến độ từ 0 đến 100%." in response.content.decode()
+    assert not task.reports.exists()
