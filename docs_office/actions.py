@@ -14,21 +14,22 @@ def _unknown() -> ApplicationError:
     return ApplicationError("unknown_action", _("Thao tác không hợp lệ."), status=404)
 
 
-def _colleague(user, pk):
+def _colleague(user, pk, *, field: str):
+    """`field` names the input the id came from (readers, assignments), so the error points at it."""
     from egov.accounts.models import User
 
     found = User.objects.filter(pk=pk, agency_id=user.agency_id, is_active=True).first() if pk else None
     if pk and found is None:
         raise ApplicationError("invalid_user", _("Không có cán bộ này trong cơ quan."),
-                               fields={"assignments": [_("Cán bộ không hợp lệ.")]})
+                               fields={field: [_("Cán bộ không hợp lệ.")]})
     return found
 
 
-def _division(user, pk):
+def _division(user, pk, *, field: str):
     found = Division.objects.filter(pk=pk, agency_id=user.agency_id).first() if pk else None
     if pk and found is None:
         raise ApplicationError("invalid_division", _("Không có phòng, ban này trong cơ quan."),
-                               fields={"assignments": [_("Phòng, ban không hợp lệ.")]})
+                               fields={field: [_("Phòng, ban không hợp lệ.")]})
     return found
 
 
@@ -40,8 +41,9 @@ def incoming_action_run(*, user, document: IncomingDocument, action: str, data: 
     if action == "return":
         return svc.incoming_return(clerk=user, document=document, reason=data.get("reason", ""))
     if action == "assign":
-        items = [svc.AssignmentData(role=a["role"], user=_colleague(user, a.get("user")),
-                                    division=_division(user, a.get("division")), deadline=a.get("deadline"),
+        items = [svc.AssignmentData(role=a["role"], user=_colleague(user, a.get("user"), field="assignments"),
+                                    division=_division(user, a.get("division"), field="assignments"),
+                                    deadline=a.get("deadline"),
                                     instruction=a.get("instruction", ""))
                  for a in data.get("assignments", [])]
         return svc.incoming_assign(leader=user, document=document, assignments=items)

@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Pages of one document: far above any real one, far below the column's range (a typo of extra digits is refused).
+PAGE_COUNT_MAX = 10_000
+
 
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Thường")

@@ -3,8 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from docs_office.constants import Confidentiality, Urgency
-from docs_office.models import Division, DocumentType
+from docs_office.constants import PAGE_COUNT_MAX, Confidentiality, Urgency
+from docs_office.models import Division, DocumentType, Task
+
+# The date picker sends ISO dates; a date typed by hand is read the Vietnamese way (day first), never as
+# Django's default month-first US formats, where 05/06 would silently mean 6 May.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class DateInput(forms.DateInput):
@@ -28,7 +32,11 @@ class IncomingRegisterForm(forms.Form):
     document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
-    page_count = forms.IntegerField(label=_("Số trang"), min_value=1, required=False)
+    page_count = forms.IntegerField(
+        label=_("Số trang"), min_value=1, max_value=PAGE_COUNT_MAX, required=False,
+        error_messages={"invalid": _("Số trang phải là số nguyên."),
+                        "min_value": _("Số trang phải từ 1 trở lên."),
+                        "max_value": _("Số trang tối đa là %(limit_value)s.")})
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,
                                         initial=Confidentiality.NORMAL)
@@ -46,10 +54,15 @@ class IncomingRegisterForm(forms.Form):
 class AssignForm(forms.Form):
     """Assignees are written "u:<user id>" or "d:<division id>" so one list offers people and units."""
 
-    lead = forms.ChoiceField(label=_("Xử lý chính"))
-    support = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
-    info = forms.MultipleChoiceField(label=_("Để biết"), required=False)
-    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput())
+    lead = forms.ChoiceField(label=_("Xử lý chính"), error_messages={
+        "required": _("Cần chọn người hoặc đơn vị xử lý chính."),
+        "invalid_choice": _("Người hoặc đơn vị xử lý chính không thuộc cơ quan.")})
+    support = forms.MultipleChoiceField(label=_("Phối hợp"), required=False, error_messages={
+        "invalid_choice": _("Người hoặc đơn vị phối hợp không thuộc cơ quan.")})
+    info = forms.MultipleChoiceField(label=_("Để biết"), required=False, error_messages={
+        "invalid_choice": _("Người hoặc đơn vị để biết không thuộc cơ quan.")})
+    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
+                               error_messages={"invalid": _("Hạn xử lý không phải ngày hợp lệ (ngày/tháng/năm).")})
     instruction = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
@@ -72,6 +85,14 @@ class AssignForm(forms.Form):
                           "deadline": data["deadline"] if role != "info" else None,
                           "instruction": data["instruction"]})
         return items
+
+
+class OpinionForm(forms.Form):
+    text = forms.CharField(label=_("Ý kiến, tiến độ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    progress = forms.IntegerField(
+        label=_("Tiến độ (%)"), required=False, min_value=0, max_value=100,
+        error_messages={problem: _("Tiến độ phải là số nguyên từ 0 đến 100.")
+                        for problem in ("invalid", "min_value", "max_value")})
 
 
 class OutgoingCreateForm(forms.Form):
@@ -120,3 +141,23 @@ class OutgoingCreateForm(forms.Form):
         self.fields["division"].queryset = Division.objects.filter(agency_id=user.agency_id)
         self.fields["readers"].queryset = _colleagues(user)
         self.fields["recipient_agencies"].queryset = Agency.objects.filter(is_active=True).exclude(pk=user.agency_id)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label=_("Nội dung nhiệm vụ"), max_length=Task._meta.get_field("title").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần nhập nội dung nhiệm vụ."),
+                        "max_length": _("Nội dung nhiệm vụ dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")})
+    division = forms.ModelChoiceField(
+        label=_("Đơn vị thực hiện"), queryset=None, empty_label="—",
+        error_messages={"required": _("Cần chọn đơn vị thực hiện."),
+                        "invalid_choice": _("Đơn vị thực hiện không thuộc cơ quan.")})
+    deadline = forms.DateField(
+        label=_("Hạn hoàn thành"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
+        error_messages={"required": _("Cần nhập hạn hoàn thành."),
+                        "invalid": _("Hạn hoàn thành không phải ngày hợp lệ (ngày/tháng/năm).")})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = Division.objects.filter(agency_id=user.agency_id)

@@ -165,16 +165,25 @@ def _incoming_for(request, pk):
 
 @login_required
 def incoming_detail(request, pk: int):
-    from docs_office.forms import AssignForm
+    return _incoming_detail_page(request, _incoming_for(request, pk))
+
+
+def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=None, status: int = 200):
+    """The detail page; after a refused assignment or opinion, with that form as it was sent and its errors."""
+    from docs_office.forms import AssignForm, OpinionForm
     from docs_office.services.incoming import incoming_actions_for
 
-    document = _incoming_for(request, pk)
     actions = incoming_actions_for(user=request.user, document=document)
+    if "assign" in actions and assign_form is None:
+        assign_form = AssignForm(user=request.user)
+    if "opinion" in actions and opinion_form is None:
+        opinion_form = OpinionForm()
     return render(request, "docs_office/incoming_detail.html", {
         "document": document, "actions": actions,
-        "assign_form": AssignForm(user=request.user) if "assign" in actions else None,
+        "assign_form": assign_form if "assign" in actions else None,
+        "opinion_form": opinion_form if "opinion" in actions else None,
         "edxml_status": _edxml_status_offered(request.user, document),
-    })
+    }, status=status)
 
 
 def _edxml_status_offered(user, document):
@@ -218,26 +227,34 @@ def _xml_download(request, build, *, back: str, pk: int, filename: str):
 @login_required
 @require_POST
 def incoming_action(request, pk: int, action: str):
+    """A step of the flow. The assignment and the opinion come through their forms: invalid input or a refusal shows
+    the page again with what was typed and the real reason by its field (400, or the refusal's status), not a
+    redirect that loses it; the other steps (one button or one line) report a refusal above the page."""
     from docs_office.actions import incoming_action_run
-    from docs_office.forms import AssignForm
+    from docs_office.forms import AssignForm, OpinionForm
+    from docs_office.services.incoming import incoming_actions_for
 
     document = _incoming_for(request, pk)
     data = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", ""),
             "result": request.POST.get("result", ""), "confirm_duplicate": request.POST.get("confirm_duplicate") == "on"}
-    if request.POST.get("progress", "").strip().isdigit():
-        data["progress"] = int(request.POST["progress"])
-    if action == "assign":
-        form = AssignForm(request.POST, user=request.user)
+    form = None
+    if action in ("assign", "opinion") and action in incoming_actions_for(user=request.user, document=document):
+        form = AssignForm(request.POST, user=request.user) if action == "assign" else OpinionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Phân công chưa hợp lệ: cần chọn người hoặc đơn vị xử lý chính."))
-            return redirect("docs_office:incoming_detail", pk=pk)
-        data["assignments"] = form.assignments()
+            return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=400)
+        if action == "assign":
+            data["assignments"] = form.assignments()
+        else:
+            data.update(text=form.cleaned_data["text"], progress=form.cleaned_data["progress"])
     try:
         incoming_action_run(user=request.user, document=document, action=action, data=data)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã cập nhật văn bản."))
+        if form is None:
+            messages.error(request, exc.message)
+            return redirect("docs_office:incoming_detail", pk=pk)
+        _form_refused(form, exc)
+        return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=exc.status)
+    messages.success(request, _("Đã cập nhật văn bản."))
     return redirect("docs_office:incoming_detail", pk=pk)
 
 
@@ -490,37 +507,41 @@ def outgoing_edxml(request, pk: int):
 
 @login_required
 def tasks_page(request):
-    """Theo dõi nhiệm vụ: the tasks of my units (a leader: all, with completion per unit, and a form to give one)."""
-    from datetime import date
+    """Theo dõi nhiệm vụ: the tasks of my units (a leader: all, with completion per unit, and a form to give one).
 
-    from docs_office.models import Division
+    A refused task is shown again on the form with its errors and what the leader typed (400), not lost on a redirect.
+    """
+    from docs_office.forms import TaskForm
     from docs_office.selectors import task_completion_by_unit, tasks_visible_to
     from docs_office.services.tasks import task_create
     from egov.accounts.roles import Role
 
     _staff(request)
     leader = request.user.has_role(Role.LEADER)
-    if request.method == "POST":
-        if not leader:
-            raise Http404
-        division = Division.objects.filter(pk=request.POST.get("division") or 0, agency_id=request.user.agency_id).first()
+    if request.method == "POST" and not leader:
+        raise Http404
+    form = TaskForm(request.POST if request.method == "POST" else None, user=request.user) if leader else None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            deadline = date.fromisoformat(request.POST.get("deadline", ""))
-        except ValueError:
-            deadline = None
-        try:
-            task_create(leader=request.user, title=request.POST.get("title", ""), division=division,
-                        deadline=deadline)
+            task_create(leader=request.user, title=data["title"], division=data["division"], deadline=data["deadline"])
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            _form_refused(form, exc)
         else:
             messages.success(request, _("Đã giao nhiệm vụ."))
-        return redirect("docs_office:tasks")
+            return redirect("docs_office:tasks")
     return render(request, "docs_office/tasks.html", {
         "tasks": list(tasks_visible_to(user=request.user)[:LIST_LIMIT]), "today": timezone.localdate(),
-        "units": task_completion_by_unit(user=request.user), "is_leader": leader,
-        "divisions": list(Division.objects.filter(agency_id=request.user.agency_id)) if leader else [],
-    })
+        "units": task_completion_by_unit(user=request.user), "is_leader": leader, "form": form,
+    }, status=400 if form is not None and form.errors else 200)
+
+
+def _form_refused(form, exc: ApplicationError) -> None:
+    """A service's refusal on the form that was sent: each message by its field, the sentence above the form."""
+    for field, errors in exc.fields.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+    form.add_error(None, exc.message)
 
 
 @login_required
@@ -533,10 +554,12 @@ def task_report_page(request, pk: int):
     task = tasks_visible_to(user=request.user).filter(pk=pk).first()
     if task is None:
         raise Http404
-    progress = request.POST.get("progress", "")
+    progress = request.POST.get("progress", "").strip()
+    # isdigit() alone lets "²" or thousands of digits through to int(), a ValueError; anything but a short plain
+    # number is no progress, which the service refuses with its message.
+    progress = int(progress) if progress.isascii() and progress.isdigit() and len(progress) <= 3 else None
     try:
-        task_report(user=request.user, task=task, progress=int(progress) if progress.isdigit() else None,
-                    text=request.POST.get("text", ""))
+        task_report(user=request.user, task=task, progress=progress, text=request.POST.get("text", ""))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -1,7 +1,8 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from docs_office.constants import AssignmentRole, Confidentiality, Urgency
+from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, Urgency
 from docs_office.models import (
     Delivery,
     DocumentType,
@@ -86,7 +87,10 @@ class IncomingCreateSerializer(serializers.Serializer):
     document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
     summary = serializers.CharField()
     signer_name = serializers.CharField(max_length=150, allow_blank=True, default="")
-    page_count = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    page_count = serializers.IntegerField(
+        min_value=1, max_value=PAGE_COUNT_MAX, required=False, allow_null=True,
+        error_messages={"invalid": _("Số trang phải là số nguyên."),
+                        "min_value": _("Số trang phải từ 1 trở lên."), "max_value": _("Số trang tối đa là {max_value}.")})
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
     deadline = serializers.DateField(required=False, allow_null=True)

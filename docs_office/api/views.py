@@ -221,7 +221,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         upload, confirm = data.pop("file", None), data.pop("confirm_duplicate")
-        readers = [_colleague(request.user, pk) for pk in data.pop("readers")]
+        readers = [_colleague(request.user, pk, field="readers") for pk in data.pop("readers")]
         document = incoming_register_scan(clerk=request.user, data=IncomingData(**data), upload=upload,
                                           readers=readers, confirm_duplicate=confirm)
         return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
@@ -329,12 +329,13 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
             if answers is None:
                 raise ApplicationError("invalid_answer", _("Không có văn bản đến này."),
                                        fields={"answers": [_("Không hợp lệ.")]})
+        readers = [_colleague(request.user, pk, field="readers") for pk in data["readers"]]
         document = outgoing_create(
             drafter=request.user, document_type=data["document_type"], summary=data["summary"], upload=data.get("file"),
             composition=_composition(data, agencies=recipients),
-            division=_division(request.user, data.get("division")), urgency=data["urgency"],
+            division=_division(request.user, data.get("division"), field="division"), urgency=data["urgency"],
             confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
-            recipients_text=data["recipients_text"], readers=[_colleague(request.user, pk) for pk in data["readers"]])
+            recipients_text=data["recipients_text"], readers=readers)
         return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"application/json": EdxmlExportSerializer, "multipart/form-data": EdxmlExportSerializer},

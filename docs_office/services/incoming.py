@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from docs_office.constants import AssignmentRole, Confidentiality, DeliveryState, IncomingState, Urgency
+from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, DeliveryState, IncomingState, Urgency
 from docs_office.models import Division, IncomingAssignment, IncomingDocument, IncomingEvent, IncomingOpinion
 from docs_office.services.common import checked_upload, reason_required, require, same_agency
 from docs_office.services.registers import register_incoming_for, register_number_allocate
@@ -83,13 +83,21 @@ def incoming_duplicates(*, agency, number: str, symbol: str, issuer_name: str, i
     return found.exclude(pk=exclude_pk) if exclude_pk else found
 
 
-def _check_data(data: IncomingData) -> None:
+def _check_data(data: IncomingData, *, received_on: date) -> None:
     refusals = _Refusals()
     for name in ("number", "issuer_name", "issued_on", "document_type", "summary"):
         refusals.need(name, getattr(data, name))
     if refusals.fields:
         raise ApplicationError("incomplete", _("Chưa nhập đủ thông tin bắt buộc của văn bản đến."),
                                fields=refusals.fields)
+    # A document cannot be dated after it reached us: a later date is a typo (2099 for 2026), and would sort
+    # the register and every "issued between" report wrongly.
+    if data.issued_on > received_on:
+        message = _("Ngày văn bản không thể sau ngày nhận văn bản (%(d)s).") % {"d": f"{received_on:%d/%m/%Y}"}
+        raise ApplicationError("issued_on_future", message, fields={"issued_on": [message]})
+    if data.page_count is not None and not 1 <= data.page_count <= PAGE_COUNT_MAX:
+        message = _("Số trang từ 1 đến %(n)s.") % {"n": PAGE_COUNT_MAX}
+        raise ApplicationError("invalid_page_count", message, fields={"page_count": [message]})
     if data.deadline and data.deadline < data.issued_on:
         raise ApplicationError("invalid_deadline", _("Hạn xử lý không thể trước ngày văn bản."),
                                fields={"deadline": [_("Hạn xử lý không thể trước ngày văn bản.")]})
@@ -126,7 +134,8 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
     """
     require(clerk.has_role(Role.RECORDS_CLERK) and clerk.agency_id is not None,
             _("Chỉ văn thư được vào sổ văn bản đến."))
-    _check_data(data)
+    # The day of receipt in the agency's time, whatever zone the request runs in.
+    _check_data(data, received_on=timezone.localdate(timezone=timezone.get_default_timezone()))
     secret = data.confidentiality != Confidentiality.NORMAL
     if secret and upload is not None:
         raise ApplicationError("secret_file", _("Văn bản mật chỉ được vào sổ thông tin, không lưu tệp trên hệ thống."),
@@ -276,6 +285,15 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
         if item.deadline and item.deadline < today:
             raise ApplicationError("invalid_deadline", _("Hạn xử lý không thể ở quá khứ."),
                                    fields={"deadline": [_("Hạn xử lý không thể ở quá khứ.")]})
+    # One role per person or unit in an assignment: leading and supporting at once leaves nobody to support.
+    seen = set()
+    for item in assignments:
+        key = ("user", item.user.pk) if item.user is not None else ("division", item.division.pk)
+        if key in seen:
+            message = _("%(w)s được chọn hai lần trong một phân công; mỗi người hoặc đơn vị chỉ nhận một vai trò.") % {
+                "w": item.user.full_name if item.user is not None else item.division.name}
+            raise ApplicationError("assignee_twice", message, fields={"assignments": [message]})
+        seen.add(key)
     from_state = document.state
     now = timezone.now()
     document.assignments.all().delete()

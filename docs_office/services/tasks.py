@@ -13,17 +13,24 @@ from egov.core.errors import ApplicationError
 
 
 @transaction.atomic
-def task_create(*, leader, title: str, division, deadline: date, directive=None) -> Task:
+def task_create(*, leader, title: str, division, deadline: date | None, directive=None) -> Task:
     """`directive` is an incoming or outgoing document of the agency, or None."""
     from docs_office.models import IncomingDocument, OutgoingDocument
 
     require(leader.has_role(Role.LEADER) and leader.agency_id is not None, _("Chỉ lãnh đạo cơ quan được giao nhiệm vụ."))
     if not (title or "").strip():
         raise ApplicationError("incomplete", _("Cần nội dung nhiệm vụ."), fields={"title": [_("Bắt buộc.")]})
+    limit = Task._meta.get_field("title").max_length
+    if len(title.strip()) > limit:
+        message = _("Nội dung nhiệm vụ dài tối đa %(n)d ký tự.") % {"n": limit}
+        raise ApplicationError("title_too_long", message, fields={"title": [message]})
     if division is None or division.agency_id != leader.agency_id:
         raise ApplicationError("other_agency", _("Đơn vị thực hiện phải thuộc cơ quan."),
                                fields={"division": [_("Không hợp lệ.")]})
-    if deadline is None or deadline < timezone.localdate():
+    # A missing deadline is its own refusal: reporting it as "in the past" sent leaders looking for a wrong date.
+    if deadline is None:
+        raise ApplicationError("incomplete", _("Cần nhập hạn hoàn thành."), fields={"deadline": [_("Bắt buộc.")]})
+    if deadline < timezone.localdate():
         raise ApplicationError("invalid_deadline", _("Hạn hoàn thành không thể ở quá khứ."),
                                fields={"deadline": [_("Hạn hoàn thành không thể ở quá khứ.")]})
     if directive is not None and directive.agency_id != leader.agency_id:

@@ -281,3 +281,71 @@ def test_options_describes_the_resource_instead_of_failing(staff, resource):
     response = client_for(staff[Role.RECORDS_CLERK]).options(resource)
 
     assert response.status_code == 200 and response.json()["name"]
+
+
+@pytest.mark.parametrize("pages", ["0", "99999999999", "abc"])
+def test_a_page_count_out_of_range_is_a_400_naming_it(staff, pages):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    response = client_for(staff[Role.RECORDS_CLERK]).post(INCOMING, {
+        "number": "15", "symbol": "QĐ-UBND", "issuer_name": "UBND tỉnh Lạng Sơn", "document_type": "quyet-dinh",
+        "issued_on": (timezone.localdate() - timedelta(days=2)).isoformat(), "summary": "Về việc giao chỉ tiêu",
+        "page_count": pages, "file": SimpleUploadedFile("scan.pdf", TINY_PDF)}, format="multipart")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["page_count"]
+    assert "Số trang" in response.json()["error"]["fields"]["page_count"][0]
+
+
+def test_a_document_dated_in_the_future_is_a_400_naming_its_date(staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from docs_office.models import IncomingDocument
+
+    response = client_for(staff[Role.RECORDS_CLERK]).post(INCOMING, {
+        "number": "15", "symbol": "QĐ-UBND", "issuer_name": "UBND tỉnh Lạng Sơn", "document_type": "quyet-dinh",
+        "issued_on": (timezone.localdate() + timedelta(days=1)).isoformat(), "summary": "Về việc giao chỉ tiêu",
+        "file": SimpleUploadedFile("scan.pdf", TINY_PDF)}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "issued_on_future"
+    assert list(response.json()["error"]["fields"]) == ["issued_on"]
+    assert not IncomingDocument.objects.exists()
+
+
+@pytest.mark.parametrize("stranger", ["other_agency", "no_such_user"])
+def test_a_reader_who_is_no_colleague_is_reported_on_readers(staff, other_agency, stranger):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    reader = UserFactory(agency=other_agency, roles=[Role.SPECIALIST]).pk if stranger == "other_agency" else 10**20
+    response = client_for(staff[Role.RECORDS_CLERK]).post(INCOMING, {
+        "number": "15", "symbol": "QĐ-UBND", "issuer_name": "UBND tỉnh Lạng Sơn", "document_type": "quyet-dinh",
+        "issued_on": (timezone.localdate() - timedelta(days=2)).isoformat(), "summary": "Về việc giao chỉ tiêu",
+        "confidentiality": Confidentiality.CONFIDENTIAL, "readers": [reader]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["readers"]
+
+
+def test_a_drafts_reader_or_unit_of_another_agency_is_reported_on_its_own_field(staff, other_agency):
+    from docs_office.models import Division
+
+    client = client_for(staff[Role.SPECIALIST])
+    body = {"document_type": "cong-van", "summary": "V/v báo cáo", "composition": {"body": "Nội dung", "signer_name": "A"}}
+    outsider = UserFactory(agency=other_agency, roles=[Role.SPECIALIST])
+    response = client.post(OUTGOING, {**body, "readers": [outsider.pk]}, format="json")
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["readers"]
+    unit = Division.objects.create(agency=other_agency, name="Văn phòng Sở")
+    response = client.post(OUTGOING, {**body, "division": unit.pk}, format="json")
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["division"]
+
+
+def test_the_same_person_leading_and_supporting_is_a_400_through_the_api(staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    specialist = staff[Role.SPECIALIST].pk
+    response = client_for(staff[Role.LEADER]).post(f"{INCOMING}{document.pk}/actions/assign/", {"assignments": [
+        {"role": "lead", "user": specialist}, {"role": "support", "user": specialist}]}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "assignee_twice"

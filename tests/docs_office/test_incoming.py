@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from docs_office.constants import AssignmentRole, Confidentiality, IncomingState
+from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, IncomingState
 from docs_office.models import IncomingEvent
 from docs_office.selectors import incoming_visible_to
 from docs_office.services.incoming import (
@@ -223,3 +223,41 @@ def test_the_readers_of_a_secret_document_belong_to_the_agency(staff, other_agen
         incoming_register_scan(clerk=staff[Role.RECORDS_CLERK],
                                data=incoming_data(confidentiality=Confidentiality.SECRET), readers=[outsider])
     assert refused.value.code == "other_agency"
+
+
+@pytest.mark.parametrize("pages", [0, PAGE_COUNT_MAX + 1, 99_999_999_999])
+def test_a_page_count_out_of_range_is_refused_by_the_service(staff, pages):
+    with pytest.raises(ApplicationError) as refused:
+        register_scan(staff[Role.RECORDS_CLERK], page_count=pages)
+    assert refused.value.code == "invalid_page_count" and "page_count" in refused.value.fields
+
+
+def test_a_document_dated_after_its_receipt_is_refused(staff):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ApplicationError) as refused:
+        register_scan(staff[Role.RECORDS_CLERK], issued_on=tomorrow)
+    assert refused.value.code == "issued_on_future" and list(refused.value.fields) == ["issued_on"]
+
+
+def test_the_day_of_receipt_is_the_local_one(staff):
+    from zoneinfo import ZoneInfo
+
+    # 20:30 UTC on 31 December is already 1 January in Hà Nội: a document of 1 January is not in the future.
+    evening = timezone.datetime(2026, 12, 31, 20, 30, tzinfo=ZoneInfo("UTC"))
+    document = register_scan(staff[Role.RECORDS_CLERK], when=evening, issued_on=date(2027, 1, 1))
+    assert document.issued_on == date(2027, 1, 1)
+    with pytest.raises(ApplicationError) as refused:
+        register_scan(staff[Role.RECORDS_CLERK], when=evening, issued_on=date(2027, 1, 2), number="16")
+    assert refused.value.code == "issued_on_future"
+
+
+@pytest.mark.parametrize("twice", ["person", "unit"])
+def test_one_person_or_unit_takes_one_role_in_an_assignment(staff, division, twice):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    who = {"user": staff[Role.SPECIALIST]} if twice == "person" else {"division": division}
+    with pytest.raises(ApplicationError) as refused:
+        incoming_assign(leader=staff[Role.LEADER], document=document, assignments=[
+            AssignmentData(role=AssignmentRole.LEAD, **who), AssignmentData(role=AssignmentRole.INFO, **who)])
+    assert refused.value.code == "assignee_twice" and "assignments" in refused.value.fields
+    document.refresh_from_db()
+    assert document.state == IncomingState.REGISTERED and not document.assignments.exists()

@@ -88,3 +88,82 @@ def test_the_tasks_page_gives_and_reports(client, staff, division):
     client.post(reverse("docs_office:task_report", args=[task.pk]), {"progress": "60", "text": "Đang rà soát"})
     task.refresh_from_db()
     assert task.progress == 60
+
+
+def give_on_the_page(client, staff, **fields):
+    from docs_office.models import Task
+
+    signed_in(client, staff[Role.LEADER])
+    response = client.post(reverse("docs_office:tasks"), {"title": "Rà soát thủ tục hành chính", **fields})
+    return response, response.content.decode(), Task.objects.count()
+
+
+def test_a_division_that_is_no_number_is_an_error_on_the_form_with_the_typed_title(client, staff, division):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response, page, tasks = give_on_the_page(client, staff, division="abc", deadline=tomorrow)
+    assert response.status_code == 400 and tasks == 0
+    assert "Đơn vị thực hiện không thuộc cơ quan." in page
+    assert "Rà soát thủ tục hành chính</textarea>" in page
+
+
+def test_a_title_over_the_columns_limit_is_an_error_on_the_form(client, staff, division):
+    from docs_office.models import Task
+
+    limit = Task._meta.get_field("title").max_length
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response, page, tasks = give_on_the_page(client, staff, division=division.pk, deadline=tomorrow,
+                                             title="x" * (limit + 100))
+    assert response.status_code == 400 and tasks == 0
+    assert f"tối đa {limit} ký tự" in page
+
+
+def test_the_service_refuses_a_title_over_the_limit_for_every_caller(staff, division):
+    from docs_office.models import Task
+
+    with pytest.raises(ApplicationError) as refused:
+        give(staff, division, title="x" * (Task._meta.get_field("title").max_length + 1))
+    assert refused.value.code == "title_too_long" and "title" in refused.value.fields
+
+
+@pytest.mark.parametrize(("deadline", "message"), [
+    ("", "Cần nhập hạn hoàn thành."),
+    ("2026-13-45", "Hạn hoàn thành không phải ngày hợp lệ"),
+    ("31/02/2027", "Hạn hoàn thành không phải ngày hợp lệ"),
+])
+def test_a_missing_or_malformed_deadline_says_so_not_that_it_is_past(client, staff, division, deadline, message):
+    response, page, tasks = give_on_the_page(client, staff, division=division.pk, deadline=deadline)
+    assert response.status_code == 400 and tasks == 0
+    assert message in page and "quá khứ" not in page
+    assert "Rà soát thủ tục hành chính</textarea>" in page
+
+
+def test_a_past_deadline_is_an_error_on_the_form(client, staff, division):
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response, page, tasks = give_on_the_page(client, staff, division=division.pk, deadline=yesterday)
+    assert response.status_code == 400 and tasks == 0
+    assert "Hạn hoàn thành không thể ở quá khứ." in page
+
+
+def test_a_deadline_typed_day_first_is_read_the_vietnamese_way(client, staff, division):
+    from docs_office.models import Task
+
+    day = timezone.localdate() + timedelta(days=40)
+    response, _page, tasks = give_on_the_page(client, staff, division=division.pk, deadline=f"{day:%d/%m/%Y}")
+    assert response.status_code == 302 and tasks == 1
+    assert Task.objects.get().deadline == day
+
+
+def test_the_service_says_a_missing_deadline_is_missing(staff, division):
+    with pytest.raises(ApplicationError) as refused:
+        task_create(leader=staff[Role.LEADER], title="x", division=division, deadline=None)
+    assert refused.value.fields == {"deadline": ["Bắt buộc."]}
+
+
+@pytest.mark.parametrize("progress", ["²", "9" * 5000, "-5"])
+def test_a_reported_progress_that_is_no_number_is_refused_not_a_server_error(client, staff, division, progress):
+    task = give(staff, division)
+    signed_in(client, staff[Role.SPECIALIST])
+    response = client.post(reverse("docs_office:task_report", args=[task.pk]), {"progress": progress, "text": "x"},
+                           follow=True)
+    assert response.status_code == 200 and "Tiến độ từ 0 đến 100%." in response.content.decode()
+    assert not task.reports.exists()

@@ -217,3 +217,92 @@ def test_the_kept_incoming_list_shows_each_change_and_only_to_whom_may_see_it(cl
     outsider = signed_in(Client(), UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK]))
     page = outsider.get(reverse("docs_office:incoming_list")).content.decode()
     assert first.summary not in page and second.summary not in page
+
+
+def test_a_page_count_beyond_any_document_is_an_error_on_the_register_form(client, staff):
+    from docs_office.constants import PAGE_COUNT_MAX
+
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_register"), {
+        "number": "123", "symbol": "UBND-VP", "issuer_name": "Ủy ban nhân dân tỉnh Lạng Sơn",
+        "issued_on": (timezone.localdate() - timedelta(days=2)).isoformat(), "document_type": doc_type("cong-van").pk,
+        "summary": "V/v báo cáo kết quả", "urgency": "normal", "confidentiality": "normal", "page_count": "99999999999",
+        "file": SimpleUploadedFile("scan.pdf", TINY_PDF)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"Số trang tối đa là {PAGE_COUNT_MAX}." in page and "V/v báo cáo kết quả" in page
+    assert not IncomingDocument.objects.exists()
+
+
+def test_a_document_dated_in_the_future_is_an_error_on_the_register_form(client, staff):
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_register"), {
+        "number": "123", "symbol": "UBND-VP", "issuer_name": "Ủy ban nhân dân tỉnh Lạng Sơn",
+        "issued_on": (timezone.localdate() + timedelta(days=1)).isoformat(), "document_type": doc_type("cong-van").pk,
+        "summary": "V/v báo cáo kết quả", "urgency": "normal", "confidentiality": "normal",
+        "file": SimpleUploadedFile("scan.pdf", TINY_PDF)})
+    assert response.status_code == 400
+    assert 'id="id_issued_on_error"' in response.content.decode()
+    assert not IncomingDocument.objects.exists()
+
+
+def assign_on_the_page(client, staff, document, **fields):
+    signed_in(client, staff[Role.LEADER])
+    response = client.post(reverse("docs_office:incoming_action", args=[document.pk, "assign"]),
+                           {"instruction": "Tham mưu văn bản trả lời gấp", **fields})
+    document.refresh_from_db()
+    return response, response.content.decode()
+
+
+def test_an_invalid_assignment_deadline_is_reported_on_the_deadline_with_the_instruction_kept(client, staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    response, page = assign_on_the_page(client, staff, document, lead=f"u:{staff[Role.SPECIALIST].pk}",
+                                        deadline="2026-13-45")
+    assert response.status_code == 400 and document.state == IncomingState.REGISTERED
+    assert 'id="id_deadline_error"' in page and "Hạn xử lý không phải ngày hợp lệ" in page
+    assert "Cần chọn người hoặc đơn vị xử lý chính." not in page
+    assert "Tham mưu văn bản trả lời gấp</textarea>" in page
+
+
+def test_an_assignment_without_a_lead_says_so_on_the_lead(client, staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    response, page = assign_on_the_page(client, staff, document, lead="")
+    assert response.status_code == 400 and document.state == IncomingState.REGISTERED
+    assert 'id="id_lead_error"' in page and "Cần chọn người hoặc đơn vị xử lý chính." in page
+
+
+def test_the_same_person_leading_and_supporting_is_refused_on_the_form_with_what_was_typed(client, staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    specialist = staff[Role.SPECIALIST]
+    response, page = assign_on_the_page(client, staff, document, lead=f"u:{specialist.pk}", support=f"u:{specialist.pk}",
+                                        deadline=(timezone.localdate() + timedelta(days=3)).isoformat())
+    assert response.status_code == 400 and document.state == IncomingState.REGISTERED
+    assert f"{specialist.full_name} được chọn hai lần" in page
+    assert "Tham mưu văn bản trả lời gấp</textarea>" in page
+
+
+def opinion_on_the_page(client, staff, **fields):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    assign_to(staff[Role.LEADER], document, lead=staff[Role.SPECIALIST], deadline=timezone.localdate())
+    signed_in(client, staff[Role.SPECIALIST])
+    response = client.post(reverse("docs_office:incoming_action", args=[document.pk, "opinion"]), fields)
+    return response, response.content.decode(), document.opinions.count()
+
+
+@pytest.mark.parametrize("progress", ["-5", "abc", "150", "4.5", "²"])
+def test_a_progress_that_is_no_percentage_is_an_error_and_nothing_is_saved(client, staff, progress):
+    response, page, opinions = opinion_on_the_page(client, staff, text="Đã dự thảo văn bản trả lời", progress=progress)
+    assert response.status_code == 400 and opinions == 0
+    assert 'id="id_progress_error"' in page and "Tiến độ phải là số nguyên từ 0 đến 100." in page
+    assert "Đã dự thảo văn bản trả lời</textarea>" in page
+
+
+def test_an_opinion_with_its_progress_is_saved(client, staff):
+    response, _page, opinions = opinion_on_the_page(client, staff, text="Đã dự thảo", progress="40")
+    assert response.status_code == 302 and opinions == 1
+
+
+def test_an_opinion_refused_by_the_service_keeps_the_typed_progress(client, staff):
+    response, page, opinions = opinion_on_the_page(client, staff, text="  ", progress="40")
+    assert response.status_code == 400 and opinions == 0
+    assert 'id="id_text_error"' in page and 'value="40"' in page
