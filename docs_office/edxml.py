@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from docs_office.constants import PAGE_COUNT_MAX
 from egov.agencies.models import EXCHANGE_CODE_RE
 from egov.core.uploads import PDF, sniff_content_type
 
@@ -257,6 +258,8 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
             problems.append(_("Thiếu %(f)s.") % {"f": label})
     promulgated = _date(_text(message, "PromulgationInfo/PromulgationDate"), _("ngày ban hành"), problems,
                         required=True)
+    if promulgated and promulgated > timezone.localdate():
+        problems.append(_("Ngày ban hành %(d)s sau ngày nhận gói.") % {"d": promulgated.strftime("%d/%m/%Y")})
     due = _date(_text(message, "DueDate"), _("hạn xử lý"), problems, required=False)
     notation = _text(message, "Code/CodeNotation")
     _check_lengths(
@@ -270,7 +273,8 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
     pages_text = _text(message, "OtherInfo/PageAmount")
     page_count = None
     if pages_text:
-        if pages_text.isdigit() and int(pages_text) > 0:
+        # ASCII digits only ('²' is a digit to isdigit(), not to int()), within what a register takes.
+        if pages_text.isascii() and pages_text.isdigit() and 0 < int(pages_text) <= PAGE_COUNT_MAX:
             page_count = int(pages_text)
         else:
             problems.append(_("Số trang không hợp lệ: “%(v)s”.") % {"v": pages_text[:10]})

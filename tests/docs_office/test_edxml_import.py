@@ -132,3 +132,23 @@ def test_a_file_stored_before_under_a_dangerous_name_is_served_by_its_content(cl
                    api.get(f"/api/v1/incoming-documents/{html.pk}/file/")):
         assert (served.status_code, served["Content-Type"]) == (200, "application/octet-stream")
         assert served["Content-Disposition"] == f'attachment; filename="van-ban-den-{html.pk}.bin"'
+
+
+@pytest.mark.parametrize("pages", ["²", "99999999999", "0", "10001"])
+def test_a_page_count_that_is_no_register_s_number_is_refused(pages):
+    """'²' reached int() (a ValueError); thousands of pages reached the database (integer out of range)."""
+    built = edxml_build(package(page_count=7)).replace(b"<edXML:PageAmount>7<", f"<edXML:PageAmount>{pages}<".encode())
+    with pytest.raises(EdxmlError) as refused:
+        edxml_parse(built)
+    assert any("Số trang không hợp lệ" in problem for problem in refused.value.problems)
+
+
+def test_a_document_promulgated_after_the_day_it_arrives_is_refused():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = timezone.localdate() + timedelta(days=3)
+    with pytest.raises(EdxmlError) as refused:
+        edxml_parse(edxml_build(package(promulgation_date=later)))
+    assert any("sau ngày nhận gói" in problem for problem in refused.value.problems)
