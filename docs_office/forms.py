@@ -28,7 +28,7 @@ class IncomingRegisterForm(forms.Form):
     number = forms.CharField(label=_("Số văn bản"), max_length=20)
     symbol = forms.CharField(label=_("Ký hiệu"), max_length=60, required=False, help_text=_("Ví dụ: QĐ-UBND"))
     issuer_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=255)
-    issued_on = forms.DateField(label=_("Ngày văn bản"), widget=DateInput())
+    issued_on = forms.DateField(label=_("Ngày văn bản"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
     document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
@@ -40,7 +40,7 @@ class IncomingRegisterForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,
                                         initial=Confidentiality.NORMAL)
-    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput())
+    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
     file = forms.FileField(label=_("Bản quét (PDF, JPEG, PNG)"), required=False,
                            help_text=_("Không đính kèm tệp với văn bản mật."))
     readers = forms.ModelMultipleChoiceField(label=_("Người được xem (văn bản mật)"), required=False, queryset=None)

@@ -201,6 +201,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Cổng Chính quyền đi�
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Typed dates are day first in either language (egov/formats): Django's defaults read "05/06/2026" as 6 May.
+FORMAT_MODULE_PATH = ["egov.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
