@@ -385,7 +385,8 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processi
         process.dossier_steps_complete_through(dossier=dossier, user=user, at=now,
                                                roles={Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER})
     elif action == "return_result":
-        process.dossier_steps_complete_through(dossier=dossier, user=user, at=now, roles=set(Role.values))
+        # The desk completes its own steps; one another agency left open is not the desk's to sign off.
+        process.dossier_steps_complete_through(dossier=dossier, user=user, at=now, roles={Role.ONE_STOP_CLERK})
     _event(dossier, action=action, from_state=from_state, actor=user, note=note)
     if action in LEGAL_ACTIONS:
         legal_event_record(action=f"dossier.{action}", obj=dossier, actor=user,
@@ -412,13 +413,19 @@ def dossier_forward(*, dossier: Dossier, user, to_agency, note: str = "") -> Dos
                                status=409)
     if to_agency.pk == dossier.handling_agency_id or not to_agency.is_active:
         raise ApplicationError("invalid_agency", _("Cơ quan nhận không hợp lệ."), fields={"agency": [_("Chọn cơ quan khác.")]})
+    from one_stop.services.process import dossier_steps_hand_over
+
     previous = dossier.handling_agency
     dossier.handling_agency = to_agency
     dossier.save(update_fields=["handling_agency"])
+    moved = dossier_steps_hand_over(dossier=dossier, from_agency=previous, to_agency=to_agency)
+    # Translated outside the f-string: makemessages does not read calls inside one.
+    steps = _("các bước chuyển theo: %(steps)s") % {"steps": "; ".join(step.name for step in moved)} if moved else ""
     _event(dossier, action="forward", from_state=dossier.state, actor=user,
-           note=f"{previous.name} → {to_agency.name}" + (f": {note}" if note else ""))
+           note=f"{previous.name} → {to_agency.name}" + (f" ({steps})" if steps else "") + (f": {note}" if note else ""))
     legal_event_record(action="dossier.forwarded", obj=dossier, actor=user,
-                       data={"code": dossier.code, "from": previous.exchange_code, "to": to_agency.exchange_code})
+                       data={"code": dossier.code, "from": previous.exchange_code, "to": to_agency.exchange_code,
+                             "steps": [step.order for step in moved]})
     return dossier
 
 

@@ -96,12 +96,26 @@ def dossier_step_current(dossier: Dossier) -> DossierStep | None:
 
 def dossier_steps_complete_through(*, dossier: Dossier, user, roles: set[str], at) -> None:
     """A transition done by `user` completes the open steps it stands for (e.g. approving the result
-    completes examination and approval); steps of other agencies are left to them."""
-    for step in dossier.steps.filter(completed_at__isnull=True).order_by("order"):
-        if step.role not in roles:
-            break
+    completes examination and approval): those of `roles` held by the user's own agency. Steps of other
+    agencies are left to them, so the receiving desk's "return the result" stays open for the desk when the
+    handling agency resolves, and no one is recorded as having done another agency's step."""
+    for step in dossier.steps.filter(completed_at__isnull=True, agency_id=user.agency_id, role__in=roles).order_by("order"):
         step.completed_at, step.completed_by = at, user
         step.save(update_fields=["completed_at", "completed_by"])
+
+
+def dossier_steps_hand_over(*, dossier: Dossier, from_agency, to_agency) -> list[DossierStep]:
+    """Forwarding (một cửa liên thông): the open steps `from_agency` held as the handling agency go to `to_agency`.
+
+    Completed steps keep who did them and where. The receiving desk's own steps (its clerks' "return the
+    result") stay with the desk even when it was also the handling agency: the code and the return stay there.
+    """
+    moving = [step for step in dossier.steps.filter(completed_at__isnull=True, agency=from_agency).order_by("order")
+              if not (step.agency_id == dossier.receiving_agency_id and step.role == Role.ONE_STOP_CLERK)]
+    for step in moving:
+        step.agency = to_agency
+        step.save(update_fields=["agency"])
+    return moving
 
 
 @transaction.atomic
