@@ -463,6 +463,9 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
     dossier.original_due_at, dossier.due_at = dossier.due_at, new_due_at
     dossier.postponed_at, dossier.postpone_reason = now, reason.strip()
     dossier.save(update_fields=["original_due_at", "due_at", "postponed_at", "postpone_reason"])
+    from one_stop.services.process import dossier_steps_stretch
+
+    dossier_steps_stretch(dossier=dossier)
     _event(dossier, action="postpone", from_state=dossier.state, actor=user, note=reason)
     legal_event_record(action="dossier.postponed", obj=dossier, actor=user,
                        data={"code": dossier.code, "from": dossier.original_due_at, "to": new_due_at, "reason": reason})

@@ -90,6 +90,32 @@ def dossier_steps_reschedule(*, dossier: Dossier) -> None:
             step.save(update_fields=["due_at"])
 
 
+def dossier_steps_stretch(*, dossier: Dossier) -> None:
+    """The dossier's due date was moved later (an apology, form 04): the open steps share the working days up to the
+    new date as they shared the time limit, so the last steps fall on it and none shows late for the old schedule.
+
+    Each open step keeps its share of the process (its cumulative days over the process's total) of the working
+    days from the clock start to the new due date; a deadline never moves earlier, nor past the new due date.
+    """
+    from egov.workdays.services import count_working_days
+
+    steps = list(dossier.steps.order_by("order"))
+    total = sum((step.days for step in steps), Decimal(0))
+    span = count_working_days(dossier.clock_started_at, dossier.due_at)
+    cumulative = Decimal(0)
+    for step in steps:
+        cumulative += step.days
+        if step.completed_at is not None:
+            continue
+        if total == 0 or cumulative >= total:
+            due = dossier.due_at
+        else:
+            due = min(_due(dossier.clock_started_at, cumulative * span / total), dossier.due_at)
+        if step.due_at is None or due > step.due_at:
+            step.due_at = due
+            step.save(update_fields=["due_at"])
+
+
 def dossier_step_current(dossier: Dossier) -> DossierStep | None:
     return dossier.steps.filter(completed_at__isnull=True).order_by("order").select_related("agency").first()
 
