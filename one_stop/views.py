@@ -503,7 +503,7 @@ def dossier_step_done(request, code: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.name})
+        messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.display_name})
     return redirect("one_stop_staff:dossier", code=code)
 
 

@@ -13,12 +13,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from egov.workdays.services import add_working_days
-from one_stop.constants import StepAgency
+from one_stop.constants import STEP_APPROVE, STEP_EXAMINE, STEP_RECEIVE, STEP_RETURN, StepAgency
 from one_stop.models import Dossier, DossierStep
 
 OFFICE_CLOSES = time(17, 0)
@@ -27,13 +26,12 @@ OFFICE_CLOSES = time(17, 0)
 def default_process(total_days) -> list[dict]:
     total = Decimal(str(total_days or 0))
     approve = Decimal(1) if total >= 3 else Decimal(0)
+    # Names untranslated (Vietnamese msgids): the record keeps them whatever the clerk's UI language.
     return [
-        {"name": str(gettext_lazy("Tiếp nhận hồ sơ")), "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
-        {"name": str(gettext_lazy("Thẩm định, giải quyết")), "role": Role.SPECIALIST, "agency": StepAgency.COMPETENT,
-         "days": float(total - approve)},
-        {"name": str(gettext_lazy("Phê duyệt kết quả")), "role": Role.LEADER, "agency": StepAgency.COMPETENT,
-         "days": float(approve)},
-        {"name": str(gettext_lazy("Trả kết quả")), "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
+        {"name": STEP_RECEIVE, "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
+        {"name": STEP_EXAMINE, "role": Role.SPECIALIST, "agency": StepAgency.COMPETENT, "days": float(total - approve)},
+        {"name": STEP_APPROVE, "role": Role.LEADER, "agency": StepAgency.COMPETENT, "days": float(approve)},
+        {"name": STEP_RETURN, "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
     ]
 
 
@@ -159,7 +157,7 @@ def dossier_step_complete(*, dossier: Dossier, user, note: str = "") -> DossierS
         raise ApplicationError("no_open_step", _("Hồ sơ không còn bước nào cần xử lý."), status=409)
     if user.agency_id != step.agency_id or step.role not in user.role_names():
         raise ApplicationError("forbidden", _("Bước “%(step)s” do %(role)s của %(agency)s xử lý.") % {
-            "step": step.name, "role": Role(step.role).label, "agency": step.agency.name}, status=403)
+            "step": step.display_name, "role": Role(step.role).label, "agency": step.agency.name}, status=403)
     now = timezone.now().replace(second=0, microsecond=0)
     from_state = dossier.state
     step.completed_at, step.completed_by = now, user
