@@ -304,6 +304,7 @@ def counter_checklist(request):
 def dossier_detail(request, code: str):
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
     from one_stop.ledger import due_ledger
+    from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
     from one_stop.services.dossiers import ACTION_LABELS, dossier_actions_for
 
     dossier = _staff_dossier(request, code)
@@ -316,12 +317,17 @@ def dossier_detail(request, code: str):
     following = next((step for step in steps if current and step.order > current.order), None)
     user = request.user
     # The last step before the desk returns the result is completed by approving the result itself.
+    actions = dossier_actions_for(dossier=dossier, user=user)
+    # Receiving an online dossier: the desk ticks what is complete, starting from what the applicant uploaded.
+    receive_checklist = dossier_checklist_from_version(
+        dossier, received=dossier_requirements_supplied(dossier, documents)) if any(
+        action == "receive" for action, _label in actions) else []
     may_complete_step = (current is not None and dossier.state in ("received", "in_progress")
                          and current.agency_id == user.agency_id and current.role in user.role_names()
                          and following is not None
                          and not (following.role == "one_stop_clerk" and following.agency_id == dossier.receiving_agency_id))
     return render(request, "one_stop/dossier.html", {
-        "dossier": dossier, "events": events, "actions": dossier_actions_for(dossier=dossier, user=user),
+        "dossier": dossier, "events": events, "actions": actions, "receive_checklist": receive_checklist,
         "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": documents,
         "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
@@ -571,9 +577,12 @@ def dossier_action(request, code: str, action: str):
     dossier = _staff_dossier(request, code)  # a citizen withdraws through the portal
     form = DossierActionForm(request.POST)
     form.is_valid()
+    received = None
+    if action == "receive" and "checklist_shown" in request.POST:  # the clerk ticked what is complete
+        received = {int(i) for i in request.POST.getlist("received") if i.isascii() and i.isdigit() and len(i) < 4}
     try:
         dossier_act(dossier=dossier, user=request.user, action=action, note=form.cleaned_data.get("note", ""),
-                    processing_days=form.cleaned_data.get("processing_days"))
+                    processing_days=form.cleaned_data.get("processing_days"), received=received)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -176,7 +176,9 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     )
     _time_limit_given(dossier, processing_days)
     dossier.fee_vnd, dossier.fee_note = _fee(version, fee_exempt_reason)
-    dossier.checklist = checklist if checklist is not None else dossier_checklist_from_version(dossier)
+    # Without a checklist (the API's counter receipt) the clerk holds every required paper in hand.
+    dossier.checklist = checklist if checklist is not None else dossier_checklist_from_version(
+        dossier, received=set(range(len(version.required_documents))))
     clock_start = dossier_clock_start(now)
     dossier.receive(at=now, by=clerk, clock_start=clock_start,
                     due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
@@ -327,8 +329,12 @@ def dossier_actions_for(*, dossier: Dossier, user) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processing_days=None) -> Dossier:
-    """Take one transition. Refusals: 403 for who, 409 for the state, 400 for a missing reason."""
+def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processing_days=None,
+                received: set[int] | None = None) -> Dossier:
+    """Take one transition. Refusals: 403 for who, 409 for the state, 400 for a missing reason.
+
+    `received` (receive only): the indexes of the required documents the desk found complete; None: those the
+    applicant supplied a file for."""
     if action not in ACTION_ROLES:
         raise ApplicationError("unknown_action", _("Thao tác không hợp lệ."), status=404)
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -360,10 +366,12 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processi
         method(at=now, by=user, clock_start=clock_start,
                due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
         dossier.fee_vnd = dossier.procedure_version.fee_vnd
-        if not dossier.checklist:
-            from one_stop.services.documents import dossier_checklist_from_version
+        if received is not None or not dossier.checklist:
+            from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
 
-            dossier.checklist = dossier_checklist_from_version(dossier)
+            # An online dossier holds only what was uploaded: form 01 must not list a paper nobody supplied.
+            dossier.checklist = dossier_checklist_from_version(
+                dossier, received=received if received is not None else dossier_requirements_supplied(dossier))
     elif action == "request_supplement":
         method(at=now, reason=note)
     elif action == "resume":
