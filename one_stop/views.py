@@ -248,21 +248,29 @@ def counter_receipt(request):
     if not request.user.has_role(Role.ONE_STOP_CLERK):
         raise Http404
     form = CounterReceiptForm(request.POST or None)
-    documents = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        version = procedure_version_current(procedure=data["procedure"])
+    valid = request.method == "POST" and form.is_valid()
+    documents, ticked, procedure = [], None, None
+    if request.method == "POST":
+        # The checklist comes back with every answer, errors included: rebuilt from the posted procedure (valid even
+        # when another field is not), with the ticks as the clerk left them — a re-ticked box would put a paper
+        # never handed in on the receipt. At first display every box is ticked (ticked is None).
+        procedure = form.cleaned_data.get("procedure")
+        version = procedure_version_current(procedure=procedure) if procedure else None
         documents = version.required_documents if version else []
+        if "checklist_shown" in request.POST:
+            ticked = {int(i) for i in request.POST.getlist("received") if i.isascii() and i.isdigit() and len(i) < 4}
+    if valid:
+        data = form.cleaned_data
         if "checklist_shown" not in request.POST and documents:
             return render(request, "one_stop/counter.html", {"form": form, "documents": documents,
-                                                             "ask_checklist": True})
-        ticked = {int(i) for i in request.POST.getlist("received") if i.isdigit()}
-        checklist = [{"name": d.get("name", ""), "copies": d.get("copies", ""), "received": i in ticked}
+                                                             "ask_checklist": True, "procedure": procedure})
+        checklist = [{"name": d.get("name", ""), "copies": d.get("copies", ""), "received": i in (ticked or set())}
                      for i, d in enumerate(documents)]
         scans = []
         for key, uploads in request.FILES.lists():
             index = key.removeprefix("scan-")
-            name = documents[int(index)].get("name", "") if index.isdigit() and int(index) < len(documents) else ""
+            known = index.isascii() and index.isdigit() and int(index) < len(documents)
+            name = documents[int(index)].get("name", "") if known else ""
             scans += [(name, upload) for upload in uploads]
         try:
             with transaction.atomic():
@@ -280,8 +288,10 @@ def counter_receipt(request):
             dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("one_stop_staff:dossier", code=dossier.code)
-    return render(request, "one_stop/counter.html", {"form": form, "documents": documents,
-                                                     "ask_checklist": bool(documents)},
+    return render(request, "one_stop/counter.html", {"form": form, "documents": documents, "ticked": ticked,
+                                                     "procedure": procedure, "ask_checklist": bool(documents),
+                                                     # A browser never sends a file input back filled in.
+                                                     "scans_lost": bool(form.errors and request.FILES)},
                   status=400 if form.errors else 200)
 
 
