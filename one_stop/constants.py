@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class OnlineLevel(models.TextChoices):
@@ -55,3 +56,13 @@ class StepAgency(models.TextChoices):
 
     RECEIVING = "receiving", _("Bộ phận Một cửa nơi tiếp nhận")
     COMPETENT = "competent", _("Cơ quan có thẩm quyền giải quyết")
+
+
+# The default process's step names (one_stop.services.process.default_process). A step's name is stored in
+# Vietnamese, the language of the record, whatever the UI language of the clerk who received the dossier; these
+# are msgids, so pages show them in the reader's language (DossierStep.display_name).
+STEP_RECEIVE = gettext_noop("Tiếp nhận hồ sơ")
+STEP_EXAMINE = gettext_noop("Thẩm định, giải quyết")
+STEP_APPROVE = gettext_noop("Phê duyệt kết quả")
+STEP_RETURN = gettext_noop("Trả kết quả")
+DEFAULT_STEP_NAMES = frozenset({STEP_RECEIVE, STEP_EXAMINE, STEP_APPROVE, STEP_RETURN})

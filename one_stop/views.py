@@ -248,21 +248,29 @@ def counter_receipt(request):
     if not request.user.has_role(Role.ONE_STOP_CLERK):
         raise Http404
     form = CounterReceiptForm(request.POST or None)
-    documents = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        version = procedure_version_current(procedure=data["procedure"])
+    valid = request.method == "POST" and form.is_valid()
+    documents, ticked, procedure = [], None, None
+    if request.method == "POST":
+        # The checklist comes back with every answer, errors included: rebuilt from the posted procedure (valid even
+        # when another field is not), with the ticks as the clerk left them — a re-ticked box would put a paper
+        # never handed in on the receipt. At first display every box is ticked (ticked is None).
+        procedure = form.cleaned_data.get("procedure")
+        version = procedure_version_current(procedure=procedure) if procedure else None
         documents = version.required_documents if version else []
+        if "checklist_shown" in request.POST:
+            ticked = {int(i) for i in request.POST.getlist("received") if i.isascii() and i.isdigit() and len(i) < 4}
+    if valid:
+        data = form.cleaned_data
         if "checklist_shown" not in request.POST and documents:
             return render(request, "one_stop/counter.html", {"form": form, "documents": documents,
-                                                             "ask_checklist": True})
-        ticked = {int(i) for i in request.POST.getlist("received") if i.isdigit()}
-        checklist = [{"name": d.get("name", ""), "copies": d.get("copies", ""), "received": i in ticked}
+                                                             "ask_checklist": True, "procedure": procedure})
+        checklist = [{"name": d.get("name", ""), "copies": d.get("copies", ""), "received": i in (ticked or set())}
                      for i, d in enumerate(documents)]
         scans = []
         for key, uploads in request.FILES.lists():
             index = key.removeprefix("scan-")
-            name = documents[int(index)].get("name", "") if index.isdigit() and int(index) < len(documents) else ""
+            known = index.isascii() and index.isdigit() and int(index) < len(documents)
+            name = documents[int(index)].get("name", "") if known else ""
             scans += [(name, upload) for upload in uploads]
         try:
             with transaction.atomic():
@@ -280,8 +288,10 @@ def counter_receipt(request):
             dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("one_stop_staff:dossier", code=dossier.code)
-    return render(request, "one_stop/counter.html", {"form": form, "documents": documents,
-                                                     "ask_checklist": bool(documents)},
+    return render(request, "one_stop/counter.html", {"form": form, "documents": documents, "ticked": ticked,
+                                                     "procedure": procedure, "ask_checklist": bool(documents),
+                                                     # A browser never sends a file input back filled in.
+                                                     "scans_lost": bool(form.errors and request.FILES)},
                   status=400 if form.errors else 200)
 
 
@@ -304,6 +314,7 @@ def counter_checklist(request):
 def dossier_detail(request, code: str):
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
     from one_stop.ledger import due_ledger
+    from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
     from one_stop.services.dossiers import ACTION_LABELS, dossier_actions_for
 
     dossier = _staff_dossier(request, code)
@@ -316,12 +327,17 @@ def dossier_detail(request, code: str):
     following = next((step for step in steps if current and step.order > current.order), None)
     user = request.user
     # The last step before the desk returns the result is completed by approving the result itself.
+    actions = dossier_actions_for(dossier=dossier, user=user)
+    # Receiving an online dossier: the desk ticks what is complete, starting from what the applicant uploaded.
+    receive_checklist = dossier_checklist_from_version(
+        dossier, received=dossier_requirements_supplied(dossier, documents)) if any(
+        action == "receive" for action, _label in actions) else []
     may_complete_step = (current is not None and dossier.state in ("received", "in_progress")
                          and current.agency_id == user.agency_id and current.role in user.role_names()
                          and following is not None
                          and not (following.role == "one_stop_clerk" and following.agency_id == dossier.receiving_agency_id))
     return render(request, "one_stop/dossier.html", {
-        "dossier": dossier, "events": events, "actions": dossier_actions_for(dossier=dossier, user=user),
+        "dossier": dossier, "events": events, "actions": actions, "receive_checklist": receive_checklist,
         "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": documents,
         "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
@@ -503,7 +519,7 @@ def dossier_step_done(request, code: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.name})
+        messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.display_name})
     return redirect("one_stop_staff:dossier", code=code)
 
 
@@ -571,9 +587,12 @@ def dossier_action(request, code: str, action: str):
     dossier = _staff_dossier(request, code)  # a citizen withdraws through the portal
     form = DossierActionForm(request.POST)
     form.is_valid()
+    received = None
+    if action == "receive" and "checklist_shown" in request.POST:  # the clerk ticked what is complete
+        received = {int(i) for i in request.POST.getlist("received") if i.isascii() and i.isdigit() and len(i) < 4}
     try:
         dossier_act(dossier=dossier, user=request.user, action=action, note=form.cleaned_data.get("note", ""),
-                    processing_days=form.cleaned_data.get("processing_days"))
+                    processing_days=form.cleaned_data.get("processing_days"), received=received)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -182,6 +182,11 @@ class DossierActionSerializer(serializers.Serializer):
     processing_days = serializers.DecimalField(
         max_digits=4, decimal_places=1, min_value=0, max_value=365, required=False, allow_null=True, default=None,
         help_text="Với thao tác receive: thời hạn (ngày làm việc) khi danh mục chưa nêu thời hạn của thủ tục.")
+    received = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=999), required=False, allow_null=True, default=None,
+        max_length=1000,
+        help_text="Với thao tác receive: số thứ tự (từ 0) các thành phần hồ sơ đã nhận đủ; không gửi thì là những thành "
+                  "phần người nộp đã tải tệp lên.")
 
 
 class PublicStepSerializer(serializers.Serializer):

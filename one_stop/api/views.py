@@ -160,8 +160,10 @@ class DossierViewSet(viewsets.GenericViewSet):
 
         incoming = DossierActionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
+        received = incoming.validated_data["received"]
         dossier = dossier_act(dossier=self.get_object(), user=request.user, action=action_name,
-                              note=incoming.validated_data["note"], processing_days=incoming.validated_data["processing_days"])
+                              note=incoming.validated_data["note"], processing_days=incoming.validated_data["processing_days"],
+                              received=set(received) if received is not None else None)
         return Response(DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from egov.core.models import ProtectedStateMixin
-from one_stop.constants import ApplicantKind, DocumentKind, DossierChannel, DossierState, RatingLevel
+from one_stop.constants import DEFAULT_STEP_NAMES, ApplicantKind, DocumentKind, DossierChannel, DossierState, RatingLevel
 
 S = DossierState
 # The states of the staff's working list (selectors.QUEUE_OPEN_STATES; repeated here for the indexes).
@@ -279,6 +279,14 @@ class DossierStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} #{self.order} {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language where it is a default step's (stored in Vietnamese); a name from the
+        catalogue is shown as written."""
+        from django.utils.translation import gettext
+
+        return gettext(self.name) if self.name in DEFAULT_STEP_NAMES else self.name
 
 
 def _receipt_path(receipt, filename: str) -> str:

@@ -84,8 +84,36 @@ def dossier_document_delete(*, document: DossierDocument, user) -> None:
     document.delete()
 
 
-def dossier_checklist_from_version(dossier: Dossier, received: set[int] | None = None) -> list[dict]:
+def dossier_checklist_from_version(dossier: Dossier, received: set[int]) -> list[dict]:
     """The checklist of required documents for the desk; `received` holds the indexes ticked."""
-    return [{"name": item.get("name", ""), "copies": item.get("copies", ""),
-             "received": received is None or index in received}
+    return [{"name": item.get("name", ""), "copies": item.get("copies", ""), "received": index in received}
             for index, item in enumerate(dossier.procedure_version.required_documents)]
+
+
+def _requirement_key(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def dossier_requirements_supplied(dossier: Dossier, documents=None) -> set[int]:
+    """The indexes of the version's required documents the applicant supplied a file for (online, or a supplement).
+
+    A file counts for the requirement it was uploaded for: the required document's name, or the online form's
+    upload slot whose label is that name. Nothing is guessed beyond that: a document with no file of its own is
+    not claimed as received (form 01 would list it), and the desk ticks what it finds complete.
+    `documents`: the dossier's files when the caller has them already.
+    """
+    if documents is None:
+        documents = dossier.documents.filter(kind__in=(DocumentKind.SUBMITTED, DocumentKind.SUPPLEMENT))
+    version = dossier.procedure_version
+    labels = {slot.get("name"): slot.get("label", "") for slot in (version.form or {}).get("uploads", [])
+              if isinstance(slot, dict)}
+    given = set()
+    for document in documents:
+        if document.kind not in (DocumentKind.SUBMITTED, DocumentKind.SUPPLEMENT):
+            continue
+        given.add(_requirement_key(document.requirement))
+        if document.requirement in labels:
+            given.add(_requirement_key(labels[document.requirement]))
+    given.discard("")
+    return {index for index, item in enumerate(version.required_documents)
+            if _requirement_key(item.get("name", "")) in given}

@@ -176,7 +176,9 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     )
     _time_limit_given(dossier, processing_days)
     dossier.fee_vnd, dossier.fee_note = _fee(version, fee_exempt_reason)
-    dossier.checklist = checklist if checklist is not None else dossier_checklist_from_version(dossier)
+    # Without a checklist (the API's counter receipt) the clerk holds every required paper in hand.
+    dossier.checklist = checklist if checklist is not None else dossier_checklist_from_version(
+        dossier, received=set(range(len(version.required_documents))))
     clock_start = dossier_clock_start(now)
     dossier.receive(at=now, by=clerk, clock_start=clock_start,
                     due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
@@ -327,8 +329,12 @@ def dossier_actions_for(*, dossier: Dossier, user) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processing_days=None) -> Dossier:
-    """Take one transition. Refusals: 403 for who, 409 for the state, 400 for a missing reason."""
+def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processing_days=None,
+                received: set[int] | None = None) -> Dossier:
+    """Take one transition. Refusals: 403 for who, 409 for the state, 400 for a missing reason.
+
+    `received` (receive only): the indexes of the required documents the desk found complete; None: those the
+    applicant supplied a file for."""
     if action not in ACTION_ROLES:
         raise ApplicationError("unknown_action", _("Thao tác không hợp lệ."), status=404)
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -360,10 +366,12 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processi
         method(at=now, by=user, clock_start=clock_start,
                due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
         dossier.fee_vnd = dossier.procedure_version.fee_vnd
-        if not dossier.checklist:
-            from one_stop.services.documents import dossier_checklist_from_version
+        if received is not None or not dossier.checklist:
+            from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
 
-            dossier.checklist = dossier_checklist_from_version(dossier)
+            # An online dossier holds only what was uploaded: form 01 must not list a paper nobody supplied.
+            dossier.checklist = dossier_checklist_from_version(
+                dossier, received=received if received is not None else dossier_requirements_supplied(dossier))
     elif action == "request_supplement":
         method(at=now, reason=note)
     elif action == "resume":
@@ -385,7 +393,8 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processi
         process.dossier_steps_complete_through(dossier=dossier, user=user, at=now,
                                                roles={Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER})
     elif action == "return_result":
-        process.dossier_steps_complete_through(dossier=dossier, user=user, at=now, roles=set(Role.values))
+        # The desk completes its own steps; one another agency left open is not the desk's to sign off.
+        process.dossier_steps_complete_through(dossier=dossier, user=user, at=now, roles={Role.ONE_STOP_CLERK})
     _event(dossier, action=action, from_state=from_state, actor=user, note=note)
     if action in LEGAL_ACTIONS:
         legal_event_record(action=f"dossier.{action}", obj=dossier, actor=user,
@@ -412,13 +421,19 @@ def dossier_forward(*, dossier: Dossier, user, to_agency, note: str = "") -> Dos
                                status=409)
     if to_agency.pk == dossier.handling_agency_id or not to_agency.is_active:
         raise ApplicationError("invalid_agency", _("Cơ quan nhận không hợp lệ."), fields={"agency": [_("Chọn cơ quan khác.")]})
+    from one_stop.services.process import dossier_steps_hand_over
+
     previous = dossier.handling_agency
     dossier.handling_agency = to_agency
     dossier.save(update_fields=["handling_agency"])
+    moved = dossier_steps_hand_over(dossier=dossier, from_agency=previous, to_agency=to_agency)
+    # Translated outside the f-string: makemessages does not read calls inside one.
+    steps = _("các bước chuyển theo: %(steps)s") % {"steps": "; ".join(step.name for step in moved)} if moved else ""
     _event(dossier, action="forward", from_state=dossier.state, actor=user,
-           note=f"{previous.name} → {to_agency.name}" + (f": {note}" if note else ""))
+           note=f"{previous.name} → {to_agency.name}" + (f" ({steps})" if steps else "") + (f": {note}" if note else ""))
     legal_event_record(action="dossier.forwarded", obj=dossier, actor=user,
-                       data={"code": dossier.code, "from": previous.exchange_code, "to": to_agency.exchange_code})
+                       data={"code": dossier.code, "from": previous.exchange_code, "to": to_agency.exchange_code,
+                             "steps": [step.order for step in moved]})
     return dossier
 
 
@@ -456,6 +471,9 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
     dossier.original_due_at, dossier.due_at = dossier.due_at, new_due_at
     dossier.postponed_at, dossier.postpone_reason = now, reason.strip()
     dossier.save(update_fields=["original_due_at", "due_at", "postponed_at", "postpone_reason"])
+    from one_stop.services.process import dossier_steps_stretch
+
+    dossier_steps_stretch(dossier=dossier)
     _event(dossier, action="postpone", from_state=dossier.state, actor=user, note=reason)
     legal_event_record(action="dossier.postponed", obj=dossier, actor=user,
                        data={"code": dossier.code, "from": dossier.original_due_at, "to": new_due_at, "reason": reason})

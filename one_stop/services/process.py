@@ -13,12 +13,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from egov.workdays.services import add_working_days
-from one_stop.constants import StepAgency
+from one_stop.constants import STEP_APPROVE, STEP_EXAMINE, STEP_RECEIVE, STEP_RETURN, StepAgency
 from one_stop.models import Dossier, DossierStep
 
 OFFICE_CLOSES = time(17, 0)
@@ -27,13 +26,12 @@ OFFICE_CLOSES = time(17, 0)
 def default_process(total_days) -> list[dict]:
     total = Decimal(str(total_days or 0))
     approve = Decimal(1) if total >= 3 else Decimal(0)
+    # Names untranslated (Vietnamese msgids): the record keeps them whatever the clerk's UI language.
     return [
-        {"name": str(gettext_lazy("Tiếp nhận hồ sơ")), "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
-        {"name": str(gettext_lazy("Thẩm định, giải quyết")), "role": Role.SPECIALIST, "agency": StepAgency.COMPETENT,
-         "days": float(total - approve)},
-        {"name": str(gettext_lazy("Phê duyệt kết quả")), "role": Role.LEADER, "agency": StepAgency.COMPETENT,
-         "days": float(approve)},
-        {"name": str(gettext_lazy("Trả kết quả")), "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
+        {"name": STEP_RECEIVE, "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
+        {"name": STEP_EXAMINE, "role": Role.SPECIALIST, "agency": StepAgency.COMPETENT, "days": float(total - approve)},
+        {"name": STEP_APPROVE, "role": Role.LEADER, "agency": StepAgency.COMPETENT, "days": float(approve)},
+        {"name": STEP_RETURN, "role": Role.ONE_STOP_CLERK, "agency": StepAgency.RECEIVING, "days": 0},
     ]
 
 
@@ -90,18 +88,58 @@ def dossier_steps_reschedule(*, dossier: Dossier) -> None:
             step.save(update_fields=["due_at"])
 
 
+def dossier_steps_stretch(*, dossier: Dossier) -> None:
+    """The dossier's due date was moved later (an apology, form 04): the open steps share the working days up to the
+    new date as they shared the time limit, so the last steps fall on it and none shows late for the old schedule.
+
+    Each open step keeps its share of the process (its cumulative days over the process's total) of the working
+    days from the clock start to the new due date; a deadline never moves earlier, nor past the new due date.
+    """
+    from egov.workdays.services import count_working_days
+
+    steps = list(dossier.steps.order_by("order"))
+    total = sum((step.days for step in steps), Decimal(0))
+    span = count_working_days(dossier.clock_started_at, dossier.due_at)
+    cumulative = Decimal(0)
+    for step in steps:
+        cumulative += step.days
+        if step.completed_at is not None:
+            continue
+        if total == 0 or cumulative >= total:
+            due = dossier.due_at
+        else:
+            due = min(_due(dossier.clock_started_at, cumulative * span / total), dossier.due_at)
+        if step.due_at is None or due > step.due_at:
+            step.due_at = due
+            step.save(update_fields=["due_at"])
+
+
 def dossier_step_current(dossier: Dossier) -> DossierStep | None:
     return dossier.steps.filter(completed_at__isnull=True).order_by("order").select_related("agency").first()
 
 
 def dossier_steps_complete_through(*, dossier: Dossier, user, roles: set[str], at) -> None:
     """A transition done by `user` completes the open steps it stands for (e.g. approving the result
-    completes examination and approval); steps of other agencies are left to them."""
-    for step in dossier.steps.filter(completed_at__isnull=True).order_by("order"):
-        if step.role not in roles:
-            break
+    completes examination and approval): those of `roles` held by the user's own agency. Steps of other
+    agencies are left to them, so the receiving desk's "return the result" stays open for the desk when the
+    handling agency resolves, and no one is recorded as having done another agency's step."""
+    for step in dossier.steps.filter(completed_at__isnull=True, agency_id=user.agency_id, role__in=roles).order_by("order"):
         step.completed_at, step.completed_by = at, user
         step.save(update_fields=["completed_at", "completed_by"])
+
+
+def dossier_steps_hand_over(*, dossier: Dossier, from_agency, to_agency) -> list[DossierStep]:
+    """Forwarding (một cửa liên thông): the open steps `from_agency` held as the handling agency go to `to_agency`.
+
+    Completed steps keep who did them and where. The receiving desk's own steps (its clerks' "return the
+    result") stay with the desk even when it was also the handling agency: the code and the return stay there.
+    """
+    moving = [step for step in dossier.steps.filter(completed_at__isnull=True, agency=from_agency).order_by("order")
+              if not (step.agency_id == dossier.receiving_agency_id and step.role == Role.ONE_STOP_CLERK)]
+    for step in moving:
+        step.agency = to_agency
+        step.save(update_fields=["agency"])
+    return moving
 
 
 @transaction.atomic
@@ -119,7 +157,7 @@ def dossier_step_complete(*, dossier: Dossier, user, note: str = "") -> DossierS
         raise ApplicationError("no_open_step", _("Hồ sơ không còn bước nào cần xử lý."), status=409)
     if user.agency_id != step.agency_id or step.role not in user.role_names():
         raise ApplicationError("forbidden", _("Bước “%(step)s” do %(role)s của %(agency)s xử lý.") % {
-            "step": step.name, "role": Role(step.role).label, "agency": step.agency.name}, status=403)
+            "step": step.display_name, "role": Role(step.role).label, "agency": step.agency.name}, status=403)
     now = timezone.now().replace(second=0, microsecond=0)
     from_state = dossier.state
     step.completed_at, step.completed_by = now, user

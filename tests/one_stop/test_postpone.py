@@ -69,3 +69,30 @@ def test_form_04_states_the_old_and_new_dates(client, dossier, staff, tmp_path):
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
     assert "ngày 09/03/2026" in text and "ngày 12/03/2026" in text and dossier.code in text
+
+
+def test_the_apology_moves_the_open_steps_deadlines_up_to_the_new_date(staff, procedure):
+    # QA's case: due 17:00 10/12, moved to 16:30 15/12; the steps were due 09/12 and 10/12.
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 12, 3, 9, 0))  # Thursday, five working days
+    dossier = dossier_act(dossier=dossier, user=staff[Role.SPECIALIST], action="start")
+    assert [timezone.localtime(s.due_at) for s in dossier.steps.order_by("order")][1:3] == [
+        at_local(2026, 12, 9, 17, 0), at_local(2026, 12, 10, 17, 0)]
+    _postpone(dossier, staff[Role.LEADER], at_local(2026, 12, 7, 10, 0), at_local(2026, 12, 15, 16, 30))
+    steps = list(dossier.steps.order_by("order"))
+    assert steps[0].due_at == at_local(2026, 12, 3, 17, 0)  # receipt: done, as it was
+    # Examination keeps its four fifths of the eight working days from 03/12 to 15/12; approval and the return
+    # fall on the new date itself.
+    assert [timezone.localtime(s.due_at) for s in steps[1:]] == [
+        at_local(2026, 12, 14, 17, 0), at_local(2026, 12, 15, 16, 30), at_local(2026, 12, 15, 16, 30)]
+
+
+def test_the_apology_leaves_completed_steps_as_they_were(staff, procedure):
+    from one_stop.services.process import dossier_step_complete
+
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 12, 3, 9, 0))
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 12, 4, 10, 0)):
+        dossier_step_complete(dossier=dossier, user=staff[Role.SPECIALIST])
+    _postpone(dossier, staff[Role.LEADER], at_local(2026, 12, 7, 10, 0), at_local(2026, 12, 15, 16, 30))
+    examined = dossier.steps.get(order=2)
+    assert examined.due_at == at_local(2026, 12, 9, 17, 0) and examined.completed_at == at_local(2026, 12, 4, 10, 0)
+    assert dossier.steps.get(order=3).due_at == at_local(2026, 12, 15, 16, 30)
