@@ -141,7 +141,8 @@ class Dossier(ProtectedStateMixin, models.Model):
     @transition(field=state, source=[S.SUBMITTED, S.SUPPLEMENT_REQUESTED], target=S.RECEIVED, conditions=[never_received])
     def receive(self, *, at, by, clock_start, due_at):
         self.received_at, self.received_by, self.clock_started_at, self.due_at = at, by, clock_start, due_at
-        self.paused_at, self.supplement_submitted_at = None, None
+        # A supplement asked before receipt is settled by it: its reason stays in the events, not on the dossier.
+        self.paused_at, self.supplement_submitted_at, self.closing_reason = None, None, ""
 
     @transition(field=state, source=S.RECEIVED, target=S.IN_PROGRESS)
     def start(self):

@@ -114,6 +114,7 @@ def test_the_desk_asks_an_online_applicant_for_a_supplement_and_receives_the_com
     with at(at_local(2026, 3, 4, 16, 0)):  # Wednesday after 15:00
         dossier = dossier_act(dossier=dossier, user=clerk, action="receive")
     assert dossier.state == S.RECEIVED and dossier.supplement_submitted_at is None
+    assert dossier.closing_reason == ""  # the request is settled: its text stays in the history, not on the dossier
     assert dossier.due_at == at_local(2026, 3, 12, 17, 0)  # 5 working days from Thursday 5 March
     assert list(dossiers_online_inbox_for(user=clerk)) == []
 
