@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.agencies.models import EXCHANGE_CODE_RE
+from egov.core.text import parse_int
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 P = f"{{{NS}}}"
@@ -241,9 +242,8 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
     pages_text = _text(message, "OtherInfo/PageAmount")
     page_count = None
     if pages_text:
-        if pages_text.isdigit() and int(pages_text) > 0:
-            page_count = int(pages_text)
-        else:
+        page_count = parse_int(pages_text, max_digits=9) or None
+        if page_count is None:
             problems.append(_("Số trang không hợp lệ: “%(v)s”.") % {"v": pages_text[:10]})
     attachment, attachment_name = b"", ""
     attachment_element = root.find(f"{P}edXMLBody/{P}Attachment")

@@ -151,7 +151,7 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     order (the API's cursor) pass ranked=False and rank nothing."""
     query = (query or "").strip()
     symbol = SYMBOL_QUERY.match(query)
-    if symbol or query.isdigit():
+    if symbol or (query.isascii() and query.isdigit()):  # '²' passes isdigit() alone, then int() fails
         number = symbol.group("number") if symbol else query
         if symbol:
             documents = documents.filter(symbol__iexact=symbol.group("symbol"))
@@ -442,7 +442,7 @@ def _search_shape(query: str) -> tuple[str, str, dict]:
         if symbol.group("number"):
             return "number/symbol", f"{_NUMBER}/{_SYMBOL}", {_NUMBER: symbol.group("number"), _SYMBOL: symbol.group("symbol")}
         return "symbol", _SYMBOL, {_SYMBOL: symbol.group("symbol")}
-    if query.isdigit():
+    if query.isascii() and query.isdigit():  # '²' passes isdigit() alone, then int() fails
         return "number", _NUMBER, {_NUMBER: query}
     words = re.findall(r"[a-z0-9]+", fold_vietnamese(query))
     if not words:

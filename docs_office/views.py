@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from docs_office.constants import IncomingState, OutgoingState
 from egov.core.errors import ApplicationError
 from egov.core.staff_pages import staff_page
+from egov.core.text import parse_int
 
 LIST_LIMIT = 100
 
@@ -209,8 +210,9 @@ def incoming_action(request, pk: int, action: str):
     document = _incoming_for(request, pk)
     data = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", ""),
             "result": request.POST.get("result", ""), "confirm_duplicate": request.POST.get("confirm_duplicate") == "on"}
-    if request.POST.get("progress", "").strip().isdigit():
-        data["progress"] = int(request.POST["progress"])
+    progress = parse_int(request.POST.get("progress", ""), max_digits=9)
+    if progress is not None:
+        data["progress"] = progress
     if action == "assign":
         form = AssignForm(request.POST, user=request.user)
         if not form.is_valid():
@@ -257,7 +259,7 @@ def outgoing_create_page(request):
     _staff(request)
     if not request.user.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION}:
         raise Http404
-    initial = {"answers": request.GET.get("tra-loi")} if request.GET.get("tra-loi", "").isdigit() else {}
+    initial = {"answers": request.GET.get("tra-loi")} if parse_int(request.GET.get("tra-loi", "")) is not None else {}
     form = OutgoingCreateForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -491,7 +493,7 @@ def task_report_page(request, pk: int):
         raise Http404
     progress = request.POST.get("progress", "")
     try:
-        task_report(user=request.user, task=task, progress=int(progress) if progress.isdigit() else None,
+        task_report(user=request.user, task=task, progress=parse_int(progress, max_digits=9),
                     text=request.POST.get("text", ""))
     except ApplicationError as exc:
         messages.error(request, exc.message)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.core.staff_pages import staff_page, staff_page_around
+from egov.core.text import parse_int
 from one_stop.selectors import dossier_public_lookup
 
 
@@ -387,7 +388,7 @@ def dossier_result_sign(request, code: str):
 
 
 def _int_or_none(value):
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+    return parse_int(value, max_digits=11)
 
 
 # Tokens are 32 letters and digits (one_stop.services.results); older ones may hold "-" and "_".

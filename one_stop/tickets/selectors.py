@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from egov.agencies.models import Agency
+from egov.core.text import parse_int
 from one_stop.tickets.models import Counter, QueueTicket, ServiceArea, TicketState
 
 # How long the board highlights a number after it is called or recalled.
@@ -20,8 +21,9 @@ def _today():
 def queue_agency_get(*, key: str) -> Agency | None:
     """The agency of a kiosk or board address: its id, or its exchange code (000.00.00.H41)."""
     agencies = Agency.objects.filter(is_active=True)
-    if key.isdigit():
-        return agencies.filter(pk=int(key)).first()
+    pk = parse_int(key)
+    if pk is not None:
+        return agencies.filter(pk=pk).first()
     return agencies.filter(exchange_code=key).first()
 
 
