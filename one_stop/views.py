@@ -619,6 +619,9 @@ def control_slip(request, code: str):
     return response
 
 
+REGISTER_FIRST_YEAR = 2000
+
+
 @login_required
 def desk_register(request, day: str):
     from datetime import date
@@ -632,6 +635,10 @@ def desk_register(request, day: str):
         on = date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
+    # The desk opened this century and books no further ahead than next year; 9999-12-31 would also
+    # overflow the day-after bound of the register's query.
+    if not REGISTER_FIRST_YEAR <= on.year <= timezone.localdate().year + 1:
+        raise Http404
     response = HttpResponse(desk_register_pdf(agency=request.user.agency, day=on), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-theo-doi-{on:%Y-%m-%d}.pdf"'
     return response

@@ -66,3 +66,20 @@ def test_form_06_registers_the_days_dossiers_of_the_desk(client, staff, procedur
     assert first.code in text and second.code in text and other_day.code not in text
     client.force_login(staff[Role.SPECIALIST])
     assert client.get("/mot-cua/so-theo-doi/2026-03-02.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_the_register_of_a_day_outside_the_desks_years_is_not_found(client, staff, day):
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    assert client.get(f"/mot-cua/so-theo-doi/{day}.pdf").status_code == 404
+
+
+def test_the_register_reaches_next_year_but_not_beyond(client, staff):
+    from django.utils import timezone
+
+    next_year = timezone.localdate().year + 1
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    assert client.get(f"/mot-cua/so-theo-doi/{next_year}-12-31.pdf").status_code == 200
+    assert client.get(f"/mot-cua/so-theo-doi/{next_year + 1}-01-01.pdf").status_code == 404
