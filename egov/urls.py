@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from egov.core import views
 
+handler400 = "egov.core.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("lam-viec/", views.workspace, name="workspace"),
