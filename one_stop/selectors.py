@@ -139,13 +139,19 @@ class PublicDossier:
         return str(DossierState(self.state).label)
 
 
+def dossier_code_normalise(code: str) -> str:
+    """A code as typed or copied ("000.01.01.h41-261207-0007 ") as stored: codes are upper case (the
+    agency's exchange code, digits, NHAP- drafts), and an exact match keeps the lookup on its index."""
+    return code.strip().upper()
+
+
 def dossier_public_lookup(*, code: str) -> PublicDossier | None:
     """The public view of the dossier with this code, steps included, in one query.
 
     The busiest public page of the desk (every QR scan of a receipt lands here): written in SQL because
     composing it with the ORM cost ten times more than PostgreSQL takes to answer it (bench/desk.py).
     """
-    code = code.strip()
+    code = dossier_code_normalise(code)
     if not code or "\x00" in code:
         return None
     rows = fetchall_prepared(_PUBLIC_LOOKUP_SQL, [code])
@@ -162,7 +168,7 @@ def dossier_by_code(*, code: str):
     for the applicant's ID number), or None."""
     from one_stop.models import Dossier
 
-    return Dossier.objects.filter(code=code.strip()).first()
+    return Dossier.objects.filter(code=dossier_code_normalise(code)).first()
 
 
 def _json_datetime(value: str | None) -> datetime | None:

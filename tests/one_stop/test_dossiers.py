@@ -444,3 +444,15 @@ def test_a_typed_lookup_code_with_a_slash_answers_not_found_instead_of_failing(c
 
     assert response.status_code == 404
     assert "12/2026" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_public_lookup_finds_a_code_typed_in_lower_case_with_spaces(client, staff, procedure):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    typed = f" {dossier.code.lower()} "
+
+    page = client.get("/tra-cuu-ho-so/", {"ma": typed}, follow=True)
+    api = client.get(f"/api/v1/lookup/{dossier.code.lower()}/")
+
+    assert page.status_code == 200 and dossier.code in page.content.decode()
+    assert api.status_code == 200 and api.json()["code"] == dossier.code
