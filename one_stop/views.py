@@ -97,6 +97,8 @@ def queue(request):
 
         def render_kept(csrf_token):
             page = dossiers_queue_page(user=request.user, page=number, now=now)
+            if page.number > page.last_number:
+                return _queue_last_page_redirect(search, page)
             kept_for.append(queue_seconds_kept(page, now=now))
             content = _queue_content_html(translation.get_language(), is_clerk, "", page.number, page.has_next,
                                           page.count, page.count_capped, tuple(page.dossiers))
@@ -105,6 +107,8 @@ def queue(request):
 
         return staff_page(request, ("queue", version), render_kept, seconds=lambda: kept_for[0] if kept_for else None)
     page = dossiers_queue_page(user=request.user, search=search, page=number)
+    if page.number > page.last_number:
+        return _queue_last_page_redirect(search, page)
     content = _queue_content_html(translation.get_language(), is_clerk, search,
                                   page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
     if search.strip():
@@ -121,6 +125,15 @@ def queue(request):
 
     # Kept per user and content: the same rows a moment later are the same page (egov.core.staff_pages).
     return staff_page(request, content, render_page)
+
+
+def _queue_last_page_redirect(search: str, page):
+    """A page past the end (a bookmark, the queue shrank) goes to the last page that has rows: its statement
+    brought the count with it, so only the redirected request reads the rows."""
+    from urllib.parse import urlencode
+
+    query = {"q": search, "trang": page.last_number} if search.strip() else {"trang": page.last_number}
+    return redirect(f"{reverse('one_stop_staff:queue')}?{urlencode(query)}")
 
 
 @functools.lru_cache(maxsize=512)
