@@ -10,7 +10,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.core.staff_pages import staff_page, staff_page_around
@@ -316,14 +315,15 @@ def counter_checklist(request):
 
 @login_required
 def dossier_detail(request, code: str):
+    from one_stop.events import event_label
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
     from one_stop.ledger import due_ledger
-    from one_stop.services.dossiers import ACTION_LABELS, dossier_actions_for
+    from one_stop.services.dossiers import dossier_actions_for
 
     dossier = _staff_dossier(request, code)
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
-        event.label = EVENT_LABELS.get(event.action) or ACTION_LABELS.get(event.action, event.action)
+        event.label = event_label(event.action)
     documents = list(dossier.documents.all())
     steps = list(dossier.steps.select_related("agency", "completed_by"))
     current = next((step for step in steps if step.completed_at is None), None)
@@ -366,14 +366,6 @@ def _result_signing_context(dossier, user, documents) -> dict:
     if unsigned:
         context.update(result_sign_documents=unsigned, result_signers=result_signers_for(dossier=dossier))
     return context
-
-
-EVENT_LABELS = {"submit": gettext_lazy("nộp trực tuyến"), "draft": gettext_lazy("tạo bản nháp"),
-                "forward": gettext_lazy("chuyển cơ quan khác"), "postpone": gettext_lazy("xin lỗi, hẹn lại"),
-                "step_complete": gettext_lazy("hoàn thành bước"),
-                "supplement_submit": gettext_lazy("công dân gửi hồ sơ bổ sung"),
-                "result_sign_request": gettext_lazy("trình ký kết quả"), "result_signed": gettext_lazy("ký số kết quả"),
-                "result_sign_failed": gettext_lazy("ký số kết quả không thành công")}
 
 
 @login_required

@@ -83,3 +83,28 @@ def test_the_register_reaches_next_year_but_not_beyond(client, staff):
 
     assert client.get(f"/mot-cua/so-theo-doi/{next_year}-12-31.pdf").status_code == 200
     assert client.get(f"/mot-cua/so-theo-doi/{next_year + 1}-01-01.pdf").status_code == 404
+
+
+def test_form_05_names_forward_and_postpone_events_in_vietnamese(client, staff, procedure, tmp_path):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    for action in ("forward", "postpone"):
+        dossier.events.create(action=action, from_state=dossier.state, to_state=dossier.state,
+                              at=at_local(2026, 3, 3, 9, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    text = _text(client, f"/mot-cua/ho-so/{dossier.code}/phieu-kiem-soat.pdf", tmp_path)
+
+    assert "Chuyển cơ quan khác" in text and "Xin lỗi, hẹn lại" in text
+    assert "Forward" not in text and "Postpone" not in text
+
+
+def test_an_event_is_named_by_a_phrase_of_its_own_not_by_an_actions_sentence_fragment():
+    from django.utils import translation
+
+    from one_stop.events import EVENT_LABELS, event_label
+    from one_stop.services.dossiers import ACTION_LABELS
+
+    assert set(ACTION_LABELS) <= set(EVENT_LABELS)
+    with translation.override("en"):
+        # "Không thể %(a)s hồ sơ…" needs "approve the result of"; the history needs a phrase.
+        assert event_label("resolve") != str(ACTION_LABELS["resolve"])
