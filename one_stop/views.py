@@ -316,6 +316,7 @@ def counter_checklist(request):
 @login_required
 def dossier_detail(request, code: str):
     from one_stop.events import event_label
+    from one_stop.form_answers import form_answers, upload_labels
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
     from one_stop.ledger import due_ledger
     from one_stop.services.dossiers import dossier_actions_for
@@ -324,7 +325,11 @@ def dossier_detail(request, code: str):
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
         event.label = event_label(event.action)
+    form = dossier.procedure_version.form or {}
     documents = list(dossier.documents.all())
+    slot_labels = upload_labels(form)
+    for document in documents:  # an online upload records its slot's name; the desk reads the slot's label
+        document.requirement_label = slot_labels.get(document.requirement, document.requirement)
     steps = list(dossier.steps.select_related("agency", "completed_by"))
     current = next((step for step in steps if step.completed_at is None), None)
     following = next((step for step in steps if current and step.order > current.order), None)
@@ -336,6 +341,7 @@ def dossier_detail(request, code: str):
                          and not (following.role == "one_stop_clerk" and following.agency_id == dossier.receiving_agency_id))
     return render(request, "one_stop/dossier.html", {
         "dossier": dossier, "events": events, "actions": dossier_actions_for(dossier=dossier, user=user),
+        "answers": form_answers(form, dossier.form_data) if dossier.form_data else [],
         "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": documents,
         "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
