@@ -13,6 +13,14 @@ from egov.core.redis import redis_client
 HOME_CONTEXT: list = []
 
 
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: send them to the static icon (its
+    hashed name is looked up per request, so start-up does not depend on the static manifest)."""
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 @requires_csrf_token
 def bad_request(request, exception):
     """handler400: Django's own renders 400.html without the request, so the page could show neither the
