@@ -207,6 +207,8 @@ def _queue_rows_html(dossiers: tuple) -> str:
 
     from django.utils.safestring import mark_safe
 
+    from one_stop.constants import DossierState
+
     if not dossiers:
         nothing = escape(_("Không có hồ sơ nào cần xử lý."))
         return mark_safe(f'<tr><td colspan="6">{nothing}</td></tr>')  # noqa: S308
@@ -215,13 +217,14 @@ def _queue_rows_html(dossiers: tuple) -> str:
     zone = timezone.get_current_timezone()  # once: localtime() would look it up again for every row
     rows = []
     for d in dossiers:
+        status = "not_received" if d.due_at is None and d.state == DossierState.SUBMITTED else d.due_status
         words = (d.procedure_name or "").split()
         procedure = " ".join(words[:_PROCEDURE_WORDS]) + ("…" if len(words) > _PROCEDURE_WORDS else "")
         code = escape(d.code)
         rows.append(_QUEUE_ROW.format(
-            status=escape(d.due_status), url=link.replace(_CODE_MARKER, escape(quote(d.code, safe=""))), code=code,
+            status=escape(status), url=link.replace(_CODE_MARKER, escape(quote(d.code, safe=""))), code=code,
             procedure=escape(procedure), applicant=escape(d.applicant_name or ""),
-            state=states.get(d.state) or escape(d.state), due_label=due[d.due_status],
+            state=states.get(d.state) or escape(d.state), due_label=due[status],
             due=d.due_at.astimezone(zone).strftime("%H:%M %d/%m/%Y") if d.due_at else "—"))
     return mark_safe("\n".join(rows))  # noqa: S308  (every value above is escaped)
 
@@ -238,7 +241,10 @@ def _queue_row_labels(language: str, link: str) -> tuple[dict, dict, str]:
     from one_stop.constants import DossierState
 
     states = {value: escape(str(label)) for value, label in DossierState.choices}
-    due = {"overdue": escape(_("Quá hạn")), "due_soon": escape(_("Sắp đến hạn")), "on_time": escape(_("Trong hạn"))}
+    # "not_received": an online dossier the desk has not received has no time limit running yet, so it is
+    # neither on time nor late.
+    due = {"overdue": escape(_("Quá hạn")), "due_soon": escape(_("Sắp đến hạn")), "on_time": escape(_("Trong hạn")),
+           "not_received": escape(_("Chưa tiếp nhận"))}
     return states, due, escape(link)
 
 
