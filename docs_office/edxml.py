@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from docs_office.constants import PAGE_COUNT_MAX
 from egov.agencies.models import EXCHANGE_CODE_RE
+from egov.core.text import parse_int
 from egov.core.uploads import PDF, sniff_content_type
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -274,9 +275,9 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
     page_count = None
     if pages_text:
         # ASCII digits only ('²' is a digit to isdigit(), not to int()), within what a register takes.
-        if pages_text.isascii() and pages_text.isdigit() and 0 < int(pages_text) <= PAGE_COUNT_MAX:
-            page_count = int(pages_text)
-        else:
+        page_count = parse_int(pages_text, max_digits=9)
+        if page_count is None or not 0 < page_count <= PAGE_COUNT_MAX:
+            page_count = None
             problems.append(_("Số trang không hợp lệ: “%(v)s”.") % {"v": pages_text[:10]})
     attachment, attachment_name = b"", ""
     attachment_element = root.find(f"{P}edXMLBody/{P}Attachment")

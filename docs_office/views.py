@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from docs_office.constants import IncomingState, OutgoingState
 from egov.core.errors import ApplicationError
 from egov.core.staff_pages import staff_page
+from egov.core.text import parse_int
 
 LIST_LIMIT = 100
 
@@ -294,7 +295,7 @@ def outgoing_create_page(request):
     _staff(request)
     if not request.user.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION}:
         raise Http404
-    initial = {"answers": request.GET.get("tra-loi")} if request.GET.get("tra-loi", "").isdigit() else {}
+    initial = {"answers": request.GET.get("tra-loi")} if parse_int(request.GET.get("tra-loi", "")) is not None else {}
     form = OutgoingCreateForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -4,10 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from egov.core import views
 
+handler400 = "egov.core.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("lam-viec/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links; the icon is a static file.
+    path("favicon.ico", views.favicon),
     path("tai-khoan/", include("egov.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ngon-ngu/", views.language_choose, name="language_choose"),

@@ -139,13 +139,19 @@ class PublicDossier:
         return str(DossierState(self.state).label)
 
 
+def dossier_code_normalise(code: str) -> str:
+    """A code as typed or copied ("000.01.01.h41-261207-0007 ") as stored: codes are upper case (the
+    agency's exchange code, digits, NHAP- drafts), and an exact match keeps the lookup on its index."""
+    return code.strip().upper()
+
+
 def dossier_public_lookup(*, code: str) -> PublicDossier | None:
     """The public view of the dossier with this code, steps included, in one query.
 
     The busiest public page of the desk (every QR scan of a receipt lands here): written in SQL because
     composing it with the ORM cost ten times more than PostgreSQL takes to answer it (bench/desk.py).
     """
-    code = code.strip()
+    code = dossier_code_normalise(code)
     if not code or "\x00" in code:
         return None
     rows = fetchall_prepared(_PUBLIC_LOOKUP_SQL, [code])
@@ -162,7 +168,7 @@ def dossier_by_code(*, code: str):
     for the applicant's ID number), or None."""
     from one_stop.models import Dossier
 
-    return Dossier.objects.filter(code=code.strip()).first()
+    return Dossier.objects.filter(code=dossier_code_normalise(code)).first()
 
 
 def _json_datetime(value: str | None) -> datetime | None:
@@ -281,6 +287,11 @@ class QueuePage:
     def has_previous(self) -> bool:
         return self.number > 1
 
+    @property
+    def last_number(self) -> int:
+        """The last page that has rows (1 for an empty queue)."""
+        return max(1, min(-(-self.count // QUEUE_PAGE_SIZE), QUEUE_COUNT_CAP // QUEUE_PAGE_SIZE))
+
 
 def _visibility_sides(user) -> list[tuple[str, list]]:
     """`dossiers_visible_to` as SQL conditions (ORed): the citizen's own, and the staff member's agency."""
@@ -340,22 +351,23 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
     branches = " UNION ".join(f"SELECT due_at, code FROM {table} WHERE ({visible}) AND {condition}"  # noqa: S608
                               for condition, _ in conditions)
     # Only constant SQL is composed here (table names and the conditions above); values are parameters.
-    sql = ("SELECT page.n, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
-           "FROM (SELECT due_at, code, count(*) OVER () AS n "
+    sql = ("SELECT page.n, page.rn, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
+           "FROM (SELECT due_at, code, n, rn FROM (SELECT due_at, code, count(*) OVER () AS n, "
+           "row_number() OVER (ORDER BY due_at, code) AS rn "
            f"FROM (SELECT due_at, code FROM ({branches}) AS found "
            # Not `ORDER BY due_at`: with a LIMIT, PostgreSQL would walk the due-date index and test every
            # dossier until enough matched, which for a full name (a few dozen matches in a million) read
            # the whole table (1.3 s). Sorting the matches found through the search indexes is bounded
            # by the matches instead.
-           "ORDER BY due_at + interval '0 second', code LIMIT %s) AS matches "
+           "ORDER BY due_at + interval '0 second', code LIMIT %s) AS matches) AS numbered "
            # Counted, then cut to the page: only the page's rows are read again (by their unique code) with
-           # their procedure.
-           "ORDER BY due_at, code OFFSET %s LIMIT %s) AS page "
+           # their procedure. The last match comes too, so a page past the end still brings the count.
+           "WHERE (rn > %s AND rn <= %s) OR rn = n) AS page "
            f"JOIN {table} d ON d.code = page.code LEFT JOIN {procedures} p ON p.id = d.procedure_id "
            "ORDER BY page.due_at, page.code")
     every_branch = [value for _, values in conditions for value in (*visible_params, *values)]
-    result = fetchall_prepared(sql, [*every_branch, QUEUE_COUNT_CAP + 1, offset, limit])
-    return [row[1:] for row in result], result[0][0] if result else 0
+    result = fetchall_prepared(sql, [*every_branch, QUEUE_COUNT_CAP + 1, offset, offset + limit])
+    return [row[2:] for row in result if offset < row[1] <= offset + limit], result[0][0] if result else 0
 
 
 def _open_queue_rows_and_count(*, user, offset: int, limit: int) -> tuple[list[tuple], int]:

@@ -10,10 +10,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.core.staff_pages import staff_page, staff_page_around
+from egov.core.text import parse_int
 from one_stop.selectors import dossier_public_lookup
 
 
@@ -96,6 +96,8 @@ def queue(request):
 
         def render_kept(csrf_token):
             page = dossiers_queue_page(user=request.user, page=number, now=now)
+            if page.number > page.last_number:
+                return _queue_last_page_redirect(search, page)
             kept_for.append(queue_seconds_kept(page, now=now))
             content = _queue_content_html(translation.get_language(), is_clerk, "", page.number, page.has_next,
                                           page.count, page.count_capped, tuple(page.dossiers))
@@ -104,6 +106,8 @@ def queue(request):
 
         return staff_page(request, ("queue", version), render_kept, seconds=lambda: kept_for[0] if kept_for else None)
     page = dossiers_queue_page(user=request.user, search=search, page=number)
+    if page.number > page.last_number:
+        return _queue_last_page_redirect(search, page)
     content = _queue_content_html(translation.get_language(), is_clerk, search,
                                   page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
     if search.strip():
@@ -120,6 +124,15 @@ def queue(request):
 
     # Kept per user and content: the same rows a moment later are the same page (egov.core.staff_pages).
     return staff_page(request, content, render_page)
+
+
+def _queue_last_page_redirect(search: str, page):
+    """A page past the end (a bookmark, the queue shrank) goes to the last page that has rows: its statement
+    brought the count with it, so only the redirected request reads the rows."""
+    from urllib.parse import urlencode
+
+    query = {"q": search, "trang": page.last_number} if search.strip() else {"trang": page.last_number}
+    return redirect(f"{reverse('one_stop_staff:queue')}?{urlencode(query)}")
 
 
 @functools.lru_cache(maxsize=512)
@@ -194,6 +207,8 @@ def _queue_rows_html(dossiers: tuple) -> str:
 
     from django.utils.safestring import mark_safe
 
+    from one_stop.constants import DossierState
+
     if not dossiers:
         nothing = escape(_("Không có hồ sơ nào cần xử lý."))
         return mark_safe(f'<tr><td colspan="6">{nothing}</td></tr>')  # noqa: S308
@@ -202,13 +217,14 @@ def _queue_rows_html(dossiers: tuple) -> str:
     zone = timezone.get_current_timezone()  # once: localtime() would look it up again for every row
     rows = []
     for d in dossiers:
+        status = "not_received" if d.due_at is None and d.state == DossierState.SUBMITTED else d.due_status
         words = (d.procedure_name or "").split()
         procedure = " ".join(words[:_PROCEDURE_WORDS]) + ("…" if len(words) > _PROCEDURE_WORDS else "")
         code = escape(d.code)
         rows.append(_QUEUE_ROW.format(
-            status=escape(d.due_status), url=link.replace(_CODE_MARKER, escape(quote(d.code, safe=""))), code=code,
+            status=escape(status), url=link.replace(_CODE_MARKER, escape(quote(d.code, safe=""))), code=code,
             procedure=escape(procedure), applicant=escape(d.applicant_name or ""),
-            state=states.get(d.state) or escape(d.state), due_label=due[d.due_status],
+            state=states.get(d.state) or escape(d.state), due_label=due[status],
             due=d.due_at.astimezone(zone).strftime("%H:%M %d/%m/%Y") if d.due_at else "—"))
     return mark_safe("\n".join(rows))  # noqa: S308  (every value above is escaped)
 
@@ -225,7 +241,10 @@ def _queue_row_labels(language: str, link: str) -> tuple[dict, dict, str]:
     from one_stop.constants import DossierState
 
     states = {value: escape(str(label)) for value, label in DossierState.choices}
-    due = {"overdue": escape(_("Quá hạn")), "due_soon": escape(_("Sắp đến hạn")), "on_time": escape(_("Trong hạn"))}
+    # "not_received": an online dossier the desk has not received has no time limit running yet, so it is
+    # neither on time nor late.
+    due = {"overdue": escape(_("Quá hạn")), "due_soon": escape(_("Sắp đến hạn")), "on_time": escape(_("Trong hạn")),
+           "not_received": escape(_("Chưa tiếp nhận"))}
     return states, due, escape(link)
 
 
@@ -312,16 +331,22 @@ def counter_checklist(request):
 
 @login_required
 def dossier_detail(request, code: str):
+    from one_stop.events import event_label
+    from one_stop.form_answers import form_answers, upload_labels
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
     from one_stop.ledger import due_ledger
     from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
-    from one_stop.services.dossiers import ACTION_LABELS, dossier_actions_for
+    from one_stop.services.dossiers import dossier_actions_for
 
     dossier = _staff_dossier(request, code)
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
-        event.label = EVENT_LABELS.get(event.action) or ACTION_LABELS.get(event.action, event.action)
+        event.label = event_label(event.action)
+    form = dossier.procedure_version.form or {}
     documents = list(dossier.documents.all())
+    slot_labels = upload_labels(form)
+    for document in documents:  # an online upload records its slot's name; the desk reads the slot's label
+        document.requirement_label = slot_labels.get(document.requirement, document.requirement)
     steps = list(dossier.steps.select_related("agency", "completed_by"))
     current = next((step for step in steps if step.completed_at is None), None)
     following = next((step for step in steps if current and step.order > current.order), None)
@@ -338,6 +363,7 @@ def dossier_detail(request, code: str):
                          and not (following.role == "one_stop_clerk" and following.agency_id == dossier.receiving_agency_id))
     return render(request, "one_stop/dossier.html", {
         "dossier": dossier, "events": events, "actions": actions, "receive_checklist": receive_checklist,
+        "answers": form_answers(form, dossier.form_data) if dossier.form_data else [],
         "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": documents,
         "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
@@ -370,14 +396,6 @@ def _result_signing_context(dossier, user, documents) -> dict:
     return context
 
 
-EVENT_LABELS = {"submit": gettext_lazy("nộp trực tuyến"), "draft": gettext_lazy("tạo bản nháp"),
-                "forward": gettext_lazy("chuyển cơ quan khác"), "postpone": gettext_lazy("xin lỗi, hẹn lại"),
-                "step_complete": gettext_lazy("hoàn thành bước"),
-                "supplement_submit": gettext_lazy("công dân gửi hồ sơ bổ sung"),
-                "result_sign_request": gettext_lazy("trình ký kết quả"), "result_signed": gettext_lazy("ký số kết quả"),
-                "result_sign_failed": gettext_lazy("ký số kết quả không thành công")}
-
-
 @login_required
 @require_POST
 def dossier_result_sign(request, code: str):
@@ -403,7 +421,7 @@ def dossier_result_sign(request, code: str):
 
 
 def _int_or_none(value):
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+    return parse_int(value, max_digits=11)
 
 
 # Tokens are 32 letters and digits (one_stop.services.results); older ones may hold "-" and "_".
@@ -637,6 +655,9 @@ def control_slip(request, code: str):
     return response
 
 
+REGISTER_FIRST_YEAR = 2000
+
+
 @login_required
 def desk_register(request, day: str):
     from datetime import date
@@ -650,6 +671,10 @@ def desk_register(request, day: str):
         on = date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
+    # The desk opened this century and books no further ahead than next year; 9999-12-31 would also
+    # overflow the day-after bound of the register's query.
+    if not REGISTER_FIRST_YEAR <= on.year <= timezone.localdate().year + 1:
+        raise Http404
     response = HttpResponse(desk_register_pdf(agency=request.user.agency, day=on), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-theo-doi-{on:%Y-%m-%d}.pdf"'
     return response

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.roles import Role
 from egov.agencies.models import Agency, AgencyKind
 from egov.core.errors import ApplicationError
+from egov.core.text import parse_int
 from portal import selectors
 from portal.constants import ArticleKind, FeedbackState, FeedbackSubject, SenderKind
 
@@ -161,7 +162,8 @@ def feedback_submit(request):
             if procedure is None:
                 errors["procedure"] = _("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code}
         if values["agency"]:
-            agency = Agency.objects.filter(pk=values["agency"], is_active=True).first() if values["agency"].isdigit() else None
+            agency_id = parse_int(values["agency"])
+            agency = Agency.objects.filter(pk=agency_id, is_active=True).first() if agency_id is not None else None
             if agency is None:
                 errors["agency"] = _("Cơ quan đã chọn không hợp lệ.")
         if not errors:
@@ -244,7 +246,7 @@ def feedback_staff_detail(request, pk: int):
         try:
             if action == "assign":
                 assignee = selectors.agency_staff_for_assignment(agency_id=feedback.agency_id).filter(
-                    pk=post.get("assignee") if str(post.get("assignee", "")).isdigit() else None).first()
+                    pk=parse_int(str(post.get("assignee", "")))).first()
                 services.feedback_assign(feedback=feedback, by=request.user, to=assignee)
                 messages.success(request, _("Đã giao xử lý."))
             elif action == "answer":

@@ -197,7 +197,7 @@ def my_dossiers(request):
 @login_required
 def dossier_detail(request, code: str):
     from one_stop.constants import DocumentKind, DossierState, RatingLevel
-    from one_stop.services.dossiers import ACTION_LABELS
+    from one_stop.events import event_label
 
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
@@ -212,7 +212,7 @@ def dossier_detail(request, code: str):
     # A failed signing attempt is the agency's business (it signs again); its technical reason is not the citizen's.
     events = [event for event in events if event.action != "result_sign_failed"]
     for event in events:
-        event.label = extra_labels.get(event.action) or ACTION_LABELS.get(event.action, event.action)
+        event.label = extra_labels.get(event.action) or event_label(event.action)
         event.to_label = DossierState(event.to_state).label if event.to_state in DossierState.values else event.to_state
     documents = selectors.citizen_documents(dossier=dossier)
     rating = getattr(dossier, "rating", None) if dossier.state == DossierState.RETURNED else None

@@ -30,6 +30,7 @@ from docs_office.services.incoming import SCAN_TYPES
 from docs_office.services.outgoing import DRAFT_TYPES
 from egov.core.api import file_responses
 from egov.core.errors import ApplicationError
+from egov.core.text import parse_int
 from egov.core.uploads import PDF
 
 SEARCH_PARAMETERS = [
@@ -129,7 +130,7 @@ class _DocumentViewSet(viewsets.GenericViewSet):
         raise NotImplementedError
 
     def _detail(self, pk):
-        if not str(pk).isdigit():  # "abc" in the URL: no such document, not an int() error
+        if parse_int(str(pk)) is None:  # "abc" or "²" in the URL: no such document, not an int() error
             raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
         document = self.visible_to(self.request.user).prefetch_related(*self.detail_prefetches()).filter(pk=pk).first()
         if document is None:

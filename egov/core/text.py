@@ -24,3 +24,16 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_safe(text) -> str:
     """`text` without what XML cannot hold; Word's line and page breaks become line breaks."""
     return _NOT_XML.sub("", ("" if text is None else str(text)).translate(_BREAKS))
+
+
+def parse_int(value, *, max_digits: int = 18) -> int | None:
+    """A non-negative integer written in ASCII digits, else None.
+
+    str.isdigit() accepts '²' or '٣', which int() then refuses (a 500 where bad input deserves a 4xx); the
+    length bound keeps the value inside PostgreSQL's bigint so a lookup cannot overflow either."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > max_digits or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value)

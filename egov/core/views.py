@@ -4,12 +4,32 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 
 from egov.core.redis import redis_client
 
 # Domain apps add to the home page's context from AppConfig.ready() (the kernel imports none of them):
 # each entry is a callable(request) -> dict, kept to a constant number of queries.
 HOME_CONTEXT: list = []
+
+
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: send them to the static icon (its
+    hashed name is looked up per request, so start-up does not depend on the static manifest)."""
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """handler400: Django's own renders 400.html without the request, so the page could show neither the
+    layout nor why; a citizen who sent too many scans at once is told the limit (no other detail leaks)."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+
+    context = {"too_many_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES if isinstance(exception, TooManyFilesSent) else 0,
+               "too_large": isinstance(exception, RequestDataTooBig)}
+    return render(request, "400.html", context, status=400)
 
 
 def home(request):

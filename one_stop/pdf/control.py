@@ -5,14 +5,14 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from egov.core.pdf import render_pdf
+from one_stop.events import event_label
 from one_stop.models import Dossier
-from one_stop.services.dossiers import ACTION_LABELS
 
 
 def control_slip_pdf(*, dossier: Dossier) -> bytes:
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
-        event.label = str(ACTION_LABELS.get(event.action, event.action))
+        event.label = event_label(event.action)
     return render_pdf("one_stop/pdf/control_slip.html", {"dossier": dossier, "events": events})
 
 

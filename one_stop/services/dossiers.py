@@ -496,13 +496,16 @@ def dossier_rate(*, dossier: Dossier, id_number: str, level: str, comment: str =
     from one_stop.models import DossierRating
 
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if id_number.strip() != dossier.applicant_id_number:
-        raise ApplicationError("not_applicant", _("Số định danh không khớp với người nộp hồ sơ."), status=403,
-                               fields={"id_number": [_("Không khớp.")]})
+    # The ID number is checked last: every refusal before it depends only on what anyone may know (the
+    # state is on the public lookup), so the answer for a code never tells whether an ID number is the
+    # applicant's — the endpoint is anonymous, and 403-versus-409 would be an oracle for ID numbers.
+    if level not in RatingLevel.values:
+        raise ApplicationError("invalid_level", _("Mức đánh giá không hợp lệ."), fields={"level": [_("Chọn một mức.")]})
     if dossier.state != DossierState.RETURNED:
         raise ApplicationError("not_returned", _("Chỉ đánh giá sau khi đã nhận kết quả."), status=409)
     if DossierRating.objects.filter(dossier=dossier).exists():
         raise ApplicationError("already_rated", _("Hồ sơ này đã được đánh giá."), status=409)
-    if level not in RatingLevel.values:
-        raise ApplicationError("invalid_level", _("Mức đánh giá không hợp lệ."), fields={"level": [_("Chọn một mức.")]})
+    if id_number.strip() != dossier.applicant_id_number:
+        raise ApplicationError("not_applicant", _("Số định danh không khớp với người nộp hồ sơ."), status=403,
+                               fields={"id_number": [_("Không khớp.")]})
     return DossierRating.objects.create(dossier=dossier, level=level, comment=comment.strip()[:2000])

@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from egov.agencies.models import Agency
+from egov.core.text import parse_int
 from one_stop.tickets.models import Counter, QueueTicket, ServiceArea, TicketState
 
 # How long the board highlights a number after it is called or recalled.
@@ -20,8 +21,9 @@ def _today():
 def queue_agency_get(*, key: str) -> Agency | None:
     """The agency of a kiosk or board address: its id, or its exchange code (000.00.00.H41)."""
     agencies = Agency.objects.filter(is_active=True)
-    if key.isdigit():
-        return agencies.filter(pk=int(key)).first()
+    pk = parse_int(key)
+    if pk is not None:
+        return agencies.filter(pk=pk).first()
     return agencies.filter(exchange_code=key).first()
 
 
@@ -67,10 +69,16 @@ def counters_for_clerk(*, clerk) -> QuerySet[Counter]:
 
 
 def counter_console(*, counter: Counter) -> dict:
-    """The clerk's console: the number in service at this counter and how many wait in its areas."""
+    """The clerk's console: the number in service at this counter (else the last one it called today) and
+    how many wait in its areas."""
     today = _today()
-    current = (QueueTicket.objects.filter(counter=counter, state=TicketState.CALLED).select_related("area")
-               .order_by("-called_at").first())
+    # One read for both: a number in service comes first, else today's latest call of this counter.
+    latest = (QueueTicket.objects.filter(Q(state=TicketState.CALLED) | Q(day=today, called_at__isnull=False),
+                                         counter=counter).select_related("area")
+              .order_by(Case(When(state=TicketState.CALLED, then=0), default=1), F("called_at").desc(nulls_last=True))
+              .first())
+    current = latest if latest is not None and latest.state == TicketState.CALLED else None
+    last_called = latest if current is None else None
     waiting = QueueTicket.objects.filter(area__in=counter.areas.filter(is_active=True).values("pk"), day=today,
                                          state=TicketState.WAITING).count()
-    return {"current": current, "waiting": waiting}
+    return {"current": current, "last_called": last_called, "waiting": waiting}

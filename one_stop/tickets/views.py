@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
+from egov.core.text import parse_int
 from one_stop.tickets import selectors, services
 from one_stop.tickets.models import Counter, QueueTicket
 
@@ -32,9 +33,9 @@ def kiosk(request, agency: str):
     agency_obj = _agency_or_404(agency)
     error, status = "", 200
     if request.method == "POST":
-        area_id = request.POST.get("area", "")
-        area = (selectors.areas_for_kiosk(agency=agency_obj).filter(pk=int(area_id)).first()
-                if area_id.isdigit() else None)
+        area_id = parse_int(request.POST.get("area", ""))
+        area = (selectors.areas_for_kiosk(agency=agency_obj).filter(pk=area_id).first()
+                if area_id is not None else None)
         if area is None:
             error, status = _("Vui lòng chọn một khu vực đang cấp số."), 400
         else:
@@ -132,8 +133,7 @@ def clerk_action(request, counter_id: int, action: str):
         else:
             service, message = ACTIONS[action]
             # The form names the number it showed, so a stale page cannot act on another number.
-            ticket_id = request.POST.get("ticket", "")
-            ticket = QueueTicket.objects.filter(pk=int(ticket_id) if ticket_id.isdigit() else 0,
+            ticket = QueueTicket.objects.filter(pk=parse_int(request.POST.get("ticket", "")) or 0,
                                                 area__agency_id=request.user.agency_id).first()
             if ticket is None:
                 raise ApplicationError("ticket_missing", _("Không tìm thấy số thứ tự này."), status=404)

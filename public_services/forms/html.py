@@ -9,6 +9,7 @@ items are taken in index order and numbered afresh.
 import json
 import re
 
+from one_stop.form_answers import form_answers  # noqa: F401  (the owner's page and the desk show the same answers)
 from public_services.forms.engine import DEFAULT_MAX_LENGTH
 
 MAX_POSTED_ITEMS = 50
@@ -92,34 +93,3 @@ def form_bind(schema: dict, values: dict, errors: dict, *, prefilled: set[str] =
                                          "docx": ".docx"}[t] for t in upload.get("accept", ["pdf", "jpeg", "png", "docx"]))}
                for upload in schema.get("uploads", [])]
     return {"sections": sections, "uploads": uploads}
-
-
-def form_answers(schema: dict, values: dict) -> list[dict]:
-    """The answers as a reader sees them — labels, option labels, Có/Không — for the owner's page (and
-    for the desk, which may include public_services/_answers.html)."""
-    from django.utils.translation import gettext as _
-
-    def shown(field: dict, value) -> str:
-        if field["type"] == "checkbox":
-            return _("Có") if value is True else _("Không")
-        if field["type"] == "choice":
-            return next((o["label"] for o in field["options"] if o["value"] == value), str(value or ""))
-        return "" if value is None else str(value)
-
-    sections = []
-    for section in schema.get("sections", []):
-        rows = []
-        for field in section["fields"]:
-            if field["name"] not in values:
-                continue  # hidden for these answers
-            value = values[field["name"]]
-            if field["type"] == "group":
-                items = value if isinstance(value, list) else []
-                rows.append({"label": field["label"], "group_items": [
-                    [{"label": c["label"], "value": shown(c, item.get(c["name"]))} for c in field["fields"]
-                     if isinstance(item, dict) and c["name"] in item] for item in items]})
-            else:
-                rows.append({"label": field["label"], "value": shown(field, value)})
-        if rows:
-            sections.append({"title": section["title"], "rows": rows})
-    return sections

@@ -444,3 +444,34 @@ def test_a_typed_lookup_code_with_a_slash_answers_not_found_instead_of_failing(c
 
     assert response.status_code == 404
     assert "12/2026" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_public_lookup_finds_a_code_typed_in_lower_case_with_spaces(client, staff, procedure):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    typed = f" {dossier.code.lower()} "
+
+    page = client.get("/tra-cuu-ho-so/", {"ma": typed}, follow=True)
+    api = client.get(f"/api/v1/lookup/{dossier.code.lower()}/")
+
+    assert page.status_code == 200 and dossier.code in page.content.decode()
+    assert api.status_code == 200 and api.json()["code"] == dossier.code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stage", ["received", "rated"])
+def test_a_refused_rating_answers_the_same_whether_or_not_the_id_number_is_the_applicants(client, staff, procedure,
+                                                                                         stage):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    url = f"/api/v1/lookup/{dossier.code}/rating/"
+    if stage == "rated":
+        for action, role in (("start", Role.SPECIALIST), ("resolve", Role.LEADER),
+                             ("return_result", Role.ONE_STOP_CLERK)):
+            dossier = dossier_act(dossier=dossier, user=staff[role], action=action)
+        client.post(url, {"id_number": "020095001234", "level": "satisfied"}, content_type="application/json")
+
+    answers = [client.post(url, {"id_number": id_number, "level": "satisfied"}, content_type="application/json")
+               for id_number in ("020095001234", "001099000001")]
+
+    assert answers[0].status_code == answers[1].status_code == 409
+    assert answers[0].json() == answers[1].json()

@@ -66,3 +66,45 @@ def test_form_06_registers_the_days_dossiers_of_the_desk(client, staff, procedur
     assert first.code in text and second.code in text and other_day.code not in text
     client.force_login(staff[Role.SPECIALIST])
     assert client.get("/mot-cua/so-theo-doi/2026-03-02.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_the_register_of_a_day_outside_the_desks_years_is_not_found(client, staff, day):
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    assert client.get(f"/mot-cua/so-theo-doi/{day}.pdf").status_code == 404
+
+
+def test_the_register_reaches_next_year_but_not_beyond(client, staff):
+    from django.utils import timezone
+
+    next_year = timezone.localdate().year + 1
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    assert client.get(f"/mot-cua/so-theo-doi/{next_year}-12-31.pdf").status_code == 200
+    assert client.get(f"/mot-cua/so-theo-doi/{next_year + 1}-01-01.pdf").status_code == 404
+
+
+def test_form_05_names_forward_and_postpone_events_in_vietnamese(client, staff, procedure, tmp_path):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    for action in ("forward", "postpone"):
+        dossier.events.create(action=action, from_state=dossier.state, to_state=dossier.state,
+                              at=at_local(2026, 3, 3, 9, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    text = _text(client, f"/mot-cua/ho-so/{dossier.code}/phieu-kiem-soat.pdf", tmp_path)
+
+    assert "Chuyển cơ quan khác" in text and "Xin lỗi, hẹn lại" in text
+    assert "Forward" not in text and "Postpone" not in text
+
+
+def test_an_event_is_named_by_a_phrase_of_its_own_not_by_an_actions_sentence_fragment():
+    from django.utils import translation
+
+    from one_stop.events import EVENT_LABELS, event_label
+    from one_stop.services.dossiers import ACTION_LABELS
+
+    assert set(ACTION_LABELS) <= set(EVENT_LABELS)
+    with translation.override("en"):
+        # "Không thể %(a)s hồ sơ…" needs "approve the result of"; the history needs a phrase.
+        assert event_label("resolve") != str(ACTION_LABELS["resolve"])

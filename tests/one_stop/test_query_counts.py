@@ -282,3 +282,34 @@ def test_queue_search_reads_a_names_matches_from_the_name_indexes_alone(staff, r
         plan = "\n".join(row[0] for row in cursor.fetchall())
     for index in ("dossier_name_prefix_idx", "dossier_given_name_prefix_idx"):
         assert f"Index Only Scan using {index}" in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("search", ["", "000.00.00.H41"])
+def test_a_queue_page_past_the_end_still_counts_the_dossiers_in_its_one_statement(
+        staff, receive_many, monkeypatch, django_assert_num_queries, search):
+    monkeypatch.setattr("one_stop.selectors.QUEUE_PAGE_SIZE", 4)
+    received = receive_many(6)
+    clerk = staff[Role.ONE_STOP_CLERK]
+    dossiers_queue_page(user=clerk, search=search)  # the first statement of a shape is prepared
+
+    with django_assert_num_queries(1):
+        past = dossiers_queue_page(user=clerk, search=search, page=5)
+    last = dossiers_queue_page(user=clerk, search=search, page=past.last_number)
+
+    assert past.dossiers == [] and past.count == len(received) and past.last_number == 2
+    assert [d.code for d in last.dossiers] == sorted(d.code for d in received)[4:] and not last.has_next
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("search", ["", "000.00.00.H41"])
+def test_the_queue_sends_a_page_past_the_end_to_the_last_page(client, staff, receive_many, search):
+    received = receive_many(6)
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    response = client.get("/mot-cua/ho-so/", {"q": search, "trang": "9"}, follow=True)
+
+    last = "?q=000.00.00.H41&trang=1" if search else "?trang=1"
+    assert response.redirect_chain == [(f"/mot-cua/ho-so/{last}", 302)]
+    page = response.content.decode()
+    assert page.count('<tr class="row-') == len(received) and "6 hồ sơ" in page and 'rel="prev"' not in page

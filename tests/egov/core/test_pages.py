@@ -66,3 +66,13 @@ def test_the_api_documentation_is_served_without_a_cdn(client):
     assert schema.status_code == 200
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_the_favicon_is_linked_from_the_layout_and_its_usual_address_leads_to_it(client):
+    from django.templatetags.static import static
+
+    home = client.get("/").content.decode()
+    response = client.get("/favicon.ico")
+
+    assert f'<link rel="icon" href="{static("favicon.svg")}"' in home
+    assert response.status_code == 301 and response["Location"] == static("favicon.svg")

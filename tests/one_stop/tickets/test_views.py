@@ -297,3 +297,23 @@ def test_the_counter_picker_runs_a_constant_number_of_queries(client, centre, ar
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("tickets:clerk"))
     assert len(response.context["counters"]) == 11
+
+
+def test_after_serving_the_console_names_the_last_number_instead_of_saying_none_was_called(
+        client, centre, area_a, counter, clerk):
+    ticket_issue(area=area_a)
+    served = ticket_serve(ticket=ticket_call_next(counter=counter, clerk=clerk), clerk=clerk)
+    client.force_login(clerk)
+
+    html = client.get(reverse("tickets:clerk_console", args=[counter.pk])).content.decode()
+
+    assert "Quầy chưa gọi số nào." not in html
+    assert "Không có số đang gọi." in html and f"Số gọi gần nhất: {served.label} (Đã phục vụ)." in html
+
+
+def test_a_counter_that_called_nothing_today_says_so(client, centre, area_a, counter, clerk):
+    client.force_login(clerk)
+
+    html = client.get(reverse("tickets:clerk_console", args=[counter.pk])).content.decode()
+
+    assert "Quầy chưa gọi số nào." in html and "Số gọi gần nhất" not in html
