@@ -66,3 +66,11 @@ STEP_EXAMINE = gettext_noop("Thẩm định, giải quyết")
 STEP_APPROVE = gettext_noop("Phê duyệt kết quả")
 STEP_RETURN = gettext_noop("Trả kết quả")
 DEFAULT_STEP_NAMES = frozenset({STEP_RECEIVE, STEP_EXAMINE, STEP_APPROVE, STEP_RETURN})
+
+
+def step_display_name(name: str) -> str:
+    """A step's name in the reader's language where it is a default step's (stored in Vietnamese); a name from the
+    catalogue is shown as written."""
+    from django.utils.translation import gettext
+
+    return gettext(name) if name in DEFAULT_STEP_NAMES else name

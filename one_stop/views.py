@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from egov.core.staff_pages import staff_page, staff_page_around
 from egov.core.text import parse_int
+from one_stop.constants import step_display_name
 from one_stop.selectors import dossier_public_lookup
 
 
@@ -35,8 +36,8 @@ def lookup(request, code: str | None = None):
         # page every receipt's QR code opens).
         context.update(received=_local_text(dossier.received_at), due=_local_text(dossier.due_at),
                        returned=_local_text(dossier.returned_at),
-                       steps=[(step.name, step.agency, _local_text(step.due_at) or "—", _local_text(step.completed_at) or "—")
-                              for step in dossier.steps])
+                       steps=[(step_display_name(step.name), step.agency, _local_text(step.due_at) or "—",
+                               _local_text(step.completed_at) or "—") for step in dossier.steps])
     return render(request, "one_stop/lookup.html", context, status=status)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from egov.core.models import ProtectedStateMixin
-from one_stop.constants import DEFAULT_STEP_NAMES, ApplicantKind, DocumentKind, DossierChannel, DossierState, RatingLevel
+from one_stop.constants import ApplicantKind, DocumentKind, DossierChannel, DossierState, RatingLevel
 
 S = DossierState
 # The states of the staff's working list (selectors.QUEUE_OPEN_STATES; repeated here for the indexes).
@@ -283,11 +283,10 @@ class DossierStep(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the reader's language where it is a default step's (stored in Vietnamese); a name from the
-        catalogue is shown as written."""
-        from django.utils.translation import gettext
+        """The name in the reader's language where it is a default step's (one_stop.constants.step_display_name)."""
+        from one_stop.constants import step_display_name
 
-        return gettext(self.name) if self.name in DEFAULT_STEP_NAMES else self.name
+        return step_display_name(self.name)
 
 
 def _receipt_path(receipt, filename: str) -> str:

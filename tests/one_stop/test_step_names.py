@@ -50,3 +50,11 @@ def test_the_migration_puts_english_default_names_back_into_vietnamese(staff, pr
     import_module("one_stop.migrations.0099_default_step_names_in_vietnamese").to_vietnamese(apps, None)
     assert list(dossier.steps.order_by("order").values_list("name", flat=True)) == [*VIETNAMESE,
                                                                                    "Review and decide later"]
+
+
+def test_the_public_lookup_page_shows_default_steps_in_the_readers_language(client, staff, procedure):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    assert "Phê duyệt kết quả" in client.get(f"/tra-cuu-ho-so/{dossier.code}/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/tra-cuu-ho-so/{dossier.code}/").content.decode()
+    assert "Approve result" in english and "Phê duyệt kết quả" not in english
