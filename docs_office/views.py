@@ -169,8 +169,10 @@ def incoming_detail(request, pk: int):
     return _incoming_detail_page(request, _incoming_for(request, pk))
 
 
-def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=None, status: int = 200):
-    """The detail page; after a refused assignment or opinion, with that form as it was sent and its errors."""
+def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=None, refused: dict | None = None,
+                          status: int = 200):
+    """The detail page; after a refused assignment or opinion, with that form as it was sent and its errors; after a
+    refused return or close (`refused`: the action, the text typed, the reason), with that text kept."""
     from docs_office.forms import AssignForm, OpinionForm
     from docs_office.services.incoming import incoming_actions_for
 
@@ -183,7 +185,7 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
         "document": document, "actions": actions,
         "assign_form": assign_form if "assign" in actions else None,
         "opinion_form": opinion_form if "opinion" in actions else None,
-        "edxml_status": _edxml_status_offered(request.user, document),
+        "edxml_status": _edxml_status_offered(request.user, document), "refused": refused or {},
     }, status=status)
 
 
@@ -250,6 +252,11 @@ def incoming_action(request, pk: int, action: str):
     try:
         incoming_action_run(user=request.user, document=document, action=action, data=data)
     except ApplicationError as exc:
+        if action in ("return", "close") and action in incoming_actions_for(user=request.user, document=document):
+            # The reason or result typed comes back in its form, with why it was refused.
+            typed = request.POST.get("reason" if action == "return" else "result", "")
+            return _incoming_detail_page(request, document, refused={"action": action, "text": typed,
+                                                                     "message": exc.message}, status=exc.status)
         if form is None:
             messages.error(request, exc.message)
             return redirect("docs_office:incoming_detail", pk=pk)

@@ -306,3 +306,22 @@ def test_an_opinion_refused_by_the_service_keeps_the_typed_progress(client, staf
     response, page, opinions = opinion_on_the_page(client, staff, text="  ", progress="40")
     assert response.status_code == 400 and opinions == 0
     assert 'id="id_text_error"' in page and 'value="40"' in page
+
+
+def test_a_refused_close_keeps_the_result_typed_beside_the_reason(client, staff, monkeypatch):
+    from egov.core.errors import ApplicationError
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    document = register_scan(clerk)
+    assign_to(leader, document, lead=specialist, deadline=timezone.localdate() + timedelta(days=3))
+
+    def refuse(**_kwargs):
+        raise ApplicationError("other_agency", "Văn bản trả lời phải của cùng cơ quan.")
+
+    monkeypatch.setattr("docs_office.actions.incoming_action_run", refuse)
+    signed_in(client, specialist)
+    response = client.post(reverse("docs_office:incoming_action", args=[document.pk, "close"]),
+                           {"result": "Đã trả lời bằng Công văn số 12/STP-VP"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Đã trả lời bằng Công văn số 12/STP-VP</textarea>" in page and "phải của cùng cơ quan" in page
