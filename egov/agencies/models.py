@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 EXCHANGE_CODE_RE = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$"
 
 
+# The words before a committee's proper name, in the order they come ("Ủy ban nhân dân tỉnh Lạng Sơn").
+_PLACE_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ", "thành phố ", "tỉnh ", "phường ", "xã ", "đặc khu ",
+                   "thị trấn ")
+
+
 class AgencyKind(models.TextChoices):
     PROVINCIAL_COMMITTEE = "provincial_committee", _("UBND tỉnh, thành phố")
     DEPARTMENT = "department", _("Sở, ban, ngành")
@@ -54,3 +59,20 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def place_name(self) -> str:
+        """Where this agency's documents are dated (Decree 30/2020, appendix I): the proper name of the province, or of
+        the commune for a commune's agency — from the nearest committee at or above it ("Lạng Sơn", "Đông Kinh")."""
+        agency, seen = self, 0
+        while agency is not None and agency.kind not in (AgencyKind.PROVINCIAL_COMMITTEE, AgencyKind.COMMUNE_COMMITTEE):
+            agency, seen = agency.parent, seen + 1
+            if seen > 10:  # a tree deeper than any province's: give no place rather than walk on
+                return ""
+        if agency is None:
+            return ""
+        name = agency.name.strip()
+        for words in _PLACE_PREFIXES:
+            if name.casefold().startswith(words):
+                name = name[len(words):].lstrip()
+        return name

@@ -108,3 +108,21 @@ def test_an_event_is_named_by_a_phrase_of_its_own_not_by_an_actions_sentence_fra
     with translation.override("en"):
         # "Không thể %(a)s hồ sơ…" needs "approve the result of"; the history needs a phrase.
         assert event_label("resolve") != str(ACTION_LABELS["resolve"])
+
+
+def test_a_notice_is_dated_at_its_agencys_place(client, staff, procedure, tmp_path, agency):
+    """Decree 30: "Tân Thanh, ngày … tháng … năm …" — the commune's proper name at a commune, the province's for the
+    province's agencies."""
+    from tests.factories import AgencyFactory
+
+    committee = AgencyFactory(province=True, name="Ủy ban nhân dân tỉnh Lạng Sơn")
+    agency.name, agency.parent = "Ủy ban nhân dân xã Tân Thanh", committee
+    agency.save(update_fields=["name", "parent"])
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    dossier_act(dossier=dossier, user=staff[Role.LEADER], action="refuse", note="Không thuộc thẩm quyền giải quyết")
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    text = _text(client, f"/mot-cua/ho-so/{dossier.code}/phieu-thong-bao.pdf", tmp_path)
+    assert "Tân Thanh, ngày" in text
+    centre = AgencyFactory(parent=AgencyFactory(parent=committee, name="Văn phòng Ủy ban nhân dân tỉnh Lạng Sơn"))
+    assert centre.place_name == "Lạng Sơn"
+    assert AgencyFactory(parent=None).place_name == ""  # no committee above: no place rather than a wrong one
