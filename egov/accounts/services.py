@@ -50,14 +50,17 @@ def user_set_roles(*, user: User, roles: Iterable[Role | str]) -> User:
 
 @transaction.atomic
 def user_password_change(*, user: User, new_password: str, ip: str | None = None) -> User:
-    """Set a new password and tell the owner, so a change they did not make does not go unnoticed."""
+    """Set a new password and tell the owner, so a change they did not make does not go unnoticed. The API tokens
+    the old password obtained stop working with it (sessions end by the password hash they carry)."""
     from django.utils import timezone
+    from rest_framework.authtoken.models import Token
 
     from egov.notifications.models import Channel
     from egov.notifications.services import notification_send
 
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    Token.objects.filter(user=user).delete()
     payload = {"full_name": user.full_name, "when": timezone.localtime().strftime("%H:%M %d/%m/%Y"), "ip": ip or ""}
     notification_send(template="password_changed", channel=Channel.IN_APP, recipient=user, payload=payload)
     if user.email:

@@ -93,3 +93,15 @@ def test_a_wrong_password_is_refused_before_any_code_is_asked(client):
     response = client.post(TOKEN_URL, {"username": leader.username, "password": "sai-mat-khau"},
                            content_type="application/json")
     assert response.status_code == 400 and "otp" not in response.json()["error"]["fields"]
+
+
+def test_a_new_password_ends_the_tokens_the_old_one_obtained(client):
+    """A reset (a lost or stolen phone, a leaked password) ended the sessions but left the API token working."""
+    from egov.accounts.services import user_password_change
+
+    specialist = UserFactory(agency=AgencyFactory(), roles=[Role.SPECIALIST])
+    key = _token(client, specialist).json()["token"]
+    assert _api(client, key).status_code == 200
+    user_password_change(user=specialist, new_password="Mat-khau-moi-2026!")
+    assert _api(client, key).status_code == 403  # DRF: 403 when the first authentication (session's) has no header
+    assert not Token.objects.filter(user=specialist).exists()
