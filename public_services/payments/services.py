@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from egov.core.errors import ApplicationError
 from egov.core.outbox import outbox_enqueue
@@ -58,6 +59,9 @@ def dossier_fee_due(dossier) -> int:
     return dossier.procedure_version.fee_vnd or 0
 
 
+NOT_SUBMITTED_MESSAGE = gettext_lazy("Hồ sơ chưa được nộp: hãy nộp hồ sơ trước khi thanh toán phí, lệ phí.")
+
+
 @transaction.atomic
 def payment_start(*, dossier, payer, ip_address: str, return_url: str, gateway_url: str) -> Payment:
     """The dossier's owner starts paying its fee: a pending payment and the signed gateway address."""
@@ -67,6 +71,9 @@ def payment_start(*, dossier, payer, ip_address: str, return_url: str, gateway_u
     dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version").get(pk=dossier.pk)
     if dossier.citizen_id is None or dossier.citizen_id != payer.pk:
         raise ApplicationError("not_found", _("Không tìm thấy hồ sơ."), status=404)
+    if dossier.state == "draft":
+        # A draft may never be submitted (and cannot be deleted): money paid for it would be stranded.
+        raise ApplicationError("not_submitted", NOT_SUBMITTED_MESSAGE, status=409)
     amount = dossier_fee_due(dossier)
     if amount <= 0:
         raise ApplicationError("no_fee", _("Hồ sơ này không có phí, lệ phí phải nộp trực tuyến."), status=409)

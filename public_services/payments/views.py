@@ -31,7 +31,7 @@ def payment_start_for_request(request, dossier) -> Payment:
 def dossier_payment(request, code: str):
     """The owner's fee page: the amount, earlier attempts, and "Thanh toán trực tuyến"."""
     from public_services.payments.selectors import dossier_owned_by, payments_of_dossier
-    from public_services.payments.services import dossier_fee_due
+    from public_services.payments.services import NOT_SUBMITTED_MESSAGE, dossier_fee_due
 
     dossier = dossier_owned_by(user=request.user, code=code)
     if dossier is None:
@@ -50,6 +50,7 @@ def dossier_payment(request, code: str):
     paid = next((p for p in payments if p.state == PaymentState.PAID), None)
     return render(request, "payments/dossier.html", {
         "dossier": dossier, "fee": dossier_fee_due(dossier), "payments": payments, "paid": paid, "error": error,
+        "not_submitted": NOT_SUBMITTED_MESSAGE,
     }, status=status)
 
 

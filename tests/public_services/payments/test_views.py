@@ -179,3 +179,16 @@ def test_the_schema_documents_the_payment_endpoints(client, citizen):
     schema = client.get("/api/schema/").content.decode()
 
     assert "/api/v1/dossiers/{code}/payments/" in schema and "/api/v1/payments/{txn_ref}/receipt/" in schema
+
+
+def test_a_draft_cannot_be_paid(client, citizen, procedure, agency):
+    """A draft may never be submitted and cannot be deleted: the gateway took money for one."""
+    from one_stop.services.dossiers import dossier_draft_create
+
+    draft = dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency)
+    client.force_login(citizen)
+    page = client.get(f"/thanh-toan/ho-so/{draft.code}/")
+    assert page.status_code == 200 and "Hồ sơ chưa được nộp" in page.content.decode()
+    assert 'type="submit">Thanh toán trực tuyến' not in page.content.decode()
+    refused = client.post(f"/thanh-toan/ho-so/{draft.code}/")
+    assert refused.status_code == 409 and not draft.payments.exists()
