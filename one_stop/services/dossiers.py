@@ -127,6 +127,15 @@ def _event(dossier: Dossier, *, action: str, from_state: str, actor, agency=None
                                 due_at=dossier.due_at, clock_started_at=dossier.clock_started_at, note=note)
 
 
+def version_fee_for(version, channel: str) -> int | None:
+    """The fee the catalogue states for submitting by `channel` (online is often cheaper: "Trực tuyến: 10.000 đồng;
+    Trực tiếp: 20.000 đồng"), the smallest if the channel has several rows; else the version's own fee (the
+    counter's)."""
+    fees = [terms.get("fee_vnd") for terms in (version.channels or [])
+            if terms.get("channel") == channel and terms.get("fee_vnd") is not None]
+    return min(fees) if fees else version.fee_vnd
+
+
 def _fee(version, exempt_reason: str) -> tuple[int | None, str]:
     """The fee fixed at receipt: the version's, or nothing when the desk records an exemption."""
     if exempt_reason.strip():
@@ -365,7 +374,7 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processi
         clock_start = dossier_clock_start(now)
         method(at=now, by=user, clock_start=clock_start,
                due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
-        dossier.fee_vnd = dossier.procedure_version.fee_vnd
+        dossier.fee_vnd = version_fee_for(dossier.procedure_version, dossier.channel)
         if received is not None or not dossier.checklist:
             from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
 

@@ -54,9 +54,11 @@ def payment_gateway_url(*, sandbox_url: str) -> str:
 def dossier_fee_due(dossier) -> int:
     """The fee in đồng: as fixed by the desk at receipt (an exemption makes it 0), else the fee of the
     dossier's procedure version; 0 when free or not stated."""
+    from one_stop.services.dossiers import version_fee_for
+
     if dossier.fee_vnd is not None:
         return dossier.fee_vnd
-    return dossier.procedure_version.fee_vnd or 0
+    return version_fee_for(dossier.procedure_version, dossier.channel) or 0
 
 
 NOT_SUBMITTED_MESSAGE = gettext_lazy("Hồ sơ chưa được nộp: hãy nộp hồ sơ trước khi thanh toán phí, lệ phí.")

@@ -363,3 +363,23 @@ def test_the_dossier_api_shows_the_owner_a_result_only_once_approved(client, sta
     assert kinds(specialist) == ["result"] and kinds(citizen) == []
     dossier_act(dossier=dossier, user=staff[Role.LEADER], action="resolve")
     assert kinds(citizen) == ["result"]
+
+
+@pytest.mark.django_db
+def test_an_online_dossier_owes_the_online_fee_the_catalogue_states(staff, citizen, agency):
+    """"Trực tuyến: 10.000 đồng; Trực tiếp: 20.000 đồng": an online dossier was received (and paid) at 20.000."""
+    from one_stop.catalogue.data import ChannelTerms
+    from public_services.payments.services import dossier_fee_due
+
+    procedure = procedure_upsert(data=ProcedureData(
+        code="1.004222", name="Đăng ký thường trú", processing_days=7, fee_vnd=20000,
+        channels=[ChannelTerms(channel="counter", processing_days=7, fee_vnd=20000),
+                  ChannelTerms(channel="online", processing_days=7, fee_vnd=10000)]),
+        effective_from=at_local(2025, 7, 1, 0, 0))[0]
+    draft = dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency)
+    dossier = dossier_submit(dossier=draft, citizen=citizen)
+    assert dossier_fee_due(dossier) == 10000  # before receipt, from the catalogue's online row
+    with at(at_local(2026, 3, 2, 9, 0)):
+        dossier = dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="receive")
+    assert dossier.fee_vnd == 10000
+    assert receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0)).fee_vnd == 20000
