@@ -5,8 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -68,37 +70,78 @@ def _next_url(request, default="home"):
     return default
 
 
+def _code_wait(devices) -> str:
+    """Empty when a code may be tried now; else why not: after wrong codes django-otp refuses any code, the right one
+    too, for a growing while — saying "wrong code" then sent people retyping a right one."""
+    waits = []
+    for device in devices:
+        allowed, data = device.verify_is_allowed()
+        if not allowed:
+            locked_until = (data or {}).get("locked_until")
+            waits.append(max(1, int((locked_until - timezone.now()).total_seconds()) + 1) if locked_until else 60)
+    if waits and len(waits) == len(devices):
+        return _("Đã nhập sai nhiều lần: thử lại sau %(s)s giây.") % {"s": min(waits)}
+    return ""
+
+
+WRONG_CODE = _lazy("Mã xác thực không đúng hoặc đã hết hạn.")
+
+
 @login_required
 def otp_verify(request):
+    from django_otp import devices_for_user
+
     form = OTPTokenForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
-        if device is not None:
+        if wait := _code_wait(list(devices_for_user(request.user, confirmed=True))):
+            form.add_error("token", wait)
+        elif (device := match_token(request.user, form.cleaned_data["token"])) is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request, "")})
+        else:
+            form.add_error("token", WRONG_CODE)
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request, "")}, status=status)
 
 
 @login_required
 def otp_setup(request):
-    """Enrol an authenticator app: show the secret as a QR code, confirm with the first code."""
+    """Enrol an authenticator app: show the secret as a QR code, confirm with the first code.
+
+    Someone who already has a confirmed app and has not given its code in this session goes to give it first:
+    enrolling a new app would otherwise let a password alone through the second factor."""
+    from django_otp import devices_for_user
+
+    if not request.user.is_verified() and any(True for _device in devices_for_user(request.user, confirmed=True)):
+        from urllib.parse import urlencode
+
+        return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': _next_url(request, reverse('home'))})}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name=_("Ứng dụng xác thực"), confirmed=False)
     form = OTPTokenForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if wait := _code_wait([device]):
+            form.add_error("token", wait)
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect(_next_url(request))
-        form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn."))
+        else:
+            form.add_error("token", WRONG_CODE)
+        status = 400
+    elif request.method == "POST":
+        status = 400
     return render(request, "accounts/otp_setup.html", {
         "form": form, "qr_svg": qr_svg(device.config_url), "secret": device.config_url.split("secret=")[1].split("&")[0],
         "next": _next_url(request, ""),
-    })
+    }, status=status)
 
 
 # --- citizens: sign-up, password reset, profile ---------------------------------------------------

@@ -208,3 +208,31 @@ def test_a_session_device_that_no_longer_verifies_the_leader_sends_them_back_to_
     response = client.get("/lam-viec/")
     assert response.status_code == 302
     assert DEVICE_ID_SESSION_KEY not in client.session  # forgotten, as django-otp does
+
+
+def test_a_leader_with_an_app_cannot_enrol_another_instead_of_giving_its_code(client):
+    """A password alone opened the enrolment page, and a new app confirmed there passed the second factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    leader = UserFactory(leader=True)
+    TOTPDevice.objects.create(user=leader, name="app", confirmed=True)
+    client.force_login(leader)
+    response = client.get(reverse("accounts:otp_setup"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:otp_verify"))
+    assert client.post(reverse("accounts:otp_setup"), {"token": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=leader).count() == 1
+    assert client.get("/lam-viec/")["Location"].startswith(reverse("accounts:otp_verify"))
+
+
+def test_after_wrong_codes_the_page_says_how_long_to_wait(client):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    leader = UserFactory(leader=True)
+    device = TOTPDevice.objects.create(user=leader, name="app", confirmed=True)
+    client.force_login(leader)
+    wrong = f"{(totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits) + 1) % 10**6:06d}"
+    first = client.post(reverse("accounts:otp_verify"), {"token": wrong})
+    assert first.status_code == 400 and "Mã xác thực không đúng" in first.content.decode()
+    second = client.post(reverse("accounts:otp_verify"), {"token": wrong})
+    assert second.status_code == 400 and "thử lại sau" in second.content.decode()
