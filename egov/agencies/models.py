@@ -60,6 +60,17 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """An agency cannot sit under itself or under one of its own sub-agencies: a cycle made every agency of it
+        "above" the others, and reports summed one agency's work into another's (reports walk the tree down)."""
+        from django.core.exceptions import ValidationError
+
+        ancestor, seen = self.parent, 0
+        while ancestor is not None and seen <= 100:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("Không thể đặt cơ quan dưới chính nó hoặc dưới một đơn vị trực thuộc nó.")})
+            ancestor, seen = ancestor.parent, seen + 1
+
     @property
     def place_name(self) -> str:
         """Where this agency's documents are dated (Decree 30/2020, appendix I): the proper name of the province, or of

@@ -58,3 +58,24 @@ def test_a_short_name_with_spaces_is_refused():
     with pytest.raises(ApplicationError) as info:
         agency_create(name="Sở Tư pháp", kind=AgencyKind.DEPARTMENT, short_name="S TP", exchange_code="000.00.03.H41")
     assert "short_name" in info.value.fields
+
+
+@pytest.mark.parametrize("under", ["itself", "its sub-agency"])
+def test_the_admin_refuses_to_put_an_agency_under_itself_or_its_own_sub_agency(client, under):
+    """A province placed under one of its departments saved (and a department's leader saw the others' figures);
+    an agency placed under itself was a 500 (the database's check)."""
+    from django.urls import reverse
+
+    from tests.factories import login_verified_superuser
+
+    login_verified_superuser(client)
+    province = AgencyFactory(province=True, name="Ủy ban nhân dân tỉnh Lạng Sơn")
+    department = AgencyFactory(parent=province)
+    parent = province if under == "itself" else department
+    data = {"name": province.name, "kind": province.kind, "short_name": province.short_name,
+            "exchange_code": province.exchange_code, "is_active": "on", "parent": parent.pk}
+    response = client.post(reverse("admin:agencies_agency_change", args=[province.pk]), data)
+    assert response.status_code == 200
+    assert "Không thể đặt cơ quan dưới chính nó" in response.content.decode()
+    province.refresh_from_db()
+    assert province.parent_id is None
