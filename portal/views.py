@@ -77,12 +77,14 @@ def agency_detail(request, code: str):
 
 # --- leaders' work calendar ----------------------------------------------------------------------------
 def _parse_week(value: str) -> date | None:
-    """'2026-W48' → the Monday of that ISO week; None when it is not a week."""
+    """'2026-W48' → the Monday of that ISO week; None when it is not a week of the years 2000–2100 (a week of year 9999
+    overflowed the page's Sunday into a 500)."""
     try:
         year, week = value.upper().split("-W")
-        return date.fromisocalendar(int(year), int(week), 1)
+        monday = date.fromisocalendar(int(year), int(week), 1)
     except (ValueError, TypeError):
         return None
+    return monday if 2000 <= monday.year <= 2100 else None
 
 
 def _iso_week(monday: date) -> str:

@@ -26,6 +26,12 @@ class PeriodForm(forms.Form):
             start, end = data.get("tu"), data.get("den")
             if not start or not end:
                 raise forms.ValidationError(_("Chọn cả ngày bắt đầu và ngày kết thúc."))
+            # The same years as the year field: a day of year 9999 overflowed into a 500, year 1 read nothing.
+            for name, day in (("tu", start), ("den", end)):
+                if not 2000 <= day.year <= 2100:
+                    self.add_error(name, _("Chọn ngày trong các năm 2000–2100."))
+            if self.errors:
+                return data
             if end < start:
                 self.add_error("den", _("Ngày kết thúc phải sau ngày bắt đầu."))
                 return data

@@ -196,8 +196,14 @@ def _late_columns():
     return [(_("Mã hồ sơ"), lambda d: d.code), (_("Thủ tục"), lambda d: d.procedure.name),
             (_("Cơ quan giải quyết"), lambda d: d.handling_agency.name),
             (_("Trạng thái"), lambda d: str(d.get_state_display())),
-            (_("Hạn trả"), lambda d: f"{d.deadline:%d/%m/%Y %H:%M}" if d.deadline else "—"),
-            (_("Có kết quả lúc"), lambda d: f"{d.resolved_at:%d/%m/%Y %H:%M}" if d.resolved_at else "—")]
+            (_("Hạn trả"), lambda d: _local(d.deadline)), (_("Có kết quả lúc"), lambda d: _local(d.resolved_at))]
+
+
+def _local(moment) -> str:
+    """A moment as the pages show it, in Việt Nam's time (the export wrote UTC: 01:30 for a 08:30 deadline)."""
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}" if moment else "—"
 
 
 def _office_overdue_columns():

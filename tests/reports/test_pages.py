@@ -259,3 +259,13 @@ def test_the_page_lists_the_50_most_overdue_and_the_export_all_of_them(client, c
     assert "Trang này liệt kê 50 hồ sơ đầu; bảng tải về có đủ 60 hồ sơ." in page
     rows = list(csv.reader(io.StringIO(client.get("/bang-dieu-khien/xuat/tre-han.csv", OCT).content.decode("utf-8-sig"))))
     assert len(rows) == 61  # the header and every late dossier
+    due = rows[0].index("Hạn trả")
+    assert {row[due][-5:] for row in rows[1:]} == {"17:00"}  # Việt Nam's time, as on the page (UTC: 10:00)
+
+
+@pytest.mark.parametrize("path", ["/thong-ke/", "/api/v1/reports/statistics/"])
+def test_a_custom_period_outside_the_years_2000_to_2100_is_a_400(client, path):
+    """A day of year 9999 overflowed into a 500; year 1 was accepted."""
+    for start, end in (("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-12-31")):
+        response = client.get(path, {"ky": "tuy-chon", "tu": start, "den": end})
+        assert response.status_code == 400, (start, response.status_code)
