@@ -84,7 +84,10 @@ def _convert(rows) -> tuple[list[ProcedureData], list[RowError]]:
 
 
 def _text(row, key) -> str:
+    """A text field; a list (JSON's legal bases, one a document) reads one a line, not as Python writes a list."""
     value = row.get(key)
+    if isinstance(value, list | tuple):
+        return "\n".join(str(item).strip() for item in value if str(item).strip())
     return "" if value is None else str(value).strip()
 
 
