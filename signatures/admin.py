@@ -90,8 +90,9 @@ class CertificateAdmin(admin.ModelAdmin):
     @admin.display(description=_("chuỗi chứng thư"))
     def chain(self, obj):
         from signatures.backends.pkcs12 import chain_certificates
+        from signatures.verification import name_text
 
-        return " → ".join(cert.subject.human_friendly for cert in chain_certificates(obj)) or "—"
+        return " → ".join(name_text(cert.subject) for cert in chain_certificates(obj)) or "—"
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

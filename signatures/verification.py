@@ -312,9 +312,9 @@ async def _verify_one(embedded_sig, roots) -> SignatureReport:
         report.revocation_date = status.revocation_details.revocation_date
     if status.validation_path is not None:
         path = list(status.validation_path)
-        report.chain = [cert.subject.human_friendly for cert in reversed(path)]
+        report.chain = [name_text(cert.subject) for cert in reversed(path)]
         report.chain_trusted = True
-        report.trust_anchor = path[0].subject.human_friendly
+        report.trust_anchor = name_text(path[0].subject)
     report.trusted = bool(status.trusted)
     report.trust_problem = status.trust_problem_indic.name if status.trust_problem_indic is not None else ""
     if is_timestamp:
@@ -329,12 +329,12 @@ async def _verify_one(embedded_sig, roots) -> SignatureReport:
 
 def _describe_certificate(report: SignatureReport, cert: x509.Certificate, embedded_sig) -> None:
     subject = cert.subject.native
-    report.signer_name = _text(subject.get("common_name")) or cert.subject.human_friendly
-    report.signer_subject = cert.subject.human_friendly
+    report.signer_name = _text(subject.get("common_name")) or name_text(cert.subject)
+    report.signer_subject = name_text(cert.subject)
     report.organisation = _text(subject.get("organization_name"))
     report.position = _text(subject.get("title"))
     report.identifiers = _values(subject.get("user_id"))
-    report.issuer = cert.issuer.human_friendly
+    report.issuer = name_text(cert.issuer)
     report.certificate_serial = format(cert.serial_number, "X")
     report.certificate_not_before = cert.not_valid_before
     report.certificate_not_after = cert.not_valid_after
@@ -343,6 +343,26 @@ def _describe_certificate(report: SignatureReport, cert: x509.Certificate, embed
     report.key_usage_ok = bool(ACCEPTED_KEY_USAGES & set(report.key_usage)) if not report.is_timestamp else True
     # Without a trusted path, show what the file itself claims, so people see who issued it.
     report.chain = _claimed_chain(cert, embedded_sig)
+
+
+# The attributes of a certificate's subject or issuer as people read them here (asn1crypto's human_friendly writes
+# "Common Name: …, Organization: …" in English).
+_NAME_LABELS = {
+    "common_name": gettext_lazy("Tên"), "title": gettext_lazy("Chức danh"), "organization_name": gettext_lazy("Tổ chức"),
+    "organizational_unit_name": gettext_lazy("Đơn vị"), "locality_name": gettext_lazy("Địa phương"),
+    "state_or_province_name": gettext_lazy("Tỉnh, thành phố"), "country_name": gettext_lazy("Quốc gia"),
+    "user_id": gettext_lazy("Mã định danh"), "email_address": gettext_lazy("Thư điện tử"),
+    "serial_number": gettext_lazy("Số hiệu"), "given_name": gettext_lazy("Tên riêng"), "surname": gettext_lazy("Họ"),
+}
+
+
+def name_text(name) -> str:
+    """A certificate's subject or issuer (an asn1crypto Name), attribute by attribute with their labels, "; "
+    between them (a value may hold commas)."""
+    parts = []
+    for key, value in name.native.items():
+        parts.append(f"{_NAME_LABELS.get(key, key)}: {_text(value)}")
+    return "; ".join(parts)
 
 
 def _text(value) -> str:
@@ -364,13 +384,13 @@ def _claimed_chain(cert, embedded_sig) -> list[str]:
     except Exception:
         candidates = []
     by_subject = {c.subject.dump(): c for c in candidates}
-    chain, current, seen = [cert.subject.human_friendly], cert, {cert.subject.dump()}
+    chain, current, seen = [name_text(cert.subject)], cert, {cert.subject.dump()}
     while current.issuer.dump() not in seen and current.issuer.dump() in by_subject:
         current = by_subject[current.issuer.dump()]
         seen.add(current.subject.dump())
-        chain.append(current.subject.human_friendly)
+        chain.append(name_text(current.subject))
     if current.issuer.dump() not in seen:
-        chain.append(current.issuer.human_friendly)
+        chain.append(name_text(current.issuer))
     return chain
 
 

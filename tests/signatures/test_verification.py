@@ -411,3 +411,11 @@ def test_the_public_verifier_never_downloads_certificates_named_in_an_uploaded_f
 
     assert validation_context(trust_roots=[], fetch_certificates=False).certificate_registry.fetcher is None
     assert validation_context(trust_roots=[]).certificate_registry.fetcher is not None
+
+
+def test_the_public_page_names_certificate_attributes_in_vietnamese(client, signed):
+    """asn1crypto writes "Common Name: …, Organization: …": the page showed English labels."""
+    *_, pdf = signed
+    page = client.post(PAGE_URL, {"file": _upload(pdf)}).content.decode()
+    assert "Tên: Hoàng Văn Nam" in page and "Common Name" not in page and "Organization" not in page
+    assert "020079001234" not in page  # still masked
