@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from egov.core.outbox import outbox_enqueue
@@ -22,7 +21,13 @@ class NotificationDeliveryError(Exception):
 
 
 def _render(template: str, part: str, payload: dict) -> str:
-    return render_to_string(f"notifications/{template}/{part}.txt", payload).strip()
+    """A plain-text part: SMS and e-mail bodies are not HTML, so nothing is escaped ("Thiếu <b>giấy</b>" read
+    "Thiếu &lt;b&gt;giấy&lt;/b&gt;" on phones); pages that show a notification escape it as they print it."""
+    from django.template import Context
+    from django.template.loader import get_template
+
+    template_object = get_template(f"notifications/{template}/{part}.txt").template
+    return template_object.render(Context(payload, autoescape=False)).strip()
 
 
 def notification_send(*, template: str, channel: str, payload: dict | None = None, recipient=None,

@@ -108,3 +108,10 @@ def test_an_in_app_notification_is_delivered_by_being_stored(django_capture_on_c
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENT
     assert notification.subject == "Hồ sơ mới"
+
+
+def test_an_sms_or_email_body_is_plain_text_not_html_escaped():
+    """"Thiếu <b>giấy</b> & tờ khai" reached phones as "Thiếu &lt;b&gt;giấy&lt;/b&gt; &amp; tờ khai"."""
+    notification = notification_send(template="password_changed", channel=Channel.SMS, address="0912000111",
+                                     payload={"full_name": "Lê Văn <A> & Con", "when": "08:00 01/12/2026", "ip": ""})
+    assert "Lê Văn <A> & Con" in notification.body and "&lt;" not in notification.body and "&amp;" not in notification.body
