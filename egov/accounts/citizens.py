@@ -21,7 +21,7 @@ from egov.accounts.codes import code_consume, code_get, code_issue, code_resend
 from egov.accounts.models import CodePurpose, Gender, OneTimeCode, User
 from egov.accounts.roles import Role
 from egov.accounts.services import user_create, user_password_change
-from egov.accounts.validators import normalize_phone, validate_national_id, validate_phone
+from egov.accounts.validators import normalize_phone, validate_mobile_phone, validate_national_id
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 
@@ -60,7 +60,8 @@ def _normalize_contacts(*, national_id: str = "", phone: str = "", email: str = 
 
 def _validate_contacts(values: dict, *, required: tuple[str, ...]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    checks = {"national_id": validate_national_id, "phone": validate_phone, "email": validate_email}
+    # A citizen's own phone receives the one-time codes: mobile only (staff and agency phones may be landlines).
+    checks = {"national_id": validate_national_id, "phone": validate_mobile_phone, "email": validate_email}
     for name, check in checks.items():
         value = values.get(name, "")
         if not value:

@@ -38,6 +38,17 @@ def normalize_phone(value: str) -> str:
     return digits
 
 
+def validate_mobile_phone(value: str) -> None:
+    """A mobile number only: where the portal texts a one-time code (a citizen's sign-up or new phone), a
+    landline would leave an account that can never be activated or confirmed."""
+    if not MOBILE_RE.match(normalize_phone(value)):
+        raise ValidationError(
+            _("Số điện thoại di động không hợp lệ: cần 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09 "
+              "(ví dụ 0912345678), hoặc viết dạng +84…"),
+            code="mobile_format",
+        )
+
+
 def validate_phone(value: str) -> None:
     phone = normalize_phone(value)
     if not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):

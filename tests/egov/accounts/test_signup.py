@@ -52,7 +52,7 @@ def test_the_right_code_activates_the_account_and_records_it():
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("national_id", "12345", "phải gồm đúng 12 chữ số"),
     ("national_id", "999095001234", "không phải mã tỉnh"),
-    ("phone", "12345", "Số điện thoại không hợp lệ"),
+    ("phone", "12345", "Số điện thoại di động không hợp lệ"),
     ("email", "khong-phai-thu", "Địa chỉ thư điện tử không hợp lệ"),
     ("password", "12345678", "Mật khẩu"),
     ("full_name", "   ", "Vui lòng nhập họ và tên"),
@@ -64,6 +64,24 @@ def test_invalid_data_is_refused_field_by_field_in_vietnamese_and_nothing_is_sav
     assert message in " ".join(refusal.value.fields[field])
     assert refusal.value.status == 400
     assert not User.objects.filter(national_id="001095001234").exists()
+    assert not Notification.objects.exists()
+
+
+def test_a_landline_cannot_receive_the_sign_up_code_so_it_is_refused():
+    with pytest.raises(ApplicationError) as refusal:
+        _signup(phone="02053123456")
+
+    message = " ".join(refusal.value.fields["phone"])
+    assert "di động" in message and "cố định" not in message
+    assert not User.objects.exists() and not Notification.objects.exists()
+
+
+def test_a_landline_is_refused_by_the_sign_up_api_too(client):
+    response = client.post(reverse("api-citizen-register"), signup_data(phone="02053123456"),
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.status_code == 400
+    assert "di động" in str(response.json())
     assert not Notification.objects.exists()
 
 

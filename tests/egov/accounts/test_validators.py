@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from egov.accounts.validators import normalize_phone, validate_national_id, validate_phone
+from egov.accounts.validators import normalize_phone, validate_mobile_phone, validate_national_id, validate_phone
 
 
 @pytest.mark.parametrize("value", ["020095001234", "001203012345", "079300000001"])
@@ -36,3 +36,15 @@ def test_a_malformed_phone_number_is_refused_in_vietnamese(value):
 
 def test_phone_numbers_are_normalised_to_the_domestic_form():
     assert normalize_phone("+84 912-345-678") == "0912345678"
+
+
+@pytest.mark.parametrize("value", ["0912345678", "+84 981 234 567", "0388.123.456", "0701234567"])
+def test_a_mobile_number_passes_the_mobile_only_check(value):
+    validate_mobile_phone(value)
+
+
+@pytest.mark.parametrize("value", ["02053123456", "0241234567", "091234567", "abc"])
+def test_a_landline_or_malformed_number_fails_the_mobile_only_check_in_vietnamese(value):
+    with pytest.raises(ValidationError) as info:
+        validate_mobile_phone(value)
+    assert info.value.messages[0].startswith("Số điện thoại di động không hợp lệ")
