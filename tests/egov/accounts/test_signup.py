@@ -260,3 +260,14 @@ def test_an_inactive_account_made_by_an_administrator_is_not_taken_over():
     with pytest.raises(ApplicationError) as refusal:
         _signup()
     assert "national_id" in refusal.value.fields
+
+
+def test_a_short_password_is_refused_in_vietnamese_on_the_sign_up_page_and_the_api(client):
+    page = client.post(reverse("accounts:signup"), _form(password1="12345", password2="12345"))
+    api = client.post(reverse("api-citizen-register"), signup_data(password="12345"), content_type="application/json")
+
+    html = page.content.decode()
+    assert "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in html and "too short" not in html
+    assert api.status_code == 400
+    assert api.json()["error"]["fields"]["password"] == [
+        "Mật khẩu quá ngắn: cần ít nhất 10 ký tự.", "Mật khẩu này quá phổ biến.", "Mật khẩu này hoàn toàn là số."]
