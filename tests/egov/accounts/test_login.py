@@ -158,6 +158,19 @@ def test_a_weak_new_password_is_refused_in_vietnamese(client):
     assert citizen.check_password(PASSWORD)
 
 
+def test_a_new_password_equal_to_the_phone_is_refused_for_being_like_the_phone(client):
+    # The ID number shares most of its digits with the phone: Django's rough test flags it too, and named it.
+    citizen = UserFactory(citizen=True, national_id="001087000771", phone="0987000771")
+    client.force_login(citizen)
+
+    response = client.post(reverse("accounts:password_change"), {
+        "old_password": PASSWORD, "new_password1": "0987000771", "new_password2": "0987000771"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Mật khẩu quá giống với số điện thoại." in html and "số định danh cá nhân" not in html
+
+
 def _verified_leader(client):
     """A leader signed in and verified with their confirmed TOTP device, as after the code page."""
     from django_otp import DEVICE_ID_SESSION_KEY
