@@ -39,6 +39,16 @@ def test_a_wrong_password_answers_in_vietnamese_and_signs_nobody_in(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_lock_out_page_says_when_to_try_again_in_minutes(client, settings):
+    victim = UserFactory(citizen=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, victim.national_id, "sai", ip="10.0.0.9")
+
+    html = _login(client, victim.national_id, ip="10.0.0.9").content.decode()
+
+    assert "Vui lòng thử lại sau 15 phút." in html and "PT15M" not in html
+
+
 def test_repeated_failures_lock_the_username_from_that_address_only(client, settings):
     victim = UserFactory(citizen=True)
     other = UserFactory(citizen=True)
