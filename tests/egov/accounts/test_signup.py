@@ -85,6 +85,12 @@ def test_a_landline_is_refused_by_the_sign_up_api_too(client):
     assert not Notification.objects.exists()
 
 
+def test_control_characters_in_the_name_are_not_stored():
+    _signup(full_name="Nguyễn\u0007 Văn\u000bAn")
+
+    assert User.objects.get(national_id="001095001234").full_name == "Nguyễn Văn An"
+
+
 def test_a_password_too_like_the_name_is_refused():
     with pytest.raises(ApplicationError) as refusal:
         _signup(full_name="Nguyen Van Anhoa", password="nguyenvananhoa")
