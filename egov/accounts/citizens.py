@@ -21,7 +21,7 @@ from egov.accounts.codes import code_consume, code_get, code_issue, code_resend
 from egov.accounts.models import CodePurpose, Gender, OneTimeCode, User
 from egov.accounts.roles import Role
 from egov.accounts.services import user_create, user_password_change
-from egov.accounts.validators import normalize_phone, validate_mobile_phone, validate_national_id
+from egov.accounts.validators import normalize_national_id, normalize_phone, validate_mobile_phone, validate_national_id
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 from egov.core.text import xml_safe
@@ -61,7 +61,7 @@ def _one_line(text) -> str:
 
 
 def _normalize_contacts(*, national_id: str = "", phone: str = "", email: str = "") -> dict:
-    return {"national_id": (national_id or "").strip(), "phone": normalize_phone(phone or ""),
+    return {"national_id": normalize_national_id(national_id), "phone": normalize_phone(phone or ""),
             "email": (email or "").strip().lower()}
 
 

@@ -91,6 +91,12 @@ def test_control_characters_in_the_name_are_not_stored():
     assert User.objects.get(national_id="001095001234").full_name == "Nguyễn Văn An"
 
 
+def test_an_id_number_in_full_width_digits_signs_up_with_ascii_digits():
+    _signup(national_id="００１０９５００１２３４")
+
+    assert User.objects.filter(national_id="001095001234").exists()
+
+
 def test_a_password_too_like_the_name_is_refused():
     with pytest.raises(ApplicationError) as refusal:
         _signup(full_name="Nguyen Van Anhoa", password="nguyenvananhoa")
