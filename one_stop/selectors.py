@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Concat, Length, Lower
 from django.utils import timezone
 
 from egov.core.sql import fetchall_prepared
@@ -37,11 +38,19 @@ def procedures_search(*, query: str = "", field: str = "", online_level: str = "
     if words:
         phrase = " ".join(words)
         in_name = Q(*[Q(name_folded__contains=w) for w in words])
+        # name_folded is the folded "code name": the name alone is what follows the code and a space.
+        # A name equal to the query, then one starting with it, rank first ("Đăng ký thường trú" before
+        # "Xóa đăng ký thường trú"); among other names holding the phrase the shorter (fewer words besides it)
+        # first: "Giải quyết trợ cấp thất nghiệp" before a longer procedure about that benefit. The expressions
+        # ride in the same query, on rows already filtered.
+        named = Concat(Lower("code"), Value(" " + phrase))
         procedures = procedures.annotate(rank=Case(
-            When(name_folded__contains=phrase, then=Value(0)),
-            When(in_name, then=Value(1)),
-            default=Value(2), output_field=IntegerField(),
-        )).order_by("rank", "code")
+            When(name_folded=named, then=Value(0)),
+            When(name_folded__startswith=Concat(named, Value(" ")), then=Value(1)),
+            When(name_folded__contains=phrase, then=Value(2)),
+            When(in_name, then=Value(3)),
+            default=Value(4), output_field=IntegerField(),
+        )).order_by("rank", Case(When(rank=2, then=Length("name_folded")), default=Value(0)), "code")
     else:
         procedures = procedures.order_by("code")
     current = ProcedureVersion.objects.filter(procedure=OuterRef("pk"), effective_from__lte=timezone.now()).order_by(

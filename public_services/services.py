@@ -71,8 +71,9 @@ def _handling_agency(procedure: Procedure, agency_id):
     try:
         return agencies[int(agency_id)]
     except (KeyError, TypeError, ValueError):
+        # One text for both: the page shows the refusal and the agency's field error in the same place.
         raise ApplicationError("invalid_agency", _("Chọn nơi nộp hồ sơ trong danh sách."),
-                               fields={"agency": [_("Chọn nơi nộp hồ sơ.")]}) from None
+                               fields={"agency": [_("Chọn nơi nộp hồ sơ trong danh sách.")]}) from None
 
 
 def portal_uploads_add(*, dossier: Dossier, citizen, schema: dict, uploads, kind: str, errors: dict) -> None:

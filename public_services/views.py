@@ -152,7 +152,8 @@ def apply(request, code: str):
     return render(request, "public_services/apply.html", {
         "procedure": procedure, "schema": schema, "form": bound, "draft": draft, "agencies": agencies,
         "chosen_agency": draft.handling_agency_id if draft else _int(request.POST.get("agency")),
-        "general_errors": errors.get("__all__", []) + errors.get("agency", []),
+        # The refusal's own message and the agency's field message may be the same words: say them once.
+        "general_errors": list(dict.fromkeys(errors.get("__all__", []) + errors.get("agency", []))),
         "error_count": len([k for k in errors if k != "__all__"]),
     }, status=status)
 

@@ -21,9 +21,10 @@ from egov.accounts.codes import code_consume, code_get, code_issue, code_resend
 from egov.accounts.models import CodePurpose, Gender, OneTimeCode, User
 from egov.accounts.roles import Role
 from egov.accounts.services import user_create, user_password_change
-from egov.accounts.validators import normalize_phone, validate_national_id, validate_phone
+from egov.accounts.validators import normalize_national_id, normalize_phone, validate_mobile_phone, validate_national_id
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
+from egov.core.text import xml_safe
 
 CONTACT_FIELDS = ("national_id", "phone", "email")
 
@@ -53,14 +54,21 @@ def _messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
+def _one_line(text) -> str:
+    # Name and address are printed on forms and written into XML documents (edXML, spreadsheets): a control
+    # character (a pasted BEL, Word's line break) would make those unreadable, and a line break has no place here.
+    return " ".join(xml_safe(text).split())
+
+
 def _normalize_contacts(*, national_id: str = "", phone: str = "", email: str = "") -> dict:
-    return {"national_id": (national_id or "").strip(), "phone": normalize_phone(phone or ""),
+    return {"national_id": normalize_national_id(national_id), "phone": normalize_phone(phone or ""),
             "email": (email or "").strip().lower()}
 
 
 def _validate_contacts(values: dict, *, required: tuple[str, ...]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    checks = {"national_id": validate_national_id, "phone": validate_phone, "email": validate_email}
+    # A citizen's own phone receives the one-time codes: mobile only (staff and agency phones may be landlines).
+    checks = {"national_id": validate_national_id, "phone": validate_mobile_phone, "email": validate_email}
     for name, check in checks.items():
         value = values.get(name, "")
         if not value:
@@ -117,7 +125,7 @@ def citizen_signup(*, full_name: str, national_id: str, phone: str, email: str =
     than blocking the citizen: it proved nothing, and someone may have typed another person's number.
     """
     _throttle(purpose=CodePurpose.SIGNUP, ip=ip, limit=settings.EGOV_SIGNUP_PER_IP_PER_HOUR)
-    full_name = " ".join((full_name or "").split())
+    full_name = _one_line(full_name)
     values = _normalize_contacts(national_id=national_id, phone=phone, email=email)
     errors = _validate_contacts(values, required=("national_id", "phone"))
     if not full_name:
@@ -259,11 +267,11 @@ def citizen_profile_update(*, user: User, ip: str | None = None, **changes) -> U
                                fields={name: [_("Không thể sửa thông tin này.")] for name in sorted(unknown)})
     errors: dict[str, list[str]] = {}
     if "full_name" in changes:
-        changes["full_name"] = " ".join((changes["full_name"] or "").split())
+        changes["full_name"] = _one_line(changes["full_name"])
         if not changes["full_name"]:
             errors["full_name"] = [_("Vui lòng nhập họ và tên.")]
     if "address" in changes:
-        changes["address"] = (changes["address"] or "").strip()
+        changes["address"] = _one_line(changes["address"])
     if "gender" in changes and (changes["gender"] or "") not in {"", *Gender.values}:
         errors["gender"] = [_("Giới tính không hợp lệ.")]
     if changes.get("birth_date") and (not isinstance(changes["birth_date"], date) or changes["birth_date"] > timezone.localdate()

@@ -1,6 +1,7 @@
 """Vietnamese identity and contact formats."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +15,18 @@ PROVINCE_BIRTH_CODES = frozenset(
     "077 079 080 082 083 084 086 087 089 091 092 093 094 095 096".split()
 )
 
-MOBILE_RE = re.compile(r"^0(3[2-9]|5[2-9]|7[06-9]|8[1-9]|9\d)\d{7}$")
-LANDLINE_RE = re.compile(r"^02\d{9}$")
+MOBILE_RE = re.compile(r"^0(3[2-9]|5[2-9]|7[06-9]|8[1-9]|9\d)\d{7}$", re.ASCII)  # ASCII: \d is any script's digit
+LANDLINE_RE = re.compile(r"^02\d{9}$", re.ASCII)
+
+
+def normalize_national_id(value: str) -> str:
+    """Full-width digits (０２０…, typed with a Japanese or Chinese input method on) become ASCII; spaces go."""
+    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 def validate_national_id(value: str) -> None:
-    if not re.fullmatch(r"\d{12}", value or ""):
+    # [0-9], not \d: \d also matches full-width and other scripts' digits, which then failed as a province code.
+    if not re.fullmatch(r"[0-9]{12}", value or ""):
         raise ValidationError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."), code="national_id_format")
     if value[:3] not in PROVINCE_BIRTH_CODES:
         raise ValidationError(
@@ -30,12 +37,23 @@ def validate_national_id(value: str) -> None:
 
 def normalize_phone(value: str) -> str:
     """'+84 912 345 678', '84912345678', '0912.345.678' → '0912345678'."""
-    digits = re.sub(r"[\s.\-()]", "", value or "")
+    digits = re.sub(r"[\s.\-()]", "", unicodedata.normalize("NFKC", value or ""))
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     return digits
+
+
+def validate_mobile_phone(value: str) -> None:
+    """A mobile number only: where the portal texts a one-time code (a citizen's sign-up or new phone), a
+    landline would leave an account that can never be activated or confirmed."""
+    if not MOBILE_RE.match(normalize_phone(value)):
+        raise ValidationError(
+            _("Số điện thoại di động không hợp lệ: cần 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09 "
+              "(ví dụ 0912345678), hoặc viết dạng +84…"),
+            code="mobile_format",
+        )
 
 
 def validate_phone(value: str) -> None:

@@ -139,7 +139,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # The citizen's own identifiers too: a password equal to one's name or ID number is the first guess.
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+    {"NAME": "egov.accounts.password_validation.ClosestAttributeSimilarityValidator",
      "OPTIONS": {"user_attributes": ["username", "full_name", "email", "national_id", "phone"]}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

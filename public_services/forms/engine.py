@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.accounts.validators import normalize_phone, validate_national_id, validate_phone
+from egov.accounts.validators import normalize_national_id, normalize_phone, validate_national_id, validate_phone
 from public_services.forms.conditions import evaluate, is_empty
 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -116,6 +116,8 @@ def _clean_field(field_schema: dict, raw, *, partial: bool):
         return None if field_schema["type"] == "number" else "", _("Giá trị không hợp lệ.")
     if field_schema["type"] == "phone" and isinstance(value, str) and value:
         value = normalize_phone(value)
+    if field_schema["type"] == "id_number" and isinstance(value, str) and value:
+        value = normalize_national_id(value)
     if is_empty(value):
         if field_schema.get("required") and not partial:
             return value, (_("Bắt buộc phải đánh dấu.") if field_schema["type"] == "checkbox" else _("Bắt buộc."))

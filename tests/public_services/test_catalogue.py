@@ -18,6 +18,24 @@ def test_an_unaccented_search_finds_the_procedure_and_ranks_name_matches_first(c
     assert "Thủ tục đăng ký khai sinh" in response.content.decode()
 
 
+@pytest.mark.parametrize(("query", "expected"), [
+    ("dang ky thuong tru", ["1.004222", "1.004223", "1.003197"]),
+    ("TRO CAP THAT NGHIEP", ["1.001978", "1.001601"]),  # neither equals nor starts with it: the shorter name first
+])
+def test_a_name_equal_to_the_search_comes_first_then_names_starting_with_it(client, query, expected):
+    make_procedure(code="1.003197", name="Xóa đăng ký thường trú")
+    make_procedure(code="1.004223", name="Đăng ký thường trú cho người chưa thành niên")
+    make_procedure(code="1.004222", name="Đăng ký thường trú")
+    make_procedure(code="1.001601", name="Thông báo tìm kiếm việc làm hằng tháng khi hưởng trợ cấp thất nghiệp")
+    make_procedure(code="1.001978", name="Giải quyết trợ cấp thất nghiệp")
+
+    page = client.get(reverse("public_services:catalogue"), {"q": query}).context["page"]
+    api = client.get("/api/v1/procedures/", {"search": query}).json()
+
+    assert [p.code for p in page.object_list] == expected
+    assert [p["code"] for p in api["results"]] == expected
+
+
 def test_filters_by_field_online_level_level_and_agency(client, birth_procedure):
     make_procedure(code="9.000003", name="Cấp giấy phép xây dựng", field="Xây dựng", levels=["province"],
                    agency="Sở Xây dựng")

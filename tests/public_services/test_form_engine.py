@@ -58,6 +58,12 @@ def test_complete_answers_validate_with_the_profile_filling_the_person():
     assert [u["name"] for u in result.uploads] == ["giay_chung_sinh"]
 
 
+def test_an_id_number_typed_in_full_width_digits_is_read_as_ascii():
+    result = form_clean(BIRTH, {**ANSWERS, "so_dinh_danh_me": "０２０１９５００４３２１"}, profile=PROFILE)
+    assert "so_dinh_danh_me" not in result.errors
+    assert result.values["so_dinh_danh_me"] == "020195004321"
+
+
 def test_the_profile_wins_over_a_typed_value_so_it_is_never_asked_twice():
     result = form_clean(BIRTH, {**ANSWERS, "ho_ten": "Người Khác"}, profile=PROFILE)
     assert result.values["ho_ten"] == "Đặng Văn Công"

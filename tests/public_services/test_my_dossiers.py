@@ -94,6 +94,15 @@ def test_the_citizen_sees_what_is_missing_uploads_it_and_sends_it_back(client, c
     assert submitted.events.last().action == "supplement_submit"
 
 
+def test_the_supplement_form_labels_the_document_without_a_stray_word(client, citizen, submitted, desk):
+    dossier_act(dossier=submitted, user=desk[Role.ONE_STOP_CLERK], action="request_supplement", note="Thiếu giấy tờ")
+    client.force_login(citizen)
+
+    html = client.get(page("dossier", submitted)).content.decode()
+
+    assert '<label for="bo-sung-thanh-phan">Giấy tờ bổ sung</label>' in html
+
+
 def test_sending_a_supplement_without_a_file_is_refused_with_a_message(client, citizen, submitted, desk):
     dossier_act(dossier=submitted, user=desk[Role.ONE_STOP_CLERK], action="request_supplement", note="Thiếu giấy tờ")
     client.force_login(citizen)

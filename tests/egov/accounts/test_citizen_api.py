@@ -93,6 +93,17 @@ def test_a_citizen_patches_the_profile_but_not_the_contacts(api):
     assert str(citizen.birth_date) == "1991-12-01" and citizen.gender == "male"
 
 
+def test_control_characters_are_not_stored_in_the_profile(api):
+    citizen = UserFactory(citizen=True)
+    api.force_authenticate(citizen)
+
+    response = api.patch(ME, {"address": "a\u0007b\u000bc", "full_name": "Lê\u001b Thị Hoa"}, format="json")
+
+    assert response.status_code == 200
+    citizen.refresh_from_db()
+    assert citizen.address == "ab c" and citizen.full_name == "Lê Thị Hoa"
+
+
 def test_an_invalid_patch_is_a_400(api):
     api.force_authenticate(UserFactory(citizen=True))
     response = api.patch(ME, {"gender": "robot", "birth_date": "2999-01-01"}, format="json")

@@ -100,7 +100,8 @@ def test_someone_elses_contact_flow_cannot_be_used():
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("phone", "123", "Số điện thoại không hợp lệ"),
+    ("phone", "123", "Số điện thoại di động không hợp lệ"),
+    ("phone", "02053123456", "Số điện thoại di động không hợp lệ"),
     ("email", "khong-hop-le", "thư điện tử không hợp lệ"),
 ])
 def test_an_invalid_new_contact_is_refused(field, value, message):

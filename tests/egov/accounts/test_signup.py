@@ -52,7 +52,7 @@ def test_the_right_code_activates_the_account_and_records_it():
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("national_id", "12345", "phải gồm đúng 12 chữ số"),
     ("national_id", "999095001234", "không phải mã tỉnh"),
-    ("phone", "12345", "Số điện thoại không hợp lệ"),
+    ("phone", "12345", "Số điện thoại di động không hợp lệ"),
     ("email", "khong-phai-thu", "Địa chỉ thư điện tử không hợp lệ"),
     ("password", "12345678", "Mật khẩu"),
     ("full_name", "   ", "Vui lòng nhập họ và tên"),
@@ -65,6 +65,36 @@ def test_invalid_data_is_refused_field_by_field_in_vietnamese_and_nothing_is_sav
     assert refusal.value.status == 400
     assert not User.objects.filter(national_id="001095001234").exists()
     assert not Notification.objects.exists()
+
+
+def test_a_landline_cannot_receive_the_sign_up_code_so_it_is_refused():
+    with pytest.raises(ApplicationError) as refusal:
+        _signup(phone="02053123456")
+
+    message = " ".join(refusal.value.fields["phone"])
+    assert "di động" in message and "cố định" not in message
+    assert not User.objects.exists() and not Notification.objects.exists()
+
+
+def test_a_landline_is_refused_by_the_sign_up_api_too(client):
+    response = client.post(reverse("api-citizen-register"), signup_data(phone="02053123456"),
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.status_code == 400
+    assert "di động" in str(response.json())
+    assert not Notification.objects.exists()
+
+
+def test_control_characters_in_the_name_are_not_stored():
+    _signup(full_name="Nguyễn\u0007 Văn\u000bAn")
+
+    assert User.objects.get(national_id="001095001234").full_name == "Nguyễn Văn An"
+
+
+def test_an_id_number_in_full_width_digits_signs_up_with_ascii_digits():
+    _signup(national_id="００１０９５００１２３４")
+
+    assert User.objects.filter(national_id="001095001234").exists()
 
 
 def test_a_password_too_like_the_name_is_refused():
@@ -242,3 +272,14 @@ def test_an_inactive_account_made_by_an_administrator_is_not_taken_over():
     with pytest.raises(ApplicationError) as refusal:
         _signup()
     assert "national_id" in refusal.value.fields
+
+
+def test_a_short_password_is_refused_in_vietnamese_on_the_sign_up_page_and_the_api(client):
+    page = client.post(reverse("accounts:signup"), _form(password1="12345", password2="12345"))
+    api = client.post(reverse("api-citizen-register"), signup_data(password="12345"), content_type="application/json")
+
+    html = page.content.decode()
+    assert "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in html and "too short" not in html
+    assert api.status_code == 400
+    assert api.json()["error"]["fields"]["password"] == [
+        "Mật khẩu quá ngắn: cần ít nhất 10 ký tự.", "Mật khẩu này quá phổ biến.", "Mật khẩu này hoàn toàn là số."]

@@ -139,6 +139,31 @@ def test_the_api_framework_s_own_errors_read_in_vietnamese(client):
         assert str(Throttled(wait=30).detail) == "Yêu cầu quá nhiều lần trong thời gian ngắn. Hãy thử lại sau 30 giây."
 
 
+@pytest.mark.parametrize(("password", "message"), [
+    ("12345abcd", "Mật khẩu quá ngắn: cần ít nhất 10 ký tự."),  # Django 5.2's %d text, absent from its vi catalogue
+    ("password123", "Mật khẩu này quá phổ biến."),
+    ("1234567890123", "Mật khẩu này hoàn toàn là số."),
+])
+def test_every_password_rule_reads_in_vietnamese(password, message):
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    with translation.override("vi"), pytest.raises(ValidationError) as refusal:
+        password_validation.validate_password(password)
+    assert message in refusal.value.messages
+
+
+@pytest.mark.django_db
+def test_a_nul_in_an_api_text_field_is_refused_in_vietnamese(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(citizen=True))
+    response = client.patch("/api/v1/citizens/me/", {"address": "a\x00b"}, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["address"] == ["Dữ liệu không được chứa ký tự NUL."]
+
+
 @pytest.mark.django_db
 def test_a_visitor_who_chooses_english_sees_the_home_page_in_english(client):
     home = reverse("home")

@@ -76,3 +76,19 @@ def test_the_favicon_is_linked_from_the_layout_and_its_usual_address_leads_to_it
 
     assert f'<link rel="icon" href="{static("favicon.svg")}"' in home
     assert response.status_code == 301 and response["Location"] == static("favicon.svg")
+
+
+@pytest.mark.parametrize("url", ["/tra-cuu-ho-so/", "/tai-khoan/ho-so-ca-nhan/"])
+def test_a_signed_in_citizen_finds_the_services_and_their_dossiers_in_the_header_of_every_public_page(
+        client, url):
+    client.force_login(UserFactory(citizen=True))
+    html = client.get(url).content.decode()
+    header = html[html.index("<header"):html.index("</header>")]
+
+    assert f'href="{reverse("public_services:catalogue")}"' in header
+    assert f'href="{reverse("public_services:my_dossiers")}"' in header
+
+
+def test_an_anonymous_visitor_gets_no_citizen_links_in_the_header(client):
+    html = client.get("/tra-cuu-ho-so/").content.decode()
+    assert reverse("public_services:my_dossiers") not in html[html.index("<header"):html.index("</header>")]

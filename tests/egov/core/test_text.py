@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,3 +22,13 @@ def test_parse_int_never_raises_and_agrees_with_int_on_ascii_digits(value):
         assert result == int(stripped)
     else:
         assert result is None
+
+
+@pytest.mark.parametrize(("days", "count"), [(Decimal("1.0"), 1), (Decimal("2"), 2), (Decimal("0.5"), 0), (Decimal("1.5"), 0),
+                                             (3, 3), (None, 0), ("x", 0)])
+def test_a_time_limit_picks_its_plural_form_by_a_whole_number(days, count):
+    # "1.5 working days" takes the plural form in English, as 0 does; gettext wants an integer.
+    from egov.core.templatetags.durations import plural_count
+
+    assert plural_count(days) == count
+

@@ -33,6 +33,16 @@ def test_the_owner_sees_the_fee_and_the_button(client, citizen, dossier):
     assert "50.000" in response.content.decode() and "Thanh toán trực tuyến" in response.content.decode()
 
 
+def test_the_payment_page_leads_back_to_the_dossier_and_keeps_the_citizens_header(client, citizen, dossier):
+    client.force_login(citizen)
+
+    html = client.get(reverse("payments:dossier", args=[dossier.code])).content.decode()
+
+    assert f'href="{reverse("public_services:dossier", args=[dossier.code])}"' in html
+    header = html[html.index("<header"):html.index("</header>")]
+    assert f'href="{reverse("public_services:my_dossiers")}"' in header
+
+
 def test_another_citizen_does_not_see_the_payment_page(client, other_citizen, dossier):
     client.force_login(other_citizen)
 
