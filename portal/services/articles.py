@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,8 @@ SLUG_MAX = 300
 
 def _slug_for(article: Article) -> str:
     # fold_vietnamese turns "đ" into "d" as well, which slugify alone would drop.
-    base = slugify(fold_vietnamese(article.slug or article.title))[:SLUG_MAX].strip("-") or "tin"
+    # Tags typed in a title ("<i>Tin</i> mới") are markup, not words of the address.
+    base = slugify(fold_vietnamese(strip_tags(article.slug or article.title)))[:SLUG_MAX].strip("-") or "tin"
     taken = Article.objects.exclude(pk=article.pk).filter(slug__startswith=base).values_list("slug", flat=True)
     taken = set(taken)
     slug, n = base, 2

@@ -38,6 +38,7 @@ def test_slugs_are_made_from_the_vietnamese_title_and_stay_unique():
     second = _article("Đường điện nông thôn được nâng cấp")
     assert first.slug == "duong-dien-nong-thon-duoc-nang-cap"
     assert second.slug == "duong-dien-nong-thon-duoc-nang-cap-2"
+    assert _article("<i>Tin</i> thử nghiệm").slug == "tin-thu-nghiem"  # not "itini-…": tags are no words
 
 
 def test_drafts_and_scheduled_articles_are_hidden_until_their_time(client):

@@ -317,3 +317,9 @@ def test_a_counter_that_called_nothing_today_says_so(client, centre, area_a, cou
     html = client.get(reverse("tickets:clerk_console", args=[counter.pk])).content.decode()
 
     assert "Quầy chưa gọi số nào." in html and "Số gọi gần nhất" not in html
+
+
+def test_an_empty_board_says_so_in_a_sentence_not_as_call_number_one(client, centre, area_a, counter):
+    page = client.get(board_url(centre)).content.decode()
+    recent = page[page.index('class="board-recent"'):]
+    assert "<p>Chưa gọi số nào hôm nay.</p>" in recent and "<li>" not in recent[:recent.index("</section>")]
