@@ -23,3 +23,16 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "agency", "password1", "password2"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None:
+            # A role's group is named by its code ("records_clerk"): the admin reads its label ("Văn thư").
+            field.label_from_instance = role_label
+        return field
+
+
+def role_label(group) -> str:
+    from egov.accounts.roles import Role
+
+    return str(Role(group.name).label) if group.name in Role.values else group.name

@@ -142,7 +142,7 @@ def test_a_new_citizen_goes_from_sign_up_to_a_verified_signed_result(page: Page,
     _sign_in(page, "020195004321", PASSWORD)
     missing = page.locator("section", has=page.get_by_role("heading", name="Cần bổ sung, hoàn thiện hồ sơ"))
     expect(missing).to_contain_text("Giấy chứng sinh bản quét bị mờ")
-    page.get_by_label("Giấy tờ bổ sung là").fill("Giấy chứng sinh bản rõ nét")
+    page.get_by_label("Giấy tờ bổ sung", exact=True).fill("Giấy chứng sinh bản rõ nét")
     supplement = tmp_path / "giay-chung-sinh-ro.pdf"
     supplement.write_bytes(PDF)
     page.get_by_label("Tệp bổ sung (PDF, JPEG, PNG, DOCX)").set_input_files(str(supplement))

@@ -259,3 +259,12 @@ def test_after_wrong_codes_the_page_says_how_long_to_wait(client):
     assert first.status_code == 400 and "Mã xác thực không đúng" in first.content.decode()
     second = client.post(reverse("accounts:otp_verify"), {"token": wrong})
     assert second.status_code == 400 and "thử lại sau" in second.content.decode()
+
+
+def test_the_admin_user_form_lists_roles_by_their_names(client):
+    from tests.factories import login_verified_superuser
+
+    login_verified_superuser(client)
+    clerk = UserFactory(agency=AgencyFactory(), roles=[Role.RECORDS_CLERK])
+    page = client.get(reverse("admin:accounts_user_change", args=[clerk.pk])).content.decode()
+    assert ">Văn thư</option>" in page and ">records_clerk</option>" not in page
