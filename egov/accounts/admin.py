@@ -1,12 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import User
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "change password": a new password ends the API tokens the old one obtained, as
+    egov.accounts.services.user_password_change does for the portal's own forms."""
+
+    def save(self, commit=True):
+        from rest_framework.authtoken.models import Token
+
+        user = super().save(commit=commit)
+        if commit:
+            Token.objects.filter(user=user).delete()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = PasswordChangeForm
     list_display = ["username", "full_name", "national_id", "phone", "email", "agency", "position_title", "is_active"]
     list_filter = ["is_active", "is_staff", "groups", "agency__kind", "agency"]
     search_fields = ["username", "full_name", "national_id", "phone", "email"]

@@ -105,3 +105,15 @@ def test_a_new_password_ends_the_tokens_the_old_one_obtained(client):
     user_password_change(user=specialist, new_password="Mat-khau-moi-2026!")
     assert _api(client, key).status_code == 403  # DRF: 403 when the first authentication (session's) has no header
     assert not Token.objects.filter(user=specialist).exists()
+
+
+def test_a_password_set_in_the_admin_ends_the_tokens_too(client):
+    from tests.factories import login_verified_superuser
+
+    specialist = UserFactory(agency=AgencyFactory(), roles=[Role.SPECIALIST])
+    key = _token(client, specialist).json()["token"]
+    login_verified_superuser(client)
+    response = client.post(reverse("admin:auth_user_password_change", args=[specialist.pk]),
+                           {"password1": "Mat-khau-moi-2026!", "password2": "Mat-khau-moi-2026!"})
+    assert response.status_code == 302
+    assert not Token.objects.filter(key=key).exists()
