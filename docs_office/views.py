@@ -563,9 +563,8 @@ def task_report_page(request, pk: int):
     if task is None:
         raise Http404
     progress = request.POST.get("progress", "").strip()
-    # isdigit() alone lets "²" or thousands of digits through to int(), a ValueError; anything but a short plain
-    # number is no progress, which the service refuses with its message.
-    progress = int(progress) if progress.isascii() and progress.isdigit() and len(progress) <= 3 else None
+    # Anything but a short plain number ("²", thousands of digits) is no progress, which the service refuses.
+    progress = parse_int(progress, max_digits=3)
     try:
         task_report(user=request.user, task=task, progress=progress, text=request.POST.get("text", ""))
     except ApplicationError as exc:

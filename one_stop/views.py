@@ -249,6 +249,12 @@ def _queue_row_labels(language: str, link: str) -> tuple[dict, dict, str]:
     return states, due, escape(link)
 
 
+def _ticked(post) -> set[int]:
+    """The checklist positions ticked in a form (ASCII numbers only: '²' is a digit to isdigit(), not to int())."""
+    return {position for position in (parse_int(value, max_digits=3) for value in post.getlist("received"))
+            if position is not None}
+
+
 @login_required
 def counter_receipt(request):
     """A clerk receives a dossier at the counter: procedure, applicant, then the checklist of the
@@ -278,7 +284,7 @@ def counter_receipt(request):
         version = procedure_version_current(procedure=procedure) if procedure else None
         documents = version.required_documents if version else []
         if "checklist_shown" in request.POST:
-            ticked = {int(i) for i in request.POST.getlist("received") if i.isascii() and i.isdigit() and len(i) < 4}
+            ticked = _ticked(request.POST)
     if valid:
         data = form.cleaned_data
         if "checklist_shown" not in request.POST and documents:
@@ -289,8 +295,8 @@ def counter_receipt(request):
         scans = []
         for key, uploads in request.FILES.lists():
             index = key.removeprefix("scan-")
-            known = index.isascii() and index.isdigit() and int(index) < len(documents)
-            name = documents[int(index)].get("name", "") if known else ""
+            position = parse_int(index, max_digits=3)
+            name = documents[position].get("name", "") if position is not None and position < len(documents) else ""
             scans += [(name, upload) for upload in uploads]
         try:
             with transaction.atomic():
@@ -608,7 +614,7 @@ def dossier_action(request, code: str, action: str):
     form.is_valid()
     received = None
     if action == "receive" and "checklist_shown" in request.POST:  # the clerk ticked what is complete
-        received = {int(i) for i in request.POST.getlist("received") if i.isascii() and i.isdigit() and len(i) < 4}
+        received = _ticked(request.POST)
     try:
         dossier_act(dossier=dossier, user=request.user, action=action, note=form.cleaned_data.get("note", ""),
                     processing_days=form.cleaned_data.get("processing_days"), received=received)
