@@ -118,7 +118,8 @@ class OutgoingCreateForm(forms.Form):
     signer_prefix = forms.ChoiceField(label=_("Thẩm quyền ký"), required=False, choices=[
         ("", "—"), ("TM.", "TM."), ("KT.", "KT."), ("Q.", "Q."), ("TL.", "TL."), ("TUQ.", "TUQ.")])
     head_title = forms.CharField(label=_("Chức vụ người đứng đầu"), required=False, max_length=100,
-                                 help_text=_("Với KT., Q., TL., TUQ.: chức vụ được ký thay, ví dụ GIÁM ĐỐC."))
+                                 help_text=_("Với KT., Q., TL., TUQ.: chức vụ được ký thay, ví dụ GIÁM ĐỐC. "
+                                             "Với TM., cấp phó ký thì thêm dòng KT. (mặc định: chức vụ người ký bỏ chữ PHÓ)."))
     signer_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=100)
     signer_name = forms.CharField(label=_("Họ tên người ký"), required=False, max_length=150)
 

@@ -172,7 +172,8 @@ class CompositionSerializer(serializers.Serializer):
                                          help_text="Chức vụ của người ký, ví dụ PHÓ GIÁM ĐỐC.")
     head_title = serializers.CharField(max_length=100, allow_blank=True, default="",
                                        help_text="Với KT., Q., TL., TUQ.: chức vụ người đứng đầu được ký thay, ví dụ "
-                                                 "GIÁM ĐỐC (KT., Q.: mặc định là chức vụ người ký bỏ chữ PHÓ).")
+                                                 "GIÁM ĐỐC (KT., Q.: mặc định là chức vụ người ký bỏ chữ PHÓ). Với TM., cấp phó "
+                                                 "ký thì khối chữ ký thêm dòng KT. chức vụ này (mặc định như trên).")
     signer_name = serializers.CharField(max_length=150)
     recipients = serializers.ListField(child=serializers.CharField(), default=list,
                                        help_text="Nơi nhận khác, mỗi mục một dòng; các cơ quan trong recipient_agencies "

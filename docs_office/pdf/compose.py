@@ -42,10 +42,15 @@ def head_title_of(composition: Composition) -> str:
 
 def signer_titles(composition: Composition, *, agency_name: str) -> list[str]:
     """The lines above the signature: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
-    "Q. GIÁM ĐỐC", "TL. GIÁM ĐỐC / CHÁNH VĂN PHÒNG", or the signer's title alone."""
+    "Q. GIÁM ĐỐC", "TL. GIÁM ĐỐC / CHÁNH VĂN PHÒNG", or the signer's title alone.
+
+    A deputy signing on behalf of a collective signs for its head as well, three lines (Decree 30/2020,
+    appendix I): "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"."""
     prefix, title = composition.signer_prefix, (composition.signer_title or "").strip().upper()
     if prefix == "TM.":
-        lines = [f"TM. {agency_name.upper()}", title]
+        head = (composition.head_title or "").strip().upper() or (
+            title.removeprefix("PHÓ ").strip() if title.startswith("PHÓ ") else "")
+        lines = [f"TM. {agency_name.upper()}", f"KT. {head}" if head and head != title else "", title]
     elif prefix == "Q.":  # the acting head signs with the head's title only
         lines = [f"Q. {head_title_of(composition) or title}"]
     elif prefix in FOR_THE_HEAD:

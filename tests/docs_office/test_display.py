@@ -142,6 +142,9 @@ def _lines(text: str) -> list[str]:
     ("TL.", "Chánh Văn phòng", "Giám đốc", ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"]),
     ("TUQ.", "Trưởng phòng Tổ chức", "Giám đốc", ["TUQ. GIÁM ĐỐC", "TRƯỞNG PHÒNG TỔ CHỨC"]),
     ("TM.", "Chủ tịch", "", ["TM. {agency}", "CHỦ TỊCH"]),
+    # A vice-chair signs for the chair on behalf of the committee: three lines.
+    ("TM.", "Phó Chủ tịch", "", ["TM. {agency}", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    ("TM.", "Phó Chủ tịch Thường trực", "Chủ tịch", ["TM. {agency}", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH THƯỜNG TRỰC"]),
     ("", "Giám đốc", "", ["GIÁM ĐỐC"]),
 ])
 def test_the_signer_block_names_the_body_only_after_tm_and_else_the_heads_title(
