@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "egov.core"
     label = "core"
     verbose_name = _("Nền tảng")
+
+    def ready(self):
+        from egov.core.third_party_names import name_third_party_apps
+
+        name_third_party_apps()
