@@ -9,6 +9,9 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from egov.core.templatetags.durations import plural_count
 
 
 @dataclass(frozen=True)
@@ -23,15 +26,20 @@ def _fmt(moment: datetime | None) -> str:
 
 
 def _days(days) -> str:
-    # Vietnamese writes a decimal comma: "0,5 ngày".
-    return str(int(days)) if days == int(days) else str(days).replace(".", ",")
+    # In the reader's language: "0,5 ngày" in Vietnamese (a decimal comma), "0.5 days" in English.
+    from django.utils.formats import number_format
+
+    return str(int(days)) if days == int(days) else number_format(days)
 
 
 def due_ledger(*, dossier, events) -> list[LedgerLine]:
     from one_stop.services.dossiers import dossier_time_limit
 
     days = dossier_time_limit(dossier)
-    limit = (_("%(n)s ngày làm việc") % {"n": _days(days)}) if days is not None else _("không nêu thời hạn")
+    if days is None:
+        limit = _("không nêu thời hạn")
+    else:  # "1 working day", "1.5 working days": English picks its form by the number (plural_count)
+        limit = ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", plural_count(days)) % {"n": _days(days)}
     if dossier.processing_days is not None:  # the catalogue states none: the desk gave it at receipt
         limit = _("%(limit)s (do Bộ phận Một cửa ghi khi tiếp nhận: danh mục chưa nêu thời hạn)") % {"limit": limit}
     lines: list[LedgerLine] = []

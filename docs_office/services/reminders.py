@@ -8,6 +8,7 @@ from django.db.models import DateField, F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from docs_office.constants import AssignmentRole, IncomingState
 from docs_office.models import IncomingAssignment
@@ -42,7 +43,9 @@ def assignments_remind_due(*, today=None) -> int:
                 people[person.pk] = person
                 lines[person.pk].append(line)
     for pk, person in people.items():
+        count = len(lines[pk])
         notification_send(template="message", channel=Channel.IN_APP, recipient=person, payload={
-            "subject": _("%(n)s văn bản đến cần xử lý trong 3 ngày hoặc đã quá hạn") % {"n": len(lines[pk])},
+            "subject": ngettext("%(n)s văn bản đến cần xử lý trong 3 ngày hoặc đã quá hạn",
+                                "%(n)s văn bản đến cần xử lý trong 3 ngày hoặc đã quá hạn", count) % {"n": count},
             "text": "\n".join(lines[pk])})
     return len(people)

@@ -6,7 +6,7 @@ from datetime import datetime, time
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from egov.accounts.models import User
 from egov.accounts.roles import Role
@@ -39,7 +39,8 @@ def dossiers_remind_due(*, now=None) -> int:
     for handler in handlers:
         lines = by_agency[handler.agency_id]
         notification_send(template="message", channel=Channel.IN_APP, recipient=handler, payload={
-            "subject": _("%(n)s hồ sơ đến hạn trong 2 ngày làm việc") % {"n": len(lines)},
+            "subject": ngettext("%(n)s hồ sơ đến hạn trong 2 ngày làm việc", "%(n)s hồ sơ đến hạn trong 2 ngày làm việc",
+                                len(lines)) % {"n": len(lines)},
             "text": "\n".join(lines),
         })
         sent += 1

@@ -121,3 +121,14 @@ def test_the_benchmark_s_counter_form_receives_with_and_without_a_stated_time_li
         assert response.status_code == 302, response.content[:300]
     assert Dossier.objects.get(procedure=unstated).processing_days == 15
     assert Dossier.objects.get(procedure=procedure).processing_days is None
+
+
+@pytest.mark.parametrize(("days", "english"), [(1, "1 working day "), (3, "3 working days "), ("0.5", "0.5 working days ")])
+def test_the_ledger_names_the_time_limit_in_the_readers_language_and_number(staff, unstated, days, english):
+    dossier = _receive(staff[Role.ONE_STOP_CLERK], unstated, at_local(2026, 3, 2, 9, 0), processing_days=days)
+    with translation.override("en"):
+        ledger = " ".join(line.text for line in due_ledger(dossier=dossier, events=list(dossier.events.all())))
+    assert english in ledger
+    with translation.override("vi"):
+        ledger = " ".join(line.text for line in due_ledger(dossier=dossier, events=list(dossier.events.all())))
+    assert f"{str(days).replace('.', ',')} ngày làm việc " in ledger  # a decimal comma
