@@ -32,6 +32,14 @@ def bad_request(request, exception):
     return render(request, "400.html", context, status=400)
 
 
+@requires_csrf_token
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without a valid token — open too long, signed in or out in another tab,
+    cookies blocked. Django's page says so in English to developers; the visitor is told in the site's language
+    what happened and what to do (the reason stays in the server's log, never on the page)."""
+    return render(request, "errors/csrf.html", status=403)
+
+
 def home(request):
     context = {}
     for provide in HOME_CONTEXT:

@@ -29,6 +29,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form token gets a page in the visitor's language (Django's own is English, for developers).
+CSRF_FAILURE_VIEW = "egov.core.views.csrf_failure"
 
 # --- applications -------------------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -61,3 +61,20 @@ def test_the_500_page_renders_without_a_request_or_the_database(django_assert_nu
         html = render_to_string("500.html")
 
     assert "Lỗi máy chủ" in html and 'href="/tra-cuu-ho-so/"' in html and "egov.css" in html
+
+
+@override_settings(DEBUG=False)
+def test_a_form_sent_without_its_token_is_refused_in_vietnamese_and_saves_nothing():
+    from django.test import Client
+
+    from egov.accounts.models import User
+
+    browser = Client(enforce_csrf_checks=True)
+    users = User.objects.count()
+    response = browser.post(reverse("accounts:signup"), {"full_name": "Nguyễn Văn A", "phone": "0912345678"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in html and "Chưa có gì được lưu" in html and '<html lang="vi"' in html
+    assert "CSRF" not in html and "Forbidden" not in html
+    assert User.objects.count() == users
