@@ -152,8 +152,9 @@ def apply(request, code: str):
     return render(request, "public_services/apply.html", {
         "procedure": procedure, "schema": schema, "form": bound, "draft": draft, "agencies": agencies,
         "chosen_agency": draft.handling_agency_id if draft else _int(request.POST.get("agency")),
-        # The refusal's own message and the agency's field message may be the same words: say them once.
-        "general_errors": list(dict.fromkeys(errors.get("__all__", []) + errors.get("agency", []))),
+        # The agency's message goes under its list; a refusal in the same words is not said again at the top.
+        "agency_errors": errors.get("agency", []),
+        "general_errors": [m for m in dict.fromkeys(errors.get("__all__", [])) if m not in errors.get("agency", [])],
         "error_count": len([k for k in errors if k != "__all__"]),
     }, status=status)
 

@@ -106,6 +106,9 @@ def test_a_desk_outside_the_list_is_refused(client, citizen, online_birth, commu
     assert response.status_code == 400
     html = response.content.decode()
     assert html.count("Chọn nơi nộp hồ sơ") == 1  # the refusal and the field's error are one message
+    select_to_hint = html[html.index('<select id="f-agency"'):html.index("Thủ tục cấp xã")]
+    assert "Chọn nơi nộp hồ sơ" in select_to_hint and 'aria-describedby="f-agency-error"' in select_to_hint  # under it
+    assert "Còn 1 thông tin cần sửa" in html
     assert not Dossier.objects.exists()
 
 
