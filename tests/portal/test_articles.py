@@ -185,3 +185,13 @@ def test_an_editor_attaches_a_file_in_the_admin_and_a_fake_one_is_refused(client
     assert saved.status_code == 302
     attachment = article.attachments.get()
     assert (attachment.original_name, attachment.content_type, attachment.size) == ("ke-hoach.pdf", "application/pdf", len(PDF))
+
+
+@pytest.mark.parametrize("page", ["portal:news", "portal:directions", "portal:calendar", "portal:feedback_public"])
+def test_a_signed_in_citizen_keeps_the_way_to_their_dossiers_on_the_news_portal(client, page):
+    my_dossiers = f'href="{reverse("public_services:my_dossiers")}"'
+    assert my_dossiers not in client.get(reverse(page)).content.decode()  # a visitor has none
+
+    client.force_login(UserFactory(citizen=True))
+    html = client.get(reverse(page)).content.decode()
+    assert my_dossiers in html and f'href="{reverse("portal:news")}"' in html  # beside the portal's own menu
