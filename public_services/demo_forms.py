@@ -59,9 +59,9 @@ BIRTH_REGISTRATION = {
     ],
     "uploads": [
         {"name": "giay_chung_sinh", "label": "Giấy chứng sinh (hoặc văn bản xác nhận việc sinh)", "required": True,
-         "accept": ["pdf", "jpeg", "png"], "max_files": 2},
+         "accept": ["pdf", "jpeg", "png"], "max_files": 2, "document": "Giấy chứng sinh"},
         {"name": "van_ban_uy_quyen", "label": "Văn bản ủy quyền", "required": True, "accept": ["pdf", "jpeg", "png"],
-         "max_files": 1, "show_if": {"field": "quan_he", "equals": "uy_quyen"}},
+         "max_files": 1, "show_if": {"field": "quan_he", "equals": "uy_quyen"}, "document": "Văn bản ủy quyền"},
     ],
 }
 
@@ -113,7 +113,7 @@ PERMANENT_RESIDENCE = {
     ],
     "uploads": [
         {"name": "cho_o_hop_phap", "label": "Giấy tờ chứng minh chỗ ở hợp pháp", "required": True,
-         "accept": ["pdf", "jpeg", "png", "docx"], "max_files": 3},
+         "accept": ["pdf", "jpeg", "png", "docx"], "max_files": 3, "document": "Thông tin chứng minh về chỗ ở hợp pháp"},
         {"name": "dong_y_chu_ho", "label": "Văn bản đồng ý của chủ hộ", "required": True, "max_files": 1,
          "accept": ["pdf", "jpeg", "png"], "show_if": {"field": "can_cu", "in": ["thue_muon", "nguoi_than"]}},
     ],

@@ -97,23 +97,30 @@ def _requirement_key(text: str) -> str:
 def dossier_requirements_supplied(dossier: Dossier, documents=None) -> set[int]:
     """The indexes of the version's required documents the applicant supplied a file for (online, or a supplement).
 
-    A file counts for the requirement it was uploaded for: the required document's name, or the online form's
-    upload slot whose label is that name. Nothing is guessed beyond that: a document with no file of its own is
-    not claimed as received (form 01 would list it), and the desk ticks what it finds complete.
-    `documents`: the dossier's files when the caller has them already.
+    A file counts for the requirement it was uploaded for: the required document's name, the online form's
+    upload slot whose label is that name, or the required document a slot names by the beginning of its name
+    (the slot's "document": the catalogue's names are long sentences). Nothing is guessed beyond that: a
+    document with no file of its own is not claimed as received (form 01 would list it), and the desk ticks
+    what it finds complete. `documents`: the dossier's files when the caller has them already.
     """
     if documents is None:
         documents = dossier.documents.filter(kind__in=(DocumentKind.SUBMITTED, DocumentKind.SUPPLEMENT))
     version = dossier.procedure_version
-    labels = {slot.get("name"): slot.get("label", "") for slot in (version.form or {}).get("uploads", [])
-              if isinstance(slot, dict)}
-    given = set()
+    slots = {slot.get("name"): slot for slot in (version.form or {}).get("uploads", []) if isinstance(slot, dict)}
+    given, beginnings = set(), set()
     for document in documents:
         if document.kind not in (DocumentKind.SUBMITTED, DocumentKind.SUPPLEMENT):
             continue
         given.add(_requirement_key(document.requirement))
-        if document.requirement in labels:
-            given.add(_requirement_key(labels[document.requirement]))
+        slot = slots.get(document.requirement)
+        if slot is not None:
+            given.add(_requirement_key(slot.get("label", "")))
+            beginnings.add(_requirement_key(slot.get("document", "")))
     given.discard("")
-    return {index for index, item in enumerate(version.required_documents)
-            if _requirement_key(item.get("name", "")) in given}
+    beginnings.discard("")
+    supplied = set()
+    for index, item in enumerate(version.required_documents):
+        name = _requirement_key(item.get("name", ""))
+        if name in given or any(name.startswith(beginning) for beginning in beginnings):
+            supplied.add(index)
+    return supplied

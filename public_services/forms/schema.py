@@ -4,14 +4,18 @@
      "sections": [{"id": "nguoi_yeu_cau", "title": "Người yêu cầu", "show_if": <condition>?,
                    "fields": [<field>, ...]}],
      "uploads": [{"name": "giay_chung_sinh", "label": "Giấy chứng sinh", "accept": ["pdf", "jpeg", "png"],
-                  "max_files": 2, "required": true, "show_if": <condition>?}]}
+                  "max_files": 2, "required": true, "show_if": <condition>?,
+                  "document": "Giấy chứng sinh"?}]}
 
 A field: {"name", "type", "label", "required"?, "help"?, "show_if"?, "prefill"?} plus, by type:
 text/textarea "max_length"; number "min", "max", "integer"; date "past_only"; choice "options"
 [{"value", "label"}] and "widget" (select/radio); group "fields" (no nested groups), "min_items",
 "max_items". Names are unique in the form; a condition names only answers that come before it (in a
-group item, also the item's earlier fields). Validated by hand so every error names its place in
-Vietnamese (the jsonschema package is only a development dependency here).
+group item, also the item's earlier fields). An upload's "document" is the beginning of the name of the
+catalogue's required document it supplies (any case, spacing): the desk's checklist ticks that document
+when a file comes in the slot — the catalogue's names are long sentences a label cannot repeat.
+Validated by hand so every error names its place in Vietnamese (the jsonschema package is only a
+development dependency here).
 """
 
 import re
@@ -29,7 +33,7 @@ MAX_FIELDS = 200
 _SECTION_KEYS = {"id", "title", "description", "show_if", "fields"}
 _FIELD_KEYS = {"name", "type", "label", "required", "help", "show_if", "prefill", "max_length", "min", "max",
                "integer", "past_only", "options", "widget", "fields", "min_items", "max_items", "placeholder"}
-_UPLOAD_KEYS = {"name", "label", "help", "accept", "max_files", "required", "show_if"}
+_UPLOAD_KEYS = {"name", "label", "help", "accept", "max_files", "required", "show_if", "document"}
 
 
 class _Checker:
@@ -214,6 +218,7 @@ def form_schema_errors(schema) -> list[str]:
             upload_names.add(name)
         checker.text(upload, "label", path)
         checker.text(upload, "help", path, required=False)
+        checker.text(upload, "document", path, required=False)
         checker.boolean(upload, "required", path)
         checker.whole(upload, "max_files", path, low=1, high=20)
         accept = upload.get("accept", list(UPLOAD_TYPES))

@@ -67,3 +67,35 @@ def test_the_api_receives_with_the_documents_found_complete(client, staff, submi
                            content_type="application/json")
     assert response.status_code == 200
     assert [item["received"] for item in response.json()["checklist"]] == [False, True, True, False, False]
+
+
+def test_a_slot_names_the_catalogue_document_it_supplies_by_the_beginning_of_its_name(staff, agency):
+    """The national catalogue's names are sentences ("Giấy chứng sinh; trường hợp không có…"): a slot's "document"
+    gives their beginning, so the birth certificate and the authorisation are ticked, and nothing else."""
+    catalogue = ["Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh; trường hợp không có Giấy chứng sinh thì nộp văn bản "
+                 "của người làm chứng xác nhận về việc sinh", "Văn bản ủy quyền (được chứng thực) theo quy định",
+                 "Văn bản xác nhận của cơ sở y tế đã thực hiện kỹ thuật hỗ trợ sinh sản"]
+    procedure = procedure_upsert(data=ProcedureData(
+        code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch", processing_days=5,
+        required_documents=[RequiredDocument(name=name, copies="1 bản chính") for name in catalogue],
+        form={"version": 1, "sections": [], "uploads": [
+            {"name": "giay_chung_sinh", "label": "Giấy chứng sinh (hoặc văn bản xác nhận việc sinh)",
+             "document": "giấy chứng  sinh"},
+            {"name": "uy_quyen", "label": "Văn bản ủy quyền", "document": "Văn bản ủy quyền"},
+            {"name": "khac", "label": "Giấy tờ khác", "document": "Văn bản"}]}),  # nothing uploaded in it
+        effective_from=at_local(2025, 7, 1, 0, 0))[0]
+    citizen = UserFactory(citizen=True, full_name="Hoàng Thị Lan", national_id="020195004321")
+    draft = dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency)
+    for slot in ("giay_chung_sinh", "uy_quyen"):
+        dossier_document_add(dossier=draft, user=citizen, requirement=slot,
+                             file=SimpleUploadedFile("tep.pdf", PDF, content_type="application/pdf"))
+    dossier = dossier_act(dossier=dossier_submit(dossier=draft, citizen=citizen), user=staff[Role.ONE_STOP_CLERK],
+                          action="receive")
+    assert _ticks(dossier) == [False, True, True, False]
+
+
+def test_a_slots_document_must_be_text():
+    from public_services.forms.schema import form_schema_errors
+
+    errors = form_schema_errors({"version": 1, "sections": [], "uploads": [{"name": "a", "label": "A", "document": 5}]})
+    assert "uploads[0].document" in " ".join(errors)
