@@ -17,7 +17,7 @@ from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 from egov.core.text import fold_vietnamese, xml_safe
-from egov.core.uploads import JPEG, PDF, PNG
+from egov.core.uploads import EXTENSIONS, JPEG, PDF, PNG
 
 S = IncomingState
 SCAN_TYPES = (PDF, JPEG, PNG)
@@ -143,8 +143,7 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
     if not secret and upload is None:
         raise ApplicationError("file_required", _("Cần tệp quét (scan) của văn bản."),
                                fields={"file": [_("Bắt buộc.")]})
-    if upload is not None:
-        checked_upload(upload, allowed=SCAN_TYPES)
+    content_type = checked_upload(upload, allowed=SCAN_TYPES) if upload is not None else None
     if secret and not readers:
         raise ApplicationError("readers_required", _("Văn bản mật phải chỉ rõ người được xem."),
                                fields={"readers": [_("Bắt buộc.")]})
@@ -161,7 +160,9 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
     number, year = register_number_allocate(register=register, at=now)
     document.register_arrival(register=register, number=number, year=year, by=clerk, at=now)
     if upload is not None:
-        document.file.save(upload.name, upload, save=False)
+        # Under a name of ours by its content, as edXML attachments are: the scanner's file name may carry a
+        # person's name, and nothing serves the file by it (the pages send it by its sniffed type).
+        document.file.save(f"van-ban-den.{EXTENSIONS[content_type]}", upload, save=False)
     document.save()
     if secret:
         document.readers.set({*readers, clerk})

@@ -24,6 +24,14 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def test_a_scan_is_stored_under_a_name_of_ours_by_its_content_not_the_scanners(staff):
+    document = incoming_register_scan(clerk=staff[Role.RECORDS_CLERK], data=incoming_data(),
+                                      upload=scan("Nguyễn Văn A - CCCD 020195004321.PDF"))
+    stored = document.file.name.rsplit("/", 1)[-1]
+    assert stored.startswith("van-ban-den") and stored.endswith(".pdf")
+    assert "020195004321" not in document.file.name and "CCCD" not in document.file.name
+
+
 def test_the_records_clerk_registers_a_scan_with_its_arrival_number_and_acknowledgement(staff):
     clerk = staff[Role.RECORDS_CLERK]
     document = register_scan(clerk, when=at_local(2026, 11, 23, 9, 30))
