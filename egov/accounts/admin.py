@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     change_password_form = PasswordChangeForm
+    actions = ["second_factor_reset"]
     list_display = ["username", "full_name", "national_id", "phone", "email", "agency", "position_title", "is_active"]
     list_filter = ["is_active", "is_staff", "groups", "agency__kind", "agency"]
     search_fields = ["username", "full_name", "national_id", "phone", "email"]
@@ -38,6 +39,24 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "agency", "password1", "password2"]}),
     ]
+
+    @admin.action(description=_("Đặt lại xác thực hai lớp (mất hoặc đổi điện thoại)"))
+    def second_factor_reset(self, request, queryset):
+        """The way back in for a leader or records clerk who lost their phone: the service removes their apps,
+        tokens and sessions; they enrol a new app at their next sign-in."""
+        from egov.accounts.services import user_second_factor_reset
+        from egov.audit.middleware import client_ip
+        from egov.core.errors import ApplicationError
+
+        ip = client_ip(request)
+        try:
+            reset = [user_second_factor_reset(user=user, by=request.user, ip=ip) for user in queryset]
+        except ApplicationError as refused:
+            self.message_user(request, refused.message, level=messages.ERROR)
+            return
+        self.message_user(request, _("Đã đặt lại xác thực hai lớp của %(users)s tài khoản (%(devices)s thiết bị đã "
+                                     "gỡ); họ đăng ký lại ứng dụng tạo mã ở lần đăng nhập tới.")
+                          % {"users": len(reset), "devices": sum(reset)}, level=messages.SUCCESS)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -66,3 +66,35 @@ def user_password_change(*, user: User, new_password: str, ip: str | None = None
     if user.email:
         notification_send(template="password_changed", channel=Channel.EMAIL, recipient=user, payload=payload)
     return user
+
+
+@transaction.atomic
+def user_second_factor_reset(*, user: User, by: User, ip: str | None = None) -> int:
+    """An administrator resets a user's second factor (a leader lost their phone): their authenticator apps and
+    backup codes go, and with them the API tokens and the browser sessions those made good, so whoever holds the
+    phone holds nothing. At the next sign-in, with the password, the user enrols a new app (roles that need it
+    are sent there before any page). The user is told, and the reset is on the legal record. Returns how many
+    devices went."""
+    from django.utils import timezone
+    from django_otp import devices_for_user
+    from rest_framework.authtoken.models import Token
+
+    from egov.accounts.models import SignedInSession
+    from egov.audit.services import legal_event_record
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send
+
+    if not (by.is_active and by.is_superuser):
+        raise ApplicationError("forbidden", _("Chỉ quản trị viên được đặt lại xác thực hai lớp."), status=403)
+    devices = list(devices_for_user(user, confirmed=None))
+    for device in devices:
+        device.delete()
+    Token.objects.filter(user=user).delete()
+    SignedInSession.objects.filter(user_id=user.pk).delete()
+    legal_event_record(action="account.second_factor_reset", obj=user, actor=by, ip=ip,
+                       data={"devices": len(devices)})
+    payload = {"full_name": user.full_name, "when": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
+    notification_send(template="second_factor_reset", channel=Channel.IN_APP, recipient=user, payload=payload)
+    if user.email:
+        notification_send(template="second_factor_reset", channel=Channel.EMAIL, recipient=user, payload=payload)
+    return len(devices)
