@@ -23,6 +23,24 @@ class OTPTokenForm(forms.Form):
     )
 
 
+class _CodeField(forms.CharField):
+    """A code as typed, spaces dropped and in lower case ("ABCD EFGH" is the backup code abcdefgh; digits are
+    unchanged), before its length is checked."""
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split()).lower()
+
+
+class OTPVerifyForm(OTPTokenForm):
+    """The sign-in's second step: an app's 6 digits, or a backup code (8 letters and digits) — so the keyboard
+    is a text one."""
+
+    token = _CodeField(
+        label=_("Mã xác thực 6 chữ số hoặc mã dự phòng"), min_length=6, max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True}),
+    )
+
+
 class SignupForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     national_id = forms.CharField(

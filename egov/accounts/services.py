@@ -98,3 +98,32 @@ def user_second_factor_reset(*, user: User, by: User, ip: str | None = None) -> 
     if user.email:
         notification_send(template="second_factor_reset", channel=Channel.EMAIL, recipient=user, payload=payload)
     return len(devices)
+
+
+BACKUP_CODES = 10
+
+
+@transaction.atomic
+def user_backup_codes_create(*, user: User) -> list[str]:
+    """Ten one-time backup codes for the second factor, for the day the phone is lost: each passes the second
+    factor once, like an app's code. A new set replaces the old one (codes written down earlier stop working).
+    Returned once, to be shown; the user is told in the portal. Needs an enrolled authenticator app."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ApplicationError("no_second_factor", _("Hãy bật xác thực hai lớp bằng ứng dụng tạo mã trước."))
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Mã dự phòng"), confirmed=True)
+    codes: set[str] = set()
+    while len(codes) < BACKUP_CODES:
+        codes.add(StaticToken.random_token())  # 8 letters and digits (base32), as the code box takes
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    notification_send(template="message", channel=Channel.IN_APP, recipient=user, payload={
+        "subject": _("Đã tạo bộ mã dự phòng mới"),
+        "text": _("Bộ mã dự phòng cũ (nếu có) không còn dùng được. Nếu không phải bạn tạo, hãy đổi mật khẩu và báo "
+                  "quản trị viên.")})
+    return sorted(codes)

@@ -13,6 +13,7 @@ urlpatterns = [
         template_name="accounts/password_change_done.html"), name="password_change_done"),
     path("xac-thuc-hai-lop/", views.otp_verify, name="otp_verify"),
     path("xac-thuc-hai-lop/dang-ky/", views.otp_setup, name="otp_setup"),
+    path("xac-thuc-hai-lop/ma-du-phong/", views.otp_backup_codes, name="otp_backup_codes"),
     path("dang-ky/", views.signup, name="signup"),
     path("dang-ky/xac-nhan/", views.signup_verify, name="signup_verify"),
     path("quen-mat-khau/", views.password_reset, name="password_reset"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,6 +32,7 @@ from egov.accounts.forms import (
     ContactChangeForm,
     IdentifierLoginForm,
     OTPTokenForm,
+    OTPVerifyForm,
     PasswordResetConfirmForm,
     PasswordResetRequestForm,
     ProfileForm,
@@ -91,7 +93,7 @@ WRONG_CODE = _lazy("Mã xác thực không đúng hoặc đã hết hạn.")
 def otp_verify(request):
     from django_otp import devices_for_user
 
-    form = OTPTokenForm(request.POST or None)
+    form = OTPVerifyForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if wait := _code_wait(list(devices_for_user(request.user, confirmed=True))):
@@ -131,7 +133,8 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            messages.success(request, _("Đã bật xác thực hai lớp."))
+            messages.success(request, _("Đã bật xác thực hai lớp. Nên tạo mã dự phòng (Hồ sơ cá nhân → Mã dự phòng) "
+                                        "để vẫn đăng nhập được khi mất điện thoại."))
             return redirect(_next_url(request))
         else:
             form.add_error("token", WRONG_CODE)
@@ -142,6 +145,28 @@ def otp_setup(request):
         "form": form, "qr_svg": qr_svg(device.config_url), "secret": device.config_url.split("secret=")[1].split("&")[0],
         "next": _next_url(request, ""),
     }, status=status)
+
+
+@login_required
+@never_cache
+def otp_backup_codes(request):
+    """Backup codes for the second factor: how many are left, and a new set on request — shown once, in the
+    answer to the POST (never stored for showing again). Only past the second factor in this session."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from egov.accounts.services import user_backup_codes_create
+
+    if not request.user.is_verified():
+        return redirect(f"{reverse('accounts:otp_verify')}?next={reverse('accounts:otp_backup_codes')}")
+    codes, status = None, 200
+    if request.method == "POST":
+        try:
+            codes = user_backup_codes_create(user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = 400
+    left = StaticToken.objects.filter(device__user=request.user, device__confirmed=True).count()
+    return render(request, "accounts/otp_backup_codes.html", {"codes": codes, "left": left}, status=status)
 
 
 # --- citizens: sign-up, password reset, profile ---------------------------------------------------
@@ -288,6 +313,8 @@ def profile(request):
             return redirect("accounts:contact_verify")
     return render(request, "accounts/profile.html", {
         "profile_form": profile_form, "phone_form": contact_forms["phone"], "email_form": contact_forms["email"],
+        # Read with the signed-in user (egov.accounts.backends): no query of its own.
+        "has_authenticator": any(device.startswith("otp_totp.") for device in getattr(user, "confirmed_otp_devices", ())),
     }, status=status)
 
 

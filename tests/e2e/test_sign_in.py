@@ -101,7 +101,7 @@ def test_a_leader_who_confirms_an_authenticator_code_reaches_the_workspace(page:
     page.get_by_role("button", name="Xác nhận và bật").click()
 
     expect(page).to_have_url(_path_is(WORKSPACE))
-    expect(page.get_by_role("status")).to_have_text("Đã bật xác thực hai lớp.")
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Đã bật xác thực hai lớp\. Nên tạo mã dự phòng"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Xin chào, {leader.full_name}")
 
 
