@@ -45,9 +45,20 @@ from egov.core.errors import ApplicationError
 from egov.core.qr import qr_svg
 
 
+def _has_authenticator(user) -> bool:
+    """Whether the user has a confirmed authenticator app (read with the signed-in user: no query of its own)."""
+    return any(device.startswith("otp_totp.") for device in getattr(user, "confirmed_otp_devices", ()))
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A staff member's own account page (their name in the staff menu): the password, and the way to the
+    second factor's backup codes."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "has_authenticator": _has_authenticator(self.request.user)}
 
     def form_valid(self, form):
         user_password_change(user=form.user, new_password=form.cleaned_data["new_password1"], ip=client_ip(self.request))
@@ -133,8 +144,8 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            messages.success(request, _("Đã bật xác thực hai lớp. Nên tạo mã dự phòng (Hồ sơ cá nhân → Mã dự phòng) "
-                                        "để vẫn đăng nhập được khi mất điện thoại."))
+            messages.success(request, _("Đã bật xác thực hai lớp. Nên tạo mã dự phòng (bấm tên của bạn ở đầu trang → "
+                                        "Mã dự phòng) để vẫn đăng nhập được khi mất điện thoại."))
             return redirect(_next_url(request))
         else:
             form.add_error("token", WRONG_CODE)
@@ -313,8 +324,7 @@ def profile(request):
             return redirect("accounts:contact_verify")
     return render(request, "accounts/profile.html", {
         "profile_form": profile_form, "phone_form": contact_forms["phone"], "email_form": contact_forms["email"],
-        # Read with the signed-in user (egov.accounts.backends): no query of its own.
-        "has_authenticator": any(device.startswith("otp_totp.") for device in getattr(user, "confirmed_otp_devices", ())),
+        "has_authenticator": _has_authenticator(user),
     }, status=status)
 
 

@@ -33,6 +33,8 @@ def _app_code(user):
 
 def test_a_leader_makes_codes_past_the_second_factor_sees_them_once_and_each_signs_in_once(client, leader):
     _sign_in(client, leader, _app_code(leader))
+    # Behind the leader's name in the staff menu (the password page), and on the profile.
+    assert reverse("accounts:otp_backup_codes") in client.get(reverse("accounts:password_change")).content.decode()
     assert reverse("accounts:otp_backup_codes") in client.get(reverse("accounts:profile")).content.decode()
 
     page = client.post(reverse("accounts:otp_backup_codes"))
