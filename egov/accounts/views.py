@@ -46,8 +46,12 @@ from egov.core.qr import qr_svg
 
 
 def _has_authenticator(user) -> bool:
-    """Whether the user has a confirmed authenticator app (read with the signed-in user: no query of its own)."""
-    return any(device.startswith("otp_totp.") for device in getattr(user, "confirmed_otp_devices", ()))
+    """Whether the user has a confirmed authenticator app: read with the signed-in user (no query of its own),
+    else (a user loaded another way) asked."""
+    devices = getattr(user, "confirmed_otp_devices", None)
+    if devices is None:
+        return user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return any(device.startswith("otp_totp.") for device in devices)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -167,6 +171,9 @@ def otp_backup_codes(request):
 
     from egov.accounts.services import user_backup_codes_create
 
+    if not _has_authenticator(request.user):  # a citizen who never enrolled an app: nothing to back up
+        messages.error(request, _("Hãy bật xác thực hai lớp bằng ứng dụng tạo mã trước."))
+        return redirect("accounts:profile")
     if not request.user.is_verified():
         return redirect(f"{reverse('accounts:otp_verify')}?next={reverse('accounts:otp_backup_codes')}")
     codes, status = None, 200

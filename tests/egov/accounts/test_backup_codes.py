@@ -69,6 +69,10 @@ def test_without_the_second_factor_in_this_session_the_page_asks_for_it(client, 
 
 def test_a_citizen_without_an_app_gets_no_codes(client):
     citizen = UserFactory(citizen=True)
+    client.force_login(citizen)
+    response = client.post(reverse("accounts:otp_backup_codes"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
+    assert "Hãy bật xác thực hai lớp bằng ứng dụng tạo mã trước." in response.content.decode()
     with pytest.raises(ApplicationError) as refused:
         user_backup_codes_create(user=citizen)
     assert refused.value.code == "no_second_factor"
