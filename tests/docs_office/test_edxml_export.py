@@ -4,19 +4,17 @@
 from datetime import timedelta
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from docs_office.constants import DeliveryChannel, DeliveryState, OutgoingState
+from docs_office.constants import DeliveryChannel, DeliveryState
 from docs_office.edxml import edxml_parse
-from docs_office.models import Delivery, OutgoingDocument, OutgoingEvent
+from docs_office.models import Delivery, OutgoingEvent
 from docs_office.services.edxml import outgoing_edxml_export
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
-from tests.docs_office.factories import TINY_PDF
-from tests.docs_office.test_outgoing import approved
+from tests.docs_office.test_outgoing import issued_unsigned
 from tests.docs_office.test_views import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +25,8 @@ OUTSIDE = {"recipient_code": "000.00.00.G12", "recipient_name": "Ủy ban nhân 
 @pytest.fixture
 def issued(staff, registers, other_agency):
     """Issued to an agency of the system and, by free text only, to one outside it (without the signing ceremony)."""
-    document = approved(staff, recipient_agencies=[other_agency], recipients_text="UBND tỉnh Cao Bằng\nLưu: VT")
-    document.signed_file.save("da-ky.pdf", ContentFile(TINY_PDF), save=False)
-    OutgoingDocument.objects.filter(pk=document.pk).update(
-        state=OutgoingState.ISSUED, register=registers["outgoing"], number=7, year=2026, symbol="QĐ-UBND",
-        issued_at=timezone.now() - timedelta(hours=1), issued_by=staff[Role.RECORDS_CLERK],
-        signed_file=document.signed_file.name)
-    return OutgoingDocument.objects.get(pk=document.pk)
+    return issued_unsigned(staff, registers["outgoing"], recipient_agencies=[other_agency],
+                           recipients_text="UBND tỉnh Cao Bằng\nLưu: VT")
 
 
 def _url(document) -> str:

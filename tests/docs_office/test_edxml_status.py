@@ -7,15 +7,14 @@ from datetime import timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from docs_office.constants import DeliveryChannel, DeliveryState, IncomingState, OutgoingState
+from docs_office.constants import DeliveryChannel, DeliveryState, IncomingState
 from docs_office.edxml import STATUS_CODES, Agency, EdxmlError, P, edxml_status, edxml_status_parse
-from docs_office.models import Delivery, IncomingDocument, OutgoingDocument, OutgoingEvent
+from docs_office.models import Delivery, IncomingDocument, OutgoingEvent
 from docs_office.services.edxml import (
     INCOMING_STATUS_CODES,
     STATUS_DELIVERY_STATES,
@@ -27,8 +26,8 @@ from docs_office.services.edxml import (
 from docs_office.services.incoming import incoming_accept, incoming_return
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
-from tests.docs_office.factories import TINY_PDF, assign_to
-from tests.docs_office.test_outgoing import approved, signed_flow  # noqa: F401 - the fixture
+from tests.docs_office.factories import assign_to
+from tests.docs_office.test_outgoing import approved, issued_unsigned, signed_flow  # noqa: F401 - the fixture
 from tests.docs_office.test_views import signed_in
 from tests.factories import UserFactory
 
@@ -105,13 +104,7 @@ def test_every_code_records_a_delivery_state_and_every_incoming_state_has_a_code
 @pytest.fixture
 def issued(staff, registers, other_agency):
     """An issued decision for the other agency, without the signing ceremony (the round trip below has it)."""
-    document = approved(staff, recipient_agencies=[other_agency])
-    document.signed_file.save("da-ky.pdf", ContentFile(TINY_PDF), save=False)
-    OutgoingDocument.objects.filter(pk=document.pk).update(
-        state=OutgoingState.ISSUED, register=registers["outgoing"], number=7, year=2026, symbol="QĐ-UBND",
-        issued_at=timezone.now() - timedelta(hours=1), issued_by=staff[Role.RECORDS_CLERK],
-        signed_file=document.signed_file.name)
-    return OutgoingDocument.objects.get(pk=document.pk)
+    return issued_unsigned(staff, registers["outgoing"], recipient_agencies=[other_agency])
 
 
 @pytest.fixture

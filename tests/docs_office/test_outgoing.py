@@ -50,6 +50,26 @@ def approved(staff, **extra):
     return outgoing_review(user=staff[Role.LEADER], document=document, action="leader_approve")
 
 
+def issued_unsigned(staff, register, **extra):
+    """An approved draft put in the issued state directly, with a stand-in signed PDF: for tests of what follows
+    issuing (exchange, edXML), without the signing ceremony."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from docs_office.models import OutgoingDocument
+    from tests.docs_office.factories import TINY_PDF
+
+    document = approved(staff, **extra)
+    document.signed_file.save("da-ky.pdf", ContentFile(TINY_PDF), save=False)
+    OutgoingDocument.objects.filter(pk=document.pk).update(
+        state=OutgoingState.ISSUED, register=register, number=7, year=2026, symbol="QĐ-UBND",
+        issued_at=timezone.now() - timedelta(hours=1), issued_by=staff[Role.RECORDS_CLERK],
+        signed_file=document.signed_file.name)
+    return OutgoingDocument.objects.get(pk=document.pk)
+
+
 def test_a_specialist_drafts_with_a_docx_and_adds_a_pdf_version(staff):
     document = draft(staff, upload=docx_upload())
     assert document.state == OutgoingState.DRAFT
