@@ -117,3 +117,29 @@ def test_choosing_english_in_the_footer_shows_the_portal_in_english(page: Page):
     expect(page.get_by_role("navigation", name="Main navigation").get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.get_by_role("heading", name="Online public services")).to_be_visible()
     expect(page.locator("footer").get_by_label("Language")).to_have_value("en")
+
+
+def test_a_leader_who_lost_the_phone_signs_in_with_a_backup_code_made_earlier(page: Page, totp):
+    """Enrol, make backup codes from the page behind one's name, sign out; then in with a code read off paper."""
+    leader = UserFactory(leader=True)
+    page.goto("/")
+    page.get_by_role("link", name="Vào không gian làm việc").click()
+    _sign_in(page, leader.username)
+    secret = page.get_by_test_id("otp-secret").inner_text()
+    page.get_by_label("Mã xác thực 6 chữ số").fill(totp(secret))
+    page.get_by_role("button", name="Xác nhận và bật").click()
+    expect(page).to_have_url(_path_is(WORKSPACE))
+
+    page.get_by_role("link", name=leader.full_name).click()
+    page.get_by_role("link", name="Mã dự phòng").click()
+    page.get_by_role("button", name="Tạo bộ mã dự phòng mới").click()
+    codes = page.get_by_test_id("backup-codes").locator("code").all_inner_texts()
+    assert len(codes) == 10
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    page.goto("/")
+    page.get_by_role("link", name="Vào không gian làm việc").click()
+    _sign_in(page, leader.username)
+    page.get_by_label("Mã xác thực 6 chữ số hoặc mã dự phòng").fill(codes[0].upper())
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page).to_have_url(_path_is(WORKSPACE))
