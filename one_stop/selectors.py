@@ -1,5 +1,6 @@
 """Reads of the one-stop app: the visibility and query-count rules live here."""
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -326,39 +327,22 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix[:-1] + chr(following)
 
 
-def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tuple[list[tuple], int]:
-    """One page of the dossiers matching `search` (dossier_search_filter) among those the user sees, with
-    their count up to QUEUE_COUNT_CAP + 1: the same conditions as the indexes of 0090_bench_indexes and 0097 (code and
-    name prefixes as ranges over their pattern indexes), in a prepared statement per shape of the search —
-    planning it took PostgreSQL longer than running it. Written out because composing it through the ORM
-    cost more CPU than the rest of the page. The API's list keeps dossier_search_filter."""
+@functools.lru_cache(maxsize=64)
+def _search_sql(sides: tuple[str, ...], conditions: tuple[str, ...]) -> str:
+    """The statement of _search_rows_and_count for its visibility sides and search conditions (constant SQL
+    only, values are parameters): composed once per shape, not at every search."""
     from one_stop.models import Dossier
 
-    term = search.strip()
-    # (condition, its parameters), each one branch of the statement.
-    conditions = [("(code::text ~>=~ %s AND code::text ~<~ %s)", [*_prefix_range(term.upper())]),
-                  ("applicant_id_number = %s", [term])]
-    tail = _CODE_TAIL.fullmatch(term)
-    if tail:
-        conditions.append(("RIGHT(code, 11) = %s", [f"{tail[1]}-{int(tail[2]):04d}"]))
-    folded = fold_vietnamese(term)
-    if any(c.isalpha() for c in folded):
-        given_name = "SUBSTRING(applicant_name_folded, (STRPOS(applicant_name_folded, ' ') + 1)) COLLATE \"C\""
-        conditions += [("(applicant_name_folded::text ~>=~ %s AND applicant_name_folded::text ~<~ %s)",
-                        [*_prefix_range(folded)]),
-                       (f"({given_name} >= %s AND {given_name} < %s)", [*_prefix_range(folded)])]
-    sides = _visibility_sides(user)
     # The visibility columns as expressions ("+ 0"): a filter on the few rows the search indexes find, never
     # an index of its own. Left indexable, PostgreSQL ANDed the search's bitmap with one of every dossier of
     # the agency (a third of the table at a provincial centre: 12 ms to build) to save heap visits.
-    visible = " OR ".join(re.sub(r"^(\w+) =", r"(\1 + 0) =", condition) for condition, _ in sides)
-    visible_params = [value for _, values in sides for value in values]
+    visible = " OR ".join(re.sub(r"^(\w+) =", r"(\1 + 0) =", condition) for condition in sides)
     table, procedures = Dossier._meta.db_table, Procedure._meta.db_table
     # One branch per condition, merged by UNION (a dossier may match two): each reads its own index, and the
     # name branches read only their covering indexes (index-only scans of SEARCH_COVERED) — an OR would
     # make one bitmap of the matches and visit the table's page of every one to test visibility and sort.
     branches = " UNION ".join(f"SELECT due_at, code FROM {table} WHERE ({visible}) AND {condition}"  # noqa: S608
-                              for condition, _ in conditions)
+                              for condition in conditions)
     # Only constant SQL is composed here (table names and the conditions above); values are parameters.
     sql = ("SELECT page.n, page.rn, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
            "FROM (SELECT due_at, code, n, rn FROM (SELECT due_at, code, count(*) OVER () AS n, "
@@ -374,6 +358,35 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
            "WHERE (rn > %s AND rn <= %s) OR rn = n) AS page "
            f"JOIN {table} d ON d.code = page.code LEFT JOIN {procedures} p ON p.id = d.procedure_id "
            "ORDER BY page.due_at, page.code")
+    return sql
+
+
+def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tuple[list[tuple], int]:
+    """One page of the dossiers matching `search` (dossier_search_filter) among those the user sees, with
+    their count up to QUEUE_COUNT_CAP + 1: the same conditions as the indexes of 0090_bench_indexes and 0097 (code and
+    name prefixes as ranges over their pattern indexes), in a prepared statement per shape of the search —
+    planning it took PostgreSQL longer than running it. Written out because composing it through the ORM
+    cost more CPU than the rest of the page. The API's list keeps dossier_search_filter."""
+    term = search.strip()
+    # (condition, its parameters), each one branch of the statement. Codes and ID numbers hold no spaces: a
+    # name of several words reads only the name indexes.
+    conditions = [] if any(c.isspace() for c in term) else [
+        ("(code::text ~>=~ %s AND code::text ~<~ %s)", [*_prefix_range(term.upper())]),
+        ("applicant_id_number = %s", [term])]
+    tail = _CODE_TAIL.fullmatch(term)
+    if tail:
+        conditions.append(("RIGHT(code, 11) = %s", [f"{tail[1]}-{int(tail[2]):04d}"]))
+    folded = fold_vietnamese(term)
+    if any(c.isalpha() for c in folded):
+        given_name = "SUBSTRING(applicant_name_folded, (STRPOS(applicant_name_folded, ' ') + 1)) COLLATE \"C\""
+        conditions += [("(applicant_name_folded::text ~>=~ %s AND applicant_name_folded::text ~<~ %s)",
+                        [*_prefix_range(folded)]),
+                       (f"({given_name} >= %s AND {given_name} < %s)", [*_prefix_range(folded)])]
+    sides = _visibility_sides(user)
+    if not conditions:  # nothing a code, an ID number or a name could start with
+        return [], 0
+    sql = _search_sql(tuple(condition for condition, _ in sides), tuple(condition for condition, _ in conditions))
+    visible_params = [value for _, values in sides for value in values]
     every_branch = [value for _, values in conditions for value in (*visible_params, *values)]
     result = fetchall_prepared(sql, [*every_branch, QUEUE_COUNT_CAP + 1, offset, offset + limit])
     return [row[2:] for row in result if offset < row[1] <= offset + limit], result[0][0] if result else 0

@@ -285,6 +285,26 @@ def test_queue_search_reads_a_names_matches_from_the_name_indexes_alone(staff, r
 
 
 @pytest.mark.django_db
+def test_a_name_of_several_words_is_looked_up_in_the_name_indexes_only(staff, receive_many, monkeypatch):
+    """Codes and ID numbers hold no spaces: "dang van cong" reads no code or ID-number index; one word may be
+    either, and a spaced number is none (no statement at all)."""
+    import one_stop.selectors as selectors
+
+    receive_many(1)
+    clerk = staff[Role.ONE_STOP_CLERK]
+    statements = []
+    real = selectors.fetchall_prepared
+    monkeypatch.setattr(selectors, "fetchall_prepared", lambda sql, params: statements.append(sql) or real(sql, params))
+    assert [d.applicant_name for d in dossiers_queue_page(user=clerk, search="dang van cong").dossiers] == ["Đặng Văn Công"]
+    assert "applicant_id_number" not in statements[-1] and "code::text ~>=~" not in statements[-1]
+    dossiers_queue_page(user=clerk, search="dang")
+    assert "applicant_id_number" in statements[-1] and "code::text ~>=~" in statements[-1]
+    count = len(statements)
+    page = dossiers_queue_page(user=clerk, search="020 095 001 234")
+    assert page.dossiers == [] and page.count == 0 and len(statements) == count
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("search", ["", "000.00.00.H41"])
 def test_a_queue_page_past_the_end_still_counts_the_dossiers_in_its_one_statement(
         staff, receive_many, monkeypatch, django_assert_num_queries, search):
