@@ -385,6 +385,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- audit --------------------------------------------------------------------------------------
 PGHISTORY_DEFAULT_TRACKERS = None  # each model names its trackers (insert, update, delete)
+PGHISTORY_ADMIN_CLASS = "egov.core.third_party_admin.EventsAdmin"  # its labels in the administrator's language
 PGHISTORY_ADMIN_LIST_DISPLAY = ["pgh_created_at", "pgh_obj_model", "pgh_obj_id", "pgh_label", "pgh_diff", "pgh_context"]
 
 # --- security -----------------------------------------------------------------------------------
