@@ -207,6 +207,13 @@ class TokenAdmin(LabelledAdmin, authtoken_admin.TokenAdmin):
     search_help_text = _("Tìm theo tên đăng nhập.")
     list_select_related = ["user"]
 
+    # A token is a password for the API: the list shows its first characters (to tell two apart), never all of it.
+    list_display = ("key_start", "user", "created")
+
+    @admin.display(description=_("khóa (phần đầu)"))
+    def key_start(self, token):
+        return f"{token.key[:6]}…"
+
 
 # --- django-axes: sign-in attempts, lockouts and sign-in log --------------------------------------------------------
 

@@ -198,6 +198,9 @@ if OIDC_ENABLED:
 # Roles that must pass a TOTP second factor before any page (the admin included).
 EGOV_TWO_FACTOR_ROLES = ["leader", "records_clerk", "agency_admin", "system_admin"]
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Cổng Chính quyền điện tử")
+# The admin never shows a user's secrets: no TOTP key or QR code of an enrolled app, no backup codes. A user who lost
+# their phone is reset ("Đặt lại xác thực hai lớp") and enrols again.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

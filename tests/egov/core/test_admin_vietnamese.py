@@ -34,11 +34,12 @@ def records(db):
 # page → (what it says in Vietnamese, what the library says in English)
 PAGES = {
     "otp_totp_totpdevice_changelist": (
-        ["Người dùng", "Tên thiết bị", "Tạo lúc", "Dùng lần cuối lúc", "Đã xác nhận", "Mã QR", "Xem mã QR",
+        ["Người dùng", "Tên thiết bị", "Tạo lúc", "Dùng lần cuối lúc", "Đã xác nhận",
          "Tìm theo tên đăng nhập hoặc thư điện tử"],
         ["Last used at", "Created at", ">Confirmed<", "QR Code", ">qrcode<", "Search by user"]),
+    "otp_totp_totpdevice_add": (["Khóa bí mật", "Số chữ số"], ["Key:", "Digits"]),
     "otp_totp_totpdevice_change": (
-        ["Khóa bí mật", "Số chữ số", "Chu kỳ (giây)", "Độ lệch cho phép", "Độ lệch đồng hồ", "Mốc bắt đầu đếm",
+        ["Số chữ số", "Chu kỳ (giây)", "Độ lệch cho phép", "Độ lệch đồng hồ", "Mốc bắt đầu đếm",
          "Số lần nhập sai liên tiếp", "Thiết bị", "Mốc thời gian", "Cấu hình", "Chống dò mã",
          "Số chu kỳ trước hoặc sau thời điểm hiện tại", "Người dùng sở hữu thiết bị này"],
         ["Key:", "Digits", "Step:", "Tolerance", "Drift", "Throttling failure count", "Identity", "Timestamps",
@@ -47,10 +48,10 @@ PAGES = {
         ["Người dùng", "Tên thiết bị", "Dùng lần cuối lúc", "Đã xác nhận"],
         ["Last used at", "Created at", ">Confirmed<", "Search by user"]),
     "otp_static_staticdevice_change": (
-        ["Tên thiết bị", "Đã xác nhận", "Mã dự phòng", "Mỗi mã chỉ dùng được một lần", "Mốc thời gian"],
+        ["Tên thiết bị", "Đã xác nhận", "Mốc thời gian"],
         ["Is this device ready for use?", "Identity", "Timestamps", ">Token<", "The human-readable name"]),
     "authtoken_tokenproxy_changelist": (
-        ["Khóa", "Người dùng", "Tạo lúc", "Tìm theo tên đăng nhập"],
+        ["Khóa (phần đầu)", "Người dùng", "Tạo lúc", "Tìm theo tên đăng nhập"],
         [">Key<", ">User<", ">Created<", ">Username<"]),
     "authtoken_tokenproxy_change": (["Người dùng"], [">User:<"]),
     "axes_accessattempt_changelist": (
@@ -105,7 +106,7 @@ def test_a_library_models_admin_page_reads_in_vietnamese(client, records, name):
 
 
 @pytest.mark.parametrize(("name", "english", "vietnamese"), [
-    ("otp_totp_totpdevice_change", ["Secret key", "Number of digits", "Time step (seconds)", "Tolerance", "Clock drift",
+    ("otp_totp_totpdevice_add", ["Secret key", "Number of digits", "Time step (seconds)", "Tolerance", "Clock drift",
                                     "Configuration", "The number of time steps in the past or future to allow."],
      ["Khóa bí mật", "Cấu hình"]),
     ("axes_accessattempt_changelist", ["IP address", "User agent", "Failures", "1 attempt left",
@@ -151,3 +152,19 @@ def test_the_libraries_keep_their_migration_state():
     key = dict(ModelState.from_model(apps.get_model("otp_totp", "TOTPDevice")).fields)["key"]
     assert "verbose_name" not in key.deconstruct()[3]
     assert key.help_text == "A hex-encoded secret key of up to 40 bytes."
+
+
+def test_the_admin_never_shows_a_users_secrets(client, records):
+    """No TOTP key or QR code of an enrolled app, no backup code, no whole API token: whoever sees an administrator's
+    screen could sign in as the user with them."""
+    login_verified_superuser(client)
+    totp, static = records["totp"], records["static"]
+    token = Token.objects.get(user=records["user"]).key
+
+    pages = "".join(client.get(reverse(name, args=args)).content.decode() for name, args in (
+        ("admin:otp_totp_totpdevice_changelist", []), ("admin:otp_totp_totpdevice_change", [totp.pk]),
+        ("admin:otp_static_staticdevice_change", [static.pk]), ("admin:authtoken_tokenproxy_changelist", [])))
+
+    assert totp.key not in pages and "abcd1234" not in pages and token not in pages
+    assert f"{token[:6]}…" in pages
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[totp.pk])).status_code == 403
