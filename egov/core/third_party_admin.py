@@ -32,9 +32,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import display_for_field
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -176,11 +174,7 @@ class TOTPDeviceAdmin(LabelledAdmin, otp_totp_admin.TOTPDeviceAdmin):
     }
     fieldset_names = OTP_FIELDSET_NAMES
     search_help_text = OTP_SEARCH_HELP_TEXT
-
-    @admin.display(description=_("mã QR"))
-    def qrcode_link(self, device):
-        return format_html('<a href="{}">{}</a>', reverse("admin:otp_totp_totpdevice_config", kwargs={"pk": device.pk}),
-                           _("Xem mã QR"))
+    # No QR code column: OTP_ADMIN_HIDE_SENSITIVE_DATA (settings) keeps an enrolled app's key out of the admin.
 
 
 class StaticTokenInline(LabelledForms, otp_static_admin.StaticTokenInline):
