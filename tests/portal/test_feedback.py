@@ -274,3 +274,16 @@ def test_the_lists_run_a_constant_number_of_queries(client, citizen, agency, hea
 def test_the_staff_workspace_links_to_the_feedback_list(client, head):
     client.force_login(head)
     assert reverse("portal:feedback_staff_list") in client.get(reverse("workspace")).content.decode()
+
+
+@pytest.mark.parametrize(("language", "received", "answered"), [("vi", "Đã tiếp nhận", "Đã trả lời"),
+                                                                 ("en", "Received", "Answered")])
+def test_the_staff_history_names_the_states_in_the_reader_s_language_not_their_codes(client, citizen, agency, head,
+                                                                                     language, received, answered):
+    feedback = _submit(citizen, agency)
+    services.feedback_answer(feedback=feedback, by=head, text="Đã tiếp thu.")
+    client.force_login(head)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("portal:feedback_staff_detail", args=[feedback.pk])).content.decode()
+    assert f"(— → {received})" in page and f"({received} → {answered})" in page
+    assert "→ received)" not in page and "(received →" not in page
