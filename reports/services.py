@@ -122,7 +122,7 @@ def monthly_report_create(*, agency, month: date):
     from egov.accounts.roles import Role
     from egov.core.pdf import render_pdf
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
     from reports.models import MonthlyReport
     from reports.selectors import monthly_report_context
 
@@ -137,11 +137,12 @@ def monthly_report_create(*, agency, month: date):
         report.save()
         link = reverse("reports_staff:monthly_report", kwargs={"report_id": report.pk})
         leaders = User.objects.filter(agency=agency, is_active=True, groups__name=Role.LEADER).distinct()
-        for leader in leaders:
-            notification_send(template="message", channel=Channel.IN_APP, recipient=leader, payload={
-                "subject": _("Báo cáo tình hình giải quyết hồ sơ tháng %(month)s") % {"month": f"{month:%m/%Y}"},
-                "text": _("Báo cáo tháng %(month)s của %(agency)s đã sẵn sàng: %(link)s")
-                % {"month": f"{month:%m/%Y}", "agency": agency.name, "link": link},
-                "link": link,
-            })
+        with recipient_language():
+            for leader in leaders:
+                notification_send(template="message", channel=Channel.IN_APP, recipient=leader, payload={
+                    "subject": _("Báo cáo tình hình giải quyết hồ sơ tháng %(month)s") % {"month": f"{month:%m/%Y}"},
+                    "text": _("Báo cáo tháng %(month)s của %(agency)s đã sẵn sàng: %(link)s")
+                    % {"month": f"{month:%m/%Y}", "agency": agency.name, "link": link},
+                    "link": link,
+                })
     return report

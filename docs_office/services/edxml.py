@@ -245,7 +245,11 @@ def delivery_status_record(*, clerk, data: bytes) -> Delivery:
             "a": delivery.recipient_name, "c": delivery.recipient_code, "d": status.description, "s": status.code,
             "t": timezone.localtime(status.at).strftime("%H:%M %d/%m/%Y"), "p": status.staff or "—"})
     if delivery.state == DeliveryState.RETURNED and from_state != DeliveryState.RETURNED:
-        exchange_notify_sender(delivery=delivery, subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
-                               text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
-                                   "a": delivery.recipient_name, "s": document.number_symbol, "r": status.description})
+        from egov.notifications.services import recipient_language
+
+        with recipient_language():  # the drafter's message, whatever the importing clerk's language
+            exchange_notify_sender(delivery=delivery,
+                                   subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
+                                   text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
+                                       "a": delivery.recipient_name, "s": document.number_symbol, "r": status.description})
     return delivery

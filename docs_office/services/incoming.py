@@ -247,10 +247,13 @@ def incoming_return(*, clerk, document: IncomingDocument, reason: str) -> Incomi
     _set_delivery(document, DeliveryState.RETURNED, reason)
     _event(document, action="return", from_state=S.RECEIVED, actor=clerk, note=reason)
     if document.source_delivery is not None:
-        exchange_notify_sender(delivery=document.source_delivery,
-                               subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
-                               text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
-                                   "a": document.agency.name, "s": document.number_symbol, "r": reason})
+        from egov.notifications.services import recipient_language
+
+        with recipient_language():  # the sending agency's message, whatever this clerk's language
+            exchange_notify_sender(delivery=document.source_delivery,
+                                   subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
+                                   text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
+                                       "a": document.agency.name, "s": document.number_symbol, "r": reason})
     return document
 
 
@@ -318,15 +321,16 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
 
 def _notify_assignees(document: IncomingDocument, assignments: list[AssignmentData]) -> None:
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
 
     users = {a.user for a in assignments if a.user is not None}
     for division in {a.division for a in assignments if a.division is not None}:
         users.update(division.members.all())
-    for user in users:
-        notification_send(template="message", channel=Channel.IN_APP, recipient=user, payload={
-            "subject": _("Văn bản đến cần xử lý: %(s)s") % {"s": document.number_symbol},
-            "text": document.summary})
+    with recipient_language():
+        for user in users:
+            notification_send(template="message", channel=Channel.IN_APP, recipient=user, payload={
+                "subject": _("Văn bản đến cần xử lý: %(s)s") % {"s": document.number_symbol},
+                "text": document.summary})
 
 
 def incoming_assignments_of(*, user, document: IncomingDocument) -> list[IncomingAssignment]:

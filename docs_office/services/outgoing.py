@@ -186,7 +186,10 @@ def outgoing_review(*, user, document: OutgoingDocument, action: str, note: str 
     document.save(update_fields=["state", "signer"])
     _event(document, action=action, from_state=from_state, actor=user, note=note.strip())
     if action == "return":
-        _notify(document.drafter, _("Dự thảo bị trả lại: %(s)s") % {"s": document.summary[:80]}, note)
+        from egov.notifications.services import recipient_language
+
+        with recipient_language():  # the drafter's message, whatever the returning leader's language
+            _notify(document.drafter, _("Dự thảo bị trả lại: %(s)s") % {"s": document.summary[:80]}, note)
     return document
 
 

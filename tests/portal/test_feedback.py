@@ -119,6 +119,17 @@ def test_the_sender_is_told_when_the_answer_comes(citizen, agency, head, django_
     assert all(feedback.code in n.subject for n in notes)
 
 
+
+def test_an_officer_answering_in_english_still_tells_the_sender_in_vietnamese(citizen, agency, head):
+    from django.utils import translation
+
+    feedback = _submit(citizen, agency)
+    with translation.override("en"):
+        services.feedback_answer(feedback=feedback, by=head, text="Đã điều chỉnh giờ tiếp nhận.")
+    for note in Notification.objects.filter(recipient=citizen):
+        assert note.subject == f"Phản ánh, kiến nghị {feedback.code} đã có trả lời", note.channel
+        assert "đã trả lời phản ánh, kiến nghị" in note.body
+
 def test_every_transition_writes_an_event_with_who_and_from_to(citizen, agency, head, specialist):
     feedback = _submit(citizen, agency, consent_publish=True)
     services.feedback_assign(feedback=feedback, by=head, to=specialist)
