@@ -281,3 +281,18 @@ def test_the_portal_keeps_its_vietnamese_name_in_vietnamese_and_where_no_english
     settings.EGOV_PORTAL_NAME_EN = ""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "<strong>Cổng Chính quyền điện tử tỉnh Lạng Sơn</strong>" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_token_of_a_deactivated_account_is_refused_in_vietnamese(client):
+    from rest_framework.authtoken.models import Token
+
+    from egov.accounts.roles import Role
+    from tests.factories import AgencyFactory, UserFactory
+
+    user = UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK], is_active=False)
+    token = Token.objects.create(user=user)
+
+    body = client.get("/api/v1/dossiers/X/", HTTP_AUTHORIZATION=f"Token {token.key}").json()
+
+    assert body["error"]["message"] == "Tài khoản đã bị khóa hoặc đã bị xóa."
