@@ -120,7 +120,7 @@ def monthly_report_create(*, agency, month: date):
 
     from egov.accounts.models import User
     from egov.accounts.roles import Role
-    from egov.core.pdf import render_pdf
+    from egov.core.pdf import pdf_language, render_pdf
     from egov.notifications.models import Channel
     from egov.notifications.services import notification_send, recipient_language
     from reports.models import MonthlyReport
@@ -130,7 +130,9 @@ def monthly_report_create(*, agency, month: date):
     existing = MonthlyReport.objects.filter(agency=agency, month=month).first()
     if existing is not None:
         return existing
-    pdf = render_pdf("reports/pdf/monthly.html", monthly_report_context(agency=agency, month=month))
+    with pdf_language():  # the period's and rows' labels made by the context are the report's, in Vietnamese
+        context = monthly_report_context(agency=agency, month=month)
+    pdf = render_pdf("reports/pdf/monthly.html", context)
     with transaction.atomic():
         report = MonthlyReport(agency=agency, month=month)
         report.file.save(f"{agency.pk}.pdf", ContentFile(pdf), save=False)
