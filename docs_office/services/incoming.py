@@ -16,6 +16,7 @@ from docs_office.services.registers import register_incoming_for, register_numbe
 from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
+from egov.core.language import portal_language
 from egov.core.text import fold_vietnamese, xml_safe
 from egov.core.uploads import EXTENSIONS, JPEG, PDF, PNG
 
@@ -311,10 +312,11 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
     document.assign()
     document.save(update_fields=["state"])
     lead = leads[0]
-    _event(document, action="assign", from_state=from_state, actor=leader,
-           note=_("Xử lý chính: %(w)s; hạn %(d)s. %(i)s") % {
-               "w": lead.user or lead.division, "d": lead.deadline.strftime("%d/%m/%Y") if lead.deadline else "—",
-               "i": lead.instruction})
+    with portal_language():  # the record's note, read later in either language
+        note = _("Xử lý chính: %(w)s; hạn %(d)s. %(i)s") % {
+            "w": lead.user or lead.division, "d": lead.deadline.strftime("%d/%m/%Y") if lead.deadline else "—",
+            "i": lead.instruction}
+    _event(document, action="assign", from_state=from_state, actor=leader, note=note)
     _notify_assignees(document, assignments)
     return document
 
