@@ -235,6 +235,22 @@ class FeedbackEvent(models.Model):
 
         return str(ACTION_LABELS.get(self.action, self.action))
 
+    # States are stored as codes ("received"); people read their labels, in their language.
+    @staticmethod
+    def _state_label(code: str) -> str:
+        try:
+            return str(FeedbackState(code).label)
+        except ValueError:  # a state no longer (or never) in the choices: shown as stored
+            return code
+
+    @property
+    def from_state_label(self) -> str:
+        return self._state_label(self.from_state) if self.from_state else ""
+
+    @property
+    def to_state_label(self) -> str:
+        return self._state_label(self.to_state)
+
 
 class FeedbackAttachment(models.Model):
     """A file the sender attached; private: only the sender and the agency's staff download it."""

@@ -120,9 +120,9 @@ def monthly_report_create(*, agency, month: date):
 
     from egov.accounts.models import User
     from egov.accounts.roles import Role
-    from egov.core.pdf import render_pdf
+    from egov.core.pdf import pdf_language, render_pdf
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
     from reports.models import MonthlyReport
     from reports.selectors import monthly_report_context
 
@@ -130,18 +130,21 @@ def monthly_report_create(*, agency, month: date):
     existing = MonthlyReport.objects.filter(agency=agency, month=month).first()
     if existing is not None:
         return existing
-    pdf = render_pdf("reports/pdf/monthly.html", monthly_report_context(agency=agency, month=month))
+    with pdf_language():  # the period's and rows' labels made by the context are the report's, in Vietnamese
+        context = monthly_report_context(agency=agency, month=month)
+    pdf = render_pdf("reports/pdf/monthly.html", context)
     with transaction.atomic():
         report = MonthlyReport(agency=agency, month=month)
         report.file.save(f"{agency.pk}.pdf", ContentFile(pdf), save=False)
         report.save()
         link = reverse("reports_staff:monthly_report", kwargs={"report_id": report.pk})
         leaders = User.objects.filter(agency=agency, is_active=True, groups__name=Role.LEADER).distinct()
-        for leader in leaders:
-            notification_send(template="message", channel=Channel.IN_APP, recipient=leader, payload={
-                "subject": _("Báo cáo tình hình giải quyết hồ sơ tháng %(month)s") % {"month": f"{month:%m/%Y}"},
-                "text": _("Báo cáo tháng %(month)s của %(agency)s đã sẵn sàng: %(link)s")
-                % {"month": f"{month:%m/%Y}", "agency": agency.name, "link": link},
-                "link": link,
-            })
+        with recipient_language():
+            for leader in leaders:
+                notification_send(template="message", channel=Channel.IN_APP, recipient=leader, payload={
+                    "subject": _("Báo cáo tình hình giải quyết hồ sơ tháng %(month)s") % {"month": f"{month:%m/%Y}"},
+                    "text": _("Báo cáo tháng %(month)s của %(agency)s đã sẵn sàng: %(link)s")
+                    % {"month": f"{month:%m/%Y}", "agency": agency.name, "link": link},
+                    "link": link,
+                })
     return report

@@ -32,3 +32,16 @@ def _fresh_template_fragments():
 
     fragments.clear()
     staff_pages.clear()
+
+
+@pytest.fixture(autouse=True)
+def _portal_language_between_tests():
+    # A page asked for in English leaves this thread's active language English (the language middleware
+    # activates it for the request and never switches back): each test starts, and leaves the next, in the
+    # portal's language, as a worker's next request or task would be.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

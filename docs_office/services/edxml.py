@@ -25,6 +25,7 @@ from docs_office.services.registers import format_number
 from egov.accounts.roles import Role
 from egov.agencies.models import EXCHANGE_CODE_RE
 from egov.core.errors import ApplicationError
+from egov.core.language import portal_language
 from egov.core.text import fold_vietnamese
 from egov.core.uploads import EXTENSIONS, sniff_content_type
 
@@ -239,13 +240,19 @@ def delivery_status_record(*, clerk, data: bytes) -> Delivery:
     delivery.reported_at, delivery.updated_at = status.at, now
     delivery.save(update_fields=["state", "reason", "reported_at", "updated_at"])
     document = delivery.document
+    with portal_language():  # the record's note, read later in either language
+        note = _("%(a)s (%(c)s) báo “%(d)s” (mã %(s)s) lúc %(t)s; cán bộ: %(p)s") % {
+            "a": delivery.recipient_name, "c": delivery.recipient_code, "d": status.description, "s": status.code,
+            "t": timezone.localtime(status.at).strftime("%H:%M %d/%m/%Y"), "p": status.staff or "—"}
     OutgoingEvent.objects.create(
         document=document, action="edxml_status", from_state=from_state, to_state=delivery.state, actor=clerk, at=now,
-        note=_("%(a)s (%(c)s) báo “%(d)s” (mã %(s)s) lúc %(t)s; cán bộ: %(p)s") % {
-            "a": delivery.recipient_name, "c": delivery.recipient_code, "d": status.description, "s": status.code,
-            "t": timezone.localtime(status.at).strftime("%H:%M %d/%m/%Y"), "p": status.staff or "—"})
+        note=note)
     if delivery.state == DeliveryState.RETURNED and from_state != DeliveryState.RETURNED:
-        exchange_notify_sender(delivery=delivery, subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
-                               text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
-                                   "a": delivery.recipient_name, "s": document.number_symbol, "r": status.description})
+        from egov.notifications.services import recipient_language
+
+        with recipient_language():  # the drafter's message, whatever the importing clerk's language
+            exchange_notify_sender(delivery=delivery,
+                                   subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
+                                   text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
+                                       "a": delivery.recipient_name, "s": document.number_symbol, "r": status.description})
     return delivery

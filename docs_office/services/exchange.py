@@ -9,6 +9,7 @@ from docs_office.models import Delivery, IncomingDocument, IncomingEvent, Outgoi
 from docs_office.services.registers import format_number
 from egov.accounts.roles import Role
 from egov.core.text import fold_vietnamese
+from egov.notifications.services import recipient_language
 
 
 def _notify_users(users, subject: str, text: str) -> None:
@@ -49,14 +50,17 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
         )
         incoming.file.save(f"{document.year}-{document.number:04d}.pdf", ContentFile(signed), save=False)
         incoming.save()
+        with recipient_language():  # the receiving agency's record, whatever the sender's interface language
+            note = _("Nhận liên thông từ %(a)s") % {"a": document.agency.name}
         IncomingEvent.objects.create(document=incoming, action="arrive", from_state="", to_state=incoming.state,
-                                     actor=None, at=now, note=_("Nhận liên thông từ %(a)s") % {"a": document.agency.name})
+                                     actor=None, at=now, note=note)
         delivery.state = DeliveryState.RECEIVED
         delivery.save(update_fields=["state"])
         deliveries.append(delivery)
     if deliveries:
-        _notify_users(_records_clerks([d.recipient_id for d in deliveries]),
-                      _("Văn bản đến liên thông: %(s)s") % {"s": document.number_symbol}, document.summary)
+        with recipient_language():
+            _notify_users(_records_clerks([d.recipient_id for d in deliveries]),
+                          _("Văn bản đến liên thông: %(s)s") % {"s": document.number_symbol}, document.summary)
     return deliveries
 
 
@@ -81,8 +85,9 @@ def exchange_recall(*, document: OutgoingDocument, actor, reason: str) -> None:
         delivery.state, delivery.reason, delivery.updated_at = DeliveryState.RECALLED, reason, now
         delivery.save(update_fields=["state", "reason", "updated_at"])
         recalled.append(delivery)
-    subject = _("Thu hồi văn bản %(s)s") % {"s": document.number_symbol}
-    text = _("%(a)s thu hồi văn bản %(s)s. Lý do: %(r)s") % {"a": document.agency.name, "s": document.number_symbol,
-                                                            "r": reason}
+    with recipient_language():  # the recipients' message, whatever the recalling officer's language
+        subject = _("Thu hồi văn bản %(s)s") % {"s": document.number_symbol}
+        text = _("%(a)s thu hồi văn bản %(s)s. Lý do: %(r)s") % {"a": document.agency.name, "s": document.number_symbol,
+                                                                "r": reason}
     _notify_users(_records_clerks([d.recipient_id for d in recalled]), subject, text)
     _notify_users({document.drafter, actor}, subject, text)

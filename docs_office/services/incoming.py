@@ -16,6 +16,7 @@ from docs_office.services.registers import register_incoming_for, register_numbe
 from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
+from egov.core.language import portal_language
 from egov.core.text import fold_vietnamese, xml_safe
 from egov.core.uploads import EXTENSIONS, JPEG, PDF, PNG
 
@@ -247,10 +248,13 @@ def incoming_return(*, clerk, document: IncomingDocument, reason: str) -> Incomi
     _set_delivery(document, DeliveryState.RETURNED, reason)
     _event(document, action="return", from_state=S.RECEIVED, actor=clerk, note=reason)
     if document.source_delivery is not None:
-        exchange_notify_sender(delivery=document.source_delivery,
-                               subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
-                               text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
-                                   "a": document.agency.name, "s": document.number_symbol, "r": reason})
+        from egov.notifications.services import recipient_language
+
+        with recipient_language():  # the sending agency's message, whatever this clerk's language
+            exchange_notify_sender(delivery=document.source_delivery,
+                                   subject=_("Văn bản bị trả lại: %(s)s") % {"s": document.number_symbol},
+                                   text=_("%(a)s trả lại văn bản %(s)s. Lý do: %(r)s") % {
+                                       "a": document.agency.name, "s": document.number_symbol, "r": reason})
     return document
 
 
@@ -308,25 +312,27 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
     document.assign()
     document.save(update_fields=["state"])
     lead = leads[0]
-    _event(document, action="assign", from_state=from_state, actor=leader,
-           note=_("Xử lý chính: %(w)s; hạn %(d)s. %(i)s") % {
-               "w": lead.user or lead.division, "d": lead.deadline.strftime("%d/%m/%Y") if lead.deadline else "—",
-               "i": lead.instruction})
+    with portal_language():  # the record's note, read later in either language
+        note = _("Xử lý chính: %(w)s; hạn %(d)s. %(i)s") % {
+            "w": lead.user or lead.division, "d": lead.deadline.strftime("%d/%m/%Y") if lead.deadline else "—",
+            "i": lead.instruction}
+    _event(document, action="assign", from_state=from_state, actor=leader, note=note)
     _notify_assignees(document, assignments)
     return document
 
 
 def _notify_assignees(document: IncomingDocument, assignments: list[AssignmentData]) -> None:
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
 
     users = {a.user for a in assignments if a.user is not None}
     for division in {a.division for a in assignments if a.division is not None}:
         users.update(division.members.all())
-    for user in users:
-        notification_send(template="message", channel=Channel.IN_APP, recipient=user, payload={
-            "subject": _("Văn bản đến cần xử lý: %(s)s") % {"s": document.number_symbol},
-            "text": document.summary})
+    with recipient_language():
+        for user in users:
+            notification_send(template="message", channel=Channel.IN_APP, recipient=user, payload={
+                "subject": _("Văn bản đến cần xử lý: %(s)s") % {"s": document.number_symbol},
+                "text": document.summary})
 
 
 def incoming_assignments_of(*, user, document: IncomingDocument) -> list[IncomingAssignment]:

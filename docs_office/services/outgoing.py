@@ -15,6 +15,7 @@ from docs_office.services.registers import format_number, register_number_alloca
 from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
+from egov.core.language import portal_language
 from egov.core.text import fold_vietnamese, xml_safe
 from egov.core.uploads import DOCX, PDF
 
@@ -154,8 +155,9 @@ def outgoing_version_add(*, user, document: OutgoingDocument, upload=None, compo
         version = _compose_version(document, composition=composition, user=user, note=note)
     else:
         raise ApplicationError("file_required", _("Cần tệp dự thảo (DOCX hoặc PDF)."), fields={"file": [_("Bắt buộc.")]})
-    _event(document, action="version", from_state=document.state, actor=user,
-           note=_("Phiên bản %(n)s. %(t)s") % {"n": version.number, "t": note.strip()})
+    with portal_language():  # the record's note, read later in either language
+        note = _("Phiên bản %(n)s. %(t)s") % {"n": version.number, "t": note.strip()}
+    _event(document, action="version", from_state=document.state, actor=user, note=note)
     return version
 
 
@@ -186,7 +188,10 @@ def outgoing_review(*, user, document: OutgoingDocument, action: str, note: str 
     document.save(update_fields=["state", "signer"])
     _event(document, action=action, from_state=from_state, actor=user, note=note.strip())
     if action == "return":
-        _notify(document.drafter, _("Dự thảo bị trả lại: %(s)s") % {"s": document.summary[:80]}, note)
+        from egov.notifications.services import recipient_language
+
+        with recipient_language():  # the drafter's message, whatever the returning leader's language
+            _notify(document.drafter, _("Dự thảo bị trả lại: %(s)s") % {"s": document.summary[:80]}, note)
     return document
 
 

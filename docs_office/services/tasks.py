@@ -40,11 +40,12 @@ def task_create(*, leader, title: str, division, deadline: date | None, directiv
         directive_incoming=directive if isinstance(directive, IncomingDocument) else None,
         directive_outgoing=directive if isinstance(directive, OutgoingDocument) else None)
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
 
-    for member in division.members.filter(is_active=True):
-        notification_send(template="message", channel=Channel.IN_APP, recipient=member, payload={
-            "subject": _("Nhiệm vụ mới, hạn %(d)s") % {"d": f"{deadline:%d/%m/%Y}"}, "text": task.title})
+    with recipient_language():
+        for member in division.members.filter(is_active=True):
+            notification_send(template="message", channel=Channel.IN_APP, recipient=member, payload={
+                "subject": _("Nhiệm vụ mới, hạn %(d)s") % {"d": f"{deadline:%d/%m/%Y}"}, "text": task.title})
     return task
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from egov.accounts.codes import code_consume, code_get, code_issue, code_resend
 from egov.accounts.models import CodePurpose, Gender, OneTimeCode, User
@@ -82,10 +83,13 @@ def _validate_contacts(values: dict, *, required: tuple[str, ...]) -> dict[str, 
     return errors
 
 
+# Marked for makemessages (they are translated where used, in the visitor's language): a plain dict of
+# strings is not extracted, and `_(TAKEN_MESSAGES[name])` then found no translation.
 TAKEN_MESSAGES = {
-    "national_id": "Số định danh cá nhân này đã có tài khoản. Hãy đăng nhập, hoặc dùng chức năng quên mật khẩu.",
-    "phone": "Số điện thoại này đã được dùng cho một tài khoản khác.",
-    "email": "Thư điện tử này đã được dùng cho một tài khoản khác.",
+    "national_id": gettext_noop("Số định danh cá nhân này đã có tài khoản. Hãy đăng nhập, hoặc dùng chức năng quên "
+                                "mật khẩu."),
+    "phone": gettext_noop("Số điện thoại này đã được dùng cho một tài khoản khác."),
+    "email": gettext_noop("Thư điện tử này đã được dùng cho một tài khoản khác."),
 }
 
 

@@ -82,7 +82,7 @@ def user_second_factor_reset(*, user: User, by: User, ip: str | None = None) -> 
     from egov.accounts.models import SignedInSession
     from egov.audit.services import legal_event_record
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
 
     if not (by.is_active and by.is_superuser):
         raise ApplicationError("forbidden", _("Chỉ quản trị viên được đặt lại xác thực hai lớp."), status=403)
@@ -93,10 +93,11 @@ def user_second_factor_reset(*, user: User, by: User, ip: str | None = None) -> 
     SignedInSession.objects.filter(user_id=user.pk).delete()
     legal_event_record(action="account.second_factor_reset", obj=user, actor=by, ip=ip,
                        data={"devices": len(devices)})
-    payload = {"full_name": user.full_name, "when": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
-    notification_send(template="second_factor_reset", channel=Channel.IN_APP, recipient=user, payload=payload)
-    if user.email:
-        notification_send(template="second_factor_reset", channel=Channel.EMAIL, recipient=user, payload=payload)
+    with recipient_language():  # the user's message, whatever the administrator's language
+        payload = {"full_name": user.full_name, "when": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
+        notification_send(template="second_factor_reset", channel=Channel.IN_APP, recipient=user, payload=payload)
+        if user.email:
+            notification_send(template="second_factor_reset", channel=Channel.EMAIL, recipient=user, payload=payload)
     return len(devices)
 
 

@@ -30,6 +30,21 @@ def _render(template: str, part: str, payload: dict) -> str:
     return template_object.render(Context(payload, autoescape=False)).strip()
 
 
+def recipient_language():
+    """The language of a notification written for someone other than the person acting: the portal's
+    (Vietnamese, settings.LANGUAGE_CODE), whatever the interface language of the clerk, leader or administrator
+    whose action sends it. A recipient's choice of language is known only to their own browser (a cookie),
+    and an SMS, an e-mail or the record of a dossier is the authority's correspondence. Build the payload's
+    texts and call notification_send inside it:
+
+        with recipient_language():
+            notification_send(template="message", ..., payload={"subject": _("…"), ...})
+    """
+    from django.utils import translation
+
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def notification_send(*, template: str, channel: str, payload: dict | None = None, recipient=None,
                       address: str = "") -> Notification:
     """Queue one notification. The text is rendered now, so what was sent is what the row shows."""

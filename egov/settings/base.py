@@ -464,6 +464,11 @@ if DEBUG and not EGOV_TSA_URL:
 # Working days a competent agency has to answer a feedback or petition (portal.services.feedback says why 10).
 EGOV_FEEDBACK_ANSWER_DAYS = env.int("EGOV_FEEDBACK_ANSWER_DAYS", default=10)
 EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền điện tử tỉnh Lạng Sơn")
+# The same name for visitors who chose English (the header, the footer and every page's title). The
+# default name has its English one; a deployment naming its portal gives its English name too, else the
+# Vietnamese name is shown in both languages.
+EGOV_PORTAL_NAME_EN = env.str("EGOV_PORTAL_NAME_EN", default="" if "EGOV_PORTAL_NAME" in os.environ
+                              else "Lạng Sơn Provincial e-Government Portal")
 # Services are "required" in CI: a test that needs Redis or a worker fails instead of skipping.
 EGOV_REQUIRE_SERVICES = env.bool("EGOV_REQUIRE_SERVICES", default=False)
 

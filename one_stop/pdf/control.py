@@ -4,15 +4,16 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from egov.core.pdf import render_pdf
+from egov.core.pdf import pdf_language, render_pdf
 from one_stop.events import event_label
 from one_stop.models import Dossier
 
 
 def control_slip_pdf(*, dossier: Dossier) -> bytes:
     events = list(dossier.events.select_related("actor", "agency"))
-    for event in events:
-        event.label = event_label(event.action)
+    with pdf_language():
+        for event in events:
+            event.label = event_label(event.action)
     return render_pdf("one_stop/pdf/control_slip.html", {"dossier": dossier, "events": events})
 
 

@@ -456,7 +456,7 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
     The applicant is told by e-mail or SMS after the commit; the first due date stays on record.
     """
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
     from egov.workdays.services import count_working_days
 
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -486,14 +486,15 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
     _event(dossier, action="postpone", from_state=dossier.state, actor=user, note=reason)
     legal_event_record(action="dossier.postponed", obj=dossier, actor=user,
                        data={"code": dossier.code, "from": dossier.original_due_at, "to": new_due_at, "reason": reason})
-    payload = {"subject": _("Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code},
-               "text": _("%(agency)s xin lỗi vì chậm trả kết quả hồ sơ %(code)s (%(reason)s). Ngày hẹn trả mới: "
-                         "%(due)s.") % {"agency": dossier.handling_agency.name, "code": dossier.code, "reason": reason,
-                                        "due": timezone.localtime(new_due_at).strftime("%H:%M %d/%m/%Y")}}
-    if dossier.applicant_email:
-        notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
-    if dossier.applicant_phone:
-        notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)
+    with recipient_language():  # the applicant's message, whatever the clerk's interface language
+        payload = {"subject": _("Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code},
+                   "text": _("%(agency)s xin lỗi vì chậm trả kết quả hồ sơ %(code)s (%(reason)s). Ngày hẹn trả mới: "
+                             "%(due)s.") % {"agency": dossier.handling_agency.name, "code": dossier.code, "reason": reason,
+                                            "due": timezone.localtime(new_due_at).strftime("%H:%M %d/%m/%Y")}}
+        if dossier.applicant_email:
+            notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
+        if dossier.applicant_phone:
+            notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)
     return dossier
 
 

@@ -22,22 +22,23 @@ MESSAGES = {
 
 def dossier_applicant_notify(*, dossier, action: str) -> None:
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
 
     if action not in MESSAGES or dossier.state == DossierState.DRAFT:
         return
-    full_online = dossier.procedure.online_level == "full" and dossier.channel == "online"
-    text = MESSAGES[action](dossier) % {
-        "code": dossier.code, "agency": dossier.receiving_agency.name, "reason": dossier.closing_reason,
-        "due": timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else "—",
-        "collect": _("Kết quả điện tử có trên Cổng dịch vụ công.") if full_online else
-        _("Mời ông/bà nhận kết quả tại %(place)s.") % {"place": dossier.receiving_agency.name},
-    }
-    payload = {"subject": _("Hồ sơ %(code)s: %(state)s") % {"code": dossier.code, "state": dossier.get_state_display()},
-               "text": text, "dossier": dossier.code}
-    if dossier.citizen_id is not None:
-        notification_send(template="message", channel=Channel.IN_APP, recipient=dossier.citizen, payload=payload)
-    if dossier.applicant_email:
-        notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
-    if dossier.applicant_phone:
-        notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)
+    with recipient_language():  # the applicant's message, whatever the clerk's interface language
+        full_online = dossier.procedure.online_level == "full" and dossier.channel == "online"
+        text = MESSAGES[action](dossier) % {
+            "code": dossier.code, "agency": dossier.receiving_agency.name, "reason": dossier.closing_reason,
+            "due": timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else "—",
+            "collect": _("Kết quả điện tử có trên Cổng dịch vụ công.") if full_online else
+            _("Mời ông/bà nhận kết quả tại %(place)s.") % {"place": dossier.receiving_agency.name},
+        }
+        payload = {"subject": _("Hồ sơ %(code)s: %(state)s") % {"code": dossier.code, "state": dossier.get_state_display()},
+                   "text": text, "dossier": dossier.code}
+        if dossier.citizen_id is not None:
+            notification_send(template="message", channel=Channel.IN_APP, recipient=dossier.citizen, payload=payload)
+        if dossier.applicant_email:
+            notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
+        if dossier.applicant_phone:
+            notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
+from egov.core.language import portal_language
 from one_stop.constants import DocumentKind, DossierChannel, DossierState, OnlineLevel
 from one_stop.models import Dossier, DossierDocument, DossierEvent
 from signatures.callbacks import register
@@ -117,15 +118,16 @@ def dossier_result_sign_request(*, dossier: Dossier, user, document: DossierDocu
                                   sha256=digest, uploaded_by=user, verification_token=token)
     waiting_row.file.save(name, ContentFile(prepared), save=False)
     waiting_row.save()
+    with portal_language():  # stored once, read later in either language
+        title = (_("Kết quả giải quyết hồ sơ %(code)s: %(procedure)s") % {
+            "code": dossier.code, "procedure": dossier.procedure.name})[:500]
+        note = _("Trình %(name)s ký số kết quả") % {"name": leader.full_name}
     request = signature_request_create(
         pdf=prepared, certificate=leader.result_certificate, signer=leader, role=SignatureRole.APPROVAL,
-        field_name=RESULT_FIELD, title=(_("Kết quả giải quyết hồ sơ %(code)s: %(procedure)s") % {
-            "code": dossier.code, "procedure": dossier.procedure.name})[:500],
-        target=waiting_row, callback=CALLBACK, requested_by=user)
+        field_name=RESULT_FIELD, title=title, target=waiting_row, callback=CALLBACK, requested_by=user)
     DossierEvent.objects.create(dossier=dossier, action="result_sign_request", from_state=dossier.state,
                                 to_state=dossier.state, actor=user, agency=user.agency, at=timezone.now(),
-                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at,
-                                note=_("Trình %(name)s ký số kết quả") % {"name": leader.full_name})
+                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at, note=note)
     return request
 
 
@@ -161,9 +163,10 @@ def _result_signed(request) -> None:
     if dossier.state == DossierState.IN_PROGRESS:
         from one_stop.services.dossiers import dossier_act
 
+        with portal_language():  # the record's note, read later in either language
+            note = _("Lãnh đạo ký số kết quả.")
         try:
             with transaction.atomic():
-                dossier_act(dossier=dossier, user=request.signer, action="resolve",
-                            note=_("Lãnh đạo ký số kết quả."))
+                dossier_act(dossier=dossier, user=request.signer, action="resolve", note=note)
         except ApplicationError:
             pass  # the signer may no longer resolve (moved agency): the page still offers it to others

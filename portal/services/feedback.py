@@ -213,15 +213,16 @@ def feedback_close(*, feedback: Feedback, by, reason: str) -> Feedback:
 
 def _notify_sender(feedback: Feedback) -> None:
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
 
-    payload = {
-        "subject": _("Phản ánh, kiến nghị %(code)s đã có trả lời") % {"code": feedback.code},
-        "text": _("%(agency)s đã trả lời phản ánh, kiến nghị “%(title)s” của ông/bà. Xem nội dung trả lời tại mục "
-                  "Phản ánh, kiến nghị của tôi trên Cổng.") % {"agency": feedback.agency.name, "title": feedback.title},
-        "feedback": feedback.code,
-    }
-    sender = feedback.sender
-    notification_send(template="message", channel=Channel.IN_APP, recipient=sender, payload=payload)
-    if sender.email:
-        notification_send(template="message", channel=Channel.EMAIL, recipient=sender, payload=payload)
+    with recipient_language():  # the sender's message, whatever the answering officer's language
+        payload = {
+            "subject": _("Phản ánh, kiến nghị %(code)s đã có trả lời") % {"code": feedback.code},
+            "text": _("%(agency)s đã trả lời phản ánh, kiến nghị “%(title)s” của ông/bà. Xem nội dung trả lời tại mục "
+                      "Phản ánh, kiến nghị của tôi trên Cổng.") % {"agency": feedback.agency.name, "title": feedback.title},
+            "feedback": feedback.code,
+        }
+        sender = feedback.sender
+        notification_send(template="message", channel=Channel.IN_APP, recipient=sender, payload=payload)
+        if sender.email:
+            notification_send(template="message", channel=Channel.EMAIL, recipient=sender, payload=payload)

@@ -7,6 +7,7 @@ one_stop's), the same as the pages.
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
@@ -32,7 +33,8 @@ from public_services.api.serializers import (
 
 
 class IsCitizen(BasePermission):
-    message = _("Chỉ tài khoản công dân, tổ chức dùng được chức năng này.")
+    # Lazy: a class attribute is evaluated once, at import, in whatever language was active then.
+    message = gettext_lazy("Chỉ tài khoản công dân, tổ chức dùng được chức năng này.")
 
     def has_permission(self, request, view):
         from egov.accounts.roles import Role

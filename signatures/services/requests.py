@@ -13,6 +13,7 @@ from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 from egov.core.outbox import outbox_enqueue
+from egov.core.pdf import pdf_language
 from signatures.callbacks import callback_run
 from signatures.constants import CertificateKind, KeyBackend, PadesLevel, SignatureRole, SignatureState
 from signatures.models import Certificate, SignatureRequest, SignatureRequestEvent
@@ -114,12 +115,22 @@ def signature_request_reopen(*, request: SignatureRequest, user) -> SignatureReq
     return request
 
 
+def _signing_reason(request: SignatureRequest) -> str:
+    """The signature's reason, kept in the signed file: in the document's language, Vietnamese."""
+    with pdf_language():
+        return str(request.get_role_display())
+
+
 def _stamp(request: SignatureRequest, now) -> StampSpec:
     certificate = request.certificate
     lines = request.stamp_text.get("lines")
     if not lines:
         if request.role == SignatureRole.APPROVAL:
-            lines = [request.signer.full_name, request.signer.position_title, _("Ký số: %(t)s") % {"t": vietnam_time(now)}]
+            # Drawn on the document for good: Vietnamese, whatever language the signing runs in (a task run in
+            # the leader's request where no worker is set up would otherwise stamp "Signed: …").
+            with pdf_language():
+                signed = _("Ký số: %(t)s") % {"t": vietnam_time(now)}
+            lines = [request.signer.full_name, request.signer.position_title, signed]
         else:
             lines = [certificate.agency.name if certificate.agency_id else certificate.common_name, iso_time(now)]
     # "{time}" in caller-given lines is the signing time (ISO 8601, Vietnam offset), known only now.
@@ -162,7 +173,7 @@ def signature_request_sign(*, request_id: int) -> SignatureRequest:
                 pdf=source, signer=signer_for(request.certificate), field_name=request.field_name,
                 level=request.level, trust_roots=trust_roots(), tsa_url=settings.EGOV_TSA_URL,
                 stamp=_stamp(request, now), key_usage=_key_usage(request.certificate),
-                signer_name=request.signer.full_name, reason=request.get_role_display(),
+                signer_name=request.signer.full_name, reason=_signing_reason(request),
             )
         except Exception as exc:  # sorted out in one place: retry, or fail with a reason
             retry = _attempt_failed(request, exc)
@@ -208,7 +219,7 @@ def signature_request_remote_start(*, request_id: int) -> SignatureRequest:
                 chain_der=[c.dump() for c in chain_certificates(certificate)], field_name=request.field_name,
                 level=request.level if settings.EGOV_TSA_URL else PadesLevel.B_B, trust_roots=trust_roots(),
                 stamp=_stamp(request, now), key_usage=_key_usage(certificate), signer_name=request.signer.full_name,
-                reason=request.get_role_display(),
+                reason=_signing_reason(request),
             )
             transaction_id = remote_client().submit(account=certificate.remote_account, digest=prepared.to_sign,
                                                     digest_algorithm=prepared.md_algorithm, title=request.title)

@@ -79,6 +79,16 @@ def test_a_specialist_drafts_with_a_docx_and_adds_a_pdf_version(staff):
                                                                  "officedocument.wordprocessingml.document"]
 
 
+
+def test_a_version_s_history_note_is_written_in_vietnamese_by_a_specialist_working_in_english(staff):
+    from django.utils import translation
+
+    document = draft(staff, upload=docx_upload())
+    with translation.override("en"):
+        outgoing_version_add(user=staff[Role.SPECIALIST], document=document, upload=pdf_upload(), note="Bản PDF")
+
+    assert document.events.get(action="version").note == "Phiên bản 2. Bản PDF"
+
 def test_a_draft_file_of_another_type_is_refused(staff):
     with pytest.raises(ApplicationError) as refused:
         draft(staff, upload=SimpleUploadedFile("a.pdf", b"\x89PNG\r\n\x1a\n0000"))

@@ -126,3 +126,19 @@ def test_a_notice_is_dated_at_its_agencys_place(client, staff, procedure, tmp_pa
     centre = AgencyFactory(parent=AgencyFactory(parent=committee, name="Văn phòng Ủy ban nhân dân tỉnh Lạng Sơn"))
     assert centre.place_name == "Lạng Sơn"
     assert AgencyFactory(parent=None).place_name == ""  # no committee above: no place rather than a wrong one
+
+
+def test_forms_05_and_06_stay_in_vietnamese_for_a_clerk_working_in_english(client, staff, procedure, tmp_path):
+    """The forms are the authority's papers: an event's or a state's name in the clerk's interface language
+    would leave English lines in a Vietnamese form."""
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    dossier_act(dossier=dossier, user=staff[Role.SPECIALIST], action="start", note="Giao chuyên viên Minh")
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    client.cookies["django_language"] = "en"
+
+    slip = _text(client, f"/mot-cua/ho-so/{dossier.code}/phieu-kiem-soat.pdf", tmp_path)
+    register = _text(client, "/mot-cua/so-theo-doi/2026-03-02.pdf", tmp_path)
+
+    assert "Bắt đầu giải quyết" in slip and "Start" not in slip
+    assert dossier.code in register and "Đang giải quyết" in register
+    assert "In progress" not in register and "Received" not in register

@@ -347,6 +347,27 @@ def test_the_applicant_is_told_of_each_change_in_the_portal_by_email_and_by_sms(
     assert Notification.objects.filter(channel="email", address=citizen.email).count() == 2
 
 
+
+@pytest.mark.django_db
+def test_a_clerk_working_in_english_still_writes_to_the_applicant_in_vietnamese(staff, citizen, procedure, agency):
+    """The clerk's interface language is the clerk's: the applicant's SMS, e-mail and portal message are the
+    authority's correspondence, in the portal's language."""
+    from django.utils import translation
+
+    from egov.notifications.models import Notification
+
+    dossier = dossier_submit(dossier=dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency),
+                             citizen=citizen)
+    with at(at_local(2026, 3, 2, 9, 0)), translation.override("en"):
+        dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="request_supplement",
+                    note="thiếu giấy chứng sinh")
+        assert translation.get_language() == "en"  # the clerk's page goes on in English
+    sent = Notification.objects.filter(payload__dossier=dossier.code).order_by("pk")
+    for notification in sent.filter(body__contains="thiếu giấy chứng sinh"):
+        assert "cần bổ sung, hoàn thiện: thiếu giấy chứng sinh" in notification.body, notification.channel
+        assert notification.subject == f"Hồ sơ {dossier.code}: Yêu cầu bổ sung, hoàn thiện", notification.subject
+    assert {n.channel for n in sent.filter(body__contains="cần bổ sung")} == {"in_app", "sms", "email"}
+
 @pytest.mark.django_db
 def test_the_dossier_api_shows_the_owner_a_result_only_once_approved(client, staff, citizen, procedure, agency):
     clerk, specialist = staff[Role.ONE_STOP_CLERK], staff[Role.SPECIALIST]

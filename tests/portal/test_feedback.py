@@ -119,6 +119,17 @@ def test_the_sender_is_told_when_the_answer_comes(citizen, agency, head, django_
     assert all(feedback.code in n.subject for n in notes)
 
 
+
+def test_an_officer_answering_in_english_still_tells_the_sender_in_vietnamese(citizen, agency, head):
+    from django.utils import translation
+
+    feedback = _submit(citizen, agency)
+    with translation.override("en"):
+        services.feedback_answer(feedback=feedback, by=head, text="Đã điều chỉnh giờ tiếp nhận.")
+    for note in Notification.objects.filter(recipient=citizen):
+        assert note.subject == f"Phản ánh, kiến nghị {feedback.code} đã có trả lời", note.channel
+        assert "đã trả lời phản ánh, kiến nghị" in note.body
+
 def test_every_transition_writes_an_event_with_who_and_from_to(citizen, agency, head, specialist):
     feedback = _submit(citizen, agency, consent_publish=True)
     services.feedback_assign(feedback=feedback, by=head, to=specialist)
@@ -274,3 +285,16 @@ def test_the_lists_run_a_constant_number_of_queries(client, citizen, agency, hea
 def test_the_staff_workspace_links_to_the_feedback_list(client, head):
     client.force_login(head)
     assert reverse("portal:feedback_staff_list") in client.get(reverse("workspace")).content.decode()
+
+
+@pytest.mark.parametrize(("language", "received", "answered"), [("vi", "Đã tiếp nhận", "Đã trả lời"),
+                                                                 ("en", "Received", "Answered")])
+def test_the_staff_history_names_the_states_in_the_reader_s_language_not_their_codes(client, citizen, agency, head,
+                                                                                     language, received, answered):
+    feedback = _submit(citizen, agency)
+    services.feedback_answer(feedback=feedback, by=head, text="Đã tiếp thu.")
+    client.force_login(head)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("portal:feedback_staff_detail", args=[feedback.pk])).content.decode()
+    assert f"(— → {received})" in page and f"({received} → {answered})" in page
+    assert "→ received)" not in page and "(received →" not in page

@@ -47,6 +47,18 @@ def test_staff_and_anonymous_callers_are_refused(online_birth, desk):
     assert client.get("/api/v1/my/dossiers/").status_code == 403
 
 
+
+def test_the_citizens_only_refusal_reads_in_the_language_the_client_asks_for(online_birth, desk):
+    client = APIClient()
+    client.force_authenticate(desk[Role.ONE_STOP_CLERK])
+
+    def message(**headers):
+        return client.get("/api/v1/my/dossiers/", **headers).json()["error"]["message"]
+
+    assert message() == "Chỉ tài khoản công dân, tổ chức dùng được chức năng này."
+    assert message(HTTP_ACCEPT_LANGUAGE="en") == "Only citizen and organisation accounts can use this function."
+    assert message() == "Chỉ tài khoản công dân, tổ chức dùng được chức năng này."
+
 def test_a_draft_is_created_updated_given_a_file_and_submitted(api, citizen, online_birth, commune):
     draft = create_draft(api, commune, {"ho_ten_tre": "Đặng Minh An", "ngay_sinh": "không rõ"})
     assert draft["state"] == "draft" and draft["code"].startswith("NHAP-")

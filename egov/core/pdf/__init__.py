@@ -36,11 +36,23 @@ def _stylesheet():
     return CSS(string=_font_face_css(), font_config=fonts), fonts
 
 
+def pdf_language():
+    from django.conf import settings
+    from django.utils import translation
+
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
+    """The document in the portal's language (Vietnamese), whatever the interface language of the person who
+    asks for it: forms and registers are the authority's papers, their fixed text is Vietnamese, and a state's
+    or an event's name translated into the clerk's language would leave half the form in English. Texts a
+    caller puts in the context must be lazy or made inside `pdf_language()` for the same reason."""
     from weasyprint import HTML
 
     stylesheet, fonts = _stylesheet()
-    html = render_to_string(template_name, context)
+    with pdf_language():
+        html = render_to_string(template_name, context)
     return HTML(string=html, base_url=str(FONTS_DIR)).write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 

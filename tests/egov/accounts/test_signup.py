@@ -235,6 +235,16 @@ def test_the_sign_up_page_reports_a_taken_phone_and_keeps_what_was_typed(client)
     assert 'value="Nguyễn Văn An"' in html
 
 
+
+def test_a_visitor_reading_english_is_told_in_english_that_the_phone_is_taken(client):
+    UserFactory(citizen=True, phone="0981234567")
+    client.cookies["django_language"] = "en"
+
+    html = client.post(reverse("accounts:signup"), _form()).content.decode()
+
+    assert 'id="id_phone_error"' in html and "This phone number is already used by another account." in html
+    assert "Số điện thoại này đã được dùng" not in html
+
 def test_a_wrong_code_on_the_page_says_how_many_tries_are_left(client):
     client.post(reverse("accounts:signup"), _form())
 

@@ -260,3 +260,39 @@ def test_an_empty_desk_queue_reads_in_english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/mot-cua/ho-so/").content.decode()
     assert "No dossiers to handle." in page and "Không có hồ sơ nào cần xử lý." not in page
+
+
+@pytest.mark.django_db
+def test_an_english_page_names_the_portal_in_english_in_its_title_and_header(client, settings):
+    settings.EGOV_PORTAL_NAME, settings.EGOV_PORTAL_NAME_EN = "Cổng Chính quyền điện tử tỉnh Lạng Sơn", "Lạng Sơn e-Portal"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(reverse("public_services:catalogue")).content.decode()
+
+    assert "<title>Online public services — Lạng Sơn e-Portal</title>" in page
+    assert "<strong>Lạng Sơn e-Portal</strong>" in page and "Cổng Chính quyền điện tử" not in page
+
+
+@pytest.mark.django_db
+def test_the_portal_keeps_its_vietnamese_name_in_vietnamese_and_where_no_english_name_is_set(client, settings):
+    settings.EGOV_PORTAL_NAME, settings.EGOV_PORTAL_NAME_EN = "Cổng Chính quyền điện tử tỉnh Lạng Sơn", "Lạng Sơn e-Portal"
+    assert "<strong>Cổng Chính quyền điện tử tỉnh Lạng Sơn</strong>" in client.get(reverse("home")).content.decode()
+
+    settings.EGOV_PORTAL_NAME_EN = ""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "<strong>Cổng Chính quyền điện tử tỉnh Lạng Sơn</strong>" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_token_of_a_deactivated_account_is_refused_in_vietnamese(client):
+    from rest_framework.authtoken.models import Token
+
+    from egov.accounts.roles import Role
+    from tests.factories import AgencyFactory, UserFactory
+
+    user = UserFactory(agency=AgencyFactory(), roles=[Role.ONE_STOP_CLERK], is_active=False)
+    token = Token.objects.create(user=user)
+
+    body = client.get("/api/v1/dossiers/X/", HTTP_AUTHORIZATION=f"Token {token.key}").json()
+
+    assert body["error"]["message"] == "Tài khoản đã bị khóa hoặc đã bị xóa."
