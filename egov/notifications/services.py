@@ -40,9 +40,9 @@ def recipient_language():
         with recipient_language():
             notification_send(template="message", ..., payload={"subject": _("…"), ...})
     """
-    from django.utils import translation
+    from egov.core.language import portal_language
 
-    return translation.override(settings.LANGUAGE_CODE)
+    return portal_language()
 
 
 def notification_send(*, template: str, channel: str, payload: dict | None = None, recipient=None,

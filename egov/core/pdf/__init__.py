@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from egov.core.language import portal_language
+
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "EgovSerif"
 
@@ -36,11 +38,8 @@ def _stylesheet():
     return CSS(string=_font_face_css(), font_config=fonts), fonts
 
 
-def pdf_language():
-    from django.conf import settings
-    from django.utils import translation
-
-    return translation.override(settings.LANGUAGE_CODE)
+# Documents are laid out in the portal's language (render_pdf says why).
+pdf_language = portal_language
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
