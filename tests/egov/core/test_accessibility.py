@@ -138,3 +138,16 @@ def test_the_kiosk_buttons_are_far_above_the_44_px_touch_target():
     min_height = re.search(r"\.kiosk-area \{[^}]*min-height: ([\d.]+)rem", CSS).group(1)
 
     assert float(min_height) * 16 >= 44
+
+
+def test_the_profile_fields_say_which_personal_data_they_take(client):
+    citizen = UserFactory(citizen=True)
+    client.force_login(citizen)
+
+    html = client.get(reverse("accounts:profile")).content.decode()
+
+    assert a11y_problems(html) == []
+    purposes = {attrs["name"]: attrs.get("autocomplete") for _, attrs in controls(html) if attrs.get("name")}
+    assert purposes["full_name"] == "name" and purposes["birth_date"] == "bday"
+    assert purposes["gender"] == "sex" and purposes["address"] == "street-address"
+    assert purposes["phone-value"] == "tel" and purposes["email-value"] == "email"
