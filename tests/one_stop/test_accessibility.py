@@ -1,5 +1,7 @@
 """WCAG 2.1 AA on the one-stop desk's pages: the counter form, the queue and the dossier page."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -36,6 +38,25 @@ def test_each_scan_of_the_counter_checklist_names_its_document(client, staff):
 
     assert html.count("Bản quét (không bắt buộc)") == 2
     assert '<span class="visually-hidden">: Giấy chứng sinh</span>' in html
+
+
+def test_a_new_checklist_is_announced_in_one_sentence_not_read_out_whole(client, staff):
+    from one_stop.catalogue.data import ProcedureData, RequiredDocument
+    from one_stop.services.catalogue import procedure_upsert
+
+    procedure_upsert(data=ProcedureData(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch",
+                                        processing_days=5,
+                                        required_documents=[RequiredDocument(name="Tờ khai đăng ký khai sinh"),
+                                                            RequiredDocument(name="Giấy chứng sinh")]),
+                     effective_from=at_local(2025, 7, 1, 0, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    page = client.get(reverse("one_stop_staff:counter")).content.decode()
+    fragment = client.get(reverse("one_stop_staff:counter_checklist"), {"procedure": "1.001193"}).content.decode()
+
+    assert re.search(r'<p id="checklist-status" class="visually-hidden" role="status"></p>\s*<div id="checklist">', page)
+    assert ('<p id="checklist-status" hx-swap-oob="innerHTML">Đã hiện 2 thành phần hồ sơ cần kiểm tra.</p>'
+            in fragment)
 
 
 def test_the_queue_and_the_dossier_page_have_labels_headings_and_table_headers(client, staff, procedure):
