@@ -342,7 +342,7 @@ def counter_checklist(request):
     procedure = Procedure.objects.filter(code=request.GET.get("procedure", "").strip(), is_active=True).first()
     version = procedure_version_current(procedure=procedure) if procedure else None
     return render(request, "one_stop/_checklist.html", {"documents": version.required_documents if version else [],
-                                                        "procedure": procedure})
+                                                        "procedure": procedure, "announce": True})
 
 
 @login_required

@@ -95,7 +95,7 @@ class ProfileForm(forms.Form):
     birth_date = forms.DateField(label=_("Ngày sinh"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
                                  error_messages={"invalid": _("Ngày sinh không hợp lệ.")})
-    gender = forms.ChoiceField(label=_("Giới tính"), required=False)
+    gender = forms.ChoiceField(label=_("Giới tính"), required=False, widget=forms.Select(attrs={"autocomplete": "sex"}))
     address = forms.CharField(label=_("Địa chỉ thường trú"), max_length=255, required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
 
@@ -114,3 +114,5 @@ class ContactChangeForm(forms.Form):
         self.field_name = field
         self.fields["value"].label = _("Số điện thoại mới") if field == "phone" else _("Thư điện tử mới")
         self.fields["value"].widget.attrs["inputmode"] = "tel" if field == "phone" else "email"
+        # WCAG 1.3.5: the citizen's own new phone or e-mail address.
+        self.fields["value"].widget.attrs["autocomplete"] = "tel" if field == "phone" else "email"

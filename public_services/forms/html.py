@@ -15,6 +15,11 @@ from public_services.forms.engine import DEFAULT_MAX_LENGTH
 MAX_POSTED_ITEMS = 50
 INPUT_TYPES = {"text": "text", "number": "number", "date": "date", "id_number": "text", "phone": "tel",
                "email": "email"}
+# WCAG 1.3.5: a field that asks the citizen's own data (the profile key it is prefilled from) says which, so the
+# browser can fill it and assistive software can recognise it. Other phone and e-mail fields keep the type's purpose.
+PREFILL_AUTOCOMPLETE = {"full_name": "name", "phone": "tel", "email": "email", "address": "street-address",
+                        "birth_date": "bday", "gender": "sex"}
+TYPE_AUTOCOMPLETE = {"phone": "tel", "email": "email"}
 
 
 def form_data_from_post(schema: dict, post) -> dict:
@@ -44,6 +49,9 @@ def _bind_field(field: dict, html_name: str, value, errors: list[str], *, readon
     html_id = "f-" + html_name.replace("_", "-")
     if value is None:
         value = ""
+    # The notes under the control, in the order they show: where a read-only answer comes from, the help, the error.
+    notes = [f"{html_id}-{note}" for note, shown in (("readonly", readonly), ("help", field.get("help")), ("error", errors))
+             if shown]
     return {
         "name": field["name"], "html_name": html_name, "id": html_id, "type": kind, "label": field["label"],
         "help": field.get("help", ""), "required": bool(field.get("required")), "value": value, "errors": errors,
@@ -53,6 +61,8 @@ def _bind_field(field: dict, html_name: str, value, errors: list[str], *, readon
         "max_length": field.get("max_length", DEFAULT_MAX_LENGTH.get(kind)),
         "min": field.get("min"), "max": field.get("max"), "step": "1" if field.get("integer") else "any",
         "placeholder": field.get("placeholder", ""), "inputmode": "numeric" if kind == "id_number" else "",
+        "autocomplete": PREFILL_AUTOCOMPLETE.get(field.get("prefill")) or TYPE_AUTOCOMPLETE.get(kind, ""),
+        "described_by": " ".join(notes),
     }
 
 
@@ -92,4 +102,28 @@ def form_bind(schema: dict, values: dict, errors: dict, *, prefilled: set[str] =
                                          "png": ".png,image/png",
                                          "docx": ".docx"}[t] for t in upload.get("accept", ["pdf", "jpeg", "png", "docx"]))}
                for upload in schema.get("uploads", [])]
-    return {"sections": sections, "uploads": uploads}
+    return {"sections": sections, "uploads": uploads, "error_links": _error_links(sections, uploads)}
+
+
+def _error_links(sections: list[dict], uploads: list[dict]) -> list[dict]:
+    """Each answer to correct, in the page's order, with the id of the control to go to: the form's error summary
+    lists them as links (WCAG 3.3.1), rather than pointing at "the red notes below"."""
+    links = []
+
+    def add(field: dict, label: str) -> None:
+        if field["errors"]:
+            # A radio group's fieldset cannot take focus: its first option can.
+            target = f"{field['id']}-1" if field["type"] == "choice" and field["widget"] == "radio" else field["id"]
+            links.append({"id": target, "label": label, "message": " ".join(str(e) for e in field["errors"])})
+
+    for section in sections:
+        for field in section["fields"]:
+            add(field, field["label"])
+            for number, item in enumerate(field.get("items", []), start=1):
+                for child in item["fields"]:
+                    add(child, f"{field['label']} ({number}): {child['label']}")
+    for upload in uploads:
+        if upload["errors"]:
+            links.append({"id": f"u-{upload['name']}", "label": upload["label"],
+                          "message": " ".join(str(e) for e in upload["errors"])})
+    return links

@@ -47,4 +47,7 @@ def test_a_number_from_the_kiosk_is_called_by_a_clerk_and_appears_on_the_open_bo
     called = board.locator("tr.board-fresh", has_text="Quầy 3")
     expect(called).to_contain_text("A-001", timeout=6_000)
     expect(board.locator(".board-recent")).to_contain_text("A-001")
+    # A screen reader hears the new call once, through the polite announcer, not the whole board at every poll.
+    expect(board.locator("#board-announcer")).to_have_text("Mời số A-001 đến Quầy 3")
+    assert board.locator("#board").get_attribute("aria-live") is None
     assert board.evaluate("window.boardNotReloaded") is True

@@ -105,10 +105,14 @@ def test_a_desk_outside_the_list_is_refused(client, citizen, online_birth, commu
     response = client.post(apply_url(), {**BIRTH_POST, "agency": "999999", "action": "save"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert html.count("Chọn nơi nộp hồ sơ") == 1  # the refusal and the field's error are one message
+    # The refusal and the field's error are one message: under the list, and as the summary's link to the list.
+    assert html.count("Chọn nơi nộp hồ sơ") == 2
     select_to_hint = html[html.index('<select id="f-agency"'):html.index("Thủ tục cấp xã")]
-    assert "Chọn nơi nộp hồ sơ" in select_to_hint and 'aria-describedby="f-agency-error"' in select_to_hint  # under it
+    assert "Chọn nơi nộp hồ sơ" in select_to_hint and 'aria-describedby="f-agency-error f-agency-help"' in select_to_hint
     assert "Còn 1 thông tin cần sửa" in html
+    start = html.index('id="form-errors"')
+    summary = html[start:html.index("<form", start)]
+    assert '<a href="#f-agency">' in summary and "Chọn nơi nộp hồ sơ" in summary
     assert not Dossier.objects.exists()
 
 

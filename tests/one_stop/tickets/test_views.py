@@ -1,12 +1,17 @@
 """The kiosk, the slip, the display board and the clerk's console, with their query counts."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from egov.accounts.roles import Role
 from one_stop.tickets.models import QueueTicket, QueueTicketEvent, TicketState
 from one_stop.tickets.services import ticket_call_next, ticket_issue, ticket_recall, ticket_serve
+from tests.a11y import a11y_problems
 from tests.factories import AgencyFactory, UserFactory
 from tests.one_stop.tickets.conftest import make_counter
 
@@ -129,6 +134,48 @@ def test_a_fresh_call_or_recall_is_highlighted_and_an_old_one_is_not(client, cen
         ticket_recall(ticket=called, clerk=clerk)
         html = client.get(board_url(centre, fragment=True)).content.decode()
     assert "board-fresh" in html and "Mời" in html
+
+
+def test_the_board_announces_each_new_call_once_not_the_whole_board_at_every_poll(client, centre, area_a, counter, clerk):
+    ticket_issue(area=area_a)
+    called = ticket_call_next(counter=counter, clerk=clerk)
+
+    page = client.get(board_url(centre)).content.decode()
+    fragment = client.get(board_url(centre, fragment=True)).content.decode()
+
+    board = re.search(r'<div id="board"[^>]*>', page).group(0)
+    assert "aria-live" not in board  # replaced at every poll, clock included: a live board would be read again and again
+    announcer = re.search(r'<p id="board-announcer"[^>]*>', page).group(0)
+    assert 'role="status"' in announcer and 'aria-live="polite"' in announcer
+    assert page.index('id="board-announcer"') < page.index('id="board"')  # outside what the polls replace
+    row = re.search(r'<tr class="board-row board-fresh"[^>]*>', fragment).group(0)
+    assert f'data-call="{called.pk}-' in row and 'data-announce="Mời số A-001 đến Quầy 1"' in row
+    tickets_js = (Path(settings.BASE_DIR) / "static" / "js" / "tickets.js").read_text()
+    assert "board-announcer" in tickets_js and "htmx:afterSwap" in tickets_js
+
+
+def test_a_recall_is_a_new_call_to_announce(client, centre, area_a, counter, clerk):
+    from datetime import timedelta
+    from unittest import mock
+
+    ticket_issue(area=area_a)
+    called = ticket_call_next(counter=counter, clerk=clerk)
+    first = re.search(r'data-call="([^"]+)"', client.get(board_url(centre, fragment=True)).content.decode()).group(1)
+
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(seconds=30)):
+        ticket_recall(ticket=called, clerk=clerk)
+        again = re.search(r'data-call="([^"]+)"', client.get(board_url(centre, fragment=True)).content.decode()).group(1)
+
+    assert first != again
+
+
+def test_the_kiosk_board_and_console_have_labels_headings_and_names(client, centre, area_a, counter, clerk):
+    ticket_issue(area=area_a)
+    ticket_call_next(counter=counter, clerk=clerk)
+    client.force_login(clerk)
+
+    for url in (kiosk_url(centre), board_url(centre), reverse("tickets:clerk_console", args=[counter.pk])):
+        assert a11y_problems(client.get(url).content.decode()) == [], url
 
 
 def test_the_board_fragment_is_not_cached_and_has_no_page_layout(client, centre, counter):
