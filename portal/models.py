@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from egov.core.models import ProtectedStateMixin
+from egov.core.state_labels import StateLabels
 from portal.constants import CALENDAR_TRACKED_FIELDS, ArticleKind, FeedbackState, FeedbackSubject, SenderKind
 
 S = FeedbackState
@@ -209,7 +210,7 @@ class Feedback(ProtectedStateMixin, models.Model):
         self.close_reason, self.closed_at = reason, at
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(StateLabels, models.Model):
     """Append-only history of a feedback: who did what, when, from which state to which."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
@@ -226,6 +227,8 @@ class FeedbackEvent(models.Model):
         verbose_name_plural = _("quá trình xử lý phản ánh, kiến nghị")
         ordering = ["at", "id"]
 
+    STATES = FeedbackState
+
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.action}"
 
@@ -234,22 +237,6 @@ class FeedbackEvent(models.Model):
         from portal.services.feedback import ACTION_LABELS
 
         return str(ACTION_LABELS.get(self.action, self.action))
-
-    # States are stored as codes ("received"); people read their labels, in their language.
-    @staticmethod
-    def _state_label(code: str) -> str:
-        try:
-            return str(FeedbackState(code).label)
-        except ValueError:  # a state no longer (or never) in the choices: shown as stored
-            return code
-
-    @property
-    def from_state_label(self) -> str:
-        return self._state_label(self.from_state) if self.from_state else ""
-
-    @property
-    def to_state_label(self) -> str:
-        return self._state_label(self.to_state)
 
 
 class FeedbackAttachment(models.Model):

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.state_labels import StateLabels
 
-class DocumentEvent(models.Model):
+
+class DocumentEvent(StateLabels, models.Model):
     """Append-only history of a document's flow: every step, who, when, from which state to which, with a note
     (the reviewer's comments, a return's reason). Incoming and outgoing documents each have their table."""
 
@@ -26,23 +28,6 @@ class DocumentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.document_id} {self.action}"
 
-    def state_choices(self) -> type[models.TextChoices]:
-        return self.STATES
-
-    def _state_label(self, code: str) -> str:
-        try:
-            return self.state_choices()(code).label
-        except ValueError:  # a state no longer (or never) in the choices: shown as stored
-            return code
-
     @property
     def action_label(self) -> str:
         return str(self.ACTIONS.get(self.action, self.action))
-
-    @property
-    def from_state_label(self) -> str:
-        return self._state_label(self.from_state) if self.from_state else ""
-
-    @property
-    def to_state_label(self) -> str:
-        return self._state_label(self.to_state)

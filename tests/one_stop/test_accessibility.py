@@ -12,6 +12,19 @@ from tests.one_stop.factories import APPLICANT, at_local, receive_at_counter
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def birth_registration(db):
+    """Procedure 1.001193 with two required documents."""
+    from one_stop.catalogue.data import ProcedureData, RequiredDocument
+    from one_stop.services.catalogue import procedure_upsert
+
+    return procedure_upsert(data=ProcedureData(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch",
+                                               processing_days=5,
+                                               required_documents=[RequiredDocument(name="Tờ khai đăng ký khai sinh"),
+                                                                   RequiredDocument(name="Giấy chứng sinh")]),
+                            effective_from=at_local(2025, 7, 1, 0, 0))
+
+
 def test_the_counter_form_has_labels_and_ties_its_errors_to_their_fields(client, staff, procedure):
     client.force_login(staff[Role.ONE_STOP_CLERK])
 
@@ -23,15 +36,7 @@ def test_the_counter_form_has_labels_and_ties_its_errors_to_their_fields(client,
     assert 'aria-invalid="true"' in refused  # the name was missing: the check above saw its error tied to it
 
 
-def test_each_scan_of_the_counter_checklist_names_its_document(client, staff):
-    from one_stop.catalogue.data import ProcedureData, RequiredDocument
-    from one_stop.services.catalogue import procedure_upsert
-
-    procedure_upsert(data=ProcedureData(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch",
-                                        processing_days=5,
-                                        required_documents=[RequiredDocument(name="Tờ khai đăng ký khai sinh"),
-                                                            RequiredDocument(name="Giấy chứng sinh")]),
-                     effective_from=at_local(2025, 7, 1, 0, 0))
+def test_each_scan_of_the_counter_checklist_names_its_document(client, staff, birth_registration):
     client.force_login(staff[Role.ONE_STOP_CLERK])
 
     html = client.get(reverse("one_stop_staff:counter_checklist"), {"procedure": "1.001193"}).content.decode()
@@ -40,15 +45,7 @@ def test_each_scan_of_the_counter_checklist_names_its_document(client, staff):
     assert '<span class="visually-hidden">: Giấy chứng sinh</span>' in html
 
 
-def test_a_new_checklist_is_announced_in_one_sentence_not_read_out_whole(client, staff):
-    from one_stop.catalogue.data import ProcedureData, RequiredDocument
-    from one_stop.services.catalogue import procedure_upsert
-
-    procedure_upsert(data=ProcedureData(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch",
-                                        processing_days=5,
-                                        required_documents=[RequiredDocument(name="Tờ khai đăng ký khai sinh"),
-                                                            RequiredDocument(name="Giấy chứng sinh")]),
-                     effective_from=at_local(2025, 7, 1, 0, 0))
+def test_a_new_checklist_is_announced_in_one_sentence_not_read_out_whole(client, staff, birth_registration):
     client.force_login(staff[Role.ONE_STOP_CLERK])
 
     page = client.get(reverse("one_stop_staff:counter")).content.decode()
