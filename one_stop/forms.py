@@ -19,6 +19,15 @@ class CounterReceiptForm(forms.Form):
         label=_("Thời hạn giải quyết (ngày làm việc)"), required=False, min_value=0, max_value=365, decimal_places=1,
         help_text=_("Chỉ ghi khi danh mục chưa nêu thời hạn của thủ tục; nếu danh mục đã nêu, thời hạn đó được áp dụng."))
 
+    # The applicant's data is typed on a desk's shared browser: none of it is offered again to the next clerk or
+    # applicant at the counter (the browser's memory of typed values), nor taken as the clerk's own to fill in.
+    APPLICANT_FIELDS = ("full_name", "id_number", "phone", "email", "address")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.APPLICANT_FIELDS:
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
     def clean_procedure(self):
         code = self.cleaned_data["procedure"].strip()
         procedure = Procedure.objects.filter(code=code, is_active=True).first()

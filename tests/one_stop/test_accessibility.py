@@ -76,3 +76,14 @@ def test_the_queue_says_each_deadline_in_words_not_by_colour_alone(client, staff
     row = html[html.index("<tbody>"):html.index("</tbody>")]
     assert any(f'due-{status}">{label}<' in row for status, label in
                (("overdue", "Quá hạn"), ("due_soon", "Sắp đến hạn"), ("on_time", "Trong hạn")))
+
+
+def test_the_counter_form_never_offers_an_earlier_applicants_data(client, staff):
+    """A desk's browser is shared: what one applicant's clerk typed is not suggested for the next applicant."""
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    html = client.get(reverse("one_stop_staff:counter")).content.decode()
+
+    for name in ("full_name", "id_number", "phone", "email", "address"):
+        control = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)[0]
+        assert 'autocomplete="off"' in control, control
