@@ -87,3 +87,15 @@ def test_the_counter_form_never_offers_an_earlier_applicants_data(client, staff)
     for name in ("full_name", "id_number", "phone", "email", "address"):
         control = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)[0]
         assert 'autocomplete="off"' in control, control
+
+
+def test_the_queue_legend_names_every_status_a_row_can_show(client, staff):
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    html = client.get(reverse("one_stop_staff:queue")).content.decode()
+
+    legend = html[html.index('<p class="legend">'):]
+    legend = legend[:legend.index("</p>")]
+    for status, label in (("overdue", "Quá hạn"), ("due_soon", "Sắp đến hạn"), ("on_time", "Trong hạn"),
+                          ("not_received", "Chưa tiếp nhận")):
+        assert f'<span class="due due-{status}">{label}</span>' in legend
