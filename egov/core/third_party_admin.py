@@ -35,7 +35,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_otp.plugins.otp_static import admin as otp_static_admin
 from django_otp.plugins.otp_totp import admin as otp_totp_admin
 from pghistory import admin as pghistory_admin
@@ -267,8 +267,40 @@ class AccessFailureLogAdmin(LabelledAdmin, axes_admin.AccessFailureLogAdmin):
 
 # --- django-pghistory: change history --------------------------------------------------------------------------------
 
+# What the trackers record (their labels) and how the filter relates events to an object, as people read them.
+EVENT_LABELS = {"insert": pgettext_lazy("loại thay đổi", "thêm mới"), "update": pgettext_lazy("loại thay đổi", "sửa"),
+                "delete": pgettext_lazy("loại thay đổi", "xóa")}
+EVENT_METHODS = {"tracks": _("thay đổi của chính đối tượng"), "references": _("thay đổi có nhắc đến đối tượng")}
+
+
+def _named_choices(filter_class, names: Mapping[str, str]):
+    """A library's list filter whose choices show `names` (value → label) instead of the stored values."""
+
+    class NamedChoices(filter_class):
+        def lookups(self, request, model_admin):
+            return [(value, names.get(value, label)) for value, label in super().lookups(request, model_admin)]
+
+    NamedChoices.__name__ = filter_class.__name__
+    return NamedChoices
+
+
 class EventsAdmin(LabelledAdmin, pghistory_admin.EventsAdmin):
     """Named by the PGHISTORY_ADMIN_CLASS setting: pghistory registers it."""
+
+    def _column(self, name, request):
+        if name == "pgh_label":
+            return self.change_kind
+        return super()._column(name, request)
+
+    @admin.display(description=_("loại thay đổi"), ordering="pgh_label")
+    def change_kind(self, event):
+        return EVENT_LABELS.get(event.pgh_label, event.pgh_label)
+
+    def _list_filter(self, item):
+        named = {pghistory_admin.core.LabelFilter: EVENT_LABELS, pghistory_admin.core.MethodFilter: EVENT_METHODS}
+        if isinstance(item, type) and item in named:
+            item = _named_choices(item, named[item])
+        return super()._list_filter(item)
 
     labels = {
         "pgh_slug": _("mã sự kiện"),

@@ -168,3 +168,18 @@ def test_the_admin_never_shows_a_users_secrets(client, records):
     assert totp.key not in pages and "abcd1234" not in pages and token not in pages
     assert f"{token[:6]}…" in pages
     assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[totp.pk])).status_code == 403
+
+
+def test_the_change_history_names_its_kinds_of_change_in_the_administrators_language(client, records):
+    login_verified_superuser(client)
+    url = reverse("admin:pghistory_events_changelist")
+
+    page = client.get(url).content.decode()
+    updates = client.get(url, {"label": "update"}).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+
+    assert '<td class="field-change_kind">thêm mới</td>' in page and ">insert<" not in page
+    assert '?label=update">sửa</a>' in page  # the filter's choices, by their names
+    assert '<td class="field-change_kind">thêm mới</td>' not in updates  # and it still filters
+    assert '<td class="field-change_kind">added</td>' in english and '?label=update">changed</a>' in english
