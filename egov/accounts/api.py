@@ -29,6 +29,8 @@ class RegisterSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+    privacy_consent = serializers.BooleanField(
+        default=False, help_text=_("true: công dân đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân (bắt buộc)."))
 
 
 class VerificationSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from egov.accounts.codes import code_consume, code_get, code_issue, code_resend
 from egov.accounts.models import CodePurpose, Gender, OneTimeCode, User
+from egov.accounts.privacy import PRIVACY_NOTICE_VERSION
 from egov.accounts.roles import Role
 from egov.accounts.services import user_create, user_password_change
 from egov.accounts.validators import normalize_national_id, normalize_phone, validate_mobile_phone, validate_national_id
@@ -28,6 +29,7 @@ from egov.core.errors import ApplicationError
 from egov.core.text import xml_safe
 
 CONTACT_FIELDS = ("national_id", "phone", "email")
+CONSENT_REQUIRED = gettext_noop("Vui lòng đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân để đăng ký tài khoản.")
 
 
 def citizen_username(national_id: str) -> str:
@@ -122,8 +124,11 @@ def _password_errors(password: str, user: User) -> list[str]:
 
 
 def citizen_signup(*, full_name: str, national_id: str, phone: str, email: str = "", password: str,
-                   ip: str | None) -> OneTimeCode:
+                   privacy_consent: bool, ip: str | None) -> OneTimeCode:
     """Create an inactive citizen account and send the code that activates it (SMS, and e-mail if given).
+
+    The citizen must agree to the personal-data processing notice (Law on Personal Data Protection
+    91/2025/QH15): the account keeps when, and to which version of the notice.
 
     A pending sign-up (never verified) holding the same ID number, phone or e-mail is taken over rather
     than blocking the citizen: it proved nothing, and someone may have typed another person's number.
@@ -142,6 +147,8 @@ def citizen_signup(*, full_name: str, national_id: str, phone: str, email: str =
                  national_id=values["national_id"], username=citizen_username(values["national_id"]))
     if password_errors := _password_errors(password, probe):
         errors["password"] = password_errors
+    if privacy_consent is not True:
+        errors["privacy_consent"] = [_(CONSENT_REQUIRED)]
     if errors:
         raise ApplicationError("invalid_signup", _("Thông tin đăng ký chưa hợp lệ, vui lòng kiểm tra lại."), fields=errors)
     try:
@@ -150,7 +157,8 @@ def citizen_signup(*, full_name: str, national_id: str, phone: str, email: str =
             otc = code_issue(purpose=CodePurpose.SIGNUP, user=user, channel="sms", target=user.phone, ip=ip,
                              also_email=user.email or "")
             legal_event_record(action="account.signup", obj=user, actor=user, ip=ip,
-                               data={"code_flow": str(otc.public_id), "took_over_pending": bool(holders)})
+                               data={"code_flow": str(otc.public_id), "took_over_pending": bool(holders),
+                                     "privacy_notice_version": user.privacy_notice_version})
     except IntegrityError as exc:
         # Two sign-ups with the same number at the same moment: the second is told, not given a 500.
         raise ApplicationError("invalid_signup", _("Thông tin đăng ký chưa hợp lệ, vui lòng kiểm tra lại."),
@@ -167,15 +175,18 @@ def _signup_account(*, full_name: str, values: dict, password: str, pending: set
         for name in released:
             setattr(other, name, None)
         other.save(update_fields=released)
+    consent = {"privacy_consent_at": timezone.now(), "privacy_notice_version": PRIVACY_NOTICE_VERSION}
     if reuse is None:
         return user_create(username=citizen_username(values["national_id"]), full_name=full_name, password=password,
                            roles=[Role.CITIZEN], national_id=values["national_id"], phone=values["phone"],
-                           email=values["email"] or None, is_active=False)
+                           email=values["email"] or None, is_active=False, **consent)
+    for name, value in consent.items():
+        setattr(reuse, name, value)
     reuse.username = citizen_username(values["national_id"])
     reuse.full_name = full_name
     reuse.national_id, reuse.phone, reuse.email = values["national_id"], values["phone"], values["email"] or None
     reuse.set_password(password)
-    reuse.save(update_fields=["username", "full_name", "national_id", "phone", "email", "password"])
+    reuse.save(update_fields=["username", "full_name", "national_id", "phone", "email", "password", *consent])
     return reuse
 
 

@@ -57,12 +57,24 @@ class SignupForm(forms.Form):
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    # The label links to the notice: the template renders this box itself (accounts/signup.html).
+    privacy_consent = forms.BooleanField(
+        label=_("Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân"),
+        error_messages={"required": _("Vui lòng đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân để đăng ký tài khoản.")},
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("Hai mật khẩu không khớp nhau."))
         return data
+
+
+class PrivacyConsentForm(forms.Form):
+    privacy_consent = forms.BooleanField(
+        label=_("Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân"),
+        error_messages={"required": _("Vui lòng đánh dấu ô đồng ý để tiếp tục.")},
+    )
 
 
 class CodeForm(forms.Form):

@@ -47,6 +47,11 @@ class User(AbstractUser):
     # Set when the citizen proved the phone or e-mail (a one-time code) or signed in through the identity
     # provider. An inactive account without it is a sign-up still waiting for its code, not a locked one.
     verified_at = models.DateTimeField(_("xác thực lúc"), null=True, blank=True)
+    # Consent to the personal-data processing notice (Law on Personal Data Protection 91/2025/QH15): when, and
+    # to which version of the notice (egov.accounts.privacy.PRIVACY_NOTICE_VERSION). Empty for accounts made
+    # before the notice existed and for staff.
+    privacy_consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu cá nhân lúc"), null=True, blank=True)
+    privacy_notice_version = models.CharField(_("phiên bản thông báo xử lý dữ liệu cá nhân"), max_length=20, blank=True)
 
     objects = EgovUserManager()
 

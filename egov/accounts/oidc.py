@@ -186,6 +186,20 @@ class OIDCStartView(_OnlyWhenEnabled, OIDCAuthenticationRequestView):
 
 class OIDCCallbackView(_OnlyWhenEnabled, OIDCAuthenticationCallbackView):
     @property
+    def success_url(self):
+        # The identity provider has no consent step of its own: a citizen who has not agreed to the portal's
+        # personal-data notice (a first VNeID sign-in) is asked before going on (egov.accounts.views.privacy_consent).
+        from urllib.parse import urlencode
+
+        from egov.accounts.privacy import privacy_consent_current
+
+        target = super().success_url
+        user = getattr(self, "user", None)
+        if user is not None and not privacy_consent_current(user):
+            return f"{reverse('accounts:privacy_consent')}?{urlencode({'next': target})}"
+        return target
+
+    @property
     def failure_url(self):
         return reverse("accounts:login")
 

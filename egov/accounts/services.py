@@ -15,13 +15,13 @@ from egov.core.errors import ApplicationError
 def user_create(*, username: str, full_name: str, password: str | None, roles: Iterable[Role | str] = (),
                 national_id: str | None = None, phone: str | None = None, email: str | None = None,
                 agency=None, position_title: str = "", is_staff: bool = False, is_superuser: bool = False,
-                is_active: bool = True) -> User:
+                is_active: bool = True, privacy_consent_at=None, privacy_notice_version: str = "") -> User:
     """Create an account with its roles; invalid data raises an ApplicationError naming each field."""
     user = User(
         username=username, full_name=full_name, national_id=national_id or None,
         phone=normalize_phone(phone) if phone else None, email=(email or "").lower() or None,
         agency=agency, position_title=position_title, is_staff=is_staff, is_superuser=is_superuser,
-        is_active=is_active,
+        is_active=is_active, privacy_consent_at=privacy_consent_at, privacy_notice_version=privacy_notice_version,
     )
     if password:
         user.set_password(password)

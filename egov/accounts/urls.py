@@ -20,6 +20,8 @@ urlpatterns = [
     path("quen-mat-khau/dat-lai/", views.password_reset_confirm, name="password_reset_confirm"),
     path("ho-so-ca-nhan/", views.profile, name="profile"),
     path("ho-so-ca-nhan/xac-nhan/", views.contact_verify, name="contact_verify"),
+    path("thong-bao-xu-ly-du-lieu-ca-nhan/", views.privacy_notice, name="privacy_notice"),
+    path("dong-y-xu-ly-du-lieu-ca-nhan/", views.privacy_consent, name="privacy_consent"),
     # OpenID Connect (VNeID): answer 404 unless OIDC_ENABLED.
     path("dinh-danh-dien-tu/", oidc.OIDCStartView.as_view(), name="oidc_start"),
     path("dinh-danh-dien-tu/callback/", oidc.OIDCCallbackView.as_view(), name="oidc_callback"),

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -35,10 +36,12 @@ from egov.accounts.forms import (
     OTPVerifyForm,
     PasswordResetConfirmForm,
     PasswordResetRequestForm,
+    PrivacyConsentForm,
     ProfileForm,
     SignupForm,
 )
 from egov.accounts.models import OneTimeCode
+from egov.accounts.privacy import PRIVACY_NOTICE_VERSION, privacy_consent_current, privacy_consent_record
 from egov.accounts.services import user_password_change
 from egov.audit.middleware import client_ip
 from egov.core.errors import ApplicationError
@@ -215,7 +218,8 @@ def signup(request):
         data = form.cleaned_data
         try:
             otc = citizen_signup(full_name=data["full_name"], national_id=data["national_id"], phone=data["phone"],
-                                 email=data["email"], password=data["password1"], ip=client_ip(request))
+                                 email=data["email"], password=data["password1"], privacy_consent=data["privacy_consent"],
+                                 ip=client_ip(request))
         except ApplicationError as exc:
             status = _show_errors(form, exc, {"password": "password1"})
         else:
@@ -331,7 +335,7 @@ def profile(request):
             return redirect("accounts:contact_verify")
     return render(request, "accounts/profile.html", {
         "profile_form": profile_form, "phone_form": contact_forms["phone"], "email_form": contact_forms["email"],
-        "has_authenticator": _has_authenticator(user),
+        "has_authenticator": _has_authenticator(user), "privacy_consent_current": privacy_consent_current(user),
     }, status=status)
 
 
@@ -349,3 +353,29 @@ def contact_verify(request):
                           "title": _("Xác nhận thông tin liên hệ mới"), "restart_url": reverse("accounts:profile"),
                           "intro": _("Chúng tôi đã gửi mã xác thực tới số điện thoại hoặc thư điện tử mới. Nhập mã để xác nhận."),
                           "submit": _("Xác nhận")})
+
+
+# --- personal data (Law on Personal Data Protection 91/2025/QH15) ----------------------------------
+
+def privacy_notice(request):
+    """The personal-data processing notice: public, linked from the footer and the sign-up form."""
+    return render(request, "accounts/privacy_notice.html", {
+        "notice_version": PRIVACY_NOTICE_VERSION, "contact": settings.EGOV_DATA_PROTECTION_CONTACT,
+    })
+
+
+@login_required
+def privacy_consent(request):
+    """Ask a citizen who has not agreed to the current notice (a VNeID account, an account older than the notice)."""
+    user = request.user
+    if not user.is_citizen:
+        raise Http404
+    if privacy_consent_current(user):
+        return redirect(_next_url(request, "accounts:profile"))
+    form = PrivacyConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        privacy_consent_record(user=user, ip=client_ip(request))
+        messages.success(request, _("Đã ghi nhận bạn đồng ý với Thông báo xử lý dữ liệu cá nhân."))
+        return redirect(_next_url(request, "accounts:profile"))
+    return render(request, "accounts/privacy_consent.html", {"form": form, "next": _next_url(request, "")},
+                  status=400 if request.method == "POST" else 200)

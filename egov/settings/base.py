@@ -469,6 +469,9 @@ EGOV_PORTAL_NAME = env.str("EGOV_PORTAL_NAME", default="Cổng Chính quyền đ
 # Vietnamese name is shown in both languages.
 EGOV_PORTAL_NAME_EN = env.str("EGOV_PORTAL_NAME_EN", default="" if "EGOV_PORTAL_NAME" in os.environ
                               else "Lạng Sơn Provincial e-Government Portal")
+# Whom citizens write to about their personal data (the notice at /tai-khoan/thong-bao-xu-ly-du-lieu-ca-nhan/):
+# the operating agency's address for requests to access, correct or delete data, and complaints.
+EGOV_DATA_PROTECTION_CONTACT = env.str("EGOV_DATA_PROTECTION_CONTACT", default="dulieucanhan@localhost")
 # Services are "required" in CI: a test that needs Redis or a worker fails instead of skipping.
 EGOV_REQUIRE_SERVICES = env.bool("EGOV_REQUIRE_SERVICES", default=False)
 

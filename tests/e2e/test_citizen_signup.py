@@ -30,6 +30,7 @@ def test_a_citizen_signs_up_verifies_the_code_and_edits_the_profile(page: Page):
     form.get_by_label("Thư điện tử (không bắt buộc)").fill("thu.nong@example.vn")
     form.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     form.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    form.get_by_label("Tôi đã đọc và đồng ý với").check()
     form.get_by_role("button", name="Đăng ký").click()
 
     expect(page).to_have_url(_path_is("/tai-khoan/dang-ky/xac-nhan/"))
@@ -66,6 +67,7 @@ def test_a_wrong_code_in_the_browser_shows_the_tries_left_and_keeps_the_citizen_
     form.get_by_label("Số điện thoại di động").fill("0912345998")
     form.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     form.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    form.get_by_label("Tôi đã đọc và đồng ý với").check()
     form.get_by_role("button", name="Đăng ký").click()
     expect(page).to_have_url(_path_is("/tai-khoan/dang-ky/xac-nhan/"))
     code = Notification.objects.get(template="otp_code").payload["code"]

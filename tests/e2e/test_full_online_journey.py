@@ -71,6 +71,7 @@ def _sign_up(page: Page) -> None:
     form.get_by_label("Số điện thoại di động").fill("0912345999")
     form.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     form.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    form.get_by_label("Tôi đã đọc và đồng ý với").check()
     form.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Xác nhận đăng ký")
     code = Notification.objects.get(template="otp_code", channel="sms").payload["code"]

@@ -10,7 +10,8 @@ NEW_PASSWORD = "Mat-khau-an-toan-2026"
 
 def signup_data(**overrides) -> dict:
     data = {"full_name": "Nguyễn Văn An", "national_id": "001095001234", "phone": "0981234567",
-            "email": "an.nguyen@example.vn", "password": NEW_PASSWORD}
+            "email": "an.nguyen@example.vn", "password": NEW_PASSWORD,
+            "privacy_consent": True}
     return data | overrides
 
 

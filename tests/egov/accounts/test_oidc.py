@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from egov.accounts.models import User
+from egov.accounts.privacy import PRIVACY_NOTICE_VERSION
 from egov.audit.models import LegalEvent
 from tests.egov.accounts.citizen_helpers import signup_data
 from tests.egov.accounts.oidc_provider import CLIENT_ID, LoopbackProvider, follow_to_callback, other_key
@@ -15,6 +16,8 @@ from tests.factories import AgencyFactory, UserFactory
 pytestmark = pytest.mark.django_db
 START, LOGIN = reverse("accounts:oidc_start"), reverse("accounts:login")
 ID_NUMBER = "001095001234"
+# VNeID asks no consent to the portal's personal-data notice: a citizen who never gave it is asked after sign-in.
+CONSENT_FIRST = f"{reverse('accounts:privacy_consent')}?next=%2F"
 
 
 @pytest.fixture
@@ -38,7 +41,7 @@ def _signed_in_user(client):
 def test_a_new_citizen_is_created_from_the_id_number_claim_and_signed_in(client, provider):
     response = follow_to_callback(client, START)
 
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == CONSENT_FIRST
     user = _signed_in_user(client)
     assert user.national_id == ID_NUMBER and user.is_citizen and user.is_active and user.verified_at is not None
     assert (user.full_name, user.birth_date, user.gender, user.phone, user.email) == (
@@ -166,5 +169,30 @@ def test_failed_provider_sign_ins_do_not_lock_out_other_citizens_behind_the_same
 
     response = follow_to_callback(client, START)
 
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == CONSENT_FIRST
     assert _signed_in_user(client).national_id == ID_NUMBER
+
+
+def test_a_first_vneid_sign_in_asks_for_consent_to_the_notice_and_records_it(client, provider):
+    follow_to_callback(client, START)
+    user = _signed_in_user(client)
+    assert user.privacy_consent_at is None
+
+    refused = client.post(CONSENT_FIRST, {})
+    agreed = client.post(CONSENT_FIRST, {"privacy_consent": "1"})
+
+    assert refused.status_code == 400 and "Vui lòng đánh dấu ô đồng ý để tiếp tục." in refused.content.decode()
+    assert agreed.status_code == 302 and agreed["Location"] == "/"
+    user.refresh_from_db()
+    assert user.privacy_consent_at is not None and user.privacy_notice_version == PRIVACY_NOTICE_VERSION
+    assert LegalEvent.objects.filter(action="account.privacy_consent", object_id=str(user.pk)).count() == 1
+
+
+def test_a_citizen_who_consented_goes_straight_on_after_a_vneid_sign_in(client, provider):
+    from egov.accounts.citizens import citizen_signup
+
+    citizen_signup(**signup_data(national_id=ID_NUMBER), ip=None)  # consent given on the sign-up form
+
+    response = follow_to_callback(client, START)
+
+    assert response.status_code == 302 and response["Location"] == "/"
