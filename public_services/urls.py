@@ -9,6 +9,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
     path("thu-tuc/<str:code>/nop-ho-so/", views.apply, name="apply"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
+    path("du-lieu-ca-nhan/tai-ve/", views.personal_data_download, name="personal_data_download"),
     path("ho-so-cua-toi/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so-cua-toi/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so-cua-toi/<str:code>/rut/", views.withdraw, name="withdraw"),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from one_stop.constants import DossierChannel, OnlineLevel
@@ -188,6 +189,31 @@ def document_delete(request, code: str, document_id: int):
 
 
 # ------------------------------------------------------------------------------------------ my dossiers
+
+
+@login_required
+@never_cache
+@require_POST
+def personal_data_download(request):
+    """The citizen's copy of their own data, as a JSON file (a POST: each copy is recorded as a legal event).
+
+    Staff accounts get a 404: their data are the agency's records, kept and handed out by its administrator."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils import timezone
+
+    from egov.audit.middleware import client_ip
+    from public_services.personal_data import personal_data_export
+
+    if not request.user.is_citizen:
+        raise Http404
+    data = personal_data_export(user=request.user, ip=client_ip(request))
+    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    filename = f"du-lieu-ca-nhan-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -1,0 +1,125 @@
+"""The citizen's copy of their own data, from the profile page (Law on Personal Data Protection 91/2025/QH15)."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from egov.accounts.privacy import privacy_consent_record
+from egov.audit.models import LegalEvent
+from egov.notifications.services import notification_send
+from tests.factories import UserFactory
+from tests.public_services.conftest import BIRTH_POST, pdf_file
+
+pytestmark = pytest.mark.django_db
+DOWNLOAD = reverse("public_services:personal_data_download")
+
+
+def _submit(citizen, procedure, agency):
+    from public_services.services import portal_draft_save, portal_submit
+
+    outcome = portal_draft_save(citizen=citizen, procedure=procedure, form_data=BIRTH_POST, agency_id=agency.pk,
+                                uploads=[("giay_chung_sinh", pdf_file("ban-sao-giay-chung-sinh.pdf"))])
+    return portal_submit(dossier=outcome.dossier, citizen=citizen)
+
+
+def _pay(dossier, citizen):
+    from public_services.payments.models import Payment
+
+    now = timezone.now()
+    return Payment.objects.create(dossier=dossier, payer=citizen, amount_vnd=8000, provider="sandbox", txn_ref=f"T-{dossier.pk}",
+                                  state="paid", paid_at=now, expires_at=now + timedelta(minutes=15), closed_at=now)
+
+
+def _download(client, user):
+    client.force_login(user)
+    return client.post(DOWNLOAD)
+
+
+def test_the_profile_page_offers_the_download_to_a_citizen(client, citizen):
+    client.force_login(citizen)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert f'action="{DOWNLOAD}"' in html and "Tải dữ liệu cá nhân của tôi" in html
+
+
+def test_the_copy_is_a_json_attachment_never_cached(client, citizen):
+    response = _download(client, citizen)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="du-lieu-ca-nhan-')
+    assert "no-cache" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_the_copy_holds_the_account_consent_dossiers_files_payments_and_notifications(client, citizen, submitted):
+    citizen = privacy_consent_record(user=citizen)
+    _pay(submitted, citizen)
+    notification_send(template="message", channel="in_app", recipient=citizen,
+                      payload={"subject": "Hồ sơ đã được tiếp nhận", "body": "Hồ sơ của bạn đã được tiếp nhận."})
+
+    data = json.loads(_download(client, citizen).content)
+
+    assert data["account"]["full_name"] == "Đặng Văn Công" and data["account"]["national_id"] == citizen.national_id
+    assert data["privacy_consent"]["notice_version"] == citizen.privacy_notice_version and data["privacy_consent"]["given_at"]
+    [dossier] = data["dossiers"]
+    assert dossier["code"] == submitted.code and dossier["procedure"]["name"] == "Thủ tục đăng ký khai sinh"
+    assert dossier["state"] == submitted.state and dossier["submitted_at"]
+    assert dossier["applicant"]["name"] == submitted.applicant_name and dossier["form_data"] == submitted.form_data
+    assert [f["name"] for f in dossier["files"]] == ["giay-chung-sinh.pdf"]
+    assert "file" not in dossier["files"][0] and "%PDF" not in json.dumps(data)
+    assert [(p["dossier"], p["amount"], p["state"]) for p in data["payments"]] == [(submitted.code, 8000, "paid")]
+    assert "Hồ sơ đã được tiếp nhận" in [n["subject"] for n in data["notifications"]]
+    assert "account.privacy_consent" in [e["action"] for e in data["account_events"]]
+
+
+def test_the_copy_never_holds_another_citizens_data(client, citizen, other_citizen, submitted, online_birth, commune):
+    theirs = _submit(other_citizen, online_birth, commune)
+    _pay(theirs, other_citizen)
+    notification_send(template="message", channel="in_app", recipient=other_citizen, payload={"subject": "Riêng tư", "body": "x"})
+
+    body = _download(client, citizen).content.decode()
+
+    data = json.loads(body)
+    assert [d["code"] for d in data["dossiers"]] == [submitted.code]
+    assert theirs.code not in body and other_citizen.national_id not in body and "Người Khác" not in body
+    assert data["payments"] == [] and "Riêng tư" not in body
+
+
+def test_the_copy_is_read_in_a_constant_number_of_queries(client, citizen, online_birth, commune,
+                                                         django_assert_num_queries):
+    client.force_login(citizen)
+    dossier = _submit(citizen, online_birth, commune)
+    _pay(dossier, citizen)
+    client.post(DOWNLOAD)  # the first request after signing in also updates the session
+    with CaptureQueriesContext(connection) as one:
+        assert len(json.loads(client.post(DOWNLOAD).content)["dossiers"]) == 1
+    for _ in range(4):
+        _pay(_submit(citizen, online_birth, commune), citizen)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(json.loads(client.post(DOWNLOAD).content)["dossiers"]) == 5
+
+
+def test_each_copy_is_recorded_as_a_legal_event_who_and_when(client, citizen):
+    before = timezone.now().replace(microsecond=0)
+
+    _download(client, citizen)
+
+    event = LegalEvent.objects.get(action="account.personal_data_export")
+    assert event.actor == citizen and event.object_id == str(citizen.pk) and event.occurred_at >= before
+    assert event.ip == "127.0.0.1"
+
+
+def test_staff_get_404_and_nothing_is_recorded(client):
+    response = _download(client, UserFactory(clerk=True))
+    assert response.status_code == 404
+    assert not LegalEvent.objects.filter(action="account.personal_data_export").exists()
+
+
+def test_the_download_needs_a_post_and_a_signed_in_citizen(client, citizen):
+    assert client.post(DOWNLOAD).status_code == 302  # to the sign-in page
+    client.force_login(citizen)
+    assert client.get(DOWNLOAD).status_code == 405
