@@ -34,8 +34,10 @@ class UserAdmin(DjangoUserAdmin):
         (_("Thông tin cá nhân"), {"fields": ["full_name", "national_id", "phone", "email"]}),
         (_("Công tác"), {"fields": ["agency", "position_title"]}),
         (_("Vai trò và quyền"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        (_("Mốc thời gian"), {"fields": ["last_login", "date_joined"]}),
+        (_("Mốc thời gian"), {"fields": ["last_login", "date_joined", "privacy_consent_at", "privacy_notice_version"]}),
     ]
+    # Consent is the citizen's own act (egov.accounts.privacy): shown, never set by an administrator.
+    readonly_fields = ["privacy_consent_at", "privacy_notice_version"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "agency", "password1", "password2"]}),
     ]

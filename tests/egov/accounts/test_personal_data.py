@@ -117,3 +117,16 @@ def test_staff_are_not_asked_for_a_citizens_consent(client):
     clerk = UserFactory(is_staff=True)
     client.force_login(clerk)
     assert client.get(reverse("accounts:privacy_consent")).status_code == 404
+
+
+def test_the_admin_shows_the_consent_but_cannot_set_it(client):
+    from tests.factories import login_verified_superuser
+
+    citizen = UserFactory(citizen=True)
+    login_verified_superuser(client)
+
+    page = client.get(reverse("admin:accounts_user_change", args=[citizen.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200 and "đồng ý xử lý dữ liệu cá nhân lúc" in html.lower()
+    assert 'name="privacy_consent_at"' not in html and 'name="privacy_notice_version"' not in html
