@@ -130,3 +130,17 @@ def test_the_admin_shows_the_consent_but_cannot_set_it(client):
     html = page.content.decode()
     assert page.status_code == 200 and "đồng ý xử lý dữ liệu cá nhân lúc" in html.lower()
     assert 'name="privacy_consent_at"' not in html and 'name="privacy_notice_version"' not in html
+
+
+def test_the_notice_the_consent_page_and_a_refused_sign_up_pass_the_accessibility_checks(client):
+    from tests.a11y import a11y_problems
+
+    data = _form()
+    del data["privacy_consent"]
+    refused = client.post(SIGNUP, data).content.decode()
+    client.force_login(UserFactory(citizen=True))
+    consent = client.post(reverse("accounts:privacy_consent"), {}).content.decode()
+
+    for html in (client.get(NOTICE).content.decode(), refused, consent):
+        assert a11y_problems(html) == []
+    assert 'aria-describedby="id_privacy_consent_error"' in refused and 'id="id_privacy_consent_error"' in refused
