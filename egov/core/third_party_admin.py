@@ -7,14 +7,16 @@ translated, but not into Vietnamese). A field's verbose_name and help_text belon
 not changed on the models: `makemigrations` would then want migrations inside the libraries.
 
 The labels are given where the admin reads them instead. Each library admin is subclassed — its behaviour and
-permissions kept — with `LabelledAdmin`, which reads three tables:
+permissions kept — with `LabelledAdmin`, which reads these tables:
 
 - `labels` (field → label) feeds every place the admin would show the field's verbose_name: the form's labels
   (editable and read-only fields, through `Meta.labels`), the change list's column headers (a field column becomes
   a column function with that description, showing the value as the admin shows the field) and the filters' titles;
 - `help_texts` (field → help text) the form's help texts (editable and read-only);
 - `fieldset_names` (the library's English fieldset name → ours) and `filter_titles` (a library list filter's
-  parameter → title) what the libraries name in their admin classes.
+  parameter → title) what the libraries name in their admin classes;
+- `value_names` (field → stored value → name) and `filter_choices` (a library list filter's parameter → value → name)
+  the stored codes people read by a name (the change history's "insert" is "thêm mới").
 
 What a library writes in its admin code (column methods, actions and their messages, search help) is overridden in
 the subclass. The strings are Vietnamese msgids, with English in locale/en, like the rest of the portal.
@@ -42,11 +44,15 @@ from pghistory import admin as pghistory_admin
 from rest_framework.authtoken import admin as authtoken_admin
 
 
-def _field_column(field: models.Field, label, empty_value_display: str):
-    """A change list column for a model field under our label, showing the value as the admin shows the field."""
+def _field_column(field: models.Field, label, empty_value_display: str, names: Mapping[str, str] | None = None):
+    """A change list column for a model field under our label, showing the value as the admin shows the field, or by
+    its name in `names` (stored value → what people read) when it has one."""
 
     def column(obj):
-        return display_for_field(getattr(obj, field.name), field, empty_value_display)
+        value = getattr(obj, field.name)
+        if names and value in names:
+            return names[value]
+        return display_for_field(value, field, empty_value_display)
 
     column.__name__ = field.name  # the column keeps its CSS class (column-<field>)
     return admin.display(description=label, ordering=field.name)(column)
@@ -64,6 +70,17 @@ def _titled_field_filter(title):
             return spec
 
     return TitledFieldListFilter
+
+
+def _named_choices(filter_class, names: Mapping[str, str]):
+    """A library's list filter whose choices show `names` (value → label) instead of the stored values."""
+
+    class NamedChoices(filter_class):
+        def lookups(self, request, model_admin):
+            return [(value, names.get(value, label)) for value, label in super().lookups(request, model_admin)]
+
+    NamedChoices.__name__ = filter_class.__name__
+    return NamedChoices
 
 
 def _untranslated(text) -> str:
@@ -86,6 +103,10 @@ class LabelledAdmin(LabelledForms):
 
     fieldset_names: Mapping[str, str] = {}
     filter_titles: Mapping[str, str] = {}
+    # Stored values people read by a name: a field's, in its column (field → value → name), and a library list
+    # filter's choices (its parameter → value → name).
+    value_names: Mapping[str, Mapping[str, str]] = {}
+    filter_choices: Mapping[str, Mapping[str, str]] = {}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return super().get_form(request, obj, change=change, **{**self.form_texts(), **kwargs})
@@ -109,13 +130,16 @@ class LabelledAdmin(LabelledForms):
             return name
         if not field.concrete:
             return name
-        return _field_column(field, self.labels[name], self.get_empty_value_display())
+        return _field_column(field, self.labels[name], self.get_empty_value_display(), self.value_names.get(name))
 
     def _list_filter(self, item):
         if isinstance(item, str) and item in self.labels:
             return (item, _titled_field_filter(self.labels[item]))
-        if isinstance(item, type) and issubclass(item, admin.SimpleListFilter) and item.parameter_name in self.filter_titles:
-            return type(item.__name__, (item,), {"title": self.filter_titles[item.parameter_name]})
+        if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
+            if item.parameter_name in self.filter_choices:
+                item = _named_choices(item, self.filter_choices[item.parameter_name])
+            if item.parameter_name in self.filter_titles:
+                item = type(item.__name__, (item,), {"title": self.filter_titles[item.parameter_name]})
         return item
 
 
@@ -273,34 +297,8 @@ EVENT_LABELS = {"insert": pgettext_lazy("loại thay đổi", "thêm mới"), "u
 EVENT_METHODS = {"tracks": _("thay đổi của chính đối tượng"), "references": _("thay đổi có nhắc đến đối tượng")}
 
 
-def _named_choices(filter_class, names: Mapping[str, str]):
-    """A library's list filter whose choices show `names` (value → label) instead of the stored values."""
-
-    class NamedChoices(filter_class):
-        def lookups(self, request, model_admin):
-            return [(value, names.get(value, label)) for value, label in super().lookups(request, model_admin)]
-
-    NamedChoices.__name__ = filter_class.__name__
-    return NamedChoices
-
-
 class EventsAdmin(LabelledAdmin, pghistory_admin.EventsAdmin):
     """Named by the PGHISTORY_ADMIN_CLASS setting: pghistory registers it."""
-
-    def _column(self, name, request):
-        if name == "pgh_label":
-            return self.change_kind
-        return super()._column(name, request)
-
-    @admin.display(description=_("loại thay đổi"), ordering="pgh_label")
-    def change_kind(self, event):
-        return EVENT_LABELS.get(event.pgh_label, event.pgh_label)
-
-    def _list_filter(self, item):
-        named = {pghistory_admin.core.LabelFilter: EVENT_LABELS, pghistory_admin.core.MethodFilter: EVENT_METHODS}
-        if isinstance(item, type) and item in named:
-            item = _named_choices(item, named[item])
-        return super()._list_filter(item)
 
     labels = {
         "pgh_slug": _("mã sự kiện"),
@@ -328,6 +326,8 @@ class EventsAdmin(LabelledAdmin, pghistory_admin.EventsAdmin):
         "pgh_obj_model": _("Loại đối tượng đã thay đổi."),
         "pgh_obj_id": _("Khóa chính của đối tượng đã thay đổi."),
     }
+    value_names = {"pgh_label": EVENT_LABELS}
+    filter_choices = {"label": EVENT_LABELS, "method": EVENT_METHODS}
     filter_titles = {
         "label": _("loại thay đổi"),
         "event_model": _("bảng lịch sử"),

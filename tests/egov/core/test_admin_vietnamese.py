@@ -179,7 +179,7 @@ def test_the_change_history_names_its_kinds_of_change_in_the_administrators_lang
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(url).content.decode()
 
-    assert '<td class="field-change_kind">thêm mới</td>' in page and ">insert<" not in page
+    assert '<td class="field-pgh_label">thêm mới</td>' in page and ">insert<" not in page
     assert '?label=update">sửa</a>' in page  # the filter's choices, by their names
-    assert '<td class="field-change_kind">thêm mới</td>' not in updates  # and it still filters
-    assert '<td class="field-change_kind">added</td>' in english and '?label=update">changed</a>' in english
+    assert '<td class="field-pgh_label">thêm mới</td>' not in updates  # and it still filters
+    assert '<td class="field-pgh_label">added</td>' in english and '?label=update">changed</a>' in english
