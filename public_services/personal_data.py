@@ -86,6 +86,19 @@ def _account_events(user: User) -> list[dict]:
     return [{"action": e.action, "at": e.occurred_at, "ip": e.ip} for e in events]
 
 
+def _data_requests(user: User) -> list[dict]:
+    from egov.accounts.models import PersonalDataRequest
+
+    requests = (PersonalDataRequest.objects.filter(user=user)
+                .only("id", "kind", "details", "state", "received_at", "respond_due_at", "due_at", "extended_at",
+                      "extension_reason", "answer", "closed_at")
+                .order_by("received_at", "id"))
+    return [{"code": r.code, "kind": r.kind, "details": r.details, "state": r.state, "received_at": r.received_at,
+             "respond_due_at": r.respond_due_at, "due_at": r.due_at, "extended_at": r.extended_at,
+             "extension_reason": r.extension_reason or None, "answer": r.answer or None, "closed_at": r.closed_at}
+            for r in requests]
+
+
 @transaction.atomic
 def personal_data_export(*, user: User, ip: str | None = None) -> dict:
     """Everything the portal holds about this citizen, as data for a JSON file; the copy is itself a legal event."""
@@ -94,7 +107,9 @@ def personal_data_export(*, user: User, ip: str | None = None) -> dict:
         "exported_at": timezone.now(),
         "account": _account(user),
         "privacy_consent": {"given_at": user.privacy_consent_at, "notice_version": user.privacy_notice_version or None,
+                            "withdrawn_at": user.privacy_consent_withdrawn_at,
                             "current_notice_version": PRIVACY_NOTICE_VERSION},
+        "personal_data_requests": _data_requests(user),
         "dossiers": _dossiers(user),
         "payments": _payments(user),
         "notifications": _notifications(user),

@@ -135,6 +135,18 @@ def _upload_counts(dossier: Dossier) -> dict[str, int]:
     return {row["requirement"]: row["n"] for row in rows}
 
 
+def _check_consent(citizen) -> None:
+    """A citizen who withdrew their consent starts and sends no new online dossier until they give it again
+    (egov.accounts.privacy): a draft and a submission are processing of their data on that consent. What they sent
+    before goes on (supplements, withdrawal, payment), as the authority's duty."""
+    from egov.accounts.privacy import privacy_consent_withdrawn
+
+    if privacy_consent_withdrawn(citizen):
+        raise ApplicationError("privacy_consent_withdrawn", _(
+            "Bạn đã rút lại sự đồng ý xử lý dữ liệu cá nhân. Hãy đồng ý lại với Thông báo xử lý dữ liệu cá nhân (trang "
+            "Quyền đối với dữ liệu cá nhân) để nộp hồ sơ trực tuyến."), status=403)
+
+
 @transaction.atomic
 def portal_draft_save(*, citizen, procedure: Procedure, form_data, agency_id=None, dossier: Dossier | None = None,
                       uploads=()) -> SaveOutcome:
@@ -145,6 +157,7 @@ def portal_draft_save(*, citizen, procedure: Procedure, form_data, agency_id=Non
     """
     from one_stop.services.dossiers import dossier_draft_create, dossier_draft_update
 
+    _check_consent(citizen)
     _check_size(form_data)
     if dossier is not None:
         procedure = dossier.procedure
@@ -187,6 +200,7 @@ def portal_submit(*, dossier: Dossier, citizen) -> Dossier:
         raise ApplicationError("not_found", _("Không tìm thấy hồ sơ."), status=404)
     if dossier.state != DossierState.DRAFT:
         raise ApplicationError("not_a_draft", _("Hồ sơ đã nộp, không sửa được nữa."), status=409)
+    _check_consent(citizen)
     result = portal_check(dossier=dossier, citizen=citizen)
     if result.errors:
         raise ApplicationError("invalid_form", _("Tờ khai chưa đầy đủ hoặc có thông tin chưa đúng."),

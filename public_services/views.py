@@ -1,5 +1,7 @@
 """Pages of the citizen portal. No business rules here: selectors read, services write."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from egov.accounts.privacy import privacy_consent_withdrawn
 from one_stop.constants import DossierChannel, OnlineLevel
 from one_stop.selectors import procedure_fields
 from public_services import selectors
@@ -93,6 +96,10 @@ def apply(request, code: str):
     if found is None:
         raise Http404
     procedure = found[0]
+    if privacy_consent_withdrawn(request.user):
+        # Asked for consent first, then back here: nothing typed yet, nothing lost.
+        messages.info(request, _("Bạn đã rút lại sự đồng ý xử lý dữ liệu cá nhân; hãy đồng ý lại để nộp hồ sơ trực tuyến."))
+        return redirect(f"{reverse('accounts:privacy_consent')}?{urlencode({'next': request.get_full_path()})}")
     draft = None
     draft_code = request.POST.get("nhap") or request.GET.get("nhap")
     if draft_code:

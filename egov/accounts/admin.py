@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from egov.accounts.models import User
+from egov.accounts.models import DataRequestState, PersonalDataRequest, PersonalDataRequestEvent, User
 
 
 class PasswordChangeForm(AdminPasswordChangeForm):
@@ -72,3 +73,155 @@ def role_label(group) -> str:
     from egov.accounts.roles import Role
 
     return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+class PersonalDataRequestEventInline(admin.TabularInline):
+    model = PersonalDataRequestEvent
+    fields = ["at", "action_label", "from_state_label", "to_state_label", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("bước xử lý")
+    verbose_name_plural = _("quá trình xử lý")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("thao tác"))
+    def action_label(self, event):
+        return event.action_label
+
+    @admin.display(description=_("từ trạng thái"))
+    def from_state_label(self, event):
+        return event.from_state_label
+
+    @admin.display(description=_("sang trạng thái"))
+    def to_state_label(self, event):
+        return event.to_state_label
+
+
+class DataRequestHandleForm(forms.Form):
+    action = forms.ChoiceField(label=_("Thao tác"), widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Trả lời hoặc lý do"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("Bắt buộc khi trả lời, từ chối hoặc gia hạn: người yêu cầu nhận được nội dung "
+                                       "này qua Cổng và thư điện tử."))
+
+
+@admin.register(PersonalDataRequest)
+class PersonalDataRequestAdmin(admin.ModelAdmin):
+    """Requests are answered here, one at a time, through the services (egov.accounts.data_requests): the record
+    itself is never edited, only moved along its flow, each step told to the citizen."""
+
+    list_display = ["code", "user", "kind", "state", "received_at", "respond_due_at", "due_at", "deadline"]
+    list_filter = ["state", "kind"]
+    search_fields = ["user__full_name", "user__national_id", "user__username", "user__email", "user__phone"]
+    search_help_text = _("Tìm theo họ tên, số định danh, tên đăng nhập, thư điện tử hoặc số điện thoại của người yêu cầu.")
+    list_select_related = ["user"]
+    fields = ["code", "user", "kind", "details", "state", "received_at", "respond_due_at", "due_at", "extended_at",
+              "extension_reason", "handled_by", "answer", "closed_at"]
+    readonly_fields = fields
+    inlines = [PersonalDataRequestEventInline]
+    change_form_template = "admin/accounts/personaldatarequest/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # citizens send requests from their account; nobody files one for them here
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # part of the record of how the authority met the citizen's rights
+
+    @admin.display(description=_("mã"))
+    def code(self, request_row):
+        return request_row.code
+
+    @admin.display(description=_("thời hạn"))
+    def deadline(self, request_row):
+        from django.utils import timezone
+
+        if not request_row.is_open:
+            return "—"
+        now = timezone.now()
+        if request_row.due_at < now:
+            return _("Quá hạn")
+        if request_row.state == DataRequestState.RECEIVED and request_row.respond_due_at < now:
+            return _("Quá hạn phản hồi")
+        return _("Trong hạn")
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("<path:object_id>/xu-ly/", self.admin_site.admin_view(self.handle_view),
+                     name="accounts_personaldatarequest_handle"), *super().get_urls()]
+
+    def handle_actions(self, request_row) -> list[tuple[str, str]]:
+        """The steps open to the request now, as (action, label)."""
+        from django_fsm import can_proceed
+
+        from egov.accounts.data_requests import ACTION_LABELS
+
+        steps = [("accept", request_row.accept), ("complete", request_row.complete), ("refuse", request_row.refuse),
+                 ("extend", request_row.extend)]
+        return [(name, str(ACTION_LABELS[name])) for name, transition in steps if can_proceed(transition)]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from egov.accounts.data_requests import can_handle_data_requests
+
+        request_row = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if request_row is not None and can_handle_data_requests(request.user):
+            actions = self.handle_actions(request_row)
+            draft = request.session.pop(DRAFT_KEY, None)
+            if actions:
+                # After a refusal (the text was missing, or someone acted first), what was typed is offered again.
+                kept = draft if draft and draft.get("id") == request_row.pk else {}
+                form = DataRequestHandleForm(initial={"action": kept.get("action"), "text": kept.get("text", "")})
+                form.fields["action"].choices = actions
+                context["handle_form"] = form
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def handle_view(self, request, object_id):
+        from django.http import Http404, HttpResponseNotAllowed
+        from django.shortcuts import redirect
+
+        from egov.accounts import data_requests
+        from egov.audit.middleware import client_ip
+        from egov.core.errors import ApplicationError
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        request_row = self.get_object(request, object_id)
+        if request_row is None:
+            raise Http404
+        form = DataRequestHandleForm(request.POST)
+        form.fields["action"].choices = [(name, name) for name in ACTIONS]
+        back = redirect("admin:accounts_personaldatarequest_change", request_row.pk)
+        if not form.is_valid():
+            self.message_user(request, _("Chọn một thao tác."), level=messages.ERROR)
+            return back
+        action, text, ip = form.cleaned_data["action"], form.cleaned_data["text"], client_ip(request)
+        try:
+            if action == "accept":
+                data_requests.personal_data_request_accept(request=request_row, by=request.user, ip=ip)
+            elif action == "extend":
+                data_requests.personal_data_request_extend(request=request_row, by=request.user, reason=text, ip=ip)
+            else:
+                service = {"complete": data_requests.personal_data_request_complete,
+                           "refuse": data_requests.personal_data_request_refuse}[action]
+                service(request=request_row, by=request.user, answer=text, ip=ip)
+        except ApplicationError as refused:
+            # What was typed is not lost: the page shows the refusal and offers the text again.
+            request.session[DRAFT_KEY] = {"id": request_row.pk, "action": action, "text": text}
+            self.message_user(request, refused.message, level=messages.ERROR)
+            return back
+        self.message_user(request, _("Đã ghi nhận: %(action)s. Người yêu cầu đã được thông báo.")
+                          % {"action": data_requests.ACTION_LABELS[action]}, level=messages.SUCCESS)
+        return back
+
+
+ACTIONS = ("accept", "complete", "refuse", "extend")
+DRAFT_KEY = "personal_data_request_draft"

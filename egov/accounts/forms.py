@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.data_requests import DETAILS_MAX_LENGTH
+from egov.accounts.models import DataRequestKind
+
 
 class IdentifierLoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -74,6 +77,26 @@ class PrivacyConsentForm(forms.Form):
     privacy_consent = forms.BooleanField(
         label=_("Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân"),
         error_messages={"required": _("Vui lòng đánh dấu ô đồng ý để tiếp tục.")},
+    )
+
+
+class ConsentWithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Tôi hiểu: tài khoản không bắt đầu được hồ sơ trực tuyến mới cho tới khi tôi đồng ý lại"),
+        error_messages={"required": _("Đánh dấu ô xác nhận để rút lại sự đồng ý.")},
+    )
+
+
+class DataRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại yêu cầu"), choices=[("", "—"), *DataRequestKind.choices],
+                             error_messages={"required": _("Chọn loại yêu cầu.")})
+    details = forms.CharField(
+        label=_("Nội dung yêu cầu"), max_length=DETAILS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Nêu dữ liệu nào (ví dụ: số điện thoại trong hồ sơ 000.00.00.H41-260105-0001) và bạn muốn xử lý ra "
+                    "sao. Không gửi kèm giấy tờ tùy thân."),
+        error_messages={"required": _("Nêu dữ liệu nào và bạn muốn xử lý ra sao."),
+                        "max_length": _("Tối đa %(limit_value)s ký tự.")},
     )
 
 

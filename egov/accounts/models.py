@@ -7,9 +7,12 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from egov.accounts.roles import STAFF_ROLES, Role
 from egov.accounts.validators import validate_national_id, validate_phone
+from egov.core.models import ProtectedStateMixin
+from egov.core.state_labels import StateLabels
 
 
 class Gender(models.TextChoices):
@@ -52,6 +55,9 @@ class User(AbstractUser):
     # before the notice existed and for staff.
     privacy_consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu cá nhân lúc"), null=True, blank=True)
     privacy_notice_version = models.CharField(_("phiên bản thông báo xử lý dữ liệu cá nhân"), max_length=20, blank=True)
+    # Set when the citizen withdrew their consent, cleared when they agree again: until then no new online dossier is
+    # started for them (egov.accounts.privacy). Dossiers already sent go on (the authority's duty, not consent).
+    privacy_consent_withdrawn_at = models.DateTimeField(_("rút lại sự đồng ý lúc"), null=True, blank=True)
 
     objects = EgovUserManager()
 
@@ -168,3 +174,124 @@ class TokenSecondFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id[:6]}… {self.verified_at:%Y-%m-%d %H:%M}"
+
+
+class DataRequestKind(models.TextChoices):
+    """What a citizen may ask of the authority about their personal data (Law 91/2025/QH15, the data subject's
+    rights) beyond what the portal does at once: seeing, copying and editing the profile are self-service, and
+    withdrawing consent takes effect when asked (egov.accounts.privacy)."""
+
+    CORRECT = "correct", _("Chỉnh sửa dữ liệu")
+    DELETE = "delete", _("Xóa dữ liệu")
+    RESTRICT = "restrict", _("Hạn chế xử lý dữ liệu")
+    OBJECT = "object", _("Phản đối xử lý dữ liệu")
+
+
+class DataRequestState(models.TextChoices):
+    RECEIVED = "received", _("Chờ tiếp nhận")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    DONE = "done", _("Đã thực hiện")
+    REFUSED = "refused", _("Không thực hiện")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+DATA_REQUEST_OPEN_STATES = (DataRequestState.RECEIVED, DataRequestState.IN_PROGRESS)
+
+
+class PersonalDataRequest(ProtectedStateMixin, models.Model):
+    """A citizen's request about their personal data, answered by the portal's operator
+    (egov.accounts.data_requests: deadlines, who may act)."""
+
+    R = DataRequestState
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.PROTECT,
+                             related_name="personal_data_requests")
+    kind = models.CharField(_("loại yêu cầu"), max_length=10, choices=DataRequestKind.choices)
+    details = models.TextField(_("nội dung yêu cầu"))
+    state = FSMField(_("trạng thái"), default=R.RECEIVED, choices=R.choices, protected=True, db_index=True)
+    received_at = models.DateTimeField(_("gửi lúc"))
+    respond_due_at = models.DateTimeField(_("hạn phản hồi"))
+    due_at = models.DateTimeField(_("hạn thực hiện"))
+    extended_at = models.DateTimeField(_("gia hạn lúc"), null=True, blank=True)
+    extension_reason = models.TextField(_("lý do gia hạn"), blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    answer = models.TextField(_("trả lời"), blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["state", "due_at"])]
+        constraints = [
+            # One open request of a kind per person: a second click, or a second tab, is not a second request.
+            models.UniqueConstraint(fields=["user", "kind"], condition=Q(state__in=DATA_REQUEST_OPEN_STATES),
+                                    name="personal_data_request_one_open_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"DLCN-{self.pk:06d}" if self.pk else "DLCN-?"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in DATA_REQUEST_OPEN_STATES
+
+    def not_extended(self) -> bool:
+        return self.extended_at is None
+
+    # Transitions set fields only; egov.accounts.data_requests checks who acts, saves, records and notifies.
+    @transition(field=state, source=R.RECEIVED, target=R.IN_PROGRESS)
+    def accept(self, *, by):
+        self.handled_by = by
+
+    @transition(field=state, source=list(DATA_REQUEST_OPEN_STATES), target=R.DONE)
+    def complete(self, *, by, answer, at):
+        self.handled_by, self.answer, self.closed_at = by, answer, at
+
+    @transition(field=state, source=list(DATA_REQUEST_OPEN_STATES), target=R.REFUSED)
+    def refuse(self, *, by, answer, at):
+        self.handled_by, self.answer, self.closed_at = by, answer, at
+
+    # Once only, as the decree allows: a request's deadline is not moved again and again.
+    @transition(field=state, source=R.IN_PROGRESS, target=R.IN_PROGRESS, conditions=[not_extended])
+    def extend(self, *, due_at, reason, at):
+        self.due_at, self.extension_reason, self.extended_at = due_at, reason, at
+
+    @transition(field=state, source=R.RECEIVED, target=R.CANCELLED)
+    def cancel(self, *, at):
+        self.closed_at = at
+
+
+class PersonalDataRequestEvent(StateLabels, models.Model):
+    """Append-only history of a personal-data request: who did what, when, from which state to which."""
+
+    request = models.ForeignKey(PersonalDataRequest, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=20)
+    from_state = models.CharField(_("từ trạng thái"), max_length=12, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=12)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(_("lúc"))
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    STATES = DataRequestState
+
+    class Meta:
+        verbose_name = _("bước xử lý yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("quá trình xử lý yêu cầu về dữ liệu cá nhân")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from egov.accounts.data_requests import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))

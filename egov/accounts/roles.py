@@ -56,6 +56,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workdays.add_calendarday", "workdays.change_calendarday", "workdays.delete_calendarday",
         "notifications.view_notification", "notifications.change_notification",
         "audit.view_legalevent", "core.view_outboxmessage",
+        # Citizens' requests about their personal data (egov.accounts.data_requests): the operator answers them.
+        "accounts.view_personaldatarequest", "accounts.change_personaldatarequest",
         "pghistory.view_events", *_QUEUE_SETUP,
         "docs_office.view_documenttype", "docs_office.add_documenttype", "docs_office.change_documenttype",
         "docs_office.view_register", "docs_office.add_register", "docs_office.change_register",

@@ -21,3 +21,13 @@ def citizen_profile_values(user: User) -> dict:
         "birth_date": user.birth_date,
         "gender": user.gender or "",
     }
+
+
+def personal_data_requests_for(*, user: User):
+    """The citizen's own requests about their data, newest first, each with its history: two queries."""
+    from django.db.models import Prefetch
+
+    from egov.accounts.models import PersonalDataRequest, PersonalDataRequestEvent
+
+    return (PersonalDataRequest.objects.filter(user=user)
+            .prefetch_related(Prefetch("events", queryset=PersonalDataRequestEvent.objects.order_by("at", "id"))))

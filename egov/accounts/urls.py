@@ -22,6 +22,7 @@ urlpatterns = [
     path("ho-so-ca-nhan/xac-nhan/", views.contact_verify, name="contact_verify"),
     path("thong-bao-xu-ly-du-lieu-ca-nhan/", views.privacy_notice, name="privacy_notice"),
     path("dong-y-xu-ly-du-lieu-ca-nhan/", views.privacy_consent, name="privacy_consent"),
+    path("du-lieu-ca-nhan/", views.personal_data, name="personal_data"),
     # OpenID Connect (VNeID): answer 404 unless OIDC_ENABLED.
     path("dinh-danh-dien-tu/", oidc.OIDCStartView.as_view(), name="oidc_start"),
     path("dinh-danh-dien-tu/callback/", oidc.OIDCCallbackView.as_view(), name="oidc_callback"),

@@ -379,3 +379,74 @@ def privacy_consent(request):
         return redirect(_next_url(request, "accounts:profile"))
     return render(request, "accounts/privacy_consent.html", {"form": form, "next": _next_url(request, "")},
                   status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def personal_data(request):
+    """The citizen's rights over their data in one place: consent (withdraw, give again), a copy, and requests to the
+    operator (correct, delete, restrict, object) with their answers."""
+    from egov.accounts.data_requests import personal_data_request_cancel, personal_data_request_submit
+    from egov.accounts.forms import ConsentWithdrawForm, DataRequestForm
+    from egov.accounts.models import PersonalDataRequest
+    from egov.accounts.privacy import privacy_consent_withdraw
+    from egov.accounts.selectors import personal_data_requests_for
+
+    user = request.user
+    if not user.is_citizen:
+        raise Http404  # staff's data are their agency's records, handled by their administrator
+    action = request.POST.get("action") if request.method == "POST" else None
+    withdraw_form = ConsentWithdrawForm(request.POST if action == "withdraw" else None)
+    request_form = DataRequestForm(request.POST if action == "request" else None)
+    status = 200
+    if action == "withdraw" and withdraw_form.is_valid():
+        try:
+            privacy_consent_withdraw(user=user, ip=client_ip(request))
+        except ApplicationError as exc:
+            _show_errors(withdraw_form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("Đã rút lại sự đồng ý xử lý dữ liệu cá nhân."))
+            return redirect("accounts:personal_data")
+    elif action == "request" and request_form.is_valid():
+        try:
+            sent = personal_data_request_submit(user=user, kind=request_form.cleaned_data["kind"],
+                                                details=request_form.cleaned_data["details"], ip=client_ip(request))
+        except ApplicationError as exc:
+            _show_errors(request_form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("Đã gửi yêu cầu %(code)s. Hạn phản hồi: %(respond)s.") % {
+                "code": sent.code, "respond": timezone.localtime(sent.respond_due_at).strftime("%H:%M %d/%m/%Y")})
+            return redirect("accounts:personal_data")
+    elif action == "cancel":
+        found = PersonalDataRequest.objects.filter(user=user, public_id=_uuid_or_none(request.POST.get("request"))).first()
+        if found is None:
+            raise Http404
+        try:
+            personal_data_request_cancel(request=found, by=user, ip=client_ip(request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("Đã hủy yêu cầu %(code)s.") % {"code": found.code})
+            return redirect("accounts:personal_data")
+    elif action in ("withdraw", "request"):
+        status = 400
+    elif action is not None:
+        status = 400
+        messages.error(request, _("Thao tác không hợp lệ."))
+    return render(request, "accounts/personal_data.html", {
+        "withdraw_form": withdraw_form, "request_form": request_form,
+        "data_requests": personal_data_requests_for(user=user), "consent_current": privacy_consent_current(user),
+        "contact": settings.EGOV_DATA_PROTECTION_CONTACT, "respond_days": settings.EGOV_PERSONAL_DATA_RESPONSE_WORKING_DAYS,
+        "request_days": settings.EGOV_PERSONAL_DATA_REQUEST_DAYS,
+    }, status=status)
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -26,6 +26,15 @@ def xml_safe(text) -> str:
     return _NOT_XML.sub("", ("" if text is None else str(text)).translate(_BREAKS))
 
 
+# Control characters a person never types (a paste from a PDF, a form filled by a script): kept out of stored text.
+# Tabs and line breaks stay.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def parse_int(value, *, max_digits: int = 18) -> int | None:
     """A non-negative integer written in ASCII digits, else None.
 

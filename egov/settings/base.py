@@ -472,6 +472,11 @@ EGOV_PORTAL_NAME_EN = env.str("EGOV_PORTAL_NAME_EN", default="" if "EGOV_PORTAL_
 # Whom citizens write to about their personal data (the notice at /tai-khoan/thong-bao-xu-ly-du-lieu-ca-nhan/):
 # the operating agency's address for requests to access, correct or delete data, and complaints.
 EGOV_DATA_PROTECTION_CONTACT = env.str("EGOV_DATA_PROTECTION_CONTACT", default="dulieucanhan@localhost")
+# A citizen's request about their data (egov.accounts.data_requests), Decree 356/2025/NĐ-CP: responded to within 2
+# working days, carried out within 15 days, extended once by at most 15 days.
+EGOV_PERSONAL_DATA_RESPONSE_WORKING_DAYS = env.int("EGOV_PERSONAL_DATA_RESPONSE_WORKING_DAYS", default=2)
+EGOV_PERSONAL_DATA_REQUEST_DAYS = env.int("EGOV_PERSONAL_DATA_REQUEST_DAYS", default=15)
+EGOV_PERSONAL_DATA_EXTENSION_DAYS = env.int("EGOV_PERSONAL_DATA_EXTENSION_DAYS", default=15)
 # Services are "required" in CI: a test that needs Redis or a worker fails instead of skipping.
 EGOV_REQUIRE_SERVICES = env.bool("EGOV_REQUIRE_SERVICES", default=False)
 

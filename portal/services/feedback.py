@@ -6,7 +6,6 @@ counted from the day after receipt, the time of day kept. We take 10 working day
 not check the article against the text here, hence a setting a province can change without code.
 """
 
-import re
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -20,12 +19,12 @@ from django_fsm import can_proceed
 
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
+from egov.core.text import CONTROL_CHARACTERS
 from egov.core.uploads import validate_upload, validate_upload_batch
 from egov.workdays.services import add_working_days
 from portal.constants import FeedbackState, FeedbackSubject, SenderKind
 from portal.models import Feedback, FeedbackAttachment, FeedbackEvent
 
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Who, in the competent agency, may route, publish and close; the answer is also open to the assignee.
 MANAGER_ROLES = {Role.HEAD_OF_DIVISION, Role.LEADER}
 ACTION_LABELS = {
@@ -38,7 +37,7 @@ ACTION_LABELS = {
 
 
 def _clean(value, limit: int) -> str:
-    return CONTROL_RE.sub("", str(value or "")).strip()[:limit]
+    return CONTROL_CHARACTERS.sub("", str(value or "")).strip()[:limit]
 
 
 def feedback_due_at(received_at):

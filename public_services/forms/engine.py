@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalize_national_id, normalize_phone, validate_national_id, validate_phone
+from egov.core.text import CONTROL_CHARACTERS
 from public_services.forms.conditions import evaluate, is_empty
 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 # Control characters have no place in an answer, and PostgreSQL refuses NUL inside JSON text.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DEFAULT_MAX_LENGTH = {"text": 255, "textarea": 2000}
 MAX_GROUP_ITEMS = 50
 
@@ -38,7 +38,7 @@ class FormResult:
 
 def clean_text(value, *, limit: int = 2000) -> str:
     """Free text from a page (a note, a reason): no control characters, trimmed, bounded."""
-    return CONTROL_RE.sub("", str(value or "")).strip()[:limit]
+    return CONTROL_CHARACTERS.sub("", str(value or "")).strip()[:limit]
 
 
 def normalise(field_schema: dict, raw):
@@ -55,7 +55,7 @@ def normalise(field_schema: dict, raw):
     if kind == "number":
         if isinstance(raw, int | float):
             return raw
-        text = CONTROL_RE.sub("", str(raw)).strip()
+        text = CONTROL_CHARACTERS.sub("", str(raw)).strip()
         if text == "":
             return None
         if NUMBER_RE.match(text):
@@ -65,7 +65,7 @@ def normalise(field_schema: dict, raw):
         return str(raw)
     if not isinstance(raw, str):
         return raw  # a list or object where a value belongs: refused by validation
-    return CONTROL_RE.sub("", raw).strip()
+    return CONTROL_CHARACTERS.sub("", raw).strip()
 
 
 def _check(field_schema: dict, value) -> str | None:

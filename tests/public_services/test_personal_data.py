@@ -123,3 +123,53 @@ def test_the_download_needs_a_post_and_a_signed_in_citizen(client, citizen):
     assert client.post(DOWNLOAD).status_code == 302  # to the sign-in page
     client.force_login(citizen)
     assert client.get(DOWNLOAD).status_code == 405
+
+
+# --- consent withdrawn (egov.accounts.privacy; the rights page is tested in tests/egov/accounts) -------------------
+
+
+def test_with_consent_withdrawn_no_new_online_dossier_is_started_until_it_is_given_again(client, citizen, online_birth,
+                                                                                         commune):
+    from egov.accounts.privacy import privacy_consent_withdraw
+    from egov.core.errors import ApplicationError
+    from public_services.services import portal_draft_save
+
+    draft = portal_draft_save(citizen=citizen, procedure=online_birth, form_data=BIRTH_POST, agency_id=commune.pk).dossier
+    citizen = privacy_consent_withdraw(user=privacy_consent_record(user=citizen))
+
+    for save in (lambda: portal_draft_save(citizen=citizen, procedure=online_birth, form_data=BIRTH_POST,
+                                           agency_id=commune.pk),
+                 lambda: _submit(citizen, online_birth, commune)):
+        with pytest.raises(ApplicationError) as refused:
+            save()
+        assert refused.value.status == 403 and refused.value.code == "privacy_consent_withdrawn"
+    client.force_login(citizen)
+    apply = reverse("public_services:apply", args=[online_birth.code])
+    response = client.get(apply)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:privacy_consent")) and "next=" in response["Location"]
+    api = client.post(reverse("portal-api-submit", args=[draft.code]), content_type="application/json")
+    assert api.status_code == 403 and "rút lại sự đồng ý" in api.json()["error"]["message"]
+
+    consent = client.post(response["Location"], {"privacy_consent": "1", "next": apply})
+
+    assert consent.status_code == 302 and consent["Location"] == apply
+    citizen.refresh_from_db()
+    assert citizen.privacy_consent_withdrawn_at is None and citizen.privacy_consent_at is not None
+    assert client.get(apply).status_code == 200
+    assert _submit(citizen, online_birth, commune).state == "submitted"
+
+
+def test_the_copy_holds_the_requests_about_ones_data_and_a_withdrawal(client, citizen):
+    from egov.accounts.data_requests import personal_data_request_submit
+    from egov.accounts.privacy import privacy_consent_withdraw
+
+    citizen = privacy_consent_record(user=citizen)
+    request = personal_data_request_submit(user=citizen, kind="restrict", details="Không gửi tin nhắn quảng bá.")
+    privacy_consent_withdraw(user=citizen)
+
+    data = json.loads(_download(client, citizen).content)
+
+    assert [(r["code"], r["kind"], r["state"], r["details"]) for r in data["personal_data_requests"]] == [
+        (request.code, "restrict", "received", "Không gửi tin nhắn quảng bá.")]
+    assert data["privacy_consent"]["withdrawn_at"] and data["privacy_consent"]["given_at"] is None
