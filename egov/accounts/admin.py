@@ -93,6 +93,10 @@ class PersonalDataRequestEventInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the request sees its history (the rows have no permission of their own to hand out).
+        return request.user.has_perm("accounts.view_personaldatarequest")
+
     @admin.display(description=_("thao tác"))
     def action_label(self, event):
         return event.action_label
@@ -106,9 +110,14 @@ class PersonalDataRequestEventInline(admin.TabularInline):
         return event.to_state_label
 
 
+HANDLE_FORM_ID = "data-request-handle-form"
+
+
 class DataRequestHandleForm(forms.Form):
-    action = forms.ChoiceField(label=_("Thao tác"), widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Trả lời hoặc lý do"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+    # The controls name their form (templates/admin/accounts/personaldatarequest/change_form.html).
+    action = forms.ChoiceField(label=_("Thao tác"), widget=forms.RadioSelect(attrs={"form": HANDLE_FORM_ID}))
+    text = forms.CharField(label=_("Trả lời hoặc lý do"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 5, "form": HANDLE_FORM_ID}),
                            help_text=_("Bắt buộc khi trả lời, từ chối hoặc gia hạn: người yêu cầu nhận được nội dung "
                                        "này qua Cổng và thư điện tử."))
 
@@ -181,7 +190,7 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
                 kept = draft if draft and draft.get("id") == request_row.pk else {}
                 form = DataRequestHandleForm(initial={"action": kept.get("action"), "text": kept.get("text", "")})
                 form.fields["action"].choices = actions
-                context["handle_form"] = form
+                context.update(handle_form=form, handle_form_id=HANDLE_FORM_ID)
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def handle_view(self, request, object_id):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from egov.accounts.models import (
+    DATA_REQUEST_OPEN_STATES,
     DataRequestKind,
     DataRequestState,
     PersonalDataRequest,
@@ -270,3 +271,33 @@ def personal_data_request_cancel(*, request: PersonalDataRequest, by: User, ip: 
     request.save(update_fields=["state", "closed_at"])
     _record(request, action="cancel", from_state=from_state, actor=by, ip=ip)
     return request
+
+
+def personal_data_requests_remind(*, now=None) -> int:
+    """Each morning the operator's staff see the open requests whose response or work falls due within a day, or is
+    late: one message each, listing them. Returns how many requests were listed."""
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send, recipient_language
+
+    now = now or timezone.now()
+    soon = now + timedelta(days=1)
+    pressing = list(PersonalDataRequest.objects.filter(
+        Q(state=DataRequestState.RECEIVED, respond_due_at__lt=soon) | Q(state__in=list(DATA_REQUEST_OPEN_STATES),
+                                                                          due_at__lt=soon))
+        .order_by("due_at", "id"))
+    if not pressing:
+        return 0
+    with recipient_language():
+        lines = []
+        for request in pressing:
+            if request.state == DataRequestState.RECEIVED and request.respond_due_at < soon:
+                label, moment = _("hạn phản hồi"), request.respond_due_at
+            else:
+                label, moment = _("hạn thực hiện"), request.due_at
+            late = " — " + _("quá hạn") if moment < now else ""
+            lines.append(f"{request.code} ({request.get_kind_display()}): {label} {_local(moment)}{late}")
+        payload = {"subject": _("Yêu cầu về dữ liệu cá nhân sắp đến hạn hoặc quá hạn: %(count)s") % {"count": len(pressing)},
+                   "text": "\n".join(lines)}
+        for handler in _handlers():
+            notification_send(template="message", channel=Channel.IN_APP, recipient=handler, payload=payload)
+    return len(pressing)

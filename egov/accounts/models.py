@@ -275,8 +275,8 @@ class PersonalDataRequestEvent(StateLabels, models.Model):
     action = models.CharField(_("thao tác"), max_length=20)
     from_state = models.CharField(_("từ trạng thái"), max_length=12, blank=True)
     to_state = models.CharField(_("sang trạng thái"), max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("lúc"))
     note = models.TextField(_("ghi chú"), blank=True)
 
@@ -288,7 +288,7 @@ class PersonalDataRequestEvent(StateLabels, models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.request_id} {self.action}"
+        return self.action_label
 
     @property
     def action_label(self) -> str:

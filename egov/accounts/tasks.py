@@ -8,3 +8,11 @@ def sessions_clear_expired_task() -> None:
     from egov.accounts.sessions import SessionStore
 
     SessionStore.clear_expired()
+
+
+@egov_task(name="accounts.remind_data_requests", max_retries=0)
+def personal_data_requests_remind_task() -> None:
+    """The morning's list of citizens' personal-data requests due within a day or late, to the operator's staff."""
+    from egov.accounts.data_requests import personal_data_requests_remind
+
+    personal_data_requests_remind()

@@ -332,6 +332,9 @@ CELERY_BEAT_SCHEDULE = {
     # Likewise the incoming documents' (docs_office.models.changes).
     "docs-office-prune-incoming-changes": {"task": "docs_office.prune_incoming_changes",
                                            "schedule": crontab(hour=2, minute=45)},
+    # Citizens' requests about their personal data due within a day or late, to the operator (egov.accounts).
+    "accounts-remind-data-requests": {"task": "accounts.remind_data_requests",
+                                      "schedule": crontab(hour=7, minute=10, day_of_week="mon-sat")},
     "docs-office-remind-due": {
         "task": "docs_office.remind_due",
         "schedule": crontab(hour=7, minute=5, day_of_week="mon-sat"),

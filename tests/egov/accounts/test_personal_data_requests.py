@@ -402,3 +402,37 @@ def test_the_rights_page_is_accessible_with_requests_and_with_errors(client, cit
     assert a11y_problems(client.get(PAGE).content.decode()) == []
     assert a11y_problems(client.post(PAGE, {"action": "request", "kind": "", "details": ""}).content.decode()) == []
     assert a11y_problems(client.post(PAGE, {"action": "withdraw"}).content.decode()) == []
+
+
+# --- the morning reminder -------------------------------------------------------------------------------------------
+
+
+def test_the_operator_is_reminded_each_morning_of_requests_due_within_a_day_or_late(citizen, operator, settings):
+    from egov.accounts.tasks import personal_data_requests_remind_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["accounts-remind-data-requests"]["task"] == "accounts.remind_data_requests"
+    friday = datetime(2026, 3, 13, 9, 0, tzinfo=HANOI)
+    with mock.patch("django.utils.timezone.now", return_value=friday):
+        waiting = _submit(citizen)  # to be responded to by Tuesday 09:00
+        working = _submit(citizen, kind=DataRequestKind.CORRECT)
+        data_requests.personal_data_request_accept(request=working, by=operator)  # to be done by 28/03 09:00
+        closed = _submit(citizen, kind=DataRequestKind.OBJECT)
+        data_requests.personal_data_request_refuse(request=closed, by=operator, answer="Không có căn cứ.")
+    Notification.objects.all().delete()
+
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 16, 9, 0, tzinfo=HANOI)):
+        personal_data_requests_remind_task()
+    assert not Notification.objects.exists()  # Monday: nothing due within a day
+
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 17, 10, 0, tzinfo=HANOI)):
+        personal_data_requests_remind_task()
+    [told] = Notification.objects.filter(recipient=operator)
+    assert told.subject.endswith(": 1") and waiting.code in told.body and "quá hạn" in told.body
+    assert working.code not in told.body and closed.code not in told.body
+
+    Notification.objects.all().delete()
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 27, 10, 0, tzinfo=HANOI)):
+        assert data_requests.personal_data_requests_remind() == 2
+    [told] = Notification.objects.filter(recipient=operator)
+    assert working.code in told.body and "hạn thực hiện 09:00 28/03/2026" in told.body
+    assert not Notification.objects.filter(recipient=citizen).exists()

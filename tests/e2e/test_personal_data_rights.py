@@ -1,0 +1,65 @@
+"""A citizen's personal-data rights in a real browser: a request sent from the profile's rights page, answered by the
+portal's operator in the admin, the answer read back by the citizen; then consent withdrawn."""
+
+import re
+
+import pytest
+from django_otp.plugins.otp_static.models import StaticDevice
+from playwright.sync_api import Page, expect
+
+from egov.accounts.models import PersonalDataRequest
+from egov.accounts.privacy import privacy_consent_record
+from egov.accounts.roles import Role
+from tests.e2e.test_sign_in import LOGIN, _sign_in
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_request_is_sent_answered_in_the_admin_and_read_back_then_consent_is_withdrawn(page: Page, browser,
+                                                                                         live_server):
+    citizen = privacy_consent_record(user=UserFactory(citizen=True, full_name="Đặng Văn Công"))
+    operator = UserFactory(is_staff=True, roles=[Role.SYSTEM_ADMIN], full_name="Quản trị Cổng")
+    StaticDevice.objects.create(user=operator, name="backup").token_set.create(token="backup01")
+
+    page.goto(LOGIN)
+    _sign_in(page, citizen.national_id)
+    page.get_by_role("link", name="Đặng Văn Công").click()
+    page.get_by_role("link", name=re.compile("^Quyền đối với dữ liệu cá nhân")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quyền đối với dữ liệu cá nhân")
+    form = page.get_by_test_id("data-request-form")
+    form.get_by_label("Loại yêu cầu").select_option(label="Xóa dữ liệu")
+    form.get_by_label("Nội dung yêu cầu").fill("Xóa số điện thoại cũ 0912000111 khỏi các hồ sơ chưa nộp.")
+    form.get_by_role("button", name="Gửi yêu cầu").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Đã gửi yêu cầu DLCN-")
+    requests = page.get_by_test_id("data-requests")
+    expect(requests).to_contain_text("Xóa dữ liệu")
+    expect(requests).to_contain_text("Chờ tiếp nhận")
+    request = PersonalDataRequest.objects.get(user=citizen)
+
+    operator_context = browser.new_context(locale="vi-VN", base_url=live_server.url)
+    admin = operator_context.new_page()
+    admin.goto(f"{LOGIN}?next=/admin/accounts/personaldatarequest/{request.pk}/change/")
+    _sign_in(admin, operator.username)
+    admin.get_by_label("Mã xác thực 6 chữ số hoặc mã dự phòng").fill("backup01")
+    admin.get_by_role("button", name="Xác nhận").click()
+    handle = admin.get_by_test_id("data-request-handle")
+    expect(handle).to_be_visible()
+    handle.get_by_label("Đã thực hiện").check()
+    handle.get_by_label("Trả lời hoặc lý do").fill("Đã xóa số điện thoại 0912000111 khỏi hai bản nháp.")
+    handle.get_by_role("button", name="Ghi nhận").click()
+    expect(admin.locator(".messagelist")).to_contain_text("Đã ghi nhận: Đã thực hiện")
+    expect(admin.get_by_test_id("data-request-handle")).to_have_count(0)
+    operator_context.close()
+
+    page.reload()
+    expect(requests).to_contain_text("Đã thực hiện")
+    expect(requests).to_contain_text("Đã xóa số điện thoại 0912000111 khỏi hai bản nháp.")
+
+    withdraw = page.get_by_test_id("consent-withdraw")
+    withdraw.get_by_label(re.compile("Tôi hiểu: tài khoản không bắt đầu được hồ sơ trực tuyến mới")).check()
+    withdraw.get_by_role("button", name="Rút lại sự đồng ý").click()
+    expect(page.get_by_test_id("consent-state")).to_contain_text("Bạn đã rút lại sự đồng ý lúc")
+    citizen.refresh_from_db()
+    assert citizen.privacy_consent_withdrawn_at is not None
