@@ -118,7 +118,18 @@ def seed_demo(*, province_code: int = 20, exchange_suffix: str | None = None, pa
         username="demo_citizen", full_name="Đặng Văn Công", roles=[Role.CITIZEN], agency=None, password=password,
         national_id=f"{province_code:03d}095001234", phone="0912345678", email="demo.citizen@example.vn",
     ))
+    _demo_personal_data_request(users[-1])
     return DemoResult(province=committee, agencies_created=created, users=users, password=password)
+
+
+def _demo_personal_data_request(citizen: User) -> None:
+    """One request waiting for the operator (demo_admin answers it in the admin), once."""
+    from egov.accounts.data_requests import personal_data_request_submit
+    from egov.accounts.models import DataRequestKind, PersonalDataRequest
+
+    if not PersonalDataRequest.objects.filter(user=citizen).exists():
+        personal_data_request_submit(user=citizen, kind=DataRequestKind.RESTRICT, details=(
+            "Chỉ dùng số điện thoại của tôi để báo tình trạng hồ sơ, không dùng để gửi tin nhắn khảo sát."))
 
 
 def _upsert_user(*, username: str, password: str, roles, **fields) -> User:

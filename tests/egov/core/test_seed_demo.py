@@ -44,6 +44,19 @@ def test_loading_the_demo_twice_changes_nothing(monkeypatch):
     assert (Agency.objects.count(), User.objects.count()) == counts
 
 
+def test_the_demo_operator_has_one_personal_data_request_to_answer(monkeypatch):
+    from egov.accounts.data_requests import can_handle_data_requests
+    from egov.accounts.models import PersonalDataRequest
+
+    monkeypatch.setenv("DEMO_PASSWORD", "mat-khau-demo-2026")
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    [request] = PersonalDataRequest.objects.all()
+    assert request.user.username == "demo_citizen" and request.state == "received"
+    assert can_handle_data_requests(User.objects.get(username="demo_admin"))
+
+
 def test_without_a_demo_password_a_random_one_is_generated_and_printed(monkeypatch, capsys):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     call_command("seed_demo")
