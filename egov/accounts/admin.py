@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import DataRequestState, PersonalDataRequest, PersonalDataRequestEvent, User
@@ -66,6 +68,8 @@ class UserAdmin(DjangoUserAdmin):
         if db_field.name == "groups" and field is not None:
             # A role's group is named by its code ("records_clerk"): the admin reads its label ("Văn thư").
             field.label_from_instance = role_label
+        elif db_field.name == "user_permissions":
+            _label_permissions(field)
         return field
 
 
@@ -73,6 +77,44 @@ def role_label(group) -> str:
     from egov.accounts.roles import Role
 
     return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+# Django stores its four permissions of each model with English names ("Can add người dùng", made by `migrate`, not
+# translated); the admin's pickers show them in the reader's language instead.
+PERMISSION_ACTIONS = {"add": _("Thêm"), "change": _("Sửa"), "delete": _("Xóa"), "view": _("Xem")}
+
+
+def permission_label(permission) -> str:
+    """"Tài khoản và vai trò | người dùng | Thêm": the app, the model and the action, as Django lists them."""
+    action, _sep, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in PERMISSION_ACTIONS and model is not None and model_name == model._meta.model_name:
+        return f"{permission.content_type} | {PERMISSION_ACTIONS[action]}"
+    return str(permission)
+
+
+def _label_permissions(field):
+    if field is not None:
+        field.label_from_instance = permission_label
+    return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """A role's group, named by its label ("Văn thư"), its permissions in the reader's language."""
+
+    list_display = ["name", "label"]
+
+    @admin.display(description=_("vai trò"))
+    def label(self, group):
+        return role_label(group)
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        return _label_permissions(field) if db_field.name == "permissions" else field
 
 
 class PersonalDataRequestEventInline(admin.TabularInline):

@@ -183,3 +183,18 @@ def test_the_change_history_names_its_kinds_of_change_in_the_administrators_lang
     assert '?label=update">sửa</a>' in page  # the filter's choices, by their names
     assert '<td class="field-pgh_label">thêm mới</td>' not in updates  # and it still filters
     assert '<td class="field-pgh_label">added</td>' in english and '?label=update">changed</a>' in english
+
+
+def test_permissions_are_listed_in_the_administrators_language(client):
+    """Django stores "Can add người dùng"; the user's and the role's permission pickers read "… | Thêm"."""
+    from django.contrib.auth.models import Group
+
+    login_verified_superuser(client)
+    role = Group.objects.get(name="records_clerk")
+
+    for page in (reverse("admin:auth_group_change", args=[role.pk]),
+                 reverse("admin:accounts_user_change", args=[UserFactory().pk])):
+        html = client.get(page).content.decode()
+        assert "Tài khoản và vai trò | người dùng | Thêm" in html and "Can add" not in html
+    groups = client.get(reverse("admin:auth_group_changelist")).content.decode()
+    assert "Văn thư" in groups
