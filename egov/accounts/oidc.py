@@ -191,11 +191,13 @@ class OIDCCallbackView(_OnlyWhenEnabled, OIDCAuthenticationCallbackView):
         # personal-data notice (a first VNeID sign-in) is asked before going on (egov.accounts.views.privacy_consent).
         from urllib.parse import urlencode
 
-        from egov.accounts.privacy import privacy_consent_current
+        from egov.accounts.privacy import privacy_consent_current, privacy_consent_withdrawn
 
         target = super().success_url
         user = getattr(self, "user", None)
-        if user is not None and not privacy_consent_current(user):
+        # Not one who withdrew it: asked again at every sign-in would be pressing for it; they are asked when they start
+        # a new online dossier, the processing that needs it.
+        if user is not None and not privacy_consent_current(user) and not privacy_consent_withdrawn(user):
             return f"{reverse('accounts:privacy_consent')}?{urlencode({'next': target})}"
         return target
 

@@ -196,3 +196,15 @@ def test_a_citizen_who_consented_goes_straight_on_after_a_vneid_sign_in(client, 
     response = follow_to_callback(client, START)
 
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_a_citizen_who_withdrew_consent_is_not_pressed_for_it_at_each_vneid_sign_in(client, provider):
+    from egov.accounts.citizens import citizen_signup
+    from egov.accounts.privacy import privacy_consent_withdraw
+
+    citizen_signup(**signup_data(national_id=ID_NUMBER), ip=None)
+    privacy_consent_withdraw(user=User.objects.get(national_id=ID_NUMBER))
+
+    response = follow_to_callback(client, START)
+
+    assert response.status_code == 302 and response["Location"] == "/"
