@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from egov.accounts.models import PersonalDataRequest
 from egov.accounts.privacy import privacy_consent_record
 from egov.accounts.roles import Role
+from tests.e2e.test_citizen_portal import _no_horizontal_scroll
 from tests.e2e.test_sign_in import LOGIN, _sign_in
 from tests.factories import UserFactory
 
@@ -56,6 +57,8 @@ def test_a_request_is_sent_answered_in_the_admin_and_read_back_then_consent_is_w
     page.reload()
     expect(requests).to_contain_text("Đã thực hiện")
     expect(requests).to_contain_text("Đã xóa số điện thoại 0912000111 khỏi hai bản nháp.")
+    page.set_viewport_size({"width": 360, "height": 740})
+    _no_horizontal_scroll(page)  # the requests' table scrolls inside its box on a phone
 
     withdraw = page.get_by_test_id("consent-withdraw")
     withdraw.get_by_label(re.compile("Tôi hiểu: tài khoản không bắt đầu được hồ sơ trực tuyến mới")).check()
