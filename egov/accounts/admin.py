@@ -153,6 +153,9 @@ class PersonalDataRequestEventInline(admin.TabularInline):
 
 
 HANDLE_FORM_ID = "data-request-handle-form"
+HANDLE_ACTIONS = ("accept", "complete", "refuse", "extend")
+# What the operator typed, kept across the redirect that follows a refusal (request id, action, text).
+DRAFT_KEY = "personal_data_request_draft"
 
 
 class DataRequestHandleForm(forms.Form):
@@ -249,9 +252,10 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
         if request_row is None:
             raise Http404
         form = DataRequestHandleForm(request.POST)
-        form.fields["action"].choices = [(name, name) for name in ACTIONS]
+        form.fields["action"].choices = [(name, name) for name in HANDLE_ACTIONS]
         back = redirect("admin:accounts_personaldatarequest_change", request_row.pk)
         if not form.is_valid():
+            request.session[DRAFT_KEY] = {"id": request_row.pk, "text": request.POST.get("text", "")}
             self.message_user(request, _("Chọn một thao tác."), level=messages.ERROR)
             return back
         action, text, ip = form.cleaned_data["action"], form.cleaned_data["text"], client_ip(request)
@@ -273,6 +277,3 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
                           % {"action": data_requests.ACTION_LABELS[action]}, level=messages.SUCCESS)
         return back
 
-
-ACTIONS = ("accept", "complete", "refuse", "extend")
-DRAFT_KEY = "personal_data_request_draft"

@@ -1,4 +1,5 @@
-"""The citizens' account API: register, verify with the code (→ a token), read and edit one's profile.
+"""The citizens' account API: register, verify with the code (→ a token), read and edit one's profile, consent to the
+personal-data notice and requests about one's data.
 
 Serializers check shapes only; the rules live in egov.accounts.citizens, shared with the pages.
 """
@@ -17,7 +18,7 @@ from egov.accounts.citizens import (
     citizen_signup_verify,
 )
 from egov.accounts.codes import resend_wait_seconds
-from egov.accounts.models import Gender
+from egov.accounts.models import DataRequestKind, Gender
 from egov.accounts.roles import Role
 from egov.accounts.selectors import citizen_profile_values
 from egov.audit.middleware import client_ip
@@ -183,3 +184,122 @@ class TokenObtainView(APIView):
         if second_factor:
             TokenSecondFactor.objects.update_or_create(token=token, defaults={"verified_at": timezone.now()})
         return Response({"token": token.key})
+
+
+# --- personal data (Law 91/2025/QH15): consent and requests, as on the page /tai-khoan/du-lieu-ca-nhan/ ------------
+
+
+class ConsentSerializer(serializers.Serializer):
+    given_at = serializers.DateTimeField(allow_null=True, read_only=True)
+    notice_version = serializers.CharField(allow_null=True, read_only=True)
+    current_notice_version = serializers.CharField(read_only=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True, read_only=True)
+
+
+class ConsentGiveSerializer(serializers.Serializer):
+    privacy_consent = serializers.BooleanField(help_text=_("true: đồng ý với Thông báo xử lý dữ liệu cá nhân hiện hành."))
+
+
+def _consent(user) -> dict:
+    from egov.accounts.privacy import PRIVACY_NOTICE_VERSION
+
+    return {"given_at": user.privacy_consent_at, "notice_version": user.privacy_notice_version or None,
+            "current_notice_version": PRIVACY_NOTICE_VERSION, "withdrawn_at": user.privacy_consent_withdrawn_at}
+
+
+class ConsentView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsCitizen]
+
+    @extend_schema(responses=ConsentSerializer, tags=["citizens"], summary="Sự đồng ý xử lý dữ liệu cá nhân")
+    def get(self, request):
+        return Response(ConsentSerializer(_consent(request.user)).data)
+
+    @extend_schema(request=ConsentGiveSerializer, responses=ConsentSerializer, tags=["citizens"],
+                   summary="Đồng ý (hoặc đồng ý lại) với Thông báo xử lý dữ liệu cá nhân hiện hành")
+    def post(self, request):
+        from egov.accounts.privacy import privacy_consent_record
+        from egov.core.errors import ApplicationError
+
+        data = ConsentGiveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not data.validated_data["privacy_consent"]:
+            message = _("Vui lòng đánh dấu ô đồng ý để tiếp tục.")
+            raise ApplicationError("privacy_consent_required", message, fields={"privacy_consent": [message]})
+        user = privacy_consent_record(user=request.user, ip=client_ip(request), source="api")
+        return Response(ConsentSerializer(_consent(user)).data)
+
+    @extend_schema(request=None, responses=ConsentSerializer, tags=["citizens"],
+                   summary="Rút lại sự đồng ý: có hiệu lực ngay; không bắt đầu hồ sơ trực tuyến mới cho tới khi đồng ý lại")
+    def delete(self, request):
+        from egov.accounts.privacy import privacy_consent_withdraw
+
+        user = privacy_consent_withdraw(user=request.user, ip=client_ip(request))
+        return Response(ConsentSerializer(_consent(user)).data)
+
+
+class DataRequestEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    to_state = serializers.CharField()
+    note = serializers.CharField()
+
+
+class DataRequestSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    code = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=DataRequestKind.choices)
+    details = serializers.CharField(max_length=4000)
+    state = serializers.CharField(read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    received_at = serializers.DateTimeField(read_only=True)
+    respond_due_at = serializers.DateTimeField(read_only=True)
+    due_at = serializers.DateTimeField(read_only=True)
+    extended_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    extension_reason = serializers.CharField(read_only=True)
+    answer = serializers.CharField(read_only=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    events = DataRequestEventSerializer(many=True, read_only=True, source="events.all")
+
+
+class DataRequestsView(APIView):
+    """The citizen's requests about their data, newest first (a handful: one open per kind), each with its history."""
+
+    permission_classes = [permissions.IsAuthenticated, IsCitizen]
+
+    @extend_schema(responses=DataRequestSerializer(many=True), tags=["citizens"],
+                   summary="Các yêu cầu về dữ liệu cá nhân của công dân đang đăng nhập")
+    def get(self, request):
+        from egov.accounts.selectors import personal_data_requests_for
+
+        return Response(DataRequestSerializer(personal_data_requests_for(user=request.user), many=True).data)
+
+    @extend_schema(request=DataRequestSerializer, responses={201: DataRequestSerializer}, tags=["citizens"],
+                   summary="Gửi yêu cầu chỉnh sửa, xóa, hạn chế xử lý hoặc phản đối xử lý dữ liệu cá nhân")
+    def post(self, request):
+        from egov.accounts.data_requests import personal_data_request_submit
+        from egov.accounts.selectors import personal_data_requests_for
+
+        data = DataRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sent = personal_data_request_submit(user=request.user, ip=client_ip(request), **data.validated_data)
+        sent = personal_data_requests_for(user=request.user).get(pk=sent.pk)
+        return Response(DataRequestSerializer(sent).data, status=status.HTTP_201_CREATED)
+
+
+class DataRequestCancelView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsCitizen]
+
+    @extend_schema(request=None, responses=DataRequestSerializer, tags=["citizens"],
+                   summary="Hủy một yêu cầu chưa được tiếp nhận")
+    def post(self, request, request_id):
+        from django.http import Http404
+
+        from egov.accounts.data_requests import personal_data_request_cancel
+        from egov.accounts.selectors import personal_data_requests_for
+
+        found = personal_data_requests_for(user=request.user).filter(public_id=request_id).first()
+        if found is None:
+            raise Http404
+        personal_data_request_cancel(request=found, by=request.user, ip=client_ip(request))
+        return Response(DataRequestSerializer(personal_data_requests_for(user=request.user).get(pk=found.pk)).data)

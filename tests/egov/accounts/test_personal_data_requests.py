@@ -436,3 +436,85 @@ def test_the_operator_is_reminded_each_morning_of_requests_due_within_a_day_or_l
     [told] = Notification.objects.filter(recipient=operator)
     assert working.code in told.body and "hạn thực hiện 09:00 28/03/2026" in told.body
     assert not Notification.objects.filter(recipient=citizen).exists()
+
+
+def test_an_answer_sent_without_choosing_an_action_is_offered_again(client, citizen, operator):
+    request = _submit(citizen)
+    _admin_client(client, operator)
+
+    response = client.post(reverse("admin:accounts_personaldatarequest_handle", args=[request.pk]),
+                           {"text": "Câu trả lời chưa chọn thao tác."}, follow=True)
+
+    html = response.content.decode()
+    assert "Chọn một thao tác." in html and "Câu trả lời chưa chọn thao tác." in html
+    request.refresh_from_db()
+    assert request.state == S.RECEIVED
+
+
+# --- the same through the citizens' API -----------------------------------------------------------------------------
+
+API_REQUESTS, API_CONSENT = "/api/v1/citizens/me/personal-data-requests/", "/api/v1/citizens/me/privacy-consent/"
+
+
+@pytest.fixture
+def api(citizen):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=citizen).key}")
+    return client
+
+
+def test_a_citizen_sends_lists_and_cancels_requests_through_the_api(api, citizen, operator):
+    sent = api.post(API_REQUESTS, {"kind": "object", "details": "Phản đối dùng email để khảo sát."}, format="json")
+
+    assert sent.status_code == 201
+    body = sent.json()
+    assert body["code"].startswith("DLCN-") and body["state"] == "received" and body["respond_due_at"]
+    assert [e["action"] for e in body["events"]] == ["submit"]
+    again = api.post(API_REQUESTS, {"kind": "object", "details": "Lần nữa."}, format="json")
+    assert again.status_code == 409 and "kind" in again.json()["error"]["fields"]
+    cancelled = api.post(f"{API_REQUESTS}{body['id']}/cancel/")
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+    assert [r["code"] for r in api.get(API_REQUESTS).json()] == [body["code"]]
+
+
+def test_the_api_refuses_bad_requests_others_ids_and_staff(api, citizen):
+    invalid = api.post(API_REQUESTS, {"kind": "sell", "details": ""}, format="json")
+    assert invalid.status_code == 400 and {"kind", "details"} <= set(invalid.json()["error"]["fields"])
+    theirs = _submit(UserFactory(citizen=True))
+    assert api.post(f"{API_REQUESTS}{theirs.public_id}/cancel/").status_code == 404
+    api.force_authenticate(UserFactory(clerk=True))
+    assert api.get(API_REQUESTS).status_code == 403
+
+
+def test_the_api_list_reads_a_constant_number_of_queries(api, citizen, operator, django_assert_num_queries):
+    _submit(citizen)
+    api.get(API_REQUESTS)
+    with CaptureQueriesContext(connection) as one:
+        assert len(api.get(API_REQUESTS).json()) == 1
+    for kind in (DataRequestKind.CORRECT, DataRequestKind.RESTRICT, DataRequestKind.OBJECT):
+        data_requests.personal_data_request_accept(request=_submit(citizen, kind=kind), by=operator)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(api.get(API_REQUESTS).json()) == 4
+
+
+def test_consent_is_read_withdrawn_and_given_again_through_the_api(api, citizen):
+    assert api.get(API_CONSENT).json()["given_at"]
+
+    withdrawn = api.delete(API_CONSENT)
+
+    assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_at"] and withdrawn.json()["given_at"] is None
+    assert api.delete(API_CONSENT).status_code == 409
+    refused = api.post(API_CONSENT, {"privacy_consent": False}, format="json")
+    assert refused.status_code == 400 and "privacy_consent" in refused.json()["error"]["fields"]
+    given = api.post(API_CONSENT, {"privacy_consent": True}, format="json")
+    assert given.status_code == 200 and given.json()["given_at"] and given.json()["withdrawn_at"] is None
+    assert LegalEvent.objects.filter(action="account.privacy_consent", actor=citizen).count() == 2  # the fixture's, this one
+
+
+def test_the_personal_data_endpoints_are_in_the_openapi_schema(client):
+    schema = client.get("/api/schema/").content.decode()
+    assert API_REQUESTS in schema and API_CONSENT in schema and "/cancel/" in schema
