@@ -518,3 +518,19 @@ def test_consent_is_read_withdrawn_and_given_again_through_the_api(api, citizen)
 def test_the_personal_data_endpoints_are_in_the_openapi_schema(client):
     schema = client.get("/api/schema/").content.decode()
     assert API_REQUESTS in schema and API_CONSENT in schema and "/cancel/" in schema
+
+
+def test_the_rights_page_reads_in_english_once_the_citizen_chooses_it(client, citizen, operator):
+    from django.conf import settings as django_settings
+
+    request = _submit(citizen)
+    data_requests.personal_data_request_accept(request=request, by=operator)
+    client.force_login(citizen)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get(PAGE).content.decode()
+
+    assert '<html lang="en"' in html and "<h1>Your personal data rights</h1>" in html
+    assert "Withdraw consent" in html and "Delete data" in html and "Send the request" in html
+    for vietnamese in ("Rút lại sự đồng ý", "Loại yêu cầu", "Xóa dữ liệu", "Gửi yêu cầu", "Quá trình xử lý"):
+        assert vietnamese not in html, vietnamese
