@@ -15,7 +15,7 @@ from docs_office.constants import (
 )
 from docs_office.models.events import DocumentEvent
 from docs_office.recipients import recipients_display
-from docs_office.search import document_vector
+from docs_office.search import SymbolKey, document_vector
 from egov.core.models import ProtectedStateMixin
 
 S = OutgoingState
@@ -75,6 +75,9 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
         verbose_name_plural = _("văn bản đi")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "-created_at", "-id"]),
+                   # As incoming documents' (docs_office.search.SymbolKey): a search by symbol reads its matches only.
+                   models.Index(models.F("agency"), SymbolKey("symbol"), models.F("number"),
+                                name="outgoing_symbol_key_idx"),
                    GinIndex(fields=["search_vector"], name="outgoing_vector_idx")]
         constraints = [models.UniqueConstraint(fields=["register", "year", "number"],
                                                name="outgoing_number_unique")]
