@@ -96,8 +96,9 @@ def apply(request, code: str):
     if found is None:
         raise Http404
     procedure = found[0]
-    if privacy_consent_withdrawn(request.user):
-        # Asked for consent first, then back here: nothing typed yet, nothing lost.
+    if request.method == "GET" and privacy_consent_withdrawn(request.user):
+        # Asked for consent first, then back here: nothing typed yet, nothing lost. (A form sent from a page opened
+        # before the withdrawal comes back with the services' refusal above its answers, kept.)
         messages.info(request, _("Bạn đã rút lại sự đồng ý xử lý dữ liệu cá nhân; hãy đồng ý lại để nộp hồ sơ trực tuyến."))
         return redirect(f"{reverse('accounts:privacy_consent')}?{urlencode({'next': request.get_full_path()})}")
     draft = None

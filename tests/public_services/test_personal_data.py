@@ -173,3 +173,19 @@ def test_the_copy_holds_the_requests_about_ones_data_and_a_withdrawal(client, ci
     assert [(r["code"], r["kind"], r["state"], r["details"]) for r in data["personal_data_requests"]] == [
         (request.code, "restrict", "received", "Không gửi tin nhắn quảng bá.")]
     assert data["privacy_consent"]["withdrawn_at"] and data["privacy_consent"]["given_at"] is None
+
+
+def test_a_form_sent_after_consent_was_withdrawn_in_another_tab_keeps_what_was_typed(client, citizen, online_birth, commune):
+    from egov.accounts.privacy import privacy_consent_withdraw
+
+    client.force_login(citizen)
+    apply = reverse("public_services:apply", args=[online_birth.code])
+    assert client.get(apply).status_code == 200  # the form is open…
+    privacy_consent_withdraw(user=privacy_consent_record(user=citizen))  # …when consent goes in another tab
+
+    response = client.post(apply, {**BIRTH_POST, "agency": commune.pk, "action": "save"})
+
+    html = response.content.decode()
+    assert response.status_code == 400 and "rút lại sự đồng ý" in html
+    assert BIRTH_POST["ho_ten_tre"] in html
+    assert not citizen.dossiers.exists()
