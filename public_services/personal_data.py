@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from egov.accounts.models import User
-from egov.accounts.privacy import PRIVACY_NOTICE_VERSION
+from egov.accounts.privacy import privacy_consent_state
 from egov.audit.services import legal_event_record
 
 EXPORT_FORMAT = "egov-personal-data/1"
@@ -106,9 +106,7 @@ def personal_data_export(*, user: User, ip: str | None = None) -> dict:
         "format": EXPORT_FORMAT,
         "exported_at": timezone.now(),
         "account": _account(user),
-        "privacy_consent": {"given_at": user.privacy_consent_at, "notice_version": user.privacy_notice_version or None,
-                            "withdrawn_at": user.privacy_consent_withdrawn_at,
-                            "current_notice_version": PRIVACY_NOTICE_VERSION},
+        "privacy_consent": privacy_consent_state(user),
         "personal_data_requests": _data_requests(user),
         "dossiers": _dossiers(user),
         "payments": _payments(user),

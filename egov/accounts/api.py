@@ -19,6 +19,7 @@ from egov.accounts.citizens import (
 )
 from egov.accounts.codes import resend_wait_seconds
 from egov.accounts.models import DataRequestKind, Gender
+from egov.accounts.privacy import privacy_consent_state
 from egov.accounts.roles import Role
 from egov.accounts.selectors import citizen_profile_values
 from egov.audit.middleware import client_ip
@@ -200,19 +201,12 @@ class ConsentGiveSerializer(serializers.Serializer):
     privacy_consent = serializers.BooleanField(help_text=_("true: đồng ý với Thông báo xử lý dữ liệu cá nhân hiện hành."))
 
 
-def _consent(user) -> dict:
-    from egov.accounts.privacy import PRIVACY_NOTICE_VERSION
-
-    return {"given_at": user.privacy_consent_at, "notice_version": user.privacy_notice_version or None,
-            "current_notice_version": PRIVACY_NOTICE_VERSION, "withdrawn_at": user.privacy_consent_withdrawn_at}
-
-
 class ConsentView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsCitizen]
 
     @extend_schema(responses=ConsentSerializer, tags=["citizens"], summary="Sự đồng ý xử lý dữ liệu cá nhân")
     def get(self, request):
-        return Response(ConsentSerializer(_consent(request.user)).data)
+        return Response(ConsentSerializer(privacy_consent_state(request.user)).data)
 
     @extend_schema(request=ConsentGiveSerializer, responses=ConsentSerializer, tags=["citizens"],
                    summary="Đồng ý (hoặc đồng ý lại) với Thông báo xử lý dữ liệu cá nhân hiện hành")
@@ -226,7 +220,7 @@ class ConsentView(APIView):
             message = _("Vui lòng đánh dấu ô đồng ý để tiếp tục.")
             raise ApplicationError("privacy_consent_required", message, fields={"privacy_consent": [message]})
         user = privacy_consent_record(user=request.user, ip=client_ip(request), source="api")
-        return Response(ConsentSerializer(_consent(user)).data)
+        return Response(ConsentSerializer(privacy_consent_state(user)).data)
 
     @extend_schema(request=None, responses=ConsentSerializer, tags=["citizens"],
                    summary="Rút lại sự đồng ý: có hiệu lực ngay; không bắt đầu hồ sơ trực tuyến mới cho tới khi đồng ý lại")
@@ -234,7 +228,7 @@ class ConsentView(APIView):
         from egov.accounts.privacy import privacy_consent_withdraw
 
         user = privacy_consent_withdraw(user=request.user, ip=client_ip(request))
-        return Response(ConsentSerializer(_consent(user)).data)
+        return Response(ConsentSerializer(privacy_consent_state(user)).data)
 
 
 class DataRequestEventSerializer(serializers.Serializer):

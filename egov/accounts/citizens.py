@@ -26,7 +26,7 @@ from egov.accounts.services import user_create, user_password_change
 from egov.accounts.validators import normalize_national_id, normalize_phone, validate_mobile_phone, validate_national_id
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
-from egov.core.text import xml_safe
+from egov.core.text import parse_uuid, xml_safe
 
 CONTACT_FIELDS = ("national_id", "phone", "email")
 CONSENT_REQUIRED = gettext_noop("Vui lòng đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân để đăng ký tài khoản.")
@@ -339,18 +339,8 @@ def contact_change_resend(*, user: User, public_id) -> OneTimeCode:
 
 def _purpose_of(public_id) -> str:
     otc = OneTimeCode.objects.filter(public_id=public_id, purpose__in=CONTACT_PURPOSES.values()).only("purpose").first() \
-        if _is_uuid(public_id) else None
+        if parse_uuid(public_id) is not None else None
     return otc.purpose if otc else CodePurpose.PHONE_CHANGE
-
-
-def _is_uuid(value) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def contact_change_confirm(*, user: User, public_id, code: str, ip: str | None) -> User:

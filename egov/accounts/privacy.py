@@ -30,6 +30,12 @@ def privacy_consent_record(*, user: User, ip: str | None = None, source: str = "
     return user
 
 
+def privacy_consent_state(user: User) -> dict:
+    """The account's consent as the citizen's API and their copy of their data show it."""
+    return {"given_at": user.privacy_consent_at, "notice_version": user.privacy_notice_version or None,
+            "current_notice_version": PRIVACY_NOTICE_VERSION, "withdrawn_at": user.privacy_consent_withdrawn_at}
+
+
 def privacy_consent_withdrawn(user: User) -> bool:
     """The citizen withdrew their consent and has not given it again: no new online dossier until they do."""
     return user.privacy_consent_withdrawn_at is not None

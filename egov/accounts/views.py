@@ -46,6 +46,7 @@ from egov.accounts.services import user_password_change
 from egov.audit.middleware import client_ip
 from egov.core.errors import ApplicationError
 from egov.core.qr import qr_svg
+from egov.core.text import parse_uuid
 
 
 def _has_authenticator(user) -> bool:
@@ -419,7 +420,7 @@ def personal_data(request):
                 "code": sent.code, "respond": timezone.localtime(sent.respond_due_at).strftime("%H:%M %d/%m/%Y")})
             return redirect("accounts:personal_data")
     elif action == "cancel":
-        found = PersonalDataRequest.objects.filter(user=user, public_id=_uuid_or_none(request.POST.get("request"))).first()
+        found = PersonalDataRequest.objects.filter(user=user, public_id=parse_uuid(request.POST.get("request"))).first()
         if found is None:
             raise Http404
         try:
@@ -441,12 +442,3 @@ def personal_data(request):
         "contact": settings.EGOV_DATA_PROTECTION_CONTACT, "respond_days": settings.EGOV_PERSONAL_DATA_RESPONSE_WORKING_DAYS,
         "request_days": settings.EGOV_PERSONAL_DATA_REQUEST_DAYS,
     }, status=status)
-
-
-def _uuid_or_none(value):
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None

@@ -35,6 +35,17 @@ def strip_control_characters(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
+def parse_uuid(value):
+    """A UUID written as text (a public id from a form, a URL or a session), else None: a lookup by it then finds
+    nothing instead of raising."""
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def parse_int(value, *, max_digits: int = 18) -> int | None:
     """A non-negative integer written in ASCII digits, else None.
 
