@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from egov.accounts.roles import Role
 from egov.core.models import ProtectedStateMixin
 from one_stop.constants import ApplicantKind, DocumentKind, DossierChannel, DossierState, RatingLevel
 
@@ -19,6 +20,44 @@ QUEUE_OPEN_STATES = ("submitted", "received", "in_progress", "supplement_request
 # visibility, order and the key it is joined back by.
 SEARCH_COVERED = ["due_at", "code", "receiving_agency", "handling_agency", "citizen"]
 NAME_WITHOUT_FAMILY = Collate(Substr("applicant_name_folded", StrIndex("applicant_name_folded", Value(" ")) + 1), "C")
+
+
+class StaffOf:
+    """Who may take a transition: staff holding one of `roles` at the dossier's receiving desk, its handling
+    agency, or either (a refusal or a supplement request may come from both sides); with `owner`, also the
+    citizen whose dossier it is. The transition carries it (django-fsm's `permission`), so `has_transition_perm`
+    answers for the pages, and the services ask the same object before the state (403 before 409)."""
+
+    def __init__(self, *roles: str, side: str, owner: bool = False):
+        self.roles, self.side, self.owner = frozenset(str(role) for role in roles), side, owner
+
+    def __call__(self, dossier: "Dossier", user) -> bool:
+        if self.owner and dossier.citizen_id is not None and dossier.citizen_id == user.pk:
+            return True
+        if not user.role_names() & self.roles:
+            return False
+        agencies = {"receiving": {dossier.receiving_agency_id}, "handling": {dossier.handling_agency_id},
+                    "either": {dossier.receiving_agency_id, dossier.handling_agency_id}}[self.side]
+        return user.agency_id in agencies
+
+
+R = Role
+# The one-stop rules of who takes each step (DESIGN.md §4): the desk receives, asks for supplements, returns
+# and closes; the handling agency's specialist, head and leader decide; the applicant may withdraw.
+TRANSITION_PERMISSIONS = {
+    "receive": StaffOf(R.ONE_STOP_CLERK, side="receiving"),
+    "start": StaffOf(R.SPECIALIST, R.HEAD_OF_DIVISION, R.LEADER, side="handling"),
+    "request_supplement": StaffOf(R.ONE_STOP_CLERK, R.SPECIALIST, side="either"),
+    "resume": StaffOf(R.ONE_STOP_CLERK, side="receiving"),
+    "resolve": StaffOf(R.HEAD_OF_DIVISION, R.LEADER, side="handling"),
+    "return_result": StaffOf(R.ONE_STOP_CLERK, side="receiving"),
+    "refuse": StaffOf(R.ONE_STOP_CLERK, R.LEADER, side="either"),
+    "withdraw": StaffOf(R.ONE_STOP_CLERK, side="receiving", owner=True),
+}
+
+
+def _submitted_by_owner(dossier: "Dossier", user) -> bool:
+    return dossier.citizen_id is not None and dossier.citizen_id == user.pk
 
 
 class DossierCodeCounter(models.Model):
@@ -132,46 +171,50 @@ class Dossier(ProtectedStateMixin, models.Model):
     def was_received(self) -> bool:
         return self.received_at is not None
 
-    # Transitions set fields only; services check who may act, save, record the event and notify.
-    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED)
+    # Transitions set fields only and carry who may take them; services check, save, record the event and notify.
+    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED, permission=_submitted_by_owner)
     def submit(self, *, at, code):
         self.submitted_at, self.code = at, code
 
     # An online dossier asked for a supplement before it was ever received is received when complete.
-    @transition(field=state, source=[S.SUBMITTED, S.SUPPLEMENT_REQUESTED], target=S.RECEIVED, conditions=[never_received])
+    @transition(field=state, source=[S.SUBMITTED, S.SUPPLEMENT_REQUESTED], target=S.RECEIVED, conditions=[never_received],
+                permission=TRANSITION_PERMISSIONS["receive"])
     def receive(self, *, at, by, clock_start, due_at):
         self.received_at, self.received_by, self.clock_started_at, self.due_at = at, by, clock_start, due_at
         # A supplement asked before receipt is settled by it: its reason stays in the events, not on the dossier.
         self.paused_at, self.supplement_submitted_at, self.closing_reason = None, None, ""
 
-    @transition(field=state, source=S.RECEIVED, target=S.IN_PROGRESS)
+    @transition(field=state, source=S.RECEIVED, target=S.IN_PROGRESS, permission=TRANSITION_PERMISSIONS["start"])
     def start(self):
         pass
 
-    @transition(field=state, source=[S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS], target=S.SUPPLEMENT_REQUESTED)
+    @transition(field=state, source=[S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS], target=S.SUPPLEMENT_REQUESTED,
+                permission=TRANSITION_PERMISSIONS["request_supplement"])
     def request_supplement(self, *, at, reason):
         self.paused_at, self.closing_reason, self.supplement_submitted_at = at, reason, None
 
-    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.IN_PROGRESS, conditions=[was_received])
+    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.IN_PROGRESS, conditions=[was_received],
+                permission=TRANSITION_PERMISSIONS["resume"])
     def resume(self, *, clock_start, due_at):
         # The clock restarts in full when the complete dossier comes back (one-stop rules).
         self.paused_at, self.clock_started_at, self.due_at, self.closing_reason = None, clock_start, due_at, ""
         self.supplement_submitted_at = None
 
-    @transition(field=state, source=S.IN_PROGRESS, target=S.RESOLVED)
+    @transition(field=state, source=S.IN_PROGRESS, target=S.RESOLVED, permission=TRANSITION_PERMISSIONS["resolve"])
     def resolve(self, *, at):
         self.resolved_at = at
 
-    @transition(field=state, source=S.RESOLVED, target=S.RETURNED)
+    @transition(field=state, source=S.RESOLVED, target=S.RETURNED, permission=TRANSITION_PERMISSIONS["return_result"])
     def return_result(self, *, at):
         self.returned_at = at
 
-    @transition(field=state, source=[S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS], target=S.REFUSED)
+    @transition(field=state, source=[S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS], target=S.REFUSED,
+                permission=TRANSITION_PERMISSIONS["refuse"])
     def refuse(self, *, reason):
         self.closing_reason = reason
 
     @transition(field=state, source=[S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED],
-                target=S.WITHDRAWN)
+                target=S.WITHDRAWN, permission=TRANSITION_PERMISSIONS["withdraw"])
     def withdraw(self, *, reason):
         self.closing_reason = reason
 

@@ -19,6 +19,7 @@ from egov.core.text import fold_vietnamese
 from egov.workdays.services import add_working_days, is_working_day, next_working_day
 from one_stop.constants import ApplicantKind, DossierChannel, DossierState
 from one_stop.models import Dossier, DossierCodeCounter, DossierEvent, Procedure
+from one_stop.models.dossier import TRANSITION_PERMISSIONS
 from one_stop.selectors import procedure_version_current
 
 # One-stop rules: a dossier received after 15:00 counts from the next working day; results are due
@@ -28,16 +29,6 @@ OFFICE_CLOSES = time(17, 0)
 
 # Who may take each transition, and on which side of the hand-over (the receiving desk or the
 # handling agency). The citizen's own withdrawal is checked separately.
-ACTION_ROLES: dict[str, tuple[set[str], str]] = {
-    "receive": ({Role.ONE_STOP_CLERK}, "receiving"),
-    "start": ({Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}, "handling"),
-    "request_supplement": ({Role.ONE_STOP_CLERK, Role.SPECIALIST}, "either"),
-    "resume": ({Role.ONE_STOP_CLERK}, "receiving"),
-    "resolve": ({Role.HEAD_OF_DIVISION, Role.LEADER}, "handling"),
-    "return_result": ({Role.ONE_STOP_CLERK}, "receiving"),
-    "refuse": ({Role.ONE_STOP_CLERK, Role.LEADER}, "either"),
-    "withdraw": ({Role.ONE_STOP_CLERK}, "receiving"),
-}
 ACTION_LABELS = {
     "receive": gettext_lazy("tiếp nhận"), "start": gettext_lazy("bắt đầu giải quyết"),
     "request_supplement": gettext_lazy("yêu cầu bổ sung"), "resume": gettext_lazy("nhận hồ sơ bổ sung"),
@@ -318,21 +309,16 @@ def dossier_supplement_submit(*, dossier: Dossier, citizen, note: str = "") -> D
 
 
 def _may_act(user, dossier: Dossier, action: str) -> bool:
-    if action == "withdraw" and dossier.citizen_id is not None and dossier.citizen_id == user.pk:
-        return True
-    roles, side = ACTION_ROLES[action]
-    if not user.role_names() & {str(r) for r in roles}:
-        return False
-    agencies = {"receiving": {dossier.receiving_agency_id}, "handling": {dossier.handling_agency_id},
-                "either": {dossier.receiving_agency_id, dossier.handling_agency_id}}[side]
-    return user.agency_id in agencies
+    """The permission its transition carries (one_stop.models.dossier.TRANSITION_PERMISSIONS), asked apart from
+    the state so that a stranger gets 403 and a wrong moment 409."""
+    return TRANSITION_PERMISSIONS[action](dossier, user)
 
 
 def dossier_actions_for(*, dossier: Dossier, user) -> list[tuple[str, str]]:
     """The (action, label) pairs this user may take on the dossier now: what the page offers."""
     from one_stop.services.results import dossier_resolve_refusal
 
-    return [(action, str(ACTION_LABELS[action])) for action in ACTION_ROLES
+    return [(action, str(ACTION_LABELS[action])) for action in TRANSITION_PERMISSIONS
             if can_proceed(getattr(dossier, action)) and _may_act(user, dossier, action)
             and not (action == "resolve" and dossier_resolve_refusal(dossier))]
 
@@ -344,7 +330,7 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processi
 
     `received` (receive only): the indexes of the required documents the desk found complete; None: those the
     applicant supplied a file for."""
-    if action not in ACTION_ROLES:
+    if action not in TRANSITION_PERMISSIONS:
         raise ApplicationError("unknown_action", _("Thao tác không hợp lệ."), status=404)
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not _may_act(user, dossier, action):
