@@ -106,6 +106,46 @@ def citizen_dossier(*, user, code: str):
             .first())
 
 
+# What the applicant reads of the control sheet: every step's label, place, state reached and note — not who
+# (staff names are the agency's), and not a failed signing attempt (the agency signs again; its technical reason
+# is not the citizen's).
+CITIZEN_HIDDEN_EVENTS = {"result_sign_failed"}
+
+
+def citizen_event_label(action: str) -> str:
+    from django.utils.translation import gettext as _
+
+    from one_stop.events import event_label
+
+    portal_labels = {"submit": _("nộp trực tuyến"), "draft": _("tạo bản nháp"),
+                     "supplement_submit": _("gửi hồ sơ bổ sung"), "forward": _("chuyển cơ quan giải quyết"),
+                     "postpone": _("xin lỗi, hẹn lại ngày trả"), "result_sign_request": _("trình lãnh đạo ký kết quả"),
+                     "result_signed": _("lãnh đạo ký số kết quả")}
+    return portal_labels.get(action) or event_label(action)
+
+
+def citizen_history(events) -> list:
+    """The dossier's events as the applicant sees them (the page and the API), each with `label` and `to_label`;
+    `events` are the dossier's events with their agency (a prefetch, or one query)."""
+    from one_stop.constants import DossierState
+
+    shown = [event for event in events if event.action not in CITIZEN_HIDDEN_EVENTS]
+    for event in shown:
+        event.label = citizen_event_label(event.action)
+        event.to_label = DossierState(event.to_state).label if event.to_state in DossierState.values else event.to_state
+    return shown
+
+
+def citizen_events_prefetch():
+    """The Prefetch a list of the citizen's dossiers takes to carry their history in one more query."""
+    from django.db.models import Prefetch
+
+    from one_stop.models import DossierEvent
+
+    return Prefetch("events", queryset=DossierEvent.objects.select_related("agency").only(
+        "dossier_id", "action", "from_state", "to_state", "at", "note", "agency__name"))
+
+
 def citizen_documents(*, dossier) -> list:
     """The files the owner may see: what they sent, and the result once approved."""
     from one_stop.constants import DocumentKind

@@ -233,23 +233,13 @@ def my_dossiers(request):
 @login_required
 def dossier_detail(request, code: str):
     from one_stop.constants import DocumentKind, DossierState, RatingLevel
-    from one_stop.events import event_label
 
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
         raise Http404
     if dossier.state == DossierState.DRAFT:
         return redirect(f"{reverse('public_services:apply', args=[dossier.procedure.code])}?nhap={dossier.code}")
-    events = list(dossier.events.select_related("agency"))
-    extra_labels = {"submit": _("nộp trực tuyến"), "draft": _("tạo bản nháp"),
-                    "supplement_submit": _("gửi hồ sơ bổ sung"), "forward": _("chuyển cơ quan giải quyết"),
-                    "postpone": _("xin lỗi, hẹn lại ngày trả"), "result_sign_request": _("trình lãnh đạo ký kết quả"),
-                    "result_signed": _("lãnh đạo ký số kết quả")}
-    # A failed signing attempt is the agency's business (it signs again); its technical reason is not the citizen's.
-    events = [event for event in events if event.action != "result_sign_failed"]
-    for event in events:
-        event.label = extra_labels.get(event.action) or event_label(event.action)
-        event.to_label = DossierState(event.to_state).label if event.to_state in DossierState.values else event.to_state
+    events = selectors.citizen_history(dossier.events.select_related("agency"))
     documents = selectors.citizen_documents(dossier=dossier)
     rating = getattr(dossier, "rating", None) if dossier.state == DossierState.RETURNED else None
     withdrawable = dossier.state in (DossierState.SUBMITTED, DossierState.RECEIVED, DossierState.IN_PROGRESS,

@@ -161,7 +161,7 @@ class DossierSerializer(serializers.Serializer):
 
 
 class DossierListSerializer(serializers.Serializer):
-    """A row of the dossier list: what a queue shows, without the applicant's details or the history."""
+    """A row of the dossier list: what a queue shows and the history, without the applicant's details."""
 
     code = serializers.CharField()
     procedure = serializers.CharField(source="procedure.code")
@@ -175,6 +175,7 @@ class DossierListSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+    history = DossierEventSerializer(source="events", many=True)
 
 
 class DossierActionSerializer(serializers.Serializer):

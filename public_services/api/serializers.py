@@ -1,4 +1,5 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from one_stop.models import Procedure
@@ -56,6 +57,19 @@ class PortalDocumentSerializer(serializers.Serializer):
         return reverse("one_stop:result_verify", kwargs={"token": obj.verification_token})
 
 
+class CitizenEventSerializer(serializers.Serializer):
+    """One step of the dossier's history as the applicant's page shows it (staff names are not the citizen's)."""
+
+    action = serializers.CharField()
+    label = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    to_label = serializers.CharField()
+    at = serializers.DateTimeField()
+    agency = serializers.CharField(source="agency.name", default="")
+    note = serializers.CharField()
+
+
 class MyDossierSerializer(serializers.Serializer):
     code = serializers.CharField()
     procedure = serializers.CharField(source="procedure.code")
@@ -67,6 +81,14 @@ class MyDossierSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
     fee_vnd = serializers.IntegerField(allow_null=True, help_text="Phí, lệ phí phải nộp (đồng), xác định khi tiếp nhận.")
+    history = serializers.SerializerMethodField(help_text="Quá trình xử lý, cũ trước mới sau.")
+
+    @extend_schema_field(CitizenEventSerializer(many=True))
+    def get_history(self, obj) -> list:
+        from public_services.selectors import citizen_history
+
+        # The events come prefetched with their agency (selectors.citizen_events_prefetch).
+        return CitizenEventSerializer(citizen_history(obj.events.all()), many=True).data
 
 
 class PortalDossierSerializer(MyDossierSerializer):

@@ -50,7 +50,10 @@ def _own(request, code: str):
 
 
 def _dossier_response(dossier, *, errors=None, status_code=200) -> Response:
+    from django.db.models import prefetch_related_objects
+
     dossier = selectors.citizen_dossier(user=dossier.citizen, code=dossier.code)
+    prefetch_related_objects([dossier], selectors.citizen_events_prefetch())
     return Response(PortalDossierSerializer(dossier, context={"errors": errors or {}}).data, status=status_code)
 
 
@@ -190,4 +193,5 @@ class MyDossiers(ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return selectors.citizen_dossiers(user=self.request.user).order_by()
+        return selectors.citizen_dossiers(user=self.request.user).order_by().prefetch_related(
+            selectors.citizen_events_prefetch())

@@ -100,6 +100,20 @@ def test_the_procedure_api_lists_searches_and_details(client):
     assert client.get("/api/v1/procedures/0.000000/").status_code == 404
 
 
+def test_the_procedure_api_filters_by_field_and_online_level_and_searches_without_diacritics(client):
+    procedures_import(items=_curated())
+    first = client.get("/api/v1/procedures/", {"search": "cap giay phep xay dung"}).json()["results"][0]
+    assert first["code"] == "1.013225" and first["name"].startswith("Cấp giấy phép xây dựng")
+    civil = client.get("/api/v1/procedures/", {"field": "Hộ tịch", "page_size": 100}).json()["results"]
+    assert len(civil) == Procedure.objects.filter(field="Hộ tịch").count() > 1
+    assert {row["field"] for row in civil} == {"Hộ tịch"}
+    full = client.get("/api/v1/procedures/", {"online_level": "full", "page_size": 100}).json()["results"]
+    assert full and {row["online_level"] for row in full} == {"full"}
+    assert len(full) == Procedure.objects.filter(online_level="full").count() < Procedure.objects.count()
+    both = client.get("/api/v1/procedures/", {"field": "Hộ tịch", "search": "khai sinh"}).json()["results"]
+    assert both[0]["code"] == "1.001193" and {row["field"] for row in both} == {"Hộ tịch"}
+
+
 def test_the_procedure_list_costs_the_same_queries_at_any_size(client):
     items = _curated()
     counts = []

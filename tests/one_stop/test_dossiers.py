@@ -13,7 +13,7 @@ from egov.audit.models import LegalEvent
 from egov.core.errors import ApplicationError
 from one_stop.constants import DossierState
 from one_stop.models import Dossier
-from one_stop.services.dossiers import dossier_act, dossier_code_allocate
+from one_stop.services.dossiers import dossier_act
 from tests.factories import AgencyFactory, UserFactory
 from tests.one_stop.factories import at_local, receive_at_counter
 
@@ -159,31 +159,39 @@ def test_a_refusal_needs_a_reason(staff, procedure):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifty_parallel_receipts_get_fifty_consecutive_codes():
-    from django.db import connections, transaction
+def test_fifty_parallel_receipts_get_fifty_consecutive_codes(procedure):
+    """Fifty clerks' receipts at the same minute, each on its own connection: the whole receipt (code, due date,
+    steps, control sheet), not the counter alone."""
+    from django.db import connections
+
+    from one_stop.services.dossiers import dossier_receive_at_counter
+    from tests.one_stop.factories import APPLICANT
 
     agency = AgencyFactory(exchange_code="000.00.31.H41")
-    when = at_local(2026, 11, 23, 9, 0)
+    clerks = [UserFactory(agency=agency, roles=[Role.ONE_STOP_CLERK]) for _ in range(5)]
     codes, errors = [], []
     barrier = threading.Barrier(50)
 
-    def take():
+    def take(clerk):
         try:
             barrier.wait(timeout=30)
-            with transaction.atomic():
-                codes.append(dossier_code_allocate(agency=agency, at=when))
+            codes.append(dossier_receive_at_counter(clerk=clerk, procedure=procedure, applicant=APPLICANT).code)
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=take) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    threads = [threading.Thread(target=take, args=(clerks[n % 5],)) for n in range(50)]
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 11, 23, 9, 0)):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
     assert errors == []
-    assert sorted(codes) == [f"000.00.31.H41-261123-{n:04d}" for n in range(1, 51)]
+    expected = [f"000.00.31.H41-261123-{n:04d}" for n in range(1, 51)]
+    assert sorted(codes) == expected
+    assert sorted(Dossier.objects.filter(receiving_agency=agency).values_list("code", flat=True)) == expected
+    assert Dossier.objects.filter(receiving_agency=agency, events__action="receive").count() == 50
     assert connection.vendor == "postgresql"
 
 
@@ -211,6 +219,22 @@ def test_a_clerk_receives_through_the_api_with_a_token_and_a_specialist_acts_on_
     refused = client.post(f"/api/v1/dossiers/{body['code']}/actions/return_result/", {},
                           content_type="application/json")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.django_db
+def test_a_forbidden_transition_through_the_api_is_a_409_in_vietnamese_that_changes_nothing(client, staff, procedure):
+    dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    response = client.post(f"/api/v1/dossiers/{dossier.code}/actions/return_result/", {"note": "x"},
+                           content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["error"] == {"code": "invalid_transition", "fields": {},
+                                        "message": "Không thể trả kết quả hồ sơ đang ở trạng thái “Đã tiếp nhận”."}
+    assert Dossier.objects.get(pk=dossier.pk).state == S.RECEIVED and dossier.events.count() == 1
+    # The same refusal from the dossier page's form: the message shown, nothing changed.
+    page = client.post(f"/mot-cua/ho-so/{dossier.code}/thao-tac/return_result/", {}, follow=True)
+    assert "Không thể trả kết quả hồ sơ đang ở trạng thái “Đã tiếp nhận”." in page.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).state == S.RECEIVED and dossier.events.count() == 1
 
 
 @pytest.mark.django_db

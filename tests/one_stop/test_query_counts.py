@@ -87,7 +87,11 @@ def test_dossier_list_api_runs_the_same_queries_for_1_and_30_dossiers(client, st
         response = client.get("/api/v1/dossiers/")
     rows = response.json()["results"]
     assert [row["code"] for row in rows] == [d.code for d in reversed(dossiers)]  # newest first
-    assert rows[0]["applicant_name"] == "Đặng Văn Công" and "history" not in rows[0]
+    assert rows[0]["applicant_name"] == "Đặng Văn Công"
+    # Every dossier of the page carries its history (the issue: "a dossier in any response"), in the same queries.
+    assert all([(e["action"], e["from_state"], e["to_state"]) for e in row["history"]]
+               == [("receive", "submitted", "received")] for row in rows)
+    assert rows[0]["history"][0]["actor"] == staff[Role.ONE_STOP_CLERK].full_name
 
 
 @pytest.mark.django_db

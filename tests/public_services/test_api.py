@@ -137,6 +137,20 @@ def test_my_dossiers_is_cursor_paginated_at_a_constant_query_count(api, citizen,
     assert len(api.get(body["next"]).json()["results"]) == 3
 
 
+def test_my_dossiers_carry_their_history_as_the_page_shows_it(api, submitted, desk):
+    clerk = desk[Role.ONE_STOP_CLERK]
+    dossier_act(dossier=submitted, user=clerk, action="request_supplement", note="Thiếu bản chính giấy chứng sinh")
+    listed = api.get("/api/v1/my/dossiers/").json()["results"][0]["history"]
+    one = api.get(f"/api/v1/my/dossiers/{submitted.code}/").json()["history"]
+    assert listed == one
+    assert [(e["action"], e["to_state"]) for e in one] == [("draft", "draft"), ("submit", "submitted"),
+                                                           ("request_supplement", "supplement_requested")]
+    assert one[1]["label"] == "nộp trực tuyến" and one[2]["to_label"] == "Yêu cầu bổ sung, hoàn thiện"
+    assert one[2]["note"] == "Thiếu bản chính giấy chứng sinh" and one[2]["agency"] == submitted.receiving_agency.name
+    # Who at the agency did it is the agency's: no staff name reaches the citizen.
+    assert clerk.full_name not in str(one) and "actor" not in one[0]
+
+
 def test_a_supplement_goes_back_through_the_same_routes(api, submitted, desk):
     dossier_act(dossier=submitted, user=desk[Role.ONE_STOP_CLERK], action="request_supplement", note="Thiếu bản chính")
     code = submitted.code
