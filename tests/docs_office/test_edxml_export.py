@@ -117,3 +117,26 @@ def test_the_api_sends_by_post_with_the_recipient_and_refuses_a_get(staff, issue
     assert [r.code for r in edxml_parse(done.content).recipients] == ["000.00.00.G12"]
     assert list(Delivery.objects.filter(document=issued).values_list("channel", "recipient_code", "state")) == [
         ("edxml", "000.00.00.G12", "sent")]
+
+
+def test_a_secret_document_never_leaves_by_edxml_nor_by_the_internal_exchange(client, staff, issued, other_agency):
+    """Secret documents are refused at drafting when addressed electronically; should one be issued anyway (an
+    administrator's change, an older record), neither the package nor the internal exchange lets it out."""
+    from docs_office.constants import Confidentiality
+    from docs_office.models import IncomingDocument, OutgoingDocument
+    from docs_office.services.exchange import exchange_send
+
+    OutgoingDocument.objects.filter(pk=issued.pk).update(confidentiality=Confidentiality.SECRET)
+    issued.refresh_from_db()
+    clerk = staff[Role.RECORDS_CLERK]
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_edxml_export(user=clerk, document=issued, **OUTSIDE)
+    assert refused.value.code == "secret_not_exchanged" and refused.value.status == 409
+    # Through the page the clerk, not one of its named readers, does not even find it.
+    signed_in(client, clerk)
+    assert client.post(_url(issued), OUTSIDE).status_code == 404
+    arrived_before = IncomingDocument.objects.filter(agency=other_agency).count()
+    assert exchange_send(document=issued, actor=clerk) == []
+    assert IncomingDocument.objects.filter(agency=other_agency).count() == arrived_before
+    assert not Delivery.objects.filter(document=issued).exists()
+    assert not OutgoingEvent.objects.filter(document=issued, action="export_edxml").exists()
