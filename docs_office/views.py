@@ -513,13 +513,38 @@ def outgoing_edxml(request, pk: int):
     return response
 
 
+# The query parameters naming the directive a task is given from: a document the leader can see.
+DIRECTIVE_PARAMETERS = {"van-ban-den": "incoming", "van-ban-di": "outgoing"}
+
+
+def _task_directive(request):
+    """The directive named in the address or the form (?van-ban-den=<id> or ?van-ban-di=<id>): a document of the
+    leader's agency they can see, else None; (parameter, id) to send it on with the form."""
+    from docs_office.selectors import incoming_visible_to, outgoing_visible_to
+
+    for parameter, kind in DIRECTIVE_PARAMETERS.items():
+        pk = parse_int(request.POST.get(parameter) or request.GET.get(parameter) or "", max_digits=12)
+        if pk is None:
+            continue
+        visible = incoming_visible_to if kind == "incoming" else outgoing_visible_to
+        document = visible(user=request.user).filter(pk=pk).first()
+        if document is None:
+            raise Http404
+        return document, (parameter, pk)
+    return None, None
+
+
 @login_required
 def tasks_page(request):
-    """Theo dõi nhiệm vụ: the tasks of my units (a leader: all, with completion per unit, and a form to give one).
+    """Theo dõi nhiệm vụ: the tasks of my units (a leader: all, with completion per unit, and a form to give one,
+    from a directive when the document's page sent them here), each with its units' progress reports.
 
     A refused task is shown again on the form with its errors and what the leader typed (400), not lost on a redirect.
     """
+    from django.db.models import Prefetch
+
     from docs_office.forms import TaskForm
+    from docs_office.models import TaskReport
     from docs_office.selectors import task_completion_by_unit, tasks_visible_to
     from docs_office.services.tasks import task_create
     from egov.accounts.roles import Role
@@ -528,19 +553,24 @@ def tasks_page(request):
     leader = request.user.has_role(Role.LEADER)
     if request.method == "POST" and not leader:
         raise Http404
+    directive, directive_field = _task_directive(request) if leader else (None, None)
     form = TaskForm(request.POST if request.method == "POST" else None, user=request.user) if leader else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            task_create(leader=request.user, title=data["title"], division=data["division"], deadline=data["deadline"])
+            task_create(leader=request.user, title=data["title"], division=data["division"], deadline=data["deadline"],
+                        directive=directive)
         except ApplicationError as exc:
             _form_refused(form, exc)
         else:
             messages.success(request, _("Đã giao nhiệm vụ."))
             return redirect("docs_office:tasks")
+    tasks = tasks_visible_to(user=request.user).select_related("directive_incoming", "directive_outgoing").prefetch_related(
+        Prefetch("reports", queryset=TaskReport.objects.select_related("author").order_by("-created_at", "-id")))
     return render(request, "docs_office/tasks.html", {
-        "tasks": list(tasks_visible_to(user=request.user)[:LIST_LIMIT]), "today": timezone.localdate(),
+        "tasks": list(tasks[:LIST_LIMIT]), "today": timezone.localdate(),
         "units": task_completion_by_unit(user=request.user), "is_leader": leader, "form": form,
+        "directive": directive, "directive_field": directive_field,
     }, status=400 if form is not None and form.errors else 200)
 
 

@@ -167,3 +167,77 @@ def test_a_reported_progress_that_is_no_number_is_refused_not_a_server_error(cli
                            follow=True)
     assert response.status_code == 200 and "Tiến độ từ 0 đến 100%." in response.content.decode()
     assert not task.reports.exists()
+
+
+def test_a_leader_gives_a_task_from_a_directive_on_the_page_and_the_list_links_it(client, staff, division):
+    from docs_office.models import Task
+
+    directive = register_scan(staff[Role.RECORDS_CLERK])
+    signed_in(client, staff[Role.LEADER])
+    url = reverse("docs_office:tasks") + f"?van-ban-den={directive.pk}"
+    form = client.get(url).content.decode()
+    assert "Theo văn bản chỉ đạo:" in form and directive.summary in form
+    assert f'name="van-ban-den" value="{directive.pk}"' in form
+    response = client.post(reverse("docs_office:tasks"), {
+        "title": "Triển khai văn bản", "division": division.pk, "van-ban-den": directive.pk,
+        "deadline": (timezone.localdate() + timedelta(days=3)).isoformat()})
+    assert response.status_code == 302
+    task = Task.objects.get(title="Triển khai văn bản")
+    assert task.directive_incoming == directive
+    page = client.get(reverse("docs_office:tasks")).content.decode()
+    assert reverse("docs_office:incoming_detail", args=[directive.pk]) in page
+
+
+@pytest.mark.parametrize("parameter", ["van-ban-den", "van-ban-di"])
+def test_a_directive_the_leader_cannot_see_is_not_found(client, staff, division, other_agency, parameter):
+    from docs_office.models import Task
+    from tests.docs_office.conftest import office_staff
+
+    elsewhere = register_scan(office_staff(other_agency)[Role.RECORDS_CLERK])
+    signed_in(client, staff[Role.LEADER])
+    assert client.get(reverse("docs_office:tasks"), {parameter: elsewhere.pk}).status_code == 404
+    response = client.post(reverse("docs_office:tasks"), {
+        "title": "x", "division": division.pk, parameter: elsewhere.pk,
+        "deadline": (timezone.localdate() + timedelta(days=3)).isoformat()})
+    assert response.status_code == 404 and not Task.objects.exists()
+
+
+def test_the_units_reports_are_read_on_the_page_in_the_same_queries_for_one_task_or_many(
+        client, staff, division, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = give(staff, division, title="Nhiệm vụ thứ nhất")
+    task_report(user=staff[Role.SPECIALIST], task=first, progress=30, text="Đã họp triển khai với các phòng")
+    signed_in(client, staff[Role.LEADER])
+    client.get(reverse("docs_office:tasks"))
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("docs_office:tasks")).content.decode()
+    assert "Đã họp triển khai với các phòng" in page and staff[Role.SPECIALIST].full_name in page
+    for n in range(4):
+        task = give(staff, division, title=f"Nhiệm vụ {n}")
+        task_report(user=staff[Role.HEAD_OF_DIVISION], task=task, progress=10 * n, text=f"Báo cáo {n}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("docs_office:tasks")).content.decode()
+    assert all(f"Báo cáo {n}" in page for n in range(4))
+
+
+def test_the_morning_reminder_tells_each_unit_member_of_tasks_due_soon_or_late(staff, division):
+    from docs_office.models import Task
+    from docs_office.services.reminders import tasks_remind_due
+    from egov.notifications.models import Notification
+
+    give(staff, division, days=2, title="Sắp đến hạn")
+    later = give(staff, division, days=10)
+    late = give(staff, division, days=1, title="Đã quá hạn")
+    Task.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+    done = give(staff, division, days=1, title="Đã xong")
+    task_report(user=staff[Role.SPECIALIST], task=done, progress=100, text="Xong")
+    Notification.objects.all().delete()
+    members = list(division.members.filter(is_active=True))
+    assert tasks_remind_due() == len(members) > 0
+    for member in members:
+        sent = Notification.objects.get(recipient=member)
+        assert sent.subject == "2 nhiệm vụ đến hạn trong 3 ngày hoặc đã quá hạn"
+        assert "Đã quá hạn (0%) — quá hạn" in sent.body and "Sắp đến hạn (0%) — hạn" in sent.body
+        assert later.title not in sent.body and "Đã xong" not in sent.body
