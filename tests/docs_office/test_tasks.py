@@ -175,6 +175,8 @@ def test_a_leader_gives_a_task_from_a_directive_on_the_page_and_the_list_links_i
     directive = register_scan(staff[Role.RECORDS_CLERK])
     signed_in(client, staff[Role.LEADER])
     url = reverse("docs_office:tasks") + f"?van-ban-den={directive.pk}"
+    document_page = client.get(reverse("docs_office:incoming_detail", args=[directive.pk])).content.decode()
+    assert f'href="{url}"' in document_page and "Giao nhiệm vụ từ văn bản này" in document_page
     form = client.get(url).content.decode()
     assert "Theo văn bản chỉ đạo:" in form and directive.summary in form
     assert f'name="van-ban-den" value="{directive.pk}"' in form
