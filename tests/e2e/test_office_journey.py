@@ -162,6 +162,26 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
         report = pool.submit(verify, content).result()
     assert report.is_valid and report.signature_count == 2, report.message
 
+    # At the recipient agency, its records clerk finds the document waiting on their desk, opens the signed file
+    # and registers it: it takes the recipient's next arrival number.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    recipient_clerk = UserFactory(agency=recipient, roles=[Role.RECORDS_CLERK], full_name="Vi Thị Hoa")
+    TOTPDevice.objects.create(user=recipient_clerk, name="app", confirmed=True)
+    _sign_in_verified(page, recipient_clerk, totp, "/van-ban/")
+    waiting = page.locator("tr[data-waiting=register]")
+    expect(waiting).to_have_count(1)
+    expect(waiting).to_contain_text("Ủy ban nhân dân tỉnh Lạng Sơn")
+    waiting.get_by_role("link", name="01/UBND-VP").click()
+    expect(page.locator("[data-state]")).to_have_text(arrived.get_state_display())
+    delivered = page.request.get(f"/van-ban/den/{arrived.pk}/tep/")
+    assert delivered.ok and delivered.body() == content
+    page.get_by_role("button", name="Vào sổ văn bản đến").click()
+    expect(page.locator("[data-state]")).to_have_text("Đã vào sổ, chờ phân công")
+    arrived.refresh_from_db()
+    assert (arrived.state, arrived.arrival_number) == (IncomingState.REGISTERED, 1)
+    _sign_out(page)
+
     # The specialist closes the incoming letter with its result.
     _sign_in_verified(page, specialist, totp, f"/van-ban/den/{incoming.pk}/")
     page.get_by_label("Kết quả xử lý").fill("Đã trả lời bằng công văn 01/UBND-VP")
