@@ -251,3 +251,15 @@ def test_a_channel_the_desk_does_not_receive_is_refused(client, staff, procedure
     with pytest.raises(ApplicationError):
         dossier_receive_at_counter(clerk=staff[Role.ONE_STOP_CLERK], procedure=procedure, channel=channel,
                                    applicant=ApplicantData(full_name="Đặng Văn Công", id_number="020095001234"))
+
+
+def test_the_dossier_page_says_the_applicants_kind_and_the_channel(client, staff, procedure):
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    client.post(reverse("one_stop_staff:counter"), {
+        **PERSON, "applicant_kind": "organisation", "full_name": "Công ty TNHH Hoa Mai", "id_number": "0100112437",
+        "channel": "post"})
+
+    html = client.get(reverse("one_stop_staff:dossier", args=[Dossier.objects.get().code])).content.decode()
+
+    assert "Công ty TNHH Hoa Mai (tổ chức) · MST 0100112437" in html
+    assert "<dt>Hình thức nộp</dt><dd>Dịch vụ bưu chính</dd>" in html

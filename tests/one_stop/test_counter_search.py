@@ -162,3 +162,9 @@ def test_only_a_desks_clerk_opens_the_register(client, staff):
     client.force_login(staff[Role.SPECIALIST])
 
     assert client.get(reverse("one_stop_staff:register_choose"), {"ngay": "2026-12-01"}).status_code == 404
+
+
+def test_the_clerks_queue_links_to_the_register(clerk_client, client, staff):
+    html = clerk_client.get(reverse("one_stop_staff:queue")).content.decode()
+
+    assert '<a href="/mot-cua/so-theo-doi/">Sổ theo dõi hồ sơ (mẫu số 06)</a>' in html
