@@ -229,7 +229,8 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
         dossier_document_add(dossier=dossier, user=clerk, file=upload, requirement=requirement)
     _event(dossier, action="receive", from_state=DossierState.SUBMITTED, actor=clerk)
     legal_event_record(action="dossier.received", obj=dossier, actor=clerk,
-                       data={"code": dossier.code, "procedure": procedure.code, "due_at": dossier.due_at})
+                       data={"code": dossier.code, "procedure": procedure.code, "due_at": dossier.due_at,
+                             "channel": dossier.channel, "handling_agency": dossier.handling_agency.exchange_code})
     return dossier
 
 

@@ -63,6 +63,10 @@ def test_a_commune_clerk_receives_for_a_provincial_department_at_the_counter(cli
     page = dossiers_queue_page(user=province["specialist"])
     assert [d.code for d in page.dossiers] == [dossier.code]  # in the department's queue
     assert dossier.steps.get(order=2).agency == province["department"]  # its examining step is the department's
+    from egov.audit.models import LegalEvent
+
+    event = LegalEvent.objects.get(action="dossier.received", object_id=str(dossier.pk))
+    assert event.data["handling_agency"] == "000.00.03.H41" and event.data["channel"] == "counter"
 
 
 def test_a_clerk_receives_for_a_provincial_department_through_the_api(client, province, procedure):
