@@ -34,6 +34,11 @@ class DossierChannel(models.TextChoices):
     POST = "post", _("Dịch vụ bưu chính")
 
 
+# The ways a desk receives a dossier itself: handed in at the counter or sent by post (online ones come through the
+# portal and wait in the inbox).
+DESK_CHANNELS = (DossierChannel.COUNTER, DossierChannel.POST)
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Cá nhân")
     ORGANISATION = "organisation", _("Tổ chức")

@@ -33,7 +33,7 @@ DEMO_COUNTER_DOSSIERS = [
     ("1.014199", "Nguyễn Văn An", "020090001111", "0912000111", "Phường Đông Kinh, tỉnh Lạng Sơn", "SNV"),
     ("1.000703", "Trần Thị Bình", "020185002222", "0913000222", "Phường Tam Thanh, tỉnh Lạng Sơn", "SXD"),
     ("1.001612", "Hoàng Văn Cường", "020078003333", "0914000333", "Xã Cao Lộc, tỉnh Lạng Sơn", None),
-    ("2.001610", "Công ty TNHH Thương mại Hoa Mai", "4900123456", "02053812345", "Phường Lương Văn Tri, tỉnh Lạng Sơn",
+    ("2.001610", "Công ty TNHH Thương mại Hoa Mai", "4900123467", "02053812345", "Phường Lương Văn Tri, tỉnh Lạng Sơn",
      None),
     ("1.014199", "Lương Thị Dung", "020195004444", "0915000444", "Xã Đồng Đăng, tỉnh Lạng Sơn", "SNV"),
 ]

@@ -62,6 +62,42 @@ def procedures_search(*, query: str = "", field: str = "", online_level: str = "
     )
 
 
+# How many procedures the counter's search lists: the clerk narrows the words rather than pages through the catalogue.
+COUNTER_SEARCH_LIMIT = 10
+COUNTER_SEARCH_FIELDS = ("code", "name", "field")
+
+
+def procedures_counter_search(*, query: str) -> list[Procedure]:
+    """The counter form's procedure search: the catalogue's search (procedures_search, as the API's `?search=`), best
+    matches first, only the columns the list shows — one query at any catalogue size; nothing for an empty query."""
+    if not fold_vietnamese(query).split():
+        return []
+    return list(procedures_search(query=query).only(*COUNTER_SEARCH_FIELDS)[:COUNTER_SEARCH_LIMIT])
+
+
+def desk_handling_agencies() -> list[tuple[str, list]]:
+    """The agencies a desk may route a dossier it receives to (province-wide receipt, 2025 one-stop decree): every
+    agency in service, in two groups — the province level (the People's Committee, the service centres, the
+    departments, then the rest, each by name) and the communes and wards with their units, by name. One query.
+
+    The portal serves one province: its agency table is the province's tree (egov.agencies)."""
+    from django.utils.translation import gettext as _
+
+    from egov.agencies.models import AgencyKind
+    from egov.agencies.selectors import agencies_active
+
+    rank = Case(When(kind=AgencyKind.PROVINCIAL_COMMITTEE, then=Value(0)),
+                When(kind=AgencyKind.SERVICE_CENTRE, then=Value(1)),
+                When(kind=AgencyKind.DEPARTMENT, then=Value(2)), default=Value(3), output_field=IntegerField())
+    agencies = agencies_active().only("id", "name", "kind", "exchange_code", "parent__kind").annotate(
+        rank=rank).order_by("rank", "name", "id")
+    province, communes = [], []
+    for agency in agencies:
+        commune = AgencyKind.COMMUNE_COMMITTEE in (agency.kind, agency.parent.kind if agency.parent else None)
+        (communes if commune else province).append(agency)
+    return [(group, members) for group, members in ((_("Cấp tỉnh"), province), (_("Cấp xã"), communes)) if members]
+
+
 def procedure_fields() -> list[str]:
     return list(Procedure.objects.filter(is_active=True).exclude(field="").order_by("field")
                 .values_list("field", flat=True).distinct())

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ho-so/", views.queue, name="queue"),
     path("tiep-nhan/", views.counter_receipt, name="counter"),
     path("tiep-nhan/thanh-phan/", views.counter_checklist, name="counter_checklist"),
+    path("tiep-nhan/thu-tuc/", views.counter_procedures, name="counter_procedures"),
     path("truc-tuyen/", views.online_inbox, name="inbox"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="dossier_action"),
@@ -21,5 +22,6 @@ urlpatterns = [
     path("ho-so/<str:code>/phieu-xin-loi.pdf", views.apology, name="apology"),
     path("ho-so/<str:code>/phieu-thong-bao.pdf", views.notice, name="notice"),
     path("ho-so/<str:code>/phieu-kiem-soat.pdf", views.control_slip, name="control_slip"),
+    path("so-theo-doi/", views.desk_register_choose, name="register_choose"),
     path("so-theo-doi/<str:day>.pdf", views.desk_register, name="register"),
 ]

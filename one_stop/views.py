@@ -270,21 +270,34 @@ def counter_receipt(request):
     procedure's required documents with optional scans; then prints the receipt.
 
     Without JavaScript the first post that names a valid procedure shows its checklist; with htmx the
-    checklist appears as soon as the code is typed.
+    checklist appears as soon as the code is typed. The procedure search above the form works the same way: without
+    JavaScript a search (`?tim=`) shows this page with the matches, and a match picked (`?procedure=`) shows the form
+    with its code and checklist; with JavaScript the matches come as the clerk types and a pick fills the code in
+    place (static/js/counter.js), keeping what was typed.
     """
     from django.db import transaction
 
     from egov.accounts.roles import Role
     from egov.core.errors import ApplicationError
-    from one_stop.forms import CounterReceiptForm
-    from one_stop.selectors import procedure_version_current
+    from one_stop.forms import CounterReceiptForm, RegisterDayForm
+    from one_stop.models import Procedure
+    from one_stop.selectors import COUNTER_SEARCH_LIMIT, procedure_version_current, procedures_counter_search
     from one_stop.services.dossiers import ApplicantData, dossier_receive_at_counter
 
     if not request.user.has_role(Role.ONE_STOP_CLERK):
         raise Http404
-    form = CounterReceiptForm(request.POST or None)
+    picked = request.GET.get("procedure", "").strip()[:40] if request.method == "GET" else ""
+    form = CounterReceiptForm(request.POST or None, clerk=request.user, initial={"procedure": picked} if picked else None)
     valid = request.method == "POST" and form.is_valid()
     documents, ticked, procedure = [], None, None
+    search = request.GET.get("tim", "").strip()[:200] if request.method == "GET" else ""
+    page = {"form": form, "search": search, "matches": procedures_counter_search(query=search),
+            "limit": COUNTER_SEARCH_LIMIT,
+            "register_form": RegisterDayForm(initial={"ngay": timezone.localdate()})}
+    if picked:
+        procedure = Procedure.objects.filter(code=picked, is_active=True).first()
+        version = procedure_version_current(procedure=procedure) if procedure else None
+        documents = version.required_documents if version else []
     if request.method == "POST":
         # The checklist comes back with every answer, errors included: rebuilt from the posted procedure (valid even
         # when another field is not), with the ticks as the clerk left them — a re-ticked box would put a paper
@@ -297,7 +310,7 @@ def counter_receipt(request):
     if valid:
         data = form.cleaned_data
         if "checklist_shown" not in request.POST and documents:
-            return render(request, "one_stop/counter.html", {"form": form, "documents": documents,
+            return render(request, "one_stop/counter.html", {**page, "documents": documents,
                                                              "ask_checklist": True, "procedure": procedure})
         checklist = [{"name": d.get("name", ""), "copies": d.get("copies", ""), "received": i in (ticked or set())}
                      for i, d in enumerate(documents)]
@@ -312,10 +325,15 @@ def counter_receipt(request):
                 dossier = dossier_receive_at_counter(
                     clerk=request.user, procedure=data["procedure"], checklist=checklist,
                     fee_exempt_reason=data["fee_exempt_reason"], scans=scans, processing_days=data["processing_days"],
+                    channel=data["channel"], handling_agency=data["handling_agency"],
                     applicant=ApplicantData(full_name=data["full_name"], id_number=data["id_number"],
-                                            phone=data["phone"], email=data["email"], address=data["address"]))
+                                            phone=data["phone"], email=data["email"], address=data["address"],
+                                            kind=data["applicant_kind"]))
         except ApplicationError as exc:
-            form.add_error("processing_days" if "processing_days" in exc.fields else None, exc.message)
+            # The service names its fields as the form does (the applicant's kind excepted).
+            named = {"kind": "applicant_kind"}
+            field = next((named.get(name, name) for name in exc.fields if named.get(name, name) in form.fields), None)
+            form.add_error(field, exc.message)
         else:
             from one_stop.services.receipts import dossier_receipt_prepare
 
@@ -323,11 +341,26 @@ def counter_receipt(request):
             dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("one_stop_staff:dossier", code=dossier.code)
-    return render(request, "one_stop/counter.html", {"form": form, "documents": documents, "ticked": ticked,
+    return render(request, "one_stop/counter.html", {**page, "documents": documents, "ticked": ticked,
                                                      "procedure": procedure, "ask_checklist": bool(documents),
                                                      # A browser never sends a file input back filled in.
                                                      "scans_lost": bool(form.errors and request.FILES)},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def counter_procedures(request):
+    """The matches of the counter's procedure search (htmx, as the clerk types): the list the page shows after a
+    search without JavaScript."""
+    from egov.accounts.roles import Role
+    from one_stop.selectors import COUNTER_SEARCH_LIMIT, procedures_counter_search
+
+    if not request.user.has_role(Role.ONE_STOP_CLERK):
+        raise Http404
+    search = request.GET.get("tim", "").strip()[:200]
+    return render(request, "one_stop/_procedure_matches.html", {
+        "search": search, "matches": procedures_counter_search(query=search), "limit": COUNTER_SEARCH_LIMIT,
+        "announce": True})
 
 
 @login_required
@@ -671,7 +704,20 @@ def control_slip(request, code: str):
     return response
 
 
-REGISTER_FIRST_YEAR = 2000
+@login_required
+def desk_register_choose(request):
+    """Form 06 for a day the clerk picks (the counter page's date field): the PDF's address, or this page again with
+    what is wrong with the date."""
+    from egov.accounts.roles import Role
+    from one_stop.forms import RegisterDayForm
+
+    if not request.user.has_role(Role.ONE_STOP_CLERK) or request.user.agency is None:
+        raise Http404
+    form = RegisterDayForm(request.GET if "ngay" in request.GET else None,
+                           initial={"ngay": timezone.localdate()})
+    if form.is_valid():
+        return redirect("one_stop_staff:register", day=f"{form.cleaned_data['ngay']:%Y-%m-%d}")
+    return render(request, "one_stop/register.html", {"register_form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -679,6 +725,7 @@ def desk_register(request, day: str):
     from datetime import date
 
     from egov.accounts.roles import Role
+    from one_stop.forms import register_day_in_range
     from one_stop.pdf.control import desk_register_pdf
 
     if not request.user.has_role(Role.ONE_STOP_CLERK) or request.user.agency is None:
@@ -687,9 +734,7 @@ def desk_register(request, day: str):
         on = date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
-    # The desk opened this century and books no further ahead than next year; 9999-12-31 would also
-    # overflow the day-after bound of the register's query.
-    if not REGISTER_FIRST_YEAR <= on.year <= timezone.localdate().year + 1:
+    if not register_day_in_range(on):
         raise Http404
     response = HttpResponse(desk_register_pdf(agency=request.user.agency, day=on), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-theo-doi-{on:%Y-%m-%d}.pdf"'

@@ -64,3 +64,30 @@ def validate_phone(value: str) -> None:
               "hoặc 11 chữ số bắt đầu bằng 02 (cố định)."),
             code="phone_format",
         )
+
+
+# A tax code (mã số thuế) of an organisation: 10 digits, or 10 digits, "-" and 3 for a dependent unit (a branch), the
+# structure kept by Circular 105/2020/TT-BTC. The tenth digit checks the first nine (Decision 75/1998/QĐ-TCT): 10 less
+# the weighted sum modulo 11; a sum leaving 0 would need a check digit of 10, so no code is issued from it.
+TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+TAX_CODE_RE = re.compile(r"[0-9]{10}(?:-[0-9]{3})?")
+
+
+def normalize_tax_code(value: str) -> str:
+    """Full-width digits become ASCII, spaces and dots go ('0100 112 437', '0100.112.437'); a 13-digit code typed
+    without its "-" gets it back ('0100112437001' → '0100112437-001')."""
+    code = re.sub(r"[\s.]", "", unicodedata.normalize("NFKC", value or ""))
+    if re.fullmatch(r"[0-9]{13}", code):
+        code = f"{code[:10]}-{code[10:]}"
+    return code
+
+
+def validate_tax_code(value: str) -> None:
+    code = normalize_tax_code(value)
+    if not TAX_CODE_RE.fullmatch(code):
+        raise ValidationError(_("Mã số thuế của tổ chức gồm 10 chữ số, hoặc 10 chữ số, dấu “-” và 3 chữ số với đơn vị "
+                                "phụ thuộc (ví dụ 0100112437 hoặc 0100112437-001)."), code="tax_code_format")
+    check = 10 - sum(int(digit) * weight for digit, weight in zip(code[:9], TAX_CODE_WEIGHTS, strict=True)) % 11
+    if check != int(code[9]):
+        raise ValidationError(_("Mã số thuế không hợp lệ: chữ số kiểm tra (chữ số thứ 10) không khớp. Hãy đối chiếu lại "
+                                "với giấy chứng nhận đăng ký."), code="tax_code_check")

@@ -1,7 +1,10 @@
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from egov.agencies.models import Agency
+from one_stop.constants import ApplicantKind
 from one_stop.models import Procedure
 from one_stop.selectors import procedure_version_current
 
@@ -69,7 +72,10 @@ class ProcedureDetailSerializer(serializers.ModelSerializer):
 
 
 class ApplicantSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON,
+                                   help_text="person: cá nhân (id_number là số định danh); organisation: tổ chức "
+                                             "(id_number là mã số thuế, 10 chữ số hoặc 10 chữ số-3 chữ số).")
+    full_name = serializers.CharField(max_length=255, help_text="Họ tên người nộp, hoặc tên tổ chức.")
     id_number = serializers.CharField(max_length=20)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
@@ -85,11 +91,29 @@ class ApplicantSerializer(serializers.Serializer):
                 raise serializers.ValidationError(list(getattr(exc, "messages", [str(exc)]))) from exc
         return value
 
+    def validate(self, attrs):
+        from egov.core.errors import ApplicationError
+        from one_stop.services.dossiers import applicant_id_number_clean
+
+        # The service's rule, asked here so that its message sits under applicant.id_number like the other fields'.
+        try:
+            attrs["id_number"] = applicant_id_number_clean(kind=attrs["kind"], id_number=attrs["id_number"])
+        except ApplicationError as exc:
+            raise serializers.ValidationError(exc.fields) from exc
+        return attrs
+
 
 class DossierCreateSerializer(serializers.Serializer):
     procedure = serializers.SlugRelatedField(slug_field="code", queryset=Procedure.objects.filter(is_active=True))
     channel = serializers.ChoiceField(choices=["counter", "post"], default="counter")
     applicant = ApplicantSerializer()
+    handling_agency = serializers.SlugRelatedField(
+        slug_field="exchange_code", queryset=Agency.objects.filter(is_active=True), required=False, allow_null=True,
+        default=None, help_text="Mã định danh điện tử của cơ quan giải quyết, ví dụ 000.00.03.H41 (tiếp nhận không phụ "
+                                "thuộc địa giới hành chính); không gửi: cơ quan của người tiếp nhận. Mã hồ sơ vẫn là mã "
+                                "của nơi tiếp nhận.",
+        error_messages={"does_not_exist": _("Không có cơ quan đang hoạt động với mã định danh “{value}”."),
+                        "invalid": _("Mã định danh cơ quan không hợp lệ.")})
     processing_days = serializers.DecimalField(
         max_digits=4, decimal_places=1, min_value=0, max_value=365, required=False, allow_null=True, default=None,
         help_text="Thời hạn giải quyết (ngày làm việc) do Bộ phận Một cửa ghi: bắt buộc khi danh mục chưa nêu thời hạn "
@@ -156,7 +180,8 @@ class DossierSerializer(serializers.Serializer):
         return DossierDocumentSerializer(documents, many=True).data
 
     def get_applicant(self, obj) -> dict:
-        return {"full_name": obj.applicant_name, "id_number": obj.applicant_id_number, "phone": obj.applicant_phone,
+        return {"kind": obj.applicant_kind, "full_name": obj.applicant_name, "id_number": obj.applicant_id_number,
+                "phone": obj.applicant_phone,
                 "address": obj.applicant_address, "email": obj.applicant_email}
 
 

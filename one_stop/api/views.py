@@ -122,6 +122,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         data = incoming.validated_data
         dossier = dossier_receive_at_counter(clerk=request.user, procedure=data["procedure"],
                                              applicant=ApplicantData(**data["applicant"]), channel=data["channel"],
+                                             handling_agency=data["handling_agency"],
                                              processing_days=data["processing_days"])
         data = DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)

@@ -17,7 +17,7 @@ from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 from egov.core.text import fold_vietnamese
 from egov.workdays.services import add_working_days, is_working_day, next_working_day
-from one_stop.constants import ApplicantKind, DossierChannel, DossierState
+from one_stop.constants import DESK_CHANNELS, ApplicantKind, DossierChannel, DossierState
 from one_stop.models import Dossier, DossierCodeCounter, DossierEvent, Procedure
 from one_stop.models.dossier import TRANSITION_PERMISSIONS
 from one_stop.selectors import procedure_version_current
@@ -127,11 +127,39 @@ def version_fee_for(version, channel: str) -> int | None:
     return min(fees) if fees else version.fee_vnd
 
 
-def _fee(version, exempt_reason: str) -> tuple[int | None, str]:
-    """The fee fixed at receipt: the version's, or nothing when the desk records an exemption."""
+def _fee(version, channel: str, exempt_reason: str) -> tuple[int | None, str]:
+    """The fee fixed at receipt: the catalogue's for the channel (a dossier sent by post pays the post's), or nothing
+    when the desk records an exemption."""
     if exempt_reason.strip():
         return 0, exempt_reason.strip()[:255]
-    return version.fee_vnd, ""
+    return version_fee_for(version, channel), ""
+
+
+def _handling_agency_check(handling_agency, clerk) -> None:
+    """Province-wide receipt routes a dossier to any agency of the province that is in service; an agency closed (a
+    commune merged away) handles nothing."""
+    if handling_agency is not None and handling_agency.pk != clerk.agency_id and not handling_agency.is_active:
+        raise ApplicationError("invalid_agency", _("Cơ quan giải quyết đã ngừng hoạt động: chọn cơ quan khác."),
+                               fields={"handling_agency": [_("Chọn cơ quan khác.")]})
+
+
+def applicant_id_number_clean(*, kind: str, id_number: str) -> str:
+    """The applicant's identifier as kept: an organisation's is its tax code (format and check digit verified,
+    normalised); a person's is the ID number as typed — a foreigner's passport number has no national format."""
+    from django.core.exceptions import ValidationError
+
+    from egov.accounts.validators import normalize_tax_code, validate_tax_code
+
+    if kind not in ApplicantKind.values:
+        raise ApplicationError("invalid_applicant_kind", _("Loại người nộp phải là cá nhân hoặc tổ chức."),
+                               fields={"kind": [_("Chọn cá nhân hoặc tổ chức.")]})
+    if kind != ApplicantKind.ORGANISATION:
+        return id_number.strip()
+    try:
+        validate_tax_code(id_number)
+    except ValidationError as exc:
+        raise ApplicationError("invalid_tax_code", exc.messages[0], fields={"id_number": exc.messages}) from None
+    return normalize_tax_code(id_number)
 
 
 def _applicant_fields(applicant: ApplicantData) -> dict:
@@ -142,7 +170,7 @@ def _applicant_fields(applicant: ApplicantData) -> dict:
                                        if not v.strip()})
     return {"applicant_kind": applicant.kind, "applicant_name": applicant.full_name.strip(),
             "applicant_name_folded": fold_vietnamese(applicant.full_name),
-            "applicant_id_number": applicant.id_number.strip(),
+            "applicant_id_number": applicant_id_number_clean(kind=applicant.kind, id_number=applicant.id_number),
             "applicant_phone": normalize_phone(applicant.phone) if applicant.phone else "",
             "applicant_email": applicant.email.strip(), "applicant_address": applicant.address.strip()}
 
@@ -168,6 +196,10 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     version = procedure_version_current(procedure=procedure)
     if version is None or not procedure.is_active:
         raise ApplicationError("procedure_unavailable", _("Thủ tục này hiện không được áp dụng."), status=409)
+    if channel not in DESK_CHANNELS:
+        raise ApplicationError("invalid_channel", _("Bộ phận Một cửa tiếp nhận hồ sơ nộp trực tiếp hoặc qua bưu chính."),
+                               fields={"channel": [_("Chọn trực tiếp hoặc qua bưu chính.")]})
+    _handling_agency_check(handling_agency, clerk)
     now = timezone.now().replace(second=0, microsecond=0)  # receipt times are kept to the minute
     dossier = Dossier(
         code=dossier_code_allocate(agency=clerk.agency, at=now), procedure=procedure, procedure_version=version,
@@ -175,7 +207,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
         submitted_at=now, **_applicant_fields(applicant),
     )
     _time_limit_given(dossier, processing_days)
-    dossier.fee_vnd, dossier.fee_note = _fee(version, fee_exempt_reason)
+    dossier.fee_vnd, dossier.fee_note = _fee(version, channel, fee_exempt_reason)
     # Without a checklist (the API's counter receipt) the clerk holds every required paper in hand.
     dossier.checklist = checklist if checklist is not None else dossier_checklist_from_version(
         dossier, received=set(range(len(version.required_documents))))
@@ -188,7 +220,8 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
         dossier_document_add(dossier=dossier, user=clerk, file=upload, requirement=requirement)
     _event(dossier, action="receive", from_state=DossierState.SUBMITTED, actor=clerk)
     legal_event_record(action="dossier.received", obj=dossier, actor=clerk,
-                       data={"code": dossier.code, "procedure": procedure.code, "due_at": dossier.due_at})
+                       data={"code": dossier.code, "procedure": procedure.code, "due_at": dossier.due_at,
+                             "channel": dossier.channel, "handling_agency": dossier.handling_agency.exchange_code})
     return dossier
 
 

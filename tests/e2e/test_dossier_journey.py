@@ -1,6 +1,7 @@
 """A dossier's life in the browser: counter receipt and receipt PDF, specialist, leader, return, public lookup."""
 
 import base64
+import re
 from datetime import datetime
 
 import pytest
@@ -45,10 +46,15 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
 
     page.goto("/tai-khoan/dang-nhap/?next=/mot-cua/tiep-nhan/")
     _sign_in(page, clerk.username)
-    form = page.locator("main form")
-    form.get_by_label("Mã thủ tục").fill("1.001193")
+    # The procedure is found by its name typed without diacritics; the match picked fills the code in place.
+    page.get_by_label("Tìm thủ tục theo tên hoặc mã").fill("dang ky khai sinh")
+    expect(page.locator("#procedure-matches-status")).to_have_text("Tìm thấy 1 thủ tục.")
+    page.get_by_role("link", name="1.001193 — Thủ tục đăng ký khai sinh").click()
+    expect(page).to_have_url(re.compile(r"/mot-cua/tiep-nhan/$"))  # no page load: what is typed stays
+    form = page.locator("#counter-form")
+    expect(form.get_by_label("Mã thủ tục")).to_have_value("1.001193")
     form.get_by_label("Họ và tên người nộp").fill("Đặng Văn Công")
-    # The checklist of the procedure's documents appears as soon as the code is typed (htmx).
+    # The checklist of the procedure's documents appears as soon as the code is filled in (htmx).
     # (Its scan's label names the document too, for a screen reader: the tick box is the checkbox of that name.)
     expect(form.get_by_role("checkbox", name="Tờ khai đăng ký khai sinh")).to_be_checked()
     expect(page.locator("#checklist-status")).to_contain_text("thành phần hồ sơ cần kiểm tra")
