@@ -71,6 +71,9 @@ def validate_phone(value: str) -> None:
 # the weighted sum modulo 11; a sum leaving 0 would need a check digit of 10, so no code is issued from it.
 TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 TAX_CODE_RE = re.compile(r"[0-9]{10}(?:-[0-9]{3})?")
+# Since 1 July 2025 a household business (hộ kinh doanh), like an individual, uses its owner's 12-digit personal
+# identification number as its tax code (Circular 86/2024/TT-BTC): accepted as it is, it carries no check digit.
+PERSONAL_TAX_CODE_RE = re.compile(r"[0-9]{12}")
 
 
 def normalize_tax_code(value: str) -> str:
@@ -84,9 +87,12 @@ def normalize_tax_code(value: str) -> str:
 
 def validate_tax_code(value: str) -> None:
     code = normalize_tax_code(value)
+    if PERSONAL_TAX_CODE_RE.fullmatch(code):
+        return
     if not TAX_CODE_RE.fullmatch(code):
         raise ValidationError(_("Mã số thuế của tổ chức gồm 10 chữ số, hoặc 10 chữ số, dấu “-” và 3 chữ số với đơn vị "
-                                "phụ thuộc (ví dụ 0100112437 hoặc 0100112437-001)."), code="tax_code_format")
+                                "phụ thuộc (ví dụ 0100112437 hoặc 0100112437-001); hộ kinh doanh dùng số định danh cá nhân "
+                                "12 chữ số của chủ hộ."), code="tax_code_format")
     check = 10 - sum(int(digit) * weight for digit, weight in zip(code[:9], TAX_CODE_WEIGHTS, strict=True)) % 11
     if check != int(code[9]):
         raise ValidationError(_("Mã số thuế không hợp lệ: chữ số kiểm tra (chữ số thứ 10) không khớp. Hãy đối chiếu lại "

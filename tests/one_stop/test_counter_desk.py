@@ -184,13 +184,14 @@ def test_an_unknown_applicant_kind_is_refused_by_the_service(staff, procedure):
     assert refused.value.code == "invalid_applicant_kind"
 
 
-@pytest.mark.parametrize("code", ["0100112437", "0101248141", "0100109106", "0100112437-001", "０１００１１２４３７"])
+@pytest.mark.parametrize("code", ["0100112437", "0101248141", "0100109106", "0100112437-001", "０１００１１２４３７",
+                                  "020095001234"])  # the last: a household business, its owner's personal number
 def test_real_tax_codes_pass(code):
     validate_tax_code(code)
 
 
 @pytest.mark.parametrize("code", ["", "010011243", "01001124370", "0100112437-01", "010011243A", "0100112436",
-                                  "4900123456"])
+                                  "4900123456", "02009500123", "0200950012345"])
 def test_malformed_tax_codes_or_wrong_check_digits_fail(code):
     from django.core.exceptions import ValidationError
 
