@@ -291,3 +291,24 @@ def test_a_late_step_is_named_in_the_drafted_reason(client, staff, procedure):
     with at(at_local(2026, 3, 6, 18, 0)):  # Friday evening: examination was due at 17:00
         page = _login(client, staff[Role.HEAD_OF_DIVISION]).get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
     assert "đã quá hạn của bước (17:00 06/03/2026)" in page
+
+
+def test_every_morning_the_queue_s_due_soon_and_overdue_are_what_the_reminder_lists(
+        staff, procedure, django_capture_on_commit_callbacks):
+    """Around the 30 April / 1 May holidays and two weekends: one dossier due each day at 17:00."""
+    first = at_local(2026, 4, 22, 17, 0)
+    dossiers = [_due(dossier_act(dossier=receive_at_counter(staff, procedure, at_local(2026, 4, 1, 9, minute)),
+                                 user=staff[Role.SPECIALIST], action="start"), first + timedelta(days=minute))
+                for minute in range(18)]
+    for dossier in dossiers:  # steps on time: only the due date puts a dossier at risk here
+        dossier.steps.update(due_at=dossier.due_at)
+    for offset in range(16):
+        morning = at_local(2026, 4, 21, 7, 0) + timedelta(days=offset)
+        Notification.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True), at(morning):
+            dossiers_remind_due()
+        note = Notification.objects.filter(recipient=staff[Role.SPECIALIST]).first()
+        reminded = {d.code for d in dossiers if note is not None and d.code in note.body}
+        flagged = {code for code, status in _statuses(morning).items() if status in ("due_soon", "overdue")}
+        assert reminded == flagged, morning
+        assert {d.code for d in dossiers_at_risk(horizons=due_horizons(now=morning))} <= flagged
