@@ -11,12 +11,17 @@ class OneStopConfig(AppConfig):
         import one_stop.services.results  # noqa: F401
         from egov.accounts.backends import CONTENT_FACTS, SIGNED_IN_USER_FACTS
         from egov.core.demo import demo_step
-        from one_stop.selectors import QUEUE_VERSION_FACT, queue_version_sql
+        from egov.workdays.services import calendar_version_sql
+        from one_stop.selectors import CALENDAR_VERSION_FACT, QUEUE_VERSION_FACT, queue_version_sql
 
         # The version of the signed-in staff member's queue, read with them (one_stop.views.queue keeps the
         # page until it changes).
         SIGNED_IN_USER_FACTS[QUEUE_VERSION_FACT] = queue_version_sql()
         CONTENT_FACTS.add(QUEUE_VERSION_FACT)
+        # The version of the working-day calendar, so the due-date horizons are computed once per worker and day
+        # (one_stop.selectors.due_horizons), not read again on every page.
+        SIGNED_IN_USER_FACTS[CALENDAR_VERSION_FACT] = calendar_version_sql()
+        CONTENT_FACTS.add(CALENDAR_VERSION_FACT)
 
         @demo_step
         def demo_catalogue(*, result, stdout):

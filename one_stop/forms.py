@@ -108,7 +108,8 @@ class ForwardForm(forms.Form):
 
 class PostponeForm(forms.Form):
     new_due_at = forms.DateTimeField(label=_("Ngày hẹn trả mới"), input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                     # The one format a datetime-local input shows a value in (the drafted date).
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     reason = forms.CharField(label=_("Lý do chậm trả kết quả"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -116,41 +116,180 @@ def dossiers_visible_to(*, user) -> QuerySet:
     return dossiers.filter(visible)
 
 
-# A dossier is "due soon" within this many hours of its due time (two working days are at most
-# four calendar days across a weekend; the list then shows what needs attention this week).
-DUE_SOON = 48
+# A dossier is "due soon" when due by the end of the second working day after today: what the morning reminder
+# lists (one_stop.services.reminders), so the queue's colours and the reminder never disagree (on a Friday, a
+# dossier due Monday or Tuesday is both).
+DUE_SOON_WORKING_DAYS = 2
 OPEN_STATES = ("received", "in_progress", "resolved")
+# The states in which the handling agency may still apologise and move the return date (services.dossier_postpone).
+POSTPONABLE_STATES = ("received", "in_progress")
+CALENDAR_VERSION_FACT = "calendar_version"
 
 
-def dossiers_with_due_status(queryset: QuerySet, *, now=None) -> QuerySet:
+@dataclass(frozen=True)
+class DueHorizons:
+    """The instants the deadline rules compare a due date with, computed once per request from the working-day
+    calendar and handed to SQL as parameters (every status stays a database expression).
+
+    `apology_from`: the start of the next working day — a due date from then on is at least a working day ahead,
+    so form 04 may still move it; `at_risk_until` and `due_soon_until`: the end of the first and of the
+    DUE_SOON_WORKING_DAYS-th working day after today (exclusive bounds: the next midnight).
+    """
+
+    now: datetime
+    apology_from: datetime
+    at_risk_until: datetime
+    due_soon_until: datetime
+
+    @property
+    def next_change(self) -> datetime:
+        """The next local midnight: the horizons only move when the day changes."""
+        from datetime import timedelta
+
+        local = timezone.localtime(self.now)
+        return _start_of(local.date() + timedelta(days=1))
+
+
+def _start_of(day) -> datetime:
+    from datetime import time
+
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@functools.lru_cache(maxsize=32)
+def _working_days_ahead(today, calendar_version: str) -> tuple:
+    """The next working days after `today`, kept per process for a version of the admin's overrides (read with
+    the signed-in user, so a page asks the calendar nothing once a worker has seen the day)."""
+    from egov.workdays.services import working_days_after
+
+    return working_days_after(today, DUE_SOON_WORKING_DAYS)
+
+
+def due_horizons(*, now=None, user=None) -> DueHorizons:
+    """The due-date horizons at `now` (default: now); free of queries when `user` came with the calendar's version
+    (a signed-in request), one query otherwise."""
+    from datetime import timedelta
+
+    from egov.workdays.services import working_days_after
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    version = (getattr(user, "signed_in_facts", None) or {}).get(CALENDAR_VERSION_FACT)
+    days = _working_days_ahead(today, version) if version is not None else working_days_after(today, DUE_SOON_WORKING_DAYS)
+    return DueHorizons(now=now, apology_from=_start_of(days[0]), at_risk_until=_start_of(days[0] + timedelta(days=1)),
+                       due_soon_until=_start_of(days[-1] + timedelta(days=1)))
+
+
+def dossiers_with_due_status(queryset: QuerySet, *, now=None, horizons: DueHorizons | None = None) -> QuerySet:
     """Annotate `due_status` (on_time / due_soon / overdue) in SQL, so lists filter and count on it.
 
     A dossier waiting for a supplement has its clock stopped and is never overdue; closed dossiers
     (returned, refused, withdrawn) are on time by definition here — lateness of returned dossiers is
     a statistic (returned_at > due_at), not a status.
     """
-    from datetime import timedelta
-
     from django.db.models import CharField
 
-    now = now or timezone.now()
+    horizons = horizons or due_horizons(now=now)
     return queryset.annotate(due_status=Case(
-        When(Q(state__in=OPEN_STATES) & Q(due_at__lt=now), then=Value("overdue")),
-        When(Q(state__in=OPEN_STATES) & Q(due_at__lt=now + timedelta(hours=DUE_SOON)), then=Value("due_soon")),
+        When(due_status_q("overdue", horizons), then=Value("overdue")),
+        When(due_status_q("due_soon", horizons), then=Value("due_soon")),
         default=Value("on_time"), output_field=CharField(),
     ))
 
 
-def dossier_due_status(*, state: str, due_at, now) -> str:
-    """`dossiers_with_due_status` for one row already read (the queue's page): the same rule in Python."""
-    from datetime import timedelta
+def due_status_q(status: str, horizons: DueHorizons) -> Q:
+    """The dossiers whose due status is `status` ("overdue" or "due_soon") at `horizons.now`."""
+    if status == "overdue":
+        return Q(state__in=OPEN_STATES, due_at__lt=horizons.now)
+    return Q(state__in=OPEN_STATES, due_at__gte=horizons.now, due_at__lt=horizons.due_soon_until)
 
+
+def dossier_due_status(*, state: str, due_at, horizons: DueHorizons) -> str:
+    """`dossiers_with_due_status` for one row already read (the queue's page): the same rule in Python."""
     if state in OPEN_STATES and due_at is not None:
-        if due_at < now:
+        if due_at < horizons.now:
             return "overdue"
-        if due_at < now + timedelta(hours=DUE_SOON):
+        if due_at < horizons.due_soon_until:
             return "due_soon"
     return "on_time"
+
+
+def dossiers_at_risk_q(horizons: DueHorizons) -> Q:
+    """Dossiers at risk of being late that may still get an apology with a new date (form 04): being handled,
+    never postponed, due at least a working day ahead (the rule of dossier_postpone), and either due by the end
+    of the next working day — the last day an apology is allowed — or with an open step already past its own
+    due date. Steps' due dates grow with their order, so an open step past due means the current one is."""
+    from django.db.models import Exists, OuterRef
+
+    from one_stop.models import DossierStep
+
+    late_step = DossierStep.objects.filter(dossier=OuterRef("pk"), completed_at__isnull=True, due_at__lt=horizons.now)
+    return (Q(state__in=POSTPONABLE_STATES, postponed_at__isnull=True, due_at__gte=horizons.apology_from)
+            & (Q(due_at__lt=horizons.at_risk_until) | Exists(late_step)))
+
+
+def dossiers_at_risk(*, agency_id: int | None = None, horizons: DueHorizons | None = None) -> QuerySet:
+    """The dossiers at risk (dossiers_at_risk_q) handled by `agency_id` (every agency: None), due first."""
+    from one_stop.models import Dossier
+
+    dossiers = Dossier.objects.filter(dossiers_at_risk_q(horizons or due_horizons()))
+    if agency_id is not None:
+        dossiers = dossiers.filter(handling_agency_id=agency_id)
+    return dossiers.order_by("due_at", "code")
+
+
+def dossier_is_at_risk(*, dossier, steps, horizons: DueHorizons) -> bool:
+    """dossiers_at_risk_q for one dossier already read with its steps (the dossier page)."""
+    if dossier.state not in POSTPONABLE_STATES or dossier.postponed_at is not None or dossier.due_at is None:
+        return False
+    if dossier.due_at < horizons.apology_from:
+        return False
+    return dossier.due_at < horizons.at_risk_until or any(
+        step.completed_at is None and step.due_at is not None and step.due_at < horizons.now for step in steps)
+
+
+@dataclass(frozen=True)
+class PostponeDraft:
+    """What the system proposes for form 04: a new return date and a reason, for the handler to correct."""
+
+    new_due_at: datetime
+    reason: str
+
+
+def dossier_postpone_draft(*, dossier, steps, horizons: DueHorizons) -> PostponeDraft | None:
+    """The apology drafted for a dossier that may still be postponed (None otherwise).
+
+    The new date gives the current step its share of the time limit again: the due date plus that step's working
+    days (rounded up, at least one), at the same time of day — the step that is running late is the one that
+    needs the time. The reason names the step, its agency and, when it is past its own due date, that date; it is
+    written in the portal's language, as the applicant receives it (form 04, e-mail, SMS).
+    """
+    import math
+
+    from django.utils.translation import gettext as _
+
+    from egov.core.language import portal_language
+    from egov.workdays.services import add_working_days
+    from one_stop.constants import step_display_name
+
+    if dossier.state not in POSTPONABLE_STATES or dossier.postponed_at is not None or dossier.due_at is None:
+        return None
+    current = next((step for step in steps if step.completed_at is None), None)
+    days = max(1, math.ceil(current.days)) if current is not None else 1
+    new_due_at = add_working_days(dossier.due_at, days)
+    due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")
+    with portal_language():
+        if current is None:
+            reason = _("Chưa hoàn thành việc giải quyết hồ sơ để trả kết quả đúng hẹn %(due)s.") % {"due": due}
+        elif current.due_at is not None and current.due_at < horizons.now:
+            reason = _("Hồ sơ đang ở bước “%(step)s” tại %(agency)s, đã quá hạn của bước (%(step_due)s), nên không kịp "
+                       "trả kết quả đúng hẹn %(due)s.") % {
+                "step": step_display_name(current.name), "agency": current.agency.name, "due": due,
+                "step_due": timezone.localtime(current.due_at).strftime("%H:%M %d/%m/%Y")}
+        else:
+            reason = _("Hồ sơ đang ở bước “%(step)s” tại %(agency)s, chưa thể hoàn thành để trả kết quả đúng hẹn "
+                       "%(due)s.") % {"step": step_display_name(current.name), "agency": current.agency.name, "due": due}
+    return PostponeDraft(new_due_at=new_due_at, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -274,7 +413,88 @@ def dossiers_search(queryset: QuerySet, *, search: str) -> QuerySet:
     return _searchable(queryset).filter(dossier_search_filter(search))
 
 
-def dossiers_queue_for(*, user, now=None, search: str = "") -> QuerySet:
+# The queue's groups of states (the tabs a clerk works through: the online inbox, being handled, results to
+# return, waiting for a supplement).
+STATE_GROUPS = {
+    "submitted": ("submitted",),
+    "in_progress": ("received", "in_progress"),
+    "resolved": ("resolved",),
+    "supplement": ("supplement_requested",),
+}
+DUE_FILTERS = ("overdue", "due_soon", "at_risk")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the staff queue is narrowed to; the parts combine (AND). Values outside the known ones are no filter."""
+
+    group: str = ""  # a key of STATE_GROUPS
+    due: str = ""  # one of DUE_FILTERS
+    mine: bool = False  # only the dossiers waiting for the user (dossiers_my_work_q)
+
+    def __post_init__(self):
+        object.__setattr__(self, "group", self.group if self.group in STATE_GROUPS else "")
+        object.__setattr__(self, "due", self.due if self.due in DUE_FILTERS else "")
+
+    @property
+    def by_state_only(self) -> bool:
+        """True when what the filter lists changes only with the dossiers themselves (their queue's version): not
+        with the time (due statuses) nor with their steps, which the queue's version does not follow."""
+        return not (self.due or self.mine)
+
+
+def dossiers_my_work_q(*, user) -> Q:
+    """"Việc của tôi": the open dossiers whose current step (the first not completed) is for the user's agency and
+    one of their roles; for a desk clerk also the online submissions and supplements sent back to their desk,
+    which have no step of the desk's open yet. Steps are given to a role of an agency (one_stop.services.process),
+    not to a person: whoever holds the role there may complete them."""
+    from django.db.models import Exists, OuterRef
+
+    from egov.accounts.roles import Role
+    from one_stop.models import DossierStep
+
+    if user.agency_id is None:
+        return Q(pk__in=[])
+    earlier = DossierStep.objects.filter(dossier=OuterRef("dossier"), completed_at__isnull=True, order__lt=OuterRef("order"))
+    current = (DossierStep.objects.filter(dossier=OuterRef("pk"), completed_at__isnull=True, agency_id=user.agency_id,
+                                          role__in=sorted(user.role_names()))
+               .filter(~Exists(earlier)))
+    mine = Q(state__in=OPEN_STATES) & Q(Exists(current))
+    if Role.ONE_STOP_CLERK in user.role_names():
+        mine |= Q(receiving_agency_id=user.agency_id) & (
+            Q(state="submitted") | Q(state="supplement_requested", supplement_submitted_at__isnull=False))
+    return mine
+
+
+def queue_filters_q(filters: QueueFilters, *, user, horizons: DueHorizons) -> Q | None:
+    """The condition of `filters` for `user` at `horizons.now` (None: no filter)."""
+    conditions = []
+    if filters.group:
+        conditions.append(Q(state__in=STATE_GROUPS[filters.group]))
+    if filters.due in ("overdue", "due_soon"):
+        conditions.append(due_status_q(filters.due, horizons))
+    elif filters.due == "at_risk":
+        # Only the handling agency apologises (dossier_postpone).
+        conditions.append(dossiers_at_risk_q(horizons) & Q(handling_agency_id=user.agency_id))
+    if filters.mine:
+        conditions.append(dossiers_my_work_q(user=user))
+    return functools.reduce(lambda a, b: a & b, conditions) if conditions else None
+
+
+def _dossier_condition_sql(condition: Q) -> tuple[str, list]:
+    """`condition` as SQL over the dossier table by its own name (no alias), with its parameters: the ORM writes the
+    filters' rules once, and the queue's hand-written statement (its parts read `FROM one_stop_dossier`) uses them."""
+    from django.db import connection
+
+    from one_stop.models import Dossier
+
+    query = Dossier.objects.filter(condition).query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, list(params)
+
+
+def dossiers_queue_for(*, user, now=None, search: str = "", filters: QueueFilters | None = None,
+                       horizons: DueHorizons | None = None) -> QuerySet:
     """A staff member's working list: open dossiers of their agency, the most urgent first.
 
     With `search`, every dossier of the agency (closed ones too) whose code, applicant ID number or
@@ -282,11 +502,15 @@ def dossiers_queue_for(*, user, now=None, search: str = "") -> QuerySet:
     reads the same rows through the indexes.
     """
     visible = dossiers_visible_to(user=user)
+    horizons = horizons or due_horizons(now=now, user=user)
     if search.strip():
         queue = dossiers_search(visible, search=search)
     else:
         queue = visible.filter(state__in=QUEUE_OPEN_STATES)
-    return dossiers_with_due_status(queue.order_by("due_at", "code"), now=now)
+        condition = queue_filters_q(filters, user=user, horizons=horizons) if filters else None
+        if condition is not None:
+            queue = queue.filter(condition)
+    return dossiers_with_due_status(queue.order_by("due_at", "code"), horizons=horizons)
 
 
 def dossiers_online_inbox_for(*, user) -> QuerySet:
@@ -428,7 +652,8 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
     return [row[2:] for row in result if offset < row[1] <= offset + limit], result[0][0] if result else 0
 
 
-def _open_queue_rows_and_count(*, user, offset: int, limit: int) -> tuple[list[tuple], int]:
+def _open_queue_rows_and_count(*, user, offset: int, limit: int, extra: tuple[str, list] | None = None
+                               ) -> tuple[list[tuple], int]:
     """One page of the open queue, most urgent first, with its count up to QUEUE_COUNT_CAP + 1.
 
     One statement: parts that each read one partial index in order (dossier_queue_*_idx), appended,
@@ -436,6 +661,9 @@ def _open_queue_rows_and_count(*, user, offset: int, limit: int) -> tuple[list[t
     PostgreSQL sort the agency's whole queue; then the page's rows and their procedures. Written in SQL
     as the ORM would spend longer composing it than PostgreSQL takes to answer (the page is the desk's
     most visited). Rows: (code, state, due_at, applicant_name, procedure code, procedure name).
+
+    `extra`: a further condition on the dossiers (SQL over the unaliased dossier table, and its parameters), for
+    the queue's filters; each part still reads its partial index in order and stops at the page.
     """
     sides = _visibility_sides(user)
     # Only constant SQL is composed here (the table names and the conditions above); values are parameters.
@@ -453,13 +681,14 @@ def _open_queue_rows_and_count(*, user, offset: int, limit: int) -> tuple[list[t
         before = [(f"({earlier}) IS NOT TRUE", earlier_values) for earlier, earlier_values in sides[:index]]
         disjoint.append((" AND ".join([condition, *(c for c, _ in before)]),
                          [*values, *(v for _, earlier_values in before for v in earlier_values)]))
+    extra_sql, extra_params = (f" AND ({extra[0]})", list(extra[1])) if extra else ("", [])
     page_parts, page_params, count_parts, count_params = [], [], [], []
     for condition, values in disjoint:
-        page_parts.append(f"(SELECT id, due_at, code FROM {table} WHERE {states} AND {condition} "  # noqa: S608
+        page_parts.append(f"(SELECT id, due_at, code FROM {table} WHERE {states} AND {condition}{extra_sql} "  # noqa: S608
                           "ORDER BY due_at, code LIMIT %s)")
-        page_params += [*values, offset + limit]
-        count_parts.append(f"(SELECT 1 FROM {table} WHERE {states} AND {condition} LIMIT %s)")  # noqa: S608
-        count_params += [*values, QUEUE_COUNT_CAP + 1]
+        page_params += [*values, *extra_params, offset + limit]
+        count_parts.append(f"(SELECT 1 FROM {table} WHERE {states} AND {condition}{extra_sql} LIMIT %s)")  # noqa: S608
+        count_params += [*values, *extra_params, QUEUE_COUNT_CAP + 1]
     # A plain SELECT (no WITH): pghistory's context wrapper leaves statements starting with SELECT alone.
     sql = ("SELECT total.n, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
            f"FROM (SELECT count(*) AS n FROM ({' UNION ALL '.join(count_parts)} LIMIT %s) AS c) AS total "
@@ -493,22 +722,29 @@ def queue_version_sql() -> str:
                                                           "c.agency_id IS NULL AND c.citizen_id IS NULL"])
 
 
-def queue_seconds_kept(page, *, now) -> float | None:
+def queue_seconds_kept(page, *, horizons: DueHorizons) -> float | None:
     """How long a rendering of `page` stays true with no change to its dossiers: until the first of its rows
-    turns due soon or overdue (None: none will)."""
-    from datetime import timedelta
-
-    moments = [moment for row in page.dossiers if row.state in OPEN_STATES and row.due_at is not None
-               for moment in (row.due_at - timedelta(hours=DUE_SOON), row.due_at) if moment > now]
+    turns overdue (its due time) or may turn due soon (the next midnight, when the working-day horizon moves),
+    whichever comes first (None: none will)."""
+    now, moments = horizons.now, []
+    for row in page.dossiers:
+        if row.state in OPEN_STATES and row.due_at is not None:
+            if row.due_at > now:
+                moments.append(row.due_at)
+            if row.due_at >= horizons.due_soon_until:
+                moments.append(horizons.next_change)
     return (min(moments) - now).total_seconds() if moments else None
 
 
-def dossiers_queue_page(*, user, search: str = "", page: int = 1, now=None) -> QueuePage:
+def dossiers_queue_page(*, user, search: str = "", page: int = 1, now=None, filters: QueueFilters | None = None,
+                        horizons: DueHorizons | None = None) -> QueuePage:
     """One page of `dossiers_queue_for`, most urgent first, in one query whatever the queue's size.
 
     The count stops at QUEUE_COUNT_CAP ("more than 200"), and so do the pages (8 of 25) and a
-    search's matches: type more of the name or the code to narrow it.
+    search's matches: type more of the name or the code to narrow it. A search looks through every dossier
+    of the agency and leaves `filters` aside.
     """
+    horizons = horizons or due_horizons(now=now, user=user)
     # Pages stop where the count does: past a thousand dossiers, narrow the search instead.
     page = max(1, min(page, QUEUE_COUNT_CAP // QUEUE_PAGE_SIZE))
     offset = (page - 1) * QUEUE_PAGE_SIZE
@@ -516,10 +752,12 @@ def dossiers_queue_page(*, user, search: str = "", page: int = 1, now=None) -> Q
         # The matches are read once through the search indexes: the page and its count in one query.
         rows, count = _search_rows_and_count(user=user, search=search, offset=offset, limit=QUEUE_PAGE_SIZE + 1)
     else:
-        rows, count = _open_queue_rows_and_count(user=user, offset=offset, limit=QUEUE_PAGE_SIZE + 1)
-    now = now or timezone.now()
+        condition = queue_filters_q(filters, user=user, horizons=horizons) if filters else None
+        rows, count = _open_queue_rows_and_count(user=user, offset=offset, limit=QUEUE_PAGE_SIZE + 1,
+                                                 extra=_dossier_condition_sql(condition) if condition is not None else None)
     dossiers = [QueueRow(code=code, state=state, due_at=due_at, applicant_name=name, procedure_code=procedure_code,
-                         procedure_name=procedure_name, due_status=dossier_due_status(state=state, due_at=due_at, now=now))
+                         procedure_name=procedure_name,
+                         due_status=dossier_due_status(state=state, due_at=due_at, horizons=horizons))
                 for code, state, due_at, name, procedure_code, procedure_name in rows[:QUEUE_PAGE_SIZE]]
     return QueuePage(dossiers=dossiers, number=page, has_next=len(rows) > QUEUE_PAGE_SIZE,
                      count=min(count, QUEUE_COUNT_CAP), count_capped=count > QUEUE_COUNT_CAP)

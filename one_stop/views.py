@@ -75,10 +75,39 @@ def receipt(request, code: str):
     return response
 
 
+# The queue's filters in its address (Vietnamese, as the staff read and share them) and what they stand for.
+QUEUE_GROUP_SLUGS = {"cho-tiep-nhan": "submitted", "dang-xu-ly": "in_progress", "cho-tra-ket-qua": "resolved",
+                     "bo-sung": "supplement"}
+QUEUE_DUE_SLUGS = {"qua-han": "overdue", "sap-den-han": "due_soon", "can-xin-loi": "at_risk"}
+QUEUE_MINE_PARAM = "cua-toi"
+
+
+def _queue_filters(params):
+    """The filters a queue address asks for; an unknown value is no filter (an old or mistyped link shows more)."""
+    from one_stop.selectors import QueueFilters
+
+    return QueueFilters(group=QUEUE_GROUP_SLUGS.get(params.get("nhom", ""), ""),
+                        due=QUEUE_DUE_SLUGS.get(params.get("han", ""), ""), mine=params.get(QUEUE_MINE_PARAM) == "1")
+
+
+def _queue_filters_query(filters) -> list[tuple[str, str]]:
+    """The address parameters of `filters`, in a fixed order (the inverse of _queue_filters)."""
+    query = []
+    if filters.group:
+        query.append(("nhom", next(slug for slug, group in QUEUE_GROUP_SLUGS.items() if group == filters.group)))
+    if filters.due:
+        query.append(("han", next(slug for slug, due in QUEUE_DUE_SLUGS.items() if due == filters.due)))
+    if filters.mine:
+        query.append((QUEUE_MINE_PARAM, "1"))
+    return query
+
+
 @login_required
 def queue(request):
-    """The staff member's queue, coloured by deadline (overdue, due within two days, on time)."""
-    from one_stop.selectors import QUEUE_VERSION_FACT, dossiers_queue_page, queue_seconds_kept
+    """The staff member's queue, coloured by deadline (overdue, due within two working days, on time), narrowed by
+    the tabs: a group of states, a due status (with the dossiers needing an apology), the user's own work."""
+    from one_stop.selectors import QUEUE_VERSION_FACT, dossiers_queue_page, due_horizons, queue_seconds_kept
+    from one_stop.services.dossiers import POSTPONE_ROLES
 
     if not request.user.is_agency_staff:
         raise Http404
@@ -87,29 +116,35 @@ def queue(request):
         number = int(request.GET.get("trang", "1"))
     except ValueError:
         number = 1
-    is_clerk = "one_stop_clerk" in request.user.role_names()
+    filters = _queue_filters(request.GET)
+    roles = request.user.role_names()
+    is_clerk = "one_stop_clerk" in roles
+    is_handler = bool(roles & {str(role) for role in POSTPONE_ROLES})
+    # From the calendar once per worker and day (the calendar's version comes with the user): no query here.
+    horizons = due_horizons(user=request.user)
     version = (getattr(request.user, "signed_in_facts", None) or {}).get(QUEUE_VERSION_FACT)
-    if version is not None and not search.strip():
-        # The open queue is kept until a dossier of it changes (its version, read with the user) or one of
-        # its rows turns due soon or overdue — whichever comes first: the same page again costs no query.
-        now = timezone.now()
+    if version is not None and not search.strip() and filters.by_state_only:
+        # The open queue (or one group of its states) is kept until a dossier of it changes (its version, read
+        # with the user) or one of its rows turns due soon or overdue — whichever comes first: the same page again
+        # costs no query. Filters by due status or by step change with the time or the steps, not the version.
         kept_for = []
 
         def render_kept(csrf_token):
-            page = dossiers_queue_page(user=request.user, page=number, now=now)
+            page = dossiers_queue_page(user=request.user, page=number, filters=filters, horizons=horizons)
             if page.number > page.last_number:
-                return _queue_last_page_redirect(search, page)
-            kept_for.append(queue_seconds_kept(page, now=now))
-            content = _queue_content_html(translation.get_language(), is_clerk, "", page.number, page.has_next,
-                                          page.count, page.count_capped, tuple(page.dossiers))
+                return _queue_last_page_redirect(search, page, filters)
+            kept_for.append(queue_seconds_kept(page, horizons=horizons))
+            content = _queue_content_html(translation.get_language(), is_clerk, is_handler, "", filters, page.number,
+                                          page.has_next, page.count, page.count_capped, tuple(page.dossiers))
             return render(request, "one_stop/queue.html",
                           {"content_html": content, **({"csrf_token": csrf_token} if csrf_token else {})})
 
-        return staff_page(request, ("queue", version), render_kept, seconds=lambda: kept_for[0] if kept_for else None)
-    page = dossiers_queue_page(user=request.user, search=search, page=number)
+        return staff_page(request, ("queue", version, filters, horizons.due_soon_until), render_kept,
+                          seconds=lambda: kept_for[0] if kept_for else None)
+    page = dossiers_queue_page(user=request.user, search=search, page=number, filters=filters, horizons=horizons)
     if page.number > page.last_number:
-        return _queue_last_page_redirect(search, page)
-    content = _queue_content_html(translation.get_language(), is_clerk, search,
+        return _queue_last_page_redirect(search, page, filters)
+    content = _queue_content_html(translation.get_language(), is_clerk, is_handler, search, filters,
                                   page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
     if search.strip():
         # Every search is a page of its own (a name, its matches): only the layout around it is kept.
@@ -127,53 +162,89 @@ def queue(request):
     return staff_page(request, content, render_page)
 
 
-def _queue_last_page_redirect(search: str, page):
+def _queue_last_page_redirect(search: str, page, filters):
     """A page past the end (a bookmark, the queue shrank) goes to the last page that has rows: its statement
     brought the count with it, so only the redirected request reads the rows."""
     from urllib.parse import urlencode
 
-    query = {"q": search, "trang": page.last_number} if search.strip() else {"trang": page.last_number}
-    return redirect(f"{reverse('one_stop_staff:queue')}?{urlencode(query)}")
+    query = [("q", search)] if search.strip() else _queue_filters_query(filters)
+    return redirect(f"{reverse('one_stop_staff:queue')}?{urlencode([*query, ('trang', page.last_number)])}")
 
 
 @functools.lru_cache(maxsize=512)
-def _queue_content_html(language: str, is_clerk: bool, search: str, number: int, has_next: bool, count: int,
-                        count_capped: bool, dossiers: tuple) -> str:
-    """The page's content (heading, search form, table, pages), built once per distinct set of what it shows in
-    this process.
+def _queue_content_html(language: str, is_clerk: bool, is_handler: bool, search: str, filters, number: int,
+                        has_next: bool, count: int, count_capped: bool, dossiers: tuple) -> str:
+    """The page's content (heading, filters, search form, table, pages), built once per distinct set of what it
+    shows in this process.
 
     Keyed by everything it shows — the rows as read from the database a moment ago (code, state, due
-    date, names, due status), the count, the page, the search and the language — so a cached rendering
-    is never stale: any change is a new key. Most visits see what the visit before saw (a clerk's
+    date, names, due status), the count, the page, the filters, the search and the language — so a cached
+    rendering is never stale: any change is a new key. Most visits see what the visit before saw (a clerk's
     refresh, colleagues of one desk), and rendering the table was most of the page's cost.
     """
     from html import escape
 
-    before_search, before_rows, before_pager, after = _queue_content_frame(language, is_clerk)
-    return mark_safe("".join((before_search, escape(search), before_rows, _queue_rows_html(dossiers), before_pager,  # noqa: S308
-                              _queue_pager_html(search, number, has_next, count, count_capped), after)))
+    before_filters, before_search, before_rows, before_pager, after = _queue_content_frame(language, is_clerk)
+    # A search looks through every dossier, whatever the filters: its page shows none of them as chosen.
+    shown = filters if not search.strip() else type(filters)()
+    return mark_safe("".join((before_filters, _queue_filters_html(language, is_handler, shown), before_search,  # noqa: S308
+                              escape(search), before_rows, _queue_rows_html(dossiers), before_pager,
+                              _queue_pager_html(search, shown, number, has_next, count, count_capped), after)))
 
 
-_SEARCH_SLOT, _ROWS_SLOT, _PAGER_SLOT = (f"{name}-slot-{secrets.token_hex(8)}" for name in ("search", "rows", "pager"))
+@functools.lru_cache(maxsize=256)
+def _queue_filters_html(language: str, is_handler: bool, filters) -> str:
+    """The queue's tabs, the chosen ones marked (aria-current): links that change one filter and keep the others."""
+    from dataclasses import replace
+    from html import escape
+    from urllib.parse import urlencode
+
+    def link(label, target, current: bool) -> str:
+        query = urlencode(_queue_filters_query(target))
+        marked = ' aria-current="page"' if current else ""
+        return f'<li><a href="?{escape(query)}"{marked}>{escape(label)}</a></li>'
+
+    groups = [(_("Tất cả"), ""), (_("Chờ tiếp nhận"), "submitted"), (_("Đang xử lý"), "in_progress"),
+              (_("Chờ trả kết quả"), "resolved"), (_("Chờ bổ sung"), "supplement")]
+    dues = [(_("Mọi thời hạn"), ""), (_("Quá hạn"), "overdue"), (_("Sắp đến hạn"), "due_soon")]
+    if is_handler:  # only the handling agency's specialists and leaders apologise (form 04)
+        dues.append((_("Sắp quá hạn cần xin lỗi"), "at_risk"))
+    rows = [
+        (_("Trạng thái"), [link(label, replace(filters, group=group), filters.group == group) for label, group in groups]),
+        (_("Hạn"), [link(label, replace(filters, due=due), filters.due == due) for label, due in dues]),
+        (_("Phạm vi"), [link(_("Cả cơ quan"), replace(filters, mine=False), not filters.mine),
+                        link(_("Việc của tôi"), replace(filters, mine=True), filters.mine)]),
+    ]
+    nav = "\n".join(f'  <div><span>{escape(title)}:</span> <ul>{"".join(links)}</ul></div>' for title, links in rows)
+    label = escape(_("Lọc hồ sơ"))  # outside the f-string: makemessages does not read calls inside one
+    return f'<nav class="queue-filters" aria-label="{label}">\n{nav}\n</nav>'
+
+
+_FILTERS_SLOT, _SEARCH_SLOT, _ROWS_SLOT, _PAGER_SLOT = (f"{name}-slot-{secrets.token_hex(8)}"
+                                                       for name in ("filters", "search", "rows", "pager"))
 
 
 @functools.lru_cache(maxsize=16)
-def _queue_content_frame(language: str, is_clerk: bool) -> tuple[str, str, str, str]:
-    """The content's template rendered once per language and role, cut where the search typed, the table's rows and
-    the pages go: a search is new at nearly every visit, and the template engine's tags and translations around it
-    cost more than the rows themselves. The slots are random per process, so nothing rendered can hold them."""
+def _queue_content_frame(language: str, is_clerk: bool) -> tuple[str, str, str, str, str]:
+    """The content's template rendered once per language and role, cut where the filters, the search typed, the
+    table's rows and the pages go: a search is new at nearly every visit, and the template engine's tags and
+    translations around it cost more than the rows themselves. The slots are random per process, so nothing
+    rendered can hold them."""
     frame = render_to_string("one_stop/_queue_content.html", {
-        "search": _SEARCH_SLOT, "rows_html": _ROWS_SLOT, "pager_html": _PAGER_SLOT, "is_clerk": is_clerk})
-    before_search, rest = frame.split(_SEARCH_SLOT)
+        "filters_html": _FILTERS_SLOT, "search": _SEARCH_SLOT, "rows_html": _ROWS_SLOT, "pager_html": _PAGER_SLOT,
+        "is_clerk": is_clerk})
+    before_filters, rest = frame.split(_FILTERS_SLOT)
+    before_search, rest = rest.split(_SEARCH_SLOT)
     before_rows, rest = rest.split(_ROWS_SLOT)
     before_pager, after = rest.split(_PAGER_SLOT)
-    return before_search, before_rows, before_pager, after
+    return before_filters, before_search, before_rows, before_pager, after
 
 
-def _queue_pager_html(search: str, number: int, has_next: bool, count: int, count_capped: bool) -> str:
-    """The count and the links to the pages before and after, every value escaped (the search as in a query)."""
+def _queue_pager_html(search: str, filters, number: int, has_next: bool, count: int, count_capped: bool) -> str:
+    """The count and the links to the pages before and after, every value escaped (the search as in a query), with
+    the filters chosen."""
     from html import escape
-    from urllib.parse import quote
+    from urllib.parse import quote, urlencode
 
     from django.utils.formats import localize
     from django.utils.translation import ngettext
@@ -187,6 +258,8 @@ def _queue_pager_html(search: str, number: int, has_next: bool, count: int, coun
     pages, previous, following = escape(_("Trang")), escape(_("Trang trước")), escape(_("Trang sau"))
     current = escape(_("Trang %(number)s.") % {"number": localize(number)})
     query = f"q={escape(quote(search, safe='/'))}&amp;" if search else ""
+    chosen = urlencode(_queue_filters_query(filters))
+    query += f"{escape(chosen)}&amp;" if chosen else ""
     before = f'<li><a href="?{query}trang={number - 1}" rel="prev">{previous}</a></li>' if number > 1 else ""
     after = f'<li><a href="?{query}trang={number + 1}" rel="next">{following}</a></li>' if has_next else ""
     return (f'<nav class="queue-pages" aria-label="{pages}">\n  <p>{escape(total)}\n    {current}</p>\n'
@@ -410,6 +483,18 @@ def dossier_detail(request, code: str):
                          and current.agency_id == user.agency_id and current.role in user.role_names()
                          and following is not None
                          and not (following.role == "one_stop_clerk" and following.agency_id == dossier.receiving_agency_id))
+    may_postpone = (dossier.state in ("received", "in_progress") and dossier.postponed_at is None
+                    and user.agency_id == dossier.handling_agency_id
+                    and bool(user.role_names() & {"specialist", "head_of_division", "leader"}))
+    postpone_form, at_risk = None, False
+    if may_postpone:
+        from one_stop.selectors import dossier_is_at_risk, dossier_postpone_draft, due_horizons
+
+        # The system drafts form 04 (a new date and a reason) for the handler to correct and send.
+        horizons = due_horizons(user=user)
+        at_risk = dossier_is_at_risk(dossier=dossier, steps=steps, horizons=horizons)
+        draft = dossier_postpone_draft(dossier=dossier, steps=steps, horizons=horizons)
+        postpone_form = PostponeForm(initial={"new_due_at": draft.new_due_at, "reason": draft.reason} if draft else None)
     return render(request, "one_stop/dossier.html", {
         "dossier": dossier, "events": events, "actions": actions, "receive_checklist": receive_checklist,
         "answers": form_answers(form, dossier.form_data) if dossier.form_data else [],
@@ -419,9 +504,7 @@ def dossier_detail(request, code: str):
         # Receiving an online dossier whose procedure's catalogue entry states no time limit: the desk gives one.
         "time_limit_missing": dossier.procedure_version.processing_days is None and dossier.processing_days is None,
         "forward_form": ForwardForm() if dossier.state in ("received", "in_progress") else None,
-        "postpone_form": PostponeForm() if dossier.state in ("received", "in_progress") and dossier.postponed_at is None
-        and user.agency_id == dossier.handling_agency_id
-        and bool(user.role_names() & {"specialist", "head_of_division", "leader"}) else None,
+        "postpone_form": postpone_form, "at_risk": at_risk,
         "may_upload_result": dossier.state in ("in_progress", "resolved") and user.agency_id == dossier.handling_agency_id
         and bool(user.role_names() & {"specialist", "head_of_division", "leader"}),
         "may_upload_scan": dossier.state in ("submitted", "received", "in_progress") and "one_stop_clerk" in user.role_names()

@@ -76,6 +76,31 @@ def next_working_day(day: date | datetime) -> date | datetime:
     return add_working_days(day, 1)
 
 
+def working_days_after(day: date, count: int) -> tuple[date, ...]:
+    """The first `count` working days after `day`, in one query (a span that needs more is read again)."""
+    days, current = [], day
+    while len(days) < count:
+        calendar = WorkingCalendar(current + timedelta(days=1), current + timedelta(days=_WINDOW_DAYS))
+        while len(days) < count and current < calendar.last:
+            current += timedelta(days=1)
+            if calendar.is_working_day(current):
+                days.append(current)
+    return tuple(days)
+
+
+def calendar_version_sql() -> str:
+    """SQL of one text value that changes whenever the admin's overrides change (their dates and kinds, hashed):
+    what a result computed from the calendar may be kept by (a signed-in user fact). The content itself, not a
+    counter, so a change still being committed can never be missed; the table holds a few rows a year, and all of
+    them are hashed so the value depends on no clock."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(CalendarDay._meta.db_table)
+    day, kind = (connection.ops.quote_name(CalendarDay._meta.get_field(name).column) for name in ("date", "kind"))
+    return (f"SELECT md5(COALESCE(string_agg({day}::text || {kind}, ',' ORDER BY {day}), '')) "  # noqa: S608  (names from the model)
+            f"FROM {table}")
+
+
 def _local(value: datetime) -> datetime:
     # A deadline is a day in Vietnam, whatever time zone the caller's datetime carries.
     return timezone.localtime(value) if timezone.is_aware(value) else value

@@ -320,6 +320,13 @@ class DossierStep(models.Model):
         verbose_name_plural = _("các bước xử lý theo quy trình")
         ordering = ["dossier", "order"]
         constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_unique")]
+        indexes = [
+            # The queue's filters read only the open steps (a few per open dossier, among every step ever taken):
+            # "việc của tôi" by the step's agency and role, the dossiers at risk by the steps past their due date.
+            models.Index(fields=["agency", "role"], name="dossier_step_open_role_idx",
+                         condition=models.Q(completed_at__isnull=True)),
+            models.Index(fields=["due_at"], name="dossier_step_open_due_idx", condition=models.Q(completed_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} #{self.order} {self.name}"

@@ -1,36 +1,44 @@
 """The morning reminder: each handler is told which of their agency's dossiers fall due within two
-working days (one-stop rules: no dossier should reach its due date unnoticed)."""
+working days (one-stop rules: no dossier should reach its due date unnoticed), and which of them need an
+apology with a new date today (form 04, at least a working day before the due date).
+
+The window is the queue's "due soon" (one_stop.selectors.due_horizons): what the reminder lists, the queue
+colours the same way."""
 
 from collections import defaultdict
-from datetime import datetime, time
 
 from django.db import transaction
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from egov.accounts.models import User
 from egov.accounts.roles import Role
 from egov.notifications.models import Channel
 from egov.notifications.services import notification_send
-from egov.workdays.services import add_working_days
 from one_stop.models import Dossier
+from one_stop.selectors import DUE_SOON_WORKING_DAYS, dossiers_at_risk_q, due_horizons
 
 HANDLER_ROLES = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER)
-WINDOW_WORKING_DAYS = 2
+WINDOW_WORKING_DAYS = DUE_SOON_WORKING_DAYS
 
 
 @transaction.atomic
 def dossiers_remind_due(*, now=None) -> int:
     """Send one in-app notification per handler listing the dossiers due soon (or overdue); returns
     how many were sent. Three queries whatever the number of dossiers and agencies."""
-    now = now or timezone.now()
-    horizon = timezone.make_aware(datetime.combine(add_working_days(timezone.localdate(now), WINDOW_WORKING_DAYS),
-                                                   time(23, 59)))
-    due = (Dossier.objects.filter(state__in=("received", "in_progress"), due_at__lte=horizon)
-           .order_by("due_at").values_list("handling_agency_id", "code", "due_at"))
+    horizons = due_horizons(now=now)
+    at_risk = dossiers_at_risk_q(horizons)
+    due = (Dossier.objects.filter(Q(state__in=("received", "in_progress"), due_at__lt=horizons.due_soon_until) | at_risk)
+           .annotate(at_risk=Case(When(at_risk, then=Value(True)), default=Value(False), output_field=BooleanField()))
+           .order_by("due_at").values_list("handling_agency_id", "code", "due_at", "at_risk"))
     by_agency: dict[int, list[str]] = defaultdict(list)
-    for agency_id, code, due_at in due:
-        by_agency[agency_id].append(f"{code} ({timezone.localtime(due_at):%H:%M %d/%m/%Y})")
+    for agency_id, code, due_at, risky in due:
+        line = f"{code} ({timezone.localtime(due_at):%H:%M %d/%m/%Y})"
+        if risky:
+            # The handler's own language is unknown here (a background task): the portal's, as the records are.
+            line += " — " + gettext("cần xin lỗi, hẹn lại ngày trả kết quả (mẫu 04) hôm nay")
+        by_agency[agency_id].append(line)
     if not by_agency:
         return 0
     handlers = User.objects.filter(agency_id__in=by_agency, is_active=True,

@@ -328,8 +328,9 @@ def test_due_status_is_computed_in_sql_and_a_paused_dossier_is_never_overdue(sta
     def status_at(now):
         return dict(dossiers_with_due_status(Dossier.objects.all(), now=now).values_list("code", "due_status"))
 
-    assert status_at(at_local(2026, 3, 5, 9, 0))[dossier.code] == "on_time"
-    assert status_at(at_local(2026, 3, 8, 9, 0))[dossier.code] == "due_soon"
+    # Due soon from the morning the reminder lists it: due by the end of the second working day after today.
+    assert status_at(at_local(2026, 3, 4, 23, 59))[dossier.code] == "on_time"  # Wednesday: Thursday and Friday
+    assert status_at(at_local(2026, 3, 5, 0, 0))[dossier.code] == "due_soon"  # Thursday: Friday and Monday
     later = status_at(at_local(2026, 3, 9, 17, 1))
     assert later[dossier.code] == "overdue" and later[paused.code] == "on_time"
     overdue = dossiers_with_due_status(Dossier.objects.all(), now=at_local(2026, 3, 10, 8, 0)).filter(due_status="overdue")

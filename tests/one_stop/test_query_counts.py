@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from egov.accounts.roles import Role
 from one_stop.models import Dossier, DossierCodeCounter, DossierEvent, QueueChange
-from one_stop.selectors import QUEUE_OPEN_STATES, QUEUE_PAGE_SIZE, dossiers_queue_page
+from one_stop.selectors import QUEUE_OPEN_STATES, QUEUE_PAGE_SIZE, dossiers_queue_page, due_horizons
 from one_stop.services.dossiers import dossier_receive_at_counter
 from tests.one_stop.factories import APPLICANT, at_local, receive_at_counter
 
@@ -316,9 +316,10 @@ def test_a_queue_page_past_the_end_still_counts_the_dossiers_in_its_one_statemen
     received = receive_many(6)
     clerk = staff[Role.ONE_STOP_CLERK]
     dossiers_queue_page(user=clerk, search=search)  # the first statement of a shape is prepared
+    horizons = due_horizons()  # the view's, from the calendar kept per worker and day
 
     with django_assert_num_queries(1):
-        past = dossiers_queue_page(user=clerk, search=search, page=5)
+        past = dossiers_queue_page(user=clerk, search=search, page=5, horizons=horizons)
     last = dossiers_queue_page(user=clerk, search=search, page=past.last_number)
 
     assert past.dossiers == [] and past.count == len(received) and past.last_number == 2

@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from egov.accounts.roles import Role
 from one_stop.models import Dossier, Procedure, QueueChange
@@ -85,17 +84,23 @@ def test_a_renamed_procedure_shows_on_every_queue(staff, procedure):
 def test_a_row_turning_due_soon_renders_the_page_again(staff, procedure):
     import time
 
+    from one_stop.selectors import _working_days_ahead
+    from tests.one_stop.factories import at_local
+
     clerk = staff[Role.ONE_STOP_CLERK]
     client = _client(clerk)
     dossier = _receive(clerk, procedure)
-    now = timezone.now()
-    Dossier.objects.filter(pk=dossier.pk).update(due_at=now + timedelta(hours=49))
-    assert "row-on_time" in _view(client)[0]
-    later, monotonic = now + timedelta(hours=2), time.monotonic() + 2 * 3600
-    with mock.patch("django.utils.timezone.now", return_value=later), \
+    monday = at_local(2026, 3, 2, 10, 0)  # due soon: due by the end of Wednesday
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=at_local(2026, 3, 5, 17, 0))  # Thursday
+    with mock.patch("django.utils.timezone.now", return_value=monday):
+        assert "row-on_time" in _view(client)[0]
+    _working_days_ahead.cache_clear()  # as in a worker seeing Tuesday for the first time
+    # Just past midnight the horizon reaches Thursday: the kept page has run out.
+    tuesday, monotonic = at_local(2026, 3, 3, 0, 0, 1), time.monotonic() + 14 * 3600 + 1
+    with mock.patch("django.utils.timezone.now", return_value=tuesday), \
             mock.patch("egov.core.staff_pages.time.monotonic", return_value=monotonic):
         page, queries = _view(client)
-    assert "row-due_soon" in page and queries == 2
+    assert "row-due_soon" in page and queries == 3  # the user, the calendar (once per worker and day), the page
 
 
 def test_no_page_is_kept_while_an_older_writer_may_still_commit(staff, procedure, settings):
@@ -141,16 +146,24 @@ def test_pruning_keeps_every_version(staff, procedure):
 
 
 def test_a_kept_queue_lasts_until_its_first_row_changes_colour():
-    now = timezone.now()
+    from one_stop.selectors import DueHorizons
+    from tests.one_stop.factories import at_local
+
+    now = at_local(2026, 3, 2, 10, 0)  # Monday: due soon is due by the end of Wednesday
+    horizons = DueHorizons(now=now, apology_from=at_local(2026, 3, 3, 0, 0), at_risk_until=at_local(2026, 3, 4, 0, 0),
+                           due_soon_until=at_local(2026, 3, 5, 0, 0))
 
     def row(state, due_at):
         return QueueRow(code="X", state=state, due_at=due_at, applicant_name="", procedure_code="", procedure_name="",
                         due_status="on_time")
 
-    page = mock.Mock(dossiers=[row("in_progress", now + timedelta(hours=50)), row("received", now + timedelta(hours=10)),
-                               row("received", now - timedelta(hours=1)), row("in_progress", None)])
-    assert queue_seconds_kept(page, now=now) == 2 * 3600  # the first row turns due soon in two hours
-    assert queue_seconds_kept(mock.Mock(dossiers=[row("received", now - timedelta(hours=1))]), now=now) is None
+    friday, overdue = row("in_progress", at_local(2026, 3, 6, 17, 0)), row("received", now - timedelta(hours=1))
+    # Due Friday: due soon from the morning the horizon reaches it, so at the latest the page is drawn again at midnight.
+    assert queue_seconds_kept(mock.Mock(dossiers=[friday, overdue]), horizons=horizons) == 14 * 3600
+    # A row due in two hours turns overdue first.
+    page = mock.Mock(dossiers=[friday, row("received", now + timedelta(hours=2)), overdue, row("in_progress", None)])
+    assert queue_seconds_kept(page, horizons=horizons) == 2 * 3600
+    assert queue_seconds_kept(mock.Mock(dossiers=[overdue]), horizons=horizons) is None
 
 
 def test_the_nightly_cleanups_are_scheduled_tasks(settings):
