@@ -129,3 +129,28 @@ class VersionStepForm(forms.Form):
 VersionChannelFormSet = forms.formset_factory(VersionChannelForm, extra=1, can_delete=True)
 VersionDocumentFormSet = forms.formset_factory(VersionDocumentForm, extra=2, can_delete=True)
 VersionStepFormSet = forms.formset_factory(VersionStepForm, extra=2, can_delete=True)
+
+
+class UnkeptTextInput(forms.TextInput):
+    """A text box never filled in again with what was sent: a refused form is shown again on a public page, maybe on
+    the desk's shared screen, without the ID number typed into it."""
+
+    def format_value(self, value):
+        return None
+
+
+class LookupRatingForm(forms.Form):
+    """The rating on the public lookup page: anyone may open it, so the applicant proves who they are."""
+
+    level = forms.ChoiceField(label=_("Mức độ hài lòng"), choices=[], widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    id_number = forms.CharField(label=_("Số định danh cá nhân hoặc mã số thuế đã khai khi nộp hồ sơ"), max_length=20,
+                                help_text=_("Để xác nhận ông/bà là người nộp hồ sơ; không hiển thị trên trang này."),
+                                widget=UnkeptTextInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        from one_stop.constants import RatingLevel
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = RatingLevel.choices
