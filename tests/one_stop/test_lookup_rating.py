@@ -120,3 +120,12 @@ def test_guessing_id_numbers_meets_the_lookups_per_address_limit(client, staff, 
 
     assert statuses == [403, 403, 429] and blocked.status_code == 429
     assert "Gửi quá nhiều lần" in blocked.content.decode() and not DossierRating.objects.exists()
+
+
+def test_the_return_message_tells_a_walk_in_applicant_where_to_rate(staff, procedure):
+    from egov.notifications.models import Notification
+
+    dossier = _returned(staff, procedure)
+
+    sms = Notification.objects.filter(payload__dossier=dossier.code, channel="sms").order_by("pk").last()
+    assert "Mời ông/bà đánh giá mức độ hài lòng tại trang tra cứu hồ sơ (mã QR trên giấy tiếp nhận)." in sms.body
