@@ -58,13 +58,13 @@ def lookup_rate(request, code: str):
     at submission, as the API asks (POST /api/v1/lookup/{code}/rating/), under the lookup's per-address limit;
     what was typed stays in the form when it is refused — the ID number excepted (forms.UnkeptTextInput)."""
     from egov.core.errors import ApplicationError
-    from one_stop.api.views import LookupThrottle
+    from one_stop.api.views import LookupPageThrottle
     from one_stop.forms import LookupRatingForm
     from one_stop.selectors import dossier_by_code
     from one_stop.services.dossiers import dossier_rate
 
     form = LookupRatingForm(request.POST)
-    if not LookupThrottle().allow_request(request, None):
+    if not LookupPageThrottle().allow_request(request, None):
         return _lookup_page(request, code, rating_form=form, status=429,
                             rating_error=_("Gửi quá nhiều lần: vui lòng thử lại sau ít phút."))
     dossier = dossier_by_code(code=code)

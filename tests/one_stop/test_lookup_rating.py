@@ -122,6 +122,19 @@ def test_guessing_id_numbers_meets_the_lookups_per_address_limit(client, staff, 
     assert "Gửi quá nhiều lần" in blocked.content.decode() and not DossierRating.objects.exists()
 
 
+@override_settings(EGOV_LOOKUP_THROTTLE="1/min")
+def test_a_signed_in_account_meets_the_same_limit(client, staff, procedure, address):
+    from tests.factories import UserFactory
+
+    dossier = _returned(staff, procedure)
+    client.force_login(UserFactory(citizen=True))
+
+    statuses = [_rate(client, dossier, address, level="satisfied", id_number=f"00109900000{i}").status_code
+                for i in range(2)]
+
+    assert statuses == [403, 429]
+
+
 def test_the_return_message_tells_a_walk_in_applicant_where_to_rate(staff, procedure):
     from egov.notifications.models import Notification
 
