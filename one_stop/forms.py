@@ -139,3 +139,95 @@ class RegisterDayForm(forms.Form):
             raise forms.ValidationError(_("Sổ theo dõi có từ năm %(first)s đến hết năm sau: chọn ngày khác.")
                                         % {"first": REGISTER_FIRST_YEAR})
         return day
+
+
+# --- A new version of a procedure (admin site): the form reads what was typed, the service judges it -------------
+
+def _step_role_choices():
+    from egov.accounts.roles import Role
+
+    # A blank first choice: an empty extra row sends no role, so it is not taken as a row half filled in.
+    return [("", "—"), *((role.value, role.label) for role in Role if role != Role.CITIZEN)]
+
+
+class ProcedureVersionForm(forms.Form):
+    effective_from = forms.DateField(label=_("Áp dụng từ ngày"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                     help_text=_("Hồ sơ tiếp nhận từ ngày này theo phiên bản mới; hồ sơ đã tiếp nhận "
+                                                 "giữ phiên bản cũ. Hôm nay: áp dụng ngay."))
+    allow_past = forms.BooleanField(label=_("Cho phép ngày áp dụng trong quá khứ (ghi nhận quyết định đã có hiệu lực)"),
+                                    required=False)
+    processing_days = forms.DecimalField(label=_("Thời hạn giải quyết (ngày làm việc)"), required=False,
+                                         max_digits=6, decimal_places=1,
+                                         help_text=_("Để trống nếu văn bản chưa nêu: Bộ phận Một cửa ghi khi tiếp nhận."))
+    processing_text = forms.CharField(label=_("Thời hạn giải quyết (nguyên văn)"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    fee_vnd = forms.IntegerField(label=_("Phí, lệ phí (đồng)"), required=False,
+                                 help_text=_("0: miễn phí; để trống nếu chưa nêu."))
+    fee_text = forms.CharField(label=_("Phí, lệ phí (nguyên văn)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Căn cứ, lý do thay đổi"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Ví dụ: số, ngày của quyết định công bố thủ tục sửa đổi."))
+
+
+class VersionChannelForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Hình thức nộp"), choices=[])
+    processing_days = forms.DecimalField(label=_("Thời hạn (ngày làm việc)"), required=False, max_digits=6, decimal_places=1)
+    fee_vnd = forms.IntegerField(label=_("Phí, lệ phí (đồng)"), required=False)
+    processing_text = forms.CharField(label=_("Thời hạn (nguyên văn)"), required=False)
+    fee_text = forms.CharField(label=_("Phí, lệ phí (nguyên văn)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from one_stop.constants import DossierChannel
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", "—"), *DossierChannel.choices]
+
+
+class VersionDocumentForm(forms.Form):
+    name = forms.CharField(label=_("Tên giấy tờ"), max_length=1000)
+    copies = forms.CharField(label=_("Số lượng, bản chính/bản sao"), max_length=255, required=False)
+    group = forms.CharField(label=_("Nhóm"), max_length=255, required=False)
+    form = forms.CharField(label=_("Tệp mẫu đơn, tờ khai"), max_length=255, required=False)
+
+
+class VersionStepForm(forms.Form):
+    name = forms.CharField(label=_("Tên bước"), max_length=255)
+    role = forms.ChoiceField(label=_("Vai trò xử lý"), choices=[])
+    agency = forms.CharField(label=_("Nơi xử lý"), max_length=20, initial="competent",
+                             help_text=_("competent: cơ quan giải quyết; receiving: Bộ phận Một cửa nơi tiếp nhận; "
+                                         "hoặc mã định danh của cơ quan khác (thủ tục liên thông)."))
+    days = forms.DecimalField(label=_("Số ngày làm việc"), max_digits=5, decimal_places=1, initial=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _step_role_choices()
+
+
+VersionChannelFormSet = forms.formset_factory(VersionChannelForm, extra=1, can_delete=True)
+VersionDocumentFormSet = forms.formset_factory(VersionDocumentForm, extra=2, can_delete=True)
+VersionStepFormSet = forms.formset_factory(VersionStepForm, extra=2, can_delete=True)
+
+
+class UnkeptTextInput(forms.TextInput):
+    """A text box never filled in again with what was sent: a refused form is shown again on a public page, maybe on
+    the desk's shared screen, without the ID number typed into it."""
+
+    def format_value(self, value):
+        return None
+
+
+class LookupRatingForm(forms.Form):
+    """The rating on the public lookup page: anyone may open it, so the applicant proves who they are."""
+
+    level = forms.ChoiceField(label=_("Mức độ hài lòng"), choices=[], widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Góp ý (không bắt buộc)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    id_number = forms.CharField(label=_("Số định danh cá nhân hoặc mã số thuế đã khai khi nộp hồ sơ"), max_length=20,
+                                help_text=_("Để xác nhận ông/bà là người nộp hồ sơ; không hiển thị trên trang này."),
+                                widget=UnkeptTextInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        from one_stop.constants import RatingLevel
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = RatingLevel.choices

@@ -315,6 +315,7 @@ class PublicDossier:
     received_at: datetime | None
     due_at: datetime | None
     returned_at: datetime | None
+    rated: bool  # whether the applicant has rated the service: the page offers the rating form only once
     steps: tuple[PublicStep, ...]
 
     @property
@@ -363,6 +364,7 @@ def _json_datetime(value: str | None) -> datetime | None:
 # Table names are the models' defaults (one_stop_*, agencies_agency); a test runs this against the ORM's answer.
 _PUBLIC_LOOKUP_SQL = """
 SELECT d.code, d.state, p.code, p.name, r.name, h.name, d.received_at, d.due_at, d.returned_at,
+       EXISTS (SELECT 1 FROM one_stop_dossierrating g WHERE g.dossier_id = d.id),
        (SELECT json_agg(json_build_object('name', s.name, 'agency', a.name, 'due_at', s.due_at,
                                           'completed_at', s.completed_at) ORDER BY s."order")
           FROM one_stop_dossierstep s JOIN agencies_agency a ON a.id = s.agency_id

@@ -28,8 +28,12 @@ def lookup(request, code: str | None = None):
         except NoReverseMatch:
             # A "/" cannot go into the code's URL, and no dossier code holds one: answer "not found" right here.
             code = typed
+    return _lookup_page(request, code)
+
+
+def _lookup_page(request, code: str | None, *, rating_form=None, rating_error: str = "", status: int | None = None):
     dossier = dossier_public_lookup(code=code) if code else None
-    status = 404 if code and dossier is None else 200
+    status = status or (404 if code and dossier is None else 200)
     context = {"code": code or "", "dossier": dossier}
     if dossier is not None:
         # Times written as `date:"H:i d/m/Y"` would, with strftime (a tenth of the filter's cost, on the
@@ -38,7 +42,47 @@ def lookup(request, code: str | None = None):
                        returned=_local_text(dossier.returned_at),
                        steps=[(step_display_name(step.name), step.agency, _local_text(step.due_at) or "—",
                                _local_text(step.completed_at) or "—") for step in dossier.steps])
+        # After the result is returned the applicant rates the service once, here too: most applicants came to the
+        # counter and have no account, only the receipt whose QR code opened this page.
+        if dossier.state == "returned" and not dossier.rated:
+            from one_stop.forms import LookupRatingForm
+
+            context.update(rating_form=rating_form or LookupRatingForm())
+        context["rating_error"] = rating_error  # shown without the form too: "already rated", "not returned yet"
     return render(request, "one_stop/lookup.html", context, status=status)
+
+
+@require_POST
+def lookup_rate(request, code: str):
+    """The rating sent from the public lookup: the applicant proves who they are by the ID number or tax code given
+    at submission, as the API asks (POST /api/v1/lookup/{code}/rating/), under the lookup's per-address limit;
+    what was typed stays in the form when it is refused — the ID number excepted (forms.UnkeptTextInput)."""
+    from egov.core.errors import ApplicationError
+    from one_stop.api.views import LookupPageThrottle
+    from one_stop.forms import LookupRatingForm
+    from one_stop.selectors import dossier_by_code
+    from one_stop.services.dossiers import dossier_rate
+
+    form = LookupRatingForm(request.POST)
+    if not LookupPageThrottle().allow_request(request, None):
+        return _lookup_page(request, code, rating_form=form, status=429,
+                            rating_error=_("Gửi quá nhiều lần: vui lòng thử lại sau ít phút."))
+    dossier = dossier_by_code(code=code)
+    if dossier is None:
+        raise Http404
+    if not form.is_valid():
+        return _lookup_page(request, dossier.code, rating_form=form, status=400,
+                            rating_error=_("Đánh giá chưa gửi được: xem lỗi ở từng mục."))
+    try:
+        dossier_rate(dossier=dossier, id_number=form.cleaned_data["id_number"], level=form.cleaned_data["level"],
+                     comment=form.cleaned_data["comment"])
+    except ApplicationError as refused:
+        for field, problems in refused.fields.items():
+            if field in form.fields:
+                form.add_error(field, problems)
+        return _lookup_page(request, dossier.code, rating_form=form, rating_error=refused.message, status=refused.status)
+    messages.success(request, _("Cảm ơn ông/bà đã đánh giá mức độ hài lòng."))
+    return redirect("one_stop:lookup_code", code=dossier.code)
 
 
 def _staff_dossier(request, code: str, *, related=(), **conditions):

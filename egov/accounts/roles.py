@@ -61,6 +61,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "pghistory.view_events", *_QUEUE_SETUP,
         "docs_office.view_documenttype", "docs_office.add_documenttype", "docs_office.change_documenttype",
         "docs_office.view_register", "docs_office.add_register", "docs_office.change_register",
+        # The province's procedure catalogue: a change of terms is a new version (one_stop.admin, "Phiên bản mới").
+        "one_stop.view_procedure", "one_stop.change_procedure", "one_stop.view_procedureversion",
+        "one_stop.add_procedureversion",
     ],
     Role.EDITOR: [*_VIEW_KERNEL, *_PORTAL_EDITING],
 }

@@ -184,6 +184,15 @@ class LookupThrottle(FixedWindowAnonThrottle):
         return settings.EGOV_LOOKUP_THROTTLE
 
 
+class LookupPageThrottle(LookupThrottle):
+    """The same limit for a form of the public lookup page (the rating), counted by address for everyone: unlike the
+    API, whose views authenticate no one, a page has the session's user, and a signed-in account must not guess ID
+    numbers without limit either."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 @extend_schema(responses=PublicLookupSerializer)
 @api_view(["GET"])
 @permission_classes([AllowAny])

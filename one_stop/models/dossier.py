@@ -311,6 +311,9 @@ class DossierStep(models.Model):
                                related_name="+")
     days = models.DecimalField(_("số ngày làm việc"), max_digits=5, decimal_places=1)
     due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    # Time in and time out of the control sheet (form 05): when the dossier was handed to this step, and when the
+    # step handed it on. Empty until the step's turn comes.
+    started_at = models.DateTimeField(_("nhận lúc"), null=True, blank=True)
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")

@@ -1,4 +1,5 @@
 import pghistory
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,10 @@ class ProcedureVersion(models.Model):
     # The online form (see public_services.forms for its format); empty = no online form.
     form = models.JSONField(_("biểu mẫu điện tử"), default=dict, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    # Who made the version on the admin site and on what basis (empty for imports: the file is the basis).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("căn cứ, lý do thay đổi"), blank=True)
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")

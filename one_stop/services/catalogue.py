@@ -112,9 +112,170 @@ def procedure_upsert(*, data: ProcedureData, effective_from=None) -> tuple[Proce
     return procedure, outcome, versioned
 
 
-def procedures_import(*, items, report: ImportReport | None = None) -> ImportReport:
+def procedures_import(*, items, report: ImportReport | None = None, effective_from=None) -> ImportReport:
+    """Upsert every item; changed terms become new versions in force from `effective_from` (a moment; default now)."""
     report = report or ImportReport()
     for data in items:
-        _procedure, outcome, versioned = procedure_upsert(data=data)
+        _procedure, outcome, versioned = procedure_upsert(data=data, effective_from=effective_from)
         report.count(outcome, versioned, data)
     return report
+
+
+# --- Editing a procedure's terms: a new version from an effective date -------------------------------------------
+
+MAX_PROCESSING_DAYS = 365
+
+
+@dataclass
+class VersionTerms:
+    """What an administrator edits of a procedure: what a dossier is judged by. The public description of the steps
+    and the online form are carried over from the version the edit starts from."""
+
+    processing_days: Decimal | None = None
+    processing_text: str = ""
+    fee_vnd: int | None = None
+    fee_text: str = ""
+    channels: list = field(default_factory=list)  # ChannelTerms
+    required_documents: list = field(default_factory=list)  # RequiredDocument
+    process: list = field(default_factory=list)  # ProcessStep
+
+
+def procedure_effective_at(*, day, allow_past: bool = False, now=None):
+    """The moment a version takes effect on `day`: the start of that day (Vietnam time), or now for today, so a
+    version made at 10:00 does not pretend to have applied to the dossiers received at 9:00. A day before today is
+    refused unless `allow_past` (recording a decision already in force)."""
+    from datetime import datetime, time
+
+    from django.utils.translation import gettext as _
+
+    from egov.core.errors import ApplicationError
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if day < today and not allow_past:
+        raise ApplicationError(
+            "effective_date_past",
+            _("Ngày áp dụng %(day)s đã qua: chọn từ hôm nay trở đi, hoặc đánh dấu cho phép ngày trong quá khứ.")
+            % {"day": day.strftime("%d/%m/%Y")}, fields={"effective_from": [
+                _("Ngày áp dụng %(day)s đã qua: chọn từ hôm nay trở đi, hoặc đánh dấu cho phép ngày trong quá khứ.")
+                % {"day": day.strftime("%d/%m/%Y")}]})
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return max(start, now) if day == today else start
+
+
+def _half_days(value) -> bool:
+    return value.is_finite() and 0 <= value <= MAX_PROCESSING_DAYS and (value * 2) == (value * 2).to_integral_value()
+
+
+def version_terms_errors(terms: VersionTerms) -> dict[str, list[str]]:
+    """Every mistake in `terms` at once, by field ("process", "process[2].days", …), in Vietnamese.
+
+    The rules of the project's import format (one_stop.catalogue.project_format), and one more: the steps' shares
+    of the working days add up to the time limit exactly, so the last step falls on the dossier's due date
+    (one_stop.services.process) instead of showing late before the dossier is."""
+    from django.utils.translation import gettext as _
+
+    from egov.accounts.roles import Role
+    from egov.agencies.models import Agency
+    from one_stop.catalogue.data import Channel
+
+    errors: dict[str, list[str]] = {}
+
+    def add(key, message):
+        errors.setdefault(key, []).append(str(message))
+
+    days = terms.processing_days
+    if days is not None and not _half_days(Decimal(days)):
+        add("processing_days", _("Thời hạn giải quyết phải từ 0 đến %(max)s ngày làm việc, theo nửa ngày.")
+            % {"max": MAX_PROCESSING_DAYS})
+    if terms.fee_vnd is not None and terms.fee_vnd < 0:
+        add("fee_vnd", _("Phí, lệ phí không được âm."))
+    for position, channel in enumerate(terms.channels, start=1):
+        if channel.channel not in Channel.ALL:
+            add(f"channels[{position}].channel", _("Hình thức nộp không hợp lệ."))
+        if channel.processing_days is not None and not _half_days(Decimal(str(channel.processing_days))):
+            add(f"channels[{position}].processing_days",
+                _("Thời hạn giải quyết phải từ 0 đến %(max)s ngày làm việc, theo nửa ngày.") % {"max": MAX_PROCESSING_DAYS})
+        if channel.fee_vnd is not None and channel.fee_vnd < 0:
+            add(f"channels[{position}].fee_vnd", _("Phí, lệ phí không được âm."))
+    names = set()
+    for position, document in enumerate(terms.required_documents, start=1):
+        name = document.name.strip()
+        if not name:
+            add(f"required_documents[{position}].name", _("Cần tên giấy tờ."))
+        elif fold_vietnamese(name) in names:
+            # The desk's checklist ticks papers by their place in the list; two of one name cannot be told apart.
+            add(f"required_documents[{position}].name", _("Giấy tờ “%(name)s” đã có trong danh sách.") % {"name": name})
+        names.add(fold_vietnamese(name))
+    codes = {step.agency for step in terms.process if step.agency not in ("receiving", "competent")}
+    known = set(Agency.objects.filter(exchange_code__in=codes, is_active=True).values_list("exchange_code", flat=True))
+    total = Decimal(0)
+    for position, step in enumerate(terms.process, start=1):
+        where = f"process[{position}]"
+        if not step.name.strip():
+            add(f"{where}.name", _("Cần tên bước."))
+        if step.role not in Role.values or step.role == Role.CITIZEN:
+            add(f"{where}.role", _("Vai trò xử lý không hợp lệ."))
+        if step.agency not in ("receiving", "competent") and step.agency not in known:
+            add(f"{where}.agency", _("Không có cơ quan đang hoạt động với mã định danh “%(code)s”.") % {"code": step.agency})
+        step_days = Decimal(str(step.days or 0))
+        if not _half_days(step_days):
+            add(f"{where}.days", _("Số ngày của bước phải từ 0 đến %(max)s, theo nửa ngày.") % {"max": MAX_PROCESSING_DAYS})
+        total += step_days
+    if terms.process and days is None:
+        add("process", _("Cần thời hạn giải quyết để chia số ngày làm việc cho các bước."))
+    elif terms.process and total != Decimal(days):
+        add("process", _("Tổng số ngày của các bước (%(sum)s) phải bằng thời hạn giải quyết (%(days)s ngày làm việc).")
+            % {"sum": f"{total.normalize():f}", "days": f"{Decimal(days).normalize():f}"})
+    return errors
+
+
+@transaction.atomic
+def procedure_version_create(*, procedure: Procedure, by, terms: VersionTerms, effective_from, allow_past: bool = False,
+                             note: str = "") -> ProcedureVersion:
+    """An administrator changes a procedure's time limit, fees, documents or steps: a new version, in force from the
+    start of `effective_from` (a date). Dossiers already received keep the version they were received under; those
+    received from that day on get this one (one_stop.selectors.procedure_version_current).
+
+    Refused, with every field's error at once: terms that break the catalogue's rules, terms equal to the latest
+    version's, a day already past (unless `allow_past`), or a day before the latest version takes effect — versions
+    take effect in the order of their numbers, so a later edit never gives way to an earlier one.
+    """
+    from django.utils.translation import gettext as _
+
+    from egov.audit.services import legal_event_record
+    from egov.core.errors import ApplicationError
+
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    latest = procedure.versions.order_by("-number").first()
+    errors = version_terms_errors(terms)
+    try:
+        at = procedure_effective_at(day=effective_from, allow_past=allow_past)
+    except ApplicationError as refused:
+        errors.update(refused.fields)
+        at = None
+    if latest is not None and at is not None and at < latest.effective_from:
+        errors.setdefault("effective_from", []).append(str(
+            _("Phiên bản %(number)s áp dụng từ %(day)s: phiên bản mới phải áp dụng từ ngày đó trở đi.")
+            % {"number": latest.number, "day": timezone.localtime(latest.effective_from).strftime("%d/%m/%Y")}))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError("version_invalid", first if len(errors) == 1 else
+                               _("Phiên bản mới chưa hợp lệ: xem lỗi ở từng mục."), fields=errors)
+    values = {
+        "processing_days": None if terms.processing_days is None else Decimal(terms.processing_days).quantize(Decimal("0.1")),
+        "processing_text": terms.processing_text.strip(), "fee_vnd": terms.fee_vnd, "fee_text": terms.fee_text.strip(),
+        "channels": [asdict(c) for c in terms.channels],
+        "required_documents": [{**asdict(d), "name": d.name.strip()} for d in terms.required_documents],
+        "process": [{**asdict(s), "name": s.name.strip(), "days": float(s.days or 0)} for s in terms.process],
+        "steps": latest.steps if latest else [], "form": latest.form if latest else {},
+    }
+    if latest is not None and _version_terms(latest) == values:
+        raise ApplicationError("version_unchanged", _("Không có thay đổi nào so với phiên bản %(number)s.")
+                               % {"number": latest.number})
+    version = ProcedureVersion.objects.create(procedure=procedure, number=(latest.number + 1) if latest else 1,
+                                              effective_from=at, created_by=by, note=note.strip(), **values)
+    legal_event_record(action="procedure.version_created", obj=procedure, actor=by,
+                       data={"code": procedure.code, "version": version.number, "effective_from": at,
+                             "processing_days": values["processing_days"], "fee_vnd": terms.fee_vnd})
+    return version

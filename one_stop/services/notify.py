@@ -14,7 +14,9 @@ MESSAGES = {
     "request_supplement": lambda d: _("Hồ sơ %(code)s cần bổ sung, hoàn thiện: %(reason)s."),
     "resume": lambda d: _("Hồ sơ %(code)s đã nhận đủ bổ sung. Hẹn trả kết quả mới: %(due)s."),
     "resolve": lambda d: _("Hồ sơ %(code)s đã có kết quả. %(collect)s"),
-    "return_result": lambda d: _("Hồ sơ %(code)s đã trả kết quả. Mời ông/bà đánh giá mức độ hài lòng."),
+    # Where to rate: most applicants have no account, only the receipt whose QR code opens the lookup page.
+    "return_result": lambda d: _("Hồ sơ %(code)s đã trả kết quả. Mời ông/bà đánh giá mức độ hài lòng tại trang tra cứu "
+                                 "hồ sơ (mã QR trên giấy tiếp nhận)."),
     "refuse": lambda d: _("Hồ sơ %(code)s bị từ chối giải quyết: %(reason)s."),
     "withdraw": lambda d: _("Hồ sơ %(code)s đã được rút theo yêu cầu."),
 }

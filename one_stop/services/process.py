@@ -11,6 +11,7 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,11 +71,15 @@ def dossier_steps_create(*, dossier: Dossier, by=None) -> list[DossierStep]:
                                  agency=_step_agency(item.get("agency") or StepAgency.COMPETENT, dossier),
                                  days=Decimal(str(item.get("days") or 0)),
                                  due_at=_due(dossier.clock_started_at, cumulative) if dossier.clock_started_at else None))
-    # Receipt itself completes the leading steps of the receiving desk.
+    # Receipt itself completes the leading steps of the receiving desk; the first came in when the dossier was
+    # submitted (online: before the desk received it), and the step after them comes in at receipt.
+    started = dossier.submitted_at or dossier.received_at
     for step in steps:
+        step.started_at = started
         if step.agency_id != dossier.receiving_agency_id or step.role != Role.ONE_STOP_CLERK:
             break
         step.completed_at, step.completed_by = dossier.received_at, by
+        started = dossier.received_at
     return DossierStep.objects.bulk_create(steps)
 
 
@@ -123,9 +128,22 @@ def dossier_steps_complete_through(*, dossier: Dossier, user, roles: set[str], a
     completes examination and approval): those of `roles` held by the user's own agency. Steps of other
     agencies are left to them, so the receiving desk's "return the result" stays open for the desk when the
     handling agency resolves, and no one is recorded as having done another agency's step."""
+    completed = False
     for step in dossier.steps.filter(completed_at__isnull=True, agency_id=user.agency_id, role__in=roles).order_by("order"):
+        # A step passed through without its own turn (approving completes examination and approval) came in and went
+        # out at once.
+        step.started_at = step.started_at or at
         step.completed_at, step.completed_by = at, user
-        step.save(update_fields=["completed_at", "completed_by"])
+        step.save(update_fields=["started_at", "completed_at", "completed_by"])
+        completed = True
+    if completed:
+        _hand_on(dossier, at)
+
+
+def _hand_on(dossier: Dossier, at) -> None:
+    """The dossier passes to the next open step: its time in (form 05) is now, unless it was handed in before."""
+    dossier.steps.filter(completed_at__isnull=True, started_at__isnull=True, order=Subquery(
+        dossier.steps.filter(completed_at__isnull=True).order_by("order").values("order")[:1])).update(started_at=at)
 
 
 def dossier_steps_hand_over(*, dossier: Dossier, from_agency, to_agency) -> list[DossierStep]:
@@ -136,9 +154,15 @@ def dossier_steps_hand_over(*, dossier: Dossier, from_agency, to_agency) -> list
     """
     moving = [step for step in dossier.steps.filter(completed_at__isnull=True, agency=from_agency).order_by("order")
               if not (step.agency_id == dossier.receiving_agency_id and step.role == Role.ONE_STOP_CLERK)]
+    current = dossier_step_current(dossier)
+    now = timezone.now().replace(second=0, microsecond=0)
     for step in moving:
         step.agency = to_agency
-        step.save(update_fields=["agency"])
+        # The step in hand comes in at the new agency now: its time in there, not at the agency that passed it on
+        # (the forward event keeps the hand-over on the control sheet).
+        if current is not None and step.pk == current.pk and step.started_at is not None:
+            step.started_at = now
+        step.save(update_fields=["agency", "started_at"])
     return moving
 
 
@@ -160,8 +184,10 @@ def dossier_step_complete(*, dossier: Dossier, user, note: str = "") -> DossierS
             "step": step.display_name, "role": Role(step.role).label, "agency": step.agency.name}, status=403)
     now = timezone.now().replace(second=0, microsecond=0)
     from_state = dossier.state
+    step.started_at = step.started_at or now
     step.completed_at, step.completed_by = now, user
-    step.save(update_fields=["completed_at", "completed_by"])
+    step.save(update_fields=["started_at", "completed_at", "completed_by"])
+    _hand_on(dossier, now)
     following = dossier.steps.filter(order__gt=step.order).order_by("order").select_related("agency").first()
     handed = ""
     if following is not None and following.agency_id not in (dossier.handling_agency_id, dossier.receiving_agency_id):

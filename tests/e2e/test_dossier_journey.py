@@ -1,4 +1,5 @@
-"""A dossier's life in the browser: counter receipt and receipt PDF, specialist, leader, return, public lookup."""
+"""A dossier's life in the browser: counter receipt and receipt PDF, specialist, leader, return, public lookup and the
+applicant's rating there."""
 
 import base64
 import re
@@ -118,3 +119,12 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
     expect(result).to_contain_text("Đã trả kết quả")
     expect(result).to_contain_text("Thủ tục đăng ký khai sinh")
     expect(result).not_to_contain_text("Đặng Văn Công")
+
+    # The applicant, who has no account, rates the service on the same page with the ID number of the receipt.
+    page.get_by_label("Chấp nhận được").check()
+    page.get_by_label("Góp ý (không bắt buộc)").fill("Cán bộ hướng dẫn tận tình")
+    page.get_by_label("Số định danh cá nhân hoặc mã số thuế đã khai khi nộp hồ sơ").fill("020095001234")
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    expect(page.locator(".message-success")).to_contain_text("Cảm ơn ông/bà đã đánh giá mức độ hài lòng.")
+    expect(page.locator(".lookup-result")).to_contain_text("Hồ sơ này đã được đánh giá mức độ hài lòng.")
+    expect(page.get_by_role("button", name="Gửi đánh giá")).to_have_count(0)
