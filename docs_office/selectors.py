@@ -260,6 +260,28 @@ def outgoing_detail_for(*, user, pk: int) -> OutgoingDocument | None:
         pk=pk).first()
 
 
+# The close form's picker of answers: a few lines to choose from, narrowed by a search.
+ANSWER_CHOICES = 20
+
+
+def outgoing_answer_choices(*, user, document: IncomingDocument, query: str = "",
+                            selected: int | None = None) -> list[OutgoingDocument]:
+    """The issued outgoing documents `user` may link as the answer when closing `document`: those drafted as its
+    answer (and the one already chosen) first, then what a search by number, symbol or words finds, or else the
+    newest issued. Two queries, whatever the agency holds."""
+    issued = outgoing_visible_to(user=user).filter(state=OutgoingState.ISSUED)
+    first = list(issued.filter(Q(answers=document) | Q(pk=selected or 0)).order_by("-issued_at", "-id")[:ANSWER_CHOICES])
+    found = outgoing_search(user=user, query=query, state=OutgoingState.ISSUED) if query.strip() else \
+        issued.order_by("-issued_at", "-id")
+    seen = {d.pk for d in first}
+    return first + [d for d in found[:ANSWER_CHOICES] if d.pk not in seen][:ANSWER_CHOICES - len(first)]
+
+
+def incoming_answered_by(*, user, document: OutgoingDocument) -> list[IncomingDocument]:
+    """The incoming documents `user` may see that were closed with `document` as their answer."""
+    return list(incoming_visible_to(user=user).filter(answered_by=document).order_by("-received_at", "-id"))
+
+
 def assignments_to_handle(*, user) -> QuerySet[IncomingAssignment]:
     """The dashboard "văn bản cần xử lý": open assignments of the user or their units, lead and support,
     with the effective deadline (the assignment's, else the document's), overdue / due-soon flags and the

@@ -150,12 +150,15 @@ def incoming_register(request):
 
 def _incoming_for(request, pk):
     from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
-    from docs_office.selectors import incoming_visible_to
+    from docs_office.selectors import incoming_visible_to, outgoing_visible_to
 
     _staff(request)
     document = incoming_visible_to(user=request.user).select_related(
-        "issuer_agency", "registered_by", "source_delivery").prefetch_related(
+        "issuer_agency", "registered_by", "source_delivery", "answered_by").prefetch_related(
         Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+        # The outgoing documents drafted as its answer, those this user may see.
+        Prefetch("answers", queryset=outgoing_visible_to(user=request.user).order_by("created_at", "id"),
+                 to_attr="visible_answers"),
         Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
         Prefetch("events", queryset=IncomingEvent.objects.select_related("actor")),
     ).filter(pk=pk).first()
@@ -172,20 +175,28 @@ def incoming_detail(request, pk: int):
 def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=None, refused: dict | None = None,
                           status: int = 200):
     """The detail page; after a refused assignment or opinion, with that form as it was sent and its errors; after a
-    refused return or close (`refused`: the action, the text typed, the reason), with that text kept."""
+    refused return or close (`refused`: the action, the text typed, the reason — and for a close, the answer
+    searched for and chosen), with that text kept."""
     from docs_office.forms import AssignForm, OpinionForm
+    from docs_office.selectors import outgoing_answer_choices
     from docs_office.services.incoming import incoming_actions_for
 
+    refused = refused or {}
     actions = incoming_actions_for(user=request.user, document=document)
     if "assign" in actions and assign_form is None:
         assign_form = AssignForm(user=request.user)
     if "opinion" in actions and opinion_form is None:
         opinion_form = OpinionForm()
+    answer_choices = []
+    if "close" in actions:
+        answer_choices = outgoing_answer_choices(user=request.user, document=document,
+                                                 query=refused.get("answer_q", ""), selected=refused.get("answered_by"))
     return render(request, "docs_office/incoming_detail.html", {
         "document": document, "actions": actions,
         "assign_form": assign_form if "assign" in actions else None,
         "opinion_form": opinion_form if "opinion" in actions else None,
-        "edxml_status": _edxml_status_offered(request.user, document), "refused": refused or {},
+        "edxml_status": _edxml_status_offered(request.user, document), "refused": refused,
+        "answer_choices": answer_choices,
     }, status=status)
 
 
@@ -235,11 +246,19 @@ def incoming_action(request, pk: int, action: str):
     redirect that loses it; the other steps (one button or one line) report a refusal above the page."""
     from docs_office.actions import incoming_action_run
     from docs_office.forms import AssignForm, OpinionForm
+    from docs_office.selectors import SEARCH_MAX_LENGTH
     from docs_office.services.incoming import incoming_actions_for
 
     document = _incoming_for(request, pk)
     data = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", ""),
-            "result": request.POST.get("result", ""), "confirm_duplicate": request.POST.get("confirm_duplicate") == "on"}
+            "result": request.POST.get("result", ""), "confirm_duplicate": request.POST.get("confirm_duplicate") == "on",
+            "answered_by": parse_int(request.POST.get("answered_by", ""))}
+    if action == "close":
+        # The close form's answer picker: a search shows the page again with what was typed, closing nothing.
+        close_typed = {"action": "close", "text": data["result"], "message": "", "answered_by": data["answered_by"],
+                       "answer_q": request.POST.get("answer_q", "")[:SEARCH_MAX_LENGTH]}
+        if "find_answer" in request.POST and action in incoming_actions_for(user=request.user, document=document):
+            return _incoming_detail_page(request, document, refused=close_typed)
     form = None
     if action in ("assign", "opinion") and action in incoming_actions_for(user=request.user, document=document):
         form = AssignForm(request.POST, user=request.user) if action == "assign" else OpinionForm(request.POST)
@@ -254,9 +273,11 @@ def incoming_action(request, pk: int, action: str):
     except ApplicationError as exc:
         if action in ("return", "close") and action in incoming_actions_for(user=request.user, document=document):
             # The reason or result typed comes back in its form, with why it was refused.
-            typed = request.POST.get("reason" if action == "return" else "result", "")
-            return _incoming_detail_page(request, document, refused={"action": action, "text": typed,
-                                                                     "message": exc.message}, status=exc.status)
+            if action == "close":
+                refused = {**close_typed, "message": exc.message}
+            else:
+                refused = {"action": action, "text": request.POST.get("reason", ""), "message": exc.message}
+            return _incoming_detail_page(request, document, refused=refused, status=exc.status)
         if form is None:
             messages.error(request, exc.message)
             return redirect("docs_office:incoming_detail", pk=pk)
@@ -351,16 +372,19 @@ def outgoing_detail(request, pk: int):
 
 def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200):
     """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused."""
+    from docs_office.selectors import incoming_answered_by
     from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
     from egov.accounts.roles import Role
 
     actions = outgoing_actions_for(user=request.user, document=document)
     review = [(a, ACTION_LABELS[a]) for a in ("submit", "head_approve", "leader_approve", "return") if a in actions]
+    answered = incoming_answered_by(user=request.user, document=document) if document.state == OutgoingState.ISSUED \
+        or document.state == OutgoingState.RECALLED else []
     edxml_offered = (document.state == OutgoingState.ISSUED and not document.is_secret
                      and request.user.has_role(Role.RECORDS_CLERK) and request.user.agency_id == document.agency_id)
     return render(request, "docs_office/outgoing_detail.html", {
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
-        "edxml": edxml or {"values": {}, "errors": {}}}, status=status)
+        "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered}, status=status)
 
 
 @login_required
