@@ -177,14 +177,14 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
     """The detail page; after a refused assignment or opinion, with that form as it was sent and its errors; after a
     refused return or close (`refused`: the action, the text typed, the reason — and for a close, the answer
     searched for and chosen), with that text kept."""
-    from docs_office.forms import AssignForm, OpinionForm
+    from docs_office.forms import OpinionForm, assign_formset
     from docs_office.selectors import outgoing_answer_choices
     from docs_office.services.incoming import incoming_actions_for
 
     refused = refused or {}
     actions = incoming_actions_for(user=request.user, document=document)
     if "assign" in actions and assign_form is None:
-        assign_form = AssignForm(user=request.user)
+        assign_form = assign_formset(user=request.user, document=document)
     if "opinion" in actions and opinion_form is None:
         opinion_form = OpinionForm()
     answer_choices = []
@@ -245,7 +245,7 @@ def incoming_action(request, pk: int, action: str):
     the page again with what was typed and the real reason by its field (400, or the refusal's status), not a
     redirect that loses it; the other steps (one button or one line) report a refusal above the page."""
     from docs_office.actions import incoming_action_run
-    from docs_office.forms import AssignForm, OpinionForm
+    from docs_office.forms import OpinionForm, assign_formset, assign_formset_with_row
     from docs_office.selectors import SEARCH_MAX_LENGTH
     from docs_office.services.incoming import incoming_actions_for
 
@@ -261,7 +261,11 @@ def incoming_action(request, pk: int, action: str):
             return _incoming_detail_page(request, document, refused=close_typed)
     form = None
     if action in ("assign", "opinion") and action in incoming_actions_for(user=request.user, document=document):
-        form = AssignForm(request.POST, user=request.user) if action == "assign" else OpinionForm(request.POST)
+        if action == "assign" and "add_row" in request.POST:
+            # "Thêm dòng": the rows typed so far and one more, nothing assigned yet.
+            return _incoming_detail_page(request, document, assign_form=assign_formset_with_row(
+                user=request.user, data=request.POST, role=request.POST["add_row"]))
+        form = assign_formset(user=request.user, data=request.POST) if action == "assign" else OpinionForm(request.POST)
         if not form.is_valid():
             return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=400)
         if action == "assign":
@@ -281,7 +285,10 @@ def incoming_action(request, pk: int, action: str):
         if form is None:
             messages.error(request, exc.message)
             return redirect("docs_office:incoming_detail", pk=pk)
-        _form_refused(form, exc)
+        if action == "assign":
+            form.refuse(exc.message)
+        else:
+            _form_refused(form, exc)
         return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=exc.status)
     messages.success(request, _("Đã cập nhật văn bản."))
     return redirect("docs_office:incoming_detail", pk=pk)
