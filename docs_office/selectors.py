@@ -317,12 +317,25 @@ def incoming_to_register(*, user) -> QuerySet[IncomingDocument]:
     return incoming_visible_to(user=user).filter(state=IncomingState.RECEIVED).order_by("received_at", "id")
 
 
+def _headed_by(user) -> Q:
+    """Drafts whose review falls to `user` as a head of division (services.outgoing.heads_drafting_unit, in SQL):
+    their division is one of the user's; without a division, the drafter shares a division with the user or
+    belongs to none."""
+    from docs_office.models import Division
+
+    memberships = Division.members.through.objects
+    of_drafter = memberships.filter(user_id=OuterRef("drafter_id"), division__agency_id=OuterRef("agency_id"))
+    return (Q(Exists(memberships.filter(division_id=OuterRef("division_id"), user_id=user.pk)))
+            | Q(division__isnull=True) & (Q(Exists(of_drafter.filter(division__members=user.pk)))
+                                          | ~Q(Exists(of_drafter))))
+
+
 def outgoing_to_act_on(*, user) -> QuerySet[OutgoingDocument]:
     """Outgoing documents waiting for this user's step: review, signature or issue."""
     documents = outgoing_visible_to(user=user)
     waiting = Q(state=OutgoingState.DRAFT, drafter=user)
     if user.has_role(Role.HEAD_OF_DIVISION):
-        waiting |= Q(state=OutgoingState.HEAD_REVIEW)
+        waiting |= Q(state=OutgoingState.HEAD_REVIEW) & _headed_by(user)
     if user.has_role(Role.LEADER):
         waiting |= Q(state=OutgoingState.LEADER_REVIEW) | Q(state=OutgoingState.APPROVED, signer=user)
     if user.has_role(Role.RECORDS_CLERK):

@@ -134,11 +134,26 @@ def _may_read(user, document: OutgoingDocument) -> bool:
     return not document.is_secret or document.readers.filter(pk=user.pk).exists()
 
 
+def heads_drafting_unit(user, document: OutgoingDocument) -> bool:
+    """Whether `user` heads the unit a draft comes from, whose head reviews it (selectors.outgoing_to_act_on holds
+    the same rule in SQL): a member of the draft's division; for a draft without one, of a division of its
+    drafter; and when the drafter belongs to no division, any head of the agency, or nobody could review it."""
+    from docs_office.models import Division
+
+    if not user.has_role(Role.HEAD_OF_DIVISION):
+        return False
+    if document.division_id is not None:
+        return Division.members.through.objects.filter(division_id=document.division_id, user_id=user.pk).exists()
+    units = Division.objects.filter(agency_id=document.agency_id, members=document.drafter_id)
+    return not units.exists() or units.filter(members=user.pk).exists()
+
+
 def _reviewer_of_state(user, document: OutgoingDocument) -> bool:
     if not same_agency(user, document.agency_id) or not _may_read(user, document):
         return False
+    if document.state == S.HEAD_REVIEW:
+        return heads_drafting_unit(user, document)
     return {S.DRAFT: user.pk == document.drafter_id,
-            S.HEAD_REVIEW: user.has_role(Role.HEAD_OF_DIVISION),
             S.LEADER_REVIEW: user.has_role(Role.LEADER)}.get(document.state, False)
 
 
@@ -174,6 +189,9 @@ def outgoing_review(*, user, document: OutgoingDocument, action: str, note: str 
         and _may_read(user, document)
     if action == "submit":
         allowed = allowed and user.pk == document.drafter_id
+    if action == "head_approve":
+        # Only the head of the drafting unit: a head of another division sees the draft but does not approve it.
+        allowed = allowed and _reviewer_of_state(user, document)
     if action == "return":
         allowed = allowed and _reviewer_of_state(user, document) or (
             document.state == S.APPROVED and user.pk == document.signer_id)
