@@ -61,17 +61,33 @@ def incoming_list(request):
         registers, rows = incoming_search_rows(user=request.user, query=search, state=state, limit=LIST_LIMIT,
                                                registers=True, filters=filters)
     lines = _incoming_rows_html(translation.get_language(), rows)
-    year = timezone.localdate().year
+    years, year, year_error = _register_year(request, registers)
     types = document_type_choices()
 
     def render_page(csrf_token):
         return render(request, "docs_office/incoming_list.html", {
             "documents": rows, "rows": lines, "search": search, "state": state, "states": IncomingState.choices,
-            **_filter_context(request, types, filters, filter_errors), "registers": registers, "year": year,
-            **({"csrf_token": csrf_token} if csrf_token else {})})
+            **_filter_context(request, types, filters, {**filter_errors, "nam": year_error}), "registers": registers,
+            "year": year, "years": years, **({"csrf_token": csrf_token} if csrf_token else {})})
 
-    return staff_page(request, ("docs_office:incoming_list", lines, tuple((r.pk, r.name) for r in registers), year,
-                                types), render_page)
+    return staff_page(request, ("docs_office:incoming_list", lines, tuple(registers), year, tuple(years), types),
+                      render_page)
+
+
+def _register_year(request, registers) -> tuple[list[int], int, list]:
+    """The years the lists' registers can be printed for, the one chosen (`nam`, else the current year) and what is
+    wrong with a year asked for that no register has numbered in (the current one is shown instead)."""
+    from docs_office.selectors import register_years
+
+    this_year = timezone.localdate().year
+    asked = request.GET.get("nam", "").strip()
+    if not registers or not asked:
+        return register_years(registers), this_year, []
+    years = register_years(registers)
+    year = parse_int(asked, max_digits=4)
+    if year in years:
+        return years, year, []
+    return years, this_year, [_("Không có sổ văn bản năm %(y)s; đang hiện sổ năm nay.") % {"y": asked[:8]}]
 
 
 def _filter_context(request, types, filters, errors) -> dict:
@@ -308,16 +324,18 @@ def incoming_file(request, pk: int):
 @login_required
 def outgoing_list(request):
     from docs_office.filters import document_type_choices, list_filters_parse
-    from docs_office.selectors import outgoing_search
+    from docs_office.selectors import outgoing_register_links, outgoing_search
 
     _staff(request)
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
     filters, filter_errors = list_filters_parse(request.GET)
     documents = list(outgoing_search(user=request.user, query=search, state=state, filters=filters)[:LIST_LIMIT])
+    registers = outgoing_register_links(user=request.user)
+    years, year, year_error = _register_year(request, registers)
     return render(request, "docs_office/outgoing_list.html", {
         "documents": documents, "search": search, "state": state, "states": OutgoingState.choices,
-        **_filter_context(request, document_type_choices(), filters, filter_errors),
-        "registers": _registers_for(request, "outgoing"), "year": timezone.localdate().year})
+        **_filter_context(request, document_type_choices(), filters, {**filter_errors, "nam": year_error}),
+        "registers": registers, "year": year, "years": years})
 
 
 @login_required
@@ -455,15 +473,6 @@ def register_export(request, pk: int, year: int, fmt: str = "pdf"):
     response = HttpResponse(register_pdf(register=register, year=year), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-van-ban-{register.pk}-{year}.pdf"'
     return response
-
-
-def _registers_for(request, kind: str) -> list:
-    from docs_office.models import Register
-    from egov.accounts.roles import Role
-
-    if not request.user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
-        return []
-    return list(Register.objects.filter(agency_id=request.user.agency_id, kind=kind, is_active=True))
 
 
 @login_required
