@@ -158,6 +158,9 @@ class OutgoingVersion(models.Model):
     # A version composed on the system knows where its signature block is: [page, x1, y1, x2, y2] in PDF
     # points. An uploaded PDF does not, and is signed at the usual place.
     signature_box = models.JSONField(null=True, blank=True, editable=False)
+    # A composed version also knows where its number and date of issue go, left blank until the records clerk
+    # issues it: {field name: [page, x1, y1, x2, y2, align, italic]} (docs_office.pdf.compose.ISSUE_FIELDS).
+    issue_fields = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:
