@@ -53,7 +53,10 @@ def incoming_action_run(*, user, document: IncomingDocument, action: str, data: 
     if action == "close":
         answered_by = None
         if data.get("answered_by"):
-            answered_by = OutgoingDocument.objects.filter(pk=data["answered_by"], agency_id=user.agency_id).first()
+            from docs_office.selectors import outgoing_visible_to
+
+            # Only an outgoing document the closing user may see: a secret one stays with its readers.
+            answered_by = outgoing_visible_to(user=user).filter(pk=data["answered_by"]).first()
             if answered_by is None:
                 raise ApplicationError("invalid_answer", _("Không có văn bản đi này."),
                                        fields={"answered_by": [_("Không hợp lệ.")]})

@@ -1,9 +1,10 @@
 """Page forms: input shapes only; the rules are in the services."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from docs_office.constants import PAGE_COUNT_MAX, Confidentiality, Urgency
+from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, Urgency
 from docs_office.models import Division, DocumentType, Task
 
 # The date picker sends ISO dates; a date typed by hand is read the Vietnamese way (day first), never as
@@ -51,40 +52,146 @@ class IncomingRegisterForm(forms.Form):
         self.fields["readers"].queryset = _colleagues(user)
 
 
-class AssignForm(forms.Form):
+def _assignee_choices(user) -> list[tuple[str, str]]:
     """Assignees are written "u:<user id>" or "d:<division id>" so one list offers people and units."""
+    choices = [(f"d:{d.pk}", d.name) for d in Division.objects.filter(agency_id=user.agency_id)]
+    choices += [(f"u:{u.pk}", f"{u.full_name} — {u.position_title}" if u.position_title else u.full_name)
+                for u in _colleagues(user)]
+    return choices
 
-    lead = forms.ChoiceField(label=_("Xử lý chính"), error_messages={
-        "required": _("Cần chọn người hoặc đơn vị xử lý chính."),
-        "invalid_choice": _("Người hoặc đơn vị xử lý chính không thuộc cơ quan.")})
-    support = forms.MultipleChoiceField(label=_("Phối hợp"), required=False, error_messages={
-        "invalid_choice": _("Người hoặc đơn vị phối hợp không thuộc cơ quan.")})
-    info = forms.MultipleChoiceField(label=_("Để biết"), required=False, error_messages={
-        "invalid_choice": _("Người hoặc đơn vị để biết không thuộc cơ quan.")})
-    deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
+
+class AssignmentRowForm(forms.Form):
+    """One assignee of an assignment: its role (fixed by the row), who, the deadline and the instruction."""
+
+    role = forms.ChoiceField(choices=AssignmentRole.choices, widget=forms.HiddenInput)
+    assignee = forms.ChoiceField(label=_("người hoặc đơn vị"), required=False, error_messages={
+        "invalid_choice": _("Người hoặc đơn vị không thuộc cơ quan.")})
+    deadline = forms.DateField(label=_("hạn xử lý"), required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
                                error_messages={"invalid": _("Hạn xử lý không phải ngày hợp lệ (ngày/tháng/năm).")})
-    instruction = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    instruction = forms.CharField(label=_("ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, assignees, caption, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+        self.fields["assignee"].choices = [("", "—"), *assignees]
+        for name in ("assignee", "deadline", "instruction"):
+            # Each control names its row: "Phối hợp 2: hạn xử lý" (the table's headers are not read with it).
+            self.fields[name].label = f"{caption}: {self.fields[name].label}"
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data.get("deadline")
+        if deadline and deadline < timezone.localdate():
+            raise forms.ValidationError(_("Hạn xử lý không thể ở quá khứ."))
+        return deadline
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("assignee") and (data.get("deadline") or (data.get("instruction") or "").strip()):
+            # A deadline or instruction typed on a row without its assignee would be silently dropped.
+            self.add_error("assignee", _("Chọn người hoặc đơn vị cho dòng này, hoặc xóa hạn và ý kiến của dòng."))
+        return data
+
+
+ROLE_ORDER = [AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.INFO]
+# A new assignment's page: the lead, two supporters, one for information; "Thêm dòng" adds more.
+NEW_ROWS = [AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.SUPPORT, AssignmentRole.INFO]
+MAX_ROWS = 60
+
+
+class BaseAssignFormSet(forms.BaseFormSet):
+    """The assignment page's rows, one per assignee (the issue: each with a deadline and an instruction), grouped by
+    role: one lead row, then supporters, then for-information ones. A blank deadline is filled by `assignments()`:
+    a supporter's is the lead's, a for-information assignee has none."""
 
     def __init__(self, *args, user, **kwargs):
+        self.assignees = _assignee_choices(user)
         super().__init__(*args, **kwargs)
-        choices = [(f"d:{d.pk}", d.name) for d in Division.objects.filter(agency_id=user.agency_id)]
-        choices += [(f"u:{u.pk}", f"{u.full_name} — {u.position_title}" if u.position_title else u.full_name)
-                    for u in _colleagues(user)]
-        self.fields["lead"].choices = [("", "—"), *choices]
-        self.fields["support"].choices = choices
-        self.fields["info"].choices = choices
+
+    def _roles(self) -> list[str]:
+        if self.is_bound:
+            return [self.data.get(f"{self.prefix}-{i}-role", "") for i in range(self.total_form_count())]
+        return [row.get("role", "") for row in self.initial or []]
+
+    def get_form_kwargs(self, index):
+        roles = self._roles()
+        role = roles[index] if index is not None and index < len(roles) else ""
+        label = dict(AssignmentRole.choices).get(role, "")
+        same = [r for r in roles[:index + 1] if r == role] if index is not None else []
+        caption = str(label) if role == AssignmentRole.LEAD else f"{label} {len(same)}"
+        return {"assignees": self.assignees, "caption": caption}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [(form, form.cleaned_data) for form in self.forms if form.cleaned_data.get("assignee")]
+        if sum(1 for _form, row in rows if row["role"] == AssignmentRole.LEAD) != 1:
+            raise forms.ValidationError(_("Cần chọn người hoặc đơn vị xử lý chính."))
+        seen = set()
+        for form, row in rows:
+            assignee = row["assignee"]
+            if assignee in seen:
+                name = dict(self.assignees)[assignee].split(" — ")[0]  # the person, without their title
+                form.add_error("assignee", _("%(w)s được chọn hai lần trong một phân công; mỗi người hoặc đơn vị chỉ "
+                                             "nhận một vai trò.") % {"w": name})
+            seen.add(assignee)
+
+    def refuse(self, message: str) -> None:
+        """A refusal of the service, shown above the rows."""
+        self.non_form_errors()
+        self._non_form_errors.append(message)
 
     def assignments(self) -> list[dict]:
-        data = self.cleaned_data
-        rows = [("lead", data["lead"])] + [("support", v) for v in data["support"]] + [("info", v) for v in data["info"]]
+        rows = [form.cleaned_data for form in self.forms if form.cleaned_data.get("assignee")]
+        lead_deadline = next(row["deadline"] for row in rows if row["role"] == AssignmentRole.LEAD)
         items = []
-        for role, value in rows:
-            kind, _sep, pk = value.partition(":")
-            items.append({"role": role, "user": int(pk) if kind == "u" else None,
-                          "division": int(pk) if kind == "d" else None,
-                          "deadline": data["deadline"] if role != "info" else None,
-                          "instruction": data["instruction"]})
+        for row in rows:
+            kind, _sep, pk = row["assignee"].partition(":")
+            deadline = row["deadline"]
+            if deadline is None and row["role"] == AssignmentRole.SUPPORT:
+                deadline = lead_deadline
+            items.append({"role": row["role"], "user": int(pk) if kind == "u" else None,
+                          "division": int(pk) if kind == "d" else None, "deadline": deadline,
+                          "instruction": row["instruction"]})
         return items
+
+
+AssignFormSet = forms.formset_factory(AssignmentRowForm, formset=BaseAssignFormSet, extra=0, max_num=MAX_ROWS,
+                                      absolute_max=MAX_ROWS, validate_max=True)
+ASSIGN_PREFIX = "assign"
+
+
+def assign_formset(*, user, document=None, data=None) -> BaseAssignFormSet:
+    """The rows to show: as sent (`data`), else the document's current assignment and one more row, else NEW_ROWS."""
+    if data is not None:
+        return AssignFormSet(data, prefix=ASSIGN_PREFIX, user=user)
+    rows = []
+    if document is not None:
+        rows = [{"role": a.role, "assignee": f"u:{a.user_id}" if a.user_id else f"d:{a.division_id}",
+                 "deadline": a.deadline, "instruction": a.instruction} for a in document.assignments.all()]
+        rows.sort(key=lambda row: ROLE_ORDER.index(row["role"]))
+    if rows:
+        rows.append({"role": AssignmentRole.SUPPORT})
+    return _rows_formset(user, rows or [{"role": role} for role in NEW_ROWS])
+
+
+def assign_formset_with_row(*, user, data, role: str) -> BaseAssignFormSet:
+    """The rows as sent, unchanged, and one more empty row of `role` after the others of its role."""
+    if role not in (AssignmentRole.SUPPORT, AssignmentRole.INFO):
+        role = AssignmentRole.SUPPORT
+    sent = AssignFormSet(data, prefix=ASSIGN_PREFIX, user=user)
+    rows = []
+    for i in range(min(sent.total_form_count(), MAX_ROWS - 1)):
+        row = {name: data.get(f"{ASSIGN_PREFIX}-{i}-{name}", "") for name in ("role", "assignee", "deadline",
+                                                                            "instruction")}
+        if row["role"] in ROLE_ORDER:
+            rows.append(row)
+    rows.append({"role": role})
+    rows.sort(key=lambda row: ROLE_ORDER.index(row["role"]))  # stable: the new row comes last of its role
+    return _rows_formset(user, rows)
+
+
+def _rows_formset(user, rows) -> BaseAssignFormSet:
+    return AssignFormSet(initial=rows, prefix=ASSIGN_PREFIX, user=user, form_kwargs={})
 
 
 class OpinionForm(forms.Form):

@@ -8,7 +8,9 @@ always built with the user's agency (selectors.text_search) from words reduced t
 word, not even as a prefix, can reach another agency's lexemes.
 
 The vector is a stored generated column made by `docs_office_agency_words(agency_id, to_tsvector(…))`, an
-immutable SQL function created by migration 0008.
+immutable SQL function created by migration 0009. It holds the words of the summary (and the issuer's name), and,
+since migration 0012, the document's number and the parts of its folded symbol (`symbol_words`), so that part of
+a symbol is found as words are.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorCombinable, SearchVectorField
@@ -40,8 +42,16 @@ class AgencyWords(Func):
     output_field = SearchVectorField()
 
 
-def document_vector(*fields: str):
+def document_vector(*fields):
+    """The stored vector of the folded `fields` (names or expressions), each word prefixed with the agency."""
     return AgencyWords("agency_id", SearchVector(*fields, config=CONFIG))
+
+
+def symbol_words(field: str = "symbol"):
+    """The folded symbol's parts as words: `QĐ-UBND` → `QD UBND` (then `qd`, `ubnd` in the vector). A word search
+    then finds a document by a part of its symbol, alone or after its number ("BNV", "45/BNV" find 45/BNV-VP),
+    from the same GIN index: the query's words are [a-z0-9] runs of the folded text, and so are these."""
+    return SymbolWords(SymbolKey(field))
 
 
 def agency_terms(agency_id: int, words: list[str], *, prefix_last: bool = True) -> str:
@@ -110,6 +120,26 @@ class SymbolKey(Func):
     """`upper(translate(symbol, marked letters, their bases))`: a symbol compared without case or diacritics."""
 
     template = f"upper(translate(%(expressions)s, '{_MARKED}', '{_bases()}'))"
+    output_field = CharField()
+
+
+def number_words(field: str = "number", *, integer: bool):
+    """The number as words, with and without its leading zero: an outgoing number is stored 7 and printed 07, an
+    incoming one is text as the issuer printed it; "7/BNV" and "07/BNV" then find either."""
+    from django.db.models import TextField, Value
+    from django.db.models.functions import Cast, LPad
+
+    if integer:
+        text = Cast(field, TextField())
+        return [text, LPad(text, 2, Value("0"))]
+    return [F(field), Func(F(field), Value("0"), function="ltrim", output_field=CharField())]
+
+
+class SymbolWords(Func):
+    """`regexp_replace(key, '[^A-Z0-9]+', ' ', 'g')` of a SymbolKey: its runs of letters and digits, spaced."""
+
+    # Migrations store the class, not this SQL: a change here needs a migration that re-creates the columns.
+    template = "regexp_replace(%(expressions)s, '[^A-Z0-9]+', ' ', 'g')"
     output_field = CharField()
 
 

@@ -260,6 +260,28 @@ def outgoing_detail_for(*, user, pk: int) -> OutgoingDocument | None:
         pk=pk).first()
 
 
+# The close form's picker of answers: a few lines to choose from, narrowed by a search.
+ANSWER_CHOICES = 20
+
+
+def outgoing_answer_choices(*, user, document: IncomingDocument, query: str = "",
+                            selected: int | None = None) -> list[OutgoingDocument]:
+    """The issued outgoing documents `user` may link as the answer when closing `document`: those drafted as its
+    answer (and the one already chosen) first, then what a search by number, symbol or words finds, or else the
+    newest issued. Two queries, whatever the agency holds."""
+    issued = outgoing_visible_to(user=user).filter(state=OutgoingState.ISSUED)
+    first = list(issued.filter(Q(answers=document) | Q(pk=selected or 0)).order_by("-issued_at", "-id")[:ANSWER_CHOICES])
+    found = outgoing_search(user=user, query=query, state=OutgoingState.ISSUED) if query.strip() else \
+        issued.order_by("-issued_at", "-id")
+    seen = {d.pk for d in first}
+    return first + [d for d in found[:ANSWER_CHOICES] if d.pk not in seen][:ANSWER_CHOICES - len(first)]
+
+
+def incoming_answered_by(*, user, document: OutgoingDocument) -> list[IncomingDocument]:
+    """The incoming documents `user` may see that were closed with `document` as their answer."""
+    return list(incoming_visible_to(user=user).filter(answered_by=document).order_by("-received_at", "-id"))
+
+
 def assignments_to_handle(*, user) -> QuerySet[IncomingAssignment]:
     """The dashboard "văn bản cần xử lý": open assignments of the user or their units, lead and support,
     with the effective deadline (the assignment's, else the document's), overdue / due-soon flags and the
@@ -295,12 +317,25 @@ def incoming_to_register(*, user) -> QuerySet[IncomingDocument]:
     return incoming_visible_to(user=user).filter(state=IncomingState.RECEIVED).order_by("received_at", "id")
 
 
+def _headed_by(user) -> Q:
+    """Drafts whose review falls to `user` as a head of division (services.outgoing.heads_drafting_unit, in SQL):
+    their division is one of the user's; without a division, the drafter shares a division with the user or
+    belongs to none."""
+    from docs_office.models import Division
+
+    memberships = Division.members.through.objects
+    of_drafter = memberships.filter(user_id=OuterRef("drafter_id"), division__agency_id=OuterRef("agency_id"))
+    return (Q(Exists(memberships.filter(division_id=OuterRef("division_id"), user_id=user.pk)))
+            | Q(division__isnull=True) & (Q(Exists(of_drafter.filter(division__members=user.pk)))
+                                          | ~Q(Exists(of_drafter))))
+
+
 def outgoing_to_act_on(*, user) -> QuerySet[OutgoingDocument]:
     """Outgoing documents waiting for this user's step: review, signature or issue."""
     documents = outgoing_visible_to(user=user)
     waiting = Q(state=OutgoingState.DRAFT, drafter=user)
     if user.has_role(Role.HEAD_OF_DIVISION):
-        waiting |= Q(state=OutgoingState.HEAD_REVIEW)
+        waiting |= Q(state=OutgoingState.HEAD_REVIEW) & _headed_by(user)
     if user.has_role(Role.LEADER):
         waiting |= Q(state=OutgoingState.LEADER_REVIEW) | Q(state=OutgoingState.APPROVED, signer=user)
     if user.has_role(Role.RECORDS_CLERK):
@@ -360,25 +395,57 @@ def task_completion_by_unit(*, user) -> list[dict]:
 
 
 class RegisterLink(NamedTuple):
-    """An active incoming register of the agency, as the list's links to print it show it."""
+    """An active incoming register of the agency, as the list's links to print it show it, with the years it has
+    numbered documents in (newest first): the years its book can be printed for."""
 
     pk: int
     name: str
+    years: tuple[int, ...] = ()
 
 
 def _registers_sql(agency: str) -> str:
-    """Two arrays, ids and names, of the agency's active incoming registers by name (`agency`: its SQL)."""
+    """Three arrays of the agency's active incoming registers by name (`agency`: its SQL): ids, names, and the
+    years each has numbered in ("2026,2025": its counter rows that took a number; counters change with the
+    documents, so the agency's version covers them)."""
+    from docs_office.constants import RegisterKind
+    from docs_office.models import Register, RegisterCounter
+
+    table, counters = Register._meta.db_table, RegisterCounter._meta.db_table
+    where = f"r.agency_id = {agency} AND r.kind = '{RegisterKind.INCOMING}' AND r.is_active"
+    years = (f"array_to_string(ARRAY(SELECT c.year FROM {counters} c WHERE c.register_id = r.id AND c.last > 0 "  # noqa: S608
+             "ORDER BY c.year DESC), ',')")
+    return (f"ARRAY(SELECT r.id FROM {table} r WHERE {where} ORDER BY r.name), "  # noqa: S608  (names and constants of ours)
+            f"ARRAY(SELECT r.name FROM {table} r WHERE {where} ORDER BY r.name), "
+            f"ARRAY(SELECT {years} FROM {table} r WHERE {where} ORDER BY r.name)")
+
+
+def _registers_from(ids, names, years) -> list[RegisterLink]:
+    return [RegisterLink(pk, name, tuple(int(y) for y in (numbered or "").split(",") if y))
+            for pk, name, numbered in zip(ids or (), names or (), years or (), strict=True)]
+
+
+def register_years(registers, *, today: date | None = None) -> list[int]:
+    """The years a register list can print: those any of `registers` numbered in, and the current one."""
+    years = {(today or timezone.localdate()).year}
+    for register in registers:
+        years.update(register.years)
+    return sorted(years, reverse=True)
+
+
+def outgoing_register_links(*, user) -> list[RegisterLink]:
+    """The agency's active outgoing registers with their years, for records clerks and leaders (one query)."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+
     from docs_office.constants import RegisterKind
     from docs_office.models import Register
 
-    table = Register._meta.db_table
-    where = f"r.agency_id = {agency} AND r.kind = '{RegisterKind.INCOMING}' AND r.is_active"
-    return (f"ARRAY(SELECT r.id FROM {table} r WHERE {where} ORDER BY r.name), "  # noqa: S608  (names and constants of ours)
-            f"ARRAY(SELECT r.name FROM {table} r WHERE {where} ORDER BY r.name)")
-
-
-def _registers_from(ids, names) -> list[RegisterLink]:
-    return [RegisterLink(pk, name) for pk, name in zip(ids or (), names or (), strict=True)]
+    if not user.role_names() & {Role.RECORDS_CLERK, Role.LEADER} or user.agency_id is None:
+        return []
+    rows = (Register.objects.filter(agency_id=user.agency_id, kind=RegisterKind.OUTGOING, is_active=True)
+            .annotate(years=ArrayAgg("counters__year", filter=Q(counters__last__gt=0), default=[],
+                                     order_by="-counters__year"))
+            .order_by("name").values_list("pk", "name", "years"))
+    return [RegisterLink(pk, name, tuple(years)) for pk, name, years in rows]
 
 
 def incoming_version_sql(agency: str) -> str:
@@ -444,13 +511,13 @@ def incoming_newest(*, user, state: str = "", limit: int) -> tuple[list[Register
 
     key = (user.pk, user.agency_id, state, limit)
     kept = _newest.get(key)
-    params = [user.agency_id] * 4 + ([state] if state else []) + [user.pk, kept[0] if kept else None, limit]
+    params = [user.agency_id] * 5 + ([state] if state else []) + [user.pk, kept[0] if kept else None, limit]
     result = fetchall_prepared(_newest_sql(bool(state)), params)
-    version, register_ids, register_names = result[0][:3]
-    rows = tuple(row[3:] for row in result if row[3] is not None)
+    version, register_ids, register_names, register_years = result[0][:4]
+    rows = tuple(row[4:] for row in result if row[4] is not None)
     if kept is not None and version is not None and version == kept[0]:
         return kept[1], kept[2]
-    registers = _registers_from(register_ids, register_names)
+    registers = _registers_from(register_ids, register_names, register_years)
     if version is not None:
         if len(_newest) >= _NEWEST_LIMIT:
             _newest.clear()
@@ -521,9 +588,9 @@ def _search_statement(*, user, kind: str, sentinel_query: str, state: bool, limi
                   for p in params)
     columns = ", ".join(f"s.{connection.ops.quote_name(field)}" for field in INCOMING_ROW_FIELDS)
     # The search's own order is kept: one row on the left, the search's rows read in order on the right.
-    wanted = _registers_sql("%s") if registers else "NULL::bigint[], NULL::text[]"
+    wanted = _registers_sql("%s") if registers else "NULL::bigint[], NULL::text[], NULL::text[]"
     sql = f"SELECT {wanted}, {columns} FROM (SELECT 1) AS one LEFT JOIN ({sql}) AS s ON TRUE"  # noqa: S608
-    slots = ((("value", "agency"),) * 2 if registers else ()) + slots
+    slots = ((("value", "agency"),) * 3 if registers else ()) + slots
     if len(_statements) >= _NEWEST_LIMIT:
         _statements.clear()
     _statements[key] = (sql, slots)
@@ -583,5 +650,5 @@ def incoming_search_rows(*, user, query: str = "", state: str = "", limit: int, 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    rows = tuple(row[2:] for row in result if row[2] is not None)
-    return _registers_from(result[0][0], result[0][1]) if registers else [], rows
+    rows = tuple(row[3:] for row in result if row[3] is not None)
+    return _registers_from(*result[0][:3]) if registers else [], rows

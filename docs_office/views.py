@@ -61,17 +61,33 @@ def incoming_list(request):
         registers, rows = incoming_search_rows(user=request.user, query=search, state=state, limit=LIST_LIMIT,
                                                registers=True, filters=filters)
     lines = _incoming_rows_html(translation.get_language(), rows)
-    year = timezone.localdate().year
+    years, year, year_error = _register_year(request, registers)
     types = document_type_choices()
 
     def render_page(csrf_token):
         return render(request, "docs_office/incoming_list.html", {
             "documents": rows, "rows": lines, "search": search, "state": state, "states": IncomingState.choices,
-            **_filter_context(request, types, filters, filter_errors), "registers": registers, "year": year,
-            **({"csrf_token": csrf_token} if csrf_token else {})})
+            **_filter_context(request, types, filters, {**filter_errors, "nam": year_error}), "registers": registers,
+            "year": year, "years": years, **({"csrf_token": csrf_token} if csrf_token else {})})
 
-    return staff_page(request, ("docs_office:incoming_list", lines, tuple((r.pk, r.name) for r in registers), year,
-                                types), render_page)
+    return staff_page(request, ("docs_office:incoming_list", lines, tuple(registers), year, tuple(years), types),
+                      render_page)
+
+
+def _register_year(request, registers) -> tuple[list[int], int, list]:
+    """The years the lists' registers can be printed for, the one chosen (`nam`, else the current year) and what is
+    wrong with a year asked for that no register has numbered in (the current one is shown instead)."""
+    from docs_office.selectors import register_years
+
+    this_year = timezone.localdate().year
+    asked = request.GET.get("nam", "").strip()
+    if not registers or not asked:
+        return register_years(registers), this_year, []
+    years = register_years(registers)
+    year = parse_int(asked, max_digits=4)
+    if year in years:
+        return years, year, []
+    return years, this_year, [_("Không có sổ văn bản năm %(y)s; đang hiện sổ năm nay.") % {"y": asked[:8]}]
 
 
 def _filter_context(request, types, filters, errors) -> dict:
@@ -150,12 +166,15 @@ def incoming_register(request):
 
 def _incoming_for(request, pk):
     from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
-    from docs_office.selectors import incoming_visible_to
+    from docs_office.selectors import incoming_visible_to, outgoing_visible_to
 
     _staff(request)
     document = incoming_visible_to(user=request.user).select_related(
-        "issuer_agency", "registered_by", "source_delivery").prefetch_related(
+        "issuer_agency", "registered_by", "source_delivery", "answered_by").prefetch_related(
         Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+        # The outgoing documents drafted as its answer, those this user may see.
+        Prefetch("answers", queryset=outgoing_visible_to(user=request.user).order_by("created_at", "id"),
+                 to_attr="visible_answers"),
         Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
         Prefetch("events", queryset=IncomingEvent.objects.select_related("actor")),
     ).filter(pk=pk).first()
@@ -172,20 +191,28 @@ def incoming_detail(request, pk: int):
 def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=None, refused: dict | None = None,
                           status: int = 200):
     """The detail page; after a refused assignment or opinion, with that form as it was sent and its errors; after a
-    refused return or close (`refused`: the action, the text typed, the reason), with that text kept."""
-    from docs_office.forms import AssignForm, OpinionForm
+    refused return or close (`refused`: the action, the text typed, the reason — and for a close, the answer
+    searched for and chosen), with that text kept."""
+    from docs_office.forms import OpinionForm, assign_formset
+    from docs_office.selectors import outgoing_answer_choices
     from docs_office.services.incoming import incoming_actions_for
 
+    refused = refused or {}
     actions = incoming_actions_for(user=request.user, document=document)
     if "assign" in actions and assign_form is None:
-        assign_form = AssignForm(user=request.user)
+        assign_form = assign_formset(user=request.user, document=document)
     if "opinion" in actions and opinion_form is None:
         opinion_form = OpinionForm()
+    answer_choices = []
+    if "close" in actions:
+        answer_choices = outgoing_answer_choices(user=request.user, document=document,
+                                                 query=refused.get("answer_q", ""), selected=refused.get("answered_by"))
     return render(request, "docs_office/incoming_detail.html", {
         "document": document, "actions": actions,
         "assign_form": assign_form if "assign" in actions else None,
         "opinion_form": opinion_form if "opinion" in actions else None,
-        "edxml_status": _edxml_status_offered(request.user, document), "refused": refused or {},
+        "edxml_status": _edxml_status_offered(request.user, document), "refused": refused,
+        "answer_choices": answer_choices,
     }, status=status)
 
 
@@ -234,15 +261,27 @@ def incoming_action(request, pk: int, action: str):
     the page again with what was typed and the real reason by its field (400, or the refusal's status), not a
     redirect that loses it; the other steps (one button or one line) report a refusal above the page."""
     from docs_office.actions import incoming_action_run
-    from docs_office.forms import AssignForm, OpinionForm
+    from docs_office.forms import OpinionForm, assign_formset, assign_formset_with_row
+    from docs_office.selectors import SEARCH_MAX_LENGTH
     from docs_office.services.incoming import incoming_actions_for
 
     document = _incoming_for(request, pk)
     data = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", ""),
-            "result": request.POST.get("result", ""), "confirm_duplicate": request.POST.get("confirm_duplicate") == "on"}
+            "result": request.POST.get("result", ""), "confirm_duplicate": request.POST.get("confirm_duplicate") == "on",
+            "answered_by": parse_int(request.POST.get("answered_by", ""))}
+    if action == "close":
+        # The close form's answer picker: a search shows the page again with what was typed, closing nothing.
+        close_typed = {"action": "close", "text": data["result"], "message": "", "answered_by": data["answered_by"],
+                       "answer_q": request.POST.get("answer_q", "")[:SEARCH_MAX_LENGTH]}
+        if "find_answer" in request.POST and action in incoming_actions_for(user=request.user, document=document):
+            return _incoming_detail_page(request, document, refused=close_typed)
     form = None
     if action in ("assign", "opinion") and action in incoming_actions_for(user=request.user, document=document):
-        form = AssignForm(request.POST, user=request.user) if action == "assign" else OpinionForm(request.POST)
+        if action == "assign" and "add_row" in request.POST:
+            # "Thêm dòng": the rows typed so far and one more, nothing assigned yet.
+            return _incoming_detail_page(request, document, assign_form=assign_formset_with_row(
+                user=request.user, data=request.POST, role=request.POST["add_row"]))
+        form = assign_formset(user=request.user, data=request.POST) if action == "assign" else OpinionForm(request.POST)
         if not form.is_valid():
             return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=400)
         if action == "assign":
@@ -254,13 +293,18 @@ def incoming_action(request, pk: int, action: str):
     except ApplicationError as exc:
         if action in ("return", "close") and action in incoming_actions_for(user=request.user, document=document):
             # The reason or result typed comes back in its form, with why it was refused.
-            typed = request.POST.get("reason" if action == "return" else "result", "")
-            return _incoming_detail_page(request, document, refused={"action": action, "text": typed,
-                                                                     "message": exc.message}, status=exc.status)
+            if action == "close":
+                refused = {**close_typed, "message": exc.message}
+            else:
+                refused = {"action": action, "text": request.POST.get("reason", ""), "message": exc.message}
+            return _incoming_detail_page(request, document, refused=refused, status=exc.status)
         if form is None:
             messages.error(request, exc.message)
             return redirect("docs_office:incoming_detail", pk=pk)
-        _form_refused(form, exc)
+        if action == "assign":
+            form.refuse(exc.message)
+        else:
+            _form_refused(form, exc)
         return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=exc.status)
     messages.success(request, _("Đã cập nhật văn bản."))
     return redirect("docs_office:incoming_detail", pk=pk)
@@ -280,16 +324,18 @@ def incoming_file(request, pk: int):
 @login_required
 def outgoing_list(request):
     from docs_office.filters import document_type_choices, list_filters_parse
-    from docs_office.selectors import outgoing_search
+    from docs_office.selectors import outgoing_register_links, outgoing_search
 
     _staff(request)
     search, state = request.GET.get("q", ""), request.GET.get("state", "")
     filters, filter_errors = list_filters_parse(request.GET)
     documents = list(outgoing_search(user=request.user, query=search, state=state, filters=filters)[:LIST_LIMIT])
+    registers = outgoing_register_links(user=request.user)
+    years, year, year_error = _register_year(request, registers)
     return render(request, "docs_office/outgoing_list.html", {
         "documents": documents, "search": search, "state": state, "states": OutgoingState.choices,
-        **_filter_context(request, document_type_choices(), filters, filter_errors),
-        "registers": _registers_for(request, "outgoing"), "year": timezone.localdate().year})
+        **_filter_context(request, document_type_choices(), filters, {**filter_errors, "nam": year_error}),
+        "registers": registers, "year": year, "years": years})
 
 
 @login_required
@@ -351,16 +397,19 @@ def outgoing_detail(request, pk: int):
 
 def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200):
     """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused."""
+    from docs_office.selectors import incoming_answered_by
     from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
     from egov.accounts.roles import Role
 
     actions = outgoing_actions_for(user=request.user, document=document)
     review = [(a, ACTION_LABELS[a]) for a in ("submit", "head_approve", "leader_approve", "return") if a in actions]
+    answered = incoming_answered_by(user=request.user, document=document) if document.state == OutgoingState.ISSUED \
+        or document.state == OutgoingState.RECALLED else []
     edxml_offered = (document.state == OutgoingState.ISSUED and not document.is_secret
                      and request.user.has_role(Role.RECORDS_CLERK) and request.user.agency_id == document.agency_id)
     return render(request, "docs_office/outgoing_detail.html", {
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
-        "edxml": edxml or {"values": {}, "errors": {}}}, status=status)
+        "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered}, status=status)
 
 
 @login_required
@@ -424,15 +473,6 @@ def register_export(request, pk: int, year: int, fmt: str = "pdf"):
     response = HttpResponse(register_pdf(register=register, year=year), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="so-van-ban-{register.pk}-{year}.pdf"'
     return response
-
-
-def _registers_for(request, kind: str) -> list:
-    from docs_office.models import Register
-    from egov.accounts.roles import Role
-
-    if not request.user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
-        return []
-    return list(Register.objects.filter(agency_id=request.user.agency_id, kind=kind, is_active=True))
 
 
 @login_required

@@ -54,8 +54,28 @@ def decree30_attachment_field(*, page_width: float, page_height: float, name: st
                                page_width - margin, page_height - margin))
 
 
-def pdf_add_signature_fields(pdf: bytes, fields: list[FieldSpec]) -> bytes:
-    """Add empty signature fields in one incremental revision."""
+@dataclass(frozen=True)
+class TextFieldSpec:
+    """An empty text field filled after the signatures began (`pdf_fill_text_fields`): the number and the date
+    of issue, which a document signed by its leader before the records clerk numbers it cannot print. Digits only,
+    in a standard font (Times, metric-compatible with the documents' Liberation Serif)."""
+
+    name: str
+    page: int  # 0-based
+    box: tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points, origin bottom-left
+    font_size: float = 13.0
+    italic: bool = False
+    align: str = "center"  # or "right": a number runs up to the "/" of its symbol
+
+
+_TEXT_FONTS = {False: ("/TiRo", "/Times-Roman"), True: ("/TiIt", "/Times-Italic")}
+
+
+def pdf_add_signature_fields(pdf: bytes, fields: list[FieldSpec], text_fields: list[TextFieldSpec] = ()) -> bytes:
+    """Add empty signature fields, and the text fields to fill at issue, in one incremental revision.
+
+    The text fields must exist before the first signature: filling a field afterwards is form filling, which
+    pyHanko's difference analysis accepts (a signature stays valid); adding one is not."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
@@ -63,6 +83,116 @@ def pdf_add_signature_fields(pdf: bytes, fields: list[FieldSpec]) -> bytes:
     for spec in fields:
         append_signature_field(writer, SigFieldSpec(sig_field_name=spec.name, on_page=spec.page,
                                                     box=tuple(int(round(v)) for v in spec.box)))
+    for spec in text_fields:
+        _append_text_field(writer, spec)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _append_text_field(writer, spec: TextFieldSpec) -> None:
+    """A read-only text field and its widget, merged in one dictionary, on its page and in the form's fields."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name, pdf_string
+
+    font_key, base_font = _TEXT_FONTS[spec.italic]
+    root = writer.root
+    if "/AcroForm" not in root:
+        root[pdf_name("/AcroForm")] = writer.add_object(generic.DictionaryObject({pdf_name("/Fields"): generic.ArrayObject()}))
+        writer.update_root()
+    form = root["/AcroForm"]
+    writer.update_container(form)
+    if "/DR" not in form:
+        form[pdf_name("/DR")] = generic.DictionaryObject()
+    if "/Font" not in form["/DR"]:
+        form["/DR"][pdf_name("/Font")] = generic.DictionaryObject()
+    fonts = form["/DR"]["/Font"]
+    writer.update_container(fonts)
+    fonts[pdf_name(font_key)] = generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
+        pdf_name("/BaseFont"): pdf_name(base_font), pdf_name("/Encoding"): pdf_name("/WinAnsiEncoding")})
+    page_ref, _resources = writer.find_page_for_modification(spec.page)
+    field = generic.DictionaryObject({
+        pdf_name("/FT"): pdf_name("/Tx"), pdf_name("/T"): pdf_string(spec.name),
+        # Read-only: a reader's viewer must not let anyone type a number into the signed document.
+        pdf_name("/Ff"): generic.NumberObject(1),
+        pdf_name("/DA"): pdf_string(f"{font_key} {spec.font_size:g} Tf 0 g"),
+        pdf_name("/Q"): generic.NumberObject(2 if spec.align == "right" else 1),
+        pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/Widget"),
+        pdf_name("/F"): generic.NumberObject(4),  # printed
+        pdf_name("/Rect"): generic.ArrayObject(generic.FloatObject(round(v, 2)) for v in spec.box),
+        pdf_name("/P"): page_ref,
+    })
+    field_ref = writer.add_object(field)
+    form["/Fields"].append(field_ref)
+    writer.update_container(form["/Fields"])
+    page = page_ref.get_object()
+    if "/Annots" in page:
+        page["/Annots"].append(field_ref)
+        writer.update_container(page["/Annots"])
+    else:
+        page[pdf_name("/Annots")] = generic.ArrayObject([field_ref])
+        writer.update_container(page)
+
+
+def pdf_text_field_names(pdf: bytes) -> set[str]:
+    """The names of the text fields of `pdf`'s form."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    try:
+        fields = reader.root["/AcroForm"]["/Fields"]
+    except KeyError:
+        return set()
+    return {str(f.get_object()["/T"]) for f in fields if f.get_object().get("/FT") == "/Tx" and "/T" in f.get_object()}
+
+
+def pdf_fill_text_fields(pdf: bytes, values: dict[str, str]) -> bytes:
+    """Fill the named text fields (digits and "/", "-", spaces) in one incremental revision, each with its value and
+    an appearance of its own; fields the PDF does not have are left out, and a PDF with none of them is returned
+    unchanged. Earlier signatures stay valid: this is form filling (pyHanko's FORM_FILLING level)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name, pdf_string
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    try:
+        fields = writer.root["/AcroForm"]["/Fields"]
+    except KeyError:
+        return pdf
+    filled = 0
+    for ref in fields:
+        field = ref.get_object()
+        name = str(field.get("/T", ""))
+        if field.get("/FT") != "/Tx" or name not in values:
+            continue
+        text = str(values[name])
+        if not all(c.isascii() and (c.isalnum() or c in " /-.") for c in text):
+            raise ValueError(f"{name}: only ASCII letters, digits, space, '/', '-', '.' are drawn")
+        font_key, base_font = next(v for v in _TEXT_FONTS.values() if f"{v[0]} " in str(field["/DA"]))
+        size = float(str(field["/DA"]).split()[1])
+        x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
+        width, height = x2 - x1, y2 - y1
+        # Times digits are half an em wide; a space a quarter, a slash 0.28 (the font's metrics).
+        advance = sum(0.5 if c.isdigit() else 0.25 if c == " " else 0.28 if c == "/" else 0.55 for c in text) * size
+        x = width - advance - 1 if field.get("/Q") == 2 else (width - advance) / 2
+        y = (height - size * 0.68) / 2  # the digits' height centred
+        # No escaping needed: the characters allowed above are none of PDF's string delimiters.
+        content = f"/Tx BMC q BT {font_key} {size:g} Tf 0 g {x:.2f} {y:.2f} Td ({text}) Tj ET Q EMC".encode()
+        stream = generic.StreamObject({
+            pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"),
+            pdf_name("/BBox"): generic.ArrayObject(generic.FloatObject(v) for v in (0, 0, round(width, 2), round(height, 2))),
+            pdf_name("/Resources"): generic.DictionaryObject({pdf_name("/Font"): generic.DictionaryObject({
+                pdf_name(font_key): generic.DictionaryObject({
+                    pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
+                    pdf_name("/BaseFont"): pdf_name(base_font), pdf_name("/Encoding"): pdf_name("/WinAnsiEncoding")})})}),
+        }, stream_data=content)
+        field[pdf_name("/V")] = pdf_string(text)
+        field[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): writer.add_object(stream)})
+        writer.mark_update(ref)
+        filled += 1
+    if not filled:
+        return pdf
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -64,7 +64,29 @@ class OpinionSerializer(serializers.ModelSerializer):
         fields = ["author", "text", "progress", "created_at"]
 
 
+class OutgoingReferenceSerializer(serializers.ModelSerializer):
+    """An outgoing document named from another one's detail (the answer of an incoming document)."""
+
+    number_symbol = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = OutgoingDocument
+        fields = ["id", "number_symbol", "state", "issued_at"]
+
+
+class IncomingReferenceSerializer(serializers.ModelSerializer):
+    number_symbol = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = IncomingDocument
+        fields = ["id", "number_symbol", "issuer_name", "state"]
+
+
 class IncomingDetailSerializer(IncomingListSerializer):
+    answered_by = OutgoingReferenceSerializer(read_only=True, allow_null=True,
+                                              help_text="Văn bản đi trả lời, gắn khi kết thúc xử lý.")
+    answers = OutgoingReferenceSerializer(source="visible_answers", many=True, read_only=True,
+                                          help_text="Các văn bản đi soạn để trả lời văn bản này (người gọi được xem).")
     assignments = AssignmentSerializer(many=True, read_only=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
@@ -72,7 +94,8 @@ class IncomingDetailSerializer(IncomingListSerializer):
 
     class Meta(IncomingListSerializer.Meta):
         fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "signer_name", "page_count",
-                  "acknowledged_at", "registered_at", "result", "closing_reason", "file_url", "assignments",
+                  "acknowledged_at", "registered_at", "result", "answered_by", "answers", "closing_reason", "file_url",
+                  "assignments",
                   "opinions", "events"]
 
     def get_file_url(self, obj) -> str | None:
@@ -151,6 +174,7 @@ class OutgoingListSerializer(serializers.ModelSerializer):
 
 
 class OutgoingDetailSerializer(OutgoingListSerializer):
+    answers = IncomingReferenceSerializer(read_only=True, allow_null=True, help_text="Văn bản đến được trả lời.")
     versions = VersionSerializer(many=True, read_only=True)
     deliveries = DeliverySerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
@@ -158,7 +182,7 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
 
     class Meta(OutgoingListSerializer.Meta):
         fields = [*OutgoingListSerializer.Meta.fields, "number", "year", "symbol", "page_count", "recipients_text",
-                  "recall_reason", "file_url", "versions", "deliveries", "events"]
+                  "recall_reason", "answers", "file_url", "versions", "deliveries", "events"]
 
     def get_file_url(self, obj) -> str:
         return reverse("api-outgoing-document-file", args=[obj.pk])

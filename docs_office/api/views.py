@@ -178,9 +178,13 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         return incoming_visible_to(user=user)
 
     def detail_prefetches(self) -> list[Prefetch]:
-        from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
+        from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion, OutgoingDocument
+        from docs_office.selectors import outgoing_visible_to
 
-        return [Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+        return [Prefetch("answered_by", queryset=OutgoingDocument.objects.all()),
+                Prefetch("answers", queryset=outgoing_visible_to(user=self.request.user).order_by("created_at", "id"),
+                         to_attr="visible_answers"),
+                Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
                 Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
                 Prefetch("events", queryset=IncomingEvent.objects.select_related("actor"))]
 
@@ -291,9 +295,10 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
         return outgoing_visible_to(user=user)
 
     def detail_prefetches(self) -> list[Prefetch]:
-        from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion
+        from docs_office.models import Delivery, IncomingDocument, OutgoingEvent, OutgoingVersion
 
-        return [Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
+        return [Prefetch("answers", queryset=IncomingDocument.objects.all()),
+                Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
                 Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
                 Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor"))]
 

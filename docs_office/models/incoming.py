@@ -7,7 +7,7 @@ from django_fsm import FSMField, transition
 
 from docs_office.constants import INCOMING_EVENT_ACTIONS, AssignmentRole, Confidentiality, IncomingState, Urgency
 from docs_office.models.events import DocumentEvent
-from docs_office.search import SymbolKey, document_vector
+from docs_office.search import SymbolKey, document_vector, number_words, symbol_words
 from egov.core.models import ProtectedStateMixin
 
 S = IncomingState
@@ -63,10 +63,12 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     closing_reason = models.TextField(_("lý do trả lại, thu hồi"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    # Kept by PostgreSQL itself (a stored generated column): words of the summary and issuer, and the agency.
+    # Kept by PostgreSQL itself (a stored generated column): words of the summary and issuer, the number and the
+    # parts of the symbol ("45", "bnv", "vp"), each with the agency (docs_office/search.py).
     search_vector = models.GeneratedField(
-        expression=document_vector("summary_folded", "issuer_name_folded"), output_field=SearchVectorField(),
-        db_persist=True, editable=False)
+        expression=document_vector("summary_folded", "issuer_name_folded", *number_words(integer=False),
+                                   symbol_words()),
+        output_field=SearchVectorField(), db_persist=True, editable=False)
 
     class Meta:
         verbose_name = _("văn bản đến")

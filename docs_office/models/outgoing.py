@@ -15,7 +15,7 @@ from docs_office.constants import (
 )
 from docs_office.models.events import DocumentEvent
 from docs_office.recipients import recipients_display
-from docs_office.search import SymbolKey, document_vector
+from docs_office.search import SymbolKey, document_vector, number_words, symbol_words
 from egov.core.models import ProtectedStateMixin
 
 S = OutgoingState
@@ -65,10 +65,11 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
     recalled_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     recall_reason = models.TextField(_("lý do thu hồi"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    # Kept by PostgreSQL itself (a stored generated column): words of the summary, and the agency.
+    # Kept by PostgreSQL itself (a stored generated column): words of the summary, the number and the parts of the
+    # symbol once issued, each with the agency (docs_office/search.py).
     search_vector = models.GeneratedField(
-        expression=document_vector("summary_folded"), output_field=SearchVectorField(), db_persist=True,
-        editable=False)
+        expression=document_vector("summary_folded", *number_words(integer=True), symbol_words()),
+        output_field=SearchVectorField(), db_persist=True, editable=False)
 
     class Meta:
         verbose_name = _("văn bản đi")
@@ -157,6 +158,9 @@ class OutgoingVersion(models.Model):
     # A version composed on the system knows where its signature block is: [page, x1, y1, x2, y2] in PDF
     # points. An uploaded PDF does not, and is signed at the usual place.
     signature_box = models.JSONField(null=True, blank=True, editable=False)
+    # A composed version also knows where its number and date of issue go, left blank until the records clerk
+    # issues it: {field name: [page, x1, y1, x2, y2, align, italic]} (docs_office.pdf.compose.ISSUE_FIELDS).
+    issue_fields = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:

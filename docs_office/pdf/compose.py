@@ -4,9 +4,9 @@ block. The signer block carries an anchor, so the leader's signature field goes 
 
 import io
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 CSS_PX_TO_PT = 0.75
 ANCHOR = "chu-ky-lanh-dao"
@@ -60,8 +60,22 @@ def signer_titles(composition: Composition, *, agency_name: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def compose_pdf(*, agency, document_type, symbol: str, summary: str, composition: Composition) -> tuple[bytes, list]:
-    """The PDF and the signature box [page, x1, y1, x2, y2] (points, origin bottom-left)."""
+# The number and the date of issue are left blank on the draft and filled at issue (services.outgoing.outgoing_issue):
+# where each goes, by the name of the PDF text field that will hold it. The number runs up to the "/" of its symbol.
+ISSUE_FIELDS = {"so-van-ban": ("SoVanBan", "right"), "ngay-ban-hanh": ("NgayBanHanh", "center"),
+                "thang-ban-hanh": ("ThangBanHanh", "center"), "nam-ban-hanh": ("NamBanHanh", "center")}
+
+
+class ComposedPdf(NamedTuple):
+    pdf: bytes
+    signature_box: list | None  # [page, x1, y1, x2, y2], points, origin bottom-left
+    # {field name: [page, x1, y1, x2, y2, align, italic]}: the blanks of the number and the date of issue.
+    issue_fields: dict
+
+
+def compose_pdf(*, agency, document_type, symbol: str, summary: str, composition: Composition) -> ComposedPdf:
+    """The PDF, its signature box and the boxes of the number and date of issue left blank (Decree 30: a draft is
+    dated and numbered when the records clerk issues it)."""
     from weasyprint import HTML
 
     from docs_office.recipients import recipients_block
@@ -71,18 +85,23 @@ def compose_pdf(*, agency, document_type, symbol: str, summary: str, composition
     html = render_to_string("docs_office/pdf/decree30.html", {
         "agency": agency, "document_type": document_type, "symbol": symbol, "summary": summary,
         "paragraphs": [p.strip() for p in composition.body.split("\n") if p.strip()], "c": composition,
-        "today": timezone.localdate(), "anchor": ANCHOR,
+        "anchor": ANCHOR,
         "recipients": recipients_block(composition.recipients) if composition.recipients else [],
         "signer_titles": signer_titles(composition, agency_name=agency.name),
     })
     rendered = HTML(string=html, base_url=str(FONTS_DIR)).render(stylesheets=[stylesheet], font_config=fonts)
-    box = None
+    box, fields = None, {}
     for index, page in enumerate(rendered.pages):
+        height = page.height * CSS_PX_TO_PT
         if ANCHOR in page.anchors:
             left, top, right, bottom = (v * CSS_PX_TO_PT for v in page.anchors[ANCHOR])
-            height = page.height * CSS_PX_TO_PT
             centre = (left + right) / 2
             box = [index, centre - 85, height - bottom, centre + 85, height - top]
+        for anchor, (name, align) in ISSUE_FIELDS.items():
+            if anchor in page.anchors:
+                left, top, right, bottom = (v * CSS_PX_TO_PT for v in page.anchors[anchor])
+                fields[name] = [index, round(left, 2), round(height - bottom, 2), round(right, 2), round(height - top, 2),
+                                align, name != "SoVanBan"]  # the date line is italic
     out = io.BytesIO()
     rendered.write_pdf(out)
-    return out.getvalue(), box
+    return ComposedPdf(out.getvalue(), box, fields)

@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, DeliveryState, IncomingState, Urgency
+from docs_office.constants import (
+    PAGE_COUNT_MAX,
+    AssignmentRole,
+    Confidentiality,
+    DeliveryState,
+    IncomingState,
+    OutgoingState,
+    Urgency,
+)
 from docs_office.models import Division, IncomingAssignment, IncomingDocument, IncomingEvent, IncomingOpinion
 from docs_office.services.common import checked_upload, reason_required, require, same_agency
 from docs_office.services.registers import register_incoming_for, register_number_allocate
@@ -371,6 +379,10 @@ def incoming_close(*, user, document: IncomingDocument, result: str, answered_by
         raise ApplicationError("result_required", _("Cần ghi kết quả xử lý."), fields={"result": [_("Bắt buộc.")]})
     if answered_by is not None and answered_by.agency_id != document.agency_id:
         raise ApplicationError("other_agency", _("Văn bản trả lời phải của cùng cơ quan."), status=400)
+    # The answer is a document the agency sent: a draft may still be returned, a recalled one no longer stands.
+    if answered_by is not None and answered_by.state != OutgoingState.ISSUED:
+        message = _("Văn bản trả lời phải là văn bản đi đã phát hành.")
+        raise ApplicationError("answer_not_issued", message, fields={"answered_by": [message]})
     from_state = document.state
     document.close(at=timezone.now(), result=result.strip(), answered_by=answered_by)
     document.save(update_fields=["state", "closed_at", "result", "answered_by"])

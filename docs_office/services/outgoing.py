@@ -81,11 +81,12 @@ def _compose_version(document: OutgoingDocument, *, composition, user, note: str
         raise ApplicationError("incomplete", _("Cần chức vụ của người đứng đầu mà người ký ký thay, thừa lệnh hoặc thừa "
                                                "ủy quyền (ví dụ: GIÁM ĐỐC)."), fields={"head_title": [_("Bắt buộc.")]})
     symbol = symbol_compose(document_type=document.document_type, agency=document.agency, division=document.division)
-    pdf, box = compose_pdf(agency=document.agency, document_type=document.document_type, symbol=symbol,
-                           summary=document.summary, composition=composition)
+    pdf, box, issue_fields = compose_pdf(agency=document.agency, document_type=document.document_type, symbol=symbol,
+                                         summary=document.summary, composition=composition)
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = OutgoingVersion(document=document, number=last + 1, content_type=PDF, uploaded_by=user,
-                              note=note.strip() or _("Soạn trên hệ thống"), signature_box=box)
+                              note=note.strip() or _("Soạn trên hệ thống"), signature_box=box,
+                              issue_fields=issue_fields or None)
     version.file.save(f"du-thao-{document.pk}-v{last + 1}.pdf", ContentFile(pdf), save=False)
     version.save()
     return version
@@ -134,11 +135,26 @@ def _may_read(user, document: OutgoingDocument) -> bool:
     return not document.is_secret or document.readers.filter(pk=user.pk).exists()
 
 
+def heads_drafting_unit(user, document: OutgoingDocument) -> bool:
+    """Whether `user` heads the unit a draft comes from, whose head reviews it (selectors.outgoing_to_act_on holds
+    the same rule in SQL): a member of the draft's division; for a draft without one, of a division of its
+    drafter; and when the drafter belongs to no division, any head of the agency, or nobody could review it."""
+    from docs_office.models import Division
+
+    if not user.has_role(Role.HEAD_OF_DIVISION):
+        return False
+    if document.division_id is not None:
+        return Division.members.through.objects.filter(division_id=document.division_id, user_id=user.pk).exists()
+    units = Division.objects.filter(agency_id=document.agency_id, members=document.drafter_id)
+    return not units.exists() or units.filter(members=user.pk).exists()
+
+
 def _reviewer_of_state(user, document: OutgoingDocument) -> bool:
     if not same_agency(user, document.agency_id) or not _may_read(user, document):
         return False
+    if document.state == S.HEAD_REVIEW:
+        return heads_drafting_unit(user, document)
     return {S.DRAFT: user.pk == document.drafter_id,
-            S.HEAD_REVIEW: user.has_role(Role.HEAD_OF_DIVISION),
             S.LEADER_REVIEW: user.has_role(Role.LEADER)}.get(document.state, False)
 
 
@@ -174,6 +190,9 @@ def outgoing_review(*, user, document: OutgoingDocument, action: str, note: str 
         and _may_read(user, document)
     if action == "submit":
         allowed = allowed and user.pk == document.drafter_id
+    if action == "head_approve":
+        # Only the head of the drafting unit: a head of another division sees the draft but does not approve it.
+        allowed = allowed and _reviewer_of_state(user, document)
     if action == "return":
         allowed = allowed and _reviewer_of_state(user, document) or (
             document.state == S.APPROVED and user.pk == document.signer_id)
@@ -207,15 +226,17 @@ def outgoing_current_version(document: OutgoingDocument) -> OutgoingVersion | No
     return document.versions.order_by("-number").first()
 
 
-def _pdf_prepare(pdf: bytes, signature_box: list | None = None) -> tuple[bytes, int]:
-    """Add the leader's and the seal's empty fields (Decree 30, appendix I).
+def _pdf_prepare(pdf: bytes, signature_box: list | None = None, issue_fields: dict | None = None) -> tuple[bytes, int]:
+    """Add the leader's and the seal's empty fields (Decree 30, appendix I), and for a composed version the empty
+    text fields of the number and the date of issue, filled at issue: all before the first signature, since
+    filling a field afterwards keeps the signatures valid and adding one would not.
 
     A composed version knows its signature block; an uploaded PDF does not, and its fields go at the
-    usual place, the lower right of the last page, above the bottom margin.
+    usual place, the lower right of the last page, above the bottom margin (its number shows in the seal's stamp).
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    from signatures.services import decree30_boxes, pdf_add_signature_fields
+    from signatures.services import TextFieldSpec, decree30_boxes, pdf_add_signature_fields
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -228,8 +249,10 @@ def _pdf_prepare(pdf: bytes, signature_box: list | None = None) -> tuple[bytes, 
     page, leader_box = pages - 1, (width - 57 - 170, 150.0, width - 57, 225.0)
     if signature_box:
         page, leader_box = signature_box[0], tuple(signature_box[1:])
-    return pdf_add_signature_fields(pdf, decree30_boxes(page=page, leader_box=leader_box,
-                                                        leader_field=LEADER_FIELD, seal_field=SEAL_FIELD)), pages
+    text_fields = [TextFieldSpec(name=name, page=spec[0], box=tuple(spec[1:5]), align=spec[5], italic=spec[6])
+                   for name, spec in (issue_fields or {}).items()]
+    return pdf_add_signature_fields(pdf, decree30_boxes(page=page, leader_box=leader_box, leader_field=LEADER_FIELD,
+                                                        seal_field=SEAL_FIELD), text_fields=text_fields), pages
 
 
 @transaction.atomic
@@ -247,7 +270,7 @@ def outgoing_sign_request(*, leader, document: OutgoingDocument, certificate) ->
     if version is None or version.content_type != PDF:
         raise ApplicationError("pdf_required", _("Cần phiên bản PDF cuối cùng của văn bản để ký số."), status=409)
     with version.file.open("rb") as handle:
-        prepared, pages = _pdf_prepare(handle.read(), version.signature_box)
+        prepared, pages = _pdf_prepare(handle.read(), version.signature_box, version.issue_fields)
     request = signature_request_create(
         pdf=prepared, certificate=certificate, signer=leader, role=SignatureRole.APPROVAL, field_name=LEADER_FIELD,
         title=f"{document.document_type.name}: {document.summary[:200]}", target=document, callback=LEADER_CALLBACK,
@@ -281,7 +304,7 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
     """The records clerk issues: number and symbol from the register (same transaction as the counter),
     then the agency's signature, whose stamp carries them; sending follows in `outgoing_agency_signed`."""
     from signatures.constants import SignatureRole
-    from signatures.services import signature_request_create
+    from signatures.services import pdf_fill_text_fields, signature_request_create
 
     document = _locked(document)
     require(clerk.has_role(Role.RECORDS_CLERK) and same_agency(clerk, document.agency_id)
@@ -294,6 +317,10 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
     document.issue(register=register, number=number, year=year, symbol=symbol, at=now, by=clerk)
     with document.leader_signature.signed_pdf.open("rb") as handle:
         leader_signed = handle.read()
+    # A composed document has blanks for its number and date of issue: filled now, in an incremental revision the
+    # agency's signature then covers (form filling: the leader's signature stays valid). An uploaded PDF has none:
+    # its number and the signing time show in the seal's stamp (Decree 30 practice for signed documents).
+    leader_signed = pdf_fill_text_fields(leader_signed, issue_field_values(number=number, at=now))
     request = signature_request_create(
         pdf=leader_signed, certificate=certificate, signer=clerk, role=SignatureRole.ORGANISATION,
         field_name=SEAL_FIELD, title=f"{format_number(number)}/{symbol}", target=document, callback=AGENCY_CALLBACK,
@@ -306,6 +333,14 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
     legal_event_record(action="outgoing.numbered", obj=document, actor=clerk,
                        data={"register": register.pk, "number": number, "year": year, "symbol": symbol})
     return document
+
+
+def issue_field_values(*, number: int, at) -> dict[str, str]:
+    """What fills a composed document's blanks at issue: "Số: 15/…", "ngày 05 tháng 02 năm 2027" — a day below 10
+    and the months 1 and 2 with a leading zero (Decree 30/2020, appendix I), in the agency's time."""
+    day = timezone.localtime(at).date()
+    return {"SoVanBan": format_number(number), "NgayBanHanh": f"{day.day:02d}",
+            "ThangBanHanh": f"{day.month:02d}" if day.month <= 2 else str(day.month), "NamBanHanh": str(day.year)}
 
 
 def outgoing_agency_signed(request) -> None:

@@ -1,6 +1,14 @@
 """The signatures app's only entry points for other apps (DESIGN.md §1)."""
 
-from signatures.pades import FieldSpec, decree30_attachment_field, decree30_boxes, pdf_add_signature_fields
+from signatures.pades import (
+    FieldSpec,
+    TextFieldSpec,
+    decree30_attachment_field,
+    decree30_boxes,
+    pdf_add_signature_fields,
+    pdf_fill_text_fields,
+    pdf_text_field_names,
+)
 from signatures.services.certificates import (
     certificate_check_usable,
     certificate_import_pkcs12,
@@ -17,7 +25,8 @@ from signatures.services.requests import (
 )
 
 __all__ = [
-    "FieldSpec", "decree30_attachment_field", "decree30_boxes", "pdf_add_signature_fields",
+    "FieldSpec", "TextFieldSpec", "decree30_attachment_field", "decree30_boxes", "pdf_add_signature_fields",
+    "pdf_fill_text_fields", "pdf_text_field_names",
     "certificate_check_usable", "certificate_import_pkcs12", "certificate_register_pkcs11",
     "certificate_register_remote", "trust_anchor_add", "trust_roots",
     "signature_request_confirm", "signature_request_create", "signature_request_reopen", "signature_request_sign",

@@ -126,7 +126,7 @@ def _composed(agency, tmp_path, **fields) -> str:
 
     composition = Composition(**{"body": "Sở thông báo như sau.", "place": "Lạng Sơn", "signer_title": "Phó Giám đốc",
                                  "signer_name": "Hoàng Văn Nam", **fields})
-    data, _box = compose_pdf(agency=agency, document_type=doc_type("thong-bao"), symbol="TB-STP",
+    data, _box, _fields = compose_pdf(agency=agency, document_type=doc_type("thong-bao"), symbol="TB-STP",
                              summary="Về việc nghỉ Tết", composition=composition)
     return _pdf_text(data, tmp_path)
 

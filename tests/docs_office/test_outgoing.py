@@ -450,3 +450,75 @@ def test_a_secret_draft_is_reviewed_only_by_the_people_named_on_it(staff, agency
         outgoing_review(user=leader, document=document, action="leader_approve")
     assert refused.value.status == 403
     assert outgoing_actions_for(user=leader, document=document) == set()
+
+
+def test_a_composed_document_gets_its_number_and_date_of_issue_and_both_signatures_stay_valid(
+        staff, demo_pki, django_capture_on_commit_callbacks):
+    """Signed by the leader before it has a number, a composed document has blanks in its number line and date line
+    (PDF text fields made before the first signature); the records clerk's issue fills them in an incremental
+    revision that the agency's signature covers: form filling, so the leader's signature stays valid."""
+    import io
+
+    from django.utils import timezone
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from docs_office.services.outgoing import issue_field_values
+    from signatures.verification import pdf_verify
+
+    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
+    personal, seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
+    document = outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type("thong-bao"),
+                               summary="Về việc nghỉ Tết Nguyên đán", composition=_composition())
+    assert set(document.versions.get().issue_fields) == {"SoVanBan", "NgayBanHanh", "ThangBanHanh", "NamBanHanh"}
+    outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
+    outgoing_review(user=staff[Role.HEAD_OF_DIVISION], document=document, action="head_approve")
+    outgoing_review(user=leader, document=document, action="leader_approve")
+    document = outgoing_sign_request(leader=leader, document=document, certificate=personal)
+    assert confirm(document.leader_signature, leader, django_capture_on_commit_callbacks).state == SignatureState.SIGNED
+    document.refresh_from_db()
+    document = outgoing_issue(clerk=clerk, document=document, certificate=seal)
+    request = confirm(document.agency_signature, clerk, django_capture_on_commit_callbacks)
+    assert request.state == SignatureState.SIGNED, request.error
+    document.refresh_from_db()
+    assert document.state == OutgoingState.ISSUED
+    with document.signed_file.open("rb") as handle:
+        signed = handle.read()
+
+    report = pdf_verify(signed)
+    assert report.signature_count == 2 and report.is_valid, report.message
+    leader_report = next(s for s in report.signatures if s.field_name == "LanhDaoKy")
+    assert leader_report.intact and leader_report.modifications_allowed
+    assert leader_report.modification_level == "form_filling"
+    assert set(leader_report.changed_form_fields) >= {"SoVanBan", "NgayBanHanh", "ThangBanHanh", "NamBanHanh"}
+
+    wanted = issue_field_values(number=1, at=document.issued_at)
+    assert wanted["SoVanBan"] == "01" and wanted["NamBanHanh"] == str(timezone.localtime(document.issued_at).year)
+    reader = PdfFileReader(io.BytesIO(signed))
+    fields = {str(f.get_object()["/T"]): f.get_object() for f in reader.root["/AcroForm"]["/Fields"]}
+    for name, value in wanted.items():
+        assert str(fields[name]["/V"]) == value
+        assert f"({value}) Tj".encode() in fields[name]["/AP"]["/N"].data
+    # The filling is a revision of its own, before the agency's signature, which covers it.
+    seal_report = next(s for s in report.signatures if s.field_name == "VanThuDongDau")
+    assert seal_report.covers_entire_file
+
+
+def test_the_date_of_issue_has_a_leading_zero_below_10_and_for_january_and_february():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from docs_office.services.outgoing import issue_field_values
+
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    assert issue_field_values(number=7, at=datetime(2027, 2, 5, 9, tzinfo=hanoi)) == {
+        "SoVanBan": "07", "NgayBanHanh": "05", "ThangBanHanh": "02", "NamBanHanh": "2027"}
+    assert issue_field_values(number=123, at=datetime(2027, 3, 15, 9, tzinfo=hanoi))["ThangBanHanh"] == "3"
+    # 23:30 UTC on 31 December is already New Year's Day in Vietnam.
+    assert issue_field_values(number=1, at=datetime(2026, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")))["NamBanHanh"] == "2027"
+
+
+def test_an_uploaded_pdf_is_issued_unchanged_before_the_agency_signature(staff):
+    from signatures.services import pdf_fill_text_fields
+    from tests.docs_office.signing import decision_pdf
+
+    assert pdf_fill_text_fields(decision_pdf(), {"SoVanBan": "01"}) == decision_pdf()

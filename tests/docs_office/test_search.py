@@ -261,3 +261,45 @@ def test_a_query_longer_than_the_search_box_is_cut_on_the_pages_and_refused_by_t
         assert api.get(url, {"q": "a" * SEARCH_MAX_LENGTH}).status_code == 200
     box = (Path(settings.BASE_DIR) / "templates" / "docs_office" / "_list_search.html").read_text()
     assert f'maxlength="{SEARCH_MAX_LENGTH}"' in box
+
+
+@pytest.mark.parametrize("typed", ["BNV", "bnv", "45/BNV", "45/bnv", "45 BNV", "BNV VP"])
+def test_part_of_a_symbol_finds_the_document_as_words_do(staff, typed):
+    from docs_office.selectors import incoming_search_rows
+
+    clerk = staff[Role.RECORDS_CLERK]
+    letter = register_scan(clerk, number="45", symbol="BNV-VP", issuer_name="Bộ Nội vụ",
+                           summary="V/v hướng dẫn sắp xếp tổ chức bộ máy")
+    register_scan(clerk, number="46", symbol="QĐ-UBND", summary="Quyết định khác")
+    register_scan(clerk, number="44", symbol="BTC-VP", summary="Công văn khác")
+    assert _found(clerk, typed) == [letter]
+    assert [row[0] for row in incoming_search_rows(user=clerk, query=typed, limit=10)[1]] == [letter.pk]
+
+
+def test_a_symbol_part_does_not_reach_another_agencys_documents(staff, other_agency):
+    from tests.factories import UserFactory
+
+    register_scan(staff[Role.RECORDS_CLERK], number="45", symbol="BNV-VP")
+    assert _found(UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK]), "BNV") == []
+
+
+@pytest.mark.parametrize("typed", ["QĐ", "7/QĐ", "07/qd", "qd ubnd", "07"])
+def test_part_of_an_issued_documents_symbol_finds_it(staff, registers, typed):
+    from docs_office.selectors import outgoing_search
+    from tests.docs_office.test_outgoing import draft, issued_unsigned
+
+    issued = issued_unsigned(staff, registers["outgoing"])  # 07/QĐ-UBND
+    draft(staff)  # the same summary, no number yet
+    assert list(outgoing_search(user=staff[Role.RECORDS_CLERK], query=typed)) == [issued]
+
+
+@pytest.mark.parametrize("model", ["IncomingDocument", "OutgoingDocument"])
+def test_a_symbol_part_is_one_lookup_of_the_stored_vector_index(staff, documents, model):
+    from docs_office import models
+    from docs_office.selectors import text_search
+
+    agency_id = staff[Role.RECORDS_CLERK].agency_id
+    plan = _plan(text_search(getattr(models, model).objects.all(), query="45/BNV", agency_id=agency_id, ranked=False))
+    assert f"{model.replace('Document', '').lower()}_vector_idx" in plan, plan
+    conditions = [line for line in plan.splitlines() if "Index Cond" in line and "search_vector" in line]
+    assert conditions and all(f"''{agency_id}:45'' & ''{agency_id}:bnv'':*" in line for line in conditions), plan

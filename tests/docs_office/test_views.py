@@ -69,14 +69,23 @@ def test_the_register_form_is_for_records_clerks_only(client, staff):
     assert client.get(reverse("docs_office:incoming_register")).status_code == 404
 
 
+def assign_rows(*rows) -> dict:
+    """The assignment page's POST: one row per (role, assignee, deadline, instruction), as the page's rows send them."""
+    data = {"assign-TOTAL_FORMS": str(len(rows)), "assign-INITIAL_FORMS": str(len(rows)),
+            "assign-MIN_NUM_FORMS": "0", "assign-MAX_NUM_FORMS": "60"}
+    for i, (role, assignee, deadline, instruction) in enumerate(rows):
+        data.update({f"assign-{i}-role": role, f"assign-{i}-assignee": assignee, f"assign-{i}-deadline": deadline,
+                     f"assign-{i}-instruction": instruction})
+    return data
+
+
 def test_the_leader_assigns_from_the_detail_page(client, staff):
     document = register_scan(staff[Role.RECORDS_CLERK])
     signed_in(client, staff[Role.LEADER])
     page = client.get(reverse("docs_office:incoming_detail", args=[document.pk])).content.decode()
     assert 'data-action="assign"' in page
-    client.post(reverse("docs_office:incoming_action", args=[document.pk, "assign"]), {
-        "lead": f"u:{staff[Role.SPECIALIST].pk}", "deadline": (timezone.localdate() + timedelta(days=3)).isoformat(),
-        "instruction": "Tham mưu"})
+    client.post(reverse("docs_office:incoming_action", args=[document.pk, "assign"]), assign_rows(
+        ("lead", f"u:{staff[Role.SPECIALIST].pk}", (timezone.localdate() + timedelta(days=3)).isoformat(), "Tham mưu")))
     document.refresh_from_db()
     assert document.state == IncomingState.ASSIGNED
 
@@ -246,39 +255,109 @@ def test_a_document_dated_in_the_future_is_an_error_on_the_register_form(client,
     assert not IncomingDocument.objects.exists()
 
 
-def assign_on_the_page(client, staff, document, **fields):
+def assign_on_the_page(client, staff, document, *rows):
     signed_in(client, staff[Role.LEADER])
-    response = client.post(reverse("docs_office:incoming_action", args=[document.pk, "assign"]),
-                           {"instruction": "Tham mưu văn bản trả lời gấp", **fields})
+    response = client.post(reverse("docs_office:incoming_action", args=[document.pk, "assign"]), assign_rows(*rows))
     document.refresh_from_db()
     return response, response.content.decode()
 
 
-def test_an_invalid_assignment_deadline_is_reported_on_the_deadline_with_the_instruction_kept(client, staff):
+def test_an_invalid_assignment_deadline_is_reported_on_its_row_with_the_instruction_kept(client, staff):
     document = register_scan(staff[Role.RECORDS_CLERK])
-    response, page = assign_on_the_page(client, staff, document, lead=f"u:{staff[Role.SPECIALIST].pk}",
-                                        deadline="2026-13-45")
+    response, page = assign_on_the_page(client, staff, document,
+                                        ("lead", f"u:{staff[Role.SPECIALIST].pk}", "2026-13-45", "Tham mưu văn bản trả lời gấp"))
     assert response.status_code == 400 and document.state == IncomingState.REGISTERED
-    assert 'id="id_deadline_error"' in page and "Hạn xử lý không phải ngày hợp lệ" in page
+    assert 'id="id_assign-0-deadline_error"' in page and "Hạn xử lý không phải ngày hợp lệ" in page
     assert "Cần chọn người hoặc đơn vị xử lý chính." not in page
     assert "Tham mưu văn bản trả lời gấp</textarea>" in page
 
 
-def test_an_assignment_without_a_lead_says_so_on_the_lead(client, staff):
+def test_an_assignment_without_a_lead_says_so_above_the_rows(client, staff):
     document = register_scan(staff[Role.RECORDS_CLERK])
-    response, page = assign_on_the_page(client, staff, document, lead="")
+    response, page = assign_on_the_page(client, staff, document, ("lead", "", "", ""),
+                                        ("support", f"u:{staff[Role.SPECIALIST].pk}", "", ""))
     assert response.status_code == 400 and document.state == IncomingState.REGISTERED
-    assert 'id="id_lead_error"' in page and "Cần chọn người hoặc đơn vị xử lý chính." in page
+    assert "Cần chọn người hoặc đơn vị xử lý chính." in page
 
 
 def test_the_same_person_leading_and_supporting_is_refused_on_the_form_with_what_was_typed(client, staff):
     document = register_scan(staff[Role.RECORDS_CLERK])
     specialist = staff[Role.SPECIALIST]
-    response, page = assign_on_the_page(client, staff, document, lead=f"u:{specialist.pk}", support=f"u:{specialist.pk}",
-                                        deadline=(timezone.localdate() + timedelta(days=3)).isoformat())
+    deadline = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response, page = assign_on_the_page(client, staff, document,
+                                        ("lead", f"u:{specialist.pk}", deadline, "Tham mưu văn bản trả lời gấp"),
+                                        ("support", f"u:{specialist.pk}", "", ""))
     assert response.status_code == 400 and document.state == IncomingState.REGISTERED
-    assert f"{specialist.full_name} được chọn hai lần" in page
+    assert f"{specialist.full_name} được chọn hai lần" in page and 'id="id_assign-1-assignee_error"' in page
     assert "Tham mưu văn bản trả lời gấp</textarea>" in page
+
+
+def test_each_assignee_gets_their_own_deadline_and_instruction(client, staff, division):
+    from docs_office.models import IncomingAssignment
+
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    specialist, head, clerk = staff[Role.SPECIALIST], staff[Role.HEAD_OF_DIVISION], staff[Role.RECORDS_CLERK]
+    today = timezone.localdate()
+    response, _page = assign_on_the_page(
+        client, staff, document,
+        ("lead", f"u:{specialist.pk}", (today + timedelta(days=5)).isoformat(), "Chủ trì tham mưu"),
+        ("support", f"d:{division.pk}", (today + timedelta(days=3)).isoformat(), "Cung cấp số liệu"),
+        ("support", f"u:{head.pk}", "", "Góp ý dự thảo"),
+        ("info", f"u:{clerk.pk}", "", ""),
+        ("info", "", "", ""))
+    assert response.status_code == 302 and document.state == IncomingState.ASSIGNED
+    rows = {(a.role, a.user_id or a.division_id): (a.deadline, a.instruction)
+            for a in IncomingAssignment.objects.filter(document=document)}
+    assert rows == {("lead", specialist.pk): (today + timedelta(days=5), "Chủ trì tham mưu"),
+                    ("support", division.pk): (today + timedelta(days=3), "Cung cấp số liệu"),
+                    # A supporter without a deadline takes the lead's; for information, none.
+                    ("support", head.pk): (today + timedelta(days=5), "Góp ý dự thảo"),
+                    ("info", clerk.pk): (None, "")}
+
+
+def test_a_past_deadline_is_refused_on_its_row(client, staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response, page = assign_on_the_page(client, staff, document, ("lead", f"u:{staff[Role.SPECIALIST].pk}", "", ""),
+                                        ("support", f"u:{staff[Role.HEAD_OF_DIVISION].pk}", yesterday, ""))
+    assert response.status_code == 400 and document.state == IncomingState.REGISTERED
+    assert 'id="id_assign-1-deadline_error"' in page and "Hạn xử lý không thể ở quá khứ." in page
+
+
+def test_a_deadline_on_a_row_without_its_assignee_is_not_dropped(client, staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response, page = assign_on_the_page(client, staff, document, ("lead", f"u:{staff[Role.SPECIALIST].pk}", "", ""),
+                                        ("support", "", tomorrow, "Phối hợp"))
+    assert response.status_code == 400 and document.state == IncomingState.REGISTERED
+    assert 'id="id_assign-1-assignee_error"' in page
+
+
+def test_a_new_row_keeps_what_was_typed_and_assigns_nothing(client, staff):
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    specialist = staff[Role.SPECIALIST]
+    signed_in(client, staff[Role.LEADER])
+    data = assign_rows(("lead", f"u:{specialist.pk}", "", "Chủ trì tham mưu"), ("info", "", "", ""))
+    response = client.post(reverse("docs_office:incoming_action", args=[document.pk, "assign"]),
+                           {**data, "add_row": "support"})
+    page = response.content.decode()
+    document.refresh_from_db()
+    assert response.status_code == 200 and document.state == IncomingState.REGISTERED
+    assert "Chủ trì tham mưu</textarea>" in page and f'<option value="u:{specialist.pk}" selected>' in page
+    # The new supporter's row goes between the lead and the for-information row.
+    assert [line.split('"')[1] for line in page.split('<tr data-role=')[1:]] == ["lead", "support", "info"]
+    assert 'name="assign-TOTAL_FORMS" value="3"' in page
+
+
+def test_the_page_offers_the_current_assignment_again(client, staff):
+    from tests.docs_office.factories import assign_to
+
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    assign_to(staff[Role.LEADER], document, lead=staff[Role.SPECIALIST], deadline=timezone.localdate())
+    signed_in(client, staff[Role.LEADER])
+    page = client.get(reverse("docs_office:incoming_detail", args=[document.pk])).content.decode()
+    assert f'<option value="u:{staff[Role.SPECIALIST].pk}" selected>' in page
+    assert "Đề nghị nghiên cứu, tham mưu văn bản trả lời.</textarea>" in page
 
 
 def opinion_on_the_page(client, staff, **fields):

@@ -91,9 +91,9 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
 
     # The leader assigns it to the specialist.
     _sign_in_verified(page, leader, totp, f"/van-ban/den/{incoming.pk}/")
-    page.get_by_label("Xử lý chính").select_option(value=f"u:{specialist.pk}")
-    page.get_by_label("Ý kiến chỉ đạo").fill("Đề nghị tham mưu văn bản trả lời")
-    page.get_by_role("button", name="Phân công").click()
+    page.get_by_label("Xử lý chính: người hoặc đơn vị").select_option(value=f"u:{specialist.pk}")
+    page.get_by_label("Xử lý chính: ý kiến chỉ đạo").fill("Đề nghị tham mưu văn bản trả lời")
+    page.get_by_role("button", name="Phân công", exact=True).click()
     expect(page.locator("[data-state]")).to_have_text("Đã phân công")
     _sign_out(page)
 
@@ -185,5 +185,7 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     # The specialist closes the incoming letter with its result.
     _sign_in_verified(page, specialist, totp, f"/van-ban/den/{incoming.pk}/")
     page.get_by_label("Kết quả xử lý").fill("Đã trả lời bằng công văn 01/UBND-VP")
+    page.get_by_label("Văn bản đi trả lời (đã phát hành)").select_option(value=str(outgoing.pk))
     page.get_by_role("button", name="Kết thúc xử lý").click()
     expect(page.locator("[data-state]")).to_have_text("Đã xử lý xong")
+    expect(page.locator('[data-field="answered-by"]')).to_have_text("01/UBND-VP")
