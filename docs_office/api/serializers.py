@@ -82,6 +82,13 @@ class IncomingReferenceSerializer(serializers.ModelSerializer):
         fields = ["id", "number_symbol", "issuer_name", "state"]
 
 
+class AgencyReferenceSerializer(serializers.Serializer):
+    """An agency of the system named in a document: its identifier code (DESIGN.md §4) and name."""
+
+    code = serializers.CharField(source="exchange_code")
+    name = serializers.CharField()
+
+
 class IncomingDetailSerializer(IncomingListSerializer):
     answered_by = OutgoingReferenceSerializer(read_only=True, allow_null=True,
                                               help_text="Văn bản đi trả lời, gắn khi kết thúc xử lý.")
@@ -91,12 +98,17 @@ class IncomingDetailSerializer(IncomingListSerializer):
     opinions = OpinionSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     file_url = serializers.SerializerMethodField()
+    issuer_agency = AgencyReferenceSerializer(read_only=True, allow_null=True,
+                                              help_text="Cơ quan ban hành khi thuộc hệ thống (văn bản nhận liên thông).")
+    register = serializers.CharField(source="register.name", read_only=True, allow_null=True, default=None,
+                                     help_text="Sổ văn bản đến đã vào.")
+    registered_by = serializers.CharField(source="registered_by.full_name", read_only=True, allow_null=True,
+                                          default=None, help_text="Văn thư vào sổ.")
 
     class Meta(IncomingListSerializer.Meta):
-        fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "signer_name", "page_count",
-                  "acknowledged_at", "registered_at", "result", "answered_by", "answers", "closing_reason", "file_url",
-                  "assignments",
-                  "opinions", "events"]
+        fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "issuer_agency", "signer_name", "page_count",
+                  "register", "registered_by", "registered_at", "acknowledged_at", "external_id", "result",
+                  "answered_by", "answers", "closed_at", "closing_reason", "file_url", "assignments", "opinions", "events"]
 
     def get_file_url(self, obj) -> str | None:
         return reverse("api-incoming-document-file", args=[obj.pk]) if obj.file else None
@@ -179,9 +191,20 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
     deliveries = DeliverySerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     file_url = serializers.SerializerMethodField()
+    division = serializers.CharField(source="division.name", read_only=True, allow_null=True, default=None,
+                                     help_text="Đơn vị soạn thảo.")
+    signer = serializers.CharField(source="signer.full_name", read_only=True, allow_null=True, default=None,
+                                   help_text="Lãnh đạo ký (khi đã duyệt).")
+    signer_position = serializers.CharField(source="signer.position_title", read_only=True, allow_null=True,
+                                            default=None)
+    register = serializers.CharField(source="register.name", read_only=True, allow_null=True, default=None,
+                                     help_text="Sổ văn bản đi đã cấp số.")
+    recipient_agencies = AgencyReferenceSerializer(many=True, read_only=True,
+                                                   help_text="Nơi nhận trong hệ thống (liên thông).")
 
     class Meta(OutgoingListSerializer.Meta):
-        fields = [*OutgoingListSerializer.Meta.fields, "number", "year", "symbol", "page_count", "recipients_text",
+        fields = [*OutgoingListSerializer.Meta.fields, "number", "year", "symbol", "division", "signer",
+                  "signer_position", "register", "page_count", "recipient_agencies", "recipients_text",
                   "recall_reason", "answers", "file_url", "versions", "deliveries", "events"]
 
     def get_file_url(self, obj) -> str:

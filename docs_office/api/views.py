@@ -126,13 +126,18 @@ class _DocumentViewSet(viewsets.GenericViewSet):
     def detail_prefetches(self) -> list[Prefetch]:
         raise NotImplementedError
 
+    def detail_related(self) -> tuple[str, ...]:
+        """The detail's single-valued relations, read with the document."""
+        raise NotImplementedError
+
     def run_action(self, *, document, action: str, data: dict) -> None:
         raise NotImplementedError
 
     def _detail(self, pk):
         if parse_int(str(pk)) is None:  # "abc" or "²" in the URL: no such document, not an int() error
             raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
-        document = self.visible_to(self.request.user).prefetch_related(*self.detail_prefetches()).filter(pk=pk).first()
+        document = (self.visible_to(self.request.user).select_related(*self.detail_related())
+                    .prefetch_related(*self.detail_prefetches()).filter(pk=pk).first())
         if document is None:
             raise ApplicationError("not_found", _("Không tìm thấy văn bản."), status=404)
         return document
@@ -176,6 +181,9 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         from docs_office.selectors import incoming_visible_to
 
         return incoming_visible_to(user=user)
+
+    def detail_related(self) -> tuple[str, ...]:
+        return ("issuer_agency", "register", "registered_by")
 
     def detail_prefetches(self) -> list[Prefetch]:
         from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion, OutgoingDocument
@@ -294,10 +302,13 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
 
         return outgoing_visible_to(user=user)
 
+    def detail_related(self) -> tuple[str, ...]:
+        return ("signer", "register")
+
     def detail_prefetches(self) -> list[Prefetch]:
         from docs_office.models import Delivery, IncomingDocument, OutgoingEvent, OutgoingVersion
 
-        return [Prefetch("answers", queryset=IncomingDocument.objects.all()),
+        return [Prefetch("answers", queryset=IncomingDocument.objects.all()), "recipient_agencies",
                 Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
                 Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
                 Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor"))]

@@ -349,3 +349,32 @@ def test_the_same_person_leading_and_supporting_is_a_400_through_the_api(staff):
     response = client_for(staff[Role.LEADER]).post(f"{INCOMING}{document.pk}/actions/assign/", {"assignments": [
         {"role": "lead", "user": specialist}, {"role": "support", "user": specialist}]}, format="json")
     assert response.status_code == 400 and response.json()["error"]["code"] == "assignee_twice"
+
+
+def test_the_details_name_the_agencies_register_signer_and_unit(staff, registers, other_agency,
+                                                                django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.docs_office.test_outgoing import issued_unsigned
+    from tests.factories import AgencyFactory
+
+    clerk, leader = staff[Role.RECORDS_CLERK], staff[Role.LEADER]
+    document = issued_unsigned(staff, registers["outgoing"], recipient_agencies=[other_agency])
+    OutgoingDocument.objects.filter(pk=document.pk).update(signer=leader)
+    client = client_for(leader)
+    with CaptureQueriesContext(connection) as one:
+        body = client.get(f"{OUTGOING}{document.pk}/").json()
+    assert body["signer"] == leader.full_name and body["signer_position"] == leader.position_title
+    assert body["register"] == registers["outgoing"].name
+    assert body["recipient_agencies"] == [{"code": other_agency.exchange_code, "name": other_agency.name}]
+    assert "division" in body
+    # The same queries whatever the number of recipients: the named relations come with the document.
+    document.recipient_agencies.add(*(AgencyFactory() for _ in range(3)))
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(client.get(f"{OUTGOING}{document.pk}/").json()["recipient_agencies"]) == 4
+
+    incoming = register_scan(clerk)
+    body = client_for(clerk).get(f"{INCOMING}{incoming.pk}/").json()
+    assert body["register"] == incoming.register.name and body["registered_by"] == clerk.full_name
+    assert body["issuer_agency"] is None and body["external_id"] == "" and body["closed_at"] is None
