@@ -11,8 +11,8 @@ class DocumentTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Register)
 class RegisterAdmin(admin.ModelAdmin):
-    list_display = ["name", "agency", "kind", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name", "agency", "kind", "for_secret", "is_active"]
+    list_filter = ["kind", "for_secret", "is_active"]
     search_fields = ["name", "agency__name"]
     autocomplete_fields = ["agency"]
     filter_horizontal = ["document_types"]

@@ -58,6 +58,9 @@ class Register(models.Model):
     # no other register of the agency claims.
     document_types = models.ManyToManyField(DocumentType, verbose_name=_("loại văn bản"), blank=True,
                                             related_name="registers")
+    # Secret documents are numbered in registers of their own (Decree 30/2020; DESIGN.md §4), never in these.
+    for_secret = models.BooleanField(_("sổ văn bản mật"), default=False,
+                                     help_text=_("Đánh số riêng cho văn bản mật (đến hoặc đi)."))
     is_active = models.BooleanField(_("đang dùng"), default=True)
 
     class Meta:

@@ -163,7 +163,7 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
         _duplicate_key_lock(agency_id=clerk.agency_id, data=data)
         _refuse_duplicate(incoming_duplicates(agency=clerk.agency, number=data.number, symbol=data.symbol,
                                               issuer_name=data.issuer_name, issuer_agency=data.issuer_agency))
-    register = register_incoming_for(agency=clerk.agency)
+    register = register_incoming_for(agency=clerk.agency, secret=secret)
     now = timezone.now()
     document = IncomingDocument(agency=clerk.agency, received_at=now, **_fields(data))
     number, year = register_number_allocate(register=register, at=now)
@@ -226,7 +226,7 @@ def incoming_accept(*, clerk, document: IncomingDocument, confirm_duplicate: boo
         _refuse_duplicate(incoming_duplicates(agency=document.agency, number=document.number, symbol=document.symbol,
                                               issuer_name=document.issuer_name, issuer_agency=document.issuer_agency,
                                               exclude_pk=document.pk).exclude(state=S.RECEIVED))
-    register = register_incoming_for(agency=document.agency)
+    register = register_incoming_for(agency=document.agency, secret=document.is_secret)
     now = timezone.now()
     number, year = register_number_allocate(register=register, at=now)
     document.register_arrival(register=register, number=number, year=year, by=clerk, at=now)

@@ -310,7 +310,8 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
     require(clerk.has_role(Role.RECORDS_CLERK) and same_agency(clerk, document.agency_id)
             and _may_read(clerk, document), _("Chỉ văn thư của cơ quan được cấp số và phát hành văn bản."))
     _check_transition(document, "issue", document.issue)
-    register = register_outgoing_for(agency=document.agency, document_type=document.document_type)
+    register = register_outgoing_for(agency=document.agency, document_type=document.document_type,
+                                     secret=document.is_secret)
     now = timezone.now()
     number, year = register_number_allocate(register=register, at=now)
     symbol = symbol_compose(document_type=document.document_type, agency=document.agency, division=document.division)

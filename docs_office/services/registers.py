@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from docs_office.constants import RegisterKind
 from docs_office.models import Register, RegisterCounter
@@ -47,24 +48,54 @@ def symbol_compose(*, document_type, agency, division=None) -> str:
     return agency.short_name
 
 
-def register_incoming_for(*, agency) -> Register:
-    register = Register.objects.filter(agency=agency, kind=RegisterKind.INCOMING, is_active=True).order_by("id").first()
+# The register a secret document is numbered in when the agency has not set one up: Decree 30 wants its own
+# series, and a clerk registering a secret letter should not be stopped by a missing book.
+SECRET_REGISTER_NAMES = {RegisterKind.INCOMING: gettext_noop("Sổ văn bản mật đến"),
+                         RegisterKind.OUTGOING: gettext_noop("Sổ văn bản mật đi")}
+
+
+def _secret_register(*, agency, kind: str) -> Register:
+    """The agency's active secret register of this kind (the first by id), created under its standard name when
+    there is none: its own series, from 01 each year like any register."""
+    from egov.core.language import portal_language
+
+    register = (Register.objects.filter(agency=agency, kind=kind, for_secret=True, is_active=True)
+                .order_by("id").first())
+    if register is None:
+        with portal_language():
+            name = _(SECRET_REGISTER_NAMES[kind])
+        register, _created = Register.objects.get_or_create(agency=agency, kind=kind, name=name,
+                                                            defaults={"for_secret": True})
+        if not (register.for_secret and register.is_active):  # an older register of that name: made the secret one
+            Register.objects.filter(pk=register.pk).update(for_secret=True, is_active=True)
+            register.for_secret, register.is_active = True, True
+    return register
+
+
+def register_incoming_for(*, agency, secret: bool = False) -> Register:
+    if secret:
+        return _secret_register(agency=agency, kind=RegisterKind.INCOMING)
+    register = (Register.objects.filter(agency=agency, kind=RegisterKind.INCOMING, is_active=True, for_secret=False)
+                .order_by("id").first())
     if register is None:
         raise ApplicationError("no_register", _("Cơ quan chưa có sổ văn bản đến. Đề nghị quản trị tạo sổ trước."),
                                status=409)
     return register
 
 
-def register_outgoing_for(*, agency, document_type) -> Register:
-    """The outgoing register that numbers this type: one that lists it, else the agency's general one."""
-    registers = list(Register.objects.filter(agency=agency, kind=RegisterKind.OUTGOING, is_active=True)
-                     .prefetch_related("document_types").order_by("id"))
+def register_outgoing_for(*, agency, document_type, secret: bool = False) -> Register:
+    """The outgoing register that numbers this type: one that lists it, else the agency's general one; a secret
+    document only ever in a secret register (one listing its type, else the agency's general secret one)."""
+    registers = list(Register.objects.filter(agency=agency, kind=RegisterKind.OUTGOING, is_active=True,
+                                             for_secret=secret).prefetch_related("document_types").order_by("id"))
     for register in registers:
         if any(t.pk == document_type.pk for t in register.document_types.all()):
             return register
     for register in registers:
         if not register.document_types.all():
             return register
+    if secret:
+        return _secret_register(agency=agency, kind=RegisterKind.OUTGOING)
     raise ApplicationError("no_register",
                            _("Cơ quan chưa có sổ văn bản đi cho loại “%(t)s”. Đề nghị quản trị tạo sổ trước.")
                            % {"t": document_type.name}, status=409)
