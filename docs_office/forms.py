@@ -215,6 +215,11 @@ class OutgoingCreateForm(forms.Form):
                                                         queryset=None, required=False)
     recipients_text = forms.CharField(label=_("Nơi nhận khác"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+    reply_due_on = forms.DateField(
+        label=_("Hạn trả lời, xử lý của nơi nhận"), required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
+        help_text=_("Khi đề nghị nơi nhận trả lời hoặc thực hiện trước một ngày: thành hạn xử lý của văn bản đến ở "
+                    "nơi nhận trong hệ thống và hạn trong gói edXML."),
+        error_messages={"invalid": _("Hạn trả lời không phải ngày hợp lệ (ngày/tháng/năm).")})
     readers = forms.ModelMultipleChoiceField(
         label=_("Người được xem (văn bản mật)"), required=False, queryset=None,
         help_text=_("Văn bản mật: ghi tên người duyệt, ký và văn thư phát hành."))

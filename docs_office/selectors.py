@@ -282,6 +282,11 @@ def incoming_answered_by(*, user, document: OutgoingDocument) -> list[IncomingDo
     return list(incoming_visible_to(user=user).filter(answered_by=document).order_by("-received_at", "-id"))
 
 
+def incoming_replies_to(*, user, document: OutgoingDocument) -> list[IncomingDocument]:
+    """The incoming documents `user` may see that answer `document` (their sender's ResponseFor), oldest first."""
+    return list(incoming_visible_to(user=user).filter(in_reply_to=document).order_by("received_at", "id"))
+
+
 def assignments_to_handle(*, user) -> QuerySet[IncomingAssignment]:
     """The dashboard "văn bản cần xử lý": open assignments of the user or their units, lead and support,
     with the effective deadline (the assignment's, else the document's), overdue / due-soon flags and the

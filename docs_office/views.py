@@ -207,8 +207,13 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
     if "close" in actions:
         answer_choices = outgoing_answer_choices(user=request.user, document=document,
                                                  query=refused.get("answer_q", ""), selected=refused.get("answered_by"))
+    from docs_office.selectors import outgoing_visible_to
+
+    # The letter of ours this one answers, when the user may see it (a secret one stays unnamed to others).
+    in_reply_to = (outgoing_visible_to(user=request.user).filter(pk=document.in_reply_to_id).first()
+                   if document.in_reply_to_id else None)
     return render(request, "docs_office/incoming_detail.html", {
-        "document": document, "actions": actions,
+        "document": document, "actions": actions, "in_reply_to": in_reply_to,
         "assign_form": assign_form if "assign" in actions else None,
         "opinion_form": opinion_form if "opinion" in actions else None,
         "edxml_status": _edxml_status_offered(request.user, document), "refused": refused,
@@ -361,7 +366,7 @@ def outgoing_create_page(request):
                 upload=data["file"], composition=form.composition(), division=data["division"],
                 urgency=data["urgency"], confidentiality=data["confidentiality"], answers=answers,
                 recipient_agencies=list(data["recipient_agencies"]), readers=list(data["readers"]),
-                recipients_text=data["recipients_text"])
+                recipients_text=data["recipients_text"], reply_due_on=data["reply_due_on"])
         except ApplicationError as exc:
             for field, errors in exc.fields.items():
                 if field in form.fields:
@@ -397,19 +402,21 @@ def outgoing_detail(request, pk: int):
 
 def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200):
     """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused."""
-    from docs_office.selectors import incoming_answered_by
+    from docs_office.selectors import incoming_answered_by, incoming_replies_to
     from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
     from egov.accounts.roles import Role
 
     actions = outgoing_actions_for(user=request.user, document=document)
     review = [(a, ACTION_LABELS[a]) for a in ("submit", "head_approve", "leader_approve", "return") if a in actions]
-    answered = incoming_answered_by(user=request.user, document=document) if document.state == OutgoingState.ISSUED \
-        or document.state == OutgoingState.RECALLED else []
+    issued = document.state in (OutgoingState.ISSUED, OutgoingState.RECALLED)
+    answered = incoming_answered_by(user=request.user, document=document) if issued else []
+    replies = incoming_replies_to(user=request.user, document=document) if issued else []
     edxml_offered = (document.state == OutgoingState.ISSUED and not document.is_secret
                      and request.user.has_role(Role.RECORDS_CLERK) and request.user.agency_id == document.agency_id)
     return render(request, "docs_office/outgoing_detail.html", {
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
-        "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered}, status=status)
+        "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies},
+        status=status)
 
 
 @login_required

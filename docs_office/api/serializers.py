@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, Urgency
@@ -104,11 +105,19 @@ class IncomingDetailSerializer(IncomingListSerializer):
                                      help_text="Sổ văn bản đến đã vào.")
     registered_by = serializers.CharField(source="registered_by.full_name", read_only=True, allow_null=True,
                                           default=None, help_text="Văn thư vào sổ.")
+    in_reply_to = serializers.SerializerMethodField(help_text="Văn bản đi của cơ quan mà văn bản này trả lời.")
 
     class Meta(IncomingListSerializer.Meta):
         fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "issuer_agency", "signer_name", "page_count",
                   "register", "registered_by", "registered_at", "acknowledged_at", "external_id", "result",
-                  "answered_by", "answers", "closed_at", "closing_reason", "file_url", "assignments", "opinions", "events"]
+                  "in_reply_to", "answered_by", "answers", "closed_at", "closing_reason", "file_url", "assignments",
+                  "opinions", "events"]
+
+    @extend_schema_field(OutgoingReferenceSerializer(allow_null=True))
+    def get_in_reply_to(self, obj):
+        # Prefetched through the caller's visibility: a secret letter of ours stays unnamed to others.
+        replied = getattr(obj, "visible_in_reply_to", None)
+        return OutgoingReferenceSerializer(replied).data if replied is not None else None
 
     def get_file_url(self, obj) -> str | None:
         return reverse("api-incoming-document-file", args=[obj.pk]) if obj.file else None
@@ -201,11 +210,13 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
                                      help_text="Sổ văn bản đi đã cấp số.")
     recipient_agencies = AgencyReferenceSerializer(many=True, read_only=True,
                                                    help_text="Nơi nhận trong hệ thống (liên thông).")
+    replies = IncomingReferenceSerializer(source="visible_replies", many=True, read_only=True,
+                                          help_text="Văn bản đến trả lời văn bản này (người gọi được xem).")
 
     class Meta(OutgoingListSerializer.Meta):
         fields = [*OutgoingListSerializer.Meta.fields, "number", "year", "symbol", "division", "signer",
-                  "signer_position", "register", "page_count", "recipient_agencies", "recipients_text",
-                  "recall_reason", "answers", "file_url", "versions", "deliveries", "events"]
+                  "signer_position", "register", "page_count", "recipient_agencies", "recipients_text", "reply_due_on",
+                  "recall_reason", "answers", "replies", "file_url", "versions", "deliveries", "events"]
 
     def get_file_url(self, obj) -> str:
         return reverse("api-outgoing-document-file", args=[obj.pk])
@@ -237,6 +248,8 @@ class OutgoingCreateSerializer(serializers.Serializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
     answers = serializers.IntegerField(required=False, allow_null=True, help_text="Mã văn bản đến được trả lời.")
+    reply_due_on = serializers.DateField(required=False, allow_null=True,
+                                         help_text="Hạn trả lời, xử lý đề nghị nơi nhận (hạn xử lý của văn bản đến ở nơi nhận).")
     recipient_agencies = serializers.ListField(child=serializers.CharField(), required=False, default=list,
                                                help_text="Mã định danh các cơ quan nhận trong hệ thống.")
     recipients_text = serializers.CharField(required=False, allow_blank=True, default="")

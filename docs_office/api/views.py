@@ -190,6 +190,8 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         from docs_office.selectors import outgoing_visible_to
 
         return [Prefetch("answered_by", queryset=OutgoingDocument.objects.all()),
+                Prefetch("in_reply_to", queryset=outgoing_visible_to(user=self.request.user),
+                         to_attr="visible_in_reply_to"),
                 Prefetch("answers", queryset=outgoing_visible_to(user=self.request.user).order_by("created_at", "id"),
                          to_attr="visible_answers"),
                 Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
@@ -307,8 +309,11 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
 
     def detail_prefetches(self) -> list[Prefetch]:
         from docs_office.models import Delivery, IncomingDocument, OutgoingEvent, OutgoingVersion
+        from docs_office.selectors import incoming_visible_to
 
         return [Prefetch("answers", queryset=IncomingDocument.objects.all()), "recipient_agencies",
+                Prefetch("replies", queryset=incoming_visible_to(user=self.request.user).order_by("received_at", "id"),
+                         to_attr="visible_replies"),
                 Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
                 Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
                 Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor"))]
@@ -352,7 +357,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
             composition=_composition(data, agencies=recipients),
             division=_division(request.user, data.get("division"), field="division"), urgency=data["urgency"],
             confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
-            recipients_text=data["recipients_text"], readers=readers)
+            recipients_text=data["recipients_text"], readers=readers, reply_due_on=data.get("reply_due_on"))
         return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"application/json": EdxmlExportSerializer, "multipart/form-data": EdxmlExportSerializer},

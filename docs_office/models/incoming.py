@@ -60,6 +60,10 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     result = models.TextField(_("kết quả xử lý"), blank=True)
     answered_by = models.ForeignKey("docs_office.OutgoingDocument", verbose_name=_("văn bản trả lời"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The agency's own outgoing document this one answers (the sender's ResponseFor; set on arrival by the
+    # internal exchange or an edXML package), so the sender sees its letter was answered.
+    in_reply_to = models.ForeignKey("docs_office.OutgoingDocument", verbose_name=_("trả lời văn bản đi"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="replies")
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     closing_reason = models.TextField(_("lý do trả lại, thu hồi"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)

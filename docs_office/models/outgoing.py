@@ -45,6 +45,8 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
     recipient_agencies = models.ManyToManyField("agencies.Agency", verbose_name=_("nơi nhận trong hệ thống"),
                                                 blank=True, related_name="+")
     recipients_text = models.TextField(_("nơi nhận khác"), blank=True)
+    # The date the recipients are asked to answer or carry it out by: their incoming deadline, edXML's DueDate.
+    reply_due_on = models.DateField(_("hạn trả lời, xử lý của nơi nhận"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
     # Filled at issue, in the same transaction as the register's counter.
     register = models.ForeignKey("docs_office.Register", verbose_name=_("sổ văn bản đi"), null=True, blank=True,

@@ -54,6 +54,7 @@ def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agenc
         type_code=document.document_type.code, type_name=document.document_type.name, subject=document.summary,
         signer_competence="", signer_position=document.signer.position_title if document.signer else "",
         signer_name=document.signer.full_name if document.signer else "", priority=document.urgency,
+        due_date=document.reply_due_on,
         page_count=document.page_count, to_places=[line.strip() for line in document.recipients_text.splitlines()
                                                    if line.strip()],
         response_for=(f"{document.answers.issuer_name},{document.answers.number_symbol}" if document.answers else ""),
@@ -141,6 +142,8 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         summary_folded=fold_vietnamese(package.subject), signer_name=package.signer_name,
         page_count=package.page_count, urgency=package.priority, deadline=package.due_date,
         external_id=package.document_id, external_sender_code=package.sender.code, acknowledged_at=now,
+        in_reply_to=_answered_outgoing(agency=clerk.agency, response_for=package.response_for,
+                                       before=package.promulgation_date),
     )
     if package.attachment:
         # A fixed name by the sniffed type, never the package's: that name is the sender's to choose (evil.html,
@@ -152,6 +155,24 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
     IncomingEvent.objects.create(document=document, action="import_edxml", from_state="", to_state=document.state,
                                  actor=clerk, at=now, note=package.document_id)
     return document
+
+
+def _answered_outgoing(*, agency, response_for: str, before) -> OutgoingDocument | None:
+    """The agency's issued document a package says it answers: ResponseFor as this system writes it, "<issuer
+    name>,<number>/<symbol>" (the name may hold commas, the number and symbol do not), the newest of that number
+    and symbol issued on or before the answer's date (numbers start again each year). None when it names
+    another agency's document, or nothing of ours."""
+    name, _comma, number_symbol = (response_for or "").rpartition(",")
+    number, _slash, symbol = number_symbol.strip().partition("/")
+    if not (name.strip() and number.isascii() and number.isdigit() and symbol):
+        return None
+    if fold_vietnamese(name.strip()) != fold_vietnamese(agency.name):
+        return None
+    candidates = OutgoingDocument.objects.filter(agency=agency, state=OutgoingState.ISSUED, number=int(number),
+                                                 symbol=symbol.strip())
+    if before is not None:
+        candidates = candidates.filter(issued_at__date__lte=before)
+    return candidates.order_by("-issued_at").first()
 
 
 # The status reported for each state of a document received by edXML (recipient side).

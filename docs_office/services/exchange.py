@@ -36,6 +36,8 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
     with document.signed_file.open("rb") as handle:
         signed = handle.read()
     deliveries = []
+    # An answer to a letter that came by the exchange names, at its sender, the letter it answers.
+    source = getattr(document.answers, "source_delivery", None) if document.answers_id else None
     for recipient in document.recipient_agencies.exclude(pk=document.agency_id):
         delivery = Delivery.objects.create(document=document, recipient=recipient, state=DeliveryState.SENT,
                                            sent_at=now, updated_at=now)
@@ -46,7 +48,8 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
             document_type=document.document_type, summary=document.summary, summary_folded=document.summary_folded,
             signer_name=document.signer.full_name if document.signer else "", page_count=document.page_count,
             urgency=document.urgency, confidentiality=document.confidentiality, source_delivery=delivery,
-            acknowledged_at=now,
+            acknowledged_at=now, deadline=document.reply_due_on,
+            in_reply_to=source.document if source is not None and source.document.agency_id == recipient.pk else None,
         )
         incoming.file.save(f"{document.year}-{document.number:04d}.pdf", ContentFile(signed), save=False)
         incoming.save()

@@ -95,7 +95,7 @@ def _compose_version(document: OutgoingDocument, *, composition, user, note: str
 @transaction.atomic
 def outgoing_create(*, drafter, document_type, summary: str, upload=None, composition=None, division=None,
                     urgency: str = Urgency.NORMAL, confidentiality: str = Confidentiality.NORMAL, answers=None,
-                    recipient_agencies=(), recipients_text: str = "", readers=()) -> OutgoingDocument:
+                    recipient_agencies=(), recipients_text: str = "", readers=(), reply_due_on=None) -> OutgoingDocument:
     """A specialist (or head of division) starts a draft with its first version: an uploaded file, or a
     composition rendered in the Decree 30 layout."""
     require(bool(drafter.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION}) and drafter.agency_id is not None,
@@ -114,10 +114,13 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
                                fields={"recipient_agencies": [_("Không gửi điện tử văn bản mật.")]})
     if answers is not None and answers.agency_id != drafter.agency_id:
         raise ApplicationError("other_agency", _("Văn bản được trả lời phải là văn bản đến của cơ quan."))
+    if reply_due_on is not None and reply_due_on < timezone.localdate():
+        message = _("Hạn trả lời không thể ở quá khứ.")
+        raise ApplicationError("invalid_deadline", message, fields={"reply_due_on": [message]})
     document = OutgoingDocument.objects.create(
         agency=drafter.agency, division=division, document_type=document_type, summary=xml_safe(summary).strip(),
         summary_folded=fold_vietnamese(xml_safe(summary)), urgency=urgency, confidentiality=confidentiality, drafter=drafter,
-        answers=answers, recipients_text=xml_safe(recipients_text).strip(),
+        answers=answers, recipients_text=xml_safe(recipients_text).strip(), reply_due_on=reply_due_on,
     )
     document.recipient_agencies.set(recipients)
     if confidentiality != Confidentiality.NORMAL:
