@@ -7,8 +7,10 @@ from docs_office.models import (
     Delivery,
     DocumentType,
     IncomingAssignment,
+    IncomingAttachment,
     IncomingDocument,
     IncomingOpinion,
+    OutgoingAttachment,
     OutgoingDocument,
     OutgoingVersion,
 )
@@ -64,7 +66,41 @@ class OpinionSerializer(serializers.ModelSerializer):
         fields = ["author", "text", "progress", "created_at"]
 
 
+class IncomingAttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncomingAttachment
+        fields = ["id", "name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("api-incoming-document-attachment", args=[obj.document_id, obj.pk])
+
+
+class OutgoingAttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    signed = serializers.SerializerMethodField(help_text="Đã có chữ ký số của cơ quan (sau khi phát hành).")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutgoingAttachment
+        fields = ["id", "name", "size", "uploaded_at", "signed", "url"]
+
+    def get_signed(self, obj) -> bool:
+        return bool(obj.signed_file)
+
+    def get_url(self, obj) -> str:
+        return reverse("api-outgoing-document-attachment", args=[obj.document_id, obj.pk])
+
+
+class AttachmentsInputSerializer(serializers.Serializer):
+    attachments = serializers.ListField(child=serializers.FileField(), allow_empty=False,
+                                        help_text="Một hoặc nhiều tệp (multipart, cùng tên trường).")
+
+
 class IncomingDetailSerializer(IncomingListSerializer):
+    attachments = IncomingAttachmentSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
@@ -72,7 +108,7 @@ class IncomingDetailSerializer(IncomingListSerializer):
 
     class Meta(IncomingListSerializer.Meta):
         fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "signer_name", "page_count",
-                  "acknowledged_at", "registered_at", "result", "closing_reason", "file_url", "assignments",
+                  "acknowledged_at", "registered_at", "result", "closing_reason", "file_url", "attachments", "assignments",
                   "opinions", "events"]
 
     def get_file_url(self, obj) -> str | None:
@@ -95,6 +131,8 @@ class IncomingCreateSerializer(serializers.Serializer):
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
     deadline = serializers.DateField(required=False, allow_null=True)
     file = serializers.FileField(required=False, allow_null=True, help_text="Bản quét PDF, JPEG hoặc PNG.")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                        help_text="Phụ lục: PDF, JPEG, PNG hoặc DOCX, mỗi phụ lục một tệp.")
     readers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
                                     help_text="Văn bản mật: mã người được xem (cùng cơ quan).")
     confirm_duplicate = serializers.BooleanField(default=False,
@@ -151,6 +189,7 @@ class OutgoingListSerializer(serializers.ModelSerializer):
 
 
 class OutgoingDetailSerializer(OutgoingListSerializer):
+    attachments = OutgoingAttachmentSerializer(many=True, read_only=True)
     versions = VersionSerializer(many=True, read_only=True)
     deliveries = DeliverySerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
@@ -158,7 +197,7 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
 
     class Meta(OutgoingListSerializer.Meta):
         fields = [*OutgoingListSerializer.Meta.fields, "number", "year", "symbol", "page_count", "recipients_text",
-                  "recall_reason", "file_url", "versions", "deliveries", "events"]
+                  "recall_reason", "file_url", "attachments", "versions", "deliveries", "events"]
 
     def get_file_url(self, obj) -> str:
         return reverse("api-outgoing-document-file", args=[obj.pk])
