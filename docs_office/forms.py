@@ -38,6 +38,10 @@ class AttachmentsForm(forms.Form):
     attachments = MultipleFileField(label=_("Tệp đính kèm, phụ lục"), required=True)
 
 
+class OutgoingAttachmentsForm(forms.Form):
+    attachments = MultipleFileField(label=_("Phụ lục (PDF)"), required=True)
+
+
 def _colleagues(user):
     from egov.accounts.models import User
 
@@ -122,6 +126,8 @@ class OutgoingCreateForm(forms.Form):
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label=_("Dự thảo (DOCX hoặc PDF)"), required=False,
                            help_text=_("Hoặc để trống và soạn nội dung bên dưới: hệ thống trình bày theo Nghị định 30."))
+    attachments = MultipleFileField(label=_("Phụ lục (PDF)"), required=False,
+                                    help_text=_("Chọn được nhiều tệp; mỗi phụ lục là một tệp."))
     division = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=None, required=False)
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,

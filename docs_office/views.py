@@ -358,7 +358,7 @@ def outgoing_create_page(request):
                 upload=data["file"], composition=form.composition(), division=data["division"],
                 urgency=data["urgency"], confidentiality=data["confidentiality"], answers=answers,
                 recipient_agencies=list(data["recipient_agencies"]), readers=list(data["readers"]),
-                recipients_text=data["recipients_text"])
+                recipients_text=data["recipients_text"], attachments=data["attachments"])
         except ApplicationError as exc:
             for field, errors in exc.fields.items():
                 if field in form.fields:
@@ -394,14 +394,13 @@ def outgoing_detail(request, pk: int):
 
 def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200, attachments_form=None):
     """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused."""
-    from docs_office.forms import AttachmentsForm
+    from docs_office.forms import OutgoingAttachmentsForm
     from docs_office.services.attachments import outgoing_attachment_allowed
     from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
     from egov.accounts.roles import Role
 
     if outgoing_attachment_allowed(user=request.user, document=document):
-        attachments_form = attachments_form or AttachmentsForm()
-        attachments_form.fields["attachments"].label = _("Phụ lục (PDF)")
+        attachments_form = attachments_form or OutgoingAttachmentsForm()
     else:
         attachments_form = None
 
@@ -466,11 +465,11 @@ def outgoing_attachment_file(request, pk: int, attachment_pk: int):
 @login_required
 @require_POST
 def outgoing_attachment_add_page(request, pk: int):
-    from docs_office.forms import AttachmentsForm
+    from docs_office.forms import OutgoingAttachmentsForm
     from docs_office.services.attachments import outgoing_attachment_add
 
     document = _outgoing_for(request, pk)
-    form = AttachmentsForm(request.POST, request.FILES)
+    form = OutgoingAttachmentsForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
         try:

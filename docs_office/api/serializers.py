@@ -223,6 +223,8 @@ class OutgoingCreateSerializer(serializers.Serializer):
     document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
     summary = serializers.CharField()
     file = serializers.FileField(required=False, allow_null=True, help_text="Dự thảo DOCX hoặc PDF.")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                        help_text="Phụ lục PDF, mỗi phụ lục một tệp (multipart).")
     composition = CompositionSerializer(required=False, allow_null=True,
                                         help_text="Hoặc soạn trên hệ thống (JSON): trình bày theo Nghị định 30.")
     division = serializers.IntegerField(required=False, allow_null=True)

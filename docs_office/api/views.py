@@ -370,7 +370,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
             composition=_composition(data, agencies=recipients),
             division=_division(request.user, data.get("division"), field="division"), urgency=data["urgency"],
             confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
-            recipients_text=data["recipients_text"], readers=readers)
+            recipients_text=data["recipients_text"], readers=readers, attachments=data.get("attachments", []))
         return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"application/json": EdxmlExportSerializer, "multipart/form-data": EdxmlExportSerializer},

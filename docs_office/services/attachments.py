@@ -131,21 +131,8 @@ def outgoing_attachment_allowed(*, user, document: OutgoingDocument) -> bool:
     return document.state in OUTGOING_EDITABLE and _reviewer_of_state(user, document)
 
 
-@transaction.atomic
-def outgoing_attachment_add(*, user, document: OutgoingDocument, uploads: Sequence) -> list[OutgoingAttachment]:
-    """The drafter (or the reviewer who holds the draft) adds appendix PDFs, before the leader signs."""
-    from docs_office.models import OutgoingEvent
-    from docs_office.services.outgoing import _locked
-
-    document = _locked(document)
-    require(outgoing_attachment_allowed(user=user, document=document) or document.state not in OUTGOING_EDITABLE,
-            _("Bạn không được sửa dự thảo ở bước này."))
-    if document.state not in OUTGOING_EDITABLE:
-        raise ApplicationError("not_editable", _("Văn bản đã trình ký, không thêm được phụ lục."), status=409)
-    uploads = [u for u in uploads if u is not None]
-    if not uploads:
-        raise ApplicationError("file_required", _("Chọn ít nhất một tệp phụ lục (PDF)."),
-                               fields={"attachments": [_("Bắt buộc.")]})
+def outgoing_attachments_check(uploads: Sequence) -> list[tuple[str, bytes]]:
+    """Appendix PDFs checked by content, size and readability: (name, bytes) of each, or every file refused."""
     _checked_batch(uploads, allowed=OUTGOING_ATTACHMENT_TYPES, field="attachments")
     contents = []
     for upload in uploads:
@@ -153,14 +140,40 @@ def outgoing_attachment_add(*, user, document: OutgoingDocument, uploads: Sequen
         data = upload.read()
         outgoing_attachment_pdf_check(data)
         contents.append((upload.name, data))
-    now = timezone.now()
+    return contents
+
+
+def outgoing_attachments_store(*, document: OutgoingDocument, contents: Sequence[tuple[str, bytes]], user,
+                               at=None) -> list[OutgoingAttachment]:
+    at = at or timezone.now()
     attachments = []
     for name, data in contents:
         attachment = OutgoingAttachment(document=document, original_name=_original_name(name), size=len(data),
-                                        uploaded_by=user, uploaded_at=now)
+                                        uploaded_by=user, uploaded_at=at)
         attachment.file.save("phu-luc.pdf", ContentFile(data), save=False)
         attachments.append(attachment)
-    attachments = OutgoingAttachment.objects.bulk_create(attachments)
+    return OutgoingAttachment.objects.bulk_create(attachments)
+
+
+@transaction.atomic
+def outgoing_attachment_add(*, user, document: OutgoingDocument, uploads: Sequence) -> list[OutgoingAttachment]:
+    """The drafter (or the reviewer who holds the draft) adds appendix PDFs, before the leader signs."""
+    from docs_office.models import OutgoingEvent
+    from docs_office.services.outgoing import _locked, _may_read
+
+    document = _locked(document)
+    require(same_agency(user, document.agency_id) and _may_read(user, document),
+            _("Bạn không được sửa dự thảo ở bước này."))
+    if document.state not in OUTGOING_EDITABLE:
+        raise ApplicationError("not_editable", _("Văn bản đã trình ký, không thêm được phụ lục."), status=409)
+    require(outgoing_attachment_allowed(user=user, document=document), _("Bạn không được sửa dự thảo ở bước này."))
+    uploads = [u for u in uploads if u is not None]
+    if not uploads:
+        raise ApplicationError("file_required", _("Chọn ít nhất một tệp phụ lục (PDF)."),
+                               fields={"attachments": [_("Bắt buộc.")]})
+    contents = outgoing_attachments_check(uploads)
+    now = timezone.now()
+    attachments = outgoing_attachments_store(document=document, contents=contents, user=user, at=now)
     OutgoingEvent.objects.create(document=document, action="attachment_add", from_state=document.state,
                                  to_state=document.state, actor=user, at=now,
                                  note=", ".join(a.original_name for a in attachments))

@@ -95,9 +95,11 @@ def _compose_version(document: OutgoingDocument, *, composition, user, note: str
 @transaction.atomic
 def outgoing_create(*, drafter, document_type, summary: str, upload=None, composition=None, division=None,
                     urgency: str = Urgency.NORMAL, confidentiality: str = Confidentiality.NORMAL, answers=None,
-                    recipient_agencies=(), recipients_text: str = "", readers=()) -> OutgoingDocument:
+                    recipient_agencies=(), recipients_text: str = "", readers=(), attachments=()) -> OutgoingDocument:
     """A specialist (or head of division) starts a draft with its first version: an uploaded file, or a
-    composition rendered in the Decree 30 layout."""
+    composition rendered in the Decree 30 layout; `attachments`: its appendix PDFs."""
+    from docs_office.services.attachments import outgoing_attachments_check, outgoing_attachments_store
+
     require(bool(drafter.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION}) and drafter.agency_id is not None,
             _("Chỉ chuyên viên hoặc lãnh đạo phòng được soạn thảo văn bản đi."))
     if not (summary or "").strip():
@@ -114,6 +116,7 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
                                fields={"recipient_agencies": [_("Không gửi điện tử văn bản mật.")]})
     if answers is not None and answers.agency_id != drafter.agency_id:
         raise ApplicationError("other_agency", _("Văn bản được trả lời phải là văn bản đến của cơ quan."))
+    appendices = outgoing_attachments_check([a for a in attachments if a is not None])
     document = OutgoingDocument.objects.create(
         agency=drafter.agency, division=division, document_type=document_type, summary=xml_safe(summary).strip(),
         summary_folded=fold_vietnamese(xml_safe(summary)), urgency=urgency, confidentiality=confidentiality, drafter=drafter,
@@ -126,6 +129,7 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
         _add_version(document, upload=upload, user=drafter)
     else:
         _compose_version(document, composition=composition, user=drafter)
+    outgoing_attachments_store(document=document, contents=appendices, user=drafter)
     _event(document, action="create", from_state="", actor=drafter)
     return document
 

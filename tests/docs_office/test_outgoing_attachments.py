@@ -280,3 +280,27 @@ def test_a_request_joins_only_a_pending_request_of_the_same_signer(staff, demo_p
         signature_request_create(pdf=decision_pdf(), certificate=seal, signer=clerk, role=SignatureRole.ORGANISATION,
                                  field_name="X", title="x", batch=document.leader_signature)
     assert refused.value.code == "invalid_batch"
+
+
+def test_a_draft_starts_with_its_appendices_on_the_page_and_the_api(client, staff):
+    from docs_office.models import OutgoingDocument
+    from tests.docs_office.factories import doc_type
+    from tests.docs_office.signing import pdf_upload
+
+    specialist = staff[Role.SPECIALIST]
+    signed_in(client, specialist)
+    response = client.post(reverse("docs_office:outgoing_create"), {
+        "document_type": doc_type("cong-van").pk, "summary": "V/v báo cáo", "urgency": "normal",
+        "confidentiality": "normal", "file": pdf_upload(), "attachments": [appendix("pl1.pdf"), appendix("pl2.pdf")]})
+    assert response.status_code == 302
+    assert [a.original_name for a in OutgoingDocument.objects.get().attachments.all()] == ["pl1.pdf", "pl2.pdf"]
+    response = client.post(reverse("docs_office:outgoing_create"), {
+        "document_type": doc_type("cong-van").pk, "summary": "V/v khác", "urgency": "normal",
+        "confidentiality": "normal", "file": pdf_upload(), "attachments": [SimpleUploadedFile("x.pdf", TINY_PDF)]})
+    assert response.status_code == 400 and "Không đọc được tệp PDF phụ lục." in response.content.decode()
+    assert OutgoingDocument.objects.count() == 1
+    response = client_for(specialist).post("/api/v1/outgoing-documents/", {
+        "document_type": "cong-van", "summary": "V/v báo cáo", "file": pdf_upload(), "attachments": [appendix()]},
+        format="multipart")
+    assert response.status_code == 201, response.json()
+    assert [a["name"] for a in response.json()["attachments"]] == ["phu-luc-1.pdf"]
