@@ -14,6 +14,7 @@ class DocsOfficeConfig(AppConfig):
         # signatures knows only these names: the signed request comes back to the document here.
         register(outgoing.LEADER_CALLBACK)(outgoing.outgoing_leader_signed)
         register(outgoing.AGENCY_CALLBACK)(outgoing.outgoing_agency_signed)
+        register(outgoing.ATTACHMENT_CALLBACK)(outgoing.outgoing_attachment_signed)
 
         from django.db.models.signals import post_delete, post_save
 

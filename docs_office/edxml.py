@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from docs_office.constants import PAGE_COUNT_MAX
 from egov.agencies.models import EXCHANGE_CODE_RE
 from egov.core.text import parse_int
-from egov.core.uploads import PDF, sniff_content_type
+from egov.core.uploads import DOCX, JPEG, PDF, PNG, sniff_content_type
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 P = f"{{{NS}}}"
@@ -39,6 +39,10 @@ STATUS_CODES = {
 }
 # The exchanged document is the signed PDF (the builder declares it so); nothing else is taken in.
 ATTACHMENT_TYPES = (PDF,)
+# Its appendices (further Attachment elements, after the document's): what an incoming attachment may be.
+APPENDIX_TYPES = (PDF, JPEG, PNG, DOCX)
+CONTENT_TYPE_NAMES = {PDF: "application/pdf", JPEG: "image/jpeg", PNG: "image/png", DOCX: DOCX}
+MAX_APPENDICES = 50
 MAX_PACKAGE_BYTES = 60 * 1024 * 1024
 MAX_STATUS_BYTES = 256 * 1024
 
@@ -47,6 +51,14 @@ MAX_STATUS_BYTES = 256 * 1024
 class Agency:
     code: str
     name: str
+
+
+@dataclass
+class EdxmlFile:
+    """An appendix carried in the package: the sender's name for it (display only) and its bytes."""
+
+    name: str
+    data: bytes
 
 
 @dataclass
@@ -72,6 +84,8 @@ class EdxmlPackage:
     trace: list[str] = field(default_factory=list)
     attachment_name: str = ""
     attachment: bytes = b""
+    # The document's appendices (phụ lục), each its own Attachment element after the document's.
+    appendices: list[EdxmlFile] = field(default_factory=list)
 
 
 @dataclass
@@ -150,6 +164,13 @@ def edxml_build(package: EdxmlPackage) -> bytes:
         attachment.set("name", package.attachment_name or "van-ban.pdf")
         attachment.set("contentType", "application/pdf")
         attachment.text = base64.b64encode(package.attachment).decode("ascii")
+    for index, appendix in enumerate(package.appendices, start=1):
+        element = _sub(body, "Attachment")
+        content_type = sniff_content_type(io.BytesIO(appendix.data))
+        element.set("name", appendix.name or f"phu-luc-{index}")
+        element.set("contentType", CONTENT_TYPE_NAMES.get(content_type, "application/octet-stream"))
+        element.set("description", "appendix")
+        element.text = base64.b64encode(appendix.data).decode("ascii")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -280,8 +301,10 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
             page_count = None
             problems.append(_("Số trang không hợp lệ: “%(v)s”.") % {"v": pages_text[:10]})
     attachment, attachment_name = b"", ""
-    attachment_element = root.find(f"{P}edXMLBody/{P}Attachment")
-    if attachment_element is not None:
+    # The first Attachment is the document itself; any further ones are its appendices (phụ lục).
+    attachment_elements = root.findall(f"{P}edXMLBody/{P}Attachment")
+    if attachment_elements:
+        attachment_element = attachment_elements[0]
         # Kept for the record only: the import stores the file under a name of its own (the sender's name could
         # choose the type a browser renders, or point outside the storage).
         attachment_name = attachment_element.get("name", "")
@@ -293,6 +316,7 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
             # By content, as every upload is (the declared contentType and name are the sender's say-so).
             if sniff_content_type(io.BytesIO(attachment)) not in ATTACHMENT_TYPES:
                 problems.append(_("Tệp đính kèm không phải PDF."))
+    appendices = _appendices_read(attachment_elements[1:], problems)
     if problems:
         raise EdxmlError(problems)
     return EdxmlPackage(
@@ -305,8 +329,29 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
         due_date=due, to_places=[(e.text or "").strip() for e in message.findall(f"{P}ToPlaces/{P}Place")],
         response_for=_text(message, "ResponseFor"),
         trace=[(e.text or "").strip() for e in root.findall(f"{P}edXMLHeader/{P}TraceHeaderList/{P}TraceHeader")],
-        attachment_name=attachment_name, attachment=attachment,
+        attachment_name=attachment_name, attachment=attachment, appendices=appendices,
     )
+
+
+def _appendices_read(elements, problems: list[str]) -> list[EdxmlFile]:
+    """Every appendix, checked by content like the document; each bad one named by its position."""
+    if len(elements) > MAX_APPENDICES:
+        problems.append(_("Gói tin có %(n)s tệp phụ lục, vượt quá %(max)s tệp.") % {"n": len(elements),
+                                                                                   "max": MAX_APPENDICES})
+        return []
+    appendices = []
+    for index, element in enumerate(elements, start=1):
+        name = " ".join(element.get("name", "").split())[:255]
+        try:
+            data = base64.b64decode((element.text or "").strip(), validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(_("Tệp phụ lục thứ %(i)s không đúng mã hóa base64.") % {"i": index})
+            continue
+        if sniff_content_type(io.BytesIO(data)) not in APPENDIX_TYPES:
+            problems.append(_("Tệp phụ lục thứ %(i)s không phải PDF, JPEG, PNG hoặc DOCX.") % {"i": index})
+            continue
+        appendices.append(EdxmlFile(name, data))
+    return appendices
 
 
 def edxml_status(*, document_id: str, sender: Agency, recipient: Agency, code: str, description: str = "",

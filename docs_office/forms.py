@@ -19,6 +19,30 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (a document's appendices); each is checked by content in the service."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class AttachmentsForm(forms.Form):
+    attachments = MultipleFileField(label=_("Tệp đính kèm, phụ lục"), required=True)
+
+
+class OutgoingAttachmentsForm(forms.Form):
+    attachments = MultipleFileField(label=_("Phụ lục (PDF)"), required=True)
+
+
 def _colleagues(user):
     from egov.accounts.models import User
 
@@ -44,6 +68,8 @@ class IncomingRegisterForm(forms.Form):
     deadline = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
     file = forms.FileField(label=_("Bản quét (PDF, JPEG, PNG)"), required=False,
                            help_text=_("Không đính kèm tệp với văn bản mật."))
+    attachments = MultipleFileField(label=_("Tệp đính kèm, phụ lục (PDF, JPEG, PNG, DOCX)"), required=False,
+                                    help_text=_("Chọn được nhiều tệp; mỗi phụ lục là một tệp."))
     readers = forms.ModelMultipleChoiceField(label=_("Người được xem (văn bản mật)"), required=False, queryset=None)
     confirm_duplicate = forms.BooleanField(label=_("Tôi đã kiểm tra, vẫn vào sổ văn bản có thể trùng"), required=False)
 
@@ -207,6 +233,8 @@ class OutgoingCreateForm(forms.Form):
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label=_("Dự thảo (DOCX hoặc PDF)"), required=False,
                            help_text=_("Hoặc để trống và soạn nội dung bên dưới: hệ thống trình bày theo Nghị định 30."))
+    attachments = MultipleFileField(label=_("Phụ lục (PDF)"), required=False,
+                                    help_text=_("Chọn được nhiều tệp; mỗi phụ lục là một tệp."))
     division = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=None, required=False)
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,

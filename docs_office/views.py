@@ -150,9 +150,10 @@ def incoming_register(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload, readers, confirm = data.pop("file"), data.pop("readers"), data.pop("confirm_duplicate")
+        attachments = data.pop("attachments")
         try:
             document = incoming_register_scan(clerk=request.user, data=IncomingData(**data), upload=upload,
-                                              readers=list(readers), confirm_duplicate=confirm)
+                                              readers=list(readers), confirm_duplicate=confirm, attachments=attachments)
         except ApplicationError as exc:
             for field, errors in exc.fields.items():
                 if field in form.fields:
@@ -177,6 +178,7 @@ def _incoming_for(request, pk):
                  to_attr="visible_answers"),
         Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
         Prefetch("events", queryset=IncomingEvent.objects.select_related("actor")),
+        "attachments",
     ).filter(pk=pk).first()
     if document is None:
         raise Http404
@@ -189,16 +191,21 @@ def incoming_detail(request, pk: int):
 
 
 def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=None, refused: dict | None = None,
-                          status: int = 200):
+                          status: int = 200, attachments_form=None):
     """The detail page; after a refused assignment or opinion, with that form as it was sent and its errors; after a
     refused return or close (`refused`: the action, the text typed, the reason — and for a close, the answer
     searched for and chosen), with that text kept."""
-    from docs_office.forms import OpinionForm, assign_formset
+    from docs_office.forms import AttachmentsForm, OpinionForm, assign_formset
     from docs_office.selectors import outgoing_answer_choices
+    from docs_office.services.attachments import incoming_attachment_allowed
     from docs_office.services.incoming import incoming_actions_for
 
     refused = refused or {}
     actions = incoming_actions_for(user=request.user, document=document)
+    if incoming_attachment_allowed(user=request.user, document=document):
+        attachments_form = attachments_form or AttachmentsForm()
+    else:
+        attachments_form = None
     if "assign" in actions and assign_form is None:
         assign_form = assign_formset(user=request.user, document=document)
     if "opinion" in actions and opinion_form is None:
@@ -217,7 +224,7 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
         "assign_form": assign_form if "assign" in actions else None,
         "opinion_form": opinion_form if "opinion" in actions else None,
         "edxml_status": _edxml_status_offered(request.user, document), "refused": refused,
-        "answer_choices": answer_choices,
+        "answer_choices": answer_choices, "attachments_form": attachments_form,
     }, status=status)
 
 
@@ -327,6 +334,41 @@ def incoming_file(request, pk: int):
 
 
 @login_required
+def incoming_attachment_file(request, pk: int, attachment_pk: int):
+    """An attachment, served like the main file: to whoever may open the document, by its sniffed type."""
+    from docs_office.services.attachments import INCOMING_ATTACHMENT_TYPES
+    from egov.core.uploads import stored_file_response
+
+    document = _incoming_for(request, pk)
+    attachment = next((a for a in document.attachments.all() if a.pk == attachment_pk), None)
+    if attachment is None or document.is_secret:
+        raise Http404
+    return stored_file_response(attachment.file, stem=f"van-ban-den-{document.pk}-phu-luc-{attachment.pk}",
+                                allowed=INCOMING_ATTACHMENT_TYPES, as_attachment=attachment.content_type != "application/pdf")
+
+
+@login_required
+@require_POST
+def incoming_attachment_add_page(request, pk: int):
+    from docs_office.forms import AttachmentsForm
+    from docs_office.services.attachments import incoming_attachment_add
+
+    document = _incoming_for(request, pk)
+    form = AttachmentsForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            incoming_attachment_add(clerk=request.user, document=document, uploads=form.cleaned_data["attachments"])
+        except ApplicationError as exc:
+            _form_refused(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("Đã thêm tệp đính kèm."))
+            return redirect("docs_office:incoming_detail", pk=pk)
+    return _incoming_detail_page(request, document, attachments_form=form, status=status)
+
+
+@login_required
 def outgoing_list(request):
     from docs_office.filters import document_type_choices, list_filters_parse
     from docs_office.selectors import outgoing_register_links, outgoing_search
@@ -366,7 +408,8 @@ def outgoing_create_page(request):
                 upload=data["file"], composition=form.composition(), division=data["division"],
                 urgency=data["urgency"], confidentiality=data["confidentiality"], answers=answers,
                 recipient_agencies=list(data["recipient_agencies"]), readers=list(data["readers"]),
-                recipients_text=data["recipients_text"], reply_due_on=data["reply_due_on"])
+                recipients_text=data["recipients_text"], reply_due_on=data["reply_due_on"],
+                attachments=data["attachments"])
         except ApplicationError as exc:
             for field, errors in exc.fields.items():
                 if field in form.fields:
@@ -388,7 +431,7 @@ def _outgoing_for(request, pk):
         Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
         Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
         Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor")),
-        "recipient_agencies",
+        "recipient_agencies", "attachments",
     ).filter(pk=pk).first()
     if document is None:
         raise Http404
@@ -400,11 +443,18 @@ def outgoing_detail(request, pk: int):
     return _outgoing_detail_page(request, _outgoing_for(request, pk))
 
 
-def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200):
+def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200, attachments_form=None):
     """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused."""
+    from docs_office.forms import OutgoingAttachmentsForm
     from docs_office.selectors import incoming_answered_by, incoming_replies_to
+    from docs_office.services.attachments import outgoing_attachment_allowed
     from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
     from egov.accounts.roles import Role
+
+    if outgoing_attachment_allowed(user=request.user, document=document):
+        attachments_form = attachments_form or OutgoingAttachmentsForm()
+    else:
+        attachments_form = None
 
     actions = outgoing_actions_for(user=request.user, document=document)
     review = [(a, ACTION_LABELS[a]) for a in ("submit", "head_approve", "leader_approve", "return") if a in actions]
@@ -415,8 +465,8 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
                      and request.user.has_role(Role.RECORDS_CLERK) and request.user.agency_id == document.agency_id)
     return render(request, "docs_office/outgoing_detail.html", {
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
-        "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies},
-        status=status)
+        "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies,
+        "attachments_form": attachments_form}, status=status)
 
 
 @login_required
@@ -453,6 +503,40 @@ def outgoing_file(request, pk: int):
     extension = "pdf" if version.content_type == "application/pdf" else "docx"
     return FileResponse(version.file.open("rb"), content_type=version.content_type,
                         filename=f"du-thao-{document.pk}-v{version.number}.{extension}")
+
+
+@login_required
+def outgoing_attachment_file(request, pk: int, attachment_pk: int):
+    """An appendix PDF: its signed copy once issued, else the file the drafter added."""
+    from egov.core.uploads import PDF, stored_file_response
+
+    document = _outgoing_for(request, pk)
+    attachment = next((a for a in document.attachments.all() if a.pk == attachment_pk), None)
+    if attachment is None:
+        raise Http404
+    return stored_file_response(attachment.signed_file or attachment.file,
+                                stem=f"van-ban-di-{document.pk}-phu-luc-{attachment.pk}", allowed=(PDF,))
+
+
+@login_required
+@require_POST
+def outgoing_attachment_add_page(request, pk: int):
+    from docs_office.forms import OutgoingAttachmentsForm
+    from docs_office.services.attachments import outgoing_attachment_add
+
+    document = _outgoing_for(request, pk)
+    form = OutgoingAttachmentsForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            outgoing_attachment_add(user=request.user, document=document, uploads=form.cleaned_data["attachments"])
+        except ApplicationError as exc:
+            _form_refused(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("Đã thêm phụ lục."))
+            return redirect("docs_office:outgoing_detail", pk=pk)
+    return _outgoing_detail_page(request, document, attachments_form=form, status=status)
 
 
 @login_required

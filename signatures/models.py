@@ -115,6 +115,10 @@ class SignatureRequest(ProtectedStateMixin, models.Model):
     remote_state = models.BinaryField(_("trạng thái ký từ xa"), null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("số lần thực hiện"), default=0)
     error = models.TextField(_("lỗi"), blank=True)
+    # Signed with another request on one confirmation (a document's attachments with the document): the signer
+    # confirms that request once, and this one starts with it. Each PDF still has its own signature.
+    batch = models.ForeignKey("self", verbose_name=_("ký cùng yêu cầu"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="batch_members")
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:

@@ -8,8 +8,10 @@ from docs_office.models import (
     Delivery,
     DocumentType,
     IncomingAssignment,
+    IncomingAttachment,
     IncomingDocument,
     IncomingOpinion,
+    OutgoingAttachment,
     OutgoingDocument,
     OutgoingVersion,
 )
@@ -90,11 +92,45 @@ class AgencyReferenceSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class IncomingAttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncomingAttachment
+        fields = ["id", "name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("api-incoming-document-attachment", args=[obj.document_id, obj.pk])
+
+
+class OutgoingAttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    signed = serializers.SerializerMethodField(help_text="Đã có chữ ký số của cơ quan (sau khi phát hành).")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutgoingAttachment
+        fields = ["id", "name", "size", "uploaded_at", "signed", "url"]
+
+    def get_signed(self, obj) -> bool:
+        return bool(obj.signed_file)
+
+    def get_url(self, obj) -> str:
+        return reverse("api-outgoing-document-attachment", args=[obj.document_id, obj.pk])
+
+
+class AttachmentsInputSerializer(serializers.Serializer):
+    attachments = serializers.ListField(child=serializers.FileField(), allow_empty=False,
+                                        help_text="Một hoặc nhiều tệp (multipart, cùng tên trường).")
+
+
 class IncomingDetailSerializer(IncomingListSerializer):
     answered_by = OutgoingReferenceSerializer(read_only=True, allow_null=True,
                                               help_text="Văn bản đi trả lời, gắn khi kết thúc xử lý.")
     answers = OutgoingReferenceSerializer(source="visible_answers", many=True, read_only=True,
                                           help_text="Các văn bản đi soạn để trả lời văn bản này (người gọi được xem).")
+    attachments = IncomingAttachmentSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
@@ -110,8 +146,8 @@ class IncomingDetailSerializer(IncomingListSerializer):
     class Meta(IncomingListSerializer.Meta):
         fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "issuer_agency", "signer_name", "page_count",
                   "register", "registered_by", "registered_at", "acknowledged_at", "external_id", "result",
-                  "in_reply_to", "answered_by", "answers", "closed_at", "closing_reason", "file_url", "assignments",
-                  "opinions", "events"]
+                  "in_reply_to", "answered_by", "answers", "closed_at", "closing_reason", "file_url", "attachments",
+                  "assignments", "opinions", "events"]
 
     @extend_schema_field(OutgoingReferenceSerializer(allow_null=True))
     def get_in_reply_to(self, obj):
@@ -139,6 +175,8 @@ class IncomingCreateSerializer(serializers.Serializer):
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
     deadline = serializers.DateField(required=False, allow_null=True)
     file = serializers.FileField(required=False, allow_null=True, help_text="Bản quét PDF, JPEG hoặc PNG.")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                        help_text="Phụ lục: PDF, JPEG, PNG hoặc DOCX, mỗi phụ lục một tệp.")
     readers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
                                     help_text="Văn bản mật: mã người được xem (cùng cơ quan).")
     confirm_duplicate = serializers.BooleanField(default=False,
@@ -196,6 +234,7 @@ class OutgoingListSerializer(serializers.ModelSerializer):
 
 class OutgoingDetailSerializer(OutgoingListSerializer):
     answers = IncomingReferenceSerializer(read_only=True, allow_null=True, help_text="Văn bản đến được trả lời.")
+    attachments = OutgoingAttachmentSerializer(many=True, read_only=True)
     versions = VersionSerializer(many=True, read_only=True)
     deliveries = DeliverySerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
@@ -216,7 +255,7 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
     class Meta(OutgoingListSerializer.Meta):
         fields = [*OutgoingListSerializer.Meta.fields, "number", "year", "symbol", "division", "signer",
                   "signer_position", "register", "page_count", "recipient_agencies", "recipients_text", "reply_due_on",
-                  "recall_reason", "answers", "replies", "file_url", "versions", "deliveries", "events"]
+                  "recall_reason", "answers", "replies", "file_url", "attachments", "versions", "deliveries", "events"]
 
     def get_file_url(self, obj) -> str:
         return reverse("api-outgoing-document-file", args=[obj.pk])
@@ -242,6 +281,8 @@ class OutgoingCreateSerializer(serializers.Serializer):
     document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
     summary = serializers.CharField()
     file = serializers.FileField(required=False, allow_null=True, help_text="Dự thảo DOCX hoặc PDF.")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                        help_text="Phụ lục PDF, mỗi phụ lục một tệp (multipart).")
     composition = CompositionSerializer(required=False, allow_null=True,
                                         help_text="Hoặc soạn trên hệ thống (JSON): trình bày theo Nghị định 30.")
     division = serializers.IntegerField(required=False, allow_null=True)

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from docs_office.api.serializers import (
+    AttachmentsInputSerializer,
     EdxmlExportSerializer,
     EdxmlImportSerializer,
     EdxmlStatusImportSerializer,
@@ -26,6 +27,7 @@ from docs_office.api.serializers import (
     OutgoingListSerializer,
 )
 from docs_office.constants import IncomingState, OutgoingState
+from docs_office.services.attachments import INCOMING_ATTACHMENT_TYPES
 from docs_office.services.incoming import SCAN_TYPES
 from docs_office.services.outgoing import DRAFT_TYPES
 from egov.core.api import file_responses
@@ -145,6 +147,19 @@ class _DocumentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(self.serializer_class(self._detail(pk)).data)
 
+    def _attachment(self, pk, attachment_id):
+        document = self._detail(pk)
+        wanted = parse_int(str(attachment_id))
+        attachment = next((a for a in document.attachments.all() if a.pk == wanted), None)
+        if attachment is None:
+            raise ApplicationError("not_found", _("Không tìm thấy tệp đính kèm."), status=404)
+        return document, attachment
+
+    def _attachments_input(self, request) -> list:
+        incoming = AttachmentsInputSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return incoming.validated_data["attachments"]
+
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request, pk=None, action_name=None):
         incoming = self.action_serializer(data=request.data)
@@ -196,7 +211,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
                          to_attr="visible_answers"),
                 Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
                 Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
-                Prefetch("events", queryset=IncomingEvent.objects.select_related("actor"))]
+                Prefetch("events", queryset=IncomingEvent.objects.select_related("actor")), "attachments"]
 
     def run_action(self, *, document, action: str, data: dict) -> None:
         from docs_office.actions import incoming_action_run
@@ -236,9 +251,10 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         upload, confirm = data.pop("file", None), data.pop("confirm_duplicate")
+        attachments = data.pop("attachments")
         readers = [_colleague(request.user, pk, field="readers") for pk in data.pop("readers")]
         document = incoming_register_scan(clerk=request.user, data=IncomingData(**data), upload=upload,
-                                          readers=readers, confirm_duplicate=confirm)
+                                          readers=readers, confirm_duplicate=confirm, attachments=attachments)
         return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=file_responses(SCAN_TYPES))
@@ -246,6 +262,24 @@ class IncomingDocumentViewSet(_DocumentViewSet):
     def file(self, request, pk=None):
         document = self._detail(pk)
         return _file_response(document.file, f"van-ban-den-{document.pk}", SCAN_TYPES)
+
+    @extend_schema(responses=file_responses(INCOMING_ATTACHMENT_TYPES))
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[^/.]+)", url_name="attachment")
+    def attachment(self, request, pk=None, attachment_id=None):
+        """One attachment, to whoever may read the document (a secret document keeps none)."""
+        document, attachment = self._attachment(pk, attachment_id)
+        return _file_response(attachment.file, f"van-ban-den-{document.pk}-phu-luc-{attachment.pk}",
+                              INCOMING_ATTACHMENT_TYPES)
+
+    @extend_schema(request={"multipart/form-data": AttachmentsInputSerializer}, responses={201: IncomingDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="attachments", url_name="attachments")
+    def add_attachments(self, request, pk=None):
+        """The records clerk adds attachments while the document is open."""
+        from docs_office.services.attachments import incoming_attachment_add
+
+        uploads = self._attachments_input(request)
+        incoming_attachment_add(clerk=request.user, document=self._detail(pk), uploads=uploads)
+        return Response(IncomingDetailSerializer(self._detail(pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": EdxmlImportSerializer},
                    responses={201: IncomingDetailSerializer,
@@ -316,7 +350,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
                          to_attr="visible_replies"),
                 Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
                 Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
-                Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor"))]
+                Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor")), "attachments"]
 
     def run_action(self, *, document, action: str, data: dict) -> None:
         from docs_office.actions import outgoing_action_run
@@ -357,7 +391,8 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
             composition=_composition(data, agencies=recipients),
             division=_division(request.user, data.get("division"), field="division"), urgency=data["urgency"],
             confidentiality=data["confidentiality"], answers=answers, recipient_agencies=recipients,
-            recipients_text=data["recipients_text"], readers=readers, reply_due_on=data.get("reply_due_on"))
+            recipients_text=data["recipients_text"], readers=readers, reply_due_on=data.get("reply_due_on"),
+            attachments=data.get("attachments", []))
         return Response(OutgoingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"application/json": EdxmlExportSerializer, "multipart/form-data": EdxmlExportSerializer},
@@ -393,6 +428,24 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
         incoming.is_valid(raise_exception=True)
         delivery = delivery_status_record(clerk=request.user, data=incoming.validated_data["file"].read())
         return Response(OutgoingDetailSerializer(self._detail(delivery.document_id)).data)
+
+    @extend_schema(responses=file_responses((PDF,)))
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[^/.]+)", url_name="attachment")
+    def attachment(self, request, pk=None, attachment_id=None):
+        """An appendix PDF: signed by the agency once the document is issued, as added before."""
+        document, attachment = self._attachment(pk, attachment_id)
+        return _file_response(attachment.signed_file or attachment.file,
+                              f"van-ban-di-{document.pk}-phu-luc-{attachment.pk}", (PDF,))
+
+    @extend_schema(request={"multipart/form-data": AttachmentsInputSerializer}, responses={201: OutgoingDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="attachments", url_name="attachments")
+    def add_attachments(self, request, pk=None):
+        """The drafter (or the reviewer holding the draft) adds appendix PDFs before the leader signs."""
+        from docs_office.services.attachments import outgoing_attachment_add
+
+        uploads = self._attachments_input(request)
+        outgoing_attachment_add(user=request.user, document=self._detail(pk), uploads=uploads)
+        return Response(OutgoingDetailSerializer(self._detail(pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=file_responses(DRAFT_TYPES))  # the signed PDF, or the draft (PDF or DOCX)
     @action(detail=True, methods=["get"], url_path="file", url_name="file")

@@ -1,3 +1,4 @@
+from docs_office.models.attachments import IncomingAttachment, OutgoingAttachment
 from docs_office.models.catalogue import Division, DocumentType, Register, RegisterCounter
 from docs_office.models.changes import IncomingChange
 from docs_office.models.incoming import IncomingAssignment, IncomingDocument, IncomingEvent, IncomingOpinion
@@ -6,7 +7,7 @@ from docs_office.models.tasks import Task, TaskReport
 
 __all__ = [
     "Division", "DocumentType", "Register", "RegisterCounter",
-    "IncomingAssignment", "IncomingChange", "IncomingDocument", "IncomingEvent", "IncomingOpinion",
-    "Delivery", "OutgoingDocument", "OutgoingEvent", "OutgoingVersion",
+    "IncomingAssignment", "IncomingAttachment", "IncomingChange", "IncomingDocument", "IncomingEvent", "IncomingOpinion",
+    "Delivery", "OutgoingAttachment", "OutgoingDocument", "OutgoingEvent", "OutgoingVersion",
     "Task", "TaskReport",
 ]

@@ -13,6 +13,7 @@ from docs_office.edxml import (
     STATUS_CODES,
     Agency,
     EdxmlError,
+    EdxmlFile,
     EdxmlPackage,
     edxml_build,
     edxml_parse,
@@ -20,6 +21,7 @@ from docs_office.edxml import (
     edxml_status_parse,
 )
 from docs_office.models import Delivery, DocumentType, IncomingDocument, IncomingEvent, OutgoingDocument
+from docs_office.services.attachments import incoming_attachment_copy
 from docs_office.services.common import require, same_agency
 from docs_office.services.registers import format_number
 from egov.accounts.roles import Role
@@ -60,7 +62,16 @@ def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agenc
         response_for=(f"{document.answers.issuer_name},{document.answers.number_symbol}" if document.answers else ""),
         trace=[f"{document.agency.exchange_code},{timezone.localtime(document.issued_at).isoformat()}"],
         attachment_name=f"{document.year}-{document.number:02d}.pdf", attachment=signed,
+        appendices=_signed_appendices(document),
     )
+
+
+def _signed_appendices(document: OutgoingDocument) -> list[EdxmlFile]:
+    files = []
+    for attachment in document.attachments.all():
+        with (attachment.signed_file or attachment.file).open("rb") as handle:
+            files.append(EdxmlFile(attachment.original_name, handle.read()))
+    return files
 
 
 def _edxml_recipient(*, document: OutgoingDocument, code: str, name: str) -> Agency:
@@ -152,6 +163,8 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         extension = EXTENSIONS[sniff_content_type(attachment)]  # the parser let through only ATTACHMENT_TYPES
         document.file.save(f"van-ban-den.{extension}", attachment, save=False)
     document.save()
+    for appendix in package.appendices:  # the parser let through only APPENDIX_TYPES
+        incoming_attachment_copy(document=document, name=appendix.name, data=appendix.data, at=now)
     IncomingEvent.objects.create(document=document, action="import_edxml", from_state="", to_state=document.state,
                                  actor=clerk, at=now, note=package.document_id)
     return document

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from docs_office.constants import DeliveryChannel, DeliveryState, IncomingState
 from docs_office.models import Delivery, IncomingDocument, IncomingEvent, OutgoingDocument
+from docs_office.services.attachments import incoming_attachment_copy
 from docs_office.services.registers import format_number
 from egov.accounts.roles import Role
 from egov.core.text import fold_vietnamese
@@ -35,6 +36,11 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
     now = timezone.now()
     with document.signed_file.open("rb") as handle:
         signed = handle.read()
+    appendices = []
+    for attachment in document.attachments.all():
+        # The signed copy the clerk issued (an attachment without one was issued before appendices were signed).
+        with (attachment.signed_file or attachment.file).open("rb") as handle:
+            appendices.append((attachment.original_name, handle.read()))
     deliveries = []
     # An answer to a letter that came by the exchange names, at its sender, the letter it answers.
     source = getattr(document.answers, "source_delivery", None) if document.answers_id else None
@@ -53,6 +59,8 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
         )
         incoming.file.save(f"{document.year}-{document.number:04d}.pdf", ContentFile(signed), save=False)
         incoming.save()
+        for name, data in appendices:
+            incoming_attachment_copy(document=incoming, name=name, data=data, at=now)
         with recipient_language():  # the receiving agency's record, whatever the sender's interface language
             note = _("Nhận liên thông từ %(a)s") % {"a": document.agency.name}
         IncomingEvent.objects.create(document=incoming, action="arrive", from_state="", to_state=incoming.state,

@@ -136,11 +136,14 @@ def _duplicate_key_lock(*, agency_id: int, data: IncomingData) -> None:
 
 @transaction.atomic
 def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=(),
-                           confirm_duplicate: bool = False) -> IncomingDocument:
+                           confirm_duplicate: bool = False, attachments=()) -> IncomingDocument:
     """The records clerk registers a paper document from its scan: arrival number, acknowledgement, event.
+    `attachments`: its appendices, each a file of its own (PDF, JPEG, PNG or DOCX).
 
     A secret document is registered as metadata only (no file), visible to the named readers and the clerk.
     """
+    from docs_office.services.attachments import incoming_attachments_check, incoming_attachments_store
+
     require(clerk.has_role(Role.RECORDS_CLERK) and clerk.agency_id is not None,
             _("Chỉ văn thư được vào sổ văn bản đến."))
     # The day of receipt in the agency's time, whatever zone the request runs in.
@@ -153,6 +156,8 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
         raise ApplicationError("file_required", _("Cần tệp quét (scan) của văn bản."),
                                fields={"file": [_("Bắt buộc.")]})
     content_type = checked_upload(upload, allowed=SCAN_TYPES) if upload is not None else None
+    attachments = [a for a in attachments if a is not None]
+    attachment_types = incoming_attachments_check(uploads=attachments, secret=secret)
     if secret and not readers:
         raise ApplicationError("readers_required", _("Văn bản mật phải chỉ rõ người được xem."),
                                fields={"readers": [_("Bắt buộc.")]})
@@ -173,6 +178,8 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
         # person's name, and nothing serves the file by it (the pages send it by its sniffed type).
         document.file.save(f"van-ban-den.{EXTENSIONS[content_type]}", upload, save=False)
     document.save()
+    incoming_attachments_store(document=document, by=clerk, at=now, files=[
+        (a.name, t, a) for a, t in zip(attachments, attachment_types, strict=True)])
     if secret:
         document.readers.set({*readers, clerk})
     _event(document, action="register", from_state="", actor=clerk)

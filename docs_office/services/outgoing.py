@@ -23,6 +23,7 @@ S = OutgoingState
 DRAFT_TYPES = (PDF, DOCX)
 LEADER_FIELD, SEAL_FIELD = "LanhDaoKy", "VanThuDongDau"
 LEADER_CALLBACK, AGENCY_CALLBACK = "docs_office.outgoing_leader_signed", "docs_office.outgoing_agency_signed"
+ATTACHMENT_CALLBACK = "docs_office.outgoing_attachment_signed"
 
 # Who takes each review step (the reviewer must belong to the issuing agency).
 REVIEW_ACTIONS: dict[str, tuple[str, set[str]]] = {
@@ -95,9 +96,12 @@ def _compose_version(document: OutgoingDocument, *, composition, user, note: str
 @transaction.atomic
 def outgoing_create(*, drafter, document_type, summary: str, upload=None, composition=None, division=None,
                     urgency: str = Urgency.NORMAL, confidentiality: str = Confidentiality.NORMAL, answers=None,
-                    recipient_agencies=(), recipients_text: str = "", readers=(), reply_due_on=None) -> OutgoingDocument:
+                    recipient_agencies=(), recipients_text: str = "", readers=(), reply_due_on=None,
+                    attachments=()) -> OutgoingDocument:
     """A specialist (or head of division) starts a draft with its first version: an uploaded file, or a
-    composition rendered in the Decree 30 layout."""
+    composition rendered in the Decree 30 layout; `attachments`: its appendix PDFs."""
+    from docs_office.services.attachments import outgoing_attachments_check, outgoing_attachments_store
+
     require(bool(drafter.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION}) and drafter.agency_id is not None,
             _("Chỉ chuyên viên hoặc lãnh đạo phòng được soạn thảo văn bản đi."))
     if not (summary or "").strip():
@@ -117,6 +121,7 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
     if reply_due_on is not None and reply_due_on < timezone.localdate():
         message = _("Hạn trả lời không thể ở quá khứ.")
         raise ApplicationError("invalid_deadline", message, fields={"reply_due_on": [message]})
+    appendices = outgoing_attachments_check([a for a in attachments if a is not None])
     document = OutgoingDocument.objects.create(
         agency=drafter.agency, division=division, document_type=document_type, summary=xml_safe(summary).strip(),
         summary_folded=fold_vietnamese(xml_safe(summary)), urgency=urgency, confidentiality=confidentiality, drafter=drafter,
@@ -129,6 +134,7 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
         _add_version(document, upload=upload, user=drafter)
     else:
         _compose_version(document, composition=composition, user=drafter)
+    outgoing_attachments_store(document=document, contents=appendices, user=drafter)
     _event(document, action="create", from_state="", actor=drafter)
     return document
 
@@ -333,6 +339,7 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
     document.agency_sign(request=request)
     document.save(update_fields=["state", "register", "number", "year", "symbol", "issued_at", "issued_by",
                                  "agency_signature"])
+    _attachments_sign_request(document=document, clerk=clerk, certificate=certificate, batch=request)
     _event(document, action="issue", from_state=S.SIGNED, actor=clerk, note=document.number_symbol)
     legal_event_record(action="outgoing.numbered", obj=document, actor=clerk,
                        data={"register": register.pk, "number": number, "year": year, "symbol": symbol})
@@ -347,10 +354,37 @@ def issue_field_values(*, number: int, at) -> dict[str, str]:
             "ThangBanHanh": f"{day.month:02d}" if day.month <= 2 else str(day.month), "NamBanHanh": str(day.year)}
 
 
+def _attachments_sign_request(*, document: OutgoingDocument, clerk, certificate, batch) -> None:
+    """Each appendix PDF gets the agency's signature without image, top right of page 1, with number, symbol and
+    signing time (Decree 30, appendix I): one request per file, confirmed with the document's (`batch`)."""
+    from docs_office.services.attachments import ATTACHMENT_FIELD, outgoing_attachment_prepare
+    from signatures.constants import SignatureRole
+    from signatures.services import signature_request_create
+
+    attachments = list(document.attachments.all())
+    number_symbol = f"{format_number(document.number)}/{document.symbol}"
+    for index, attachment in enumerate(attachments, start=1):
+        with attachment.file.open("rb") as handle:
+            source = handle.read()
+        try:
+            prepared = outgoing_attachment_prepare(source)
+        except Exception:  # checked at upload; a file that still fails is reported, the issue is undone
+            raise ApplicationError("invalid_pdf", _("Không đọc được tệp PDF phụ lục “%(n)s”.")
+                                   % {"n": attachment.original_name}, status=409) from None
+        with portal_language():  # the request's title, read by the clerk in either language
+            title = _("Phụ lục %(i)s/%(n)s của văn bản %(s)s") % {"i": index, "n": len(attachments), "s": number_symbol}
+        attachment.signature = signature_request_create(
+            pdf=prepared, certificate=certificate, signer=clerk, role=SignatureRole.ORGANISATION,
+            field_name=ATTACHMENT_FIELD, title=title, target=attachment, callback=ATTACHMENT_CALLBACK,
+            requested_by=clerk, stamp_image=False, batch=batch,
+            stamp_lines=[document.agency.name, _("Số: %(n)s") % {"n": number_symbol}, "{time}"])
+        attachment.save(update_fields=["signature"])
+
+
 def outgoing_agency_signed(request) -> None:
-    """Signature callback: the agency's signature is done, so the document is issued and sent. A failed
-    agency signature leaves it `issuing` with its number: the clerk reopens the request and signs again."""
-    from docs_office.services.exchange import exchange_send
+    """Signature callback: the agency's signature is done; once every appendix is signed too, the document is
+    issued and sent. A failed agency signature leaves it `issuing` with its number: the clerk reopens the
+    request and signs again."""
     from signatures.constants import SignatureState
 
     document = OutgoingDocument.objects.select_for_update(of=("self",)).filter(agency_signature=request).first()
@@ -361,10 +395,42 @@ def outgoing_agency_signed(request) -> None:
         return
     with request.signed_pdf.open("rb") as handle:
         document.signed_file.save(f"{document.year}-{document.number:04d}.pdf", ContentFile(handle.read()), save=False)
+    document.save(update_fields=["signed_file"])
+    _dispatch_when_signed(document, actor=request.signer)
+
+
+def outgoing_attachment_signed(request) -> None:
+    """Signature callback of an appendix: its signed copy is kept; the last signature to finish sends the document.
+    The document's row lock orders these callbacks, so exactly one of them sees everything signed."""
+    from docs_office.models import OutgoingAttachment
+    from signatures.constants import SignatureState
+
+    attachment = OutgoingAttachment.objects.filter(signature=request).first()
+    if attachment is None:
+        return
+    document = OutgoingDocument.objects.select_for_update(of=("self",)).get(pk=attachment.document_id)
+    if document.state != S.ISSUING:
+        return
+    if request.state != SignatureState.SIGNED:
+        _event(document, action="agency_sign_failed", from_state=S.ISSUING, actor=request.signer,
+               note=f"{attachment.original_name}: {request.error}")
+        return
+    with request.signed_pdf.open("rb") as handle:
+        attachment.signed_file.save(f"{document.year}-{document.number:04d}-phu-luc-{attachment.pk}.pdf",
+                                    ContentFile(handle.read()), save=False)
+    attachment.save(update_fields=["signed_file"])
+    _dispatch_when_signed(document, actor=request.signer)
+
+
+def _dispatch_when_signed(document: OutgoingDocument, *, actor) -> None:
+    from docs_office.services.exchange import exchange_send
+
+    if not document.signed_file or document.attachments.filter(signed_file="").exists():
+        return
     document.dispatch()
-    document.save(update_fields=["state", "signed_file"])
-    _event(document, action="dispatch", from_state=S.ISSUING, actor=request.signer)
-    exchange_send(document=document, actor=request.signer)
+    document.save(update_fields=["state"])
+    _event(document, action="dispatch", from_state=S.ISSUING, actor=actor)
+    exchange_send(document=document, actor=actor)
 
 
 @transaction.atomic

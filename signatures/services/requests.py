@@ -34,12 +34,15 @@ def _event(request: SignatureRequest, *, action: str, from_state: str, actor=Non
 @transaction.atomic
 def signature_request_create(*, pdf: bytes, certificate: Certificate, signer, role: str, field_name: str, title: str,
                              level: str | None = None, stamp_lines: list[str] | None = None, stamp_image: bool = True,
-                             target=None, callback: str = "", requested_by=None) -> SignatureRequest:
+                             target=None, callback: str = "", requested_by=None,
+                             batch: SignatureRequest | None = None) -> SignatureRequest:
     """Ask `signer` to sign `field_name` of `pdf` with `certificate`.
 
     The PDF must already hold the (empty) signature field: see `pdf_add_signature_fields`.
     `stamp_lines` replaces the stamp's default text; `stamp_image=False` leaves the signature or seal
     image out (an attachment's agency signature: number, symbol and time only, Decree 30).
+    `batch`: a pending request of the same signer this one is confirmed with (one code for a document and
+    its attachments).
     """
     if not pdf.startswith(b"%PDF-"):
         raise ApplicationError("not_a_pdf", _("Tệp cần ký phải là tệp PDF."))
@@ -55,8 +58,10 @@ def signature_request_create(*, pdf: bytes, certificate: Certificate, signer, ro
     else:
         raise ApplicationError("invalid_role", _("Vai trò ký không hợp lệ."))
     certificate_check_usable(certificate=certificate, check_revocation=False)
+    if batch is not None and (batch.signer_id != signer.pk or batch.state != SignatureState.PENDING):
+        raise ApplicationError("invalid_batch", _("Chỉ ký kèm được với yêu cầu đang chờ ký của cùng người ký."))
     request = SignatureRequest(
-        role=role, certificate=certificate, signer=signer, requested_by=requested_by, title=title,
+        batch=batch, role=role, certificate=certificate, signer=signer, requested_by=requested_by, title=title,
         field_name=field_name, callback=callback,
         # The agency's signature closes the document: it gets the archive timestamp (B-LTA); the
         # leader's must already be B-LT, or it loses long-term validity once the LTA is added.
@@ -85,10 +90,18 @@ def signature_request_confirm(*, request: SignatureRequest, user, otp_token: str
         raise ApplicationError("otp_invalid", _("Mã xác thực không đúng hoặc đã hết hạn."),
                                fields={"otp_token": [_("Mã xác thực không đúng hoặc đã hết hạn.")]})
     certificate_check_usable(certificate=request.certificate, check_revocation=False)
-    request.confirm(at=timezone.now())
+    now = timezone.now()
+    request.confirm(at=now)
     request.save(update_fields=["state", "confirmed_at", "error"])
     _event(request, action="confirm", from_state=SignatureState.PENDING, actor=user)
     _enqueue_signing(request)
+    # The same code confirms the requests signed with this one: the signer saw them listed with it.
+    for member in SignatureRequest.objects.select_for_update().filter(batch=request, signer=user,
+                                                                      state=SignatureState.PENDING).order_by("pk"):
+        member.confirm(at=now)
+        member.save(update_fields=["state", "confirmed_at", "error"])
+        _event(member, action="confirm", from_state=SignatureState.PENDING, actor=user, note=str(request.pk))
+        _enqueue_signing(member)
     return request
 
 

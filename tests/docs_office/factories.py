@@ -35,14 +35,16 @@ def incoming_data(**overrides) -> IncomingData:
     return IncomingData(**fields)
 
 
-def register_scan(clerk, *, when=None, readers=(), upload=None, **overrides):
+def register_scan(clerk, *, when=None, readers=(), upload=None, attachments=(), **overrides):
     data = incoming_data(**overrides)
     if data.confidentiality == Confidentiality.NORMAL and upload is None:
         upload = scan()
     if when is None:
-        return incoming_register_scan(clerk=clerk, data=data, upload=upload, readers=readers, confirm_duplicate=True)
+        return incoming_register_scan(clerk=clerk, data=data, upload=upload, readers=readers, confirm_duplicate=True,
+                                      attachments=attachments)
     with mock.patch("django.utils.timezone.now", return_value=when):
-        return incoming_register_scan(clerk=clerk, data=data, upload=upload, readers=readers, confirm_duplicate=True)
+        return incoming_register_scan(clerk=clerk, data=data, upload=upload, readers=readers, confirm_duplicate=True,
+                                      attachments=attachments)
 
 
 def assign_to(leader, document, *, lead=None, division=None, support=(), deadline=None):
