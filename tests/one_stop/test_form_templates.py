@@ -329,3 +329,41 @@ def test_the_demo_publishes_generated_word_forms_once():
         assert template.content_type == DOCX
         with template.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
             assert titles[template.name] in archive.read("word/document.xml").decode()
+
+
+def test_a_second_row_for_a_form_already_published_is_refused_not_a_500(client, census, admin_user):
+    procedure_form_template_upload(procedure=census, name=FORM, upload=upload(), by=admin_user)
+    _admin_client(client, admin_user)
+    url = reverse("admin:one_stop_procedure_change", args=[census.pk])
+    data = _change_form_post(client.get(url))
+    data.update({"form_templates-1-name": FORM, "form_templates-1-file": upload("khac.docx")})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    assert ProcedureFormTemplate.objects.get().original_name == "mau-dc01.docx"
+
+
+def test_an_administrator_replaces_and_withdraws_a_form_in_the_admin(client, census, admin_user,
+                                                                   django_capture_on_commit_callbacks):
+    template = procedure_form_template_upload(procedure=census, name=FORM, upload=upload(), by=admin_user)
+    old_file = template.file.name
+    _admin_client(client, admin_user)
+    url = reverse("admin:one_stop_procedure_change", args=[census.pk])
+
+    data = _change_form_post(client.get(url))
+    data["form_templates-0-file"] = upload("mau-dc01-2026.pdf", PDF_BYTES)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    template.refresh_from_db()
+    assert (template.original_name, template.content_type) == ("mau-dc01-2026.pdf", PDF)
+    assert not template.file.storage.exists(old_file)
+
+    data = _change_form_post(client.get(url))
+    data["form_templates-0-DELETE"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    assert not ProcedureFormTemplate.objects.exists()
+    assert not template.file.storage.exists(template.file.name)
+    html = client.get(reverse("public_services:procedure", args=["1.014061"])).content.decode()
+    assert "/mau/" not in html and 'href="https://dichvucong.gov.vn/p/1.014061"' in html
