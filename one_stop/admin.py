@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from one_stop.models import Dossier, DossierEvent, DossierRating, Procedure, ProcedureVersion
+from one_stop.models import Dossier, DossierEvent, DossierRating, Procedure, ProcedureFormTemplate, ProcedureVersion
 
 
 class ProcedureVersionInline(admin.TabularInline):
@@ -17,6 +17,27 @@ class ProcedureVersionInline(admin.TabularInline):
         return False
 
 
+class ProcedureFormTemplateInline(admin.TabularInline):
+    """The blank forms the procedure's documents name: uploaded and replaced here, saved through
+    one_stop.services.form_templates (ProcedureAdmin.save_formset), with no new version."""
+
+    model = ProcedureFormTemplate
+    extra = 1
+    fields = ["name", "file", "original_name", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        from django.forms.models import BaseInlineFormSet
+
+        from one_stop.forms import ProcedureFormTemplateForm
+
+        class FormSet(BaseInlineFormSet):
+            def get_form_kwargs(self, index):
+                return {**super().get_form_kwargs(index), "procedure": self.instance}
+
+        return super().get_formset(request, obj, form=ProcedureFormTemplateForm, formset=FormSet, **kwargs)
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "field", "online_level", "source", "is_active"]
@@ -24,7 +45,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_folded", "name"]
     readonly_fields = ["code", "source", "source_url", "raw", "import_issues", "created_at", "updated_at"]
     exclude = ["name_folded", "body_folded"]
-    inlines = [ProcedureVersionInline]
+    inlines = [ProcedureFormTemplateInline, ProcedureVersionInline]
     change_form_template = "admin/one_stop/procedure/change_form.html"
 
     def get_urls(self):
@@ -39,7 +60,33 @@ class ProcedureAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         procedure = self.get_object(request, object_id)
         context = {**(extra_context or {}), "may_add_version": procedure is not None and self.may_add_version(request, procedure)}
-        return super().change_view(request, object_id, form_url, extra_context=context)
+        response = super().change_view(request, object_id, form_url, extra_context=context)
+        # A refused change (a blank form of the wrong type, …) answers 400 like the rest of the project, not 200.
+        if request.method == "POST" and getattr(response, "context_data", None) and response.context_data.get("errors"):
+            response.status_code = 400
+        return response
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProcedureFormTemplate:
+            return super().save_formset(request, form, formset, change)
+        from one_stop.services.form_templates import procedure_form_template_delete, procedure_form_template_upload
+
+        # What the admin's history message reads (construct_change_message), as formset.save() would have left it.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.deleted_forms:
+            if row.instance.pk:
+                formset.deleted_objects.append(row.instance)
+                procedure_form_template_delete(template=row.instance, by=request.user)
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed() or "file" not in row.changed_data:
+                continue
+            existed = bool(row.instance.pk)
+            template = procedure_form_template_upload(procedure=form.instance, name=row.cleaned_data["name"],
+                                                      upload=row.cleaned_data["file"], by=request.user)
+            if existed:
+                formset.changed_objects.append((template, ["file"]))
+            else:
+                formset.new_objects.append(template)
 
     def new_version_view(self, request, object_id):
         """The form for a new version: time limit, fees (per channel too), required documents, the steps with their

@@ -25,6 +25,80 @@ def demo_catalogue_seed(*, stdout=print, include_raw: bool | None = None) -> Non
         stdout("Danh mục từ Cổng Dịch vụ công quốc gia: " + render_report(report).splitlines()[0])
     report = import_file(path=CURATED, file_format="json")
     stdout("Danh mục thủ tục mẫu: " + render_report(report).splitlines()[0])
+    demo_form_templates_seed(stdout=stdout)
+
+
+# (procedure code, the form name its required documents give, the form's title): blank forms the demo publishes,
+# generated here as small Word files so the catalogue, the online form and the counter link a real download.
+DEMO_FORM_TEMPLATES = [
+    ("1.014061", "Mẫu DC01 Phiếu thu thập thông tin dân cư.docx", "PHIẾU THU THẬP THÔNG TIN DÂN CƯ (Mẫu DC01)"),
+    ("1.000703", "TK 1.000703.docx", "GIẤY ĐỀ NGHỊ CẤP GIẤY PHÉP KINH DOANH"),
+    ("1.008004", "Phụ lục IV-NĐ 112.docx", "BẢN ĐĂNG KÝ CHUYỂN ĐỔI CƠ CẤU CÂY TRỒNG, VẬT NUÔI TRÊN ĐẤT TRỒNG LÚA"),
+]
+
+
+def demo_docx(*, title: str, lines: list[str]) -> bytes:
+    """A minimal Word document (the three parts Word needs) with a centred bold title and dotted lines to fill in."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def paragraph(text: str, *, title: bool = False) -> str:
+        props = '<w:pPr><w:jc w:val="center"/></w:pPr>' if title else ""
+        run_props = "<w:rPr><w:b/></w:rPr>" if title else ""
+        return f'<w:p>{props}<w:r>{run_props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+    body = "".join([paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", title=True),
+                    paragraph("Độc lập - Tự do - Hạnh phúc", title=True), paragraph(title, title=True),
+                    *(paragraph(line) for line in lines)])
+    word = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="word/document.xml" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'),
+        "word/document.xml": (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                              f'<w:document xmlns:w="{word}"><w:body>{body}</w:body></w:document>'),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def demo_form_templates_seed(*, stdout=print) -> int:
+    """Publish the demo's blank forms once (idempotent by procedure and form name); returns how many were added."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from one_stop.models import ProcedureFormTemplate
+    from one_stop.services.form_templates import procedure_form_names, procedure_form_template_upload
+
+    added = 0
+    for code, name, title in DEMO_FORM_TEMPLATES:
+        procedure = Procedure.objects.filter(code=code).first()
+        if procedure is None or ProcedureFormTemplate.objects.filter(procedure=procedure, name=name).exists():
+            continue
+        if name not in procedure_form_names(procedure=procedure):
+            continue
+        content = demo_docx(title=title, lines=["Họ, chữ đệm và tên: ....................................................",
+                                                "Số định danh cá nhân: ..................................................",
+                                                "Nơi cư trú: ............................................................",
+                                                "Ngày ...... tháng ...... năm ......", "Người khai (ký, ghi rõ họ tên)"])
+        procedure_form_template_upload(procedure=procedure, name=name, by=None, upload=SimpleUploadedFile(
+            name, content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+        added += 1
+    if added:
+        stdout(f"Mẫu đơn, tờ khai mẫu: {added}")
+    return added
 
 
 # (procedure code, applicant name, ID number or tax code, phone, address, handling department's short name or None for

@@ -190,6 +190,41 @@ class VersionDocumentForm(forms.Form):
     form = forms.CharField(label=_("Tệp mẫu đơn, tờ khai"), max_length=255, required=False)
 
 
+class ProcedureFormTemplateForm(forms.ModelForm):
+    """A blank form uploaded on the procedure's admin page: which form (a name the versions' documents give) and the
+    file. The file is checked here so the error shows next to it; the service checks again and saves."""
+
+    class Meta:
+        from one_stop.models import ProcedureFormTemplate
+
+        model = ProcedureFormTemplate
+        fields = ["name", "file"]
+
+    def __init__(self, *args, procedure=None, **kwargs):
+        from one_stop.services.form_templates import procedure_form_names
+
+        super().__init__(*args, **kwargs)
+        names = procedure_form_names(procedure=procedure) if procedure is not None and procedure.pk else []
+        if self.instance.pk and self.instance.name not in names:
+            names.append(self.instance.name)
+        self.fields["name"] = forms.ChoiceField(
+            label=_("Mẫu đơn, tờ khai"), choices=[("", "—"), *((name, name) for name in names)],
+            help_text=_("Các mẫu mà thành phần hồ sơ của thủ tục nêu; muốn thêm mẫu cho một giấy tờ, tạo phiên bản "
+                        "mới ghi tên mẫu ở cột “Tệp mẫu đơn, tờ khai”."))
+        # A published form keeps its name: replacing the file is what changes; another form is another row.
+        self.fields["name"].disabled = bool(self.instance.pk)
+        self.fields["file"].help_text = _("DOCX, DOC, PDF, XLSX hoặc XLS. Tải tệp mới để thay mẫu đã đăng, không cần "
+                                          "tạo phiên bản mới.")
+
+    def clean_file(self):
+        from one_stop.services.form_templates import form_template_validate
+
+        upload = self.cleaned_data.get("file")
+        if upload is not None and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            form_template_validate(upload)
+        return upload
+
+
 class VersionStepForm(forms.Form):
     name = forms.CharField(label=_("Tên bước"), max_length=255)
     role = forms.ChoiceField(label=_("Vai trò xử lý"), choices=[])

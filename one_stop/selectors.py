@@ -11,13 +11,45 @@ from django.utils import timezone
 
 from egov.core.sql import fetchall_prepared
 from egov.core.text import fold_vietnamese
-from one_stop.models import Procedure, ProcedureVersion
+from one_stop.models import Procedure, ProcedureFormTemplate, ProcedureVersion
 from one_stop.models.dossier import QUEUE_OPEN_STATES
 
 
 def procedure_version_current(*, procedure: Procedure, at=None) -> ProcedureVersion | None:
     """The version in force at `at` (default now): the latest that took effect by then."""
     return procedure.versions.filter(effective_from__lte=at or timezone.now()).order_by("-effective_from", "-number").first()
+
+
+def form_template_url(template: ProcedureFormTemplate, *, code: str) -> str:
+    """Where anyone downloads a blank form: under the public catalogue's page of the procedure."""
+    from django.urls import reverse
+
+    return reverse("public_services:form_template", kwargs={"code": code, "template_id": template.pk})
+
+
+def required_documents_with_templates(*, procedure: Procedure, version: ProcedureVersion | None) -> list[dict]:
+    """The version's required documents, each with `template` (the blank form published under its `form` name, or
+    None) and `template_url`; one query for any number of documents and templates."""
+    documents = list(version.required_documents if version else [])
+    names = {d.get("form") for d in documents if isinstance(d, dict) and d.get("form")}
+    templates = {}
+    if names:
+        templates = {t.name: t for t in ProcedureFormTemplate.objects.filter(procedure=procedure, name__in=names)
+                     .only("id", "name", "original_name", "content_type", "size", "uploaded_at")}
+    result = []
+    for document in documents:
+        template = templates.get(document.get("form")) if isinstance(document, dict) else None
+        result.append({**document, "template": template,
+                       "template_url": form_template_url(template, code=procedure.code) if template else None})
+    return result
+
+
+def procedure_form_template_public(*, code: str, template_id: int) -> ProcedureFormTemplate | None:
+    """A published blank form of an active procedure; None for an unknown one (or one of a withdrawn procedure)."""
+    if "\x00" in code:
+        return None
+    return (ProcedureFormTemplate.objects.filter(pk=template_id, procedure__code=code, procedure__is_active=True)
+            .only("id", "name", "file", "original_name", "content_type", "sha256", "uploaded_at").first())
 
 
 def procedures_search(*, query: str = "", field: str = "", online_level: str = "", level: str = "") -> QuerySet[Procedure]:

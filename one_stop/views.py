@@ -398,7 +398,12 @@ def counter_receipt(request):
     from egov.core.errors import ApplicationError
     from one_stop.forms import CounterReceiptForm, RegisterDayForm
     from one_stop.models import Procedure
-    from one_stop.selectors import COUNTER_SEARCH_LIMIT, procedure_version_current, procedures_counter_search
+    from one_stop.selectors import (
+        COUNTER_SEARCH_LIMIT,
+        procedure_version_current,
+        procedures_counter_search,
+        required_documents_with_templates,
+    )
     from one_stop.services.dossiers import ApplicantData, dossier_receive_at_counter
 
     if not request.user.has_role(Role.ONE_STOP_CLERK):
@@ -414,14 +419,14 @@ def counter_receipt(request):
     if picked:
         procedure = Procedure.objects.filter(code=picked, is_active=True).first()
         version = procedure_version_current(procedure=procedure) if procedure else None
-        documents = version.required_documents if version else []
+        documents = required_documents_with_templates(procedure=procedure, version=version)
     if request.method == "POST":
         # The checklist comes back with every answer, errors included: rebuilt from the posted procedure (valid even
         # when another field is not), with the ticks as the clerk left them — a re-ticked box would put a paper
         # never handed in on the receipt. At first display every box is ticked (ticked is None).
         procedure = form.cleaned_data.get("procedure")
         version = procedure_version_current(procedure=procedure) if procedure else None
-        documents = version.required_documents if version else []
+        documents = required_documents_with_templates(procedure=procedure, version=version)
         if "checklist_shown" in request.POST:
             ticked = _ticked(request.POST)
     if valid:
@@ -485,13 +490,14 @@ def counter_checklist(request):
     """The checklist fragment for a procedure code (htmx, while the clerk fills the counter form)."""
     from egov.accounts.roles import Role
     from one_stop.models import Procedure
-    from one_stop.selectors import procedure_version_current
+    from one_stop.selectors import procedure_version_current, required_documents_with_templates
 
     if not request.user.has_role(Role.ONE_STOP_CLERK):
         raise Http404
     procedure = Procedure.objects.filter(code=request.GET.get("procedure", "").strip(), is_active=True).first()
     version = procedure_version_current(procedure=procedure) if procedure else None
-    return render(request, "one_stop/_checklist.html", {"documents": version.required_documents if version else [],
+    documents = required_documents_with_templates(procedure=procedure, version=version) if procedure else []
+    return render(request, "one_stop/_checklist.html", {"documents": documents,
                                                         "procedure": procedure, "announce": True})
 
 

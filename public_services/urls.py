@@ -7,6 +7,7 @@ app_name = "public_services"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
+    path("thu-tuc/<str:code>/mau/<int:template_id>/", views.form_template, name="form_template"),
     path("thu-tuc/<str:code>/nop-ho-so/", views.apply, name="apply"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
     path("du-lieu-ca-nhan/tai-ve/", views.personal_data_download, name="personal_data_download"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts.privacy import privacy_consent_withdrawn
 from one_stop.constants import DossierChannel, OnlineLevel
-from one_stop.selectors import procedure_fields
+from one_stop.selectors import procedure_fields, required_documents_with_templates
 from public_services import selectors
 from public_services.forms.engine import clean_text
 
@@ -53,7 +53,7 @@ def procedure_detail(request, code: str):
         raise Http404
     procedure, version = found
     documents = []
-    for document in (version.required_documents if version else []):
+    for document in required_documents_with_templates(procedure=procedure, version=version):
         originals, copies = selectors.document_copies(document.get("copies", ""))
         documents.append({**document, "originals": originals, "copies_count": copies})
     return render(request, "public_services/procedure.html", {
@@ -65,6 +65,44 @@ def procedure_detail(request, code: str):
         "has_form": bool(version and getattr(version, "form", None)),
         "levels": [dict(LEVEL_CHOICES).get(level, level) for level in procedure.levels or []],
     })
+
+
+def form_template(request, code: str, template_id: int):
+    """A procedure's blank form (mẫu đơn, tờ khai) to download: public, the same for everyone, so caches may keep it.
+
+    Served as the type sniffed when it was uploaded, under the administrator's file name with that type's extension
+    (never a name that could make a browser render it as something else), and revalidated by its hash: a corrected
+    form replaces the file at the same address."""
+    from pathlib import PurePath
+
+    from django.http import FileResponse, HttpResponseNotModified
+    from django.utils.cache import patch_cache_control
+    from django.utils.http import http_date
+
+    from egov.core.uploads import EXTENSIONS, FORM_TEMPLATE_ALLOWED
+    from one_stop.selectors import procedure_form_template_public
+
+    template = procedure_form_template_public(code=code, template_id=template_id)
+    if template is None:
+        raise Http404
+    etag = f'"{template.sha256}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        try:
+            handle = template.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        known = template.content_type in FORM_TEMPLATE_ALLOWED
+        stem = PurePath(template.original_name).stem or "mau"
+        response = FileResponse(handle, as_attachment=True,
+                                content_type=template.content_type if known else "application/octet-stream",
+                                filename=f"{stem}.{EXTENSIONS[template.content_type] if known else 'bin'}")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Last-Modified"] = http_date(template.uploaded_at.timestamp())
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 # ------------------------------------------------------------------------------------------ online forms
@@ -110,7 +148,8 @@ def apply(request, code: str):
         if draft.state != "draft":
             return redirect("public_services:dossier", code=draft.code)
     try:
-        schema = draft.procedure_version.form if draft else portal_form_for(procedure=procedure)[1]
+        version, schema = (draft.procedure_version, draft.procedure_version.form) if draft \
+            else portal_form_for(procedure=procedure)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("public_services:procedure", code=procedure.code)
@@ -156,8 +195,12 @@ def apply(request, code: str):
             errors = portal_check(dossier=draft, citizen=request.user).errors
     bound = form_bind(schema, values, errors, prefilled=prefilled_names(schema, profile))
     documents = selectors.citizen_documents(dossier=draft) if draft else []
+    # The blank form to fill in, next to the slot it goes into: a slot names the required document it satisfies.
+    required = {d.get("name"): d for d in required_documents_with_templates(procedure=procedure, version=version)}
     for upload in bound["uploads"]:
         upload["documents"] = [d for d in documents if d.requirement == upload["name"]]
+        upload["template"] = required.get(upload.get("document"), {}).get("template")
+        upload["template_url"] = required.get(upload.get("document"), {}).get("template_url")
     return render(request, "public_services/apply.html", {
         "procedure": procedure, "schema": schema, "form": bound, "draft": draft, "agencies": agencies,
         "chosen_agency": draft.handling_agency_id if draft else _int(request.POST.get("agency")),

@@ -64,6 +64,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # The province's procedure catalogue: a change of terms is a new version (one_stop.admin, "Phiên bản mới").
         "one_stop.view_procedure", "one_stop.change_procedure", "one_stop.view_procedureversion",
         "one_stop.add_procedureversion",
+        # The blank forms the required documents name: replaced without a new version (one_stop.services.form_templates).
+        "one_stop.view_procedureformtemplate", "one_stop.add_procedureformtemplate",
+        "one_stop.change_procedureformtemplate", "one_stop.delete_procedureformtemplate",
     ],
     Role.EDITOR: [*_VIEW_KERNEL, *_PORTAL_EDITING],
 }

@@ -12,10 +12,21 @@ PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOC = "application/msword"
+XLS = "application/vnd.ms-excel"
 
 DEFAULT_ALLOWED = (PDF, JPEG, PNG, DOCX)
-TYPE_LABELS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", DOCX: "DOCX"}
-EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx"}
+# The blank forms (mẫu đơn, tờ khai) a procedure publishes: Vietnamese forms come as Word, Excel or PDF files, the old
+# binary Office formats included. Only administrators upload these; citizens' uploads keep DEFAULT_ALLOWED.
+FORM_TEMPLATE_ALLOWED = (DOCX, DOC, PDF, XLSX, XLS)
+TYPE_LABELS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", DOCX: "DOCX", XLSX: "XLSX", DOC: "DOC", XLS: "XLS"}
+EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx", XLSX: "xlsx", DOC: "doc", XLS: "xls"}
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Stream names in an OLE2 (compound file) directory: UTF-16LE, at the start of a 128-byte directory entry.
+_OLE2_STREAMS = ((DOC, "WordDocument".encode("utf-16-le")), (XLS, "Workbook".encode("utf-16-le")),
+                 (XLS, "Book\x00".encode("utf-16-le")))
 
 
 def sniff_content_type(upload: UploadedFile) -> str | None:
@@ -39,6 +50,26 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
             upload.seek(0)
         if "word/document.xml" in names and "[Content_Types].xml" in names:
             return DOCX
+        if "xl/workbook.xml" in names and "[Content_Types].xml" in names:
+            return XLSX
+    if head == _OLE2_MAGIC:
+        return _ole2_kind(upload)
+    return None
+
+
+def _ole2_kind(upload: UploadedFile) -> str | None:
+    """A Word 97-2003 or Excel 97-2003 file by the name of its main stream; None for any other compound file (an
+    MSI installer, an Outlook message). Directory entries begin at multiples of 128 bytes, which keeps a cell or
+    paragraph that happens to spell a stream name from deciding the type."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    for content_type, name in _OLE2_STREAMS:
+        at = data.find(name)
+        while at != -1:
+            if at % 128 == 0:
+                return content_type
+            at = data.find(name, at + 1)
     return None
 
 

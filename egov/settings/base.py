@@ -249,6 +249,8 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 # EGOV_MAX_REQUEST_MB too.
 EGOV_MAX_UPLOAD_MB = env.int("EGOV_MAX_UPLOAD_MB", default=20)
 EGOV_MAX_REQUEST_MB = env.int("EGOV_MAX_REQUEST_MB", default=100)
+# A procedure's blank form (mẫu đơn, tờ khai): a few pages of Word or PDF; anything larger is a scan by mistake.
+EGOV_MAX_FORM_TEMPLATE_MB = env.int("EGOV_MAX_FORM_TEMPLATE_MB", default=10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("EGOV_MAX_UPLOAD_FILES", default=30)

@@ -20,6 +20,17 @@ class ProcedureListSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "field", "levels", "online_level", "processing_days", "fees"]
 
 
+class RequiredDocumentSerializer(serializers.Serializer):
+    """A paper of the procedure's dossier (thành phần hồ sơ), for the schema: the view returns the catalogue's dicts."""
+
+    name = serializers.CharField()
+    copies = serializers.CharField(help_text="Số lượng, bản chính/bản sao, như văn bản ghi.")
+    group = serializers.CharField(allow_null=True)
+    form = serializers.CharField(allow_null=True, help_text="Tên mẫu đơn, tờ khai của giấy tờ, nếu có.")
+    template_url = serializers.URLField(allow_null=True,
+                                        help_text="Địa chỉ tải mẫu đơn, tờ khai do tỉnh đăng; null khi chưa đăng.")
+
+
 class ProcedureDetailSerializer(serializers.ModelSerializer):
     processing_days = serializers.SerializerMethodField()
     processing_text = serializers.SerializerMethodField()
@@ -61,8 +72,19 @@ class ProcedureDetailSerializer(serializers.ModelSerializer):
     def get_channels(self, obj) -> list:
         return self._term(obj, "channels", [])
 
+    @extend_schema_field(RequiredDocumentSerializer(many=True))
     def get_required_documents(self, obj) -> list:
-        return self._term(obj, "required_documents", [])
+        """Each required document as the catalogue gives it, with `template_url`: where its blank form (mẫu đơn, tờ
+        khai) is downloaded, absolute; null when the province has not published one."""
+        from one_stop.selectors import required_documents_with_templates
+
+        request = self.context.get("request")
+        documents = []
+        for document in required_documents_with_templates(procedure=obj, version=self._current(obj)):
+            document.pop("template")
+            url = document.pop("template_url")
+            documents.append({**document, "template_url": request.build_absolute_uri(url) if url and request else url})
+        return documents
 
     def get_steps(self, obj) -> list:
         return self._term(obj, "steps", [])

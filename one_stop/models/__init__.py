@@ -7,8 +7,8 @@ from one_stop.models.dossier import (
     DossierReceipt,
     DossierStep,
 )
-from one_stop.models.procedure import Procedure, ProcedureVersion
+from one_stop.models.procedure import Procedure, ProcedureFormTemplate, ProcedureVersion
 from one_stop.models.queue import QueueChange
 
 __all__ = ["Dossier", "DossierCodeCounter", "DossierDocument", "DossierEvent", "DossierRating", "DossierReceipt", "DossierStep",
-           "Procedure", "ProcedureVersion", "QueueChange"]
+           "Procedure", "ProcedureFormTemplate", "ProcedureVersion", "QueueChange"]

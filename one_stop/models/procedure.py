@@ -78,3 +78,41 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
+
+
+def _form_template_path(template, filename: str) -> str:
+    # A random name on disk: the name the administrator gave is kept in the row and given back on download.
+    import uuid
+
+    return f"procedure_forms/{uuid.uuid4().hex}"
+
+
+class ProcedureFormTemplate(models.Model):
+    """The blank form (mẫu đơn, tờ khai) a procedure's required documents name in their `form` key.
+
+    It belongs to the procedure, by that name, not to a version: which form a paper must be written on is a term
+    of the version (changed by a new version), but the blank file is only how the province publishes it — a
+    corrected or re-typeset file replaces the old one for every version that names the form, without a new version.
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="form_templates",
+                                  verbose_name=_("thủ tục"))
+    name = models.CharField(_("mẫu đơn, tờ khai"), max_length=255,
+                            help_text=_("Tên mẫu như thành phần hồ sơ của thủ tục ghi (cột “Tệp mẫu đơn, tờ khai”)."))
+    file = models.FileField(_("tệp mẫu"), upload_to=_form_template_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("định dạng"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+
+    class Meta:
+        verbose_name = _("mẫu đơn, tờ khai")
+        verbose_name_plural = _("mẫu đơn, tờ khai")
+        ordering = ["procedure", "name"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "name"], name="procedure_form_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code}: {self.name}"
