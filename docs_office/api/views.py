@@ -43,6 +43,9 @@ SEARCH_PARAMETERS = [
 ]
 
 
+# An attachment's id in its document's path (the schema cannot read it off the document's model).
+ATTACHMENT_ID = OpenApiParameter("attachment_id", int, OpenApiParameter.PATH, description="Mã tệp đính kèm.")
+
 class ReceivedCursor(CursorPagination):
     ordering = ("-received_at", "-id")
     page_size = 50
@@ -263,7 +266,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         document = self._detail(pk)
         return _file_response(document.file, f"van-ban-den-{document.pk}", SCAN_TYPES)
 
-    @extend_schema(responses=file_responses(INCOMING_ATTACHMENT_TYPES))
+    @extend_schema(responses=file_responses(INCOMING_ATTACHMENT_TYPES), parameters=[ATTACHMENT_ID])
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[^/.]+)", url_name="attachment")
     def attachment(self, request, pk=None, attachment_id=None):
         """One attachment, to whoever may read the document (a secret document keeps none)."""
@@ -429,7 +432,7 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
         delivery = delivery_status_record(clerk=request.user, data=incoming.validated_data["file"].read())
         return Response(OutgoingDetailSerializer(self._detail(delivery.document_id)).data)
 
-    @extend_schema(responses=file_responses((PDF,)))
+    @extend_schema(responses=file_responses((PDF,)), parameters=[ATTACHMENT_ID])
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[^/.]+)", url_name="attachment")
     def attachment(self, request, pk=None, attachment_id=None):
         """An appendix PDF: signed by the agency once the document is issued, as added before."""
