@@ -45,11 +45,23 @@ def _lookup_page(request, code: str | None, *, rating_form=None, rating_error: s
         # After the result is returned the applicant rates the service once, here too: most applicants came to the
         # counter and have no account, only the receipt whose QR code opened this page.
         if dossier.state == "returned" and not dossier.rated:
-            from one_stop.forms import LookupRatingForm
-
-            context.update(rating_form=rating_form or LookupRatingForm())
+            context.update(rating_fields_html=_rating_fields_html(rating_form) if rating_form is not None
+                           else _blank_rating_fields_html(translation.get_language()))
         context["rating_error"] = rating_error  # shown without the form too: "already rated", "not returned yet"
     return render(request, "one_stop/lookup.html", context, status=status)
+
+
+def _rating_fields_html(form) -> str:
+    return render_to_string("one_stop/_lookup_rating_fields.html", {"rating_form": form})
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_rating_fields_html(language: str) -> str:
+    """The empty rating form's fields, laid out once per language: the page every receipt's QR code opens shows
+    them for each returned dossier, and a form's widgets cost more to lay out than the rest of the page."""
+    from one_stop.forms import LookupRatingForm
+
+    return _rating_fields_html(LookupRatingForm())
 
 
 @require_POST
