@@ -347,6 +347,22 @@ def incoming_attachment_file(request, pk: int, attachment_pk: int):
                                 allowed=INCOMING_ATTACHMENT_TYPES, as_attachment=attachment.content_type != "application/pdf")
 
 
+def _attachments_add(request, document, form, add, *, done: str, page, detail: str):
+    """Add the files of `form` with `add(uploads)`; done: back to the document's page with `done` said; refused:
+    the page again with the form's errors (400, or the service's status)."""
+    status = 400
+    if form.is_valid():
+        try:
+            add(form.cleaned_data["attachments"])
+        except ApplicationError as exc:
+            _form_refused(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, done)
+            return redirect(detail, pk=document.pk)
+    return page(request, document, attachments_form=form, status=status)
+
+
 @login_required
 @require_POST
 def incoming_attachment_add_page(request, pk: int):
@@ -354,18 +370,10 @@ def incoming_attachment_add_page(request, pk: int):
     from docs_office.services.attachments import incoming_attachment_add
 
     document = _incoming_for(request, pk)
-    form = AttachmentsForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        try:
-            incoming_attachment_add(clerk=request.user, document=document, uploads=form.cleaned_data["attachments"])
-        except ApplicationError as exc:
-            _form_refused(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, _("Đã thêm tệp đính kèm."))
-            return redirect("docs_office:incoming_detail", pk=pk)
-    return _incoming_detail_page(request, document, attachments_form=form, status=status)
+    return _attachments_add(
+        request, document, AttachmentsForm(request.POST, request.FILES),
+        lambda uploads: incoming_attachment_add(clerk=request.user, document=document, uploads=uploads),
+        done=_("Đã thêm tệp đính kèm."), page=_incoming_detail_page, detail="docs_office:incoming_detail")
 
 
 @login_required
@@ -525,18 +533,10 @@ def outgoing_attachment_add_page(request, pk: int):
     from docs_office.services.attachments import outgoing_attachment_add
 
     document = _outgoing_for(request, pk)
-    form = OutgoingAttachmentsForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        try:
-            outgoing_attachment_add(user=request.user, document=document, uploads=form.cleaned_data["attachments"])
-        except ApplicationError as exc:
-            _form_refused(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, _("Đã thêm phụ lục."))
-            return redirect("docs_office:outgoing_detail", pk=pk)
-    return _outgoing_detail_page(request, document, attachments_form=form, status=status)
+    return _attachments_add(
+        request, document, OutgoingAttachmentsForm(request.POST, request.FILES),
+        lambda uploads: outgoing_attachment_add(user=request.user, document=document, uploads=uploads),
+        done=_("Đã thêm phụ lục."), page=_outgoing_detail_page, detail="docs_office:outgoing_detail")
 
 
 @login_required
