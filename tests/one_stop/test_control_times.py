@@ -2,8 +2,6 @@
 and time out (handed on), on the dossier page and in the PDF; migration 0101 fills them in for existing dossiers."""
 
 import importlib
-import shutil
-import subprocess
 from unittest import mock
 
 import pytest
@@ -14,9 +12,8 @@ from egov.accounts.roles import Role
 from one_stop.models import Dossier, DossierStep
 from one_stop.services.dossiers import dossier_act, dossier_forward
 from one_stop.services.process import dossier_step_complete
-from tests.conftest import service_missing
 from tests.factories import AgencyFactory, UserFactory
-from tests.one_stop.factories import at_local, receive_at_counter
+from tests.one_stop.factories import at_local, pdf_fetch, pdf_text, receive_at_counter
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +93,7 @@ def test_the_dossier_page_shows_each_steps_time_in_time_out_and_handler(client, 
 
 
 def _pdf_text(client, url, tmp_path) -> str:
-    response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    if not shutil.which("pdftotext"):
-        service_missing("poppler-utils (pdftotext) is not installed")
-    path = tmp_path / "control.pdf"
-    path.write_bytes(response.content)
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    return pdf_text(pdf_fetch(client, url, tmp_path, "control.pdf"))
 
 
 def test_form_05_gives_each_step_its_time_in_time_out_and_result(client, staff, handled, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from egov.accounts.roles import Role
 from one_stop.services.dossiers import dossier_act, dossier_postpone
 from tests.conftest import service_missing
-from tests.one_stop.factories import at_local, receive_at_counter
+from tests.one_stop.factories import at_local, pdf_fetch, pdf_text, receive_at_counter
 
 pytestmark = pytest.mark.django_db
 
@@ -58,12 +58,8 @@ def test_each_desk_form_states_the_code_and_due_date_in_the_bundled_font_only(cl
     if prepare:
         dossier = prepare(staff, dossier)
     client.force_login(staff[Role.ONE_STOP_CLERK])
-    response = client.get(url.format(code=dossier.code))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    path = tmp_path / f"form{form}.pdf"
-    path.write_bytes(response.content)
-    text = " ".join(subprocess.run([_tool("pdftotext", "poppler-utils"), str(path), "-"], capture_output=True,
-                                   text=True, check=True).stdout.split())
+    path = pdf_fetch(client, url.format(code=dossier.code), tmp_path, f"form{form}.pdf")
+    text = pdf_text(path)
     assert dossier.code in text
     for due in due_texts:
         assert due in text, (due, text)
@@ -77,8 +73,7 @@ def test_each_desk_form_states_the_code_and_due_date_in_the_bundled_font_only(cl
 def test_the_receipts_qr_code_scans_to_the_public_lookup_of_the_dossier(client, staff, procedure, tmp_path):
     dossier = receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
     client.force_login(staff[Role.ONE_STOP_CLERK])
-    pdf = tmp_path / "receipt.pdf"
-    pdf.write_bytes(client.get(f"/mot-cua/ho-so/{dossier.code}/giay-tiep-nhan.pdf").content)
+    pdf = pdf_fetch(client, f"/mot-cua/ho-so/{dossier.code}/giay-tiep-nhan.pdf", tmp_path, "receipt.pdf")
     # The first page as a 200-dpi image, as a phone's camera would see the printed slip.
     subprocess.run([_tool("pdftoppm", "poppler-utils"), "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile",
                     str(pdf), str(tmp_path / "page")], check=True)

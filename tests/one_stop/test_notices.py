@@ -1,26 +1,16 @@
 """Forms 02 and 03: every correction listed at once; the refusal with its reason."""
 
-import shutil
-import subprocess
-
 import pytest
 
 from egov.accounts.roles import Role
 from one_stop.services.dossiers import dossier_act
-from tests.conftest import service_missing
-from tests.one_stop.factories import at_local, receive_at_counter
+from tests.one_stop.factories import at_local, pdf_fetch, pdf_text, receive_at_counter
 
 pytestmark = pytest.mark.django_db
 
 
 def _text(client, url, tmp_path) -> str:
-    response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    if not shutil.which("pdftotext"):
-        service_missing("poppler-utils (pdftotext) is not installed")
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(response.content)
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    return pdf_text(pdf_fetch(client, url, tmp_path, "notice.pdf"))
 
 
 def test_form_02_lists_every_correction(client, staff, procedure, tmp_path):

@@ -1,7 +1,5 @@
 """A late dossier: apology and new return date (form 04), at least a working day ahead, once only."""
 
-import shutil
-import subprocess
 from unittest import mock
 
 import pytest
@@ -12,8 +10,7 @@ from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from egov.notifications.models import Notification
 from one_stop.services.dossiers import dossier_act, dossier_postpone
-from tests.conftest import service_missing
-from tests.one_stop.factories import at_local, receive_at_counter
+from tests.one_stop.factories import at_local, pdf_fetch, pdf_text, receive_at_counter
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +57,7 @@ def test_only_the_handling_agency_may_postpone_and_to_a_later_date(dossier, staf
 def test_form_04_states_the_old_and_new_dates(client, dossier, staff, tmp_path):
     _postpone(dossier, staff[Role.LEADER], at_local(2026, 3, 5, 10, 0), at_local(2026, 3, 12, 17, 0))
     client.force_login(staff[Role.HEAD_OF_DIVISION])
-    response = client.get(f"/mot-cua/ho-so/{dossier.code}/phieu-xin-loi.pdf")
-    assert response.status_code == 200
-    if not shutil.which("pdftotext"):
-        service_missing("poppler-utils (pdftotext) is not installed")
-    path = tmp_path / "form04.pdf"
-    path.write_bytes(response.content)
-    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = pdf_text(pdf_fetch(client, f"/mot-cua/ho-so/{dossier.code}/phieu-xin-loi.pdf", tmp_path, "form04.pdf"))
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
     assert "ngày 09/03/2026" in text and "ngày 12/03/2026" in text and dossier.code in text
 
