@@ -113,16 +113,25 @@ def citizen_dossier(*, user, code: str):
 CITIZEN_HIDDEN_EVENTS = {"result_sign_failed"}
 
 
-def citizen_event_label(action: str) -> str:
-    from django.utils.translation import gettext as _
+def _portal_event_labels() -> dict:
+    from django.utils.translation import gettext_lazy
 
+    return {"submit": gettext_lazy("nộp trực tuyến"), "draft": gettext_lazy("tạo bản nháp"),
+            "supplement_submit": gettext_lazy("gửi hồ sơ bổ sung"), "forward": gettext_lazy("chuyển cơ quan giải quyết"),
+            "postpone": gettext_lazy("xin lỗi, hẹn lại ngày trả"),
+            "result_sign_request": gettext_lazy("trình lãnh đạo ký kết quả"),
+            "result_signed": gettext_lazy("lãnh đạo ký số kết quả")}
+
+
+# How the applicant's page names the steps it words for the citizen (the others as the dossier page does).
+PORTAL_EVENT_LABELS = _portal_event_labels()
+
+
+def citizen_event_label(action: str) -> str:
     from one_stop.events import event_label
 
-    portal_labels = {"submit": _("nộp trực tuyến"), "draft": _("tạo bản nháp"),
-                     "supplement_submit": _("gửi hồ sơ bổ sung"), "forward": _("chuyển cơ quan giải quyết"),
-                     "postpone": _("xin lỗi, hẹn lại ngày trả"), "result_sign_request": _("trình lãnh đạo ký kết quả"),
-                     "result_signed": _("lãnh đạo ký số kết quả")}
-    return portal_labels.get(action) or event_label(action)
+    label = PORTAL_EVENT_LABELS.get(action)
+    return str(label) if label is not None else event_label(action)
 
 
 def citizen_history(events) -> list:
