@@ -423,7 +423,7 @@ def counter_receipt(request):
     picked = request.GET.get("procedure", "").strip()[:40] if request.method == "GET" else ""
     form = CounterReceiptForm(request.POST or None, clerk=request.user, initial={"procedure": picked} if picked else None)
     valid = request.method == "POST" and form.is_valid()
-    documents, ticked, procedure = [], None, None
+    documents, ticked, procedure, version = [], None, None, None
     search = request.GET.get("tim", "").strip()[:200] if request.method == "GET" else ""
     page = {"form": form, "search": search, "matches": procedures_counter_search(query=search),
             "limit": COUNTER_SEARCH_LIMIT,
@@ -444,7 +444,7 @@ def counter_receipt(request):
     if valid:
         data = form.cleaned_data
         if "checklist_shown" not in request.POST and documents:
-            return render(request, "one_stop/counter.html", {**page, "documents": documents,
+            return render(request, "one_stop/counter.html", {**page, "documents": documents, "version": version,
                                                              "ask_checklist": True, "procedure": procedure})
         checklist = [{"name": d.get("name", ""), "copies": d.get("copies", ""), "received": i in (ticked or set())}
                      for i, d in enumerate(documents)]
@@ -476,7 +476,8 @@ def counter_receipt(request):
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("one_stop_staff:dossier", code=dossier.code)
     return render(request, "one_stop/counter.html", {**page, "documents": documents, "ticked": ticked,
-                                                     "procedure": procedure, "ask_checklist": bool(documents),
+                                                     "procedure": procedure, "version": version,
+                                                     "ask_checklist": bool(documents),
                                                      # A browser never sends a file input back filled in.
                                                      "scans_lost": bool(form.errors and request.FILES)},
                   status=400 if form.errors else 200)
@@ -509,7 +510,7 @@ def counter_checklist(request):
     procedure = Procedure.objects.filter(code=request.GET.get("procedure", "").strip(), is_active=True).first()
     version = procedure_version_current(procedure=procedure) if procedure else None
     documents = required_documents_with_templates(procedure=procedure, version=version) if procedure else []
-    return render(request, "one_stop/_checklist.html", {"documents": documents,
+    return render(request, "one_stop/_checklist.html", {"documents": documents, "version": version,
                                                         "procedure": procedure, "announce": True})
 
 

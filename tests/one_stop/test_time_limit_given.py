@@ -4,6 +4,7 @@ receipt — counter, API or the online inbox — and every deadline of the dossi
 from unittest import mock
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from egov.accounts.roles import Role
@@ -132,3 +133,14 @@ def test_the_ledger_names_the_time_limit_in_the_readers_language_and_number(staf
     with translation.override("vi"):
         ledger = " ".join(line.text for line in due_ledger(dossier=dossier, events=list(dossier.events.all())))
     assert f"{str(days).replace('.', ',')} ngày làm việc " in ledger  # a decimal comma
+
+
+def test_the_counter_says_the_time_limit_as_soon_as_the_procedure_is_picked(client, staff, unstated, procedure):
+    """Before the clerk receives: the catalogue's working days, or its own words and what to do when it gives none."""
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    with translation.override("vi"):
+        stated = client.get(reverse("one_stop_staff:counter_checklist"), {"procedure": procedure.code}).content.decode()
+        given = client.get(reverse("one_stop_staff:counter_checklist"), {"procedure": unstated.code}).content.decode()
+    assert "Thời hạn giải quyết theo danh mục: 5 ngày làm việc." in stated
+    assert "nguyên văn: “10 Ngày”" in given and "ghi số ngày làm việc hẹn trả" in given
+    assert "theo danh mục:" not in given
