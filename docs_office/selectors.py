@@ -9,7 +9,7 @@ from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from docs_office.constants import AssignmentRole, Confidentiality, IncomingState, OutgoingState
+from docs_office.constants import AssignmentRole, Confidentiality, IncomingState, OutgoingState, Urgency
 from docs_office.filters import ListFilters
 from docs_office.models import IncomingAssignment, IncomingDocument, OutgoingDocument
 from egov.accounts.roles import Role
@@ -320,6 +320,17 @@ def incoming_to_register(*, user) -> QuerySet[IncomingDocument]:
     if not user.is_authenticated or not user.has_role(Role.RECORDS_CLERK):
         return IncomingDocument.objects.none()
     return incoming_visible_to(user=user).filter(state=IncomingState.RECEIVED).order_by("received_at", "id")
+
+
+def incoming_to_assign(*, user) -> QuerySet[IncomingDocument]:
+    """For a leader: the registered documents of their agency waiting for an assignment, the most urgent first (hỏa
+    tốc before thường, then the nearest deadline, then the longest waiting); nothing for anyone else."""
+    if not user.is_authenticated or not user.has_role(Role.LEADER):
+        return IncomingDocument.objects.none()
+    urgency = Case(*(When(urgency=value, then=Value(rank)) for rank, value in enumerate(
+        (Urgency.FLASH, Urgency.VERY_URGENT, Urgency.URGENT))), default=Value(3))
+    return (incoming_visible_to(user=user).filter(state=IncomingState.REGISTERED)
+            .order_by(urgency, F("deadline").asc(nulls_last=True), "received_at", "id"))
 
 
 def _headed_by(user) -> Q:

@@ -28,15 +28,23 @@ def _staff(request) -> None:
 
 @login_required
 def dashboard(request):
-    """Việc cần xử lý: incoming documents waiting to be registered (records clerk), my assignments with their
+    """Việc cần xử lý: incoming documents waiting to be registered (records clerk) or assigned (leader), my assignments with their
     deadlines (overdue, due in 3 days) and latest progress, and the drafts waiting on me."""
-    from docs_office.selectors import assignments_to_handle, incoming_to_register, open_work_by_unit, outgoing_to_act_on
+    from docs_office.selectors import (
+        assignments_to_handle,
+        incoming_to_assign,
+        incoming_to_register,
+        open_work_by_unit,
+        outgoing_to_act_on,
+    )
 
     _staff(request)
     to_register = list(incoming_to_register(user=request.user)[:LIST_LIMIT])
+    to_assign = list(incoming_to_assign(user=request.user)[:LIST_LIMIT])
     assignments = list(assignments_to_handle(user=request.user)[:LIST_LIMIT])
     outgoing = list(outgoing_to_act_on(user=request.user)[:LIST_LIMIT])
-    return render(request, "docs_office/dashboard.html", {"to_register": to_register, "assignments": assignments,
+    return render(request, "docs_office/dashboard.html", {"to_register": to_register, "to_assign": to_assign,
+                                                          "assignments": assignments,
                                                           "outgoing": outgoing, "units": open_work_by_unit(user=request.user)})
 
 

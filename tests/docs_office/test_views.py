@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,6 +128,33 @@ def test_the_dashboard_flags_overdue_and_due_soon(client, staff):
     signed_in(client, specialist)
     assignments = client.get(reverse("docs_office:dashboard")).context["assignments"]
     assert [(a.document, a.urgency_rank) for a in assignments] == [(overdue, 0), (soon, 1), (later, 2)]
+
+
+def test_the_leaders_dashboard_lists_what_waits_for_an_assignment_most_urgent_first(client, staff):
+    clerk, leader = staff[Role.RECORDS_CLERK], staff[Role.LEADER]
+    today = timezone.localdate()
+    plain = register_scan(clerk, number="1", summary="Thường, không hạn")
+    due = register_scan(clerk, number="2", summary="Thường, có hạn", deadline=today + timedelta(days=3))
+    flash = register_scan(clerk, number="3", summary="Hỏa tốc", urgency="flash")
+    assign_to(leader, register_scan(clerk, number="4", summary="Đã phân công"), lead=staff[Role.SPECIALIST])
+    signed_in(client, leader)
+    page = client.get(reverse("docs_office:dashboard"))
+    assert page.context["to_assign"] == [flash, due, plain]
+    html = page.content.decode()
+    assert html.count('data-waiting="assign"') == 3 and "Không có văn bản đến nào cần bạn xử lý." not in html
+    assert f'{reverse("docs_office:incoming_detail", args=[flash.pk])}#phan-cong' in html
+    # Constant queries: three more waiting documents read no more.
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("docs_office:dashboard"))
+    for number in ("5", "6", "7"):
+        register_scan(clerk, number=number, summary="Thêm")
+    with CaptureQueriesContext(connection) as after:
+        assert len(client.get(reverse("docs_office:dashboard")).context["to_assign"]) == 6
+    assert len(after.captured_queries) == len(before.captured_queries)
+    # The records clerk and the specialist have no assignment to give.
+    for other in (clerk, staff[Role.SPECIALIST]):
+        signed_in(client, other)
+        assert client.get(reverse("docs_office:dashboard")).context["to_assign"] == []
 
 
 def test_the_specialist_drafts_through_the_form(client, staff):
