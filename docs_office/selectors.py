@@ -327,10 +327,14 @@ def incoming_to_assign(*, user) -> QuerySet[IncomingDocument]:
     tốc before thường, then the nearest deadline, then the longest waiting); nothing for anyone else."""
     if not user.is_authenticated or not user.has_role(Role.LEADER):
         return IncomingDocument.objects.none()
+    return incoming_visible_to(user=user).filter(state=IncomingState.REGISTERED).order_by(*incoming_to_assign_order())
+
+
+def incoming_to_assign_order() -> tuple:
+    """Most urgent first: hỏa tốc, thượng khẩn, khẩn, thường; then the nearest deadline, then the longest waiting."""
     urgency = Case(*(When(urgency=value, then=Value(rank)) for rank, value in enumerate(
         (Urgency.FLASH, Urgency.VERY_URGENT, Urgency.URGENT))), default=Value(3))
-    return (incoming_visible_to(user=user).filter(state=IncomingState.REGISTERED)
-            .order_by(urgency, F("deadline").asc(nulls_last=True), "received_at", "id"))
+    return urgency, F("deadline").asc(nulls_last=True), "received_at", "id"
 
 
 def _headed_by(user) -> Q:

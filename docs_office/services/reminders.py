@@ -1,5 +1,5 @@
 """The morning reminder: each handler is told of their open assignments, and each unit's members of their open
-tasks, due within 3 days or overdue."""
+tasks, due within 3 days or overdue; each leader of the registered documents still waiting for an assignment."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from docs_office.constants import AssignmentRole, IncomingState
 from docs_office.models import IncomingAssignment
+from egov.accounts.roles import Role
 
 DUE_WITHIN_DAYS = 3
 
@@ -72,6 +73,43 @@ def tasks_remind_due(*, today=None) -> int:
         _send_lists(people, lines, lambda count: ngettext(
             "%(n)s nhiệm vụ đến hạn trong 3 ngày hoặc đã quá hạn",
             "%(n)s nhiệm vụ đến hạn trong 3 ngày hoặc đã quá hạn", count) % {"n": count})
+    return len(people)
+
+
+@transaction.atomic
+def unassigned_remind(*, today=None) -> int:
+    """One in-app notification per leader of an agency with registered incoming documents nobody has assigned yet
+    (non-secret ones: a secret document is for its named readers, who see it on their list), most urgent first;
+    returns how many were sent. Two queries read them whatever the number of documents and leaders."""
+    from docs_office.constants import Confidentiality
+    from docs_office.models import IncomingDocument
+    from docs_office.selectors import incoming_to_assign_order
+    from egov.accounts.models import User
+    from egov.notifications.services import recipient_language
+
+    today = today or timezone.localdate()
+    waiting = list(IncomingDocument.objects.filter(state=IncomingState.REGISTERED, confidentiality=Confidentiality.NORMAL)
+                   .only("agency_id", "number", "symbol", "summary", "urgency", "deadline", "received_at")
+                   .order_by("agency_id", *incoming_to_assign_order()))
+    agencies = {document.agency_id for document in waiting}
+    leaders = User.objects.filter(agency_id__in=agencies, is_active=True, groups__name=str(Role.LEADER)).distinct()
+    by_agency: dict = defaultdict(list)
+    for leader in leaders:
+        by_agency[leader.agency_id].append(leader)
+    lines: dict = defaultdict(list)
+    people: dict = {}
+    with recipient_language():
+        for document in waiting:
+            received = timezone.localdate(document.received_at)
+            line = _("%(d)s — %(u)s, vào sổ %(r)s") % {"d": document.number_symbol or document.summary[:40],
+                                                      "u": document.get_urgency_display(), "r": f"{received:%d/%m/%Y}"}
+            if document.deadline:
+                line += _(", hạn %(d)s") % {"d": f"{document.deadline:%d/%m/%Y}"}
+            for leader in by_agency[document.agency_id]:
+                people[leader.pk] = leader
+                lines[leader.pk].append(line)
+        _send_lists(people, lines, lambda count: ngettext(
+            "%(n)s văn bản đến chờ phân công", "%(n)s văn bản đến chờ phân công", count) % {"n": count})
     return len(people)
 
 

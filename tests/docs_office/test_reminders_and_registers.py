@@ -43,6 +43,29 @@ def test_the_reminder_runs_a_fixed_number_of_queries(staff, django_assert_max_nu
         assert assignments_remind_due() == 1
 
 
+def test_leaders_are_reminded_of_what_waits_for_an_assignment(staff, other_agency, django_assert_max_num_queries):
+    from docs_office.services.reminders import unassigned_remind
+    from tests.factories import UserFactory
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    second_leader = UserFactory(agency=leader.agency, roles=[Role.LEADER])
+    UserFactory(agency=leader.agency, roles=[Role.LEADER], is_active=False)
+    UserFactory(agency=other_agency, roles=[Role.LEADER])  # nothing waits at their agency
+    register_scan(clerk, number="1", summary="Thường")
+    register_scan(clerk, number="2", summary="Hỏa tốc", urgency="flash")
+    register_scan(clerk, number="3", summary="Mật", confidentiality="secret", readers=[leader])
+    assign_to(leader, register_scan(clerk, number="4"), lead=specialist)
+    Notification.objects.all().delete()
+    with django_assert_max_num_queries(14):
+        assert unassigned_remind() == 2
+    for person in (leader, second_leader):
+        note = Notification.objects.get(recipient=person)
+        assert "2 văn bản đến chờ phân công" in note.subject
+        assert note.body.index("2/QĐ-UBND — Hỏa tốc") < note.body.index("1/QĐ-UBND — Thường")
+        assert "3/QĐ-UBND" not in note.body and "4/QĐ-UBND" not in note.body
+    assert Notification.objects.count() == 2
+
+
 def test_the_reminder_is_scheduled_every_working_morning(settings):
     assert settings.CELERY_BEAT_SCHEDULE["docs-office-remind-due"]["task"] == "docs_office.remind_due"
 
