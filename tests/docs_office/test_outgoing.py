@@ -301,6 +301,11 @@ def test_an_issued_document_exported_as_edxml_imports_at_the_recipient_with_ever
         document.summary, document.document_type, document.signer.full_name, document.page_count, document.urgency)
     with incoming.file.open("rb") as a, document.signed_file.open("rb") as b:
         assert a.read() == b.read()
+    # Every field of the package, the envelope's too (a composed draft's competence: test_edxml_envelope.py).
+    from tests.docs_office.test_edxml_envelope import assert_keeps_every_field
+
+    assert_keeps_every_field(IncomingDocument.objects.get(pk=incoming.pk), package)
+    assert (incoming.place, incoming.signer_competence) == ("Lạng Sơn", "")  # an uploaded PDF's block is not read
     with pytest.raises(ApplicationError) as refused:
         incoming_import_edxml(clerk=clerk, data=data)
     assert refused.value.code == "duplicate"
