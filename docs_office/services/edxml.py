@@ -276,8 +276,8 @@ def incoming_status_message(*, user, document: IncomingDocument, code: str | Non
     if code is None:
         code = INCOMING_STATUS_CODES[document.state]
     elif code not in INCOMING_STATES_BY_CODE:
-        raise ApplicationError("unknown_status", _("Mã trạng thái không hợp lệ: “%(c)s” (%(codes)s).")
-                               % {"c": code[:10], "codes": ", ".join(INCOMING_STATES_BY_CODE)}, status=400)
+        raise ApplicationError("unknown_status", _("Mã trạng thái không hợp lệ: “%(v)s” (%(codes)s).")
+                               % {"v": code[:10], "codes": ", ".join(INCOMING_STATES_BY_CODE)}, status=400)
     state = INCOMING_STATES_BY_CODE[code]
     event = (document.events.filter(to_state=state).select_related("actor").order_by("-at", "-id").first())
     if event is None and state != document.state:
