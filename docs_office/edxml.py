@@ -43,6 +43,9 @@ ATTACHMENT_TYPES = (PDF,)
 APPENDIX_TYPES = (PDF, JPEG, PNG, DOCX)
 CONTENT_TYPE_NAMES = {PDF: "application/pdf", JPEG: "image/jpeg", PNG: "image/png", DOCX: DOCX}
 MAX_APPENDICES = 50
+# The recipients list (ToPlaces) and routing trace of one package: beyond these it is not a document's envelope.
+MAX_TO_PLACES, TO_PLACE_MAX_LENGTH = 200, 500
+MAX_TRACE = 50
 MAX_PACKAGE_BYTES = 60 * 1024 * 1024
 MAX_STATUS_BYTES = 256 * 1024
 
@@ -235,7 +238,47 @@ def _xml_root(data: bytes, *, status: bool = False) -> ET.Element:
 # column's max_length is a problem of the package (reported with the others), not a database error.
 # (The sender's OrganId needs no entry: its format, checked above, is shorter than its column.)
 STORED_AS = {"DocumentId": "external_id", "Code/CodeNumber": "number", "Code/CodeNotation": "symbol",
-             "SignerInfo/FullName": "signer_name", "From/OrganName": "issuer_name"}
+             "SignerInfo/FullName": "signer_name", "From/OrganName": "issuer_name",
+             "SignerInfo/Position": "signer_position", "SignerInfo/Competence": "signer_competence",
+             "PromulgationInfo/Place": "place"}
+
+
+def trace_hop(line: str) -> tuple[str, datetime] | None:
+    """One hop of the routing trace, "<agency code>,<ISO 8601 time with its offset>" (as this system writes it):
+    the code and the aware time, or None when the line is not of that form."""
+    code, comma, moment = (line or "").partition(",")
+    if not comma or not re.match(EXCHANGE_CODE_RE, code.strip()):
+        return None
+    try:
+        at = datetime.fromisoformat(moment.strip())
+    except ValueError:
+        return None
+    return (code.strip(), at) if not timezone.is_naive(at) else None
+
+
+def _check_lists(message, root, problems: list[str]) -> tuple[list[str], list[str]]:
+    """ToPlaces and the trace, each line checked: a line too long, too many lines, or a hop that is not
+    "<code>,<time>" is refused with its position (nothing is cut: a truncated recipient or hop would say
+    something the sender did not)."""
+    places = [" ".join((e.text or "").split()) for e in message.findall(f"{P}ToPlaces/{P}Place")]
+    places = [place for place in places if place]
+    if len(places) > MAX_TO_PLACES:
+        problems.append(_("Gói tin có %(n)s nơi nhận (ToPlaces), vượt quá %(max)s.") % {"n": len(places),
+                                                                                      "max": MAX_TO_PLACES})
+    for index, place in enumerate(places[:MAX_TO_PLACES], start=1):
+        if len(place) > TO_PLACE_MAX_LENGTH:
+            problems.append(_("Nơi nhận thứ %(i)s (ToPlaces) dài %(n)s ký tự, vượt quá %(max)s ký tự cho phép.")
+                            % {"i": index, "n": len(place), "max": TO_PLACE_MAX_LENGTH})
+    trace = [(e.text or "").strip() for e in root.findall(f"{P}edXMLHeader/{P}TraceHeaderList/{P}TraceHeader")]
+    if len(trace) > MAX_TRACE:
+        problems.append(_("Vết chuyển văn bản (TraceHeader) có %(n)s bước, vượt quá %(max)s.") % {"n": len(trace),
+                                                                                               "max": MAX_TRACE})
+    for index, line in enumerate(trace[:MAX_TRACE], start=1):
+        if trace_hop(line) is None:
+            problems.append(_("Bước thứ %(i)s của vết chuyển văn bản (TraceHeader) không đúng dạng “mã định danh,"
+                              "thời điểm ISO 8601” (ví dụ 000.00.00.H41,2026-11-23T09:00:00+07:00): “%(v)s”.")
+                            % {"i": index, "v": line[:60]})
+    return places, trace
 
 
 def _check_lengths(values: dict[str, str], labels: dict[str, str], problems: list[str]) -> None:
@@ -284,11 +327,17 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
         problems.append(_("Ngày ban hành %(d)s sau ngày nhận gói.") % {"d": promulgated.strftime("%d/%m/%Y")})
     due = _date(_text(message, "DueDate"), _("hạn xử lý"), problems, required=False)
     notation = _text(message, "Code/CodeNotation")
+    competence, position = _text(message, "SignerInfo/Competence"), _text(message, "SignerInfo/Position")
     _check_lengths(
-        {**{path: values[path] for path in ("DocumentId", "Code/CodeNumber", "SignerInfo/FullName")},
-         "Code/CodeNotation": notation, "From/OrganName": sender.name},
+        {**{path: values[path] for path in ("DocumentId", "Code/CodeNumber", "SignerInfo/FullName",
+                                            "PromulgationInfo/Place")},
+         "Code/CodeNotation": notation, "From/OrganName": sender.name, "SignerInfo/Competence": competence,
+         "SignerInfo/Position": position},
         {**required, "Code/CodeNotation": _("ký hiệu văn bản (CodeNotation)"),
-         "From/OrganName": _("tên cơ quan của nơi gửi (OrganName)")}, problems)
+         "From/OrganName": _("tên cơ quan của nơi gửi (OrganName)"),
+         "SignerInfo/Competence": _("thẩm quyền ký (Competence)"),
+         "SignerInfo/Position": _("chức vụ người ký (Position)")}, problems)
+    to_places, trace = _check_lists(message, root, problems)
     priority_code = values["OtherInfo/Priority"]
     if priority_code and priority_code not in PRIORITY_BY_CODE:
         problems.append(_("Mã độ khẩn không hợp lệ: “%(v)s” (0–3).") % {"v": priority_code[:10]})
@@ -324,11 +373,9 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
         code_number=values["Code/CodeNumber"], code_notation=notation,
         place=values["PromulgationInfo/Place"], promulgation_date=promulgated, type_code=values["DocumentType/Type"],
         type_name=values["DocumentType/TypeName"], subject=values["Subject"],
-        signer_competence=_text(message, "SignerInfo/Competence"), signer_position=_text(message, "SignerInfo/Position"),
+        signer_competence=competence, signer_position=position,
         signer_name=values["SignerInfo/FullName"], priority=PRIORITY_BY_CODE[priority_code], page_count=page_count,
-        due_date=due, to_places=[(e.text or "").strip() for e in message.findall(f"{P}ToPlaces/{P}Place")],
-        response_for=_text(message, "ResponseFor"),
-        trace=[(e.text or "").strip() for e in root.findall(f"{P}edXMLHeader/{P}TraceHeaderList/{P}TraceHeader")],
+        due_date=due, to_places=to_places, response_for=_text(message, "ResponseFor"), trace=trace,
         attachment_name=attachment_name, attachment=attachment, appendices=appendices,
     )
 

@@ -236,27 +236,36 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
     }, status=status)
 
 
-def _edxml_status_offered(user, document):
-    """(code, description) of the status message the records clerk may send back, for a package's document."""
+def _edxml_status_offered(user, document) -> list[dict]:
+    """The status messages the records clerk may send back for a package's document, one for each state it has
+    been in (read from the events the page already has): the acknowledgment of arrival ("01") is ready from the
+    import, that of registration ("03") from the registration."""
     from docs_office.edxml import STATUS_CODES
-    from docs_office.services.edxml import INCOMING_STATUS_CODES
+    from docs_office.services.edxml import incoming_status_codes_reached
     from egov.accounts.roles import Role
 
     if not document.external_id or not user.has_role(Role.RECORDS_CLERK) or user.agency_id != document.agency_id:
-        return None
-    code = INCOMING_STATUS_CODES[document.state]
-    return code, STATUS_CODES[code]
+        return []
+    labels = {"01": _("Thông báo đã đến (gửi lại cho nơi gửi)"),
+              "03": _("Thông báo đã tiếp nhận (gửi lại cho nơi gửi)")}
+    return [{"code": code, "description": STATUS_CODES[code],
+             "label": labels.get(code) or _("Thông điệp trạng thái “%(s)s” (gửi lại cho nơi gửi)") % {
+                 "s": STATUS_CODES[code]}}
+            for code in incoming_status_codes_reached(document, document.events.all())]
 
 
 @login_required
 def incoming_edxml_status(request, pk: int):
-    """The status message of a document received by edXML, for its current state, to send to its sender."""
-    from docs_office.services.edxml import incoming_status_message
+    """A status message of a document received by edXML, to send to its sender: of the state `?ma=` names (one it
+    has been in), else of its current state."""
+    from docs_office.services.edxml import INCOMING_STATUS_CODES, incoming_status_message
 
     document = _incoming_for(request, pk)
-    return _xml_download(request, lambda: incoming_status_message(user=request.user, document=document),
+    code = request.GET.get("ma") or None
+    return _xml_download(request, lambda: incoming_status_message(user=request.user, document=document, code=code),
                          back="docs_office:incoming_detail", pk=pk,
-                         filename=lambda: f"trang-thai-edxml-{document.pk}-{document.state}.xml")
+                         filename=lambda: f"trang-thai-edxml-{document.pk}-"
+                                          f"{code or INCOMING_STATUS_CODES[document.state]}.xml")
 
 
 def _xml_download(request, build, *, back: str, pk: int, filename: str):
@@ -326,7 +335,11 @@ def incoming_action(request, pk: int, action: str):
         else:
             _form_refused(form, exc)
         return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=exc.status)
-    messages.success(request, _("Đã cập nhật văn bản."))
+    if action == "accept" and document.external_id:
+        messages.success(request, _("Đã vào sổ văn bản đến. Thông báo đã tiếp nhận (mã 03) sẵn sàng để gửi lại cho nơi "
+                                    "gửi."))
+    else:
+        messages.success(request, _("Đã cập nhật văn bản."))
     return redirect("docs_office:incoming_detail", pk=pk)
 
 
@@ -594,7 +607,8 @@ def incoming_import_edxml_page(request):
             except ApplicationError as exc:
                 problems = exc.fields.get("file") or [exc.message]
             else:
-                messages.success(request, _("Đã nhận văn bản từ gói edXML; kiểm tra và vào sổ."))
+                messages.success(request, _("Đã nhận văn bản từ gói edXML; kiểm tra và vào sổ. Thông báo đã đến (mã 01) "
+                                            "sẵn sàng để gửi lại cho nơi gửi."))
                 return redirect("docs_office:incoming_detail", pk=document.pk)
     return render(request, "docs_office/incoming_import.html", {"problems": problems}, status=400 if problems else 200)
 

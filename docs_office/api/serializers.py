@@ -142,9 +142,17 @@ class IncomingDetailSerializer(IncomingListSerializer):
     registered_by = serializers.CharField(source="registered_by.full_name", read_only=True, allow_null=True,
                                           default=None, help_text="Văn thư vào sổ.")
     in_reply_to = serializers.SerializerMethodField(help_text="Văn bản đi của cơ quan mà văn bản này trả lời.")
+    signer_competence = serializers.CharField(read_only=True, help_text="Thẩm quyền ký (TM., KT., Q., TL., TUQ. …), "
+                                                                        "như văn bản ghi; rỗng khi người ký ký tên mình.")
+    place = serializers.CharField(read_only=True, help_text="Địa danh nơi ban hành (ví dụ: Hà Giang).")
+    to_places = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                      help_text="Nơi nhận của văn bản, mỗi phần tử một dòng (edXML ToPlaces).")
+    trace = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                  help_text="Vết chuyển văn bản: mỗi bước “mã định danh,thời điểm ISO 8601”.")
 
     class Meta(IncomingListSerializer.Meta):
-        fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "issuer_agency", "signer_name", "page_count",
+        fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "issuer_agency", "signer_name",
+                  "signer_position", "signer_competence", "place", "to_places", "trace", "page_count",
                   "register", "registered_by", "registered_at", "acknowledged_at", "external_id", "result",
                   "in_reply_to", "answered_by", "answers", "closed_at", "closing_reason", "file_url", "attachments",
                   "assignments", "opinions", "events"]
@@ -167,6 +175,9 @@ class IncomingCreateSerializer(serializers.Serializer):
     document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
     summary = serializers.CharField()
     signer_name = serializers.CharField(max_length=150, allow_blank=True, default="")
+    signer_position = serializers.CharField(max_length=150, allow_blank=True, default="", help_text="Chức vụ người ký.")
+    place = serializers.CharField(max_length=100, allow_blank=True, default="",
+                                  help_text="Địa danh nơi ban hành (ví dụ: Hà Giang).")
     page_count = serializers.IntegerField(
         min_value=1, max_value=PAGE_COUNT_MAX, required=False, allow_null=True,
         error_messages={"invalid": _("Số trang phải là số nguyên."),

@@ -297,19 +297,26 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         document = incoming_import_edxml(clerk=request.user, data=incoming.validated_data["file"].read())
         return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY,
+                              409: OpenApiResponse(description="Văn bản chưa từng ở trạng thái của mã này.")},
+                   parameters=[OpenApiParameter("code", str, enum=["01", "02", "03", "04", "05", "06", "13"],
+                                                description="Mã trạng thái đã qua (01 đã đến, 03 đã tiếp nhận …); "
+                                                            "không ghi: trạng thái hiện tại.")])
     @action(detail=True, methods=["get"], url_path="edxml-status", url_name="edxml-status")
     def edxml_status(self, request, pk=None):
-        """For a document received by edXML (records clerk): the status message of its current state, to send
-        back to the agency that sent the package."""
+        """For a document received by edXML (records clerk): the status message of its current state, or of a
+        state it has been in (`code`: "01" is ready from the import, "03" from the registration), to send back to
+        the agency that sent the package."""
         from django.http import HttpResponse
 
-        from docs_office.services.edxml import incoming_status_message
+        from docs_office.services.edxml import INCOMING_STATUS_CODES, incoming_status_message
 
         document = self._detail(pk)
-        response = HttpResponse(incoming_status_message(user=request.user, document=document),
+        code = request.query_params.get("code") or None
+        response = HttpResponse(incoming_status_message(user=request.user, document=document, code=code),
                                 content_type="application/xml; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="trang-thai-edxml-{document.pk}-{document.state}.xml"'
+        response["Content-Disposition"] = (f'attachment; filename="trang-thai-edxml-{document.pk}-'
+                                           f'{code or INCOMING_STATUS_CODES[document.state]}.xml"')
         return response
 
 

@@ -38,6 +38,18 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     summary = models.TextField(_("trích yếu"))
     summary_folded = models.TextField(editable=False, default="")
     signer_name = models.CharField(_("người ký"), max_length=150, blank=True)
+    # The rest of the signer block and of the header as the sender wrote them (Decree 30 appendix VI; the edXML
+    # SignerInfo, PromulgationInfo/Place, ToPlaces and TraceHeaderList): kept so that a document received by edXML
+    # or by the exchange loses nothing of its envelope.
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=150, blank=True)
+    # Thẩm quyền ký: the lines above the signer's title ("TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC"); empty when the
+    # signer signs in their own name.
+    signer_competence = models.CharField(_("thẩm quyền ký"), max_length=400, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    # Nơi nhận of the sender's document, one entry a line as listed in its package.
+    to_places = models.JSONField(_("nơi nhận của văn bản"), default=list, blank=True)
+    # The routing trace, one hop a line: "<agency code>,<ISO 8601 time>" (docs_office.edxml.trace_hop).
+    trace = models.JSONField(_("vết chuyển văn bản"), default=list, blank=True)
     page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
     urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
     confidentiality = models.CharField(_("độ mật"), max_length=12, choices=Confidentiality.choices,
@@ -101,6 +113,13 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     @property
     def is_secret(self) -> bool:
         return self.confidentiality != Confidentiality.NORMAL
+
+    @property
+    def trace_hops(self) -> list[tuple[str, object]]:
+        """The trace as (agency code, aware datetime) pairs for display; every stored line was checked on arrival."""
+        from docs_office.edxml import trace_hop
+
+        return [hop for hop in (trace_hop(line) for line in self.trace or []) if hop is not None]
 
     # Transitions set fields only; services check who may act, save and record the event.
     @transition(field=state, source=S.RECEIVED, target=S.REGISTERED)

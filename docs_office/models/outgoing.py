@@ -163,6 +163,9 @@ class OutgoingVersion(models.Model):
     # A composed version also knows where its number and date of issue go, left blank until the records clerk
     # issues it: {field name: [page, x1, y1, x2, y2, align, italic]} (docs_office.pdf.compose.ISSUE_FIELDS).
     issue_fields = models.JSONField(null=True, blank=True, editable=False)
+    # A composed version knows its signer's competence (thẩm quyền ký), the prefix lines of its signer block
+    # ("KT. GIÁM ĐỐC"), which the edXML package and the exchange carry. An uploaded file says nothing we can read.
+    signer_competence = models.CharField(_("thẩm quyền ký"), max_length=400, blank=True, editable=False)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:

@@ -60,6 +60,20 @@ def signer_titles(composition: Composition, *, agency_name: str) -> list[str]:
     return [line for line in lines if line]
 
 
+def signer_competence(composition: Composition, *, agency_name: str) -> str:
+    """Thẩm quyền ký as the signer block prints it, for the edXML SignerInfo/Competence and the exchange: the lines
+    above the signer's own title ("TM. ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", "KT. GIÁM ĐỐC", both for a deputy signing
+    for a collective), or the acting head's one line ("Q. GIÁM ĐỐC"); empty when the signer signs in their own
+    name."""
+    if not composition.signer_prefix:
+        return ""
+    lines = signer_titles(composition, agency_name=agency_name)
+    title = (composition.signer_title or "").strip().upper()
+    if composition.signer_prefix != "Q." and len(lines) > 1 and lines[-1] == title:
+        lines = lines[:-1]
+    return ", ".join(lines)
+
+
 # The number and the date of issue are left blank on the draft and filled at issue (services.outgoing.outgoing_issue):
 # where each goes, by the name of the PDF text field that will hold it. The number runs up to the "/" of its symbol.
 ISSUE_FIELDS = {"so-van-ban": ("SoVanBan", "right"), "ngay-ban-hanh": ("NgayBanHanh", "center"),

@@ -2,6 +2,7 @@
 the status messages that report delivery and handling back to the sender, both ways."""
 
 import re
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -39,6 +40,40 @@ def _exportable(document: OutgoingDocument) -> None:
         raise ApplicationError("secret_not_exchanged", _("Văn bản mật không được gửi liên thông điện tử."), status=409)
 
 
+@dataclass
+class Envelope:
+    """What an issued document's envelope says beyond its own columns, the same whether it leaves by edXML or by
+    the exchange inside the system (so both recipients read the same): Decree 30 appendix VI metadata."""
+
+    place: str
+    signer_competence: str
+    signer_position: str
+    to_places: list[str]
+    trace: list[str]
+
+
+def outgoing_envelope(document: OutgoingDocument) -> Envelope:
+    from docs_office.recipients import composition_recipients
+    from docs_office.services.outgoing import outgoing_current_version
+
+    agency = document.agency
+    # The competence is read from the signed version's signer block when the system composed it. An uploaded PDF's
+    # block is not read (its text is the drafter's layout, possibly a scan): its competence stays empty rather
+    # than guessed, and the recipient reads it on the document itself.
+    version = outgoing_current_version(document)
+    return Envelope(
+        # Địa danh (Decree 30, appendix I): the province's or commune's proper name, never a street address. An
+        # agency with no committee above it has none: its name then, since a package must name a place.
+        place=agency.place_name or agency.name,
+        signer_competence=version.signer_competence if version is not None else "",
+        signer_position=document.signer.position_title if document.signer else "",
+        # Nơi nhận as the document lists it: the agencies of the system it went to, then the others typed.
+        to_places=composition_recipients(agencies=document.recipient_agencies.all(), text=document.recipients_text),
+        # The sender's hop: its code and the time it issued the document.
+        trace=[f"{agency.exchange_code},{timezone.localtime(document.issued_at).isoformat(timespec='seconds')}"],
+    )
+
+
 def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agency]) -> EdxmlPackage:
     """The package of an issued document for the named recipients (never a default: each package is a sending,
     and the agencies of the system already receive theirs by the internal exchange)."""
@@ -48,19 +83,18 @@ def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agenc
     with document.signed_file.open("rb") as handle:
         signed = handle.read()
     issued_on = timezone.localtime(document.issued_at).date()
+    envelope = outgoing_envelope(document)
     return EdxmlPackage(
         document_id=f"{document.agency.exchange_code},{issued_on.isoformat()},{document.number_symbol}",
         sender=Agency(document.agency.exchange_code, document.agency.name), recipients=recipients,
         code_number=format_number(document.number), code_notation=document.symbol,
-        place=document.agency.address or document.agency.name, promulgation_date=issued_on,
+        place=envelope.place, promulgation_date=issued_on,
         type_code=document.document_type.code, type_name=document.document_type.name, subject=document.summary,
-        signer_competence="", signer_position=document.signer.position_title if document.signer else "",
+        signer_competence=envelope.signer_competence, signer_position=envelope.signer_position,
         signer_name=document.signer.full_name if document.signer else "", priority=document.urgency,
-        due_date=document.reply_due_on,
-        page_count=document.page_count, to_places=[line.strip() for line in document.recipients_text.splitlines()
-                                                   if line.strip()],
+        due_date=document.reply_due_on, page_count=document.page_count, to_places=envelope.to_places,
         response_for=(f"{document.answers.issuer_name},{document.answers.number_symbol}" if document.answers else ""),
-        trace=[f"{document.agency.exchange_code},{timezone.localtime(document.issued_at).isoformat()}"],
+        trace=envelope.trace,
         attachment_name=f"{document.year}-{document.number:02d}.pdf", attachment=signed,
         appendices=_signed_appendices(document),
     )
@@ -151,7 +185,9 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         issuer_name=package.sender.name, issuer_name_folded=fold_vietnamese(package.sender.name),
         issued_on=package.promulgation_date, document_type=document_type, summary=package.subject,
         summary_folded=fold_vietnamese(package.subject), signer_name=package.signer_name,
-        page_count=package.page_count, urgency=package.priority, deadline=package.due_date,
+        signer_position=package.signer_position, signer_competence=package.signer_competence, place=package.place,
+        to_places=package.to_places, trace=package.trace, page_count=package.page_count, urgency=package.priority,
+        deadline=package.due_date,
         external_id=package.document_id, external_sender_code=package.sender.code, acknowledged_at=now,
         in_reply_to=_answered_outgoing(agency=clerk.agency, response_for=package.response_for,
                                        before=package.promulgation_date),
@@ -206,10 +242,29 @@ def _staff_label(user) -> str:
     return ", ".join(p for p in (user.full_name, user.position_title) if p) if user else ""
 
 
-def incoming_status_message(*, user, document: IncomingDocument) -> bytes:
-    """The status message reporting this document's current state to the agency that sent the package:
-    who took the step that led to it and when (the latest event into that state), and for a refused or
-    withdrawn document the reason."""
+# The states a document received by edXML reaches in turn, by status code (the acknowledgments of arrival, "01",
+# and of registration, "03", stay at hand after the document moves on).
+INCOMING_STATES_BY_CODE = {code: state for state, code in INCOMING_STATUS_CODES.items()}
+
+
+def incoming_status_codes_reached(document: IncomingDocument, events=None) -> list[str]:
+    """The status codes of every state this document has been in, in the order first reached: each is a status
+    message ready to send back to the sender. `events`: the document's events when already read (the page)."""
+    events = document.events.all() if events is None else events
+    codes = []
+    for event in sorted(events, key=lambda e: (e.at, e.id)):
+        code = INCOMING_STATUS_CODES.get(event.to_state)
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def incoming_status_message(*, user, document: IncomingDocument, code: str | None = None) -> bytes:
+    """The status message reporting a state of this document to the agency that sent the package: its current
+    state, or the state of `code` when the document has been in it ("01" đã đến once imported, "03" đã tiếp nhận once
+    registered — the acknowledgment of receipt is ready without a further step). It names who took the step that
+    led there and when (the latest event into that state), and for a refused or withdrawn document the reason.
+    The same message every time it is asked for: it is built from the recorded step, so nothing needs keeping."""
     require(user.has_role(Role.RECORDS_CLERK) and same_agency(user, document.agency_id),
             _("Chỉ văn thư của cơ quan nhận được lập thông điệp trạng thái."))
     if not document.external_id:
@@ -218,10 +273,18 @@ def incoming_status_message(*, user, document: IncomingDocument) -> bytes:
                                                     if document.issuer_agency_id else "")
     if not sender_code:
         raise ApplicationError("no_sender_code", _("Không rõ mã định danh của nơi gửi văn bản này."), status=409)
-    code = INCOMING_STATUS_CODES[document.state]
-    event = (document.events.filter(to_state=document.state).select_related("actor").order_by("-at", "-id").first())
+    if code is None:
+        code = INCOMING_STATUS_CODES[document.state]
+    elif code not in INCOMING_STATES_BY_CODE:
+        raise ApplicationError("unknown_status", _("Mã trạng thái không hợp lệ: “%(v)s” (%(codes)s).")
+                               % {"v": code[:10], "codes": ", ".join(INCOMING_STATES_BY_CODE)}, status=400)
+    state = INCOMING_STATES_BY_CODE[code]
+    event = (document.events.filter(to_state=state).select_related("actor").order_by("-at", "-id").first())
+    if event is None and state != document.state:
+        raise ApplicationError("status_not_reached", _("Văn bản chưa từng ở trạng thái “%(s)s”.")
+                               % {"s": STATUS_CODES[code]}, status=409)
     description = STATUS_CODES[code]
-    if document.closing_reason and document.state in (IncomingState.RETURNED, IncomingState.WITHDRAWN):
+    if document.closing_reason and state in (IncomingState.RETURNED, IncomingState.WITHDRAWN):
         description = f"{description}: {document.closing_reason}"
     return edxml_status(
         document_id=document.external_id, sender=Agency(document.agency.exchange_code, document.agency.name),

@@ -41,6 +41,9 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
         # The signed copy the clerk issued (an attachment without one was issued before appendices were signed).
         with (attachment.signed_file or attachment.file).open("rb") as handle:
             appendices.append((attachment.original_name, handle.read()))
+    from docs_office.services.edxml import outgoing_envelope
+
+    envelope = outgoing_envelope(document)  # what an edXML package of it would say, so both recipients agree
     deliveries = []
     # An answer to a letter that came by the exchange names, at its sender, the letter it answers.
     source = getattr(document.answers, "source_delivery", None) if document.answers_id else None
@@ -52,7 +55,9 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
             issuer_agency=document.agency, issuer_name=document.agency.name,
             issuer_name_folded=fold_vietnamese(document.agency.name), issued_on=timezone.localtime(document.issued_at).date(),
             document_type=document.document_type, summary=document.summary, summary_folded=document.summary_folded,
-            signer_name=document.signer.full_name if document.signer else "", page_count=document.page_count,
+            signer_name=document.signer.full_name if document.signer else "", signer_position=envelope.signer_position,
+            signer_competence=envelope.signer_competence, place=envelope.place, to_places=envelope.to_places,
+            trace=envelope.trace, page_count=document.page_count,
             urgency=document.urgency, confidentiality=document.confidentiality, source_delivery=delivery,
             acknowledged_at=now, deadline=document.reply_due_on,
             in_reply_to=source.document if source is not None and source.document.agency_id == recipient.pk else None,

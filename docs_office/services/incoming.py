@@ -46,6 +46,8 @@ class IncomingData:
     document_type: object
     summary: str
     signer_name: str = ""
+    signer_position: str = ""
+    place: str = ""
     page_count: int | None = None
     urgency: str = Urgency.NORMAL
     confidentiality: str = Confidentiality.NORMAL
@@ -195,7 +197,8 @@ def _fields(data: IncomingData) -> dict:
         "issuer_name": xml_safe(data.issuer_name).strip(), "issuer_name_folded": fold_vietnamese(data.issuer_name),
         "issuer_agency": data.issuer_agency, "issued_on": data.issued_on, "document_type": data.document_type,
         "summary": xml_safe(data.summary).strip(), "summary_folded": fold_vietnamese(xml_safe(data.summary)),
-        "signer_name": xml_safe(data.signer_name).strip(),
+        "signer_name": xml_safe(data.signer_name).strip(), "signer_position": xml_safe(data.signer_position).strip(),
+        "place": xml_safe(data.place).strip(),
         "page_count": data.page_count, "urgency": data.urgency, "confidentiality": data.confidentiality,
         "deadline": data.deadline,
     }

@@ -71,7 +71,7 @@ def _add_version(document: OutgoingDocument, *, upload, user, note: str = "") ->
 
 def _compose_version(document: OutgoingDocument, *, composition, user, note: str = "") -> OutgoingVersion:
     """Render the draft in the Decree 30 layout; the version keeps where its signature block is."""
-    from docs_office.pdf.compose import compose_pdf, head_title_of
+    from docs_office.pdf.compose import compose_pdf, head_title_of, signer_competence
 
     if not (composition.body or "").strip() or not (composition.signer_name or "").strip():
         raise ApplicationError("incomplete", _("Cần nội dung văn bản và họ tên người ký."),
@@ -87,7 +87,8 @@ def _compose_version(document: OutgoingDocument, *, composition, user, note: str
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = OutgoingVersion(document=document, number=last + 1, content_type=PDF, uploaded_by=user,
                               note=note.strip() or _("Soạn trên hệ thống"), signature_box=box,
-                              issue_fields=issue_fields or None)
+                              issue_fields=issue_fields or None,
+                              signer_competence=signer_competence(composition, agency_name=document.agency.name))
     version.file.save(f"du-thao-{document.pk}-v{last + 1}.pdf", ContentFile(pdf), save=False)
     version.save()
     return version

@@ -216,6 +216,12 @@ def test_the_issued_document_arrives_at_the_recipient_with_the_signed_pdf(signed
     assert incoming.state == IncomingState.RECEIVED
     assert (incoming.number, incoming.symbol, incoming.issuer_agency) == ("01", "QĐ-UBND", document.agency)
     assert incoming.acknowledged_at is not None
+    # The envelope an edXML package would carry: place, signer (an uploaded PDF: no competence read), Nơi nhận, trace.
+    assert (incoming.place, incoming.signer_competence, incoming.signer_position, incoming.to_places) == (
+        "Lạng Sơn", "", document.signer.position_title, [other_agency.name])
+    code, at = incoming.trace_hops[0]
+    assert len(incoming.trace) == 1 and (code, at) == (document.agency.exchange_code,
+                                                       document.issued_at.replace(microsecond=0))
     with incoming.file.open("rb") as a, document.signed_file.open("rb") as b:
         assert a.read() == b.read()
     clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])
@@ -301,6 +307,11 @@ def test_an_issued_document_exported_as_edxml_imports_at_the_recipient_with_ever
         document.summary, document.document_type, document.signer.full_name, document.page_count, document.urgency)
     with incoming.file.open("rb") as a, document.signed_file.open("rb") as b:
         assert a.read() == b.read()
+    # Every field of the package, the envelope's too (a composed draft's competence: test_edxml_envelope.py).
+    from tests.docs_office.test_edxml_envelope import assert_keeps_every_field
+
+    assert_keeps_every_field(IncomingDocument.objects.get(pk=incoming.pk), package)
+    assert (incoming.place, incoming.signer_competence) == ("Lạng Sơn", "")  # an uploaded PDF's block is not read
     with pytest.raises(ApplicationError) as refused:
         incoming_import_edxml(clerk=clerk, data=data)
     assert refused.value.code == "duplicate"
