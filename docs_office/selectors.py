@@ -397,6 +397,29 @@ def tasks_visible_to(*, user):
     return tasks.order_by("completed_at", "deadline", "id")
 
 
+def task_directives_attach(*, user, tasks: list) -> list:
+    """Set `directive` (the document a task was given from) and `directive_url` on each task, only where `user`
+    may read that document: a unit member is shown a secret directive's number or summary by no task. Two queries
+    whatever the number of tasks."""
+    from django.urls import reverse
+
+    incoming = {d.pk: d for d in incoming_visible_to(user=user).filter(
+        pk__in={t.directive_incoming_id for t in tasks if t.directive_incoming_id}).select_related(None)
+        .only("pk", "number", "symbol", "summary")}
+    outgoing = {d.pk: d for d in outgoing_visible_to(user=user).filter(
+        pk__in={t.directive_outgoing_id for t in tasks if t.directive_outgoing_id}).select_related(None)
+        .only("pk", "number", "symbol", "summary")}
+    for task in tasks:
+        task.directive, task.directive_url = None, ""
+        if task.directive_incoming_id in incoming:
+            task.directive = incoming[task.directive_incoming_id]
+            task.directive_url = reverse("docs_office:incoming_detail", args=[task.directive.pk])
+        elif task.directive_outgoing_id in outgoing:
+            task.directive = outgoing[task.directive_outgoing_id]
+            task.directive_url = reverse("docs_office:outgoing_detail", args=[task.directive.pk])
+    return tasks
+
+
 def task_completion_by_unit(*, user) -> list[dict]:
     """For a leader: per unit, tasks given, completed, the completion rate and the overdue ones (one query)."""
     from django.db.models import Count

@@ -698,7 +698,7 @@ def tasks_page(request):
 
     from docs_office.forms import TaskForm
     from docs_office.models import TaskReport
-    from docs_office.selectors import task_completion_by_unit, tasks_visible_to
+    from docs_office.selectors import task_completion_by_unit, task_directives_attach, tasks_visible_to
     from docs_office.services.tasks import task_create
     from egov.accounts.roles import Role
 
@@ -718,10 +718,10 @@ def tasks_page(request):
         else:
             messages.success(request, _("Đã giao nhiệm vụ."))
             return redirect("docs_office:tasks")
-    tasks = tasks_visible_to(user=request.user).select_related("directive_incoming", "directive_outgoing").prefetch_related(
+    tasks = tasks_visible_to(user=request.user).prefetch_related(
         Prefetch("reports", queryset=TaskReport.objects.select_related("author").order_by("-created_at", "-id")))
     return render(request, "docs_office/tasks.html", {
-        "tasks": list(tasks[:LIST_LIMIT]), "today": timezone.localdate(),
+        "tasks": task_directives_attach(user=request.user, tasks=list(tasks[:LIST_LIMIT])), "today": timezone.localdate(),
         "units": task_completion_by_unit(user=request.user), "is_leader": leader, "form": form,
         "directive": directive, "directive_field": directive_field,
     }, status=400 if form is not None and form.errors else 200)

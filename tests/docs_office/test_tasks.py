@@ -204,12 +204,28 @@ def test_a_directive_the_leader_cannot_see_is_not_found(client, staff, division,
     assert response.status_code == 404 and not Task.objects.exists()
 
 
+def test_a_secret_directive_is_named_only_to_its_readers(client, staff, division):
+    """A unit member who may not read the secret document a task was given from sees the task, not the document."""
+    from docs_office.constants import Confidentiality
+
+    secret = register_scan(staff[Role.RECORDS_CLERK], number="88", symbol="BCA-MAT", summary="Kế hoạch tuyệt mật",
+                           confidentiality=Confidentiality.SECRET, readers=[staff[Role.LEADER]])
+    give(staff, division, title="Triển khai kế hoạch", directive=secret)
+    signed_in(client, staff[Role.SPECIALIST])
+    page = client.get(reverse("docs_office:tasks")).content.decode()
+    assert "Triển khai kế hoạch" in page
+    assert "88/BCA-MAT" not in page and "Kế hoạch tuyệt mật" not in page and "Văn bản chỉ đạo:" not in page
+    signed_in(client, staff[Role.LEADER])
+    page = client.get(reverse("docs_office:tasks")).content.decode()
+    assert "88/BCA-MAT" in page and reverse("docs_office:incoming_detail", args=[secret.pk]) in page
+
+
 def test_the_units_reports_are_read_on_the_page_in_the_same_queries_for_one_task_or_many(
         client, staff, division, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    first = give(staff, division, title="Nhiệm vụ thứ nhất")
+    first = give(staff, division, title="Nhiệm vụ thứ nhất", directive=register_scan(staff[Role.RECORDS_CLERK], number="90"))
     task_report(user=staff[Role.SPECIALIST], task=first, progress=30, text="Đã họp triển khai với các phòng")
     signed_in(client, staff[Role.LEADER])
     client.get(reverse("docs_office:tasks"))
@@ -217,7 +233,8 @@ def test_the_units_reports_are_read_on_the_page_in_the_same_queries_for_one_task
         page = client.get(reverse("docs_office:tasks")).content.decode()
     assert "Đã họp triển khai với các phòng" in page and staff[Role.SPECIALIST].full_name in page
     for n in range(4):
-        task = give(staff, division, title=f"Nhiệm vụ {n}")
+        task = give(staff, division, title=f"Nhiệm vụ {n}",
+                    directive=register_scan(staff[Role.RECORDS_CLERK], number=f"9{n}") if n % 2 else None)
         task_report(user=staff[Role.HEAD_OF_DIVISION], task=task, progress=10 * n, text=f"Báo cáo {n}")
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(reverse("docs_office:tasks")).content.decode()
