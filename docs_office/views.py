@@ -179,8 +179,10 @@ def _incoming_for(request, pk):
 
     _staff(request)
     document = incoming_visible_to(user=request.user).select_related(
-        "issuer_agency", "registered_by", "source_delivery", "answered_by").prefetch_related(
+        "issuer_agency", "registered_by", "source_delivery").prefetch_related(
         Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+        # The answer linked at closing, when this user may see it: it may be a secret document the closer reads.
+        Prefetch("answered_by", queryset=outgoing_visible_to(user=request.user), to_attr="visible_answered_by"),
         # The outgoing documents drafted as its answer, those this user may see.
         Prefetch("answers", queryset=outgoing_visible_to(user=request.user).order_by("created_at", "id"),
                  to_attr="visible_answers"),
@@ -452,11 +454,13 @@ def outgoing_create_page(request):
 
 def _outgoing_for(request, pk):
     from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion
-    from docs_office.selectors import outgoing_visible_to
+    from docs_office.selectors import incoming_visible_to, outgoing_visible_to
 
     _staff(request)
     document = outgoing_visible_to(user=request.user).select_related(
-        "agency", "signer", "register", "issued_by", "answers", "leader_signature", "agency_signature").prefetch_related(
+        "agency", "signer", "register", "issued_by", "leader_signature", "agency_signature").prefetch_related(
+        # The incoming document it answers, when this user may see it (a secret one stays unnamed to others).
+        Prefetch("answers", queryset=incoming_visible_to(user=request.user), to_attr="visible_answers"),
         Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),
         Prefetch("deliveries", queryset=Delivery.objects.select_related("recipient")),
         Prefetch("events", queryset=OutgoingEvent.objects.select_related("actor")),

@@ -126,8 +126,8 @@ class AttachmentsInputSerializer(serializers.Serializer):
 
 
 class IncomingDetailSerializer(IncomingListSerializer):
-    answered_by = OutgoingReferenceSerializer(read_only=True, allow_null=True,
-                                              help_text="Văn bản đi trả lời, gắn khi kết thúc xử lý.")
+    answered_by = serializers.SerializerMethodField(help_text="Văn bản đi trả lời, gắn khi kết thúc xử lý (khi người gọi "
+                                                              "được xem văn bản đó).")
     answers = OutgoingReferenceSerializer(source="visible_answers", many=True, read_only=True,
                                           help_text="Các văn bản đi soạn để trả lời văn bản này (người gọi được xem).")
     attachments = IncomingAttachmentSerializer(many=True, read_only=True)
@@ -162,6 +162,12 @@ class IncomingDetailSerializer(IncomingListSerializer):
         # Prefetched through the caller's visibility: a secret letter of ours stays unnamed to others.
         replied = getattr(obj, "visible_in_reply_to", None)
         return OutgoingReferenceSerializer(replied).data if replied is not None else None
+
+    @extend_schema_field(OutgoingReferenceSerializer(allow_null=True))
+    def get_answered_by(self, obj):
+        # Likewise: the answer may be a secret document the closer reads and this caller does not.
+        answer = getattr(obj, "visible_answered_by", None)
+        return OutgoingReferenceSerializer(answer).data if answer is not None else None
 
     def get_file_url(self, obj) -> str | None:
         return reverse("api-incoming-document-file", args=[obj.pk]) if obj.file else None
@@ -244,7 +250,7 @@ class OutgoingListSerializer(serializers.ModelSerializer):
 
 
 class OutgoingDetailSerializer(OutgoingListSerializer):
-    answers = IncomingReferenceSerializer(read_only=True, allow_null=True, help_text="Văn bản đến được trả lời.")
+    answers = serializers.SerializerMethodField(help_text="Văn bản đến được trả lời (khi người gọi được xem văn bản đó).")
     attachments = OutgoingAttachmentSerializer(many=True, read_only=True)
     versions = VersionSerializer(many=True, read_only=True)
     deliveries = DeliverySerializer(many=True, read_only=True)
@@ -267,6 +273,12 @@ class OutgoingDetailSerializer(OutgoingListSerializer):
         fields = [*OutgoingListSerializer.Meta.fields, "number", "year", "symbol", "division", "signer",
                   "signer_position", "register", "page_count", "recipient_agencies", "recipients_text", "reply_due_on",
                   "recall_reason", "answers", "replies", "file_url", "attachments", "versions", "deliveries", "events"]
+
+    @extend_schema_field(IncomingReferenceSerializer(allow_null=True))
+    def get_answers(self, obj):
+        # Prefetched through the caller's visibility: a secret incoming document stays unnamed to others.
+        answered = getattr(obj, "visible_answers", None)
+        return IncomingReferenceSerializer(answered).data if answered is not None else None
 
     def get_file_url(self, obj) -> str:
         return reverse("api-outgoing-document-file", args=[obj.pk])

@@ -204,10 +204,10 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         return ("issuer_agency", "register", "registered_by")
 
     def detail_prefetches(self) -> list[Prefetch]:
-        from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion, OutgoingDocument
+        from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
         from docs_office.selectors import outgoing_visible_to
 
-        return [Prefetch("answered_by", queryset=OutgoingDocument.objects.all()),
+        return [Prefetch("answered_by", queryset=outgoing_visible_to(user=self.request.user), to_attr="visible_answered_by"),
                 Prefetch("in_reply_to", queryset=outgoing_visible_to(user=self.request.user),
                          to_attr="visible_in_reply_to"),
                 Prefetch("answers", queryset=outgoing_visible_to(user=self.request.user).order_by("created_at", "id"),
@@ -352,10 +352,11 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
         return ("signer", "register")
 
     def detail_prefetches(self) -> list[Prefetch]:
-        from docs_office.models import Delivery, IncomingDocument, OutgoingEvent, OutgoingVersion
+        from docs_office.models import Delivery, OutgoingEvent, OutgoingVersion
         from docs_office.selectors import incoming_visible_to
 
-        return [Prefetch("answers", queryset=IncomingDocument.objects.all()), "recipient_agencies",
+        return [Prefetch("answers", queryset=incoming_visible_to(user=self.request.user), to_attr="visible_answers"),
+                "recipient_agencies",
                 Prefetch("replies", queryset=incoming_visible_to(user=self.request.user).order_by("received_at", "id"),
                          to_attr="visible_replies"),
                 Prefetch("versions", queryset=OutgoingVersion.objects.select_related("uploaded_by")),

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from docs_office.constants import DeliveryChannel, DeliveryState, IncomingState, OutgoingState
+from docs_office.constants import Confidentiality, DeliveryChannel, DeliveryState, IncomingState, OutgoingState
 from docs_office.edxml import (
     STATUS_CODES,
     Agency,
@@ -217,8 +217,9 @@ def _answered_outgoing(*, agency, response_for: str, before) -> OutgoingDocument
         return None
     if fold_vietnamese(name.strip()) != fold_vietnamese(agency.name):
         return None
+    # Never a secret document: it never left by edXML, and its own series repeats the ordinary numbers and symbols.
     candidates = OutgoingDocument.objects.filter(agency=agency, state=OutgoingState.ISSUED, number=int(number),
-                                                 symbol=symbol.strip())
+                                                 symbol=symbol.strip(), confidentiality=Confidentiality.NORMAL)
     if before is not None:
         candidates = candidates.filter(issued_at__date__lte=before)
     return candidates.order_by("-issued_at").first()

@@ -119,6 +119,13 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
                                fields={"recipient_agencies": [_("Không gửi điện tử văn bản mật.")]})
     if answers is not None and answers.agency_id != drafter.agency_id:
         raise ApplicationError("other_agency", _("Văn bản được trả lời phải là văn bản đến của cơ quan."))
+    if answers is not None:
+        from docs_office.selectors import incoming_visible_to
+
+        # Only a document the drafter may read: the draft names it (page, API, edXML), so a secret one the drafter
+        # is not a reader of would leak its number and issuer through the answer.
+        if not incoming_visible_to(user=drafter).filter(pk=answers.pk).exists():
+            raise ApplicationError("invalid_answer", _("Không có văn bản đến này."), fields={"answers": [_("Không hợp lệ.")]})
     if reply_due_on is not None and reply_due_on < timezone.localdate():
         message = _("Hạn trả lời không thể ở quá khứ.")
         raise ApplicationError("invalid_deadline", message, fields={"reply_due_on": [message]})
