@@ -67,7 +67,8 @@ class CitizenEventSerializer(serializers.Serializer):
     to_label = serializers.CharField()
     at = serializers.DateTimeField()
     agency = serializers.CharField(source="agency.name", default="")
-    note = serializers.CharField()
+    note = serializers.CharField(source="citizen_note", help_text="Ghi chú gửi người nộp (nội dung cần bổ sung, lý do "
+                                                                  "từ chối, hẹn lại…); rỗng với các bước nội bộ.")
 
 
 class MyDossierSerializer(serializers.Serializer):

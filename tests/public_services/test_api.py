@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
@@ -149,6 +150,24 @@ def test_my_dossiers_carry_their_history_as_the_page_shows_it(api, submitted, de
     assert one[2]["note"] == "Thiếu bản chính giấy chứng sinh" and one[2]["agency"] == submitted.receiving_agency.name
     # Who at the agency did it is the agency's: no staff name reaches the citizen.
     assert clerk.full_name not in str(one) and "actor" not in one[0]
+
+
+def test_staff_working_notes_stay_off_the_citizens_history(api, client, citizen, submitted, desk):
+    """A note written for colleagues (at receipt, at a forward, "Trình <leader> ký số kết quả") is the agency's: the
+    citizen reads the step without it, on the page and in the API; notes written to them stay."""
+    from one_stop.models import DossierEvent
+
+    clerk = desk[Role.ONE_STOP_CLERK]
+    dossier_act(dossier=submitted, user=clerk, action="receive", note="Chuyển anh Bình thẩm định trước thứ Sáu")
+    DossierEvent.objects.create(dossier=submitted, action="result_sign_request", from_state="received",
+                                to_state="received", actor=clerk, agency=clerk.agency, at=submitted.created_at,
+                                note="Trình Nguyễn Văn Lãnh Đạo ký số kết quả")
+    history = api.get(f"/api/v1/my/dossiers/{submitted.code}/").json()["history"]
+    notes = {e["action"]: e["note"] for e in history}
+    assert notes["receive"] == "" and notes["result_sign_request"] == ""
+    client.force_login(citizen)
+    page = client.get(reverse("public_services:dossier", args=[submitted.code])).content.decode()
+    assert "anh Bình" not in page and "Lãnh Đạo" not in page and "Trình lãnh đạo ký kết quả" in page
 
 
 def test_a_supplement_goes_back_through_the_same_routes(api, submitted, desk):
