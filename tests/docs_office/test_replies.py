@@ -12,8 +12,10 @@ from docs_office.edxml import Agency, edxml_build, edxml_parse
 from docs_office.models import IncomingDocument
 from docs_office.services.edxml import incoming_import_edxml, outgoing_edxml_package
 from docs_office.services.exchange import exchange_send
+from docs_office.services.incoming import incoming_accept
 from egov.accounts.roles import Role
 from tests.docs_office.conftest import office_staff
+from tests.docs_office.factories import assign_to
 from tests.docs_office.test_edxml import package
 from tests.docs_office.test_outgoing import issued_unsigned
 from tests.docs_office.test_views import signed_in
@@ -29,8 +31,10 @@ def test_the_recipient_gets_the_senders_date_and_the_answer_comes_back_linked(cl
     arrived = IncomingDocument.objects.get(agency=other_agency)
     assert arrived.deadline == due and arrived.in_reply_to is None
 
-    # The other agency answers it, and its answer arrives back here naming our letter.
+    # The other agency registers it and gives it to a specialist, whose answer arrives back here naming our letter.
     theirs = office_staff(other_agency)
+    incoming_accept(clerk=theirs[Role.RECORDS_CLERK], document=arrived)
+    assign_to(theirs[Role.LEADER], arrived, lead=theirs[Role.SPECIALIST])
     answer = issued_unsigned(theirs, other_agency.office_registers.get(kind="outgoing"), answers=arrived,
                              recipient_agencies=[agency])
     exchange_send(document=answer, actor=theirs[Role.RECORDS_CLERK])

@@ -183,7 +183,8 @@ class Command(BaseCommand):
               (agency_id, arrival_number, arrival_year, received_at, state, number, symbol, issuer_name,
                issuer_name_folded, issued_on, document_type_id, summary, summary_folded, signer_name, page_count,
                urgency, confidentiality, deadline, file, registered_at, acknowledged_at, closed_at, external_id,
-               external_sender_code, result, closing_reason, created_at)
+               external_sender_code, result, closing_reason, created_at, signer_position, signer_competence, place,
+               to_places, trace)
             SELECT d.agency_id,
                    row_number() OVER (PARTITION BY d.agency_id, extract(year FROM d.received_at) ORDER BY d.g),
                    extract(year FROM d.received_at),
@@ -206,7 +207,7 @@ class Command(BaseCommand):
                    '', d.received_at, d.received_at,
                    CASE WHEN d.age > {OPEN_WINDOW_MINUTES} AND d.h %% 50 <> 0
                         THEN d.received_at + interval '10 days' END,
-                   '', '', '', '', d.received_at
+                   '', '', '', '', d.received_at, '', '', '', '[]'::jsonb, '[]'::jsonb
             FROM (
                 SELECT g, %(last)s - g AS age,
                        date_trunc('minute', now()) - ((%(last)s - g) || ' minutes')::interval AS received_at,
