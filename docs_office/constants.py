@@ -83,11 +83,13 @@ INCOMING_EVENT_ACTIONS = {
     "close": _("Kết thúc xử lý"),
     "withdraw": _("Nơi gửi thu hồi"),
     "attachment_add": _("Thêm tệp đính kèm"),
+    "attachment_remove": _("Gỡ tệp đính kèm"),
 }
 OUTGOING_EVENT_ACTIONS = {
     "create": _("Tạo dự thảo"),
     "version": _("Cập nhật dự thảo"),
     "attachment_add": _("Thêm phụ lục"),
+    "attachment_remove": _("Gỡ phụ lục"),
     "submit": _("Trình duyệt"),
     "head_approve": _("Lãnh đạo phòng duyệt"),
     "leader_approve": _("Lãnh đạo cơ quan duyệt"),

@@ -14,7 +14,7 @@ a symbol is found as words are.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorCombinable, SearchVectorField
-from django.db.models import BooleanField, CharField, F, Func
+from django.db.models import BooleanField, CharField, Expression, F, Func
 
 CONFIG = "simple"
 AGENCY_WORDS_FUNCTION = """
@@ -133,6 +133,41 @@ def number_words(field: str = "number", *, integer: bool):
         text = Cast(field, TextField())
         return [text, LPad(text, 2, Value("0"))]
     return [F(field), Func(F(field), Value("0"), function="ltrim", output_field=CharField())]
+
+
+def symbol_key_bytes(field: str = "symbol"):
+    """The SymbolKey compared byte by byte (`COLLATE "C"`): what the symbol indexes of migration 0018 hold, and what
+    a search by symbol compares, or the index does not answer it (an index serves only its own collation)."""
+    from django.db.models.functions import Collate
+
+    return Collate(SymbolKey(field), "C")
+
+
+class SymbolPrefix(Expression):
+    """`key >= prefix AND key < prefix || U+10FFFF` of a symbol_key_bytes: the folded symbols that start with
+    `prefix` — with `strict`, `key > prefix`: those that only start with it, not the prefix itself.
+
+    Byte-wise ("C"), not under the database's collation: a linguistic one (en_US.UTF-8, a usual server default)
+    orders "QD-UB…" among "QDUB…" by rules of its own, so its range would not be the prefix's; LIKE 'prefix%'
+    reaches a btree only through a C-collated index too, and needs the pattern written into the statement. U+10FFFF
+    is the greatest code point: every text that starts with the prefix sorts below prefix || U+10FFFF. The range is
+    the index condition of the symbol indexes (migration 0018). The prefix is one parameter given twice, by value
+    (the statement cache of selectors maps its sentinel)."""
+
+    def __init__(self, key, prefix: str, *, strict: bool = False):
+        super().__init__(output_field=BooleanField())
+        self.key, self.prefix, self.strict = key, prefix, strict
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, exprs):
+        (self.key,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.key)
+        lower = ">" if self.strict else ">="
+        return f"({sql} {lower} %s AND {sql} < (%s || chr(1114111)))", (*params, self.prefix, *params, self.prefix)
 
 
 class SymbolWords(Func):

@@ -31,9 +31,9 @@ UNBOUNDED = 10**6
 # What a search reads of a query: the list pages' search box holds no more (maxlength), the API refuses more, and
 # a longer word would exceed what PostgreSQL accepts in a tsquery (an error, not "no match").
 SEARCH_MAX_LENGTH = 200
-# "15/QĐ-UBND", "QĐ-UBND", "UBND-VP": a number and/or symbol, not words of a summary.
-# Any case, any diacritics: the symbol is compared folded (search.SymbolKey).
-SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[^\W\d_][^\W_]*(?:-[^\W_]+)+)$")
+# "15/QĐ-UBND", "QĐ-UBND", "UBND-VP": a number and/or symbol, not words of a summary; or the start of one, up to a
+# dash at least ("QĐ-UB", "45/BNV-V", "QĐ-"). Any case, any diacritics: the symbol is compared folded (search.SymbolKey).
+SYMBOL_QUERY = re.compile(r"^(?:(?P<number>\d+)\s*/\s*)?(?P<symbol>[^\W\d_][^\W_]*(?:(?:-[^\W_]+)+-?|-))$")
 
 
 class WordSearch:
@@ -57,10 +57,12 @@ class WordSearch:
         self._window = window
         self._result = None
 
+    def _fields(self) -> dict:
+        return {"documents": self._documents, "agency_id": self._agency_id, "words": self._words,
+                "ordering": self._ordering, "ranked": self._ranked, "window": self._window}
+
     def _clone(self, **changes):
-        fields = {"documents": self._documents, "agency_id": self._agency_id, "words": self._words,
-                  "ordering": self._ordering, "ranked": self._ranked, "window": self._window}
-        return WordSearch(**{**fields, **changes})
+        return type(self)(**{**self._fields(), **changes})
 
     def filter(self, *args, **kwargs):
         return self._clone(documents=self._documents.filter(*args, **kwargs))
@@ -97,18 +99,25 @@ class WordSearch:
         return [documents.filter(gate(">="), walked_match(lexemes)),
                 documents.filter(gate("<"), search_vector=LexemeQuery(lexemes))]
 
-    def union_queryset(self, stop: int | None = None) -> QuerySet:
-        """The statement: each branch ordered and cut (at `stop`, or the rank window), then united."""
+    def _need(self, stop: int | None) -> int | None:
+        """The rows each branch reads: a ranked search ranks its window of newest matches, whatever the page."""
+        return self._window if self._ranked else stop
+
+    def _rank(self, branch: int):
+        """The rank of the rows of branch number `branch`: ts_rank of the words, the same in both branches."""
         from django.contrib.postgres.search import SearchRank
 
         from docs_office.search import LexemeQuery, agency_terms
 
-        need = self._window if self._ranked else stop
+        return SearchRank(F("search_vector"), LexemeQuery(agency_terms(self._agency_id, self._words)))
+
+    def union_queryset(self, stop: int | None = None) -> QuerySet:
+        """The statement: each branch ordered and cut (at `stop`, or the rank window), then united."""
+        need = self._need(stop)
         branches = []
-        for branch in self._branches(need or UNBOUNDED):
+        for number, branch in enumerate(self._branches(need or UNBOUNDED)):
             if self._ranked:
-                terms = agency_terms(self._agency_id, self._words)
-                branch = branch.annotate(rank=SearchRank(F("search_vector"), LexemeQuery(terms)))
+                branch = branch.annotate(rank=self._rank(number))
             branch = branch.order_by(*self._ordering)
             branches.append(branch[:need] if need else branch)
         union = branches[0].union(*branches[1:], all=True)
@@ -146,9 +155,42 @@ class WordSearch:
         return bool(self._rows()) if self._result is not None else self.union_queryset(stop=1).exists()
 
 
+class SymbolSearch(WordSearch):
+    """A symbol typed whole or in part ("QĐ-UBND", "QĐ-UB", "45/BNV-V"), ranked: the documents whose folded symbol
+    is what was typed first, then those whose symbol only starts with it, each newest first — one statement, a UNION
+    ALL of two branches on the folded-symbol index: the exact branch is the equality it always was (free to walk
+    the date index when the symbol is common), the other the byte range just above it (search.SymbolPrefix), so
+    neither reads the other's rows. The same queryset answers as WordSearch's (filters apply to both branches)."""
+
+    def __init__(self, documents, *, key: str, ordering, ranked: bool, window=None, agency_id=None, words=()):
+        super().__init__(documents, agency_id=agency_id, words=list(words), ordering=ordering, ranked=ranked,
+                         window=window)
+        self._key = key
+
+    def _fields(self) -> dict:
+        return {**super()._fields(), "key": self._key}
+
+    def _branches(self, need: int) -> list[QuerySet]:
+        from docs_office.search import SymbolPrefix, symbol_key_bytes
+
+        key = symbol_key_bytes()
+        return [self._documents.alias(symbol_key=key).filter(symbol_key=self._key),
+                self._documents.filter(SymbolPrefix(key, self._key, strict=True))]
+
+    def _need(self, stop: int | None) -> int | None:
+        # Every row of a branch has its rank: the page's first rows of each, by date, are the page's candidates.
+        return stop
+
+    def _rank(self, branch: int):
+        from django.db.models import FloatField
+
+        return Value(1.0 if branch == 0 else 0.0, output_field=FloatField())
+
+
 def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranked: bool = True):
-    """Search a typed query: a number and/or symbol by exact match, anything else as words (any order, the
-    last one as a prefix) over the stored vector of the folded copies. Both use indexes: no scan of the table.
+    """Search a typed query: a number and/or symbol — the number exactly, the symbol whole or its start ("QĐ-UB"
+    finds QĐ-UBND; ranked, exact symbols first: SymbolSearch) —, anything else as words (any order, the last one as
+    a prefix) over the stored vector of the folded copies. Both use indexes: no scan of the table.
 
     The words are looked up as the agency's own lexemes (docs_office/search.py), so the GIN index returns only
     that agency's matches and the visibility filters then look at those rows alone. A word search is a
@@ -159,15 +201,19 @@ def text_search(documents: QuerySet, *, query: str, agency_id: int | None, ranke
     symbol = SYMBOL_QUERY.match(query)
     if symbol or (query.isascii() and query.isdigit()):
         number = symbol.group("number") if symbol else query
-        if symbol:
-            from docs_office.search import SymbolKey, symbol_key
-
-            documents = documents.alias(symbol_key=SymbolKey("symbol")).filter(symbol_key=symbol_key(symbol.group("symbol")))
         if number:
             # Incoming numbers are the issuer's text ("15"); outgoing ones are integers.
             is_text = documents.model._meta.get_field("number").get_internal_type() == "CharField"
             documents = documents.filter(number=number if is_text else int(number))
-        return documents
+        if not symbol:
+            return documents
+        from docs_office.search import SymbolPrefix, symbol_key, symbol_key_bytes
+
+        key = symbol_key(symbol.group("symbol"))
+        if not ranked:  # the caller's order (the API's cursor: by date), exact and longer symbols alike
+            return documents.filter(SymbolPrefix(symbol_key_bytes(), key))
+        ordering = documents.query.order_by or documents.model._meta.ordering
+        return SymbolSearch(documents, key=key, ordering=ordering, ranked=True)
     words = re.findall(r"[a-z0-9]+", fold_vietnamese(query))
     if not words:
         return documents

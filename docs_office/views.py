@@ -207,7 +207,7 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
     searched for and chosen), with that text kept."""
     from docs_office.forms import AttachmentsForm, OpinionForm, assign_formset
     from docs_office.selectors import outgoing_answer_choices
-    from docs_office.services.attachments import incoming_attachment_allowed
+    from docs_office.services.attachments import INCOMING_UNASSIGNED, incoming_attachment_allowed
     from docs_office.services.incoming import incoming_actions_for
 
     refused = refused or {}
@@ -216,6 +216,8 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
         attachments_form = attachments_form or AttachmentsForm()
     else:
         attachments_form = None
+    # The template offers removal of the files a clerk added (an uploader), not the sender's.
+    attachments_removable = attachments_form is not None and document.state in INCOMING_UNASSIGNED
     if "assign" in actions and assign_form is None:
         assign_form = assign_formset(user=request.user, document=document)
     if "opinion" in actions and opinion_form is None:
@@ -235,6 +237,7 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
         "opinion_form": opinion_form if "opinion" in actions else None,
         "edxml_status": _edxml_status_offered(request.user, document), "refused": refused,
         "answer_choices": answer_choices, "attachments_form": attachments_form,
+        "attachments_removable": attachments_removable,
     }, status=status)
 
 
@@ -386,6 +389,42 @@ def _attachments_add(request, document, form, add, *, done: str, page, detail: s
     return page(request, document, attachments_form=form, status=status)
 
 
+def _attachment_remove(request, document, remove, *, done: str, page, detail: str):
+    """Remove an attachment with `remove()`: done, back to the document's page with `done` said; refused, the page
+    again with the reason and the service's status (409 once issued or assigned)."""
+    try:
+        remove()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return page(request, document, status=exc.status)
+    messages.success(request, done)
+    return redirect(detail, pk=document.pk)
+
+
+@login_required
+@require_POST
+def incoming_attachment_remove_page(request, pk: int, attachment_pk: int):
+    from docs_office.services.attachments import incoming_attachment_remove
+
+    document = _incoming_for(request, pk)
+    return _attachment_remove(
+        request, document, lambda: incoming_attachment_remove(clerk=request.user, document=document,
+                                                              attachment_id=attachment_pk),
+        done=_("Đã gỡ tệp đính kèm."), page=_incoming_detail_page, detail="docs_office:incoming_detail")
+
+
+@login_required
+@require_POST
+def outgoing_attachment_remove_page(request, pk: int, attachment_pk: int):
+    from docs_office.services.attachments import outgoing_attachment_remove
+
+    document = _outgoing_for(request, pk)
+    return _attachment_remove(
+        request, document, lambda: outgoing_attachment_remove(user=request.user, document=document,
+                                                              attachment_id=attachment_pk),
+        done=_("Đã gỡ phụ lục."), page=_outgoing_detail_page, detail="docs_office:outgoing_detail")
+
+
 @login_required
 @require_POST
 def incoming_attachment_add_page(request, pk: int):
@@ -499,7 +538,7 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
     return render(request, "docs_office/outgoing_detail.html", {
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
         "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies,
-        "attachments_form": attachments_form}, status=status)
+        "attachments_form": attachments_form, "attachments_removable": attachments_form is not None}, status=status)
 
 
 @login_required

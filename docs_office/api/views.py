@@ -43,6 +43,14 @@ SEARCH_PARAMETERS = [
 ]
 
 
+def _attachment_id(value) -> int:
+    """An attachment's id from the path: "abc" or "²" is no such attachment (404), not an int() error."""
+    wanted = parse_int(str(value))
+    if wanted is None:
+        raise ApplicationError("not_found", _("Không tìm thấy tệp đính kèm."), status=404)
+    return wanted
+
+
 # An attachment's id in its document's path (the schema cannot read it off the document's model).
 ATTACHMENT_ID = OpenApiParameter("attachment_id", int, OpenApiParameter.PATH, description="Mã tệp đính kèm.")
 
@@ -274,6 +282,18 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         return _file_response(attachment.file, f"van-ban-den-{document.pk}-phu-luc-{attachment.pk}",
                               INCOMING_ATTACHMENT_TYPES)
 
+    @extend_schema(parameters=[ATTACHMENT_ID], request=None,
+                   responses={204: None, 409: OpenApiResponse(description="Văn bản đã phân công xử lý, hoặc tệp do nơi gửi "
+                                                                          "chuyển đến: không gỡ được.")})
+    @attachment.mapping.delete
+    def remove_attachment(self, request, pk=None, attachment_id=None):
+        """The records clerk removes a file added by mistake, before the document is assigned (recorded)."""
+        from docs_office.services.attachments import incoming_attachment_remove
+
+        incoming_attachment_remove(clerk=request.user, document=self._detail(pk),
+                                   attachment_id=_attachment_id(attachment_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @extend_schema(request={"multipart/form-data": AttachmentsInputSerializer}, responses={201: IncomingDetailSerializer})
     @action(detail=True, methods=["post"], url_path="attachments", url_name="attachments")
     def add_attachments(self, request, pk=None):
@@ -447,6 +467,18 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
         document, attachment = self._attachment(pk, attachment_id)
         return _file_response(attachment.signed_file or attachment.file,
                               f"van-ban-di-{document.pk}-phu-luc-{attachment.pk}", (PDF,))
+
+    @extend_schema(parameters=[ATTACHMENT_ID], request=None,
+                   responses={204: None, 409: OpenApiResponse(description="Văn bản đã trình ký hoặc đã phát hành: "
+                                                                          "không gỡ được phụ lục.")})
+    @attachment.mapping.delete
+    def remove_attachment(self, request, pk=None, attachment_id=None):
+        """The drafter (or the reviewer holding the draft) removes an appendix, never once issued (recorded)."""
+        from docs_office.services.attachments import outgoing_attachment_remove
+
+        outgoing_attachment_remove(user=request.user, document=self._detail(pk),
+                                   attachment_id=_attachment_id(attachment_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request={"multipart/form-data": AttachmentsInputSerializer}, responses={201: OutgoingDetailSerializer})
     @action(detail=True, methods=["post"], url_path="attachments", url_name="attachments")

@@ -7,7 +7,7 @@ from django_fsm import FSMField, transition
 
 from docs_office.constants import INCOMING_EVENT_ACTIONS, AssignmentRole, Confidentiality, IncomingState, Urgency
 from docs_office.models.events import DocumentEvent
-from docs_office.search import SymbolKey, document_vector, number_words, symbol_words
+from docs_office.search import document_vector, number_words, symbol_key_bytes, symbol_words
 from egov.core.models import ProtectedStateMixin
 
 S = IncomingState
@@ -94,9 +94,11 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
                    models.Index(fields=["agency", "-received_at", "-id"]),
                    models.Index(fields=["agency", "number"]),
                    # A search by symbol ("QĐ-UBND", "15/QĐ-UBND") compares the folded symbol (search.SymbolKey):
-                   # without it, a symbol the agency never received was looked for in all its documents.
-                   models.Index(models.F("agency"), SymbolKey("symbol"), models.F("number"),
-                                name="incoming_symbol_key_idx"),
+                   # without it, a symbol the agency never received was looked for in all its documents. Byte-wise
+                   # (collation "C"), so the start of a symbol ("QĐ-UB") is a range of it whatever the database's
+                   # collation (search.SymbolPrefix); equality reads it too.
+                   models.Index(models.F("agency"), symbol_key_bytes(),
+                                models.F("number"), name="incoming_symbol_prefix_idx"),
                    # Word search on the folded copies, with the built-in "simple" configuration: the
                    # embedded PostgreSQL has no unaccent or pg_trgm (DESIGN.md §2); docs_office/search.py.
                    GinIndex(fields=["search_vector"], name="incoming_vector_idx")]

@@ -15,7 +15,7 @@ from docs_office.constants import (
 )
 from docs_office.models.events import DocumentEvent
 from docs_office.recipients import recipients_display
-from docs_office.search import SymbolKey, document_vector, number_words, symbol_words
+from docs_office.search import document_vector, number_words, symbol_key_bytes, symbol_words
 from egov.core.models import ProtectedStateMixin
 
 S = OutgoingState
@@ -79,8 +79,8 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "-created_at", "-id"]),
                    # As incoming documents' (docs_office.search.SymbolKey): a search by symbol reads its matches only.
-                   models.Index(models.F("agency"), SymbolKey("symbol"), models.F("number"),
-                                name="outgoing_symbol_key_idx"),
+                   models.Index(models.F("agency"), symbol_key_bytes(),
+                                models.F("number"), name="outgoing_symbol_prefix_idx"),
                    GinIndex(fields=["search_vector"], name="outgoing_vector_idx")]
         constraints = [models.UniqueConstraint(fields=["register", "year", "number"],
                                                name="outgoing_number_unique")]

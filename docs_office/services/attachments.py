@@ -47,6 +47,14 @@ def _checked_batch(uploads: Sequence, *, allowed, field: str) -> list[str]:
     return [checked_upload(upload, allowed=allowed, field=field) for upload in uploads]
 
 
+def _file_delete_on_commit(field) -> None:
+    """The stored file of a removed attachment is deleted once the removal is committed, never before (a rollback
+    would keep a row whose file is gone)."""
+    storage, name = field.storage, field.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def incoming_attachments_store(*, document: IncomingDocument, files: Sequence[tuple[str, str, object]], by=None,
                                at=None) -> list[IncomingAttachment]:
     """Store already-checked files as the document's attachments: (original name, content type, file)."""
@@ -95,6 +103,37 @@ def incoming_attachment_add(*, clerk, document: IncomingDocument, uploads: Seque
                                  to_state=document.state, actor=clerk, at=now,
                                  note=", ".join(a.original_name for a in attachments))
     return attachments
+
+
+# Before a leader assigns it, nobody but the records clerk has worked from the document's files.
+INCOMING_UNASSIGNED = (IncomingState.RECEIVED, IncomingState.REGISTERED)
+
+
+def incoming_attachment_removable(*, user, document: IncomingDocument, attachment: IncomingAttachment) -> bool:
+    return (incoming_attachment_allowed(user=user, document=document) and document.state in INCOMING_UNASSIGNED
+            and attachment.uploaded_by_id is not None)
+
+
+@transaction.atomic
+def incoming_attachment_remove(*, clerk, document: IncomingDocument, attachment_id: int) -> IncomingAttachment:
+    """The records clerk removes a file added by mistake (at registration or later) before the document is assigned.
+    What the sender sent (exchange, edXML: no uploader) is the sender's record and stays. Recorded as an event."""
+    document = IncomingDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
+    require(clerk.has_role(Role.RECORDS_CLERK) and same_agency(clerk, document.agency_id),
+            _("Chỉ văn thư của cơ quan nhận được gỡ tệp đính kèm."))
+    attachment = IncomingAttachment.objects.filter(document=document, pk=attachment_id).first()
+    if attachment is None:
+        raise ApplicationError("not_found", _("Không tìm thấy tệp đính kèm."), status=404)
+    if attachment.uploaded_by_id is None:
+        raise ApplicationError("sender_file", _("Tệp do nơi gửi chuyển đến, không gỡ được."), status=409)
+    if document.state not in INCOMING_UNASSIGNED:
+        raise ApplicationError("assigned", _("Văn bản đã được phân công xử lý, không gỡ được tệp đính kèm."), status=409)
+    attachment.delete()
+    _file_delete_on_commit(attachment.file)
+    IncomingEvent.objects.create(document=document, action="attachment_remove", from_state=document.state,
+                                 to_state=document.state, actor=clerk, at=timezone.now(),
+                                 note=attachment.original_name or str(attachment_id))
+    return attachment
 
 
 def incoming_attachment_copy(*, document: IncomingDocument, name: str, data: bytes, at=None) -> IncomingAttachment | None:
@@ -178,6 +217,39 @@ def outgoing_attachment_add(*, user, document: OutgoingDocument, uploads: Sequen
                                  to_state=document.state, actor=user, at=now,
                                  note=", ".join(a.original_name for a in attachments))
     return attachments
+
+
+# Once numbered, what is issued is what was signed; between the leader's approval and issue nobody edits the draft
+# (a leader's "return" makes it editable again).
+OUTGOING_ISSUED = (OutgoingState.ISSUING, OutgoingState.ISSUED, OutgoingState.RECALLED)
+
+
+@transaction.atomic
+def outgoing_attachment_remove(*, user, document: OutgoingDocument, attachment_id: int) -> OutgoingAttachment:
+    """The drafter (or the reviewer who holds the draft) removes an appendix added by mistake, while the draft may
+    be edited — never once the document is issued: what was issued and signed stays as it was. Recorded as an
+    event: who, when, which file."""
+    from docs_office.models import OutgoingEvent
+    from docs_office.services.outgoing import _locked, _may_read
+
+    document = _locked(document)
+    require(same_agency(user, document.agency_id) and _may_read(user, document),
+            _("Bạn không được sửa dự thảo ở bước này."))
+    attachment = OutgoingAttachment.objects.filter(document=document, pk=attachment_id).first()
+    if attachment is None:
+        raise ApplicationError("not_found", _("Không tìm thấy phụ lục."), status=404)
+    if document.state in OUTGOING_ISSUED:
+        raise ApplicationError("issued", _("Văn bản đã phát hành, không gỡ được phụ lục."), status=409)
+    if document.state not in OUTGOING_EDITABLE:
+        raise ApplicationError("not_editable", _("Văn bản đã trình ký, không gỡ được phụ lục; trả lại dự thảo để sửa."),
+                               status=409)
+    require(outgoing_attachment_allowed(user=user, document=document), _("Bạn không được sửa dự thảo ở bước này."))
+    attachment.delete()
+    _file_delete_on_commit(attachment.file)
+    OutgoingEvent.objects.create(document=document, action="attachment_remove", from_state=document.state,
+                                 to_state=document.state, actor=user, at=timezone.now(),
+                                 note=attachment.original_name or str(attachment_id))
+    return attachment
 
 
 def outgoing_attachment_prepare(pdf: bytes) -> bytes:

@@ -303,3 +303,145 @@ def test_a_symbol_part_is_one_lookup_of_the_stored_vector_index(staff, documents
     assert f"{model.replace('Document', '').lower()}_vector_idx" in plan, plan
     conditions = [line for line in plan.splitlines() if "Index Cond" in line and "search_vector" in line]
     assert conditions and all(f"''{agency_id}:45'' & ''{agency_id}:bnv'':*" in line for line in conditions), plan
+
+
+# ------------------------------------------------------------------ the start of a symbol (issue #5)
+
+
+@pytest.fixture
+def symbols(staff):
+    """Three symbols of which one is "QĐ-UB" itself, registered oldest first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    clerk = staff[Role.RECORDS_CLERK]
+    now = timezone.now()
+    return {
+        "longer_old": register_scan(clerk, number="45", symbol="QĐ-UBND", summary="Quyết định một",
+                                    when=now - timedelta(days=3)),
+        "exact": register_scan(clerk, number="46", symbol="QĐ-UB", summary="Quyết định hai", when=now - timedelta(days=2)),
+        "longer_new": register_scan(clerk, number="47", symbol="QĐ-UBND", summary="Quyết định ba",
+                                    when=now - timedelta(days=1)),
+        "other": register_scan(clerk, number="45", symbol="BNV-VP", summary="Công văn", when=now),
+    }
+
+
+def _rows(user, query, **kwargs):
+    from docs_office.selectors import incoming_search_rows
+
+    return [row[0] for row in incoming_search_rows(user=user, query=query, limit=10, **kwargs)[1]]
+
+
+@pytest.mark.parametrize("typed", ["QĐ-UB", "qd-ub", "Qđ-Ub"])
+def test_the_start_of_a_symbol_finds_the_exact_symbol_first_then_the_longer_ones_newest_first(staff, symbols, typed):
+    clerk = staff[Role.RECORDS_CLERK]
+    expected = [symbols["exact"], symbols["longer_new"], symbols["longer_old"]]
+    assert _found(clerk, typed) == expected
+    assert _rows(clerk, typed) == [d.pk for d in expected]
+
+
+def test_a_symbol_typed_up_to_its_dash_is_its_start(staff, symbols):
+    clerk = staff[Role.RECORDS_CLERK]
+    newest_first = [symbols["longer_new"], symbols["exact"], symbols["longer_old"]]  # none is "QĐ-" itself
+    assert _found(clerk, "QĐ-") == newest_first
+    assert _rows(clerk, "qd-") == [d.pk for d in newest_first]
+
+
+def test_the_api_order_is_by_date_with_exact_and_longer_symbols_alike(staff, symbols):
+    clerk = staff[Role.RECORDS_CLERK]
+    newest_first = [symbols["longer_new"], symbols["exact"], symbols["longer_old"]]
+    assert list(incoming_search(user=clerk, query="QĐ-UB", ranked=False)) == newest_first
+    assert _rows(clerk, "QĐ-UB", ranked=False) == [d.pk for d in newest_first]
+
+
+@pytest.mark.parametrize(("typed", "found"), [("45/BNV-V", ["other"]), ("45/bnv-", ["other"]), ("45/QĐ-U", ["longer_old"]),
+                                              ("46/QĐ-UBND", []), ("BNV-VPX", []), ("UB-QĐ", [])])
+def test_a_number_and_the_start_of_a_symbol(staff, symbols, typed, found):
+    clerk = staff[Role.RECORDS_CLERK]
+    assert _found(clerk, typed) == [symbols[name] for name in found]
+    assert _rows(clerk, typed) == [symbols[name].pk for name in found]
+
+
+def test_the_statement_kept_for_a_shape_takes_each_searchs_own_symbol(staff, symbols):
+    """The per-worker statement (selectors._search_statement) is written with a sentinel symbol: each search's
+    prefix replaces it in both branches and both ends of the range."""
+    clerk = staff[Role.RECORDS_CLERK]
+    assert _rows(clerk, "BNV-V") == [symbols["other"].pk]
+    assert _rows(clerk, "QĐ-UBN") == [symbols["longer_new"].pk, symbols["longer_old"].pk]
+    assert _rows(clerk, "QĐ-UBND") == [symbols["longer_new"].pk, symbols["longer_old"].pk]
+    assert _rows(clerk, "45/QĐ-UB") == [symbols["longer_old"].pk]
+    assert _rows(clerk, "45/BNV-V") == [symbols["other"].pk]
+
+
+def test_the_start_of_a_symbol_never_reaches_another_agency(staff, symbols, other_agency):
+    from tests.docs_office.conftest import office_staff
+
+    theirs = office_staff(other_agency)[Role.RECORDS_CLERK]
+    register_scan(theirs, number="45", symbol="QĐ-UBND")
+    assert all(d.agency_id == staff[Role.RECORDS_CLERK].agency_id for d in _found(staff[Role.RECORDS_CLERK], "QĐ-U"))
+    assert [d.symbol for d in _found(theirs, "QĐ-U")] == ["QĐ-UBND"]
+
+
+def test_the_start_of_an_issued_outgoing_symbol_finds_it(staff, registers):
+    from docs_office.selectors import outgoing_search
+    from tests.docs_office.test_outgoing import draft, issued_unsigned
+
+    issued = issued_unsigned(staff, registers["outgoing"])  # 07/QĐ-UBND
+    draft(staff)
+    clerk = staff[Role.RECORDS_CLERK]
+    for typed in ("QĐ-UB", "7/qd-u", "07/QĐ-"):
+        assert list(outgoing_search(user=clerk, query=typed)) == [issued], typed
+        assert list(outgoing_search(user=clerk, query=typed, ranked=False)) == [issued], typed
+    assert list(outgoing_search(user=clerk, query="8/QĐ-UB")) == []
+
+
+def _btree_plan(queryset) -> str:
+    with connection.cursor() as cursor, CaptureQueriesContext(connection):
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: a scan would be cheaper than any index
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("model", ["IncomingDocument", "OutgoingDocument"])
+@pytest.mark.parametrize("strict", [True, False])
+def test_the_start_of_a_symbol_is_a_range_of_the_folded_symbol_index(staff, symbols, model, strict):
+    """What text_search asks of a symbol's start (and SymbolSearch of the longer ones only) is the index's condition:
+    compared byte-wise, as the index is, or PostgreSQL could not read the range from it."""
+    from docs_office import models
+    from docs_office.search import SymbolPrefix, symbol_key_bytes
+
+    agency_id = staff[Role.RECORDS_CLERK].agency_id
+    found = getattr(models, model).objects.filter(agency_id=agency_id).filter(
+        SymbolPrefix(symbol_key_bytes(), "QD-UB", strict=strict))
+    plan = _btree_plan(found.order_by())
+    assert "Seq Scan" not in plan, plan
+    assert f"{model.replace('Document', '').lower()}_symbol_prefix_idx" in plan, plan
+    conditions = [line for line in plan.splitlines() if "Index Cond" in line and "upper(translate" in line]
+    # The typed prefix from below, prefix || U+10FFFF from above: a range of the index, nothing left to filter.
+    lower = "> 'QD-UB'::text" if strict else ">= 'QD-UB'::text"
+    assert conditions and all(lower in line and "< 'QD-UB\U0010ffff'::text" in line for line in conditions), plan
+    assert "Filter" not in plan, plan
+
+
+@pytest.mark.parametrize("model", ["IncomingDocument", "OutgoingDocument"])
+def test_an_exact_symbol_is_an_equality_of_the_same_index(staff, symbols, model):
+    from docs_office import models
+    from docs_office.search import symbol_key_bytes
+
+    agency_id = staff[Role.RECORDS_CLERK].agency_id
+    found = getattr(models, model).objects.filter(agency_id=agency_id).alias(key=symbol_key_bytes()).filter(key="QD-UB")
+    plan = _btree_plan(found.order_by())
+    assert f"{model.replace('Document', '').lower()}_symbol_prefix_idx" in plan, plan
+    assert any("Index Cond" in line and "= 'QD-UB'::text" in line for line in plan.splitlines()), plan
+
+
+def test_a_ranked_symbol_search_is_one_statement_of_two_branches(staff, symbols):
+    from docs_office.selectors import SymbolSearch
+
+    found = incoming_search(user=staff[Role.RECORDS_CLERK], query="QĐ-UB")
+    assert isinstance(found, SymbolSearch)
+    with CaptureQueriesContext(connection) as queries:
+        assert [d.pk for d in found[:2]] == [symbols["exact"].pk, symbols["longer_new"].pk]
+    assert len(queries) == 1 and queries[0]["sql"].count("UNION ALL") == 1

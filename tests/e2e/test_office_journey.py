@@ -1,6 +1,7 @@
 """eOffice in the browser: the records clerk registers a scan, the leader assigns it, the specialist
-drafts the answer, head and leader approve, the leader signs, the clerk issues it with its number, and
-it arrives at the recipient agency with a valid signed PDF; the specialist then closes the incoming one."""
+drafts the answer and adds its appendix (removing one added by mistake), head and leader approve, the leader
+signs, the clerk issues it with its number — the appendix signed by the agency —, and it arrives at the recipient
+agency with a valid signed PDF; the specialist then closes the incoming one, and each document links the other."""
 
 import base64
 from concurrent.futures import ThreadPoolExecutor
@@ -111,6 +112,32 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     expect(page.get_by_text("Đã tạo dự thảo.")).to_be_visible()
     outgoing = OutgoingDocument.objects.get()
     assert outgoing.answers == incoming
+
+    # On the draft's page: two appendix PDFs added, the one added by mistake removed — the browser asks first.
+    appendix_path, wrong_path = tmp_path / "phu-luc-I.pdf", tmp_path / "nham.pdf"
+    appendix_path.write_bytes(decision_pdf())
+    wrong_path.write_bytes(decision_pdf())
+    attachments = page.locator("section.attachments")
+    attachments.get_by_label("Phụ lục (PDF)").set_input_files([str(appendix_path), str(wrong_path)])
+    attachments.get_by_role("button", name="Thêm tệp đính kèm").click()
+    expect(page.get_by_text("Đã thêm phụ lục.")).to_be_visible()
+    expect(page.locator("[data-attachment]")).to_have_count(2)
+    asked = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Gỡ tệp nham.pdf").click()
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.get_by_role("button", name="Gỡ tệp nham.pdf").click()
+    expect(page.get_by_text("Đã gỡ phụ lục.")).to_be_visible()
+    assert asked == ["Gỡ tệp “nham.pdf” khỏi văn bản?"] * 2
+    expect(page.locator("[data-attachment]")).to_have_count(1)
+    expect(page.locator("[data-attachment]")).to_contain_text("phu-luc-I.pdf")
+    assert [a.original_name for a in outgoing.attachments.all()] == ["phu-luc-I.pdf"]
+    assert outgoing.events.filter(action="attachment_remove", actor=specialist, note="nham.pdf").exists()
     page.get_by_role("button", name="Trình duyệt").click()
     expect(page.locator("[data-state]")).to_have_text("Chờ lãnh đạo phòng duyệt")
     _sign_out(page)
@@ -140,6 +167,13 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     expect(page.locator("[data-delivery]")).to_have_text("Đã nhận")
     signed = page.request.get(f"/van-ban/di/{outgoing.pk}/tep/")
     assert signed.ok and signed.body().startswith(b"%PDF-")
+    # The appendix, signed by the agency with the same confirmation, downloads from its link; nothing to remove now.
+    appendix = page.locator("[data-attachment]")
+    expect(appendix).to_contain_text("đã ký số cơ quan")
+    expect(page.locator("button[data-action=attachment_remove]")).to_have_count(0)
+    expect(page.locator("td[data-action=attachment_remove]")).to_have_text("Gỡ phụ lục")  # the history keeps it
+    signed_appendix = page.request.get(appendix.get_by_role("link", name="phu-luc-I.pdf").get_attribute("href"))
+    assert signed_appendix.ok and signed_appendix.headers["content-type"] == "application/pdf"
     _sign_out(page)
 
     from django.db import connection
@@ -161,6 +195,9 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     with ThreadPoolExecutor(max_workers=1) as pool:
         report = pool.submit(verify, content).result()
     assert report.is_valid and report.signature_count == 2, report.message
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        report = pool.submit(verify, signed_appendix.body()).result()
+    assert report.is_valid and report.signature_count == 1, report.message  # the agency's, without image
 
     # At the recipient agency, its records clerk finds the document waiting on their desk, opens the signed file
     # and registers it: it takes the recipient's next arrival number.
@@ -189,3 +226,17 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     page.get_by_role("button", name="Kết thúc xử lý").click()
     expect(page.locator("[data-state]")).to_have_text("Đã xử lý xong")
     expect(page.locator('[data-field="answered-by"]')).to_have_text("01/UBND-VP")
+
+    # The link both ways: from the letter to its answer, and from the answer back to the letter.
+    page.locator('[data-field="answered-by"]').get_by_role("link", name="01/UBND-VP").click()
+    expect(page.locator("[data-field=number-symbol]")).to_have_text("01/UBND-VP")
+    expect(page.locator('[data-field="answered-incoming"]')).to_contain_text("45/BNV-VP (Bộ Nội vụ)")
+    page.locator('[data-field="answered-incoming"]').get_by_role("link", name="45/BNV-VP").click()
+    expect(page.locator('[data-field="answered-by"]')).to_have_text("01/UBND-VP")
+
+    # Both found by the start of their symbols.
+    page.goto("/van-ban/den/?q=45/BNV-V")
+    expect(page.get_by_role("link", name="45/BNV-VP")).to_be_visible()
+    page.goto("/van-ban/di/?q=01/ubnd-v")
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    expect(page.get_by_role("cell", name="01/UBND-VP", exact=True)).to_be_visible()
