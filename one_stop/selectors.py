@@ -326,12 +326,15 @@ def dossier_postpone_draft(*, dossier, steps, horizons: DueHorizons) -> Postpone
 
 @dataclass(frozen=True)
 class PublicStep:
-    """A step of a dossier's process as the public lookup shows it: who handles it and by when."""
+    """A step of a dossier's process as the public lookup shows it: the agency that handles it (never a staff
+    member), when it was handed to it (time in), when it was handed on (time out) and its own due date — times to the
+    minute, as the desk records them."""
 
     name: str
     agency: str
     due_at: datetime | None
     completed_at: datetime | None
+    started_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -377,8 +380,9 @@ def dossier_public_lookup(*, code: str) -> PublicDossier | None:
         return None
     *fields, steps = rows[0]
     return PublicDossier(*fields, steps=tuple(
-        PublicStep(name=s["name"], agency=s["agency"], due_at=_json_datetime(s["due_at"]),
-                   completed_at=_json_datetime(s["completed_at"])) for s in steps or ()))
+        PublicStep(name=s["name"], agency=s["agency"], due_at=_json_minute(s["due_at"]),
+                   completed_at=_json_minute(s["completed_at"]), started_at=_json_minute(s["started_at"]))
+        for s in steps or ()))
 
 
 def dossier_by_code(*, code: str):
@@ -393,12 +397,20 @@ def _json_datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _json_minute(value: str | None) -> datetime | None:
+    """A step's time to the minute (the one-stop rules record times to the minute; the seconds a click happened at
+    say nothing to the public)."""
+    moment = _json_datetime(value)
+    return moment.replace(second=0, microsecond=0) if moment else None
+
+
 # Table names are the models' defaults (one_stop_*, agencies_agency); a test runs this against the ORM's answer.
 _PUBLIC_LOOKUP_SQL = """
 SELECT d.code, d.state, p.code, p.name, r.name, h.name, d.received_at, d.due_at, d.returned_at,
        EXISTS (SELECT 1 FROM one_stop_dossierrating g WHERE g.dossier_id = d.id),
        (SELECT json_agg(json_build_object('name', s.name, 'agency', a.name, 'due_at', s.due_at,
-                                          'completed_at', s.completed_at) ORDER BY s."order")
+                                          'started_at', s.started_at, 'completed_at', s.completed_at)
+                        ORDER BY s."order")
           FROM one_stop_dossierstep s JOIN agencies_agency a ON a.id = s.agency_id
          WHERE s.dossier_id = d.id)
   FROM one_stop_dossier d

@@ -40,8 +40,9 @@ def _lookup_page(request, code: str | None, *, rating_form=None, rating_error: s
         # page every receipt's QR code opens).
         context.update(received=_local_text(dossier.received_at), due=_local_text(dossier.due_at),
                        returned=_local_text(dossier.returned_at),
-                       steps=[(step_display_name(step.name), step.agency, _local_text(step.due_at) or "—",
-                               _local_text(step.completed_at) or "—") for step in dossier.steps])
+                       steps=[(step_display_name(step.name), step.agency, _local_text(step.started_at) or "—",
+                               _local_text(step.completed_at) or "—", _local_text(step.due_at) or "—")
+                              for step in dossier.steps])
         # After the result is returned the applicant rates the service once, here too: most applicants came to the
         # counter and have no account, only the receipt whose QR code opened this page.
         if dossier.state == "returned" and not dossier.rated:
