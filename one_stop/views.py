@@ -163,7 +163,15 @@ def _queue_filters_query(filters) -> list[tuple[str, str]]:
 def queue(request):
     """The staff member's queue, coloured by deadline (overdue, due within two working days, on time), narrowed by
     the tabs: a group of states, a due status (with the dossiers needing an apology), the user's own work."""
-    from one_stop.selectors import QUEUE_VERSION_FACT, dossiers_queue_page, due_horizons, queue_seconds_kept
+    from one_stop.selectors import (
+        QUEUE_VERSION_FACT,
+        QueueFilters,
+        dossiers_queue_page,
+        dossiers_queue_tab_counts,
+        due_horizons,
+        queue_seconds_kept,
+        queue_tab_targets,
+    )
     from one_stop.services.dossiers import POSTPONE_ROLES
 
     if not request.user.is_agency_staff:
@@ -180,19 +188,27 @@ def queue(request):
     # From the calendar once per worker and day (the calendar's version comes with the user): no query here.
     horizons = due_horizons(user=request.user)
     version = (getattr(request.user, "signed_in_facts", None) or {}).get(QUEUE_VERSION_FACT)
+    # Every tab shows how many dossiers it lists: one statement for all of them (a search shows the tabs unchosen).
+    targets = queue_tab_targets(filters if not search.strip() else QueueFilters(), is_handler=is_handler)
     if version is not None and not search.strip() and filters.by_state_only:
         # The open queue (or one group of its states) is kept until a dossier of it changes (its version, read
-        # with the user) or one of its rows turns due soon or overdue — whichever comes first: the same page again
-        # costs no query. Filters by due status or by step change with the time or the steps, not the version.
+        # with the user — steps and supplements sent back included, which the "my work" and apology counts show) or
+        # one of its rows or counts changes with the time (a row turns due soon or overdue, a step passes its due
+        # date, midnight) — whichever comes first: the same page again costs no query. Filters by due status or by
+        # step change with the time or the steps, not the version.
         kept_for = []
 
         def render_kept(csrf_token):
             page = dossiers_queue_page(user=request.user, page=number, filters=filters, horizons=horizons)
             if page.number > page.last_number:
                 return _queue_last_page_redirect(search, page, filters)
-            kept_for.append(queue_seconds_kept(page, horizons=horizons))
+            tabs = dossiers_queue_tab_counts(user=request.user, targets=targets, horizons=horizons)
+            rows_kept = queue_seconds_kept(page, horizons=horizons)
+            counts_kept = (tabs.next_change - horizons.now).total_seconds()
+            kept_for.append(counts_kept if rows_kept is None else min(rows_kept, counts_kept))
             content = _queue_content_html(translation.get_language(), is_clerk, is_handler, "", filters, page.number,
-                                          page.has_next, page.count, page.count_capped, tuple(page.dossiers))
+                                          page.has_next, page.count, page.count_capped, tuple(page.dossiers),
+                                          tabs.counts)
             return render(request, "one_stop/queue.html",
                           {"content_html": content, **({"csrf_token": csrf_token} if csrf_token else {})})
 
@@ -201,8 +217,10 @@ def queue(request):
     page = dossiers_queue_page(user=request.user, search=search, page=number, filters=filters, horizons=horizons)
     if page.number > page.last_number:
         return _queue_last_page_redirect(search, page, filters)
+    tabs = dossiers_queue_tab_counts(user=request.user, targets=targets, horizons=horizons)
     content = _queue_content_html(translation.get_language(), is_clerk, is_handler, search, filters,
-                                  page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
+                                  page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers),
+                                  tabs.counts)
     if search.strip():
         # Every search is a page of its own (a name, its matches): only the layout around it is kept.
         def render_around(content_html, path, csrf_token):
@@ -230,7 +248,7 @@ def _queue_last_page_redirect(search: str, page, filters):
 
 @functools.lru_cache(maxsize=512)
 def _queue_content_html(language: str, is_clerk: bool, is_handler: bool, search: str, filters, number: int,
-                        has_next: bool, count: int, count_capped: bool, dossiers: tuple) -> str:
+                        has_next: bool, count: int, count_capped: bool, dossiers: tuple, tab_counts: tuple = ()) -> str:
     """The page's content (heading, filters, search form, table, pages), built once per distinct set of what it
     shows in this process.
 
@@ -244,22 +262,33 @@ def _queue_content_html(language: str, is_clerk: bool, is_handler: bool, search:
     before_filters, before_search, before_rows, before_pager, after = _queue_content_frame(language, is_clerk)
     # A search looks through every dossier, whatever the filters: its page shows none of them as chosen.
     shown = filters if not search.strip() else type(filters)()
-    return mark_safe("".join((before_filters, _queue_filters_html(language, is_handler, shown), before_search,  # noqa: S308
+    return mark_safe("".join((before_filters, _queue_filters_html(language, is_handler, shown, tab_counts),  # noqa: S308
+                              before_search,
                               escape(search), before_rows, _queue_rows_html(dossiers), before_pager,
                               _queue_pager_html(search, shown, number, has_next, count, count_capped), after)))
 
 
 @functools.lru_cache(maxsize=256)
-def _queue_filters_html(language: str, is_handler: bool, filters) -> str:
-    """The queue's tabs, the chosen ones marked (aria-current): links that change one filter and keep the others."""
+def _queue_filters_html(language: str, is_handler: bool, filters, tab_counts: tuple = ()) -> str:
+    """The queue's tabs, the chosen ones marked (aria-current): links that change one filter and keep the others, each
+    with how many dossiers it lists (`tab_counts`: (filters, count) pairs, selectors.dossiers_queue_tab_counts), past
+    the queue's cap as "200+"."""
     from dataclasses import replace
     from html import escape
     from urllib.parse import urlencode
 
+    from one_stop import selectors
+
+    counts = dict(tab_counts)
+
     def link(label, target, current: bool) -> str:
         query = urlencode(_queue_filters_query(target))
         marked = ' aria-current="page"' if current else ""
-        return f'<li><a href="?{escape(query)}"{marked}>{escape(label)}</a></li>'
+        count = counts.get(target)
+        shown = ("" if count is None else
+                 f' <span class="tab-count">({selectors.QUEUE_COUNT_CAP}+)</span>' if count > selectors.QUEUE_COUNT_CAP
+                 else f' <span class="tab-count">({count})</span>')
+        return f'<li><a href="?{escape(query)}"{marked}>{escape(label)}{shown}</a></li>'
 
     groups = [(_("Tất cả"), ""), (_("Chờ tiếp nhận"), "submitted"), (_("Đang xử lý"), "in_progress"),
               (_("Chờ trả kết quả"), "resolved"), (_("Chờ bổ sung"), "supplement")]

@@ -50,7 +50,7 @@ def test_the_open_queue_is_kept_until_a_dossier_of_it_changes(staff, procedure):
     assert first.code in page and queries == 1  # the session with its user; no queue statement
     second = _receive(clerk, procedure)
     page, queries = _view(client)
-    assert second.code in page and queries == 2
+    assert second.code in page and queries == 3  # the user, the page, the tabs' counts
     Dossier.objects.filter(pk=first.pk).update(applicant_name="Tên đã sửa")
     assert "Tên đã sửa" in _view(client)[0]
 
@@ -100,7 +100,8 @@ def test_a_row_turning_due_soon_renders_the_page_again(staff, procedure):
     with mock.patch("django.utils.timezone.now", return_value=tuesday), \
             mock.patch("egov.core.staff_pages.time.monotonic", return_value=monotonic):
         page, queries = _view(client)
-    assert "row-due_soon" in page and queries == 3  # the user, the calendar (once per worker and day), the page
+    # The user, the calendar (once per worker and day), the page, the tabs' counts.
+    assert "row-due_soon" in page and queries == 4
 
 
 def test_no_page_is_kept_while_an_older_writer_may_still_commit(staff, procedure, settings):
@@ -117,7 +118,7 @@ def test_no_page_is_kept_while_an_older_writer_may_still_commit(staff, procedure
         _receive(clerk, procedure)  # a newer transaction: the version
         client = _client(clerk)
         _view(client)
-        assert _view(client)[1] == 2  # not kept: the older writer is still running
+        assert _view(client)[1] == 3  # not kept: the older writer is still running (the user, the page, the counts)
         with older.cursor() as cursor:
             cursor.execute("UPDATE one_stop_dossier SET applicant_name = 'Người nộp mới' WHERE id = %s", [dossier.pk])
         older.commit()
