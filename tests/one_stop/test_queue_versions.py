@@ -44,6 +44,7 @@ def test_the_open_queue_is_kept_until_a_dossier_of_it_changes(staff, procedure):
     clerk = staff[Role.ONE_STOP_CLERK]
     client = _client(clerk)
     first = _receive(clerk, procedure)
+    _settled(clerk)
     page, _ = _view(client)
     assert first.code in page
     page, queries = _view(client)
@@ -122,6 +123,7 @@ def test_no_page_is_kept_while_an_older_writer_may_still_commit(staff, procedure
         with older.cursor() as cursor:
             cursor.execute("UPDATE one_stop_dossier SET applicant_name = 'Người nộp mới' WHERE id = %s", [dossier.pk])
         older.commit()
+        _settled(clerk)
         page, queries = _view(client)
         assert "Người nộp mới" in page
         assert _view(client)[1] == 1  # every writer finished: kept again
@@ -138,6 +140,7 @@ def test_pruning_keeps_every_version(staff, procedure):
         _receive(clerk, procedure)
     Procedure.objects.filter(pk=procedure.pk).update(name="Tên mới")
     Procedure.objects.filter(pk=procedure.pk).update(name="Tên mới hơn")
+    _settled(clerk)
     version = IdentifierBackend().get_user(clerk.pk).signed_in_facts[QUEUE_VERSION_FACT]
     assert version is not None and QueueChange.objects.count() > 2
     assert queue_changes_prune() > 0
