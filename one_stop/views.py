@@ -1,5 +1,6 @@
 import functools
 import secrets
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -545,6 +546,29 @@ def counter_checklist(request):
 
 @login_required
 def dossier_detail(request, code: str):
+    return _dossier_page(request, _staff_dossier(request, code))
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A form of the dossier page that the rules refused: the page is drawn again with the message and what was typed
+    (a state changed meanwhile in another tab, a colleague acted first): nothing typed is lost."""
+
+    action: str  # an action of dossier_act, "step_complete", "forward" or "postpone"
+    message: str
+    note: str = ""
+    processing_days: str = ""  # as typed
+    received: frozenset | None = None  # the checklist's ticks (receive)
+
+
+def _refused_page(request, code: str, refused: _Refused, *, status: int, **forms):
+    """The dossier page again, answering `status` (409: not in this state; 403: not this user's; 400: what was typed),
+    read afresh: the refusal changed nothing, and the page shows the dossier as it is now."""
+    return _dossier_page(request, _staff_dossier(request, code), status=status, refused=refused, **forms)
+
+
+def _dossier_page(request, dossier, *, status: int = 200, refused: _Refused | None = None, forward_form=None,
+                  postpone_form=None):
     from one_stop.events import event_label
     from one_stop.form_answers import form_answers, upload_labels
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
@@ -552,7 +576,6 @@ def dossier_detail(request, code: str):
     from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
     from one_stop.services.dossiers import dossier_actions_for
 
-    dossier = _staff_dossier(request, code)
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
         event.label = event_label(event.action)
@@ -578,15 +601,23 @@ def dossier_detail(request, code: str):
     may_postpone = (dossier.state in ("received", "in_progress") and dossier.postponed_at is None
                     and user.agency_id == dossier.handling_agency_id
                     and bool(user.role_names() & {"specialist", "head_of_division", "leader"}))
-    postpone_form, at_risk = None, False
+    at_risk = False
     if may_postpone:
         from one_stop.selectors import dossier_is_at_risk, dossier_postpone_draft, due_horizons
 
         # The system drafts form 04 (a new date and a reason) for the handler to correct and send.
         horizons = due_horizons(user=user)
         at_risk = dossier_is_at_risk(dossier=dossier, steps=steps, horizons=horizons)
-        draft = dossier_postpone_draft(dossier=dossier, steps=steps, horizons=horizons)
-        postpone_form = PostponeForm(initial={"new_due_at": draft.new_due_at, "reason": draft.reason} if draft else None)
+        if postpone_form is None:  # else the handler's own, refused: kept as typed
+            draft = dossier_postpone_draft(dossier=dossier, steps=steps, horizons=horizons)
+            postpone_form = PostponeForm(initial={"new_due_at": draft.new_due_at, "reason": draft.reason} if draft else None)
+    else:
+        postpone_form = None
+    forwardable = dossier.state in ("received", "in_progress")
+    # What was typed in a refused form whose form the page no longer offers (the state moved on): shown apart, read-only.
+    if refused is not None:
+        offered = {"step_complete": may_complete_step, "forward": forwardable, "postpone": postpone_form is not None}
+        kept_apart = not offered.get(refused.action, any(action == refused.action for action, _label in actions))
     return render(request, "one_stop/dossier.html", {
         "dossier": dossier, "events": events, "actions": actions, "receive_checklist": receive_checklist,
         "answers": form_answers(form, dossier.form_data) if dossier.form_data else [],
@@ -595,14 +626,15 @@ def dossier_detail(request, code: str):
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
         # Receiving an online dossier whose procedure's catalogue entry states no time limit: the desk gives one.
         "time_limit_missing": dossier.procedure_version.processing_days is None and dossier.processing_days is None,
-        "forward_form": ForwardForm() if dossier.state in ("received", "in_progress") else None,
+        "forward_form": (forward_form or ForwardForm()) if forwardable else None,
         "postpone_form": postpone_form, "at_risk": at_risk,
+        "refused": refused, "refused_kept_apart": refused is not None and kept_apart and bool(refused.note.strip()),
         "may_upload_result": dossier.state in ("in_progress", "resolved") and user.agency_id == dossier.handling_agency_id
         and bool(user.role_names() & {"specialist", "head_of_division", "leader"}),
         "may_upload_scan": dossier.state in ("submitted", "received", "in_progress") and "one_stop_clerk" in user.role_names()
         and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id),
         **_result_signing_context(dossier, user, documents),
-    })
+    }, status=status)
 
 
 def _result_signing_context(dossier, user, documents) -> dict:
@@ -711,14 +743,14 @@ def dossier_forward_view(request, code: str):
     dossier = _staff_dossier(request, code)
     form = ForwardForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Chọn cơ quan nhận hồ sơ."))
-        return redirect("one_stop_staff:dossier", code=code)
+        return _refused_page(request, code, _Refused("forward", _("Chọn cơ quan nhận hồ sơ.")), status=400,
+                             forward_form=form)
     try:
         dossier_forward(dossier=dossier, user=request.user, to_agency=form.cleaned_data["agency"],
                         note=form.cleaned_data["note"])
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("one_stop_staff:dossier", code=code)
+        return _refused_page(request, code, _Refused("forward", exc.message, note=form.cleaned_data["note"]),
+                             status=exc.status, forward_form=form)
     messages.success(request, _("Đã chuyển hồ sơ đến %(agency)s.") % {"agency": form.cleaned_data["agency"].name})
     # Whoever handed it away may no longer see it (a specialist of the old handling agency).
     if dossiers_visible_to(user=request.user).filter(code=code).exists():
@@ -737,15 +769,16 @@ def dossier_postpone_view(request, code: str):
     dossier = _staff_dossier(request, code)
     form = PostponeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("one_stop_staff:dossier", code=code)
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _refused_page(request, code, _Refused("postpone", message, note=request.POST.get("reason", "")),
+                             status=400, postpone_form=form)
     try:
         dossier_postpone(dossier=dossier, user=request.user, new_due_at=form.cleaned_data["new_due_at"],
                          reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã hẹn lại ngày trả kết quả; người nộp được báo tin."))
+        return _refused_page(request, code, _Refused("postpone", exc.message, note=form.cleaned_data["reason"]),
+                             status=exc.status, postpone_form=form)
+    messages.success(request, _("Đã hẹn lại ngày trả kết quả; người nộp được báo tin."))
     return redirect("one_stop_staff:dossier", code=code)
 
 
@@ -756,12 +789,12 @@ def dossier_step_done(request, code: str):
     from one_stop.services.process import dossier_step_complete
 
     dossier = _staff_dossier(request, code)
+    note = request.POST.get("note", "")
     try:
-        step = dossier_step_complete(dossier=dossier, user=request.user, note=request.POST.get("note", ""))
+        step = dossier_step_complete(dossier=dossier, user=request.user, note=note)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.display_name})
+        return _refused_page(request, code, _Refused("step_complete", exc.message, note=note), status=exc.status)
+    messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.display_name})
     return redirect("one_stop_staff:dossier", code=code)
 
 
@@ -832,18 +865,24 @@ def dossier_action(request, code: str, action: str):
     received = None
     if action == "receive" and "checklist_shown" in request.POST:  # the clerk ticked what is complete
         received = _ticked(request.POST)
+    # A number the form refuses (400 days) goes to the service as typed, which names what is wrong with it.
+    processing_days = (request.POST.get("processing_days") if "processing_days" in form.errors
+                       else form.cleaned_data.get("processing_days"))
     try:
         dossier_act(dossier=dossier, user=request.user, action=action, note=form.cleaned_data.get("note", ""),
-                    processing_days=form.cleaned_data.get("processing_days"), received=received)
+                    processing_days=processing_days, received=received)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        if action == "receive":
-            from one_stop.services.receipts import dossier_receipt_prepare
+        # As the API answers (409 when the dossier is no longer in a state for it, 403 not this user's), with the page
+        # as it is now and what was typed.
+        return _refused_page(request, code, _Refused(
+            action, exc.message, note=request.POST.get("note", ""), processing_days=request.POST.get("processing_days", ""),
+            received=frozenset(received) if received is not None else None), status=exc.status)
+    if action == "receive":
+        from one_stop.services.receipts import dossier_receipt_prepare
 
-            # An online dossier accepted at the desk: its form 01 is ready before the print click.
-            dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
-        messages.success(request, _("Đã cập nhật hồ sơ."))
+        # An online dossier accepted at the desk: its form 01 is ready before the print click.
+        dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
+    messages.success(request, _("Đã cập nhật hồ sơ."))
     return redirect("one_stop_staff:dossier", code=code)
 
 
