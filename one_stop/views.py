@@ -168,7 +168,6 @@ def queue(request):
         QUEUE_VERSION_FACT,
         QueueFilters,
         dossiers_queue_page,
-        dossiers_queue_tab_counts,
         due_horizons,
         queue_seconds_kept,
         queue_tab_targets,
@@ -189,7 +188,8 @@ def queue(request):
     # From the calendar once per worker and day (the calendar's version comes with the user): no query here.
     horizons = due_horizons(user=request.user)
     version = (getattr(request.user, "signed_in_facts", None) or {}).get(QUEUE_VERSION_FACT)
-    # Every tab shows how many dossiers it lists: one statement for all of them (a search shows the tabs unchosen).
+    # Every tab shows how many dossiers it lists: one statement for all of them (a search shows the tabs unchosen), kept
+    # while the queue's version holds and the time changes none of them.
     targets = queue_tab_targets(filters if not search.strip() else QueueFilters(), is_handler=is_handler)
     if version is not None and not search.strip() and filters.by_state_only:
         # The open queue (or one group of its states) is kept until a dossier of it changes (its version, read
@@ -203,7 +203,7 @@ def queue(request):
             page = dossiers_queue_page(user=request.user, page=number, filters=filters, horizons=horizons)
             if page.number > page.last_number:
                 return _queue_last_page_redirect(search, page, filters)
-            tabs = dossiers_queue_tab_counts(user=request.user, targets=targets, horizons=horizons)
+            tabs = _queue_tab_counts_kept(request.user, targets, horizons, version)
             rows_kept = queue_seconds_kept(page, horizons=horizons)
             counts_kept = (tabs.next_change - horizons.now).total_seconds()
             kept_for.append(counts_kept if rows_kept is None else min(rows_kept, counts_kept))
@@ -218,7 +218,7 @@ def queue(request):
     page = dossiers_queue_page(user=request.user, search=search, page=number, filters=filters, horizons=horizons)
     if page.number > page.last_number:
         return _queue_last_page_redirect(search, page, filters)
-    tabs = dossiers_queue_tab_counts(user=request.user, targets=targets, horizons=horizons)
+    tabs = _queue_tab_counts_kept(request.user, targets, horizons, version)
     content = _queue_content_html(translation.get_language(), is_clerk, is_handler, search, filters,
                                   page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers),
                                   tabs.counts)
@@ -236,6 +236,29 @@ def queue(request):
 
     # Kept per user and content: the same rows a moment later are the same page (egov.core.staff_pages).
     return staff_page(request, content, render_page)
+
+
+# The tabs' counts of a user's queue, kept in this process by the queue's version (which follows every column and step
+# they read, migration 0104) until the first moment the time alone changes one: a search or a page filtered by due date
+# or by the user's own work (drawn at every visit) then costs no count of the whole queue either.
+_TAB_COUNTS_LIMIT = 4096
+_tab_counts_kept: dict[tuple, object] = {}
+
+
+def _queue_tab_counts_kept(user, targets, horizons, version):
+    from one_stop.selectors import dossiers_queue_tab_counts
+
+    if version is None:  # not to be trusted now (egov.core.versions): counted for this request alone
+        return dossiers_queue_tab_counts(user=user, targets=targets, horizons=horizons)
+    key = (user.pk, user.agency_id, frozenset(user.role_names()), user.is_superuser, version, tuple(targets),
+           horizons.due_soon_until)
+    tabs = _tab_counts_kept.get(key)
+    if tabs is None or horizons.now >= tabs.next_change:
+        tabs = dossiers_queue_tab_counts(user=user, targets=targets, horizons=horizons)
+        if len(_tab_counts_kept) >= _TAB_COUNTS_LIMIT:  # simpler than an LRU; each entry comes back in one visit
+            _tab_counts_kept.clear()
+        _tab_counts_kept[key] = tabs
+    return tabs
 
 
 def _queue_last_page_redirect(search: str, page, filters):
