@@ -326,12 +326,15 @@ def dossier_postpone_draft(*, dossier, steps, horizons: DueHorizons) -> Postpone
 
 @dataclass(frozen=True)
 class PublicStep:
-    """A step of a dossier's process as the public lookup shows it: who handles it and by when."""
+    """A step of a dossier's process as the public lookup shows it: the agency that handles it (never a staff
+    member), when it was handed to it (time in), when it was handed on (time out) and its own due date — times to the
+    minute, as the desk records them."""
 
     name: str
     agency: str
     due_at: datetime | None
     completed_at: datetime | None
+    started_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -377,8 +380,9 @@ def dossier_public_lookup(*, code: str) -> PublicDossier | None:
         return None
     *fields, steps = rows[0]
     return PublicDossier(*fields, steps=tuple(
-        PublicStep(name=s["name"], agency=s["agency"], due_at=_json_datetime(s["due_at"]),
-                   completed_at=_json_datetime(s["completed_at"])) for s in steps or ()))
+        PublicStep(name=s["name"], agency=s["agency"], due_at=_json_minute(s["due_at"]),
+                   completed_at=_json_minute(s["completed_at"]), started_at=_json_minute(s["started_at"]))
+        for s in steps or ()))
 
 
 def dossier_by_code(*, code: str):
@@ -393,12 +397,20 @@ def _json_datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _json_minute(value: str | None) -> datetime | None:
+    """A step's time to the minute (the one-stop rules record times to the minute; the seconds a click happened at
+    say nothing to the public)."""
+    moment = _json_datetime(value)
+    return moment.replace(second=0, microsecond=0) if moment else None
+
+
 # Table names are the models' defaults (one_stop_*, agencies_agency); a test runs this against the ORM's answer.
 _PUBLIC_LOOKUP_SQL = """
 SELECT d.code, d.state, p.code, p.name, r.name, h.name, d.received_at, d.due_at, d.returned_at,
        EXISTS (SELECT 1 FROM one_stop_dossierrating g WHERE g.dossier_id = d.id),
        (SELECT json_agg(json_build_object('name', s.name, 'agency', a.name, 'due_at', s.due_at,
-                                          'completed_at', s.completed_at) ORDER BY s."order")
+                                          'started_at', s.started_at, 'completed_at', s.completed_at)
+                        ORDER BY s."order")
           FROM one_stop_dossierstep s JOIN agencies_agency a ON a.id = s.agency_id
          WHERE s.dossier_id = d.id)
   FROM one_stop_dossier d
@@ -513,6 +525,62 @@ def queue_filters_q(filters: QueueFilters, *, user, horizons: DueHorizons) -> Q 
     if filters.mine:
         conditions.append(dossiers_my_work_q(user=user))
     return functools.reduce(lambda a, b: a & b, conditions) if conditions else None
+
+
+def queue_tab_targets(filters: QueueFilters, *, is_handler: bool) -> list[QueueFilters]:
+    """What each of the queue's tabs links to from `filters`, in the order they are shown: a tab changes one filter and
+    keeps the others (the state groups, the due statuses — the apology tab for the handling agency's specialists,
+    heads and leaders only —, then the scope). The same filters may come back more than once (the chosen tab of
+    each row)."""
+    from dataclasses import replace
+
+    dues = ["", "overdue", "due_soon", *(["at_risk"] if is_handler else [])]
+    return [*(replace(filters, group=group) for group in ("", *STATE_GROUPS)),
+            *(replace(filters, due=due) for due in dues),
+            replace(filters, mine=False), replace(filters, mine=True)]
+
+
+@dataclass(frozen=True)
+class QueueTabCounts:
+    """How many dossiers each tab lists (up to QUEUE_COUNT_CAP + 1: more than the cap shows as "200+"), and the next
+    moment one of these counts changes with the time alone (a dossier turning overdue, a step passing its own due
+    date, the next midnight) — what a kept page of them must not outlive."""
+
+    counts: tuple[tuple[QueueFilters, int], ...]
+    next_change: datetime
+
+    def count(self, filters: QueueFilters) -> int | None:
+        return dict(self.counts).get(filters)
+
+
+def dossiers_queue_tab_counts(*, user, targets, horizons: DueHorizons) -> QueueTabCounts:
+    """The number of open dossiers each of `targets` (queue_tab_targets) lists for `user` — the visibility and the
+    conditions of dossiers_queue_page — in one query: a conditional count per distinct tab over the user's open
+    queue, and the moments the counts change with the time."""
+    from django.db.models import Count, Min
+
+    from one_stop.models import DossierStep
+
+    distinct = list(dict.fromkeys(targets))
+    aggregates = {}
+    for index, target in enumerate(distinct):
+        condition = queue_filters_q(target, user=user, horizons=horizons)
+        aggregates[f"tab_{index}"] = Count("pk", filter=condition) if condition is not None else Count("pk")
+    # A dossier turning overdue moves the overdue, due soon and apology counts (the lower bound of "due soon" is now).
+    aggregates["next_due"] = Min("due_at", filter=Q(state__in=OPEN_STATES, due_at__gt=horizons.now))
+    if any(target.due == "at_risk" for target in distinct):
+        # An open step passing its own due date puts its dossier at risk (dossiers_at_risk_q).
+        next_step_due = (DossierStep.objects.filter(dossier=OuterRef("pk"), completed_at__isnull=True,
+                                                    due_at__gt=horizons.now).order_by("due_at").values("due_at")[:1])
+        aggregates["next_step_due"] = Min(Subquery(next_step_due), filter=Q(
+            state__in=POSTPONABLE_STATES, postponed_at__isnull=True, handling_agency_id=user.agency_id))
+    counted = (dossiers_visible_to(user=user).select_related(None).filter(state__in=QUEUE_OPEN_STATES)
+               .aggregate(**aggregates))
+    # The working-day horizons (due soon, the apology's last day) move at midnight.
+    moments = [moment for moment in (counted["next_due"], counted.get("next_step_due"), horizons.next_change)
+               if moment is not None]
+    return QueueTabCounts(counts=tuple((target, min(counted[f"tab_{index}"], QUEUE_COUNT_CAP + 1))
+                                       for index, target in enumerate(distinct)), next_change=min(moments))
 
 
 def _dossier_condition_sql(condition: Q) -> tuple[str, list]:

@@ -1,5 +1,6 @@
 import functools
 import secrets
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,8 +41,9 @@ def _lookup_page(request, code: str | None, *, rating_form=None, rating_error: s
         # page every receipt's QR code opens).
         context.update(received=_local_text(dossier.received_at), due=_local_text(dossier.due_at),
                        returned=_local_text(dossier.returned_at),
-                       steps=[(step_display_name(step.name), step.agency, _local_text(step.due_at) or "—",
-                               _local_text(step.completed_at) or "—") for step in dossier.steps])
+                       steps=[(step_display_name(step.name), step.agency, _local_text(step.started_at) or "—",
+                               _local_text(step.completed_at) or "—", _local_text(step.due_at) or "—")
+                              for step in dossier.steps])
         # After the result is returned the applicant rates the service once, here too: most applicants came to the
         # counter and have no account, only the receipt whose QR code opened this page.
         if dossier.state == "returned" and not dossier.rated:
@@ -162,7 +164,14 @@ def _queue_filters_query(filters) -> list[tuple[str, str]]:
 def queue(request):
     """The staff member's queue, coloured by deadline (overdue, due within two working days, on time), narrowed by
     the tabs: a group of states, a due status (with the dossiers needing an apology), the user's own work."""
-    from one_stop.selectors import QUEUE_VERSION_FACT, dossiers_queue_page, due_horizons, queue_seconds_kept
+    from one_stop.selectors import (
+        QUEUE_VERSION_FACT,
+        QueueFilters,
+        dossiers_queue_page,
+        due_horizons,
+        queue_seconds_kept,
+        queue_tab_targets,
+    )
     from one_stop.services.dossiers import POSTPONE_ROLES
 
     if not request.user.is_agency_staff:
@@ -179,19 +188,28 @@ def queue(request):
     # From the calendar once per worker and day (the calendar's version comes with the user): no query here.
     horizons = due_horizons(user=request.user)
     version = (getattr(request.user, "signed_in_facts", None) or {}).get(QUEUE_VERSION_FACT)
+    # Every tab shows how many dossiers it lists: one statement for all of them (a search shows the tabs unchosen), kept
+    # while the queue's version holds and the time changes none of them.
+    targets = queue_tab_targets(filters if not search.strip() else QueueFilters(), is_handler=is_handler)
     if version is not None and not search.strip() and filters.by_state_only:
         # The open queue (or one group of its states) is kept until a dossier of it changes (its version, read
-        # with the user) or one of its rows turns due soon or overdue — whichever comes first: the same page again
-        # costs no query. Filters by due status or by step change with the time or the steps, not the version.
+        # with the user — steps and supplements sent back included, which the "my work" and apology counts show) or
+        # one of its rows or counts changes with the time (a row turns due soon or overdue, a step passes its due
+        # date, midnight) — whichever comes first: the same page again costs no query. Filters by due status or by
+        # step change with the time or the steps, not the version.
         kept_for = []
 
         def render_kept(csrf_token):
             page = dossiers_queue_page(user=request.user, page=number, filters=filters, horizons=horizons)
             if page.number > page.last_number:
                 return _queue_last_page_redirect(search, page, filters)
-            kept_for.append(queue_seconds_kept(page, horizons=horizons))
+            tabs = _queue_tab_counts_kept(request.user, targets, horizons, version)
+            rows_kept = queue_seconds_kept(page, horizons=horizons)
+            counts_kept = (tabs.next_change - horizons.now).total_seconds()
+            kept_for.append(counts_kept if rows_kept is None else min(rows_kept, counts_kept))
             content = _queue_content_html(translation.get_language(), is_clerk, is_handler, "", filters, page.number,
-                                          page.has_next, page.count, page.count_capped, tuple(page.dossiers))
+                                          page.has_next, page.count, page.count_capped, tuple(page.dossiers),
+                                          tabs.counts)
             return render(request, "one_stop/queue.html",
                           {"content_html": content, **({"csrf_token": csrf_token} if csrf_token else {})})
 
@@ -200,8 +218,10 @@ def queue(request):
     page = dossiers_queue_page(user=request.user, search=search, page=number, filters=filters, horizons=horizons)
     if page.number > page.last_number:
         return _queue_last_page_redirect(search, page, filters)
+    tabs = _queue_tab_counts_kept(request.user, targets, horizons, version)
     content = _queue_content_html(translation.get_language(), is_clerk, is_handler, search, filters,
-                                  page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers))
+                                  page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers),
+                                  tabs.counts)
     if search.strip():
         # Every search is a page of its own (a name, its matches): only the layout around it is kept.
         def render_around(content_html, path, csrf_token):
@@ -218,6 +238,29 @@ def queue(request):
     return staff_page(request, content, render_page)
 
 
+# The tabs' counts of a user's queue, kept in this process by the queue's version (which follows every column and step
+# they read, migration 0104) until the first moment the time alone changes one: a search or a page filtered by due date
+# or by the user's own work (drawn at every visit) then costs no count of the whole queue either.
+_TAB_COUNTS_LIMIT = 4096
+_tab_counts_kept: dict[tuple, object] = {}
+
+
+def _queue_tab_counts_kept(user, targets, horizons, version):
+    from one_stop.selectors import dossiers_queue_tab_counts
+
+    if version is None:  # not to be trusted now (egov.core.versions): counted for this request alone
+        return dossiers_queue_tab_counts(user=user, targets=targets, horizons=horizons)
+    key = (user.pk, user.agency_id, frozenset(user.role_names()), user.is_superuser, version, tuple(targets),
+           horizons.due_soon_until)
+    tabs = _tab_counts_kept.get(key)
+    if tabs is None or horizons.now >= tabs.next_change:
+        tabs = dossiers_queue_tab_counts(user=user, targets=targets, horizons=horizons)
+        if len(_tab_counts_kept) >= _TAB_COUNTS_LIMIT:  # simpler than an LRU; each entry comes back in one visit
+            _tab_counts_kept.clear()
+        _tab_counts_kept[key] = tabs
+    return tabs
+
+
 def _queue_last_page_redirect(search: str, page, filters):
     """A page past the end (a bookmark, the queue shrank) goes to the last page that has rows: its statement
     brought the count with it, so only the redirected request reads the rows."""
@@ -229,7 +272,7 @@ def _queue_last_page_redirect(search: str, page, filters):
 
 @functools.lru_cache(maxsize=512)
 def _queue_content_html(language: str, is_clerk: bool, is_handler: bool, search: str, filters, number: int,
-                        has_next: bool, count: int, count_capped: bool, dossiers: tuple) -> str:
+                        has_next: bool, count: int, count_capped: bool, dossiers: tuple, tab_counts: tuple = ()) -> str:
     """The page's content (heading, filters, search form, table, pages), built once per distinct set of what it
     shows in this process.
 
@@ -243,22 +286,33 @@ def _queue_content_html(language: str, is_clerk: bool, is_handler: bool, search:
     before_filters, before_search, before_rows, before_pager, after = _queue_content_frame(language, is_clerk)
     # A search looks through every dossier, whatever the filters: its page shows none of them as chosen.
     shown = filters if not search.strip() else type(filters)()
-    return mark_safe("".join((before_filters, _queue_filters_html(language, is_handler, shown), before_search,  # noqa: S308
+    return mark_safe("".join((before_filters, _queue_filters_html(language, is_handler, shown, tab_counts),  # noqa: S308
+                              before_search,
                               escape(search), before_rows, _queue_rows_html(dossiers), before_pager,
                               _queue_pager_html(search, shown, number, has_next, count, count_capped), after)))
 
 
 @functools.lru_cache(maxsize=256)
-def _queue_filters_html(language: str, is_handler: bool, filters) -> str:
-    """The queue's tabs, the chosen ones marked (aria-current): links that change one filter and keep the others."""
+def _queue_filters_html(language: str, is_handler: bool, filters, tab_counts: tuple = ()) -> str:
+    """The queue's tabs, the chosen ones marked (aria-current): links that change one filter and keep the others, each
+    with how many dossiers it lists (`tab_counts`: (filters, count) pairs, selectors.dossiers_queue_tab_counts), past
+    the queue's cap as "200+"."""
     from dataclasses import replace
     from html import escape
     from urllib.parse import urlencode
 
+    from one_stop import selectors
+
+    counts = dict(tab_counts)
+
     def link(label, target, current: bool) -> str:
         query = urlencode(_queue_filters_query(target))
         marked = ' aria-current="page"' if current else ""
-        return f'<li><a href="?{escape(query)}"{marked}>{escape(label)}</a></li>'
+        count = counts.get(target)
+        shown = ("" if count is None else
+                 f' <span class="tab-count">({selectors.QUEUE_COUNT_CAP}+)</span>' if count > selectors.QUEUE_COUNT_CAP
+                 else f' <span class="tab-count">({count})</span>')
+        return f'<li><a href="?{escape(query)}"{marked}>{escape(label)}{shown}</a></li>'
 
     groups = [(_("Tất cả"), ""), (_("Chờ tiếp nhận"), "submitted"), (_("Đang xử lý"), "in_progress"),
               (_("Chờ trả kết quả"), "resolved"), (_("Chờ bổ sung"), "supplement")]
@@ -516,6 +570,29 @@ def counter_checklist(request):
 
 @login_required
 def dossier_detail(request, code: str):
+    return _dossier_page(request, _staff_dossier(request, code))
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A form of the dossier page that the rules refused: the page is drawn again with the message and what was typed
+    (a state changed meanwhile in another tab, a colleague acted first): nothing typed is lost."""
+
+    action: str  # an action of dossier_act, "step_complete", "forward" or "postpone"
+    message: str
+    note: str = ""
+    processing_days: str = ""  # as typed
+    received: frozenset | None = None  # the checklist's ticks (receive)
+
+
+def _refused_page(request, code: str, refused: _Refused, *, status: int, **forms):
+    """The dossier page again, answering `status` (409: not in this state; 403: not this user's; 400: what was typed),
+    read afresh: the refusal changed nothing, and the page shows the dossier as it is now."""
+    return _dossier_page(request, _staff_dossier(request, code), status=status, refused=refused, **forms)
+
+
+def _dossier_page(request, dossier, *, status: int = 200, refused: _Refused | None = None, forward_form=None,
+                  postpone_form=None):
     from one_stop.events import event_label
     from one_stop.form_answers import form_answers, upload_labels
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
@@ -523,7 +600,6 @@ def dossier_detail(request, code: str):
     from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
     from one_stop.services.dossiers import dossier_actions_for
 
-    dossier = _staff_dossier(request, code)
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
         event.label = event_label(event.action)
@@ -549,15 +625,23 @@ def dossier_detail(request, code: str):
     may_postpone = (dossier.state in ("received", "in_progress") and dossier.postponed_at is None
                     and user.agency_id == dossier.handling_agency_id
                     and bool(user.role_names() & {"specialist", "head_of_division", "leader"}))
-    postpone_form, at_risk = None, False
+    at_risk = False
     if may_postpone:
         from one_stop.selectors import dossier_is_at_risk, dossier_postpone_draft, due_horizons
 
         # The system drafts form 04 (a new date and a reason) for the handler to correct and send.
         horizons = due_horizons(user=user)
         at_risk = dossier_is_at_risk(dossier=dossier, steps=steps, horizons=horizons)
-        draft = dossier_postpone_draft(dossier=dossier, steps=steps, horizons=horizons)
-        postpone_form = PostponeForm(initial={"new_due_at": draft.new_due_at, "reason": draft.reason} if draft else None)
+        if postpone_form is None:  # else the handler's own, refused: kept as typed
+            draft = dossier_postpone_draft(dossier=dossier, steps=steps, horizons=horizons)
+            postpone_form = PostponeForm(initial={"new_due_at": draft.new_due_at, "reason": draft.reason} if draft else None)
+    else:
+        postpone_form = None
+    forwardable = dossier.state in ("received", "in_progress")
+    # What was typed in a refused form whose form the page no longer offers (the state moved on): shown apart, read-only.
+    if refused is not None:
+        offered = {"step_complete": may_complete_step, "forward": forwardable, "postpone": postpone_form is not None}
+        kept_apart = not offered.get(refused.action, any(action == refused.action for action, _label in actions))
     return render(request, "one_stop/dossier.html", {
         "dossier": dossier, "events": events, "actions": actions, "receive_checklist": receive_checklist,
         "answers": form_answers(form, dossier.form_data) if dossier.form_data else [],
@@ -566,14 +650,15 @@ def dossier_detail(request, code: str):
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
         # Receiving an online dossier whose procedure's catalogue entry states no time limit: the desk gives one.
         "time_limit_missing": dossier.procedure_version.processing_days is None and dossier.processing_days is None,
-        "forward_form": ForwardForm() if dossier.state in ("received", "in_progress") else None,
+        "forward_form": (forward_form or ForwardForm()) if forwardable else None,
         "postpone_form": postpone_form, "at_risk": at_risk,
+        "refused": refused, "refused_kept_apart": refused is not None and kept_apart and bool(refused.note.strip()),
         "may_upload_result": dossier.state in ("in_progress", "resolved") and user.agency_id == dossier.handling_agency_id
         and bool(user.role_names() & {"specialist", "head_of_division", "leader"}),
         "may_upload_scan": dossier.state in ("submitted", "received", "in_progress") and "one_stop_clerk" in user.role_names()
         and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id),
         **_result_signing_context(dossier, user, documents),
-    })
+    }, status=status)
 
 
 def _result_signing_context(dossier, user, documents) -> dict:
@@ -682,14 +767,14 @@ def dossier_forward_view(request, code: str):
     dossier = _staff_dossier(request, code)
     form = ForwardForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Chọn cơ quan nhận hồ sơ."))
-        return redirect("one_stop_staff:dossier", code=code)
+        return _refused_page(request, code, _Refused("forward", _("Chọn cơ quan nhận hồ sơ.")), status=400,
+                             forward_form=form)
     try:
         dossier_forward(dossier=dossier, user=request.user, to_agency=form.cleaned_data["agency"],
                         note=form.cleaned_data["note"])
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("one_stop_staff:dossier", code=code)
+        return _refused_page(request, code, _Refused("forward", exc.message, note=form.cleaned_data["note"]),
+                             status=exc.status, forward_form=form)
     messages.success(request, _("Đã chuyển hồ sơ đến %(agency)s.") % {"agency": form.cleaned_data["agency"].name})
     # Whoever handed it away may no longer see it (a specialist of the old handling agency).
     if dossiers_visible_to(user=request.user).filter(code=code).exists():
@@ -708,15 +793,16 @@ def dossier_postpone_view(request, code: str):
     dossier = _staff_dossier(request, code)
     form = PostponeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("one_stop_staff:dossier", code=code)
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _refused_page(request, code, _Refused("postpone", message, note=request.POST.get("reason", "")),
+                             status=400, postpone_form=form)
     try:
         dossier_postpone(dossier=dossier, user=request.user, new_due_at=form.cleaned_data["new_due_at"],
                          reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã hẹn lại ngày trả kết quả; người nộp được báo tin."))
+        return _refused_page(request, code, _Refused("postpone", exc.message, note=form.cleaned_data["reason"]),
+                             status=exc.status, postpone_form=form)
+    messages.success(request, _("Đã hẹn lại ngày trả kết quả; người nộp được báo tin."))
     return redirect("one_stop_staff:dossier", code=code)
 
 
@@ -727,12 +813,12 @@ def dossier_step_done(request, code: str):
     from one_stop.services.process import dossier_step_complete
 
     dossier = _staff_dossier(request, code)
+    note = request.POST.get("note", "")
     try:
-        step = dossier_step_complete(dossier=dossier, user=request.user, note=request.POST.get("note", ""))
+        step = dossier_step_complete(dossier=dossier, user=request.user, note=note)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.display_name})
+        return _refused_page(request, code, _Refused("step_complete", exc.message, note=note), status=exc.status)
+    messages.success(request, _("Đã hoàn thành bước “%(step)s”.") % {"step": step.display_name})
     return redirect("one_stop_staff:dossier", code=code)
 
 
@@ -803,18 +889,24 @@ def dossier_action(request, code: str, action: str):
     received = None
     if action == "receive" and "checklist_shown" in request.POST:  # the clerk ticked what is complete
         received = _ticked(request.POST)
+    # A number the form refuses (400 days) goes to the service as typed, which names what is wrong with it.
+    processing_days = (request.POST.get("processing_days") if "processing_days" in form.errors
+                       else form.cleaned_data.get("processing_days"))
     try:
         dossier_act(dossier=dossier, user=request.user, action=action, note=form.cleaned_data.get("note", ""),
-                    processing_days=form.cleaned_data.get("processing_days"), received=received)
+                    processing_days=processing_days, received=received)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        if action == "receive":
-            from one_stop.services.receipts import dossier_receipt_prepare
+        # As the API answers (409 when the dossier is no longer in a state for it, 403 not this user's), with the page
+        # as it is now and what was typed.
+        return _refused_page(request, code, _Refused(
+            action, exc.message, note=request.POST.get("note", ""), processing_days=request.POST.get("processing_days", ""),
+            received=frozenset(received) if received is not None else None), status=exc.status)
+    if action == "receive":
+        from one_stop.services.receipts import dossier_receipt_prepare
 
-            # An online dossier accepted at the desk: its form 01 is ready before the print click.
-            dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
-        messages.success(request, _("Đã cập nhật hồ sơ."))
+        # An online dossier accepted at the desk: its form 01 is ready before the print click.
+        dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
+    messages.success(request, _("Đã cập nhật hồ sơ."))
     return redirect("one_stop_staff:dossier", code=code)
 
 

@@ -238,10 +238,15 @@ class DossierActionSerializer(serializers.Serializer):
 
 
 class PublicStepSerializer(serializers.Serializer):
+    """A step as anyone may see it: the agency, never the staff member who handled it."""
+
     name = serializers.CharField()
     agency = serializers.CharField()
-    due_at = serializers.DateTimeField(allow_null=True)
-    completed_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True, help_text="Nhận lúc: thời điểm hồ sơ được giao cho bước "
+                                           "(đến phút, giờ Việt Nam); null khi chưa đến bước này.")
+    completed_at = serializers.DateTimeField(allow_null=True, help_text="Hoàn thành, chuyển tiếp lúc (đến phút); "
+                                             "null khi bước chưa xong.")
+    due_at = serializers.DateTimeField(allow_null=True, help_text="Hạn của bước (đến phút).")
 
 
 class PublicLookupSerializer(serializers.Serializer):
@@ -268,8 +273,9 @@ def public_lookup_representation(dossier) -> dict:
             "state": dossier.state, "state_label": dossier.state_label, "receiving_agency": dossier.receiving_agency,
             "handling_agency": dossier.handling_agency, "received_at": _iso(dossier.received_at),
             "due_at": _iso(dossier.due_at), "returned_at": _iso(dossier.returned_at),
-            "steps": [{"name": step.name, "agency": step.agency, "due_at": _iso(step.due_at),
-                       "completed_at": _iso(step.completed_at)} for step in dossier.steps]}
+            "steps": [{"name": step.name, "agency": step.agency, "started_at": _iso(step.started_at),
+                       "completed_at": _iso(step.completed_at), "due_at": _iso(step.due_at)}
+                      for step in dossier.steps]}
 
 
 def _iso(value) -> str | None:

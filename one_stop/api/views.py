@@ -26,7 +26,7 @@ from one_stop.api.serializers import (
     public_lookup_representation,
 )
 from one_stop.constants import OnlineLevel
-from one_stop.selectors import procedures_search
+from one_stop.selectors import DUE_FILTERS, STATE_GROUPS, procedures_search
 
 
 class CataloguePagination(PageNumberPagination):
@@ -65,6 +65,36 @@ LIST_FIELDS = ("code", "state", "channel", "applicant_name", "received_at", "due
                "procedure__name", "receiving_agency__name", "handling_agency__name")
 
 
+# The dossier list's filters: the queue's tabs (one_stop.views' Vietnamese slugs) under English names, as the API's
+# other parameters. Unlike the queue's links, an unknown value is refused: a client's typo must not list everything.
+LIST_GROUPS = tuple(STATE_GROUPS)
+LIST_DUES = DUE_FILTERS
+LIST_MINE = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _list_filters(params):
+    """The queue's filters the list's `group`, `due` and `mine` ask for (None: none); an unknown value is a 400 naming
+    the parameter and the values it takes, in Vietnamese."""
+    from django.utils.translation import gettext as _
+
+    from egov.core.errors import ApplicationError
+    from one_stop.selectors import QueueFilters
+
+    group, due, mine = (params.get(name, "").strip() for name in ("group", "due", "mine"))
+    errors = {}
+    if group and group not in LIST_GROUPS:
+        errors["group"] = [_("Nhóm trạng thái không hợp lệ: chọn một trong %(values)s.") % {"values": ", ".join(LIST_GROUPS)}]
+    if due and due not in LIST_DUES:
+        errors["due"] = [_("Thời hạn không hợp lệ: chọn một trong %(values)s.") % {"values": ", ".join(LIST_DUES)}]
+    if mine and mine.lower() not in LIST_MINE:
+        errors["mine"] = [_("Giá trị không hợp lệ: dùng true hoặc false.")]
+    if errors:
+        raise ApplicationError("invalid_filter", next(iter(errors.values()))[0] if len(errors) == 1 else
+                               _("Bộ lọc không hợp lệ: xem lỗi ở từng tham số."), fields=errors)
+    filters = QueueFilters(group=group, due=due, mine=LIST_MINE.get(mine.lower(), False))
+    return filters if (filters.group or filters.due or filters.mine) else None
+
+
 class DossierPagination(CursorPagination):
     # Newest first through the created_at index (0090_bench_indexes): one query per page at any size.
     ordering = ("-created_at", "-id")
@@ -81,11 +111,26 @@ class DossierViewSet(viewsets.GenericViewSet):
     serializer_class = DossierSerializer
     filter_backends = []
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "q", str, description="Mã hồ sơ (hoặc phần sau mã cơ quan), số định danh hoặc tên người nộp, không cần dấu.")],
-        responses=DossierListSerializer(many=True))
+    @extend_schema(parameters=[
+        OpenApiParameter(
+            "q", str, description="Mã hồ sơ (hoặc phần sau mã cơ quan), số định danh hoặc tên người nộp, không cần dấu."),
+        OpenApiParameter(
+            "group", str, enum=list(LIST_GROUPS),
+            description="Nhóm trạng thái, như các thẻ của danh sách hồ sơ cần xử lý: submitted — chờ tiếp nhận (nộp trực "
+                        "tuyến); in_progress — đã tiếp nhận, đang xử lý; resolved — chờ trả kết quả; supplement — chờ bổ "
+                        "sung."),
+        OpenApiParameter(
+            "due", str, enum=list(LIST_DUES),
+            description="Thời hạn: overdue — quá hạn; due_soon — sắp đến hạn (đến hết ngày làm việc thứ hai sau hôm nay); "
+                        "at_risk — sắp quá hạn cần xin lỗi, hẹn lại (mẫu 04), chỉ hồ sơ cơ quan mình giải quyết."),
+        OpenApiParameter(
+            "mine", str, enum=list(LIST_MINE),
+            description="true (hoặc 1): chỉ “việc của tôi” — hồ sơ có bước hiện tại thuộc cơ quan và vai trò của người "
+                        "gọi; với cán bộ một cửa, cả hồ sơ nộp trực tuyến và hồ sơ bổ sung gửi lại Bộ phận Một cửa."),
+    ], responses=DossierListSerializer(many=True))
     def list(self, request):
-        """The dossiers the caller may see, newest first; `q` searches as the staff queue does."""
+        """The dossiers the caller may see, newest first; `q` searches as the staff queue does, and `group`, `due` and
+        `mine` narrow the list as the queue's tabs do (with the same rules: selectors.queue_filters_q)."""
         from django.db.models import Prefetch
 
         from one_stop.models import DossierEvent
@@ -100,6 +145,12 @@ class DossierViewSet(viewsets.GenericViewSet):
         search = request.query_params.get("q", "").strip()
         if search:
             dossiers = dossiers_search(dossiers, search=search)
+        filters = _list_filters(request.query_params)
+        if filters is not None:
+            from one_stop.selectors import due_horizons, queue_filters_q
+
+            dossiers = dossiers.filter(queue_filters_q(filters, user=request.user,
+                                                       horizons=due_horizons(user=request.user)))
         page = self.paginate_queryset(dossiers)
         return self.get_paginated_response(DossierListSerializer(page, many=True).data)
 

@@ -3,8 +3,10 @@
 A trigger (migration 0096) adds a row here in every transaction that inserts, deletes or changes a
 dossier in a way its queues show — one row per agency receiving or handling it (before and after the
 change) and per citizen who submitted it; a change of a procedure's code or name adds one row for every
-queue. Each row holds the id of the writing transaction. Rows are only inserted (no locks between
-writers); queue_changes_prune keeps the newest row of each scope.
+queue; a step of a dossier created, completed, moved or rescheduled (migration 0104: the tabs' "my work" and
+apology counts read them) adds one row per agency receiving or handling the dossier. Each row holds the id of
+the writing transaction. Rows are only inserted (no locks between writers); queue_changes_prune keeps the newest
+row of each scope.
 
 The version of a scope is the newest writer's transaction id, and it is only trusted when every
 transaction up to it has finished (the reading statement's snapshot xmin is past it): transaction ids

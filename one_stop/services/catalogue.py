@@ -105,18 +105,33 @@ def procedure_upsert(*, data: ProcedureData, effective_from=None) -> tuple[Proce
             terms[key] = getattr(latest, key)
     versioned = latest is None or _version_terms(latest) != terms
     if versioned:
+        at = effective_from or timezone.now()
+        out_of_order = procedure_version_order_error(latest=latest, at=at)
+        if out_of_order:
+            from egov.core.errors import ApplicationError
+
+            # Raised inside this atomic block: the row's other changes are undone with it.
+            raise ApplicationError("version_out_of_order", out_of_order, fields={"effective_from": [out_of_order]})
         ProcedureVersion.objects.create(procedure=procedure, number=(latest.number + 1) if latest else 1,
-                                        effective_from=effective_from or timezone.now(), **terms)
+                                        effective_from=at, **terms)
         if outcome == "unchanged":
             outcome = "updated"
     return procedure, outcome, versioned
 
 
 def procedures_import(*, items, report: ImportReport | None = None, effective_from=None) -> ImportReport:
-    """Upsert every item; changed terms become new versions in force from `effective_from` (a moment; default now)."""
+    """Upsert every item; changed terms become new versions in force from `effective_from` (a moment; default now).
+    A row the catalogue's rules refuse (a new version before one already pending) is reported by its code and left
+    out; the other rows still import."""
+    from egov.core.errors import ApplicationError
+
     report = report or ImportReport()
     for data in items:
-        _procedure, outcome, versioned = procedure_upsert(data=data, effective_from=effective_from)
+        try:
+            _procedure, outcome, versioned = procedure_upsert(data=data, effective_from=effective_from)
+        except ApplicationError as refused:
+            report.rejected.append(f"{data.code}: {refused.message}")
+            continue
         report.count(outcome, versioned, data)
     return report
 
@@ -161,6 +176,20 @@ def procedure_effective_at(*, day, allow_past: bool = False, now=None):
                 % {"day": day.strftime("%d/%m/%Y")}]})
     start = timezone.make_aware(datetime.combine(day, time.min))
     return max(start, now) if day == today else start
+
+
+def procedure_version_order_error(*, latest: ProcedureVersion | None, at) -> str | None:
+    """Why a new version may not take effect at `at` after `latest` (the procedure's latest version), or None.
+
+    Versions take effect in the order of their numbers: a new version starting before the latest one — typically
+    one already made for a future day, still pending — would be overtaken by it on that day, and the later decision
+    would give way to the earlier one. The admin's "new version" form and the catalogue import both ask this."""
+    from django.utils.translation import gettext as _
+
+    if latest is None or at is None or at >= latest.effective_from:
+        return None
+    return str(_("Phiên bản %(number)s áp dụng từ %(day)s: phiên bản mới phải áp dụng từ ngày đó trở đi.")
+               % {"number": latest.number, "day": timezone.localtime(latest.effective_from).strftime("%d/%m/%Y")})
 
 
 def _half_days(value) -> bool:
@@ -254,10 +283,9 @@ def procedure_version_create(*, procedure: Procedure, by, terms: VersionTerms, e
     except ApplicationError as refused:
         errors.update(refused.fields)
         at = None
-    if latest is not None and at is not None and at < latest.effective_from:
-        errors.setdefault("effective_from", []).append(str(
-            _("Phiên bản %(number)s áp dụng từ %(day)s: phiên bản mới phải áp dụng từ ngày đó trở đi.")
-            % {"number": latest.number, "day": timezone.localtime(latest.effective_from).strftime("%d/%m/%Y")}))
+    out_of_order = procedure_version_order_error(latest=latest, at=at)
+    if out_of_order:
+        errors.setdefault("effective_from", []).append(out_of_order)
     if errors:
         first = next(iter(errors.values()))[0]
         raise ApplicationError("version_invalid", first if len(errors) == 1 else

@@ -23,3 +23,11 @@ def agency(db):
 def staff(agency):
     return {role: UserFactory(agency=agency, roles=[role]) for role in
             (Role.ONE_STOP_CLERK, Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.RECORDS_CLERK)}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tab_counts():
+    # The queue tabs' counts are kept per process by the queue's version (one_stop.views): each test starts afresh.
+    from one_stop import views
+
+    views._tab_counts_kept.clear()

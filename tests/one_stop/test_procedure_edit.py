@@ -13,6 +13,7 @@ from django.utils import timezone
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from one_stop.catalogue.data import ChannelTerms, ProcedureData, ProcessStep, RequiredDocument
+from one_stop.constants import ProcedureSource
 from one_stop.models import Dossier, Procedure, ProcedureVersion
 from one_stop.selectors import procedure_version_current
 from one_stop.services.catalogue import VersionTerms, procedure_upsert, procedure_version_create
@@ -321,3 +322,58 @@ def test_import_accepts_a_past_effective_date_when_allowed(tmp_path):
     version = ProcedureVersion.objects.get()
 
     assert timezone.localtime(version.effective_from).date() == date(2020, 1, 1)
+
+
+def _two_procedures(tmp_path, days):
+    import json
+
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([{"code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "processing_days": days},
+                                {"code": "1.000656", "name": "Thủ tục đăng ký kết hôn", "processing_days": days}]),
+                    encoding="utf-8")
+    return path
+
+
+def test_import_refuses_a_version_before_one_already_pending_and_imports_the_other_rows(tmp_path, capsys):
+    call_command("import_procedures", str(_catalogue(tmp_path, 5)))
+    pending_day = timezone.localdate() + timedelta(days=30)
+    call_command("import_procedures", str(_catalogue(tmp_path, 7)), "--effective-from", pending_day.isoformat())
+    capsys.readouterr()
+
+    earlier = timezone.localdate() + timedelta(days=10)
+    call_command("import_procedures", str(_two_procedures(tmp_path, 9)), "--effective-from", earlier.isoformat())
+
+    out = capsys.readouterr().out
+    # The refused row names the procedure and the pending version's day, and counts as a refused row.
+    assert f"1.001193: Phiên bản 2 áp dụng từ {pending_day:%d/%m/%Y}" in out and "1 dòng bị từ chối" in out
+    assert "1 mới" in out
+    birth = Procedure.objects.get(code="1.001193")
+    assert list(birth.versions.order_by("number").values_list("processing_days", flat=True)) == [5, 7]
+    assert Procedure.objects.get(code="1.000656").versions.get().processing_days == 9
+
+
+def test_import_without_a_date_is_refused_too_while_a_version_is_pending(tmp_path, capsys):
+    call_command("import_procedures", str(_catalogue(tmp_path, 5)))
+    pending_day = timezone.localdate() + timedelta(days=30)
+    call_command("import_procedures", str(_catalogue(tmp_path, 7)), "--effective-from", pending_day.isoformat())
+
+    # Now is before the pending version too; the only row refused: the command says nothing was imported.
+    with pytest.raises(CommandError, match="Không nhập được"):
+        call_command("import_procedures", str(_catalogue(tmp_path, 9)))
+
+    assert f"1.001193: Phiên bản 2 áp dụng từ {pending_day:%d/%m/%Y}" in capsys.readouterr().out
+    assert ProcedureVersion.objects.count() == 2
+
+
+def test_the_admin_form_and_the_import_share_one_rule_for_the_order_of_versions(birth, admin_user, tmp_path):
+    """Both ask services.catalogue.procedure_version_order_error: replacing it changes both answers."""
+    with at(at_local(2026, 3, 3, 10, 0)), mock.patch("one_stop.services.catalogue.procedure_version_order_error",
+                                                     return_value="Quy tắc chung") as rule:
+        with pytest.raises(ApplicationError) as by_form:
+            procedure_version_create(procedure=birth, by=admin_user, terms=ten_days_three_papers(),
+                                     effective_from=date(2026, 4, 1))
+        with pytest.raises(ApplicationError) as by_import:
+            procedure_upsert(data=ProcedureData(code="1.001193", name="Thủ tục đăng ký khai sinh", processing_days=9,
+                                                source=ProcedureSource.ADMIN))
+    assert by_form.value.fields["effective_from"] == ["Quy tắc chung"] and by_import.value.message == "Quy tắc chung"
+    assert rule.call_count == 2
