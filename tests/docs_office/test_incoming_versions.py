@@ -39,7 +39,22 @@ def _version(agency_id):
         return cursor.fetchone()[0]
 
 
+def _settled(client, seconds: float = 20) -> None:
+    """Wait until the signed-in user's agency version may be trusted: every transaction older than its newest change
+    has ended. Other sessions of the same PostgreSQL server (another test run) hold transaction ids too, and while one
+    older than the version runs no list is kept — right in production, a coin toss on a shared test server."""
+    import time
+
+    from egov.accounts.models import User
+
+    agency_id = User.objects.get(pk=client.session["_auth_user_id"]).agency_id
+    until = time.monotonic() + seconds
+    while _version(agency_id) is None and time.monotonic() < until:
+        time.sleep(0.2)
+
+
 def _view(client, path=PAGE) -> tuple[str, list[str]]:
+    _settled(client)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200
