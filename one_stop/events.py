@@ -29,3 +29,17 @@ EVENT_LABELS = {
 def event_label(action: str) -> str:
     """The event's name in the active language; an action no table knows yet shows as stored."""
     return str(EVENT_LABELS.get(action, action))
+
+
+# What the applicant reads of the history (their portal page and the APIs a citizen may call): not a failed signing
+# attempt (the agency signs again; its technical reason is not the citizen's), and a note only where it is written to
+# them (what to supplement, why refused or late, their own words); the others' notes are the staff's working notes —
+# a receipt's or forward's instruction, "Trình <leader> ký số kết quả" — and who acted is never shown.
+APPLICANT_HIDDEN_EVENTS = {"result_sign_failed"}
+APPLICANT_NOTE_EVENTS = {"request_supplement", "refuse", "postpone", "withdraw", "submit", "supplement_submit",
+                         "return_result"}
+
+
+def applicant_note(event) -> str:
+    """The event's note as the applicant may read it: empty for the staff's working notes."""
+    return event.note if event.action in APPLICANT_NOTE_EVENTS else ""

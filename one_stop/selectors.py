@@ -500,7 +500,8 @@ def dossiers_my_work_q(*, user) -> Q:
     from one_stop.models import DossierStep
 
     if user.agency_id is None:
-        return Q(pk__in=[])
+        # Nothing, in a condition that compiles to SQL (the queue's statement writes it out; `pk__in=[]` would not).
+        return Q(pk__isnull=True)
     earlier = DossierStep.objects.filter(dossier=OuterRef("dossier"), completed_at__isnull=True, order__lt=OuterRef("order"))
     current = (DossierStep.objects.filter(dossier=OuterRef("pk"), completed_at__isnull=True, agency_id=user.agency_id,
                                           role__in=sorted(user.role_names()))
@@ -793,7 +794,10 @@ def _open_queue_rows_and_count(*, user, offset: int, limit: int, extra: tuple[st
         count_params += [*values, *extra_params, QUEUE_COUNT_CAP + 1]
     # A plain SELECT (no WITH): pghistory's context wrapper leaves statements starting with SELECT alone.
     sql = ("SELECT total.n, d.code, d.state, d.due_at, d.applicant_name, p.code, p.name "  # noqa: S608
-           f"FROM (SELECT count(*) AS n FROM ({' UNION ALL '.join(count_parts)} LIMIT %s) AS c) AS total "
+           # The parts as a subquery of their own: "(part) LIMIT n" with a single part (a staff member without an
+           # agency sees only their own dossiers) is two LIMITs on one SELECT, which PostgreSQL refuses.
+           f"FROM (SELECT count(*) AS n FROM (SELECT 1 FROM ({' UNION ALL '.join(count_parts)}) AS parts LIMIT %s) AS c) "
+           "AS total "
            f"LEFT JOIN ((SELECT q.id, q.due_at, q.code FROM ({' UNION ALL '.join(page_parts)}) AS q "
            "ORDER BY q.due_at, q.code OFFSET %s LIMIT %s) AS page "
            f"JOIN {table} d ON d.id = page.id LEFT JOIN {procedures} p ON p.id = d.procedure_id) ON TRUE "

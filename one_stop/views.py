@@ -166,11 +166,9 @@ def queue(request):
     the tabs: a group of states, a due status (with the dossiers needing an apology), the user's own work."""
     from one_stop.selectors import (
         QUEUE_VERSION_FACT,
-        QueueFilters,
         dossiers_queue_page,
         due_horizons,
         queue_seconds_kept,
-        queue_tab_targets,
     )
     from one_stop.services.dossiers import POSTPONE_ROLES
 
@@ -188,9 +186,6 @@ def queue(request):
     # From the calendar once per worker and day (the calendar's version comes with the user): no query here.
     horizons = due_horizons(user=request.user)
     version = (getattr(request.user, "signed_in_facts", None) or {}).get(QUEUE_VERSION_FACT)
-    # Every tab shows how many dossiers it lists: one statement for all of them (a search shows the tabs unchosen), kept
-    # while the queue's version holds and the time changes none of them.
-    targets = queue_tab_targets(filters if not search.strip() else QueueFilters(), is_handler=is_handler)
     if version is not None and not search.strip() and filters.by_state_only:
         # The open queue (or one group of its states) is kept until a dossier of it changes (its version, read
         # with the user — steps and supplements sent back included, which the "my work" and apology counts show) or
@@ -203,7 +198,7 @@ def queue(request):
             page = dossiers_queue_page(user=request.user, page=number, filters=filters, horizons=horizons)
             if page.number > page.last_number:
                 return _queue_last_page_redirect(search, page, filters)
-            tabs = _queue_tab_counts_kept(request.user, targets, horizons, version)
+            tabs = _queue_tab_counts_kept(request.user, filters, is_handler, horizons, version)
             rows_kept = queue_seconds_kept(page, horizons=horizons)
             counts_kept = (tabs.next_change - horizons.now).total_seconds()
             kept_for.append(counts_kept if rows_kept is None else min(rows_kept, counts_kept))
@@ -218,10 +213,12 @@ def queue(request):
     page = dossiers_queue_page(user=request.user, search=search, page=number, filters=filters, horizons=horizons)
     if page.number > page.last_number:
         return _queue_last_page_redirect(search, page, filters)
-    tabs = _queue_tab_counts_kept(request.user, targets, horizons, version)
+    # A search's page links the tabs back without their counts: it lists matches of every state, and counting the
+    # whole queue for links the clerk did not come for would cost every search.
+    tab_counts = () if search.strip() else _queue_tab_counts_kept(request.user, filters, is_handler, horizons, version).counts
     content = _queue_content_html(translation.get_language(), is_clerk, is_handler, search, filters,
                                   page.number, page.has_next, page.count, page.count_capped, tuple(page.dossiers),
-                                  tabs.counts)
+                                  tab_counts)
     if search.strip():
         # Every search is a page of its own (a name, its matches): only the layout around it is kept.
         def render_around(content_html, path, csrf_token):
@@ -245,16 +242,20 @@ _TAB_COUNTS_LIMIT = 4096
 _tab_counts_kept: dict[tuple, object] = {}
 
 
-def _queue_tab_counts_kept(user, targets, horizons, version):
-    from one_stop.selectors import dossiers_queue_tab_counts
+def _queue_tab_counts_kept(user, filters, is_handler: bool, horizons, version):
+    """Every tab's count from `filters` (one statement for all of them), kept while the queue's version holds and the
+    time changes none of them."""
+    from one_stop.selectors import dossiers_queue_tab_counts, queue_tab_targets
 
     if version is None:  # not to be trusted now (egov.core.versions): counted for this request alone
-        return dossiers_queue_tab_counts(user=user, targets=targets, horizons=horizons)
-    key = (user.pk, user.agency_id, frozenset(user.role_names()), user.is_superuser, version, tuple(targets),
+        return dossiers_queue_tab_counts(user=user, targets=queue_tab_targets(filters, is_handler=is_handler),
+                                         horizons=horizons)
+    key = (user.pk, user.agency_id, frozenset(user.role_names()), user.is_superuser, version, filters, is_handler,
            horizons.due_soon_until)
     tabs = _tab_counts_kept.get(key)
     if tabs is None or horizons.now >= tabs.next_change:
-        tabs = dossiers_queue_tab_counts(user=user, targets=targets, horizons=horizons)
+        tabs = dossiers_queue_tab_counts(user=user, targets=queue_tab_targets(filters, is_handler=is_handler),
+                                         horizons=horizons)
         if len(_tab_counts_kept) >= _TAB_COUNTS_LIMIT:  # simpler than an LRU; each entry comes back in one visit
             _tab_counts_kept.clear()
         _tab_counts_kept[key] = tabs

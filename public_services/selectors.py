@@ -107,15 +107,8 @@ def citizen_dossier(*, user, code: str):
             .first())
 
 
-# What the applicant reads of the control sheet: every step's label, place, state reached and note — not who
-# (staff names are the agency's), and not a failed signing attempt (the agency signs again; its technical reason
-# is not the citizen's).
-CITIZEN_HIDDEN_EVENTS = {"result_sign_failed"}
-# The events whose note is written to the applicant (what to supplement, why refused or late, their own words); the
-# others' notes are the staff's working notes — a forward's instruction, "Trình <leader> ký số kết quả" — and show
-# as the step alone.
-CITIZEN_NOTE_EVENTS = {"request_supplement", "refuse", "postpone", "withdraw", "submit", "supplement_submit",
-                       "return_result"}
+# What the applicant reads of the control sheet: every step's label, place, state reached and the notes written to them
+# (one_stop.events.APPLICANT_HIDDEN_EVENTS, applicant_note) — not who (staff names are the agency's).
 
 
 def _portal_event_labels() -> dict:
@@ -144,11 +137,12 @@ def citizen_history(events) -> list:
     `citizen_note` (the note when it is written to the applicant, else empty);
     `events` are the dossier's events with their agency (a prefetch, or one query)."""
     from one_stop.constants import DossierState
+    from one_stop.events import APPLICANT_HIDDEN_EVENTS, applicant_note
 
-    shown = [event for event in events if event.action not in CITIZEN_HIDDEN_EVENTS]
+    shown = [event for event in events if event.action not in APPLICANT_HIDDEN_EVENTS]
     for event in shown:
         event.label = citizen_event_label(event.action)
-        event.citizen_note = event.note if event.action in CITIZEN_NOTE_EVENTS else ""
+        event.citizen_note = applicant_note(event)
         event.to_label = DossierState(event.to_state).label if event.to_state in DossierState.values else event.to_state
     return shown
 

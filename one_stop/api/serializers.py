@@ -151,6 +151,20 @@ class DossierEventSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+def _history(serializer, obj) -> list:
+    """The dossier's events for the caller: as recorded for agency staff; for anyone else (a citizen reading their own
+    dossier) as the applicant reads them — no staff name, no working note, no failed signing attempt."""
+    from one_stop.events import APPLICANT_HIDDEN_EVENTS, applicant_note
+
+    request = serializer.context.get("request")
+    events = obj.events.all()
+    if request is not None and getattr(request.user, "is_agency_staff", False):
+        return DossierEventSerializer(events, many=True).data
+    return [{"action": e.action, "from_state": e.from_state, "to_state": e.to_state,
+             "at": serializers.DateTimeField().to_representation(e.at), "actor": "", "note": applicant_note(e)}
+            for e in events if e.action not in APPLICANT_HIDDEN_EVENTS]
+
+
 class DossierStepSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     name = serializers.CharField()
@@ -189,7 +203,12 @@ class DossierSerializer(serializers.Serializer):
     checklist = serializers.JSONField()
     steps = DossierStepSerializer(many=True)
     documents = serializers.SerializerMethodField()
-    history = DossierEventSerializer(source="events", many=True)
+    history = serializers.SerializerMethodField(help_text="Lịch sử xử lý; người gọi không phải cán bộ (công dân xem hồ "
+                                                          "sơ của mình) không thấy tên cán bộ và ghi chú nội bộ.")
+
+    @extend_schema_field(DossierEventSerializer(many=True))
+    def get_history(self, obj) -> list:
+        return _history(self, obj)
 
     @extend_schema_field(DossierDocumentSerializer(many=True))
     def get_documents(self, obj) -> list:
@@ -222,7 +241,12 @@ class DossierListSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
-    history = DossierEventSerializer(source="events", many=True)
+    history = serializers.SerializerMethodField(help_text="Lịch sử xử lý; người gọi không phải cán bộ (công dân xem hồ "
+                                                          "sơ của mình) không thấy tên cán bộ và ghi chú nội bộ.")
+
+    @extend_schema_field(DossierEventSerializer(many=True))
+    def get_history(self, obj) -> list:
+        return _history(self, obj)
 
 
 class DossierActionSerializer(serializers.Serializer):

@@ -152,7 +152,7 @@ class DossierViewSet(viewsets.GenericViewSet):
             dossiers = dossiers.filter(queue_filters_q(filters, user=request.user,
                                                        horizons=due_horizons(user=request.user)))
         page = self.paginate_queryset(dossiers)
-        return self.get_paginated_response(DossierListSerializer(page, many=True).data)
+        return self.get_paginated_response(DossierListSerializer(page, many=True, context={"request": request}).data)
 
     def get_queryset(self):
         from django.db.models import Prefetch

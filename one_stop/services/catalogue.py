@@ -139,6 +139,7 @@ def procedures_import(*, items, report: ImportReport | None = None, effective_fr
 # --- Editing a procedure's terms: a new version from an effective date -------------------------------------------
 
 MAX_PROCESSING_DAYS = 365
+MAX_FEE_VND = 10**12
 
 
 @dataclass
@@ -217,8 +218,13 @@ def version_terms_errors(terms: VersionTerms) -> dict[str, list[str]]:
     if days is not None and not _half_days(Decimal(days)):
         add("processing_days", _("Thời hạn giải quyết phải từ 0 đến %(max)s ngày làm việc, theo nửa ngày.")
             % {"max": MAX_PROCESSING_DAYS})
+    # The highest fee a version may name: far above any administrative fee (the dearest are a few hundred million
+    # đồng), far below what the dossier's bigint column holds — a typo of extra zeros is refused, not a 500.
+    too_much = _("Phí, lệ phí tối đa %(max)s đồng.") % {"max": f"{MAX_FEE_VND:,}".replace(",", ".")}
     if terms.fee_vnd is not None and terms.fee_vnd < 0:
         add("fee_vnd", _("Phí, lệ phí không được âm."))
+    elif terms.fee_vnd is not None and terms.fee_vnd > MAX_FEE_VND:
+        add("fee_vnd", too_much)
     for position, channel in enumerate(terms.channels, start=1):
         if channel.channel not in Channel.ALL:
             add(f"channels[{position}].channel", _("Hình thức nộp không hợp lệ."))
@@ -227,6 +233,8 @@ def version_terms_errors(terms: VersionTerms) -> dict[str, list[str]]:
                 _("Thời hạn giải quyết phải từ 0 đến %(max)s ngày làm việc, theo nửa ngày.") % {"max": MAX_PROCESSING_DAYS})
         if channel.fee_vnd is not None and channel.fee_vnd < 0:
             add(f"channels[{position}].fee_vnd", _("Phí, lệ phí không được âm."))
+        elif channel.fee_vnd is not None and channel.fee_vnd > MAX_FEE_VND:
+            add(f"channels[{position}].fee_vnd", too_much)
     names = set()
     for position, document in enumerate(terms.required_documents, start=1):
         name = document.name.strip()

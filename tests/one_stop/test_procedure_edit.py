@@ -120,6 +120,10 @@ def test_a_version_made_today_applies_from_now_not_from_midnight(birth, admin_us
     ({"processing_days": Decimal(-1), "process": []}, "processing_days",
      "Thời hạn giải quyết phải từ 0 đến 365 ngày làm việc, theo nửa ngày."),
     ({"fee_vnd": -5}, "fee_vnd", "Phí, lệ phí không được âm."),
+    # A typo of extra zeros: refused with its limit, not a 500 from the database's bigint.
+    ({"fee_vnd": 10**19}, "fee_vnd", "Phí, lệ phí tối đa 1.000.000.000.000 đồng."),
+    ({"channels": [ChannelTerms(channel="counter", processing_days=10, fee_vnd=10**13)]}, "channels[1].fee_vnd",
+     "Phí, lệ phí tối đa 1.000.000.000.000 đồng."),
     ({"required_documents": [RequiredDocument(name="Giấy chứng sinh"), RequiredDocument(name="giấy chứng sinh ")]},
      "required_documents[2].name", "Giấy tờ “giấy chứng sinh” đã có trong danh sách."),
 ])

@@ -312,3 +312,12 @@ def test_every_morning_the_queue_s_due_soon_and_overdue_are_what_the_reminder_li
         flagged = {code for code, status in _statuses(morning).items() if status in ("due_soon", "overdue")}
         assert reminded == flagged, morning
         assert {d.code for d in dossiers_at_risk(horizons=due_horizons(now=morning))} <= flagged
+
+
+@pytest.mark.parametrize("params", [{}, {"han": "qua-han"}, {"cua-toi": "1"}, {"nhom": "dang-xu-ly"}, {"q": "Nguyễn"}])
+def test_a_staff_member_without_an_agency_gets_an_empty_queue_not_an_error(client, params):
+    """A role given before the agency (an administrator's half-made account): the queue of their own dossiers only."""
+    client.force_login(UserFactory(agency=None, roles=[Role.SPECIALIST]))
+    response = client.get("/mot-cua/ho-so/", params)
+    assert response.status_code == 200
+    assert "Không có hồ sơ nào cần xử lý." in response.content.decode()

@@ -170,6 +170,27 @@ def test_staff_working_notes_stay_off_the_citizens_history(api, client, citizen,
     assert "anh Bình" not in page and "Lãnh Đạo" not in page and "Trình lãnh đạo ký kết quả" in page
 
 
+def test_the_desk_api_shows_a_citizen_their_dossier_without_staff_names_or_working_notes(api, submitted, desk):
+    """The staff dossier API answers a citizen for their own dossiers too (list and detail): the history as the
+    applicant reads it — who acted and the staff's notes stay the agency's; the notes written to the citizen stay."""
+    clerk = desk[Role.ONE_STOP_CLERK]
+    dossier_act(dossier=submitted, user=clerk, action="receive", note="Chuyển anh Bình thẩm định")
+    dossier_act(dossier=submitted, user=clerk, action="request_supplement", note="Thiếu bản chính giấy chứng sinh")
+    listed = api.get("/api/v1/dossiers/").json()["results"]
+    assert [d["code"] for d in listed] == [submitted.code]
+    detail = api.get(f"/api/v1/dossiers/{submitted.code}/").json()
+    for history in (listed[0]["history"], detail["history"]):
+        assert clerk.full_name not in str(history) and "anh Bình" not in str(history)
+        assert {e["action"]: e["note"] for e in history}["request_supplement"] == "Thiếu bản chính giấy chứng sinh"
+        assert all(e["actor"] == "" for e in history)
+    # Staff still read who did what, and their notes.
+    staff_api = APIClient()
+    staff_api.force_authenticate(clerk)
+    history = staff_api.get(f"/api/v1/dossiers/{submitted.code}/").json()["history"]
+    assert {e["action"]: e["actor"] for e in history}["receive"] == clerk.full_name
+    assert "anh Bình" in str(history)
+
+
 def test_a_supplement_goes_back_through_the_same_routes(api, submitted, desk):
     dossier_act(dossier=submitted, user=desk[Role.ONE_STOP_CLERK], action="request_supplement", note="Thiếu bản chính")
     code = submitted.code
