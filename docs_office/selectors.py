@@ -723,6 +723,7 @@ def incoming_search_rows(*, user, query: str = "", state: str = "", limit: int, 
     from django.db import connection
 
     from docs_office.search import agency_terms
+    from egov.core.sql import fetchall_prepared
 
     registers = registers and reads_whole_agency(user)
     kind, sentinel_query, values = _search_shape(query)
@@ -736,8 +737,14 @@ def incoming_search_rows(*, user, query: str = "", state: str = "", limit: int, 
     if kind == "words":
         values["terms"] = agency_terms(user.agency_id, values["words"])
     params = [values[slot] if how == "value" else slot for how, slot in slots]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        result = cursor.fetchall()
+    if kind == "words":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            result = cursor.fetchall()
+    else:
+        # A number and/or symbol reads the folded-symbol index by equality and by range whatever the values: one
+        # generic plan suits them all, so the statement is prepared once per connection — planning its two parts
+        # (exact symbols, then longer ones) cost PostgreSQL more than running them.
+        result = fetchall_prepared(sql, params)
     rows = tuple(row[3:] for row in result if row[3] is not None)
     return _registers_from(*result[0][:3]) if registers else [], rows

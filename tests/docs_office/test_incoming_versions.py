@@ -33,24 +33,26 @@ def _types():
     document_type_choices()
 
 
-def _version(agency_id):
-    with connection.cursor() as cursor:
-        cursor.execute(incoming_version_sql("%s"), [agency_id])
-        return cursor.fetchone()[0]
-
-
-def _settled(client, seconds: float = 20) -> None:
-    """Wait until the signed-in user's agency version may be trusted: every transaction older than its newest change
-    has ended. Other sessions of the same PostgreSQL server (another test run) hold transaction ids too, and while one
-    older than the version runs no list is kept — right in production, a coin toss on a shared test server."""
+def _version(agency_id, seconds: float = 20):
+    """The agency's version, once it may be trusted: NULL while another session of the shared test server holds an
+    older transaction (right in production; a coin toss on a shared server), so it is read again for a while."""
     import time
 
+    until = time.monotonic() + seconds
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(incoming_version_sql("%s"), [agency_id])
+            version = cursor.fetchone()[0]
+        if version is not None or time.monotonic() >= until:
+            return version
+        time.sleep(0.2)
+
+
+def _settled(client) -> None:
+    """Wait until the signed-in user's agency version may be trusted (see _version)."""
     from egov.accounts.models import User
 
-    agency_id = User.objects.get(pk=client.session["_auth_user_id"]).agency_id
-    until = time.monotonic() + seconds
-    while _version(agency_id) is None and time.monotonic() < until:
-        time.sleep(0.2)
+    _version(User.objects.get(pk=client.session["_auth_user_id"]).agency_id)
 
 
 def _view(client, path=PAGE) -> tuple[str, list[str]]:
