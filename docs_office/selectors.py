@@ -346,10 +346,16 @@ def assignments_to_handle(*, user) -> QuerySet[IncomingAssignment]:
     visible = incoming_visible_to(user=user).values("pk")
     progress = (IncomingOpinion.objects.filter(document=OuterRef("document"), progress__isnull=False)
                 .order_by("-created_at", "-id").values("progress")[:1])
+    mine = Q(user=user) | Q(division__members=user)
+    handling = [AssignmentRole.LEAD, AssignmentRole.SUPPORT]
+    # One line per document: a person leading it who also supports it through their unit (or supports it through two
+    # units) is listed once, in the stronger role.
+    better = (IncomingAssignment.objects.filter(mine, document=OuterRef("document"), role__in=handling)
+              .filter(Q(role=AssignmentRole.LEAD) & ~Q(role=OuterRef("role")) | Q(role=OuterRef("role"), pk__lt=OuterRef("pk"))))
     return (IncomingAssignment.objects
-            .filter(Q(user=user) | Q(division__members=user), document__in=visible,
-                    document__state__in=[IncomingState.ASSIGNED, IncomingState.IN_PROGRESS],
-                    role__in=[AssignmentRole.LEAD, AssignmentRole.SUPPORT])
+            .filter(mine, document__in=visible, document__state__in=[IncomingState.ASSIGNED, IncomingState.IN_PROGRESS],
+                    role__in=handling)
+            .filter(~Exists(better))
             .annotate(effective_deadline=deadline,
                       urgency_rank=Case(When(effective_deadline__lt=today, then=Value(0)),
                                         When(effective_deadline__lte=today + timedelta(days=DUE_SOON_DAYS),

@@ -130,6 +130,22 @@ def test_the_dashboard_flags_overdue_and_due_soon(client, staff):
     assert [(a.document, a.urgency_rank) for a in assignments] == [(overdue, 0), (soon, 1), (later, 2)]
 
 
+def test_a_document_led_by_a_person_and_supported_by_their_unit_is_one_line_of_their_dashboard(client, staff, division):
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    assert specialist in division.members.all()
+    from docs_office.services.incoming import AssignmentData, incoming_assign
+
+    document = incoming_assign(leader=leader, document=register_scan(clerk, number="1"), assignments=[
+        AssignmentData(role="lead", user=specialist), AssignmentData(role="support", division=division)])
+    signed_in(client, specialist)
+    assignments = client.get(reverse("docs_office:dashboard")).context["assignments"]
+    assert [(a.document, a.role) for a in assignments] == [(document, "lead")]
+    # A member of the unit who does not lead it sees it once, as a supporter.
+    signed_in(client, staff[Role.HEAD_OF_DIVISION])
+    assignments = client.get(reverse("docs_office:dashboard")).context["assignments"]
+    assert [(a.document, a.role) for a in assignments] == [(document, "support")]
+
+
 def test_the_leaders_dashboard_lists_what_waits_for_an_assignment_most_urgent_first(client, staff):
     clerk, leader = staff[Role.RECORDS_CLERK], staff[Role.LEADER]
     today = timezone.localdate()
