@@ -500,8 +500,7 @@ def dossiers_my_work_q(*, user) -> Q:
     from one_stop.models import DossierStep
 
     if user.agency_id is None:
-        # Nothing, in a condition that compiles to SQL (the queue's statement writes it out; `pk__in=[]` would not).
-        return Q(pk__isnull=True)
+        return Q(pk__in=[])
     earlier = DossierStep.objects.filter(dossier=OuterRef("dossier"), completed_at__isnull=True, order__lt=OuterRef("order"))
     current = (DossierStep.objects.filter(dossier=OuterRef("pk"), completed_at__isnull=True, agency_id=user.agency_id,
                                           role__in=sorted(user.role_names()))
@@ -587,12 +586,16 @@ def dossiers_queue_tab_counts(*, user, targets, horizons: DueHorizons) -> QueueT
 def _dossier_condition_sql(condition: Q) -> tuple[str, list]:
     """`condition` as SQL over the dossier table by its own name (no alias), with its parameters: the ORM writes the
     filters' rules once, and the queue's hand-written statement (its parts read `FROM one_stop_dossier`) uses them."""
+    from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
     from one_stop.models import Dossier
 
     query = Dossier.objects.filter(condition).query
-    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:  # a condition nothing can meet (`pk__in=[]`): the ORM writes no SQL for it
+        return "FALSE", []
     return sql, list(params)
 
 

@@ -150,19 +150,26 @@ class DossierEventSerializer(serializers.Serializer):
     actor = serializers.CharField(source="actor.full_name", default="")
     note = serializers.CharField()
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("applicant"):  # an applicant reads no staff name and no working note (one_stop.events)
+            from one_stop.events import applicant_note
+
+            data["actor"], data["note"] = "", applicant_note(instance)
+        return data
+
 
 def _history(serializer, obj) -> list:
     """The dossier's events for the caller: as recorded for agency staff; for anyone else (a citizen reading their own
     dossier) as the applicant reads them — no staff name, no working note, no failed signing attempt."""
-    from one_stop.events import APPLICANT_HIDDEN_EVENTS, applicant_note
+    from one_stop.events import APPLICANT_HIDDEN_EVENTS
 
     request = serializer.context.get("request")
     events = obj.events.all()
     if request is not None and getattr(request.user, "is_agency_staff", False):
         return DossierEventSerializer(events, many=True).data
-    return [{"action": e.action, "from_state": e.from_state, "to_state": e.to_state,
-             "at": serializers.DateTimeField().to_representation(e.at), "actor": "", "note": applicant_note(e)}
-            for e in events if e.action not in APPLICANT_HIDDEN_EVENTS]
+    shown = [event for event in events if event.action not in APPLICANT_HIDDEN_EVENTS]
+    return DossierEventSerializer(shown, many=True, context={"applicant": True}).data
 
 
 class DossierStepSerializer(serializers.Serializer):
