@@ -27,11 +27,15 @@ def _broker_not_known_down(monkeypatch):
 def _fresh_template_fragments():
     # The layouts' cached fragments (a user's staff menu) live in this process's memory: each test
     # starts without them, as a freshly started worker would.
+    from docs_office.filters import document_types_forget
     from egov.core import staff_pages
     from egov.core.templatetags import fragments
 
     fragments.clear()
     staff_pages.clear()
+    # The document types the lists offer are kept for a minute: read afresh by each test, not expiring mid-test
+    # after another test's read.
+    document_types_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from docs_office.constants import IncomingState
+from docs_office.filters import document_types_forget
 from docs_office.models import IncomingDocument
 from egov.accounts.roles import Role
 from tests.docs_office.factories import TINY_PDF, assign_to, doc_type, register_scan
@@ -33,11 +34,15 @@ def test_lists_run_the_same_queries_for_one_or_many_rows(client, staff, name, dj
     clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
     assign_to(leader, register_scan(clerk), lead=specialist, deadline=timezone.localdate())
     signed_in(client, specialist if name == "docs_office:dashboard" else leader)
+    # Both requests read what a process keeps for a while (the document types): an expiry between them
+    # must not look like a query per row.
+    document_types_forget()
     with django_assert_max_num_queries(30) as one:
         assert client.get(reverse(name)).status_code == 200
     queries_for_one = len(one.captured_queries)
     for n in range(15):
         assign_to(leader, register_scan(clerk, number=f"9{n}"), lead=specialist, deadline=timezone.localdate())
+    document_types_forget()
     with django_assert_max_num_queries(queries_for_one):
         assert client.get(reverse(name)).status_code == 200
 
