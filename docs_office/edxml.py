@@ -256,6 +256,11 @@ def trace_hop(line: str) -> tuple[str, datetime] | None:
     return (code.strip(), at) if not timezone.is_naive(at) else None
 
 
+def trace_hop_line(code: str, at: datetime) -> str:
+    """A hop as the trace holds it: the agency's code and the local time to the second, with its offset."""
+    return f"{code},{timezone.localtime(at).isoformat(timespec='seconds')}"
+
+
 def _check_lists(message, root, problems: list[str]) -> tuple[list[str], list[str]]:
     """ToPlaces and the trace, each line checked: a line too long, too many lines, or a hop that is not
     "<code>,<time>" is refused with its position (nothing is cut: a truncated recipient or hop would say

@@ -20,6 +20,7 @@ from docs_office.edxml import (
     edxml_parse,
     edxml_status,
     edxml_status_parse,
+    trace_hop_line,
 )
 from docs_office.models import Delivery, DocumentType, IncomingDocument, IncomingEvent, OutgoingDocument
 from docs_office.services.attachments import incoming_attachment_copy
@@ -70,7 +71,7 @@ def outgoing_envelope(document: OutgoingDocument) -> Envelope:
         # Nơi nhận as the document lists it: the agencies of the system it went to, then the others typed.
         to_places=composition_recipients(agencies=document.recipient_agencies.all(), text=document.recipients_text),
         # The sender's hop: its code and the time it issued the document.
-        trace=[f"{agency.exchange_code},{timezone.localtime(document.issued_at).isoformat(timespec='seconds')}"],
+        trace=[trace_hop_line(agency.exchange_code, document.issued_at)],
     )
 
 
@@ -186,7 +187,9 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         issued_on=package.promulgation_date, document_type=document_type, summary=package.subject,
         summary_folded=fold_vietnamese(package.subject), signer_name=package.signer_name,
         signer_position=package.signer_position, signer_competence=package.signer_competence, place=package.place,
-        to_places=package.to_places, trace=package.trace, page_count=package.page_count, urgency=package.priority,
+        # The route as the sender wrote it, then this agency's own hop: where and when it arrived here.
+        to_places=package.to_places, trace=[*package.trace, trace_hop_line(clerk.agency.exchange_code, now)],
+        page_count=package.page_count, urgency=package.priority,
         deadline=package.due_date,
         external_id=package.document_id, external_sender_code=package.sender.code, acknowledged_at=now,
         in_reply_to=_answered_outgoing(agency=clerk.agency, response_for=package.response_for,

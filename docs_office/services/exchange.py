@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from docs_office.constants import DeliveryChannel, DeliveryState, IncomingState
+from docs_office.edxml import trace_hop_line
 from docs_office.models import Delivery, IncomingDocument, IncomingEvent, OutgoingDocument
 from docs_office.services.attachments import incoming_attachment_copy
 from docs_office.services.registers import format_number
@@ -57,7 +58,7 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
             document_type=document.document_type, summary=document.summary, summary_folded=document.summary_folded,
             signer_name=document.signer.full_name if document.signer else "", signer_position=envelope.signer_position,
             signer_competence=envelope.signer_competence, place=envelope.place, to_places=envelope.to_places,
-            trace=envelope.trace, page_count=document.page_count,
+            trace=[*envelope.trace, trace_hop_line(recipient.exchange_code, now)], page_count=document.page_count,
             urgency=document.urgency, confidentiality=document.confidentiality, source_delivery=delivery,
             acknowledged_at=now, deadline=document.reply_due_on,
             in_reply_to=source.document if source is not None and source.document.agency_id == recipient.pk else None,

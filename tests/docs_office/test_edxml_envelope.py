@@ -12,7 +12,15 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from docs_office.constants import OutgoingState
-from docs_office.edxml import Agency, EdxmlError, EdxmlPackage, edxml_build, edxml_parse, edxml_status_parse
+from docs_office.edxml import (
+    Agency,
+    EdxmlError,
+    EdxmlPackage,
+    edxml_build,
+    edxml_parse,
+    edxml_status_parse,
+    trace_hop_line,
+)
 from docs_office.models import IncomingDocument, OutgoingDocument
 from docs_office.pdf.compose import Composition, signer_competence
 from docs_office.services.edxml import (
@@ -57,7 +65,8 @@ def assert_keeps_every_field(incoming: IncomingDocument, sent: EdxmlPackage) -> 
         "to_places": incoming.to_places == sent.to_places,
         # ResponseFor names a letter of the recipient's: kept as the link to it (none here: it answers nothing).
         "response_for": (incoming.in_reply_to is None) == (not sent.response_for),
-        "trace": incoming.trace == sent.trace,
+        # The sender's route, then the recipient's own hop: its code at the time the document arrived.
+        "trace": incoming.trace == [*sent.trace, trace_hop_line(incoming.agency.exchange_code, incoming.received_at)],
         "attachment_name": True,  # the sender's say-so: the file is stored under a name of ours (test_edxml_import)
         "attachment": incoming.file.open("rb").read() == sent.attachment,
         "appendices": [(a.original_name, a.file.open("rb").read()) for a in incoming.attachments.all()]
@@ -124,7 +133,8 @@ def test_the_exchange_inside_the_system_carries_what_the_package_would(composed,
     incoming = IncomingDocument.objects.get(agency=other_agency)
     sent = outgoing_edxml_package(document=composed, recipients=[Agency(other_agency.exchange_code, other_agency.name)])
     assert (incoming.signer_competence, incoming.signer_position, incoming.place, incoming.to_places, incoming.trace) \
-        == (sent.signer_competence, sent.signer_position, sent.place, sent.to_places, sent.trace)
+        == (sent.signer_competence, sent.signer_position, sent.place, sent.to_places,
+            [*sent.trace, trace_hop_line(other_agency.exchange_code, incoming.received_at)])
     assert incoming.signer_competence == "KT. CHỦ TỊCH" and incoming.trace[0].startswith(composed.agency.exchange_code)
 
 
@@ -207,7 +217,8 @@ def test_the_page_and_the_api_show_the_envelope(imported, client):
     page = signed_in(client, clerk).get(reverse("docs_office:incoming_detail", args=[document.pk])).content.decode()
     for expected in ('data-field="signer-competence">KT. BỘ TRƯỞNG<', 'data-field="signer-position">Thứ trưởng<',
                      'data-field="place">Hà Nội<', "<li>Như trên</li><li>Lưu: VT, VP</li>",
-                     "<li>000.00.00.G12 · 09:00 23/11/2026</li>"):
+                     "<li>000.00.00.G12 · 09:00 23/11/2026</li>",
+                     f"<li>{clerk.agency.exchange_code} · {timezone.localtime(document.received_at):%H:%M %d/%m/%Y}</li>"):
         assert expected in page, expected
     api = APIClient()
     api.force_authenticate(clerk)
@@ -215,7 +226,8 @@ def test_the_page_and_the_api_show_the_envelope(imported, client):
     assert {k: detail[k] for k in ("signer_competence", "signer_position", "signer_name", "place", "to_places", "trace")} \
         == {"signer_competence": "KT. BỘ TRƯỞNG", "signer_position": "Thứ trưởng", "signer_name": "Hoàng Văn Nam",
             "place": "Hà Nội", "to_places": ["Như trên", "Lưu: VT, VP"],
-            "trace": ["000.00.00.G12,2026-11-23T09:00:00+07:00"]}
+            "trace": ["000.00.00.G12,2026-11-23T09:00:00+07:00",
+                      trace_hop_line(clerk.agency.exchange_code, document.received_at)]}
 
 
 def test_the_schema_documents_the_envelope_fields():

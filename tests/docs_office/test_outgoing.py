@@ -219,9 +219,9 @@ def test_the_issued_document_arrives_at_the_recipient_with_the_signed_pdf(signed
     # The envelope an edXML package would carry: place, signer (an uploaded PDF: no competence read), Nơi nhận, trace.
     assert (incoming.place, incoming.signer_competence, incoming.signer_position, incoming.to_places) == (
         "Lạng Sơn", "", document.signer.position_title, [other_agency.name])
-    code, at = incoming.trace_hops[0]
-    assert len(incoming.trace) == 1 and (code, at) == (document.agency.exchange_code,
-                                                       document.issued_at.replace(microsecond=0))
+    # The route: issued by the sender, then arrived here.
+    assert incoming.trace_hops == [(document.agency.exchange_code, document.issued_at.replace(microsecond=0)),
+                                   (other_agency.exchange_code, incoming.received_at.replace(microsecond=0))]
     with incoming.file.open("rb") as a, document.signed_file.open("rb") as b:
         assert a.read() == b.read()
     clerk = UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])
