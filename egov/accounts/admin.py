@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from egov.accounts.models import DataRequestState, PersonalDataRequest, PersonalDataRequestEvent, User
+from egov.accounts.models import DataRequestKind, DataRequestState, PersonalDataRequest, PersonalDataRequestEvent, User
 
 
 class PasswordChangeForm(AdminPasswordChangeForm):
@@ -37,10 +37,12 @@ class UserAdmin(DjangoUserAdmin):
         (_("Thông tin cá nhân"), {"fields": ["full_name", "national_id", "phone", "email"]}),
         (_("Công tác"), {"fields": ["agency", "position_title"]}),
         (_("Vai trò và quyền"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        (_("Mốc thời gian"), {"fields": ["last_login", "date_joined", "privacy_consent_at", "privacy_notice_version"]}),
+        (_("Mốc thời gian"), {"fields": ["last_login", "date_joined", "privacy_consent_at", "privacy_notice_version",
+                                         "erased_at"]}),
     ]
-    # Consent is the citizen's own act (egov.accounts.privacy): shown, never set by an administrator.
-    readonly_fields = ["privacy_consent_at", "privacy_notice_version"]
+    # Consent is the citizen's own act (egov.accounts.privacy), erasure the citizen's or a deletion request's
+    # (egov.accounts.erasure): shown, never set by an administrator.
+    readonly_fields = ["privacy_consent_at", "privacy_notice_version", "erased_at"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "agency", "password1", "password2"]}),
     ]
@@ -153,7 +155,7 @@ class PersonalDataRequestEventInline(admin.TabularInline):
 
 
 HANDLE_FORM_ID = "data-request-handle-form"
-HANDLE_ACTIONS = ("accept", "complete", "refuse", "extend")
+HANDLE_ACTIONS = ("accept", "complete", "erase", "refuse", "extend")
 # What the operator typed, kept across the redirect that follows a refusal (request id, action, text).
 DRAFT_KEY = "personal_data_request_draft"
 
@@ -220,6 +222,9 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
 
         steps = [("accept", request_row.accept), ("complete", request_row.complete), ("refuse", request_row.refuse),
                  ("extend", request_row.extend)]
+        if request_row.kind == DataRequestKind.DELETE and request_row.user.erased_at is None:
+            # A request to delete one's data is met, for the account itself, by erasing it (egov.accounts.erasure).
+            steps.insert(2, ("erase", request_row.complete))
         return [(name, str(ACTION_LABELS[name])) for name, transition in steps if can_proceed(transition)]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -264,6 +269,9 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
                 data_requests.personal_data_request_accept(request=request_row, by=request.user, ip=ip)
             elif action == "extend":
                 data_requests.personal_data_request_extend(request=request_row, by=request.user, reason=text, ip=ip)
+            elif action == "erase":
+                data_requests.personal_data_request_complete_by_erasing(request=request_row, by=request.user,
+                                                                        answer=text, ip=ip)
             else:
                 service = {"complete": data_requests.personal_data_request_complete,
                            "refuse": data_requests.personal_data_request_refuse}[action]

@@ -190,6 +190,36 @@ class TokenObtainView(APIView):
 # --- personal data (Law 91/2025/QH15): consent and requests, as on the page /tai-khoan/du-lieu-ca-nhan/ ------------
 
 
+class EraseSerializer(serializers.Serializer):
+    password = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, write_only=True,
+                                     help_text=_("Mật khẩu hiện tại; bắt buộc khi tài khoản có mật khẩu (tài khoản "
+                                                 "VNeID không có)."))
+    confirm = serializers.BooleanField(help_text=_("true: xác nhận xóa vĩnh viễn tài khoản và dữ liệu cá nhân của nó."))
+
+
+class EraseView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsCitizen]
+
+    @extend_schema(request=EraseSerializer, responses={204: None}, tags=["citizens"],
+                   summary="Xóa tài khoản: dữ liệu cá nhân, bản nháp, thông báo; hồ sơ đã nộp được lưu giữ theo quy "
+                           "định. 409 khi còn hồ sơ đang giải quyết.")
+    def post(self, request):
+        from egov.accounts.erasure import account_erase
+        from egov.core.errors import ApplicationError
+
+        data = EraseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not data.validated_data["confirm"]:
+            message = _("Xác nhận (confirm: true) để xóa tài khoản.")
+            raise ApplicationError("confirm_required", message, fields={"confirm": [message]})
+        user = request.user
+        if user.has_usable_password() and not user.check_password(data.validated_data.get("password", "")):
+            message = _("Mật khẩu không đúng.")
+            raise ApplicationError("password_incorrect", message, fields={"password": [message]})
+        account_erase(user=user, by=user, ip=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class ConsentSerializer(serializers.Serializer):
     given_at = serializers.DateTimeField(allow_null=True, read_only=True)
     notice_version = serializers.CharField(allow_null=True, read_only=True)

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "complete": gettext_lazy("Đã thực hiện"),
     "refuse": gettext_lazy("Không thực hiện"),
     "extend": gettext_lazy("Gia hạn"),
+    "erase": gettext_lazy("Xóa tài khoản và hoàn thành"),
     "cancel": gettext_lazy("Hủy yêu cầu"),
 }
 
@@ -203,6 +204,23 @@ def personal_data_request_complete(*, request: PersonalDataRequest, by: User, an
     return _close(request=request, by=by, answer=answer, ip=ip, action="complete",
                   required=_("Nêu việc đã thực hiện."),
                   subject=_("Yêu cầu %(code)s đã được thực hiện"))
+
+
+@transaction.atomic
+def personal_data_request_complete_by_erasing(*, request: PersonalDataRequest, by: User, answer: str,
+                                              ip: str | None = None) -> PersonalDataRequest:
+    """A deletion request met by erasing the citizen's account (egov.accounts.erasure): the answer is sent first, to
+    the address the account still has, then the account goes — or, while a dossier of theirs is being handled,
+    neither happens (409 naming the dossiers)."""
+    from egov.accounts.erasure import account_erase
+
+    if request.kind != DataRequestKind.DELETE:
+        raise ApplicationError("not_deletion", _("Chỉ yêu cầu xóa dữ liệu mới được thực hiện bằng cách xóa tài khoản."),
+                               status=409)
+    _check_handler(by)
+    request = personal_data_request_complete(request=request, by=by, answer=answer, ip=ip)
+    account_erase(user=request.user, by=by, ip=ip)
+    return request
 
 
 @transaction.atomic

@@ -87,6 +87,32 @@ class ConsentWithdrawForm(forms.Form):
     )
 
 
+class AccountEraseForm(forms.Form):
+    """The citizen confirms, with their password when the account has one (a VNeID account has none), that their
+    account is to be erased."""
+
+    password = forms.CharField(label=_("Mật khẩu hiện tại"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               error_messages={"required": _("Nhập mật khẩu để xác nhận.")})
+    confirm = forms.BooleanField(
+        label=_("Tôi hiểu: tài khoản và dữ liệu cá nhân của nó bị xóa vĩnh viễn, không khôi phục được; hồ sơ đã nộp vẫn "
+                "được cơ quan lưu giữ theo quy định"),
+        error_messages={"required": _("Đánh dấu ô xác nhận để xóa tài khoản.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Mật khẩu không đúng."), code="password_incorrect")
+        return password
+
+
 class DataRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại yêu cầu"), choices=[("", "—"), *DataRequestKind.choices],
                              error_messages={"required": _("Chọn loại yêu cầu.")})

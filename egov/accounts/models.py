@@ -58,6 +58,9 @@ class User(AbstractUser):
     # Set when the citizen withdrew their consent, cleared when they agree again: until then no new online dossier is
     # started for them (egov.accounts.privacy). Dossiers already sent go on (the authority's duty, not consent).
     privacy_consent_withdrawn_at = models.DateTimeField(_("rút lại sự đồng ý lúc"), null=True, blank=True)
+    # Set when the account was erased (egov.accounts.erasure): its personal data emptied, its way in closed; the row
+    # stays because the dossiers, payments and requests it made point to it.
+    erased_at = models.DateTimeField(_("xóa tài khoản lúc"), null=True, blank=True, editable=False)
 
     objects = EgovUserManager()
 

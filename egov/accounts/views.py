@@ -387,7 +387,8 @@ def personal_data(request):
     """The citizen's rights over their data in one place: consent (withdraw, give again), a copy, and requests to the
     operator (correct, delete, restrict, object) with their answers."""
     from egov.accounts.data_requests import personal_data_request_cancel, personal_data_request_submit
-    from egov.accounts.forms import ConsentWithdrawForm, DataRequestForm
+    from egov.accounts.erasure import account_open_dossier_codes
+    from egov.accounts.forms import AccountEraseForm, ConsentWithdrawForm, DataRequestForm
     from egov.accounts.models import PersonalDataRequest
     from egov.accounts.privacy import privacy_consent_withdraw
     from egov.accounts.selectors import personal_data_requests_for
@@ -398,6 +399,7 @@ def personal_data(request):
     action = request.POST.get("action") if request.method == "POST" else None
     withdraw_form = ConsentWithdrawForm(request.POST if action == "withdraw" else None)
     request_form = DataRequestForm(request.POST if action == "request" else None)
+    erase_form = AccountEraseForm(request.POST if action == "erase" else None, user=user)
     status = 200
     if action == "withdraw" and withdraw_form.is_valid():
         try:
@@ -431,13 +433,28 @@ def personal_data(request):
         else:
             messages.success(request, _("Đã hủy yêu cầu %(code)s.") % {"code": found.code})
             return redirect("accounts:personal_data")
-    elif action in ("withdraw", "request"):
+    elif action == "erase" and erase_form.is_valid():
+        from django.contrib.auth import logout
+
+        from egov.accounts.erasure import account_erase
+
+        try:
+            account_erase(user=user, by=user, ip=client_ip(request))
+        except ApplicationError as exc:
+            _show_errors(erase_form, exc)
+            status = exc.status
+        else:
+            logout(request)
+            messages.success(request, _("Tài khoản của bạn đã được xóa. Cảm ơn bạn đã sử dụng Cổng dịch vụ công."))
+            return redirect("home")
+    elif action in ("withdraw", "request", "erase"):
         status = 400
     elif action is not None:
         status = 400
         messages.error(request, _("Thao tác không hợp lệ."))
     return render(request, "accounts/personal_data.html", {
-        "withdraw_form": withdraw_form, "request_form": request_form,
+        "withdraw_form": withdraw_form, "request_form": request_form, "erase_form": erase_form,
+        "open_dossier_codes": account_open_dossier_codes(user),
         "data_requests": personal_data_requests_for(user=user), "consent_current": privacy_consent_current(user),
         "contact": settings.EGOV_DATA_PROTECTION_CONTACT, "respond_days": settings.EGOV_PERSONAL_DATA_RESPONSE_WORKING_DAYS,
         "request_days": settings.EGOV_PERSONAL_DATA_REQUEST_DAYS,

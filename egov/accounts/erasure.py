@@ -1,0 +1,118 @@
+"""Erasing a citizen's account (Law on Personal Data Protection 91/2025/QH15, the right to have one's data deleted).
+
+What goes: the account's personal data (name, ID number, phone, e-mail, address, birth date, gender), its way in
+(password, sessions, API tokens, second-factor devices, one-time codes), the portal messages kept for it, and the
+online drafts never submitted — none of them is a record the authority must keep.
+
+What stays, because another law requires it (the Law's exception for processing the law requires): the dossiers
+the citizen submitted, with the applicant's data as received, kept by the agencies as the law on archives says;
+payments; the legal event chain; the personal-data requests and their answers (the record of how the authority met
+the citizen's rights). The account's row stays too, emptied and closed, because those records point to it.
+
+While a dossier is still being handled (submitted, received, in progress, waiting for a supplement, or with its
+result waiting to be returned) the account is not erased: the agency must still reach the applicant, and the
+applicant must follow it. Once it is returned, refused or withdrawn, the account can go.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import OneTimeCode, SignedInSession, User
+from egov.audit.services import legal_event_record
+from egov.core.errors import ApplicationError
+
+# How many open dossiers an error names; the rest are counted.
+NAMED_DOSSIERS = 10
+# The account's personal data as an erased account holds them (its username becomes "da-xoa-<id>").
+ERASED_VALUES = {"full_name": "", "first_name": "", "last_name": "", "national_id": None, "phone": None, "email": None,
+                 "address": "", "birth_date": None, "gender": "", "position_title": "", "verified_at": None,
+                 "privacy_consent_at": None, "privacy_notice_version": ""}
+
+
+def account_open_dossier_codes(user: User) -> list[str]:
+    """The codes of the citizen's dossiers still being handled, oldest first."""
+    from one_stop.models.dossier import QUEUE_OPEN_STATES, Dossier
+
+    return list(Dossier.objects.filter(citizen=user, state__in=QUEUE_OPEN_STATES).order_by("created_at", "pk")
+                .values_list("code", flat=True))
+
+
+@transaction.atomic
+def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
+    """Erase `user`'s account: asked by the citizen themselves, or carried out by the portal's operator for a
+    deletion request (egov.accounts.data_requests). Refused (409) while a dossier of theirs is being handled."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp import devices_for_user
+    from rest_framework.authtoken.models import Token
+
+    from egov.notifications.models import Channel, Notification, NotificationStatus
+    from egov.notifications.services import notification_send, recipient_language
+    from one_stop.constants import DossierState
+    from one_stop.models import Dossier
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_citizen or user.is_staff or user.is_superuser:
+        # Staff accounts belong to their agency's records: their administrator closes them.
+        raise ApplicationError("forbidden", _("Chỉ tài khoản công dân, tổ chức mới được xóa theo cách này."), status=403)
+    if user.erased_at is not None:
+        raise ApplicationError("already_erased", _("Tài khoản này đã được xóa."), status=409)
+    open_codes = account_open_dossier_codes(user)
+    if open_codes:
+        shown = ", ".join(open_codes[:NAMED_DOSSIERS])
+        more = len(open_codes) - NAMED_DOSSIERS
+        raise ApplicationError("open_dossiers", _(
+            "Tài khoản còn hồ sơ đang được giải quyết: %(codes)s%(more)s. Tài khoản được xóa sau khi các hồ sơ này đã "
+            "trả kết quả, bị từ chối hoặc được rút.") % {
+                "codes": shown, "more": (_(" và %(n)s hồ sơ khác") % {"n": more}) if more > 0 else ""}, status=409)
+
+    email, phone = user.email, user.phone
+    # What someone may have typed to sign in as this account: the sign-in logs keep it beside an address.
+    names = {value for value in (user.username, user.national_id, user.phone, user.email) if value}
+    drafts = list(Dossier.objects.filter(citizen=user, state=DossierState.DRAFT))
+    kept_dossiers = Dossier.objects.filter(citizen=user).exclude(state=DossierState.DRAFT).count()
+    for draft in drafts:
+        for document in draft.documents.all():
+            if document.file:
+                # The files go with the rows, once the erasure has committed (a rollback keeps both).
+                transaction.on_commit(lambda storage=document.file.storage, name=document.file.name: storage.delete(name))
+        draft.delete()
+    # Messages already on their way (a request's answer, a dossier's news sent a moment ago) still go: detached
+    # from the account, they keep only the address they were written to. The rest of its messages go.
+    Notification.objects.filter(recipient=user, status=NotificationStatus.PENDING).exclude(
+        channel=Channel.IN_APP).update(recipient=None)
+    Notification.objects.filter(recipient=user).delete()
+    SignedInSession.objects.filter(user_id=user.pk).delete()
+    Token.objects.filter(user=user).delete()  # its second-factor row goes with it (CASCADE)
+    OneTimeCode.objects.filter(user=user).delete()
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    AccessAttempt.objects.filter(username__in=names).delete()
+    AccessLog.objects.filter(username__in=names).delete()
+    AccessFailureLog.objects.filter(username__in=names).delete()
+    # The account's row history (pghistory) holds every earlier version of its personal data: emptied the same way,
+    # keeping when each change happened and what it did to the account's access (active, roles' agency).
+    User.pgh_event_model.objects.filter(pgh_obj_id=user.pk).update(**ERASED_VALUES, username=f"da-xoa-{user.pk}")
+
+    user.username = f"da-xoa-{user.pk}"
+    for name, value in ERASED_VALUES.items():
+        setattr(user, name, value)
+    user.set_unusable_password()  # nobody signs in as it again
+    user.is_active = False
+    user.erased_at = timezone.now()
+    user.save()
+    legal_event_record(action="account.erased", obj=user, actor=by, ip=ip, data={
+        "by": "citizen" if by.pk == user.pk else "operator", "drafts_deleted": len(drafts),
+        "dossiers_kept": kept_dossiers})
+
+    # A last word to where the citizen could be reached, so an erasure they did not ask for does not go unnoticed.
+    with recipient_language():
+        payload = {"subject": _("Tài khoản của bạn trên Cổng dịch vụ công đã được xóa"),
+                   "text": _("Dữ liệu cá nhân của tài khoản đã được xóa. Các hồ sơ đã nộp được cơ quan giải quyết lưu "
+                             "giữ theo quy định của pháp luật về lưu trữ. Nếu bạn không yêu cầu việc này, hãy liên hệ "
+                             "cơ quan vận hành Cổng.")}
+        if email:
+            notification_send(template="message", channel=Channel.EMAIL, address=email, payload=payload)
+        elif phone:
+            notification_send(template="message", channel=Channel.SMS, address=phone, payload=payload)
+    return user
