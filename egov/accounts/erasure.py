@@ -7,7 +7,8 @@ online drafts never submitted — none of them is a record the authority must ke
 What stays, because another law requires it (the Law's exception for processing the law requires): the dossiers
 the citizen submitted, with the applicant's data as received, kept by the agencies as the law on archives says;
 payments; feedback sent to the authorities (phản ánh, kiến nghị); the legal event chain; the personal-data
-requests and their answers (the record of how the authority met the citizen's rights). The account's row stays too, emptied and closed, because those records point to it.
+requests and their answers (the record of how the authority met the citizen's rights). The account's row
+stays too, emptied and closed, because those records point to it.
 
 While a dossier is still being handled (submitted, received, in progress, waiting for a supplement, or with its
 result waiting to be returned) the account is not erased: the agency must still reach the applicant, and the
