@@ -4,6 +4,7 @@ personal-data notice and requests about one's data.
 Serializers check shapes only; the rules live in egov.accounts.citizens, shared with the pages.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -59,6 +60,8 @@ class ProfileSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=255, allow_blank=True, required=False)
     birth_date = serializers.DateField(allow_null=True, required=False)
     gender = serializers.ChoiceField(choices=[("", "—"), *Gender.choices], allow_blank=True, required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False,
+                                       help_text=_("Ngôn ngữ của thư, tin nhắn và thông báo gửi cho công dân."))
 
 
 class TokenSerializer(serializers.Serializer):
@@ -113,7 +116,7 @@ class VerifyView(_Anonymous):
         user = citizen_signup_verify(public_id=data.validated_data["verification_id"], code=data.validated_data["code"],
                                      ip=client_ip(request))
         token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key, "profile": citizen_profile_values(user)}).data)
+        return Response(TokenSerializer({"token": token.key, "profile": _profile(user)}).data)
 
 
 class MeView(APIView):
@@ -121,15 +124,26 @@ class MeView(APIView):
 
     @extend_schema(responses=ProfileSerializer, tags=["citizens"], summary="Thông tin cá nhân của công dân đang đăng nhập")
     def get(self, request):
-        return Response(ProfileSerializer(citizen_profile_values(request.user)).data)
+        return Response(ProfileSerializer(_profile(request.user)).data)
 
     @extend_schema(request=ProfileSerializer, responses=ProfileSerializer, tags=["citizens"],
-                   summary="Sửa họ tên, địa chỉ, ngày sinh, giới tính")
+                   summary="Sửa họ tên, địa chỉ, ngày sinh, giới tính, ngôn ngữ nhận thông báo")
     def patch(self, request):
+        from egov.accounts.services import user_language_set
+
         data = ProfileSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = citizen_profile_update(user=request.user, ip=client_ip(request), **data.validated_data)
-        return Response(ProfileSerializer(citizen_profile_values(user)).data)
+        changes = dict(data.validated_data)
+        language = changes.pop("language", None)
+        user = citizen_profile_update(user=request.user, ip=client_ip(request), **changes)
+        if language is not None:
+            user = user_language_set(user=user, language=language)
+        return Response(ProfileSerializer(_profile(user)).data)
+
+
+def _profile(user) -> dict:
+    """The profile as the forms prefill it, and the language of the messages to the citizen."""
+    return {**citizen_profile_values(user), "language": user.language or settings.LANGUAGE_CODE}
 
 
 

@@ -77,7 +77,8 @@ def _local(moment) -> str:
 
 
 def _tell_citizen(request: PersonalDataRequest, subject, text) -> None:
-    """In the portal and, when the account has one, by e-mail; in the portal's language (the handler's may differ)."""
+    """In the portal and, when the account has one, by e-mail; in the citizen's language (the handler's may differ),
+    which the caller makes active (recipient_language(request.user))."""
     from egov.notifications.models import Channel
     from egov.notifications.services import notification_send
 
@@ -142,11 +143,12 @@ def personal_data_request_submit(*, user: User, kind: str, details: str, ip: str
         raise ApplicationError("duplicate", _("Bạn đã có một yêu cầu cùng loại đang được xử lý."), status=409,
                                fields={"kind": [_("Đã có yêu cầu cùng loại đang được xử lý.")]}) from exc
     _record(request, action="submit", from_state="", actor=user, ip=ip)
-    with recipient_language():
+    with recipient_language(user):
         _tell_citizen(request, _("Đã nhận yêu cầu %(code)s về dữ liệu cá nhân") % {"code": request.code},
                       _("Yêu cầu “%(kind)s” đã được gửi tới cơ quan vận hành Cổng. Hạn phản hồi: %(respond)s; hạn "
                         "thực hiện: %(due)s.") % {"kind": request.get_kind_display(), "respond": _local(respond_due_at),
                                                   "due": _local(due_at)})
+    with recipient_language():  # the operator's staff: the portal's correspondence
         _tell_handlers(request)
     return request
 
@@ -180,7 +182,7 @@ def personal_data_request_accept(*, request: PersonalDataRequest, by: User, ip: 
     request.accept(by=by)
     request.save(update_fields=["state", "handled_by"])
     _record(request, action="accept", from_state=from_state, actor=by, ip=ip)
-    with recipient_language():
+    with recipient_language(request.user):
         _tell_citizen(request, _("Yêu cầu %(code)s đang được xử lý") % {"code": request.code},
                       _("Cơ quan vận hành Cổng đã tiếp nhận yêu cầu “%(kind)s” của bạn. Hạn thực hiện: %(due)s.")
                       % {"kind": request.get_kind_display(), "due": _local(request.due_at)})
@@ -245,7 +247,7 @@ def _close(*, request, by, answer, ip, action: str, required, subject) -> Person
     transition(by=by, answer=answer, at=timezone.now())
     request.save(update_fields=["state", "handled_by", "answer", "closed_at"])
     _record(request, action=action, from_state=from_state, actor=by, ip=ip, note=answer)
-    with recipient_language():
+    with recipient_language(request.user):
         _tell_citizen(request, subject % {"code": request.code}, answer)
     return request
 
@@ -269,7 +271,7 @@ def personal_data_request_extend(*, request: PersonalDataRequest, by: User, reas
                    at=timezone.now())
     request.save(update_fields=["due_at", "extension_reason", "extended_at"])
     _record(request, action="extend", from_state=from_state, actor=by, ip=ip, note=reason)
-    with recipient_language():
+    with recipient_language(request.user):
         _tell_citizen(request, _("Yêu cầu %(code)s được gia hạn đến %(due)s") % {"code": request.code,
                                                                                 "due": _local(request.due_at)},
                       reason)

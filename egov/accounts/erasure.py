@@ -28,7 +28,7 @@ NAMED_DOSSIERS = 10
 # The account's personal data as an erased account holds them (its username becomes "da-xoa-<id>").
 ERASED_VALUES = {"full_name": "", "first_name": "", "last_name": "", "national_id": None, "phone": None, "email": None,
                  "address": "", "birth_date": None, "gender": "", "position_title": "", "verified_at": None,
-                 "privacy_consent_at": None, "privacy_notice_version": ""}
+                 "privacy_consent_at": None, "privacy_notice_version": "", "language": ""}
 
 
 def account_open_dossier_codes(user: User) -> list[str]:
@@ -95,6 +95,17 @@ def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
     # keeping when each change happened and what it did to the account's access (active, roles' agency).
     User.pgh_event_model.objects.filter(pgh_obj_id=user.pk).update(**ERASED_VALUES, username=f"da-xoa-{user.pk}")
 
+    # A last word to where the citizen could be reached, so an erasure they did not ask for does not go unnoticed.
+    with recipient_language(user):  # theirs, read before it is emptied
+        payload = {"subject": _("Tài khoản của bạn trên Cổng dịch vụ công đã được xóa"),
+                   "text": _("Dữ liệu cá nhân của tài khoản đã được xóa. Các hồ sơ đã nộp được cơ quan giải quyết lưu "
+                             "giữ theo quy định của pháp luật về lưu trữ. Nếu bạn không yêu cầu việc này, hãy liên hệ "
+                             "cơ quan vận hành Cổng.")}
+        if email:
+            notification_send(template="message", channel=Channel.EMAIL, address=email, payload=payload)
+        elif phone:
+            notification_send(template="message", channel=Channel.SMS, address=phone, payload=payload)
+
     user.username = f"da-xoa-{user.pk}"
     for name, value in ERASED_VALUES.items():
         setattr(user, name, value)
@@ -105,15 +116,4 @@ def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
     legal_event_record(action="account.erased", obj=user, actor=by, ip=ip, data={
         "by": "citizen" if by.pk == user.pk else "operator", "drafts_deleted": len(drafts),
         "dossiers_kept": kept_dossiers})
-
-    # A last word to where the citizen could be reached, so an erasure they did not ask for does not go unnoticed.
-    with recipient_language():
-        payload = {"subject": _("Tài khoản của bạn trên Cổng dịch vụ công đã được xóa"),
-                   "text": _("Dữ liệu cá nhân của tài khoản đã được xóa. Các hồ sơ đã nộp được cơ quan giải quyết lưu "
-                             "giữ theo quy định của pháp luật về lưu trữ. Nếu bạn không yêu cầu việc này, hãy liên hệ "
-                             "cơ quan vận hành Cổng.")}
-        if email:
-            notification_send(template="message", channel=Channel.EMAIL, address=email, payload=payload)
-        elif phone:
-            notification_send(template="message", channel=Channel.SMS, address=phone, payload=payload)
     return user

@@ -167,6 +167,19 @@ class ProfileForm(forms.Form):
         self.fields["gender"].choices = [("", _("— Chọn —")), *Gender.choices]
 
 
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Ngôn ngữ của thư, tin nhắn và thông báo gửi cho bạn"),
+                                 help_text=_("Thông báo về hồ sơ và tài khoản của bạn được viết bằng ngôn ngữ này."))
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+        from django.utils.translation import get_language_info
+
+        super().__init__(*args, **kwargs)
+        # Each language named in itself ("Tiếng Việt", "English"), as a reader of the other one looks for it.
+        self.fields["language"].choices = [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
 class ContactChangeForm(forms.Form):
     value = forms.CharField(max_length=254)
 

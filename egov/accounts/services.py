@@ -93,7 +93,7 @@ def user_second_factor_reset(*, user: User, by: User, ip: str | None = None) -> 
     SignedInSession.objects.filter(user_id=user.pk).delete()
     legal_event_record(action="account.second_factor_reset", obj=user, actor=by, ip=ip,
                        data={"devices": len(devices)})
-    with recipient_language():  # the user's message, whatever the administrator's language
+    with recipient_language(user):  # the user's message, whatever the administrator's language
         payload = {"full_name": user.full_name, "when": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
         notification_send(template="second_factor_reset", channel=Channel.IN_APP, recipient=user, payload=payload)
         if user.email:
@@ -128,3 +128,20 @@ def user_backup_codes_create(*, user: User) -> list[str]:
         "text": _("Bộ mã dự phòng cũ (nếu có) không còn dùng được. Nếu không phải bạn tạo, hãy đổi mật khẩu và báo "
                   "quản trị viên.")})
     return sorted(codes)
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The language of the messages written to this person (e-mail, SMS, portal): one of settings.LANGUAGES, or
+    empty for the portal's. The row's history (pghistory) records the change."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from egov.core.errors import ApplicationError
+
+    if language not in {"", *dict(settings.LANGUAGES)}:
+        message = _("Ngôn ngữ không hợp lệ.")
+        raise ApplicationError("invalid_language", message, fields={"language": [message]})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

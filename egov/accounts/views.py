@@ -32,6 +32,7 @@ from egov.accounts.forms import (
     CodeForm,
     ContactChangeForm,
     IdentifierLoginForm,
+    LanguageForm,
     OTPTokenForm,
     OTPVerifyForm,
     PasswordResetConfirmForm,
@@ -42,7 +43,7 @@ from egov.accounts.forms import (
 )
 from egov.accounts.models import OneTimeCode
 from egov.accounts.privacy import PRIVACY_NOTICE_VERSION, privacy_consent_current, privacy_consent_record
-from egov.accounts.services import user_password_change
+from egov.accounts.services import user_language_set, user_password_change
 from egov.audit.middleware import client_ip
 from egov.core.errors import ApplicationError
 from egov.core.qr import qr_svg
@@ -314,6 +315,8 @@ def profile(request):
     action = request.POST.get("action") if request.method == "POST" else None
     initial = {"full_name": user.full_name, "birth_date": user.birth_date, "gender": user.gender, "address": user.address}
     profile_form = ProfileForm(request.POST if action == "profile" else None, initial=initial)
+    language_form = LanguageForm(request.POST if action == "language" else None,
+                                 initial={"language": user.language or settings.LANGUAGE_CODE})
     contact_forms = {field: ContactChangeForm(request.POST if action == field else None, field=field)
                      for field in ("phone", "email")}
     status = 200
@@ -325,6 +328,12 @@ def profile(request):
         else:
             messages.success(request, _("Đã lưu thông tin cá nhân."))
             return redirect("accounts:profile")
+    elif action == "language" and language_form.is_valid():
+        user_language_set(user=user, language=language_form.cleaned_data["language"])
+        messages.success(request, _("Đã lưu ngôn ngữ nhận thông báo."))
+        return redirect("accounts:profile")
+    elif action == "language":
+        status = 400  # a language the portal does not offer
     elif action in contact_forms and contact_forms[action].is_valid():
         try:
             otc = contact_change_request(user=user, field=action, value=contact_forms[action].cleaned_data["value"],
@@ -336,6 +345,7 @@ def profile(request):
             return redirect("accounts:contact_verify")
     return render(request, "accounts/profile.html", {
         "profile_form": profile_form, "phone_form": contact_forms["phone"], "email_form": contact_forms["email"],
+        "language_form": language_form,
         "has_authenticator": _has_authenticator(user), "privacy_consent_current": privacy_consent_current(user),
     }, status=status)
 

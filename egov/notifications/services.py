@@ -30,18 +30,24 @@ def _render(template: str, part: str, payload: dict) -> str:
     return template_object.render(Context(payload, autoescape=False)).strip()
 
 
-def recipient_language():
-    """The language of a notification written for someone other than the person acting: the portal's
-    (Vietnamese, settings.LANGUAGE_CODE), whatever the interface language of the clerk, leader or administrator
-    whose action sends it. A recipient's choice of language is known only to their own browser (a cookie),
-    and an SMS, an e-mail or the record of a dossier is the authority's correspondence. Build the payload's
-    texts and call notification_send inside it:
+def recipient_language(user=None):
+    """The language of a notification written for someone other than the person acting, whatever the interface
+    language of the clerk, leader or administrator whose action sends it: `user`'s own, when the message is theirs
+    alone and they chose a language while signed in (User.language); else the portal's (Vietnamese,
+    settings.LANGUAGE_CODE) — a message to several people at once, to an applicant without an account, and the
+    record of a dossier are the authority's correspondence. Build the payload's texts and call notification_send
+    inside it:
 
-        with recipient_language():
+        with recipient_language(dossier.citizen):
             notification_send(template="message", ..., payload={"subject": _("…"), ...})
     """
+    from django.utils import translation
+
     from egov.core.language import portal_language
 
+    language = getattr(user, "language", "") if user is not None else ""
+    if language and language in dict(settings.LANGUAGES):
+        return translation.override(language)
     return portal_language()
 
 

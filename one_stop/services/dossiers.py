@@ -505,7 +505,8 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
     _event(dossier, action="postpone", from_state=dossier.state, actor=user, note=reason)
     legal_event_record(action="dossier.postponed", obj=dossier, actor=user,
                        data={"code": dossier.code, "from": dossier.original_due_at, "to": new_due_at, "reason": reason})
-    with recipient_language():  # the applicant's message, whatever the clerk's interface language
+    # The applicant's message, whatever the clerk's interface language: in the language of their account, if any.
+    with recipient_language(dossier.citizen if dossier.citizen_id is not None else None):
         payload = {"subject": _("Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code},
                    "text": _("%(agency)s xin lỗi vì chậm trả kết quả hồ sơ %(code)s (%(reason)s). Ngày hẹn trả mới: "
                              "%(due)s.") % {"agency": dossier.handling_agency.name, "code": dossier.code, "reason": reason,

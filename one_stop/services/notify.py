@@ -28,7 +28,8 @@ def dossier_applicant_notify(*, dossier, action: str) -> None:
 
     if action not in MESSAGES or dossier.state == DossierState.DRAFT:
         return
-    with recipient_language():  # the applicant's message, whatever the clerk's interface language
+    # The applicant's message, whatever the clerk's interface language: in the language of their account, if any.
+    with recipient_language(dossier.citizen if dossier.citizen_id is not None else None):
         full_online = dossier.procedure.online_level == "full" and dossier.channel == "online"
         text = MESSAGES[action](dossier) % {
             "code": dossier.code, "agency": dossier.receiving_agency.name, "reason": dossier.closing_reason,

@@ -369,6 +369,33 @@ def test_a_clerk_working_in_english_still_writes_to_the_applicant_in_vietnamese(
     assert {n.channel for n in sent.filter(body__contains="cần bổ sung")} == {"in_app", "sms", "email"}
 
 @pytest.mark.django_db
+def test_an_applicant_who_chose_english_is_written_to_in_english(staff, citizen, procedure, agency):
+    """The applicant's own account says which language their messages are in (the profile's choice), whatever the
+    clerk's; an applicant without an account, or who chose nothing, reads the portal's Vietnamese."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from egov.accounts.services import user_language_set
+    from egov.notifications.models import Notification
+    from one_stop.constants import DossierState
+
+    user_language_set(user=citizen, language="en")
+    dossier = dossier_submit(dossier=dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency),
+                             citizen=citizen)
+    with at(at_local(2026, 3, 2, 9, 0)):
+        dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="request_supplement",
+                    note="thiếu giấy chứng sinh")
+        assert translation.get_language() == "vi"  # the clerk's page goes on in Vietnamese
+    with translation.override("en"):
+        subject = _("Hồ sơ %(code)s: %(state)s") % {"code": dossier.code,
+                                                  "state": DossierState.SUPPLEMENT_REQUESTED.label}
+    assert subject.startswith("Dossier ")
+    sent = Notification.objects.filter(payload__dossier=dossier.code, body__contains="thiếu giấy chứng sinh")
+    assert {n.channel for n in sent} == {"in_app", "sms", "email"}
+    assert {n.subject for n in sent} == {subject}
+
+
+@pytest.mark.django_db
 def test_the_dossier_api_shows_the_owner_a_result_only_once_approved(client, staff, citizen, procedure, agency):
     clerk, specialist = staff[Role.ONE_STOP_CLERK], staff[Role.SPECIALIST]
     dossier = dossier_submit(dossier=dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency),

@@ -232,3 +232,13 @@ def test_only_a_deletion_request_offers_the_erasure(client, citizen, operator):
     assert 'value="erase"' not in page.content.decode()
     with pytest.raises(ApplicationError):
         data_requests.personal_data_request_complete_by_erasing(request=request, by=operator, answer="Xóa.")
+
+
+def test_the_last_message_is_in_the_language_the_citizen_chose(citizen):
+    from egov.accounts.services import user_language_set
+
+    email = user_language_set(user=citizen, language="en").email
+    account_erase(user=citizen, by=citizen)
+    farewell = Notification.objects.get(address=email)
+    assert farewell.subject == "Your account on the public service portal has been erased"
+    assert User.objects.get(pk=citizen.pk).language == ""

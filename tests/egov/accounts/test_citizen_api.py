@@ -38,7 +38,8 @@ def test_register_verify_and_read_the_profile_with_the_token(api):
     me = APIClient()
     me.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert me.get(ME).json() == {"full_name": "Nguyễn Văn An", "id_number": "001095001234", "phone": "0981234567",
-                                 "email": "an.nguyen@example.vn", "address": "", "birth_date": None, "gender": ""}
+                                 "email": "an.nguyen@example.vn", "address": "", "birth_date": None, "gender": "",
+                                 "language": "vi"}
 
 
 def test_register_errors_name_each_field_in_the_error_shape(api):
@@ -130,3 +131,17 @@ def test_the_endpoints_are_in_the_openapi_schema(client):
     schema = client.get("/api/schema/").content.decode()
     for path in (REGISTER, VERIFY, RESEND, ME):
         assert path in schema
+
+
+def test_a_citizen_chooses_the_language_of_their_messages(api):
+    citizen = UserFactory(citizen=True)
+    api.force_authenticate(citizen)
+    assert api.get(ME).json()["language"] == "vi"  # the portal's, until chosen
+
+    response = api.patch(ME, {"language": "en"}, format="json")
+
+    assert response.status_code == 200 and response.json()["language"] == "en"
+    citizen.refresh_from_db()
+    assert citizen.language == "en"
+    refused = api.patch(ME, {"language": "fr"}, format="json")
+    assert refused.status_code == 400 and "language" in refused.json()["error"]["fields"]

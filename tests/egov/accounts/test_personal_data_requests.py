@@ -534,3 +534,23 @@ def test_the_rights_page_reads_in_english_once_the_citizen_chooses_it(client, ci
     assert "Withdraw consent" in html and "Delete data" in html and "Send the request" in html
     for vietnamese in ("Rút lại sự đồng ý", "Loại yêu cầu", "Xóa dữ liệu", "Gửi yêu cầu", "Quá trình xử lý"):
         assert vietnamese not in html, vietnamese
+
+
+def test_a_citizen_who_chose_english_reads_the_answer_in_english_and_the_operator_in_vietnamese(citizen, operator):
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from egov.accounts.services import user_language_set
+
+    user_language_set(user=citizen, language="en")
+    request = _submit(citizen)
+    data_requests.personal_data_request_accept(request=request, by=operator)
+
+    with translation.override("en"):
+        received = _("Đã nhận yêu cầu %(code)s về dữ liệu cá nhân") % {"code": request.code}
+        accepted = _("Yêu cầu %(code)s đang được xử lý") % {"code": request.code}
+    to_citizen = set(Notification.objects.filter(recipient=citizen).values_list("subject", flat=True))
+    assert to_citizen == {received, accepted} and accepted.startswith("Request ")
+    # The operator's staff are told in the portal's language.
+    to_operator = list(Notification.objects.filter(recipient=operator).values_list("subject", flat=True))
+    assert to_operator == [f"Yêu cầu về dữ liệu cá nhân {request.code}: Xóa dữ liệu"]

@@ -147,3 +147,20 @@ def test_the_profile_page_shows_a_contact_error_under_its_field(client):
     page = client.post(PROFILE, {"action": "phone", "phone-value": citizen.phone})
     html = page.content.decode()
     assert page.status_code == 200 and 'id="id_phone-value_error"' in html and "thông tin hiện tại" in html
+
+
+def test_the_profile_page_keeps_the_language_of_the_citizen_s_messages(client):
+    citizen = UserFactory(citizen=True)
+    client.force_login(citizen)
+    page = client.get(PROFILE).content.decode()
+    assert 'data-testid="language-form"' in page and '<option value="en">English</option>' in page
+
+    response = client.post(PROFILE, {"action": "language", "language": "en"})
+
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.language == "en"
+    assert '<option value="en" selected>English</option>' in client.get(PROFILE).content.decode()
+    assert client.post(PROFILE, {"action": "language", "language": "xx"}).status_code == 400
+    citizen.refresh_from_db()
+    assert citizen.language == "en"
