@@ -21,6 +21,7 @@ def _account(user: User) -> dict:
         "username": user.username, "full_name": user.full_name, "national_id": user.national_id, "phone": user.phone,
         "email": user.email, "address": user.address, "birth_date": user.birth_date, "gender": user.gender,
         "date_joined": user.date_joined, "last_login": user.last_login, "verified_at": user.verified_at,
+        "language": user.language,
     }
 
 

@@ -63,6 +63,7 @@ def test_the_copy_holds_the_account_consent_dossiers_files_payments_and_notifica
     data = json.loads(_download(client, citizen).content)
 
     assert data["account"]["full_name"] == "Đặng Văn Công" and data["account"]["national_id"] == citizen.national_id
+    assert data["account"]["language"] == ""  # the messages' language, when chosen
     assert data["privacy_consent"]["notice_version"] == citizen.privacy_notice_version and data["privacy_consent"]["given_at"]
     [dossier] = data["dossiers"]
     assert dossier["code"] == submitted.code and dossier["procedure"]["name"] == "Thủ tục đăng ký khai sinh"
