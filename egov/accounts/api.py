@@ -226,8 +226,11 @@ class EraseView(APIView):
         if not data.validated_data["confirm"]:
             message = _("Xác nhận (confirm: true) để xóa tài khoản.")
             raise ApplicationError("confirm_required", message, fields={"confirm": [message]})
+        from egov.accounts.services import user_password_confirms
+
         user = request.user
-        if user.has_usable_password() and not user.check_password(data.validated_data.get("password", "")):
+        if user.has_usable_password() and not user_password_confirms(request=request, user=user,
+                                                                     password=data.validated_data.get("password", "")):
             message = _("Mật khẩu không đúng.")
             raise ApplicationError("password_incorrect", message, fields={"password": [message]})
         account_erase(user=user, by=user, ip=client_ip(request))

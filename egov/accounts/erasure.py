@@ -58,6 +58,9 @@ def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
         raise ApplicationError("forbidden", _("Chỉ tài khoản công dân, tổ chức mới được xóa theo cách này."), status=403)
     if user.erased_at is not None:
         raise ApplicationError("already_erased", _("Tài khoản này đã được xóa."), status=409)
+    # The drafts locked before the open dossiers are counted: a draft sent from another tab meanwhile either
+    # counts as open below, or waits for this erasure and finds itself gone.
+    drafts = list(Dossier.objects.select_for_update().filter(citizen=user, state=DossierState.DRAFT))
     open_codes = account_open_dossier_codes(user)
     if open_codes:
         shown = ", ".join(open_codes[:NAMED_DOSSIERS])
@@ -70,7 +73,6 @@ def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
     email, phone = user.email, user.phone
     # What someone may have typed to sign in as this account: the sign-in logs keep it beside an address.
     names = {value for value in (user.username, user.national_id, user.phone, user.email) if value}
-    drafts = list(Dossier.objects.filter(citizen=user, state=DossierState.DRAFT))
     kept_dossiers = Dossier.objects.filter(citizen=user).exclude(state=DossierState.DRAFT).count()
     for draft in drafts:
         for document in draft.documents.all():

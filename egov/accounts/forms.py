@@ -100,15 +100,17 @@ class AccountEraseForm(forms.Form):
         error_messages={"required": _("Đánh dấu ô xác nhận để xóa tài khoản.")},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        if not user.has_usable_password():
+        self.request, self.user = request, request.user
+        if not self.user.has_usable_password():
             del self.fields["password"]
 
     def clean_password(self):
+        from egov.accounts.services import user_password_confirms
+
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not user_password_confirms(request=self.request, user=self.user, password=password):
             raise forms.ValidationError(_("Mật khẩu không đúng."), code="password_incorrect")
         return password
 

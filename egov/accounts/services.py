@@ -145,3 +145,14 @@ def user_language_set(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+def user_password_confirms(*, request, user: User, password: str) -> bool:
+    """Whether `password` is the signed-in user's, checked as a sign-in is: a wrong one counts towards django-axes'
+    lockout of the name and address, so a borrowed session or token cannot try passwords without end."""
+    from django.contrib.auth import authenticate
+
+    if not password:
+        return False
+    confirmed = authenticate(request, username=user.username, password=password)
+    return confirmed is not None and confirmed.pk == user.pk

@@ -409,7 +409,7 @@ def personal_data(request):
     action = request.POST.get("action") if request.method == "POST" else None
     withdraw_form = ConsentWithdrawForm(request.POST if action == "withdraw" else None)
     request_form = DataRequestForm(request.POST if action == "request" else None)
-    erase_form = AccountEraseForm(request.POST if action == "erase" else None, user=user)
+    erase_form = AccountEraseForm(request.POST if action == "erase" else None, request=request)
     status = 200
     if action == "withdraw" and withdraw_form.is_valid():
         try:

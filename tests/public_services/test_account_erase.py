@@ -121,6 +121,17 @@ def test_the_password_and_the_confirmation_are_asked_and_nothing_changes_without
     assert User.objects.get(pk=citizen.pk).erased_at is None
 
 
+def test_guessing_the_password_locks_out_as_a_sign_in_does(client, citizen, settings):
+    _signed_in(client, citizen)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(PAGE, {"action": "erase", "password": "doan-mo", "confirm": "1"})
+
+    response = client.post(PAGE, {"action": "erase", "password": PASSWORD, "confirm": "1"})
+
+    assert response.status_code != 302  # the right password no longer helps: the name and address are locked out
+    assert User.objects.get(pk=citizen.pk).erased_at is None
+
+
 def test_a_vneid_account_without_a_password_confirms_with_the_box_alone(client, citizen):
     citizen.set_unusable_password()
     citizen.save()
