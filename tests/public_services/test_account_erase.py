@@ -67,6 +67,7 @@ def test_the_citizen_erases_their_account_and_what_the_law_keeps_stays(client, c
         response = client.post(PAGE, {"action": "erase", "password": PASSWORD, "confirm": "1"})
 
     assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert "Tài khoản của bạn đã được xóa." in client.get(reverse("home")).content.decode()
     user = User.objects.get(pk=citizen.pk)
     assert user.username == f"da-xoa-{user.pk}" and user.erased_at is not None and not user.is_active
     assert (user.full_name, user.national_id, user.phone, user.email, user.address, user.birth_date) == (
