@@ -101,7 +101,8 @@ class AccountEraseForm(forms.Form):
     )
 
     def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Prefixed: the consent form on the same page has a "confirm" box too, and ids must be unique.
+        super().__init__(*args, prefix="erase", **kwargs)
         self.request, self.user = request, request.user
         if not self.user.has_usable_password():
             del self.fields["password"]

@@ -12,7 +12,7 @@ from egov.accounts.privacy import privacy_consent_record
 from egov.accounts.roles import Role
 from tests.e2e.test_citizen_portal import _no_horizontal_scroll
 from tests.e2e.test_sign_in import LOGIN, _sign_in
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -66,3 +66,35 @@ def test_a_request_is_sent_answered_in_the_admin_and_read_back_then_consent_is_w
     expect(page.get_by_test_id("consent-state")).to_contain_text("Bạn đã rút lại sự đồng ý lúc")
     citizen.refresh_from_db()
     assert citizen.privacy_consent_withdrawn_at is not None
+
+
+def test_a_citizen_chooses_english_messages_then_erases_the_account(page: Page):
+    from egov.accounts.models import User
+    from egov.notifications.models import Notification
+
+    citizen = privacy_consent_record(user=UserFactory(citizen=True, full_name="Lò Thị Hoa"))
+    email = citizen.email
+    page.goto(LOGIN)
+    _sign_in(page, citizen.national_id)
+    page.get_by_role("link", name="Lò Thị Hoa").click()
+
+    language = page.get_by_test_id("language-form")
+    language.get_by_label("Ngôn ngữ của thư, tin nhắn và thông báo gửi cho bạn").select_option(label="English")
+    language.get_by_role("button", name="Lưu ngôn ngữ").click()
+    expect(page.get_by_role("status")).to_have_text("Đã lưu ngôn ngữ nhận thông báo.")  # the page stays Vietnamese
+
+    page.get_by_role("link", name=re.compile("^Quyền đối với dữ liệu cá nhân")).click()
+    erase = page.get_by_test_id("account-erase")
+    erase.get_by_role("button", name="Xóa tài khoản").click()  # neither the password nor the box: refused, kept
+    expect(erase.get_by_text("Nhập mật khẩu để xác nhận.")).to_be_visible()
+    expect(erase.get_by_text("Đánh dấu ô xác nhận để xóa tài khoản.")).to_be_visible()
+    erase.get_by_label("Mật khẩu hiện tại").fill(PASSWORD)
+    erase.get_by_label(re.compile("Tôi hiểu: tài khoản và dữ liệu cá nhân của nó bị xóa vĩnh viễn")).check()
+    erase.get_by_role("button", name="Xóa tài khoản").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Tài khoản của bạn đã được xóa.")
+    expect(page.get_by_role("link", name="Lò Thị Hoa")).to_have_count(0)  # signed out
+    user = User.objects.get(pk=citizen.pk)
+    assert user.erased_at is not None and user.full_name == "" and user.national_id is None
+    farewell = Notification.objects.get(address=email, channel="email")
+    assert farewell.subject == "Your account on the public service portal has been erased"

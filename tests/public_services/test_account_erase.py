@@ -64,7 +64,7 @@ def test_the_citizen_erases_their_account_and_what_the_law_keeps_stays(client, c
     assert AccessLog.objects.filter(username=old["username"]).exists()  # the sign-in was logged under the name
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(PAGE, {"action": "erase", "password": PASSWORD, "confirm": "1"})
+        response = client.post(PAGE, {"action": "erase", "erase-password": PASSWORD, "erase-confirm": "1"})
 
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert "Tài khoản của bạn đã được xóa." in client.get(reverse("home")).content.decode()
@@ -101,7 +101,7 @@ def test_a_dossier_still_being_handled_keeps_the_account(client, citizen, submit
     assert 'data-testid="erase-blocked"' in page and submitted.code in page
     assert 'data-testid="account-erase"' not in page
 
-    response = client.post(PAGE, {"action": "erase", "password": PASSWORD, "confirm": "1"})
+    response = client.post(PAGE, {"action": "erase", "erase-password": PASSWORD, "erase-confirm": "1"})
 
     # Refused: the page says why again, naming the dossier (a dossier sent from another tab meanwhile, too).
     assert response.status_code == 409
@@ -111,9 +111,9 @@ def test_a_dossier_still_being_handled_keeps_the_account(client, citizen, submit
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"password": "sai-mat-khau", "confirm": "1"}, "Mật khẩu không đúng."),
-    ({"password": PASSWORD}, "Đánh dấu ô xác nhận để xóa tài khoản."),
-    ({"confirm": "1"}, "Nhập mật khẩu để xác nhận."),
+    ({"erase-password": "sai-mat-khau", "erase-confirm": "1"}, "Mật khẩu không đúng."),
+    ({"erase-password": PASSWORD}, "Đánh dấu ô xác nhận để xóa tài khoản."),
+    ({"erase-confirm": "1"}, "Nhập mật khẩu để xác nhận."),
 ])
 def test_the_password_and_the_confirmation_are_asked_and_nothing_changes_without_them(client, citizen, data, message):
     response = _signed_in(client, citizen).post(PAGE, {"action": "erase", **data})
@@ -125,9 +125,9 @@ def test_the_password_and_the_confirmation_are_asked_and_nothing_changes_without
 def test_guessing_the_password_locks_out_as_a_sign_in_does(client, citizen, settings):
     _signed_in(client, citizen)
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        client.post(PAGE, {"action": "erase", "password": "doan-mo", "confirm": "1"})
+        client.post(PAGE, {"action": "erase", "erase-password": "doan-mo", "erase-confirm": "1"})
 
-    response = client.post(PAGE, {"action": "erase", "password": PASSWORD, "confirm": "1"})
+    response = client.post(PAGE, {"action": "erase", "erase-password": PASSWORD, "erase-confirm": "1"})
 
     assert response.status_code != 302  # the right password no longer helps: the name and address are locked out
     assert User.objects.get(pk=citizen.pk).erased_at is None
@@ -138,9 +138,9 @@ def test_a_vneid_account_without_a_password_confirms_with_the_box_alone(client, 
     citizen.save()
     client.force_login(citizen)
     page = client.get(PAGE).content.decode()
-    assert 'data-testid="account-erase"' in page and 'name="password"' not in page
+    assert 'data-testid="account-erase"' in page and 'name="erase-password"' not in page
 
-    assert client.post(PAGE, {"action": "erase", "confirm": "1"}).status_code == 302
+    assert client.post(PAGE, {"action": "erase", "erase-confirm": "1"}).status_code == 302
     assert User.objects.get(pk=citizen.pk).erased_at is not None
 
 
