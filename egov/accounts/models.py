@@ -61,8 +61,9 @@ class User(AbstractUser):
     # Set when the account was erased (egov.accounts.erasure): its personal data emptied, its way in closed; the row
     # stays because the dossiers, payments and requests it made point to it.
     erased_at = models.DateTimeField(_("xóa tài khoản lúc"), null=True, blank=True, editable=False)
-    # The interface language the person chose last while signed in (egov.core.views.language_set): messages written
-    # to them personally follow it (egov.notifications.services.recipient_language). Empty: the portal's.
+    # The language of the messages written to the person (their profile's "Ngôn ngữ nhận thông báo", or the API):
+    # egov.notifications.services.recipient_language follows it. Empty: the portal's. Not the pages' language,
+    # which is the browser's cookie.
     language = models.CharField(_("ngôn ngữ"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     objects = EgovUserManager()

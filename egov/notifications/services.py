@@ -33,7 +33,7 @@ def _render(template: str, part: str, payload: dict) -> str:
 def recipient_language(user=None):
     """The language of a notification written for someone other than the person acting, whatever the interface
     language of the clerk, leader or administrator whose action sends it: `user`'s own, when the message is theirs
-    alone and they chose a language while signed in (User.language); else the portal's (Vietnamese,
+    alone and they chose one for their messages (User.language, on their profile); else the portal's (Vietnamese,
     settings.LANGUAGE_CODE) — a message to several people at once, to an applicant without an account, and the
     record of a dossier are the authority's correspondence. Build the payload's texts and call notification_send
     inside it:
