@@ -176,11 +176,11 @@ class LanguageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         from django.conf import settings
-        from django.utils.translation import get_language_info
 
         super().__init__(*args, **kwargs)
-        # Each language named in itself ("Tiếng Việt", "English"), as a reader of the other one looks for it.
-        self.fields["language"].choices = [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+        # Each language named in itself, as settings.LANGUAGES names them ("Tiếng Việt", "English"), as a reader of
+        # the other one looks for it (the footer's switch names them so too).
+        self.fields["language"].choices = list(settings.LANGUAGES)
 
 
 class ContactChangeForm(forms.Form):

@@ -204,6 +204,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Each named in itself, as the footer's switch and the profile's choice show them (Django's own LANG_INFO writes
+# "Tiếng Việt" with combining marks): never translated.
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Typed dates are day first in either language (egov/formats): Django's defaults read "05/06/2026" as 6 May.

@@ -226,6 +226,16 @@ def test_the_footer_switches_language_by_get_and_returns_to_the_page(client):
 
 
 @pytest.mark.django_db
+def test_the_footer_names_each_language_in_itself(client):
+    """A visitor who reads no Vietnamese looks for "English", not "Tiếng Anh"; each option says its language."""
+    for language in ("vi", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(reverse("home")).content.decode()
+        assert '<option value="vi" lang="vi"' in page and ">Tiếng Việt</option>" in page
+        assert '<option value="en" lang="en"' in page and ">English</option>" in page
+
+
+@pytest.mark.django_db
 def test_a_public_page_sets_no_cookie_for_an_anonymous_visitor(client):
     # No CSRF token on public pages (the language switch is a GET): nothing per visitor to store or vary on.
     response = client.get(reverse("home"))
