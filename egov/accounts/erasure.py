@@ -43,12 +43,6 @@ def account_open_dossier_codes(user: User) -> list[str]:
 def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
     """Erase `user`'s account: asked by the citizen themselves, or carried out by the portal's operator for a
     deletion request (egov.accounts.data_requests). Refused (409) while a dossier of theirs is being handled."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django_otp import devices_for_user
-    from rest_framework.authtoken.models import Token
-
-    from egov.notifications.models import Channel, Notification, NotificationStatus
-    from egov.notifications.services import notification_send, recipient_language
     from one_stop.constants import DossierState
     from one_stop.models import Dossier
 
@@ -70,43 +64,14 @@ def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
             "trả kết quả, bị từ chối hoặc được rút.") % {
                 "codes": shown, "more": (_(" và %(n)s hồ sơ khác") % {"n": more}) if more > 0 else ""}, status=409)
 
-    email, phone = user.email, user.phone
-    # What someone may have typed to sign in as this account: the sign-in logs keep it beside an address.
-    names = {value for value in (user.username, user.national_id, user.phone, user.email) if value}
     kept_dossiers = Dossier.objects.filter(citizen=user).exclude(state=DossierState.DRAFT).count()
-    for draft in drafts:
-        for document in draft.documents.all():
-            if document.file:
-                # The files go with the rows, once the erasure has committed (a rollback keeps both).
-                transaction.on_commit(lambda storage=document.file.storage, name=document.file.name: storage.delete(name))
-        draft.delete()
-    # Messages already on their way (a request's answer, a dossier's news sent a moment ago) still go: detached
-    # from the account, they keep only the address they were written to. The rest of its messages go.
-    Notification.objects.filter(recipient=user, status=NotificationStatus.PENDING).exclude(
-        channel=Channel.IN_APP).update(recipient=None)
-    Notification.objects.filter(recipient=user).delete()
-    SignedInSession.objects.filter(user_id=user.pk).delete()
-    Token.objects.filter(user=user).delete()  # its second-factor row goes with it (CASCADE)
-    OneTimeCode.objects.filter(user=user).delete()
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
-    AccessAttempt.objects.filter(username__in=names).delete()
-    AccessLog.objects.filter(username__in=names).delete()
-    AccessFailureLog.objects.filter(username__in=names).delete()
+    _drafts_delete(drafts)
+    _messages_delete(user)
+    _access_close(user)
     # The account's row history (pghistory) holds every earlier version of its personal data: emptied the same way,
     # keeping when each change happened and what it did to the account's access (active, roles' agency).
     User.pgh_event_model.objects.filter(pgh_obj_id=user.pk).update(**ERASED_VALUES, username=f"da-xoa-{user.pk}")
-
-    # A last word to where the citizen could be reached, so an erasure they did not ask for does not go unnoticed.
-    with recipient_language(user):  # theirs, read before it is emptied
-        payload = {"subject": _("Tài khoản của bạn trên Cổng dịch vụ công đã được xóa"),
-                   "text": _("Dữ liệu cá nhân của tài khoản đã được xóa. Các hồ sơ đã nộp được cơ quan giải quyết lưu "
-                             "giữ theo quy định của pháp luật về lưu trữ. Nếu bạn không yêu cầu việc này, hãy liên hệ "
-                             "cơ quan vận hành Cổng.")}
-        if email:
-            notification_send(template="message", channel=Channel.EMAIL, address=email, payload=payload)
-        elif phone:
-            notification_send(template="message", channel=Channel.SMS, address=phone, payload=payload)
+    _farewell_send(user)  # while the account still says where and in which language
 
     user.username = f"da-xoa-{user.pk}"
     for name, value in ERASED_VALUES.items():
@@ -119,3 +84,57 @@ def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
         "by": "citizen" if by.pk == user.pk else "operator", "drafts_deleted": len(drafts),
         "dossiers_kept": kept_dossiers})
     return user
+
+
+def _drafts_delete(drafts) -> None:
+    """Drafts never submitted are no record: they go, and their files once the erasure has committed (a rollback
+    keeps both)."""
+    for draft in drafts:
+        for document in draft.documents.all():
+            if document.file:
+                transaction.on_commit(lambda storage=document.file.storage, name=document.file.name: storage.delete(name))
+        draft.delete()
+
+
+def _messages_delete(user: User) -> None:
+    """The account's portal messages go. Messages already on their way (a request's answer, a dossier's news sent a
+    moment ago) still go: detached from the account, they keep only the address they were written to."""
+    from egov.notifications.models import Channel, Notification, NotificationStatus
+
+    Notification.objects.filter(recipient=user, status=NotificationStatus.PENDING).exclude(
+        channel=Channel.IN_APP).update(recipient=None)
+    Notification.objects.filter(recipient=user).delete()
+
+
+def _access_close(user: User) -> None:
+    """Every way in: sessions, API tokens (their second-factor rows go with them), one-time codes, second-factor
+    devices, and the sign-in logs that keep what someone typed to sign in as the account beside an address."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp import devices_for_user
+    from rest_framework.authtoken.models import Token
+
+    SignedInSession.objects.filter(user_id=user.pk).delete()
+    Token.objects.filter(user=user).delete()
+    OneTimeCode.objects.filter(user=user).delete()
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    names = {value for value in (user.username, user.national_id, user.phone, user.email) if value}
+    for log in (AccessAttempt, AccessLog, AccessFailureLog):
+        log.objects.filter(username__in=names).delete()
+
+
+def _farewell_send(user: User) -> None:
+    """A last word to where the citizen could be reached (the e-mail, else the phone), in their language, so that an
+    erasure they did not ask for does not go unnoticed."""
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send, recipient_language
+
+    with recipient_language(user):
+        payload = {"subject": _("Tài khoản của bạn trên Cổng dịch vụ công đã được xóa"),
+                   "text": _("Dữ liệu cá nhân của tài khoản đã được xóa. Các hồ sơ đã nộp được cơ quan giải quyết lưu "
+                             "giữ theo quy định của pháp luật về lưu trữ. Nếu bạn không yêu cầu việc này, hãy liên hệ "
+                             "cơ quan vận hành Cổng.")}
+        if user.email:
+            notification_send(template="message", channel=Channel.EMAIL, address=user.email, payload=payload)
+        elif user.phone:
+            notification_send(template="message", channel=Channel.SMS, address=user.phone, payload=payload)
