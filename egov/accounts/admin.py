@@ -22,12 +22,25 @@ class PasswordChangeForm(AdminPasswordChangeForm):
         return user
 
 
+class ErasedFilter(admin.SimpleListFilter):
+    title = _("xóa tài khoản")
+    parameter_name = "da_xoa"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Đã xóa")), ("0", _("Chưa xóa"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("0", "1"):
+            return queryset.filter(erased_at__isnull=self.value() == "0")
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     change_password_form = PasswordChangeForm
     actions = ["second_factor_reset"]
     list_display = ["username", "full_name", "national_id", "phone", "email", "agency", "position_title", "is_active"]
-    list_filter = ["is_active", "is_staff", "groups", "agency__kind", "agency"]
+    list_filter = ["is_active", ErasedFilter, "is_staff", "groups", "agency__kind", "agency"]
     search_fields = ["username", "full_name", "national_id", "phone", "email"]
     list_select_related = ["agency"]
     autocomplete_fields = ["agency"]

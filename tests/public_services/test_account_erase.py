@@ -254,3 +254,17 @@ def test_the_last_message_is_in_the_language_the_citizen_chose(citizen):
     farewell = Notification.objects.get(address=email)
     assert farewell.subject == "Your account on the public service portal has been erased"
     assert User.objects.get(pk=citizen.pk).language == ""
+
+
+def test_the_admin_lists_erased_accounts_apart(client, citizen, other_citizen):
+    from tests.factories import login_verified_superuser
+
+    account_erase(user=citizen, by=citizen)
+    login_verified_superuser(client)
+    changelist = reverse("admin:accounts_user_changelist")
+
+    erased = client.get(changelist, {"da_xoa": "1"}).content.decode()
+    kept = client.get(changelist, {"da_xoa": "0"}).content.decode()
+
+    assert f"da-xoa-{citizen.pk}" in erased and other_citizen.username not in erased
+    assert other_citizen.username in kept and f"da-xoa-{citizen.pk}" not in kept
