@@ -22,7 +22,6 @@ DUE_WITHIN_DAYS = 3
 def assignments_remind_due(*, today=None) -> int:
     """One in-app notification per person listing what they must handle soon; returns how many were sent.
     A unit's assignment reminds each of its members. A fixed number of queries whatever the row count."""
-    from egov.notifications.services import recipient_language
 
     today = today or timezone.localdate()
     due = (IncomingAssignment.objects
@@ -32,21 +31,24 @@ def assignments_remind_due(*, today=None) -> int:
            .filter(effective__lte=today + timedelta(days=DUE_WITHIN_DAYS))
            .select_related("document", "user").prefetch_related("division__members")
            .order_by("effective", "id"))
-    lines: dict = defaultdict(list)
+    items: dict = defaultdict(list)
     people: dict = {}
-    with recipient_language():  # the lines and subjects are the portal's correspondence
-        for assignment in due:
-            document = assignment.document
-            flag = _("quá hạn") if assignment.effective < today else _("hạn %(d)s") % {"d": f"{assignment.effective:%d/%m/%Y}"}
-            line = f"{document.number_symbol or document.summary[:40]} — {flag}"
-            members = [assignment.user] if assignment.user_id else list(assignment.division.members.all())
-            for person in members:
-                if person.is_active and line not in lines[person.pk]:
-                    people[person.pk] = person
-                    lines[person.pk].append(line)
-        _send_lists(people, lines, lambda count: ngettext(
-            "%(n)s văn bản đến cần xử lý trong 3 ngày hoặc đã quá hạn",
-            "%(n)s văn bản đến cần xử lý trong 3 ngày hoặc đã quá hạn", count) % {"n": count})
+    for assignment in due:
+        item = (assignment.document, assignment.effective)
+        members = [assignment.user] if assignment.user_id else list(assignment.division.members.all())
+        for person in members:
+            if person.is_active and item not in items[person.pk]:
+                people[person.pk] = person
+                items[person.pk].append(item)
+
+    def line(item) -> str:
+        document, effective = item
+        flag = _("quá hạn") if effective < today else _("hạn %(d)s") % {"d": f"{effective:%d/%m/%Y}"}
+        return f"{document.number_symbol or document.summary[:40]} — {flag}"
+
+    _send_lists(people, items, line, lambda count: ngettext(
+        "%(n)s văn bản đến cần xử lý trong 3 ngày hoặc đã quá hạn",
+        "%(n)s văn bản đến cần xử lý trong 3 ngày hoặc đã quá hạn", count) % {"n": count})
     return len(people)
 
 
@@ -55,24 +57,25 @@ def tasks_remind_due(*, today=None) -> int:
     """One in-app notification per member of a unit whose open tasks are due within 3 days or overdue, listing
     them; returns how many were sent. Two queries read them whatever the number of tasks and members."""
     from docs_office.models import Task
-    from egov.notifications.services import recipient_language
 
     today = today or timezone.localdate()
     due = (Task.objects.filter(completed_at__isnull=True, deadline__lte=today + timedelta(days=DUE_WITHIN_DAYS))
            .prefetch_related("division__members").select_related("division").order_by("deadline", "id"))
-    lines: dict = defaultdict(list)
+    items: dict = defaultdict(list)
     people: dict = {}
-    with recipient_language():
-        for task in due:
-            flag = _("quá hạn") if task.deadline < today else _("hạn %(d)s") % {"d": f"{task.deadline:%d/%m/%Y}"}
-            line = f"{task.title[:80]} ({task.progress}%) — {flag}"
-            for person in task.division.members.all():
-                if person.is_active:
-                    people[person.pk] = person
-                    lines[person.pk].append(line)
-        _send_lists(people, lines, lambda count: ngettext(
-            "%(n)s nhiệm vụ đến hạn trong 3 ngày hoặc đã quá hạn",
-            "%(n)s nhiệm vụ đến hạn trong 3 ngày hoặc đã quá hạn", count) % {"n": count})
+    for task in due:
+        for person in task.division.members.all():
+            if person.is_active:
+                people[person.pk] = person
+                items[person.pk].append(task)
+
+    def line(task) -> str:
+        flag = _("quá hạn") if task.deadline < today else _("hạn %(d)s") % {"d": f"{task.deadline:%d/%m/%Y}"}
+        return f"{task.title[:80]} ({task.progress}%) — {flag}"
+
+    _send_lists(people, items, line, lambda count: ngettext(
+        "%(n)s nhiệm vụ đến hạn trong 3 ngày hoặc đã quá hạn",
+        "%(n)s nhiệm vụ đến hạn trong 3 ngày hoặc đã quá hạn", count) % {"n": count})
     return len(people)
 
 
@@ -85,7 +88,6 @@ def unassigned_remind(*, today=None) -> int:
     from docs_office.models import IncomingDocument
     from docs_office.selectors import incoming_to_assign_order
     from egov.accounts.models import User
-    from egov.notifications.services import recipient_language
 
     today = today or timezone.localdate()
     waiting = list(IncomingDocument.objects.filter(state=IncomingState.REGISTERED, confidentiality=Confidentiality.NORMAL)
@@ -96,27 +98,33 @@ def unassigned_remind(*, today=None) -> int:
     by_agency: dict = defaultdict(list)
     for leader in leaders:
         by_agency[leader.agency_id].append(leader)
-    lines: dict = defaultdict(list)
+    items: dict = defaultdict(list)
     people: dict = {}
-    with recipient_language():
-        for document in waiting:
-            received = timezone.localdate(document.received_at)
-            line = _("%(d)s — %(u)s, vào sổ %(r)s") % {"d": document.number_symbol or document.summary[:40],
-                                                      "u": document.get_urgency_display(), "r": f"{received:%d/%m/%Y}"}
-            if document.deadline:
-                line += _(", hạn %(d)s") % {"d": f"{document.deadline:%d/%m/%Y}"}
-            for leader in by_agency[document.agency_id]:
-                people[leader.pk] = leader
-                lines[leader.pk].append(line)
-        _send_lists(people, lines, lambda count: ngettext(
-            "%(n)s văn bản đến chờ phân công", "%(n)s văn bản đến chờ phân công", count) % {"n": count})
+    for document in waiting:
+        for leader in by_agency[document.agency_id]:
+            people[leader.pk] = leader
+            items[leader.pk].append(document)
+
+    def line(document) -> str:
+        received = timezone.localdate(document.received_at)
+        text = _("%(d)s — %(u)s, vào sổ %(r)s") % {"d": document.number_symbol or document.summary[:40],
+                                                  "u": document.get_urgency_display(), "r": f"{received:%d/%m/%Y}"}
+        if document.deadline:
+            text += _(", hạn %(d)s") % {"d": f"{document.deadline:%d/%m/%Y}"}
+        return text
+
+    _send_lists(people, items, line, lambda count: ngettext(
+        "%(n)s văn bản đến chờ phân công", "%(n)s văn bản đến chờ phân công", count) % {"n": count})
     return len(people)
 
 
-def _send_lists(people: dict, lines: dict, subject) -> None:
+def _send_lists(people: dict, items: dict, line, subject) -> None:
+    """One message per person listing their items, written in their language (recipient_language: their own when
+    they chose one, else the portal's): `line(item)` and `subject(count)` are called with it active."""
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
 
     for pk, person in people.items():
-        notification_send(template="message", channel=Channel.IN_APP, recipient=person, payload={
-            "subject": subject(len(lines[pk])), "text": "\n".join(lines[pk])})
+        with recipient_language(person):
+            notification_send(template="message", channel=Channel.IN_APP, recipient=person, payload={
+                "subject": subject(len(items[pk])), "text": "\n".join(line(item) for item in items[pk])})

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from egov.accounts.models import User
 from egov.accounts.roles import Role
 from egov.notifications.models import Channel
-from egov.notifications.services import notification_send
+from egov.notifications.services import notification_send, recipient_language
 from one_stop.models import Dossier
 from one_stop.selectors import DUE_SOON_WORKING_DAYS, dossiers_at_risk_q, due_horizons
 
@@ -32,24 +32,29 @@ def dossiers_remind_due(*, now=None) -> int:
     due = (Dossier.objects.filter(Q(state__in=("received", "in_progress"), due_at__lt=horizons.due_soon_until) | at_risk)
            .annotate(at_risk=Case(When(at_risk, then=Value(True)), default=Value(False), output_field=BooleanField()))
            .order_by("due_at").values_list("handling_agency_id", "code", "due_at", "at_risk"))
-    by_agency: dict[int, list[str]] = defaultdict(list)
+    by_agency: dict[int, list[tuple]] = defaultdict(list)
     for agency_id, code, due_at, risky in due:
-        line = f"{code} ({timezone.localtime(due_at):%H:%M %d/%m/%Y})"
-        if risky:
-            # The handler's own language is unknown here (a background task): the portal's, as the records are.
-            line += " — " + gettext("cần xin lỗi, hẹn lại ngày trả kết quả (mẫu 04) hôm nay")
-        by_agency[agency_id].append(line)
+        by_agency[agency_id].append((code, due_at, risky))
     if not by_agency:
         return 0
     handlers = User.objects.filter(agency_id__in=by_agency, is_active=True,
                                    groups__name__in=[str(r) for r in HANDLER_ROLES]).distinct()
     sent = 0
     for handler in handlers:
-        lines = by_agency[handler.agency_id]
-        notification_send(template="message", channel=Channel.IN_APP, recipient=handler, payload={
-            "subject": ngettext("%(n)s hồ sơ đến hạn trong 2 ngày làm việc", "%(n)s hồ sơ đến hạn trong 2 ngày làm việc",
-                                len(lines)) % {"n": len(lines)},
-            "text": "\n".join(lines),
-        })
+        items = by_agency[handler.agency_id]
+        with recipient_language(handler):  # the handler's own, when they chose one; else the portal's
+            lines = [_line(*item) for item in items]
+            notification_send(template="message", channel=Channel.IN_APP, recipient=handler, payload={
+                "subject": ngettext("%(n)s hồ sơ đến hạn trong 2 ngày làm việc",
+                                    "%(n)s hồ sơ đến hạn trong 2 ngày làm việc", len(lines)) % {"n": len(lines)},
+                "text": "\n".join(lines),
+            })
         sent += 1
     return sent
+
+
+def _line(code: str, due_at, risky: bool) -> str:
+    line = f"{code} ({timezone.localtime(due_at):%H:%M %d/%m/%Y})"
+    if risky:
+        line += " — " + gettext("cần xin lỗi, hẹn lại ngày trả kết quả (mẫu 04) hôm nay")
+    return line

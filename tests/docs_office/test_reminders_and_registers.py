@@ -66,6 +66,31 @@ def test_leaders_are_reminded_of_what_waits_for_an_assignment(staff, other_agenc
     assert Notification.objects.count() == 2
 
 
+def test_a_leader_who_chose_english_is_reminded_in_english_and_the_other_in_vietnamese(staff):
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from docs_office.services.reminders import unassigned_remind
+    from egov.accounts.services import user_language_set
+    from tests.factories import UserFactory
+
+    clerk, leader = staff[Role.RECORDS_CLERK], staff[Role.LEADER]
+    user_language_set(user=leader, language="en")
+    colleague = UserFactory(agency=leader.agency, roles=[Role.LEADER])
+    register_scan(clerk, number="2", summary="Hỏa tốc", urgency="flash")
+    Notification.objects.all().delete()
+
+    assert unassigned_remind() == 2
+
+    with translation.override("en"):
+        subject = ngettext("%(n)s văn bản đến chờ phân công", "%(n)s văn bản đến chờ phân công", 1) % {"n": 1}
+        flash = _("Hỏa tốc")
+    english, vietnamese = Notification.objects.get(recipient=leader), Notification.objects.get(recipient=colleague)
+    assert english.subject == subject and f"2/QĐ-UBND — {flash}" in english.body and subject != vietnamese.subject
+    assert vietnamese.subject == "1 văn bản đến chờ phân công" and "2/QĐ-UBND — Hỏa tốc" in vietnamese.body
+
+
 def test_the_reminder_is_scheduled_every_working_morning(settings):
     assert settings.CELERY_BEAT_SCHEDULE["docs-office-remind-due"]["task"] == "docs_office.remind_due"
 

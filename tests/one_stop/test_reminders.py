@@ -37,3 +37,20 @@ def test_the_reminder_runs_a_bounded_number_of_queries_whatever_the_number_of_do
     with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 5, 7, 0)), \
             django_assert_max_num_queries(3 + 3 * 4):  # three reads, then each of 3 handlers' notification writes
         assert dossiers_remind_due() == 3
+
+
+def test_a_handler_who_chose_english_is_reminded_in_english(staff, procedure):
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    from egov.accounts.services import user_language_set
+
+    user_language_set(user=staff[Role.LEADER], language="en")
+    receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0))
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 5, 7, 0)):
+        assert dossiers_remind_due() == 3
+    with translation.override("en"):
+        english = ngettext("%(n)s hồ sơ đến hạn trong 2 ngày làm việc", "%(n)s hồ sơ đến hạn trong 2 ngày làm việc",
+                           1) % {"n": 1}
+    assert Notification.objects.get(recipient=staff[Role.LEADER]).subject == english != "1 hồ sơ đến hạn trong 2 ngày làm việc"
+    assert Notification.objects.get(recipient=staff[Role.SPECIALIST]).subject == "1 hồ sơ đến hạn trong 2 ngày làm việc"
