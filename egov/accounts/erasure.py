@@ -87,13 +87,18 @@ def account_erase(*, user: User, by: User, ip: str | None = None) -> User:
 
 
 def _drafts_delete(drafts) -> None:
-    """Drafts never submitted are no record: they go, and their files once the erasure has committed (a rollback
-    keeps both)."""
+    """Drafts never submitted are no record: they go with their row history (pghistory keeps every version of a
+    dossier, the applicant's data and form answers included, after the row is gone), and their files once the
+    erasure has committed (a rollback keeps both)."""
+    from one_stop.models import Dossier
+
+    ids = [draft.pk for draft in drafts]  # before delete() empties them
     for draft in drafts:
         for document in draft.documents.all():
             if document.file:
                 transaction.on_commit(lambda storage=document.file.storage, name=document.file.name: storage.delete(name))
         draft.delete()
+    Dossier.pgh_event_model.objects.filter(pgh_obj_id__in=ids).delete()
 
 
 def _messages_delete(user: User) -> None:
@@ -103,7 +108,10 @@ def _messages_delete(user: User) -> None:
 
     Notification.objects.filter(recipient=user, status=NotificationStatus.PENDING).exclude(
         channel=Channel.IN_APP).update(recipient=None)
-    Notification.objects.filter(recipient=user).delete()
+    gone = list(Notification.objects.filter(recipient=user).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=gone).delete()
+    # Their row history too, which a deletion adds a whole copy to (address, subject, body).
+    Notification.pgh_event_model.objects.filter(pgh_obj_id__in=gone).delete()
 
 
 def _access_close(user: User) -> None:

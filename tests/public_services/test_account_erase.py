@@ -57,7 +57,8 @@ def test_the_citizen_erases_their_account_and_what_the_law_keeps_stays(client, c
     citizen = privacy_consent_record(user=citizen)
     old = {"username": citizen.username, "email": citizen.email, "phone": citizen.phone, "name": citizen.full_name}
     draft_file = draft.documents.get().file.name
-    notification_send(template="message", channel="in_app", recipient=citizen, payload={"subject": "Tin cũ", "text": "…"})
+    old_message = notification_send(template="message", channel="in_app", recipient=citizen,
+                                    payload={"subject": "Tin cũ", "text": "…"})
     Token.objects.create(user=citizen)
     TOTPDevice.objects.create(user=citizen, name="điện thoại")
     _signed_in(client, citizen)
@@ -82,6 +83,7 @@ def test_the_citizen_erases_their_account_and_what_the_law_keeps_stays(client, c
     assert again.status_code == 200 and "_auth_user_id" not in client.session
     # The draft and its file are gone; the withdrawn dossier stays as received, applicant data and all.
     assert not Dossier.objects.filter(pk=draft.pk).exists() and not default_storage.exists(draft_file)
+    assert not Dossier.pgh_event_model.objects.filter(pgh_obj_id=draft.pk).exists()  # nor its row history
     kept = Dossier.objects.get(pk=withdrawn.pk)
     assert kept.applicant_name == withdrawn.applicant_name and kept.state == "withdrawn"
     # Earlier versions of the account in its row history are emptied as well.
@@ -90,6 +92,7 @@ def test_the_citizen_erases_their_account_and_what_the_law_keeps_stays(client, c
     assert not history.exclude(full_name="").exists() and not history.exclude(email=None).exists()
     # The portal's messages are gone; one last e-mail goes to the address the account had.
     assert not Notification.objects.filter(recipient=user).exists()
+    assert not Notification.pgh_event_model.objects.filter(pgh_obj_id=old_message.pk).exists()
     farewell = Notification.objects.get(address=old["email"], subject__contains="đã được xóa")
     assert farewell.recipient is None and farewell.channel == "email"
     event = LegalEvent.objects.get(action="account.erased", object_id=str(user.pk))
