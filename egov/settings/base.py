@@ -378,6 +378,10 @@ REST_FRAMEWORK = {
 EGOV_NUM_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
 # The public lookup's per-address limit (one_stop.api.views.LookupThrottle); the desk benchmark raises it.
 EGOV_LOOKUP_THROTTLE = env.str("EGOV_LOOKUP_THROTTLE", default="60/min")
+# The kiosk's "take a number", per client address (a kiosk issues a number every few seconds at most; kiosks behind
+# one address share it), and the most numbers an area gives in a day (the slip prints three digits).
+EGOV_TICKET_THROTTLE = env.str("EGOV_TICKET_THROTTLE", default="60/min")
+EGOV_TICKET_DAILY_LIMIT = env.int("EGOV_TICKET_DAILY_LIMIT", default=999)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Chính quyền điện tử — API",
     "VERSION": "1.0.0",

@@ -1,5 +1,6 @@
 """Writes of the queue: issue a number at the kiosk, call, recall, skip, serve at a counter."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,10 @@ def _number_take(*, area: ServiceArea, day) -> int:
     ticket that takes the number commits: no repeats, and a rolled-back issue gives its number back."""
     QueueNumberCounter.objects.bulk_create([QueueNumberCounter(area=area, day=day)], ignore_conflicts=True)
     row = QueueNumberCounter.objects.select_for_update().get(area=area, day=day)
+    if row.last >= settings.EGOV_TICKET_DAILY_LIMIT:
+        # A bound on what a flood of presses (or a stuck button) can put in front of the clerks.
+        raise ApplicationError("area_full", _("Khu vực này đã cấp hết số của ngày hôm nay, vui lòng liên hệ cán bộ tại "
+                                              "quầy."), status=409)
     row.last += 1
     row.save(update_fields=["last"])
     return row.last

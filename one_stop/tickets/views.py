@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from egov.core.text import parse_int
+from egov.core.throttling import FixedWindowAnonThrottle
 from one_stop.tickets import selectors, services
 from one_stop.tickets.models import Counter, QueueTicket
 
@@ -28,11 +29,28 @@ def _agency_or_404(key: str):
     return agency
 
 
+class TicketThrottle(FixedWindowAnonThrottle):
+    """Numbers taken per client address (EGOV_TICKET_THROTTLE): the kiosk is a public page, and a script pressing its
+    buttons would put hundreds of numbers nobody holds in front of the clerks."""
+
+    scope = "ticket"
+
+    def get_rate(self):
+        from django.conf import settings
+
+        return settings.EGOV_TICKET_THROTTLE
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 def kiosk(request, agency: str):
     """Big buttons, one per area; pressing one issues a number (POST) and shows the slip (redirect)."""
     agency_obj = _agency_or_404(agency)
     error, status = "", 200
-    if request.method == "POST":
+    if request.method == "POST" and not TicketThrottle().allow_request(request, None):
+        error, status = _("Thiết bị này lấy số quá nhiều trong thời gian ngắn, vui lòng thử lại sau ít phút."), 429
+    elif request.method == "POST":
         area_id = parse_int(request.POST.get("area", ""))
         area = (selectors.areas_for_kiosk(agency=agency_obj).filter(pk=area_id).first()
                 if area_id is not None else None)

@@ -67,6 +67,47 @@ def test_pressing_an_area_issues_a_number_and_shows_the_slip(client, centre, are
     assert timezone.localtime(ticket.issued_at).strftime("%H:%M %d/%m/%Y") in html
 
 
+@pytest.fixture
+def kiosk_address():
+    """A fresh documentation address per test: the throttle's counters live in the shared cache."""
+    import uuid
+
+    from django.core.cache import cache
+
+    address = f"203.0.113.{uuid.uuid4().int % 250 + 1}"
+    cache.delete(f"throttle_ticket_{address}")
+    yield address
+    cache.delete(f"throttle_ticket_{address}")
+
+
+def test_a_device_pressing_too_fast_is_stopped_and_the_queue_keeps_its_numbers(client, centre, area_a, settings,
+                                                                              kiosk_address):
+    settings.EGOV_TICKET_THROTTLE = "3/min"
+    statuses = [client.post(kiosk_url(centre), {"area": area_a.pk}, REMOTE_ADDR=kiosk_address).status_code
+                for _press in range(4)]
+
+    assert statuses == [302, 302, 302, 429]
+    assert QueueTicket.objects.count() == 3
+    refused = client.post(kiosk_url(centre), {"area": area_a.pk}, REMOTE_ADDR=kiosk_address)
+    assert "lấy số quá nhiều trong thời gian ngắn" in refused.content.decode()
+    # Another kiosk (address) still gives numbers.
+    from django.core.cache import cache
+
+    cache.delete("throttle_ticket_203.0.113.251")
+    assert client.post(kiosk_url(centre), {"area": area_a.pk}, REMOTE_ADDR="203.0.113.251").status_code == 302
+
+
+def test_an_area_gives_at_most_its_daily_limit_of_numbers(client, centre, area_a, settings, kiosk_address):
+    settings.EGOV_TICKET_DAILY_LIMIT = 2
+    ticket_issue(area=area_a)
+    ticket_issue(area=area_a)
+
+    response = client.post(kiosk_url(centre), {"area": area_a.pk}, REMOTE_ADDR=kiosk_address)
+
+    assert response.status_code == 409 and "đã cấp hết số của ngày hôm nay" in response.content.decode()
+    assert QueueTicket.objects.count() == 2
+
+
 @pytest.mark.parametrize("value", ["", "abc", "999999"])
 def test_a_bad_area_is_refused_with_a_message_and_no_number(client, centre, area_a, value):
     response = client.post(kiosk_url(centre), {"area": value})
