@@ -28,6 +28,8 @@ def _refusal(user, dossier: Dossier, kind: str) -> int | None:
     """None when the user may add this kind of file now; else the HTTP status of the refusal
     (409: not in this state, 403: not this user)."""
     if dossier.citizen_id is not None and dossier.citizen_id == user.pk:
+        if kind == DocumentKind.SUPPLEMENT and dossier.supplement_submitted_at is not None:
+            return 409  # the supplement was sent: the desk is reviewing what it holds
         return None if dossier.state in _APPLICANT_STATES.get(kind, set()) else 409
     if kind == DocumentKind.RESULT:
         allowed = bool(user.role_names() & {Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}) and \

@@ -201,6 +201,10 @@ def test_a_supplement_goes_back_through_the_same_routes(api, submitted, desk):
     assert api.post(f"/api/v1/dossiers/{code}/submit/").status_code == 200
     submitted.refresh_from_db()
     assert submitted.supplement_submitted_at is not None
+    # Once sent, the supplement is what the desk reviews: no file joins it afterwards.
+    late = api.post(f"/api/v1/dossiers/{code}/documents/", {"file": pdf_file("them.pdf"), "requirement": "Bản chính"},
+                    format="multipart")
+    assert late.status_code == 409 and submitted.documents.filter(original_name="them.pdf").count() == 0
 
 
 def test_the_citizen_routes_are_in_the_openapi_schema(client):
