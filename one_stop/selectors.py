@@ -880,3 +880,20 @@ def signed_result_by_token(*, token: str):
             .only("file", "sha256", "signed", "verification_token", "dossier__code", "dossier__procedure__code",
                   "dossier__procedure__name", "dossier__handling_agency__name")
             .filter(verification_token=token, signed=True, kind="result").first())
+
+
+# A dossier's result reaches its applicant once approved (resolved), and stays theirs after it is returned.
+RESULT_VISIBLE_STATES = ("resolved", "returned")
+
+
+def documents_for_applicant(documents, *, state: str) -> list:
+    """Of a dossier's files (already read), those its applicant may see: what they sent, and the result once
+    approved — not a copy waiting for the leader's signature (internal), and, once a signed result exists, not the
+    unsigned drafts it was made from. The one rule for the portal's pages, its API and the desk's API."""
+    from one_stop.constants import DocumentKind
+
+    documents = [d for d in documents if state in RESULT_VISIBLE_STATES or d.kind != DocumentKind.RESULT]
+    documents = [d for d in documents if not (d.kind == DocumentKind.RESULT and d.verification_token and not d.signed)]
+    if any(d.kind == DocumentKind.RESULT and d.signed for d in documents):
+        documents = [d for d in documents if d.kind != DocumentKind.RESULT or d.signed]
+    return documents

@@ -78,7 +78,6 @@ def handling_agencies_for(*, procedure: Procedure) -> list:
 
 
 # What the owner sees of their own dossiers. Result files only once the result is approved.
-RESULT_VISIBLE_STATES = ("resolved", "returned")
 
 
 def citizen_dossiers(*, user) -> QuerySet:
@@ -158,18 +157,11 @@ def citizen_events_prefetch():
 
 
 def citizen_documents(*, dossier) -> list:
-    """The files the owner may see: what they sent, and the result once approved."""
-    from one_stop.constants import DocumentKind
+    """The files the owner may see (one_stop.selectors.documents_for_applicant): what they sent, and the result once
+    approved."""
+    from one_stop.selectors import documents_for_applicant
 
-    documents = dossier.documents.all().defer("sha256")
-    if dossier.state not in RESULT_VISIBLE_STATES:
-        documents = documents.exclude(kind=DocumentKind.RESULT)
-    # A copy waiting for the leader's signature is internal; once a signed result exists it is the
-    # result, and the unsigned drafts it was made from are not handed out beside it.
-    documents = [d for d in documents if not (d.kind == DocumentKind.RESULT and d.verification_token and not d.signed)]
-    if any(d.kind == DocumentKind.RESULT and d.signed for d in documents):
-        documents = [d for d in documents if d.kind != DocumentKind.RESULT or d.signed]
-    return documents
+    return documents_for_applicant(dossier.documents.all().defer("sha256"), state=dossier.state)
 
 
 def citizen_document(*, user, code: str, document_id: int):

@@ -219,12 +219,15 @@ class DossierSerializer(serializers.Serializer):
 
     @extend_schema_field(DossierDocumentSerializer(many=True))
     def get_documents(self, obj) -> list:
-        # A result file is the agency's until it is approved: before that only staff see it is there.
+        # A result file is the agency's until it is approved, and a copy waiting for a signature stays internal: the
+        # applicant reads here what the portal shows them (one rule for both).
+        from one_stop.selectors import documents_for_applicant
+
         documents = obj.documents.all()
         request = self.context.get("request")
         staff = request is not None and getattr(request.user, "is_agency_staff", False)
-        if not staff and obj.state not in ("resolved", "returned"):
-            documents = [d for d in documents if d.kind != "result"]
+        if not staff:
+            documents = documents_for_applicant(documents, state=obj.state)
         return DossierDocumentSerializer(documents, many=True).data
 
     def get_applicant(self, obj) -> dict:

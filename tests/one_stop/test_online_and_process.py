@@ -411,6 +411,19 @@ def test_the_dossier_api_shows_the_owner_a_result_only_once_approved(client, sta
     assert kinds(specialist) == ["result"] and kinds(citizen) == []
     dossier_act(dossier=dossier, user=staff[Role.LEADER], action="resolve")
     assert kinds(citizen) == ["result"]
+    # Once a signed result exists, the applicant reads it alone, as the portal shows it: not the unsigned draft it
+    # was made from, nor a stamped copy waiting for a signature.
+    signed = dossier_document_add(dossier=dossier, user=specialist, file=pdf("ket-qua-ky-so.pdf"), kind=DocumentKind.RESULT)
+    waiting = dossier_document_add(dossier=dossier, user=specialist, file=pdf("cho-ky.pdf"), kind=DocumentKind.RESULT)
+    type(signed).objects.filter(pk=signed.pk).update(signed=True)
+    type(waiting).objects.filter(pk=waiting.pk).update(verification_token="cho-ky-" + "x" * 30)
+
+    def names(user):
+        client.force_login(user)
+        return sorted(d["name"] for d in client.get(f"/api/v1/dossiers/{dossier.code}/").json()["documents"])
+
+    assert names(citizen) == ["ket-qua-ky-so.pdf"]
+    assert names(specialist) == ["cho-ky.pdf", "ket-qua-ky-so.pdf", "ket-qua.pdf"]
 
 
 @pytest.mark.django_db
