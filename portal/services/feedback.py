@@ -214,7 +214,8 @@ def _notify_sender(feedback: Feedback) -> None:
     from egov.notifications.models import Channel
     from egov.notifications.services import notification_send, recipient_language
 
-    with recipient_language():  # the sender's message, whatever the answering officer's language
+    # The sender's message, in the language they chose for their messages, whatever the answering officer's.
+    with recipient_language(feedback.sender):
         payload = {
             "subject": _("Phản ánh, kiến nghị %(code)s đã có trả lời") % {"code": feedback.code},
             "text": _("%(agency)s đã trả lời phản ánh, kiến nghị “%(title)s” của ông/bà. Xem nội dung trả lời tại mục "

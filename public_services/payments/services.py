@@ -223,7 +223,7 @@ def payments_expire_overdue(*, now=None, limit: int = 1000) -> int:
 def payment_receipt_issue(*, payment_id: int) -> Payment:
     """Render the electronic fee receipt of a paid payment, store it privately and tell the payer. Once."""
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send
+    from egov.notifications.services import notification_send, recipient_language
     from public_services.payments.pdf.receipt import payment_receipt_pdf
 
     with transaction.atomic():
@@ -241,7 +241,9 @@ def payment_receipt_issue(*, payment_id: int) -> Payment:
             "dossier_code": payment.dossier.code, "amount": f"{payment.amount_vnd:,}".replace(",", "."),
             "receipt_number": payment.receipt_number, "txn_ref": payment.txn_ref,
         }
-        notification_send(template="payment_paid", channel=Channel.IN_APP, recipient=payment.payer, payload=payload)
-        if payment.payer.email:
-            notification_send(template="payment_paid", channel=Channel.EMAIL, recipient=payment.payer, payload=payload)
+        with recipient_language(payment.payer):  # the payer's message; the receipt itself stays the official form
+            notification_send(template="payment_paid", channel=Channel.IN_APP, recipient=payment.payer, payload=payload)
+            if payment.payer.email:
+                notification_send(template="payment_paid", channel=Channel.EMAIL, recipient=payment.payer,
+                                  payload=payload)
     return payment

@@ -130,6 +130,21 @@ def test_an_officer_answering_in_english_still_tells_the_sender_in_vietnamese(ci
         assert note.subject == f"Phản ánh, kiến nghị {feedback.code} đã có trả lời", note.channel
         assert "đã trả lời phản ánh, kiến nghị" in note.body
 
+def test_a_sender_who_chose_english_is_told_in_english(citizen, agency, head):
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from egov.accounts.services import user_language_set
+
+    user_language_set(user=citizen, language="en")
+    feedback = _submit(citizen, agency)
+    services.feedback_answer(feedback=feedback, by=head, text="Đã điều chỉnh giờ tiếp nhận.")
+    with translation.override("en"):
+        subject = _("Phản ánh, kiến nghị %(code)s đã có trả lời") % {"code": feedback.code}
+    assert not subject.startswith("Phản ánh")
+    assert {note.subject for note in Notification.objects.filter(recipient=citizen)} == {subject}
+
+
 def test_every_transition_writes_an_event_with_who_and_from_to(citizen, agency, head, specialist):
     feedback = _submit(citizen, agency, consent_publish=True)
     services.feedback_assign(feedback=feedback, by=head, to=specialist)

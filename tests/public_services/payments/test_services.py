@@ -216,6 +216,17 @@ def test_the_payer_is_told_in_the_portal_and_by_email_once(start_payment, citize
     assert channels == ["email", "in_app"]
 
 
+def test_a_payer_who_chose_english_is_told_in_english(start_payment, citizen, django_capture_on_commit_callbacks):
+    from egov.accounts.services import user_language_set
+
+    user_language_set(user=citizen, language="en")
+    payment = start_payment()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_ipn_process(params=gateway_params(payment))
+    subjects = set(Notification.objects.filter(recipient=citizen, template="payment_paid").values_list("subject", flat=True))
+    assert subjects == {f"Fees and charges paid for dossier {payment.dossier.code}"}
+
+
 def test_celery_beat_expires_overdue_payments_every_minute(settings, start_payment):
     from public_services.payments.tasks import payments_expire_overdue_task
 
