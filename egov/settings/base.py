@@ -357,6 +357,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Seconds the statistics pages keep computed figures (0: always fresh).
 EGOV_REPORTS_CACHE_SECONDS = env.int("EGOV_REPORTS_CACHE_SECONDS", default=60)
+# The public statistics show satisfaction and the average rating only for a cell of at least this many ratings:
+# with one, a day's figure would be one applicant's rating (the public lookup tells who was rated and when).
+EGOV_STATS_MIN_RATINGS = env.int("EGOV_STATS_MIN_RATINGS", default=5)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
