@@ -723,6 +723,7 @@ def result_verify(request, token: str):
 
     from egov.core.uploads import PDF, validate_upload
     from one_stop.selectors import signed_result_by_token
+    from signatures.api.views import signature_verify_page_allowed
     from signatures.verification import pdf_verify, signed_copy_verify
 
     if request.method not in ("GET", "POST"):
@@ -735,7 +736,11 @@ def result_verify(request, token: str):
         with result.file.open("rb") as handle:
             report = pdf_verify(handle.read())
     copy, copy_error, status = None, "", 200
-    if request.method == "POST":
+    if request.method == "POST" and not signature_verify_page_allowed(request):
+        # Checking a copy costs what /xac-thuc-chu-ky/ does (~0.5 s, revocation look-ups): the same per-address
+        # budget, shared with that page. The stored result's report above is the GET's, which is not limited.
+        copy_error, status = _("Gửi quá nhiều lần: vui lòng thử lại sau ít phút."), 429
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         try:
             if upload is None:

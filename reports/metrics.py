@@ -273,3 +273,28 @@ def derive(counts: dict, snapshot: dict | None = None) -> dict:
     c["in_progress"] = snapshot.get("in_progress", 0)
     c["overdue"] = snapshot.get("overdue", 0)
     return c
+
+
+# What a row of the public statistics says about ratings beyond their number.
+RATING_FIGURES = ("rating_satisfied", "rating_acceptable", "rating_unsatisfied", "satisfied_pct", "rating_avg")
+
+
+def hide_few_ratings(rows: list[dict], total: dict, *, minimum: int) -> bool:
+    """Blank (None) the rating figures of each row, and of the total, with fewer than `minimum` ratings; True if any.
+
+    A period can be one day and a dossier's lookup page shows whether it was rated, so a cell of one rating is
+    that applicant's rating. Hiding the small cells alone is not enough: the total minus the rows shown gives back
+    what a hidden row held. So while the hidden rows hold fewer than `minimum` ratings together, the row with the
+    fewest ratings among the shown is hidden too; if none is left, the total has fewer than `minimum` itself and
+    is hidden by the first rule. The number of ratings (`rated`) stays: it tells that someone rated, not how.
+    """
+    hidden = [row for row in rows if 0 < row["rated"] < minimum]
+    if hidden:
+        shown = sorted((row for row in rows if row["rated"] >= minimum), key=lambda row: row["rated"])
+        while shown and sum(row["rated"] for row in hidden) < minimum:
+            hidden.append(shown.pop(0))
+    if 0 < total["rated"] < minimum:
+        hidden.append(total)
+    for row in hidden:
+        row.update(dict.fromkeys(RATING_FIGURES))
+    return bool(hidden)

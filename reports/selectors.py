@@ -162,8 +162,12 @@ def public_statistics(*, period: Period) -> dict:
     names = agency_names(k[0] for k in by_agency)
     rows = sorted(({"agency_id": k[0], "agency": names.get(k[0], "—"), **v} for k, v in by_agency.items()),
                   key=lambda r: r["agency"])
-    return {"rows": rows, "total": figures_total(period=period, agency_ids=None, computed=computed),
-            "trend": trend(end=period.end, agency_ids=None)}
+    total = figures_total(period=period, agency_ids=None, computed=computed)
+    # Anyone can ask for one day: a cell of few ratings would show single applicants' ratings (page, API, exports).
+    minimum = settings.EGOV_STATS_MIN_RATINGS
+    ratings_hidden = metrics.hide_few_ratings(rows, total, minimum=minimum)
+    return {"rows": rows, "total": total, "trend": trend(end=period.end, agency_ids=None),
+            "ratings_hidden": ratings_hidden, "min_ratings": minimum}
 
 
 def trend(*, end: date, agency_ids: list[int] | None, months: int = 12) -> list[dict]:

@@ -4,10 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from egov.core.uploads import PDF, validate_upload
+from signatures.api.views import signature_verify_page_allowed
 from signatures.verification import pdf_verify, signed_copy_verify
 
 
@@ -21,8 +23,12 @@ class VerifyUploadForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    form, report, status = VerifyUploadForm(), None, 200
-    if request.method == "POST":
+    form, report, status, error = VerifyUploadForm(), None, 200, ""
+    if request.method == "POST" and not signature_verify_page_allowed(request):
+        # Each verification costs ~0.5 s and revocation look-ups: the API's per-address ceiling holds here too.
+        # The file is not kept, so the form comes back empty with the reason.
+        error, status = _("Gửi quá nhiều lần: vui lòng thử lại sau ít phút."), 429
+    elif request.method == "POST":
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -39,7 +45,7 @@ def verify(request):
                 report = pdf_verify(upload.read())
         else:
             status = 400
-    return render(request, "signatures/verify.html", {"form": form, "report": report}, status=status)
+    return render(request, "signatures/verify.html", {"form": form, "report": report, "error": error}, status=status)
 
 
 @require_http_methods(["GET"])

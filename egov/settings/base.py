@@ -357,6 +357,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Seconds the statistics pages keep computed figures (0: always fresh).
 EGOV_REPORTS_CACHE_SECONDS = env.int("EGOV_REPORTS_CACHE_SECONDS", default=60)
+# The public statistics show satisfaction and the average rating only for a cell of at least this many ratings:
+# with one, a day's figure would be one applicant's rating (the public lookup tells who was rated and when).
+EGOV_STATS_MIN_RATINGS = env.int("EGOV_STATS_MIN_RATINGS", default=5)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -499,10 +502,14 @@ EGOV_VNPAY_HASH_SECRET = os.environ.get("EGOV_VNPAY_HASH_SECRET", "")  # a secre
 # The gateway's payment page; empty: the sandbox served by this portal (only where the sandbox is enabled).
 EGOV_VNPAY_URL = env.str("EGOV_VNPAY_URL", default="")
 EGOV_PAYMENT_EXPIRY_MINUTES = env.int("EGOV_PAYMENT_EXPIRY_MINUTES", default=15)
-# The sandbox gateway at /thanh-toan/cong-thu-nghiem/: on in development and tests, never by default in production.
-EGOV_PAYMENT_SANDBOX = env.bool("EGOV_PAYMENT_SANDBOX", default=DEBUG or EGOV_TESTING)
+# The sandbox gateway at /thanh-toan/cong-thu-nghiem/: on in development and tests, never by default in production
+# nor beside a real gateway. It signs "paid" with the merchant's secret for anyone who asks, so it may only run
+# with DEBUG or the test settings and without EGOV_VNPAY_URL: set otherwise, the system check
+# fails (egov.E001) and the sandbox answers 404 (public_services.payments.sandbox.gateway.sandbox_refusal).
+EGOV_PAYMENT_SANDBOX = env.bool("EGOV_PAYMENT_SANDBOX", default=(DEBUG or EGOV_TESTING) and not EGOV_VNPAY_URL)
 # Where the sandbox sends its IPN; empty: this portal's /thanh-toan/ipn/ on the host the browser used.
 EGOV_PAYMENT_SANDBOX_IPN_URL = env.str("EGOV_PAYMENT_SANDBOX_IPN_URL", default="")
-if EGOV_PAYMENT_SANDBOX and not EGOV_VNPAY_URL:
+# The sandbox's own credentials only where it may run: never a known secret in production.
+if EGOV_PAYMENT_SANDBOX and not EGOV_VNPAY_URL and (DEBUG or EGOV_TESTING):
     EGOV_VNPAY_TMN_CODE = EGOV_VNPAY_TMN_CODE or "EGOVSBX1"
     EGOV_VNPAY_HASH_SECRET = EGOV_VNPAY_HASH_SECRET or "sandbox-only-hash-secret-not-for-production"  # noqa: S105

@@ -8,3 +8,6 @@ class PaymentsConfig(AppConfig):
     name = "public_services.payments"
     label = "payments"
     verbose_name = _("Thanh toán trực tuyến")
+
+    def ready(self):
+        from public_services.payments import checks  # noqa: F401  (registers the system checks)

@@ -46,7 +46,9 @@ def payment_gateway_url(*, sandbox_url: str) -> str:
     """Where citizens are sent: the configured gateway, else the sandbox of this server when enabled."""
     if settings.EGOV_VNPAY_URL:
         return settings.EGOV_VNPAY_URL
-    if settings.EGOV_PAYMENT_SANDBOX:
+    from public_services.payments.sandbox.gateway import sandbox_enabled
+
+    if sandbox_enabled():  # not merely switched on: refused (DEBUG off), it would only answer 404
         return sandbox_url
     raise ApplicationError("payment_unavailable", _("Cổng thanh toán chưa được cấu hình."), status=503)
 

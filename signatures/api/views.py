@@ -7,6 +7,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from egov.core.errors import ApplicationError
+from egov.core.throttling import FixedWindowAnonThrottle
 from egov.core.uploads import PDF, validate_upload
 from signatures.api.serializers import ApiErrorSerializer, VerificationReportSerializer, VerifyUploadSerializer
 from signatures.verification import pdf_verify
@@ -16,6 +17,27 @@ class SignatureVerifyThrottle(AnonRateThrottle):
     # A verification costs ~0.5 s of CPU and OCSP requests: a public endpoint needs a ceiling.
     scope = "signature_verify"
     rate = "30/min"
+
+
+class SignatureVerifyPageThrottle(FixedWindowAnonThrottle):
+    """The API's ceiling for the pages that verify an uploaded file (/xac-thuc-chu-ky/ and a signed result's page):
+    the same cost, so the same rate. One budget for both pages, counted by address for everyone — a page has the
+    session's user, and a signed-in account costs as much CPU as a stranger. Its own counter: this throttle keeps
+    an integer where DRF's keeps a list of times, so the two cannot share a key."""
+
+    scope = "signature_verify_page"
+
+    def get_rate(self):
+        # Read at each request, so that the API's rate stays the one place to change (and to lower in a test).
+        return SignatureVerifyThrottle.rate
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def signature_verify_page_allowed(request) -> bool:
+    """Count one verification POST of a page against the client address's budget; False once it is spent."""
+    return SignatureVerifyPageThrottle().allow_request(request, None)
 
 
 class SignatureVerifyView(APIView):

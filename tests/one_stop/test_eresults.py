@@ -258,6 +258,40 @@ def test_a_non_pdf_copy_gets_a_clear_error(signed, client):
     assert response.status_code == 400 and "không đúng định dạng" in response.content.decode()
 
 
+def test_checking_copies_shares_the_verification_pages_limit_and_says_so(signed, client, monkeypatch):
+    import uuid
+
+    from django.core.cache import cache
+
+    from signatures.api.views import SignatureVerifyThrottle
+
+    _dossier, _request, row = signed
+    url = reverse("one_stop:result_verify", args=[row.verification_token])
+    address = f"198.51.100.{uuid.uuid4().int % 250 + 1}"  # a fresh address: the counters live in the shared cache
+    key = f"throttle_signature_verify_page_{address}"
+    cache.delete(key)
+    monkeypatch.setattr(SignatureVerifyThrottle, "rate", "2/min")
+    with row.file.open("rb") as handle:
+        data = handle.read()
+
+    def upload():
+        return {"file": SimpleUploadedFile("ban-sao.pdf", data, content_type="application/pdf")}
+
+    try:
+        # One check on /xac-thuc-chu-ky/ and one here spend the budget of two.
+        assert client.post("/xac-thuc-chu-ky/", upload(), REMOTE_ADDR=address).status_code == 200
+        assert client.post(url, upload(), REMOTE_ADDR=address).status_code == 200
+        response = client.post(url, upload(), REMOTE_ADDR=address)
+        html = response.content.decode()
+        assert response.status_code == 429
+        assert "Gửi quá nhiều lần: vui lòng thử lại sau ít phút." in html and "data-copy-verdict" not in html
+        assert 'data-verdict="valid"' in html  # the stored result's report, as on a GET
+        # The page itself (the QR code's target) is not limited.
+        assert client.get(url, REMOTE_ADDR=address).status_code == 200
+    finally:
+        cache.delete(key)
+
+
 def test_the_owner_downloads_the_signed_result_and_nobody_else(signed, client, world):
     dossier, _request, row = signed
     url = reverse("public_services:document", args=[dossier.code, row.pk])

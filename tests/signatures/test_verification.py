@@ -273,6 +273,39 @@ def test_the_page_without_a_file_shows_the_field_error(client):
     assert 'class="field-error"' in response.content.decode()
 
 
+def test_the_page_is_throttled_like_the_api_with_a_message_and_no_verification(client, monkeypatch):
+    from signatures import public_views
+    from signatures.api.views import SignatureVerifyThrottle
+
+    monkeypatch.setattr(SignatureVerifyThrottle, "rate", "2/min")
+    for _ in range(2):
+        assert client.post(PAGE_URL, {"file": _upload(GARBAGE)}).status_code == 200
+    verified = []
+    monkeypatch.setattr(public_views, "pdf_verify", lambda data: verified.append(data))
+
+    response = client.post(PAGE_URL, {"file": _upload(GARBAGE)})
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Gửi quá nhiều lần: vui lòng thử lại sau ít phút." in page
+    assert 'enctype="multipart/form-data"' in page and "Không đọc được tệp" not in page
+    assert verified == []
+    # Reading the page costs nothing: it stays open; another address has its own budget.
+    assert client.get(PAGE_URL).status_code == 200
+    assert client.post(PAGE_URL, {"file": _upload(GARBAGE)}, REMOTE_ADDR="198.51.100.7").status_code == 200
+
+
+def test_a_signed_in_visitor_is_throttled_on_the_page_too(client, monkeypatch):
+    from signatures.api.views import SignatureVerifyThrottle
+    from tests.factories import UserFactory
+
+    monkeypatch.setattr(SignatureVerifyThrottle, "rate", "1/min")
+    client.force_login(UserFactory(citizen=True))
+
+    assert client.post(PAGE_URL, {"file": _upload(GARBAGE)}).status_code == 200
+    assert client.post(PAGE_URL, {"file": _upload(GARBAGE)}).status_code == 429
+
+
 def test_verifying_on_the_page_runs_a_bounded_number_of_queries(client, signed, django_assert_max_num_queries):
     *_, pdf = signed
 

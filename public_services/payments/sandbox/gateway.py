@@ -28,8 +28,28 @@ class SandboxRequestInvalid(Exception):
         self.message = message
 
 
+def sandbox_refusal() -> str:
+    """Why the sandbox must not run with these settings, in English for the operator ("" when it may run).
+
+    The sandbox signs a "paid" notification with the merchant's secret for whoever presses the button: beside a real
+    gateway (EGOV_VNPAY_URL) that is the real secret, and a citizen could mark a fee paid without paying. So it
+    runs only where nobody pays for real: with DEBUG (`make run`) or the test settings (EGOV_TESTING, whose DEBUG
+    is off as in any Django test run) — the same rule as the other development stand-ins (the remote signing
+    service, the file keystore). A demo server with DEBUG off has no sandbox: it needs a gateway's own test one.
+    """
+    if settings.EGOV_VNPAY_URL:
+        return ("EGOV_PAYMENT_SANDBOX is on while EGOV_VNPAY_URL names a real gateway: the sandbox would sign "
+                "payments with the real merchant secret.")
+    if not (settings.DEBUG or settings.EGOV_TESTING):
+        return ("EGOV_PAYMENT_SANDBOX is on with DEBUG off: the sandbox, which marks any payment paid, runs only in "
+                "development (DEBUG=1) and tests.")
+    return ""
+
+
 def sandbox_enabled() -> bool:
-    return bool(settings.EGOV_PAYMENT_SANDBOX)
+    """Whether the sandbox is served: switched on, and allowed by sandbox_refusal() (checked again at each request,
+    because a server started without `manage.py check` — gunicorn — runs no system check)."""
+    return bool(settings.EGOV_PAYMENT_SANDBOX) and not sandbox_refusal()
 
 
 def _merchant_secret(tmn_code: str) -> str:

@@ -21,7 +21,7 @@ from public_services.payments.sandbox.gateway import (
 
 
 def sandbox_only(view):
-    """Outside development and tests (or an explicit EGOV_PAYMENT_SANDBOX=1) the sandbox does not exist."""
+    """The sandbox does not exist unless it is switched on, in development or tests, without a real gateway."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

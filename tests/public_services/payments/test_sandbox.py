@@ -102,3 +102,93 @@ def test_the_whole_flow_runs_through_the_sandbox_on_the_live_server(live_server,
     assert "Thanh toán thành công" in result.text and "Tải biên lai điện tử (PDF)" in result.text
     receipt = browser.get(f"{base}/thanh-toan/bien-lai/{payment.txn_ref}/", timeout=10)
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF-")
+
+
+# --- never beside a real gateway, never in production -------------------------------------------------------------
+
+REAL_GATEWAY = "https://pay.vnpay.vn/vpcpay.html"
+
+
+def _sandbox_errors():
+    from django.core import checks
+
+    return [e for e in checks.run_checks(tags=["payments"]) if e.id == "egov.E001"]
+
+
+@pytest.mark.parametrize(("overrides", "refused"), [
+    ({}, False),  # the test settings: DEBUG off (as in any Django test run), EGOV_TESTING on
+    ({"DEBUG": True, "EGOV_TESTING": False}, False),  # make run
+    ({"EGOV_VNPAY_URL": REAL_GATEWAY}, True),
+    ({"DEBUG": True, "EGOV_TESTING": False, "EGOV_VNPAY_URL": REAL_GATEWAY}, True),
+    ({"DEBUG": False, "EGOV_TESTING": False}, True),  # production
+    ({"EGOV_PAYMENT_SANDBOX": False, "EGOV_VNPAY_URL": REAL_GATEWAY, "EGOV_TESTING": False}, False),  # sandbox off
+])
+def test_the_system_check_refuses_the_sandbox_beside_a_real_gateway_or_without_debug(settings, overrides, refused):
+    settings.EGOV_PAYMENT_SANDBOX = True
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+
+    errors = _sandbox_errors()
+
+    assert bool(errors) is refused
+    if refused:
+        assert errors[0].level == 40 and "EGOV_PAYMENT_SANDBOX" in errors[0].msg
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("overrides", [{"EGOV_VNPAY_URL": REAL_GATEWAY}, {"DEBUG": False, "EGOV_TESTING": False}])
+def test_a_refused_sandbox_answers_404_and_signs_nothing(client, start_payment, settings, overrides):
+    payment = start_payment()
+    assert client.get(f"{reverse('payments:sandbox_pay')}?{_query(payment)}").status_code == 200
+    settings.EGOV_PAYMENT_SANDBOX = True
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+
+    with mock.patch("public_services.payments.tasks.sandbox_ipn_task.apply_async"):
+        pay_page = client.get(f"{reverse('payments:sandbox_pay')}?{_query(payment)}")
+        paid = client.post(reverse("payments:sandbox_pay"), {"request": _query(payment), "action": "pay"})
+
+    assert pay_page.status_code == 404 and paid.status_code == 404
+    assert not OutboxMessage.objects.filter(task_name="payments.sandbox_ipn").exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_sandbox_is_not_offered_to_the_citizen(client, citizen, dossier, settings):
+    settings.EGOV_PAYMENT_SANDBOX = True
+    settings.EGOV_TESTING = False  # DEBUG is off: as in production, with the sandbox switched on by mistake
+    client.force_login(citizen)
+
+    response = client.post(reverse("payments:dossier", args=[dossier.code]))
+
+    assert response.status_code == 503
+    assert "Cổng thanh toán chưa được cấu hình." in response.content.decode()
+
+
+@pytest.mark.parametrize(("environment", "refused"), [
+    ({"DEBUG": "1", "EGOV_VNPAY_URL": REAL_GATEWAY}, False),  # the default follows: no sandbox beside a gateway
+    ({"DEBUG": "1", "EGOV_VNPAY_URL": REAL_GATEWAY, "EGOV_PAYMENT_SANDBOX": "1"}, True),
+    ({"DEBUG": "0", "EGOV_PAYMENT_SANDBOX": "1"}, True),
+])
+def test_manage_py_check_fails_on_a_sandbox_where_it_must_not_run(environment, refused):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management.utils import get_random_secret_key
+
+    # A clean environment, as a server's: nothing of the test settings (EGOV_TESTING) leaks in.
+    clean = {key: value for key in ("PATH", "HOME", "LANG", "TMPDIR") if (value := os.environ.get(key))}
+    clean |= {key: value for key, value in os.environ.items() if key.startswith("EGOV_EMBEDDED_PG")}
+    clean |= {"SECRET_KEY": get_random_secret_key() + get_random_secret_key(), "ALLOWED_HOSTS": "egov.example.vn",
+              "DJANGO_SETTINGS_MODULE": "egov.settings.base", "EGOV_VNPAY_HASH_SECRET": "real-merchant-secret",
+              "EGOV_VNPAY_TMN_CODE": "REAL0001", **environment}
+    if os.environ.get("DATABASE_URL"):
+        clean["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    result = subprocess.run([sys.executable, "manage.py", "check", "--tag", "payments"], cwd=Path(settings.BASE_DIR),
+                            env=clean, capture_output=True, text=True, timeout=300)
+
+    output = result.stdout + result.stderr
+    assert (result.returncode != 0) is refused, output
+    assert ("egov.E001" in output) is refused, output
