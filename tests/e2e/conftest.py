@@ -56,8 +56,13 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    from playwright.sync_api import expect
+
     context = browser.new_context(locale="vi-VN", base_url=live_server.url)
     context.set_default_timeout(10_000)
+    # Assertions wait as long as actions: at the end of a full run on two busy cores an htmx answer took longer than
+    # expect's own 5 s once (the counter's procedure search).
+    expect.set_options(timeout=10_000)
     page = context.new_page()
     yield page
     context.close()
