@@ -19,7 +19,14 @@ from docs_office.models import IncomingAttachment, IncomingDocument, IncomingEve
 from docs_office.services.common import checked_upload, require, same_agency
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
-from egov.core.uploads import DEFAULT_ALLOWED, EXTENSIONS, PDF, sniff_content_type, validate_upload_batch
+from egov.core.uploads import (
+    DEFAULT_ALLOWED,
+    EXTENSIONS,
+    PDF,
+    file_delete_on_commit,
+    sniff_content_type,
+    validate_upload_batch,
+)
 
 INCOMING_ATTACHMENT_TYPES = DEFAULT_ALLOWED  # PDF, JPEG, PNG, DOCX: an appendix may be a table or a photo
 OUTGOING_ATTACHMENT_TYPES = (PDF,)  # signed like the document, so a PDF
@@ -45,14 +52,6 @@ def _checked_batch(uploads: Sequence, *, allowed, field: str) -> list[str]:
     except ValidationError as exc:
         raise ApplicationError("invalid_file", exc.messages[0], fields={field: exc.messages}) from None
     return [checked_upload(upload, allowed=allowed, field=field) for upload in uploads]
-
-
-def _file_delete_on_commit(field) -> None:
-    """The stored file of a removed attachment is deleted once the removal is committed, never before (a rollback
-    would keep a row whose file is gone)."""
-    storage, name = field.storage, field.name
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 def incoming_attachments_store(*, document: IncomingDocument, files: Sequence[tuple[str, str, object]], by=None,
@@ -129,7 +128,7 @@ def incoming_attachment_remove(*, clerk, document: IncomingDocument, attachment_
     if document.state not in INCOMING_UNASSIGNED:
         raise ApplicationError("assigned", _("Văn bản đã được phân công xử lý, không gỡ được tệp đính kèm."), status=409)
     attachment.delete()
-    _file_delete_on_commit(attachment.file)
+    file_delete_on_commit(attachment.file)
     IncomingEvent.objects.create(document=document, action="attachment_remove", from_state=document.state,
                                  to_state=document.state, actor=clerk, at=timezone.now(),
                                  note=attachment.original_name or str(attachment_id))
@@ -245,7 +244,7 @@ def outgoing_attachment_remove(*, user, document: OutgoingDocument, attachment_i
                                status=409)
     require(outgoing_attachment_allowed(user=user, document=document), _("Bạn không được sửa dự thảo ở bước này."))
     attachment.delete()
-    _file_delete_on_commit(attachment.file)
+    file_delete_on_commit(attachment.file)
     OutgoingEvent.objects.create(document=document, action="attachment_remove", from_state=document.state,
                                  to_state=document.state, actor=user, at=timezone.now(),
                                  note=attachment.original_name or str(attachment_id))

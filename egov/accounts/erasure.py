@@ -90,14 +90,13 @@ def _drafts_delete(drafts) -> None:
     """Drafts never submitted are no record: they go with their row history (pghistory keeps every version of a
     dossier, the applicant's data and form answers included, after the row is gone), and their files once the
     erasure has committed (a rollback keeps both)."""
-    from one_stop.models import Dossier
+    from egov.core.uploads import file_delete_on_commit
+    from one_stop.models import Dossier, DossierDocument
 
-    ids = [draft.pk for draft in drafts]  # before delete() empties them
-    for draft in drafts:
-        for document in draft.documents.all():
-            if document.file:
-                transaction.on_commit(lambda storage=document.file.storage, name=document.file.name: storage.delete(name))
-        draft.delete()
+    ids = [draft.pk for draft in drafts]
+    for document in DossierDocument.objects.filter(dossier_id__in=ids).only("file"):
+        file_delete_on_commit(document.file)
+    Dossier.objects.filter(pk__in=ids).delete()
     Dossier.pgh_event_model.objects.filter(pgh_obj_id__in=ids).delete()
 
 

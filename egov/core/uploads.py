@@ -127,3 +127,13 @@ def stored_file_response(field, *, stem: str, allowed: Sequence[str] = DEFAULT_A
                                 filename=f"{stem}.bin")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def file_delete_on_commit(field) -> None:
+    """Delete a stored file (a FileField's value) once the transaction that removed its row commits, never before:
+    a rollback would keep a row whose file is gone."""
+    from django.db import transaction
+
+    storage, name = field.storage, field.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from egov.accounts.models import User
@@ -39,11 +39,14 @@ def dossiers_remind_due(*, now=None) -> int:
         return 0
     handlers = User.objects.filter(agency_id__in=by_agency, is_active=True,
                                    groups__name__in=[str(r) for r in HANDLER_ROLES]).distinct()
-    sent = 0
+    sent, written = 0, {}
     for handler in handlers:
-        items = by_agency[handler.agency_id]
         with recipient_language(handler):  # the handler's own, when they chose one; else the portal's
-            lines = [_line(*item) for item in items]
+            # Written once per agency and language, however many handlers read them.
+            key = (handler.agency_id, translation.get_language())
+            if key not in written:
+                written[key] = [_line(*item) for item in by_agency[handler.agency_id]]
+            lines = written[key]
             notification_send(template="message", channel=Channel.IN_APP, recipient=handler, payload={
                 "subject": ngettext("%(n)s hồ sơ đến hạn trong 2 ngày làm việc",
                                     "%(n)s hồ sơ đến hạn trong 2 ngày làm việc", len(lines)) % {"n": len(lines)},
