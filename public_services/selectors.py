@@ -117,7 +117,8 @@ def _portal_event_labels() -> dict:
             "supplement_submit": gettext_lazy("gửi hồ sơ bổ sung"), "forward": gettext_lazy("chuyển cơ quan giải quyết"),
             "postpone": gettext_lazy("xin lỗi, hẹn lại ngày trả"),
             "result_sign_request": gettext_lazy("trình lãnh đạo ký kết quả"),
-            "result_signed": gettext_lazy("lãnh đạo ký số kết quả")}
+            "result_signed": gettext_lazy("lãnh đạo ký số kết quả"),
+            "applicant_file_add": gettext_lazy("thêm tệp"), "applicant_file_delete": gettext_lazy("xóa tệp")}
 
 
 # How the applicant's page names the steps it words for the citizen (the others as the dossier page does).

@@ -4,13 +4,14 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
-from egov.core.uploads import validate_upload
+from egov.core.uploads import file_delete_on_commit, validate_upload
 from one_stop.constants import DocumentKind, DossierState
-from one_stop.models import Dossier, DossierDocument
+from one_stop.models import Dossier, DossierDocument, DossierEvent
 
 # Per dossier: enough for every component of a large procedure, small enough to stop abuse.
 MAX_DOCUMENTS = 40
@@ -42,10 +43,31 @@ def _refusal(user, dossier: Dossier, kind: str) -> int | None:
     return None if dossier.state in _STAFF_STATES.get(kind, set()) else 409
 
 
+def _file_event(dossier: Dossier, document: DossierDocument, *, user, added: bool) -> None:
+    """The control sheet's line for a file added or removed once the dossier left the applicant's draft.
+
+    The applicant's own files (a supplement being prepared) are their own events, which their history shows; the
+    staff's are hidden from the applicant, as the files are (a result is theirs only once approved).
+    """
+    by_applicant = dossier.citizen_id is not None and dossier.citizen_id == user.pk
+    action = ("applicant_file_" if by_applicant else "file_") + ("add" if added else "delete")
+    name = document.original_name
+    if document.requirement:
+        name = f"{name} ({document.requirement})"
+    note = name if by_applicant else f"{DocumentKind(document.kind).label}: {name}"
+    DossierEvent.objects.create(dossier=dossier, action=action, from_state=dossier.state, to_state=dossier.state,
+                                actor=user, agency=None if by_applicant else user.agency, at=timezone.now(),
+                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at, note=note[:2000])
+
+
 @transaction.atomic
 def dossier_document_add(*, dossier: Dossier, user, file, requirement: str = "",
-                         kind: str = DocumentKind.SUBMITTED) -> DossierDocument:
-    """Store one file of the dossier after checking its type by content and its size."""
+                         kind: str = DocumentKind.SUBMITTED, record: bool = True) -> DossierDocument:
+    """Store one file of the dossier after checking its type by content and its size.
+
+    Once the dossier is past the applicant's draft the addition is an event of its history, unless the caller
+    records it otherwise (`record=False`: the counter's scans belong to the receipt's own event).
+    """
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if kind not in DocumentKind.values:
         raise ApplicationError("invalid_kind", _("Loại tệp không hợp lệ."), fields={"kind": [_("Không hợp lệ.")]})
@@ -66,10 +88,13 @@ def dossier_document_add(*, dossier: Dossier, user, file, requirement: str = "",
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    return DossierDocument.objects.create(
+    document = DossierDocument.objects.create(
         dossier=dossier, kind=kind, requirement=requirement.strip()[:500], file=file,
         original_name=(file.name or "tep")[-255:], content_type=content_type, size=file.size,
         sha256=digest.hexdigest(), uploaded_by=user)
+    if record and dossier.state != DossierState.DRAFT:
+        _file_event(dossier, document, user=user, added=True)
+    return document
 
 
 @transaction.atomic
@@ -82,7 +107,9 @@ def dossier_document_delete(*, document: DossierDocument, user) -> None:
             and dossier.supplement_submitted_at is None))
     if not editable:
         raise ApplicationError("forbidden", _("Không thể xóa tệp này."), status=403)
-    document.file.delete(save=False)
+    if dossier.state != DossierState.DRAFT:
+        _file_event(dossier, document, user=user, added=False)
+    file_delete_on_commit(document.file)  # not before: a rollback would keep the row without its file
     document.delete()
 
 

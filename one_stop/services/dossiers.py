@@ -217,7 +217,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     dossier.save()
     dossier_steps_create(dossier=dossier, by=clerk)
     for requirement, upload in scans:
-        dossier_document_add(dossier=dossier, user=clerk, file=upload, requirement=requirement)
+        dossier_document_add(dossier=dossier, user=clerk, file=upload, requirement=requirement, record=False)
     _event(dossier, action="receive", from_state=DossierState.SUBMITTED, actor=clerk)
     legal_event_record(action="dossier.received", obj=dossier, actor=clerk,
                        data={"code": dossier.code, "procedure": procedure.code, "due_at": dossier.due_at,
