@@ -1,5 +1,6 @@
 """A citizen's personal-data rights in a real browser: a request sent from the profile's rights page, answered by the
-portal's operator in the admin, the answer read back by the citizen; then consent withdrawn."""
+portal's operator in the admin, the answer read back by the citizen; then consent withdrawn; the account erased by
+the citizen, and by the operator meeting a deletion request."""
 
 import re
 
@@ -98,3 +99,43 @@ def test_a_citizen_chooses_english_messages_then_erases_the_account(page: Page):
     assert user.erased_at is not None and user.full_name == "" and user.national_id is None
     farewell = Notification.objects.get(address=email, channel="email")
     assert farewell.subject == "Your account on the public service portal has been erased"
+
+
+def test_the_operator_meets_a_deletion_request_by_erasing_the_account_in_the_admin(page: Page, live_server):
+    """The operator's side of erasure, as they use it: the request's page in the admin offers "erase and complete";
+    afterwards the account cannot sign in and the admin's user list finds it among the erased ones."""
+    from egov.accounts.data_requests import personal_data_request_submit
+    from egov.accounts.models import DataRequestKind, User
+
+    citizen = privacy_consent_record(user=UserFactory(citizen=True, full_name="Hà Thị Mai"))
+    request = personal_data_request_submit(user=citizen, kind=DataRequestKind.DELETE,
+                                           details="Tôi không dùng Cổng nữa, xin xóa tài khoản của tôi.")
+    operator = UserFactory(is_staff=True, roles=[Role.SYSTEM_ADMIN], full_name="Quản trị Cổng")
+    StaticDevice.objects.create(user=operator, name="backup").token_set.create(token="backup01")
+
+    page.goto(f"{LOGIN}?next=/admin/accounts/personaldatarequest/{request.pk}/change/")
+    _sign_in(page, operator.username)
+    page.get_by_label("Mã xác thực 6 chữ số hoặc mã dự phòng").fill("backup01")
+    page.get_by_role("button", name="Xác nhận").click()
+    handle = page.get_by_test_id("data-request-handle")
+    handle.get_by_label("Xóa tài khoản và hoàn thành").check()
+    handle.get_by_role("button", name="Ghi nhận").click()  # no answer written: refused, nothing done
+    expect(page.locator(".messagelist")).to_contain_text("Nêu việc đã thực hiện.")
+    assert User.objects.get(pk=citizen.pk).erased_at is None
+    handle.get_by_label("Xóa tài khoản và hoàn thành").check()
+    handle.get_by_label("Trả lời hoặc lý do").fill("Đã xóa tài khoản theo yêu cầu; hồ sơ đã nộp được lưu theo luật.")
+    handle.get_by_role("button", name="Ghi nhận").click()
+    expect(page.locator(".messagelist")).to_contain_text("Đã ghi nhận: Xóa tài khoản và hoàn thành")
+    expect(page.get_by_test_id("data-request-handle")).to_have_count(0)
+
+    page.goto("/admin/accounts/user/?da_xoa=1")
+    expect(page.locator("#result_list")).to_contain_text(f"da-xoa-{citizen.pk}")
+    page.goto("/admin/accounts/user/?da_xoa=0")
+    expect(page.locator("#result_list")).not_to_contain_text(f"da-xoa-{citizen.pk}")
+
+    page.context.clear_cookies()  # the citizen, on their own browser, finds the account gone
+    page.goto(LOGIN)
+    _sign_in(page, citizen.national_id)
+    expect(page.locator("main form")).to_contain_text("không đúng")
+    erased = User.objects.get(pk=citizen.pk)
+    assert erased.erased_at is not None and erased.national_id is None and not erased.is_active
