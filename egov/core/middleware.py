@@ -4,6 +4,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 API_PREFIX = "/api/"
 
@@ -82,22 +83,37 @@ class RequestSizeLimitMiddleware:
 
 
 class NulCharacterMiddleware:
-    """Refuses a URL whose path or query string holds a NUL character (400).
+    """Refuses a URL whose path or query string, or a posted form whose fields, hold a NUL character (400).
 
     PostgreSQL text and jsonb cannot store U+0000, so such a value reaching a query fails there as a
-    database error (a 500). No legitimate link carries one: refuse it once here instead of in every filter.
-    Form and JSON bodies are checked where they are parsed (Django's and DRF's CharField refuse NUL).
+    database error (a 500). No legitimate link or typed text carries one: refuse it once here instead of in
+    every filter and in every view that reads a posted note without a form. JSON bodies are checked where they
+    are parsed (DRF's CharField refuses NUL); a file's content is not a field, and may hold any byte.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values)
-                                          for key, values in request.GET.lists()):
-            with translation.override(language_of_request(request)):
-                message = _("Địa chỉ yêu cầu chứa ký tự không hợp lệ.")
-            if request.path.startswith(API_PREFIX):
-                return JsonResponse({"error": {"code": "invalid", "message": message, "fields": {}}}, status=400)
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        if "\x00" in request.path or _holds_nul(request.GET):
+            return self._refusal(request, gettext_lazy("Địa chỉ yêu cầu chứa ký tự không hợp lệ."))
+        # Only the form encodings Django parses into request.POST (which the CSRF check reads next anyway).
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES and _holds_nul(request.POST):
+            return self._refusal(request, gettext_lazy("Dữ liệu gửi lên chứa ký tự không hợp lệ."))
         return self.get_response(request)
+
+    @staticmethod
+    def _refusal(request, message) -> HttpResponse:
+        # This runs before the language middleware: the message is written in the visitor's language here.
+        with translation.override(language_of_request(request)):
+            message = str(message)
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"error": {"code": "invalid", "message": message, "fields": {}}}, status=400)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _holds_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())

@@ -30,3 +30,32 @@ def test_a_nul_in_a_parameter_name_is_refused_too(client):
 
 def test_ordinary_odd_unicode_still_passes(client):
     assert client.get("/api/v1/procedures/", {"search": "đăng ký 😀 \u200b"}).status_code == 200
+
+
+def test_a_nul_in_a_posted_form_field_is_a_400_before_any_view_reads_it(client):
+    """Views that read a posted note without a form (a document's closing result, a return note, a task's report, an
+    edXML recipient's name — found by review) would pass it to PostgreSQL: every form post is checked once."""
+    response = client.post("/dang-nhap/", {"username": "demo\x00", "password": "x"})
+    assert response.status_code == 400
+    assert "Dữ liệu gửi lên chứa ký tự không hợp lệ." in response.content.decode()
+    assert client.post("/dang-nhap/", {"a\x00": "1"}).status_code == 400
+
+
+def test_a_nul_in_a_multipart_field_is_refused_but_a_files_bytes_are_content(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert client.post("/dang-nhap/", {"note": "a\x00b", "file": SimpleUploadedFile("a.pdf", b"%PDF")}).status_code == 400
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\x00\x00 binary")
+    assert client.post("/dang-nhap/", {"username": "demo", "file": upload}).status_code != 400
+
+
+def test_a_nul_in_a_form_posted_to_the_api_is_a_400_in_the_error_shape(client):
+    response = client.post("/api/v1/auth/token/", {"username": "a\x00", "password": "x"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+
+
+def test_the_refusal_is_in_the_visitors_language(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/dang-nhap/", {"username": "demo\x00", "password": "x"})
+    assert response.status_code == 400 and "ký tự" not in response.content.decode()
