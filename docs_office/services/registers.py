@@ -55,11 +55,14 @@ SECRET_REGISTER_NAMES = {RegisterKind.INCOMING: gettext_noop("Sổ văn bản m�
 
 
 def _secret_register(*, agency, kind: str) -> Register:
-    """The agency's active secret register of this kind (the first by id), created under its standard name when
-    there is none: its own series, from 01 each year like any register."""
+    """The agency's general secret register of this kind (active, for no type in particular; the first by id),
+    created under its standard name when there is none: its own series, from 01 each year like any register. A secret
+    register kept for some types (decisions, say) numbers only those: another type's secret document never takes a
+    number of that series."""
     from egov.core.language import portal_language
 
-    register = (Register.objects.filter(agency=agency, kind=kind, for_secret=True, is_active=True)
+    register = (Register.objects.filter(agency=agency, kind=kind, for_secret=True, is_active=True,
+                                        document_types__isnull=True)
                 .order_by("id").first())
     if register is None:
         with portal_language():
