@@ -417,7 +417,8 @@ def outgoing_to_act_on(*, user) -> QuerySet[OutgoingDocument]:
 
 def open_work_by_unit(*, user) -> list[dict]:
     """For a leader: per unit (and per person assigned directly), the open lead assignments, how many are
-    overdue and how many fall due within 3 days. One query, grouped in SQL."""
+    overdue and how many fall due within 3 days — of the documents the leader may read (a secret one counts only for
+    its named readers: a count and a name beside it tell that it exists). One query, grouped in SQL."""
     from django.db.models import Count
 
     if not user.has_role(Role.LEADER) or user.agency_id is None:
@@ -427,6 +428,9 @@ def open_work_by_unit(*, user) -> list[dict]:
     rows = (IncomingAssignment.objects
             .filter(document__agency_id=user.agency_id, role=AssignmentRole.LEAD,
                     document__state__in=[IncomingState.ASSIGNED, IncomingState.IN_PROGRESS])
+            .filter(Q(document__confidentiality=Confidentiality.NORMAL) | Q(Exists(
+                IncomingDocument.readers.through.objects.filter(incomingdocument_id=OuterRef("document_id"),
+                                                                user_id=user.pk))))
             .annotate(effective_deadline=deadline)
             .values("division__name", "user__full_name")
             .annotate(open=Count("id"), overdue=Count("id", filter=Q(effective_deadline__lt=today)),
