@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,11 +94,20 @@ def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agenc
         signer_competence=envelope.signer_competence, signer_position=envelope.signer_position,
         signer_name=document.signer.full_name if document.signer else "", priority=document.urgency,
         due_date=document.reply_due_on, page_count=document.page_count, to_places=envelope.to_places,
-        response_for=(f"{document.answers.issuer_name},{document.answers.number_symbol}" if document.answers else ""),
+        response_for=_response_for(document),
         trace=envelope.trace,
         attachment_name=f"{document.year}-{document.number:02d}.pdf", attachment=signed,
         appendices=_signed_appendices(document),
     )
+
+
+def _response_for(document: OutgoingDocument) -> str:
+    """The letter the document answers, as ResponseFor names it (issuer, number and symbol) — never a secret one: its
+    identity does not leave the agency electronically, and the clerk exporting may not be among its readers."""
+    answered = document.answers
+    if answered is None or answered.is_secret:
+        return ""
+    return f"{answered.issuer_name},{answered.number_symbol}"
 
 
 def _signed_appendices(document: OutgoingDocument) -> list[EdxmlFile]:
@@ -171,6 +180,11 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
     if clerk.agency.exchange_code not in {r.code for r in package.recipients}:
         raise ApplicationError("not_addressed", _("Gói edXML không gửi cho cơ quan của bạn (%(c)s).")
                                % {"c": clerk.agency.exchange_code}, fields={"file": [_("Sai nơi nhận.")]})
+    # Imports of one document id at one agency take turns until their transaction ends: the second of a double
+    # submit then finds the first (both checked before either committed, and two entries were made — found by review).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                       [f"docs_office.edxml|{clerk.agency_id}|{package.document_id}"])
     if IncomingDocument.objects.filter(agency=clerk.agency, external_id=package.document_id).exists():
         raise ApplicationError("duplicate", _("Văn bản %(d)s đã được nhận trước đó.") % {"d": package.document_id},
                                status=409)
