@@ -14,20 +14,29 @@ def _unknown() -> ApplicationError:
     return ApplicationError("unknown_action", _("Thao tác không hợp lệ."), status=404)
 
 
+def _absent(pk) -> bool:
+    """No id given (a field left empty). An id of 0 is given, and names no one: refused, not read as "nobody"."""
+    return pk is None or pk == ""
+
+
 def _colleague(user, pk, *, field: str):
     """`field` names the input the id came from (readers, assignments), so the error points at it."""
     from egov.accounts.models import User
 
-    found = User.objects.filter(pk=pk, agency_id=user.agency_id, is_active=True).first() if pk else None
-    if pk and found is None:
+    if _absent(pk):
+        return None
+    found = User.objects.filter(pk=pk, agency_id=user.agency_id, is_active=True).first()
+    if found is None:
         raise ApplicationError("invalid_user", _("Không có cán bộ này trong cơ quan."),
                                fields={field: [_("Cán bộ không hợp lệ.")]})
     return found
 
 
 def _division(user, pk, *, field: str):
-    found = Division.objects.filter(pk=pk, agency_id=user.agency_id).first() if pk else None
-    if pk and found is None:
+    if _absent(pk):
+        return None
+    found = Division.objects.filter(pk=pk, agency_id=user.agency_id).first()
+    if found is None:
         raise ApplicationError("invalid_division", _("Không có phòng, ban này trong cơ quan."),
                                fields={field: [_("Phòng, ban không hợp lệ.")]})
     return found
