@@ -737,11 +737,7 @@ def tasks_page(request):
 
     A refused task is shown again on the form with its errors and what the leader typed (400), not lost on a redirect.
     """
-    from django.db.models import Prefetch
-
     from docs_office.forms import TaskForm
-    from docs_office.models import TaskReport
-    from docs_office.selectors import task_completion_by_unit, task_directives_attach, tasks_visible_to
     from docs_office.services.tasks import task_create
     from egov.accounts.roles import Role
 
@@ -761,13 +757,33 @@ def tasks_page(request):
         else:
             messages.success(request, _("Đã giao nhiệm vụ."))
             return redirect("docs_office:tasks")
+    return _tasks_render(request, form=form, directive=directive, directive_field=directive_field,
+                         status=400 if form is not None and form.errors else 200)
+
+
+def _tasks_render(request, *, form=None, directive=None, directive_field=None, refused_report=None, status=200):
+    """The tasks page; `refused_report`: a progress report the service refused, shown again on its task's row with
+    what was typed and why (a dict: task, progress, text, message, fields)."""
+    from django.db.models import Prefetch
+
+    from docs_office.forms import TaskForm
+    from docs_office.models import TaskReport
+    from docs_office.selectors import task_completion_by_unit, task_directives_attach, tasks_visible_to
+    from egov.accounts.roles import Role
+
+    leader = request.user.has_role(Role.LEADER)
+    if form is None and leader:  # a leader's refused report: the form to give a task is on the page as always
+        form = TaskForm(user=request.user)
     tasks = tasks_visible_to(user=request.user).prefetch_related(
         Prefetch("reports", queryset=TaskReport.objects.select_related("author").order_by("-created_at", "-id")))
+    tasks = task_directives_attach(user=request.user, tasks=list(tasks[:LIST_LIMIT]))
+    for task in tasks:
+        task.refused_report = refused_report if refused_report and refused_report["task"] == task.pk else None
     return render(request, "docs_office/tasks.html", {
-        "tasks": task_directives_attach(user=request.user, tasks=list(tasks[:LIST_LIMIT])), "today": timezone.localdate(),
-        "units": task_completion_by_unit(user=request.user), "is_leader": leader, "form": form,
+        "tasks": tasks, "today": timezone.localdate(), "units": task_completion_by_unit(user=request.user),
+        "is_leader": leader, "form": form,
         "directive": directive, "directive_field": directive_field,
-    }, status=400 if form is not None and form.errors else 200)
+    }, status=status)
 
 
 def _form_refused(form, exc: ApplicationError) -> None:
@@ -788,13 +804,15 @@ def task_report_page(request, pk: int):
     task = tasks_visible_to(user=request.user).filter(pk=pk).first()
     if task is None:
         raise Http404
-    progress = request.POST.get("progress", "").strip()
+    typed_progress, text = request.POST.get("progress", "").strip(), request.POST.get("text", "")
     # Anything but a short plain number ("²", thousands of digits) is no progress, which the service refuses.
-    progress = parse_int(progress, max_digits=3)
+    progress = parse_int(typed_progress, max_digits=3)
     try:
-        task_report(user=request.user, task=task, progress=progress, text=request.POST.get("text", ""))
+        task_report(user=request.user, task=task, progress=progress, text=text)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã báo cáo tiến độ."))
+        # The page again, the report on its row with what was typed and why — not lost on a redirect.
+        return _tasks_render(request, refused_report={"task": task.pk, "progress": typed_progress[:10], "text": text,
+                                                      "message": exc.message, "fields": exc.fields},
+                             status=exc.status)
+    messages.success(request, _("Đã báo cáo tiến độ."))
     return redirect("docs_office:tasks")
