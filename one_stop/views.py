@@ -515,6 +515,7 @@ def counter_receipt(request):
                     clerk=request.user, procedure=data["procedure"], checklist=checklist,
                     fee_exempt_reason=data["fee_exempt_reason"], scans=scans, processing_days=data["processing_days"],
                     channel=data["channel"], handling_agency=data["handling_agency"],
+                    submission_key=data["submission_key"],
                     applicant=ApplicantData(full_name=data["full_name"], id_number=data["id_number"],
                                             phone=data["phone"], email=data["email"], address=data["address"],
                                             kind=data["applicant_kind"]))
@@ -526,6 +527,10 @@ def counter_receipt(request):
         else:
             from one_stop.services.receipts import dossier_receipt_prepare
 
+            if getattr(dossier, "repeated_submission", False):  # a second click: the first one's dossier
+                messages.info(request, _("Hồ sơ %(code)s đã được tiếp nhận ở lần bấm trước; không tạo hồ sơ mới.")
+                              % {"code": dossier.code})
+                return redirect("one_stop_staff:dossier", code=dossier.code)
             # Laid out now, after the commit: the clerk's next click prints a stored file.
             dossier_receipt_prepare(dossier=dossier, base_url=request.build_absolute_uri("/"))
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
@@ -600,6 +605,7 @@ def _dossier_page(request, dossier, *, status: int = 200, refused: _Refused | No
     from one_stop.ledger import due_ledger
     from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
     from one_stop.services.dossiers import dossier_actions_for
+    from one_stop.services.process import step_closed_by_transition
 
     events = list(dossier.events.select_related("actor", "agency"))
     for event in events:
@@ -621,8 +627,7 @@ def _dossier_page(request, dossier, *, status: int = 200, refused: _Refused | No
         action == "receive" for action, _label in actions) else []
     may_complete_step = (current is not None and dossier.state in ("received", "in_progress")
                          and current.agency_id == user.agency_id and current.role in user.role_names()
-                         and following is not None
-                         and not (following.role == "one_stop_clerk" and following.agency_id == dossier.receiving_agency_id))
+                         and not step_closed_by_transition(dossier, following))
     may_postpone = (dossier.state in ("received", "in_progress") and dossier.postponed_at is None
                     and user.agency_id == dossier.handling_agency_id
                     and bool(user.role_names() & {"specialist", "head_of_division", "leader"}))

@@ -166,6 +166,16 @@ def dossier_steps_hand_over(*, dossier: Dossier, from_agency, to_agency) -> list
     return moving
 
 
+def step_closed_by_transition(dossier: Dossier, following: DossierStep | None) -> bool:
+    """Whether the step before `following` is closed by the dossier's own transitions, never on its own: the last step
+    (the desk's return of the result, closed by `return_result`) and the step before the receiving desk's return (the
+    approval, closed by `resolve`, which checks what resolving needs — a signed result for a full online procedure).
+    The page offers "complete the step" only where this is false; the service refuses it there too."""
+    if following is None:
+        return True
+    return following.role == Role.ONE_STOP_CLERK and following.agency_id == dossier.receiving_agency_id
+
+
 @transaction.atomic
 def dossier_step_complete(*, dossier: Dossier, user, note: str = "") -> DossierStep:
     """The handler of the current step marks it done; the dossier moves on to the next step's agency
@@ -182,13 +192,17 @@ def dossier_step_complete(*, dossier: Dossier, user, note: str = "") -> DossierS
     if user.agency_id != step.agency_id or step.role not in user.role_names():
         raise ApplicationError("forbidden", _("Bước “%(step)s” do %(role)s của %(agency)s xử lý.") % {
             "step": step.display_name, "role": Role(step.role).label, "agency": step.agency.name}, status=403)
+    following = dossier.steps.filter(order__gt=step.order).order_by("order").select_related("agency").first()
+    if step_closed_by_transition(dossier, following):
+        message = (_("Bước “%(step)s” hoàn thành khi trả kết quả cho người nộp.") if following is None else
+                   _("Bước “%(step)s” hoàn thành khi duyệt kết quả (thao tác “Duyệt kết quả”), không hoàn thành riêng."))
+        raise ApplicationError("step_closed_by_transition", message % {"step": step.display_name}, status=409)
     now = timezone.now().replace(second=0, microsecond=0)
     from_state = dossier.state
     step.started_at = step.started_at or now
     step.completed_at, step.completed_by = now, user
     step.save(update_fields=["started_at", "completed_at", "completed_by"])
     _hand_on(dossier, now)
-    following = dossier.steps.filter(order__gt=step.order).order_by("order").select_related("agency").first()
     handed = ""
     if following is not None and following.agency_id not in (dossier.handling_agency_id, dossier.receiving_agency_id):
         handed = f" → {following.agency.name}"
