@@ -88,20 +88,27 @@ def ticket_call_next(*, counter: Counter, clerk) -> QueueTicket:
     return ticket
 
 
-def _locked(ticket: QueueTicket, *, clerk) -> QueueTicket:
-    ticket = QueueTicket.objects.select_for_update(of=("self",)).select_related("area").get(pk=ticket.pk)
+def _locked(ticket: QueueTicket, *, clerk, counter=None) -> QueueTicket:
+    """The called ticket, locked; `counter`: the counter whose console acts, which must be the one serving it — a
+    clerk at counter 1 cannot skip or close the number a colleague called to counter 2."""
+    ticket = (QueueTicket.objects.select_for_update(of=("self",)).select_related("area", "counter")
+              .get(pk=ticket.pk))
     _check_clerk(clerk=clerk, agency_id=ticket.area.agency_id)
     if ticket.state != TicketState.CALLED:
         raise ApplicationError(
             "ticket_not_called", _("Số %(label)s không còn ở trạng thái đã gọi (hiện: %(state)s).")
             % {"label": ticket.label, "state": ticket.get_state_display()}, status=409)
+    if counter is not None and ticket.counter_id != counter.pk:
+        raise ApplicationError(
+            "other_counter", _("Số %(label)s đang được phục vụ tại %(counter)s, không phải quầy này.")
+            % {"label": ticket.label, "counter": ticket.counter}, status=409)
     return ticket
 
 
 @transaction.atomic
-def ticket_recall(*, ticket: QueueTicket, clerk) -> QueueTicket:
+def ticket_recall(*, ticket: QueueTicket, clerk, counter=None) -> QueueTicket:
     """Call the same number again (the applicant did not come); at most MAX_RECALLS times."""
-    ticket = _locked(ticket, clerk=clerk)
+    ticket = _locked(ticket, clerk=clerk, counter=counter)
     if ticket.recall_count >= MAX_RECALLS:
         raise ApplicationError(
             "too_many_recalls", _("Số %(label)s đã được gọi lại %(count)s lần; hãy bỏ qua số này.")
@@ -114,9 +121,9 @@ def ticket_recall(*, ticket: QueueTicket, clerk) -> QueueTicket:
 
 
 @transaction.atomic
-def ticket_skip(*, ticket: QueueTicket, clerk) -> QueueTicket:
+def ticket_skip(*, ticket: QueueTicket, clerk, counter=None) -> QueueTicket:
     """The applicant did not come after the calls: the number is closed."""
-    ticket = _locked(ticket, clerk=clerk)
+    ticket = _locked(ticket, clerk=clerk, counter=counter)
     now = timezone.now()
     ticket.skip(at=now)
     ticket.save(update_fields=["state", "finished_at"])
@@ -125,9 +132,9 @@ def ticket_skip(*, ticket: QueueTicket, clerk) -> QueueTicket:
 
 
 @transaction.atomic
-def ticket_serve(*, ticket: QueueTicket, clerk) -> QueueTicket:
+def ticket_serve(*, ticket: QueueTicket, clerk, counter=None) -> QueueTicket:
     """The applicant was served at the counter; the counter may call the next number."""
-    ticket = _locked(ticket, clerk=clerk)
+    ticket = _locked(ticket, clerk=clerk, counter=counter)
     now = timezone.now()
     ticket.serve(at=now)
     ticket.save(update_fields=["state", "finished_at"])

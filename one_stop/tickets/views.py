@@ -155,7 +155,7 @@ def clerk_action(request, counter_id: int, action: str):
                                                 area__agency_id=request.user.agency_id).first()
             if ticket is None:
                 raise ApplicationError("ticket_missing", _("Không tìm thấy số thứ tự này."), status=404)
-            ticket = service(ticket=ticket, clerk=request.user)
+            ticket = service(ticket=ticket, clerk=request.user, counter=counter)
     except ApplicationError as exc:
         return render(request, "tickets/clerk_console.html",
                       {"counter": counter, "error": exc.message, **selectors.counter_console(counter=counter)},

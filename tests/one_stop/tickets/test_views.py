@@ -411,3 +411,21 @@ def test_an_empty_board_says_so_in_a_sentence_not_as_call_number_one(client, cen
     page = client.get(board_url(centre)).content.decode()
     recent = page[page.index('class="board-recent"'):]
     assert "<p>Chưa gọi số nào hôm nay.</p>" in recent and "<li>" not in recent[:recent.index("</section>")]
+
+
+@pytest.mark.parametrize("action", ["goi-lai", "bo-qua", "da-phuc-vu"])
+def test_a_console_acts_only_on_the_number_its_own_counter_called(client, centre, area_a, counter, action):
+    """Found by review: counter 1's console could skip (recall, close) the number a colleague called to counter 2 —
+    the applicant standing there lost their turn, and the event was written under counter 2."""
+    other = make_counter(centre, 2, area_a)
+    colleague, me = (UserFactory(agency=centre, roles=[Role.ONE_STOP_CLERK]) for _ in range(2))
+    ticket_issue(area=area_a)
+    served_elsewhere = ticket_call_next(counter=other, clerk=colleague)
+    client.force_login(me)
+
+    response = client.post(reverse("tickets:clerk_action", args=[counter.pk, action]), {"ticket": served_elsewhere.pk})
+
+    served_elsewhere.refresh_from_db()
+    assert response.status_code == 409 and served_elsewhere.state == TicketState.CALLED
+    assert "không phải quầy này" in response.content.decode()
+    assert not QueueTicketEvent.objects.filter(ticket=served_elsewhere).exclude(action__in=["issue", "call"]).exists()
