@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from reports.models import COUNTERS, AgencyDailyStat, DossierDailyStat, ProcedureMonthlyStat, RollupDay
@@ -34,8 +34,16 @@ def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def deadline_expression():
-    # The first promised date: an apology's new date does not make a late dossier on time (766/QĐ-TTg).
-    return Coalesce("original_due_at", "due_at")
+    """The date a dossier is judged against: the first promised date — an apology's new date does not make a late
+    dossier on time (766/QĐ-TTg) — unless the clock restarted in full after the apology (a supplement came back: a
+    `resume` event after `postponed_at`), when the promise of the restarted clock, `due_at`, is the one that holds.
+    The event is looked up only for a postponed dossier (CASE stops at the first branch that holds)."""
+    from one_stop.models import DossierEvent
+
+    restarted = Exists(DossierEvent.objects.filter(dossier_id=OuterRef("pk"), action="resume",
+                                                   at__gt=OuterRef("postponed_at")))
+    return Case(When(original_due_at__isnull=True, then=F("due_at")), When(restarted, then=F("due_at")),
+                default=F("original_due_at"))
 
 
 def _dimension_expressions(group: Sequence[str], *, prefix: str, time_field: str) -> dict:

@@ -6,7 +6,8 @@ Definitions (the same in the roll-up, the live queries, the pages and the README
   event, the payment's paid_at, the rating's created_at;
 - on time: the result is ready (resolved_at) at or before the deadline; the deadline is the first due
   date promised (original_due_at when the dossier was postponed with an apology, else due_at). The
-  national scoring (Decision 766/QĐ-TTg) counts a postponed dossier as late, and so do we;
+  national scoring (Decision 766/QĐ-TTg) counts a postponed dossier as late, and so do we — unless its clock
+  restarted in full after the apology (a supplement came back), when the restarted clock's due_at holds;
 - online: channel "online"; fully online: channel "online" and the procedure's online_level "full"
   (as it stands when the day is rolled up);
 - paid online: a payments.Payment in state "paid"; ratings from one_stop.DossierRating.
