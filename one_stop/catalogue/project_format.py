@@ -167,6 +167,11 @@ def _process(index: int, row: dict, total_days, errors: list[RowError]) -> list[
 
 
 def _number(index, row, key, errors, *, decimal: bool):
+    """A number of days (decimal) or đồng: refused by its row and field when it is not a finite number, is negative or
+    exceeds what the catalogue allows (MAX_PROCESSING_DAYS, MAX_FEE_VND — beyond them the database column itself
+    would refuse the row and end the import)."""
+    from one_stop.services.catalogue import MAX_FEE_VND, MAX_PROCESSING_DAYS
+
     value = row.get(key)
     if value is None or value == "":
         return None
@@ -175,7 +180,14 @@ def _number(index, row, key, errors, *, decimal: bool):
     except (InvalidOperation, ValueError):
         errors.append(RowError(index, key, f"“{value}” không phải là số"))
         return None
+    if decimal and not number.is_finite():  # "NaN", "Infinity": Decimal reads them
+        errors.append(RowError(index, key, f"“{value}” không phải là số"))
+        return None
     if number < 0:
         errors.append(RowError(index, key, "không được âm"))
+        return None
+    maximum = MAX_PROCESSING_DAYS if decimal else MAX_FEE_VND
+    if number > maximum:
+        errors.append(RowError(index, key, f"tối đa {maximum:,}".replace(",", ".")))
         return None
     return float(number) if decimal else number

@@ -36,6 +36,24 @@ class ImportReport:
             self.codes_by_issue.setdefault(issue, []).append(data.code)
 
 
+def _terms_out_of_range(data: ProcedureData) -> str:
+    """Why a source's time limits or fees cannot be stored (not a finite number, negative, beyond MAX_PROCESSING_DAYS or
+    MAX_FEE_VND — the columns' own limits are further still), or "": the project's format refuses such a row by its
+    field before, this guards every source (the national portal's pages too) so one row is refused, not the import."""
+    from django.utils.translation import gettext as _
+
+    days = [data.processing_days, *(c.processing_days for c in data.channels), *(s.days for s in data.process)]
+    fees = [data.fee_vnd, *(c.fee_vnd for c in data.channels)]
+    for value in days:
+        number = None if value is None else Decimal(str(value))
+        if number is not None and not (number.is_finite() and 0 <= number <= MAX_PROCESSING_DAYS):
+            return str(_("Thời hạn giải quyết phải từ 0 đến %(max)s ngày làm việc.") % {"max": MAX_PROCESSING_DAYS})
+    for value in fees:
+        if value is not None and not 0 <= value <= MAX_FEE_VND:
+            return str(_("Phí, lệ phí từ 0 đến %(max)s đồng.") % {"max": f"{MAX_FEE_VND:,}".replace(",", ".")})
+    return ""
+
+
 def _terms(data: ProcedureData) -> dict:
     """What a dossier is judged by; a change in any of it makes a new version."""
     return {
@@ -96,6 +114,12 @@ def procedure_upsert(*, data: ProcedureData, effective_from=None) -> tuple[Proce
         procedure.save()
     elif changed:
         procedure.save(update_fields=[*changed, "updated_at"])
+    out_of_range = _terms_out_of_range(data)
+    if out_of_range:
+        from egov.core.errors import ApplicationError
+
+        # Raised inside this atomic block: the row's other changes are undone with it.
+        raise ApplicationError("terms_out_of_range", out_of_range)
     terms = _terms(data)
     latest = procedure.versions.order_by("-number").first() if outcome != "created" else None
     # The online form and the internal process are often given by another source than the catalogue
