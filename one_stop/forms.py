@@ -34,15 +34,22 @@ class CounterReceiptForm(forms.Form):
     processing_days = forms.DecimalField(
         label=_("Thời hạn giải quyết (ngày làm việc)"), required=False, min_value=0, max_value=365, decimal_places=1,
         help_text=_("Chỉ ghi khi danh mục chưa nêu thời hạn của thủ tục; nếu danh mục đã nêu, thời hạn đó được áp dụng."))
+    # A one-time key per form shown (kept when the form comes back with errors): a double click on "receive" sends it
+    # twice, and the second finds the dossier of the first (services.dossiers.dossier_receive_at_counter).
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     # The applicant's data is typed on a desk's shared browser: none of it is offered again to the next clerk or
     # applicant at the counter (the browser's memory of typed values), nor taken as the clerk's own to fill in.
     APPLICANT_FIELDS = ("full_name", "id_number", "phone", "email", "address")
 
     def __init__(self, *args, clerk, **kwargs):
+        import secrets
+
         from one_stop.selectors import desk_handling_agencies
 
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission_key"].initial = secrets.token_urlsafe(24)
         for name in self.APPLICANT_FIELDS:
             self.fields[name].widget.attrs["autocomplete"] = "off"
         groups = desk_handling_agencies()

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import (
     action,
@@ -164,19 +164,31 @@ class DossierViewSet(viewsets.GenericViewSet):
             Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
             Prefetch("steps", queryset=DossierStep.objects.select_related("agency")), "documents")
 
-    @extend_schema(request=DossierCreateSerializer, responses={201: DossierSerializer})
+    @extend_schema(request=DossierCreateSerializer, responses={201: DossierSerializer,
+                                                              200: OpenApiResponse(DossierSerializer, description=(
+                                                                  "Idempotency-Key đã dùng: hồ sơ của lần gửi trước."))},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                                description="Khóa một lần (tối đa 64 ký tự): gửi lại cùng khóa trả về hồ "
+                                                            "sơ đã tiếp nhận, không tạo hồ sơ mới.")])
     def create(self, request):
+        from django.utils.translation import gettext as _
+
+        from egov.core.errors import ApplicationError
         from one_stop.services.dossiers import ApplicantData, dossier_receive_at_counter
 
         incoming = DossierCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 64:
+            raise ApplicationError("invalid_idempotency_key", _("Idempotency-Key tối đa 64 ký tự."), status=400)
         dossier = dossier_receive_at_counter(clerk=request.user, procedure=data["procedure"],
                                              applicant=ApplicantData(**data["applicant"]), channel=data["channel"],
                                              handling_agency=data["handling_agency"],
-                                             processing_days=data["processing_days"])
+                                             processing_days=data["processing_days"], submission_key=key)
+        repeated = getattr(dossier, "repeated_submission", False)
         data = DossierSerializer(self.get_queryset().get(pk=dossier.pk), context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(data, status=status.HTTP_200_OK if repeated else status.HTTP_201_CREATED)
 
     @extend_schema(responses=DossierSerializer)
     def retrieve(self, request, code=None):

@@ -128,6 +128,9 @@ class Dossier(ProtectedStateMixin, models.Model):
     fee_note = models.CharField(_("ghi chú phí, lệ phí (miễn, giảm)"), max_length=255, blank=True)
     # Set when the applicant sends the requested supplement back online; cleared when the desk takes it.
     supplement_submitted_at = models.DateTimeField(_("công dân gửi bổ sung lúc"), null=True, blank=True)
+    # The counter form's one-time key (or the API's Idempotency-Key): a second click on "receive", or a client's retry,
+    # finds the dossier the first one made instead of receiving it twice under a new code. Empty: none was sent.
+    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -161,6 +164,9 @@ class Dossier(ProtectedStateMixin, models.Model):
             # The API's list, newest first.
             models.Index(fields=["created_at"], name="dossier_created_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["receiving_agency", "submission_key"],
+                                               condition=~models.Q(submission_key=""),
+                                               name="dossier_submission_key_unique")]
 
     def __str__(self) -> str:
         return self.code

@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -175,11 +175,24 @@ def _applicant_fields(applicant: ApplicantData) -> dict:
             "applicant_email": applicant.email.strip(), "applicant_address": applicant.address.strip()}
 
 
+def _submission_repeated(*, agency_id: int, key: str) -> Dossier | None:
+    """The dossier a receipt with this key already made at this desk, or None. Receipts of one key take turns until
+    their transaction ends (a double click sends both before the first is stored), so the second finds the first."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"one_stop.receipt|{agency_id}|{key}"])
+    dossier = Dossier.objects.filter(receiving_agency_id=agency_id, submission_key=key).first()
+    if dossier is not None:
+        dossier.repeated_submission = True
+    return dossier
+
+
 @transaction.atomic
 def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: ApplicantData,
                                channel: str = DossierChannel.COUNTER, handling_agency=None,
                                checklist: list[dict] | None = None, fee_exempt_reason: str = "",
-                               scans=(), processing_days=None) -> Dossier:
+                               scans=(), processing_days=None, submission_key: str = "") -> Dossier:
     """A clerk receives a dossier at the desk: code, procedure version, due date, steps, control sheet.
 
     Any desk of the province may receive for any procedure (2025 one-stop decree); the dossier is
@@ -187,12 +200,19 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     `checklist` records which required documents were handed in (default: all of them); `scans` are
     (requirement, file) pairs stored with the dossier in the same transaction. `processing_days` is the time limit
     the desk gives when the procedure's version states none (required then, ignored otherwise).
+    `submission_key`: the form's one-time key (the API's Idempotency-Key): sent again, it returns the dossier the first
+    sending received (with `repeated_submission` set), however close together the two arrive.
     """
     from one_stop.services.documents import dossier_checklist_from_version, dossier_document_add
     from one_stop.services.process import dossier_steps_create
 
     if not clerk.has_role(Role.ONE_STOP_CLERK) or clerk.agency_id is None:
         raise ApplicationError("not_a_clerk", _("Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."), status=403)
+    submission_key = (submission_key or "").strip()[:64]
+    if submission_key:
+        repeated = _submission_repeated(agency_id=clerk.agency_id, key=submission_key)
+        if repeated is not None:
+            return repeated
     version = procedure_version_current(procedure=procedure)
     if version is None or not procedure.is_active:
         raise ApplicationError("procedure_unavailable", _("Thủ tục này hiện không được áp dụng."), status=409)
@@ -204,7 +224,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     dossier = Dossier(
         code=dossier_code_allocate(agency=clerk.agency, at=now), procedure=procedure, procedure_version=version,
         receiving_agency=clerk.agency, handling_agency=handling_agency or clerk.agency, channel=channel,
-        submitted_at=now, **_applicant_fields(applicant),
+        submitted_at=now, submission_key=submission_key, **_applicant_fields(applicant),
     )
     _time_limit_given(dossier, processing_days)
     dossier.fee_vnd, dossier.fee_note = _fee(version, channel, fee_exempt_reason)
@@ -466,6 +486,10 @@ def dossier_forward(*, dossier: Dossier, user, to_agency, note: str = "") -> Dos
 
 
 POSTPONE_ROLES = {Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}
+# How far an apology may move the return date (calendar days after the current one). The rules set no figure; a year
+# covers any real delay, and a date typed centuries ahead (9999) cannot be given once and for all (a dossier is
+# postponed once only) nor make the steps' deadlines be counted over millions of days.
+POSTPONE_MAX_DAYS = 365
 
 
 @transaction.atomic
@@ -494,6 +518,9 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
     if new_due_at <= dossier.due_at:
         raise ApplicationError("invalid_date", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."),
                                fields={"new_due_at": [_("Chọn ngày muộn hơn.")]})
+    if new_due_at > dossier.due_at + timedelta(days=POSTPONE_MAX_DAYS):
+        raise ApplicationError("invalid_date", _("Ngày hẹn mới không được quá %(n)s ngày sau ngày hẹn trả hiện tại.")
+                               % {"n": POSTPONE_MAX_DAYS}, fields={"new_due_at": [_("Chọn ngày sớm hơn.")]})
     if not reason.strip():
         raise ApplicationError("reason_required", _("Cần ghi rõ lý do."), fields={"reason": [_("Bắt buộc.")]})
     dossier.original_due_at, dossier.due_at = dossier.due_at, new_due_at
