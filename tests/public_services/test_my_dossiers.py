@@ -162,9 +162,13 @@ def test_a_fee_due_links_to_the_payment_page(client, citizen, submitted, desk):
 def test_control_characters_in_free_text_do_not_break_anything(client, citizen, submitted):
     client.force_login(citizen)
     response = client.post(page("withdraw", submitted), {"note": "Nộp nhầm\x00"})
+    assert response.status_code == 400  # NUL: refused before any view (egov.core.middleware), nothing done
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+    response = client.post(page("withdraw", submitted), {"note": "Nộp nhầm\x07"})
     assert response.status_code == 302
     submitted.refresh_from_db()
-    assert submitted.closing_reason == "Nộp nhầm"
+    assert submitted.state == "withdrawn" and submitted.closing_reason.startswith("Nộp nhầm")
 
 
 def test_the_dossier_page_shows_the_answers_with_their_labels(client, citizen, submitted):
