@@ -35,11 +35,9 @@ def result_verification_block_pdf(*, url: str, lines: list[str]) -> bytes:
 def result_pdf_prepare(*, pdf: bytes, url: str, lines: list[str], field_name: str = RESULT_FIELD) -> bytes:
     """The result with the verification block on page 1 and an empty signature field, in one new revision."""
     from django.utils.translation import gettext as _
-    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.rw_common import find_inherited_value_in_tree
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -60,6 +58,20 @@ def result_pdf_prepare(*, pdf: bytes, url: str, lines: list[str], field_name: st
     if x2 - x1 < BLOCK_WIDTH + FIELD_WIDTH + 3 * MARGIN_X:
         raise ApplicationError("page_too_small", _("Trang đầu của tệp kết quả quá nhỏ để đặt mã QR và chữ ký."),
                                status=400)
+    try:
+        return _block_drawn(writer, url=url, lines=lines, field_name=field_name, box=(x1, y1, x2))
+    except PdfError as exc:
+        # The file's objects are read as they are needed: a damaged stream (a wrong /Length) shows only now.
+        raise ApplicationError("unreadable_pdf", _("Không đọc được tệp PDF kết quả để đóng mã QR xác thực."),
+                               status=400) from exc
+
+
+def _block_drawn(writer, *, url: str, lines: list[str], field_name: str, box: tuple[float, float, float]) -> bytes:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    x1, y1, x2 = box
     block = PdfFileReader(io.BytesIO(result_verification_block_pdf(url=url, lines=lines)))
     xobject = writer.import_page_as_xobject(block, 0)
     # Wrap the page's own content in q … Q so whatever graphics state it leaves does not move the block.
@@ -70,9 +82,9 @@ def result_pdf_prepare(*, pdf: bytes, url: str, lines: list[str], field_name: st
                               resources=generic.DictionaryObject({
                                   generic.pdf_name("/XObject"): generic.DictionaryObject(
                                       {generic.pdf_name("/EgovEResult"): xobject})}))
-    box = (x2 - MARGIN_X - FIELD_WIDTH, y1 + MARGIN_Y, x2 - MARGIN_X, y1 + MARGIN_Y + FIELD_HEIGHT)
+    field_box = (x2 - MARGIN_X - FIELD_WIDTH, y1 + MARGIN_Y, x2 - MARGIN_X, y1 + MARGIN_Y + FIELD_HEIGHT)
     append_signature_field(writer, SigFieldSpec(sig_field_name=field_name, on_page=0,
-                                                box=tuple(int(round(v)) for v in box)))
+                                                box=tuple(int(round(v)) for v in field_box)))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

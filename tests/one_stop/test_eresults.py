@@ -360,3 +360,21 @@ def test_the_printed_token_has_no_character_a_reader_would_take_for_hyphenation(
     _dossier, _request, row = signed
     # A "-" at the end of a printed line was dropped by pdftotext as a hyphenation (an intermittent failure).
     assert re.fullmatch(r"[A-Za-z0-9]{32}", row.verification_token)
+
+
+# A stream whose /Length is wrong (44 for a 42-byte text): pyHanko reads the object only when the page is drawn on.
+DAMAGED_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+               b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>"
+               b"endobj\n4 0 obj<</Length 44>>stream\nBT /F1 24 Tf 100 700 Td (Test scan) Tj ET\nendstream endobj\n"
+               b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\nxref\n0 6\n0000000000 65535 f \n"
+               b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n0000000211 00000 n \n"
+               b"0000000298 00000 n \ntrailer<</Size 6/Root 1 0 R>>\nstartxref\n359\n%%EOF\n")
+
+
+def test_a_damaged_result_pdf_is_refused_when_sent_for_signing_not_a_500():
+    """Found by the exploratory test: the upload took it (its type is PDF), the request to sign answered 500."""
+    from one_stop.pdf.eresult import result_pdf_prepare
+
+    with pytest.raises(ApplicationError) as refused:
+        result_pdf_prepare(pdf=DAMAGED_PDF, url="https://dvc.example.vn/x", lines=["Hồ sơ"])
+    assert refused.value.code == "unreadable_pdf" and refused.value.status == 400
