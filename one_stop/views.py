@@ -804,13 +804,18 @@ def dossier_postpone_view(request, code: str):
     dossier = _staff_dossier(request, code)
     form = PostponeForm(request.POST)
     if not form.is_valid():
-        message = " ".join(e for errors in form.errors.values() for e in errors)
+        # Each message with the field it is about: "Trường này là bắt buộc." twice said nothing.
+        message = " ".join(f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+                           for name, errors in form.errors.items() for error in errors)
         return _refused_page(request, code, _Refused("postpone", message, note=request.POST.get("reason", "")),
                              status=400, postpone_form=form)
     try:
         dossier_postpone(dossier=dossier, user=request.user, new_due_at=form.cleaned_data["new_due_at"],
                          reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
+        for name, errors in exc.fields.items():  # shown at the field too (the new date: a working day, within a year)
+            if name in form.fields:
+                form.add_error(name, errors)
         return _refused_page(request, code, _Refused("postpone", exc.message, note=form.cleaned_data["reason"]),
                              status=exc.status, postpone_form=form)
     messages.success(request, _("Đã hẹn lại ngày trả kết quả; người nộp được báo tin."))

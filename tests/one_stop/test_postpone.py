@@ -87,3 +87,27 @@ def test_the_apology_leaves_completed_steps_as_they_were(staff, procedure):
     examined = dossier.steps.get(order=2)
     assert examined.due_at == at_local(2026, 12, 9, 17, 0) and examined.completed_at == at_local(2026, 12, 4, 10, 0)
     assert dossier.steps.get(order=3).due_at == at_local(2026, 12, 15, 16, 30)
+
+
+@pytest.mark.parametrize("new_due", [at_local(2026, 3, 15, 10, 0), at_local(2026, 4, 30, 10, 0)])  # a Sunday, a holiday
+def test_the_new_date_is_a_working_day(dossier, staff, new_due):
+    """Found by exploratory testing: a Sunday was accepted, and the applicant told to come that day."""
+    with pytest.raises(ApplicationError) as info:
+        _postpone(dossier, staff[Role.LEADER], at_local(2026, 3, 5, 10, 0), new_due)
+    assert info.value.code == "invalid_date" and "new_due_at" in info.value.fields
+    dossier.refresh_from_db()
+    assert dossier.postponed_at is None
+
+
+def test_an_empty_apology_form_names_each_missing_field(client, dossier, staff):
+    from django.urls import reverse
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    leader = staff[Role.LEADER]
+    StaticDevice.objects.create(user=leader, name="backup").token_set.create(token="backup01")
+    client.force_login(leader)
+    client.post(reverse("accounts:otp_verify"), {"token": "backup01"})
+    response = client.post(reverse("one_stop_staff:postpone", args=[dossier.code]), {})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Ngày hẹn trả mới: " in page and "Lý do chậm trả kết quả: " in page
