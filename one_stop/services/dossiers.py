@@ -1,6 +1,7 @@
 """The dossier lifecycle: receipt (code and due date), the transitions, who may take each one."""
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -143,9 +144,15 @@ def _handling_agency_check(handling_agency, clerk) -> None:
                                fields={"handling_agency": [_("Chọn cơ quan khác.")]})
 
 
+# A passport number: letters and digits, at least one letter (all digits are read as an ID number), 6 to 20 of them.
+PASSPORT_NUMBER = re.compile(r"(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{6,20}")
+
+
 def applicant_id_number_clean(*, kind: str, id_number: str) -> str:
     """The applicant's identifier as kept: an organisation's is its tax code (format and check digit verified,
-    normalised); a person's is the ID number as typed — a foreigner's passport number has no national format."""
+    normalised); a person's is the ID number as typed — 12 digits (căn cước), 9 (an old identity card), or a
+    passport's letters and digits, which have no single format (a foreigner's): only the plainly impossible ("123")
+    is refused."""
     from django.core.exceptions import ValidationError
 
     from egov.accounts.validators import normalize_tax_code, validate_tax_code
@@ -154,7 +161,14 @@ def applicant_id_number_clean(*, kind: str, id_number: str) -> str:
         raise ApplicationError("invalid_applicant_kind", _("Loại người nộp phải là cá nhân hoặc tổ chức."),
                                fields={"kind": [_("Chọn cá nhân hoặc tổ chức.")]})
     if kind != ApplicantKind.ORGANISATION:
-        return id_number.strip()
+        number = id_number.strip()
+        plausible = (len(number) in (9, 12) if number.isascii() and number.isdigit()
+                     else PASSPORT_NUMBER.fullmatch(number) is not None)
+        if not plausible:
+            message = _("Số định danh cá nhân gồm 12 chữ số (chứng minh nhân dân cũ: 9 chữ số); số hộ chiếu gồm 6–20 chữ "
+                        "cái và chữ số.")
+            raise ApplicationError("invalid_id_number", message, fields={"id_number": [message]})
+        return number
     try:
         validate_tax_code(id_number)
     except ValidationError as exc:

@@ -195,3 +195,18 @@ def test_the_api_takes_an_idempotency_key(staff, procedure):
     assert client.post("/api/v1/dossiers/", body, format="json").status_code == 201  # no key: a new dossier each time
     assert client.post("/api/v1/dossiers/", body, format="json", HTTP_IDEMPOTENCY_KEY="x" * 65).status_code == 400
     assert Dossier.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("number", "accepted"), [
+    ("123", False), ("02009500123", False), ("0200950012345", False), ("AB", False), ("B1234567!", False),
+    ("020095001234", True), ("020095001", True), ("B1234567", True), ("C01234567", True), ("X1234567890123456789", True)])
+def test_a_persons_id_number_is_refused_only_when_plainly_impossible(client, staff, procedure, number, accepted):
+    """Found by exploratory testing: the counter received a dossier for "123"."""
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    response = client.post(reverse("one_stop_staff:counter"), {**COUNTER_FORM, "procedure": procedure.code,
+                                                               "id_number": number})
+    assert (response.status_code == 302) is accepted
+    assert Dossier.objects.filter(applicant_id_number=number).exists() is accepted
+    if not accepted:
+        assert "Số định danh cá nhân gồm 12 chữ số" in response.content.decode()
