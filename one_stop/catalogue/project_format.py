@@ -125,14 +125,55 @@ def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData |
     if errors:
         return None
     processing_text, fee_text = _text(row, "processing_time_text"), _text(row, "fee_text")
+    channels = [ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
+                             fee_vnd=fee, fee_text=fee_text)]
+    stated = _working_days_stated(processing_text) if days is None else {}
+    if stated:  # the number of days only in the words: taken where they say working days, per channel
+        days = stated.get(Channel.COUNTER, min(stated.values()))
+        channels = [ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
+                                 fee_vnd=fee, fee_text=fee_text),
+                    *(ChannelTerms(channel=channel, processing_days=value, processing_text=processing_text)
+                      for channel, value in stated.items() if channel != Channel.COUNTER)]
     return ProcedureData(
         code=code, name=name, field=_text(row, "field"), levels=list(levels), agency=_text(row, "agency"),
-        channels=[ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
-                               fee_vnd=fee, fee_text=fee_text)],
-        processing_days=days, processing_text=processing_text, fee_vnd=fee, fee_text=fee_text,
+        channels=channels, processing_days=days, processing_text=processing_text, fee_vnd=fee, fee_text=fee_text,
         online_level=online, required_documents=documents, process=process, form=form, result=_text(row, "result"),
-        legal_basis=_text(row, "legal_basis"), source="curated", source_url=_text(row, "source"),
+        legal_basis=_text(row, "legal_basis"), source="curated", source_url=_national_portal_url(_text(row, "source")),
     )
+
+
+_CHANNEL_WORDS = {"trực tiếp": Channel.COUNTER, "trực tuyến": Channel.ONLINE, "dịch vụ bưu chính": Channel.POST}
+_WORKING_DAYS = r"(\d+(?:[.,]\d+)?)\s*ngày làm việc"
+
+
+def _working_days_stated(text: str) -> dict[str, float]:
+    """The working days a time-limit text states, by channel: "Trực tuyến: 17 Ngày làm việc; Trực tiếp: 27 Ngày làm
+    việc", or one figure for the channels in brackets, "3 Ngày làm việc (Trực tuyến, Trực tiếp)". Nothing for a
+    figure without its unit ("1 (Trực tuyến, …)": days or hours? the text stays, the desk gives the limit) or in
+    another unit (calendar days, hours: not working days)."""
+    text = " ".join(text.split()).casefold()
+    stated = {}
+    for part in text.split(";"):
+        name, colon, rest = part.partition(":")
+        match = re.fullmatch(_WORKING_DAYS, rest.strip()) if colon else None
+        if match and name.strip() in _CHANNEL_WORDS:
+            stated[_CHANNEL_WORDS[name.strip()]] = float(match[1].replace(",", "."))
+    if stated:
+        return stated
+    match = re.fullmatch(_WORKING_DAYS + r"\s*(?:\((.*)\))?", text.strip())
+    if match is None:
+        return {}
+    named = [_CHANNEL_WORDS.get(word.strip()) for word in (match[2] or "").split(",")]
+    return dict.fromkeys([channel for channel in named if channel] or [Channel.COUNTER], float(match[1].replace(",", ".")))
+
+
+def _national_portal_url(source: str) -> str:
+    """The national portal's page a source names: the curated file gives the crawler's copy on GitHub "(crawled from
+    https://dichvucong.gov.vn/…)" — the link for citizens is the portal's own page, not the crawler's file."""
+    match = re.search(r"https://dichvucong\.gov\.vn/[^\s)]*", source)
+    if match:
+        return match[0]
+    return source if "dichvucong.gov.vn" in source.split("/")[2:3] else ""
 
 
 # Checks of an online form's schema, registered by the app that renders forms (public_services), so the

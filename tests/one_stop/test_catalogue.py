@@ -220,3 +220,23 @@ def test_a_source_that_does_not_state_the_form_process_or_online_level_keeps_the
                                         source="curated"))
     procedure.refresh_from_db()
     assert procedure.online_level == "none"  # stated, so it changes
+
+
+@pytest.mark.parametrize(("text", "days", "by_channel"), [
+    ("3 Ngày làm việc (Trực tuyến, Dịch vụ bưu chính, Trực tiếp)", 3.0, {"counter": 3.0, "online": 3.0, "post": 3.0}),
+    ("Trực tuyến: 17 Ngày làm việc; Dịch vụ bưu chính: 20 Ngày làm việc; Trực tiếp: 27 Ngày làm việc", 27.0,
+     {"counter": 27.0, "online": 17.0, "post": 20.0}),
+    ("1 (Trực tuyến, Dịch vụ bưu chính, Trực tiếp)", None, {"counter": None}),  # no unit: the desk gives the limit
+    ("10 Ngày (Trực tiếp)", None, {"counter": None}),  # calendar days are not working days
+])
+def test_a_curated_time_limit_stated_only_in_words_is_read_in_working_days(text, days, by_channel):
+    """Found by exploratory testing: 14 of the curated procedures state their limit only in words, so every receipt
+    asked the clerk for one, and the link to the national portal pointed at the crawler's file on GitHub."""
+    items, errors = read_project_json(json.dumps([{
+        "code": "1.000001", "name": "Thủ tục thử", "processing_time_text": text,
+        "source": "https://github.com/x/1.000001.json (crawled from https://dichvucong.gov.vn/thu-tuc-hanh-chinh/0a1b)"}
+    ]).encode())
+    assert errors == []
+    (data,) = items
+    assert data.processing_days == days and {c.channel: c.processing_days for c in data.channels} == by_channel
+    assert data.processing_text == text and data.source_url == "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/0a1b"
