@@ -117,3 +117,26 @@ FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data"
 
 def _holds_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page for a 405 (an action's address opened by a reload, a bookmark or a link: it takes only a posted form).
+
+    Django's require_POST answers with an empty body, which the browser shows as its own error page; the visitor is
+    told in the site's language that the address is an action's and where to go. The API keeps its JSON answers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code == 405 and not response.content and request.method in ("GET", "HEAD")
+                and not request.path_info.startswith(API_PREFIX)):
+            from django.shortcuts import render
+
+            page = render(request, "errors/405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "egov.accounts.middleware.TwoFactorRequiredMiddleware",
     "egov.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "egov.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by its backend into a response.
     "axes.middleware.AxesMiddleware",

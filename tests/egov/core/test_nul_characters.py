@@ -59,3 +59,4 @@ def test_the_refusal_is_in_the_visitors_language(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post("/dang-nhap/", {"username": "demo\x00", "password": "x"})
     assert response.status_code == 400 and "ký tự" not in response.content.decode()
+

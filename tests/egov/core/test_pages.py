@@ -94,3 +94,17 @@ def test_a_signed_in_citizen_finds_the_services_and_their_dossiers_in_the_header
 def test_an_anonymous_visitor_gets_no_citizen_links_in_the_header(client):
     html = client.get("/tra-cuu-ho-so/").content.decode()
     assert reverse("public_services:my_dossiers") not in html[html.index("<header"):html.index("</header>")]
+
+
+def test_an_actions_address_opened_by_get_explains_itself_in_a_page(client):
+    """Found by exploratory testing: a reload after a refused form (the address stays the action's) showed the
+    browser's blank error page."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(citizen=True))
+    response = client.get("/dich-vu-cong/ho-so-cua-toi/000.00.00.H41-260302-0001/rut/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "Thao tác cần gửi từ biểu mẫu" in page and 'href="/"' in page
+    api = client.get("/api/v1/auth/token/")
+    assert api.status_code == 405 and api["Content-Type"].startswith("application/json")
