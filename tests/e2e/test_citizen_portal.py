@@ -117,6 +117,16 @@ def test_home_procedure_page_and_form_are_readable_at_360_px(browser, live_serve
         for path in ("/", "/dich-vu-cong/", "/dich-vu-cong/?q=khai+sinh", "/dich-vu-cong/thu-tuc/1.001193/"):
             page.goto(path)
             _no_horizontal_scroll(page)
+        # The catalogue's search: its label on one or two lines above a field most of the screen wide, the filters'
+        # lists inside the screen (Pico drew role=search as one pill: a column of single words, a tiny field).
+        page.goto("/dich-vu-cong/")
+        label = page.locator("label[for=tim-thu-tuc]").bounding_box()
+        field = page.locator("#tim-thu-tuc").bounding_box()
+        assert label["height"] < 60 and field["width"] > 200 and field["y"] >= label["y"] + label["height"] - 1
+        page.get_by_text("Lọc theo lĩnh vực, mức độ, cấp, cơ quan").click()
+        for select in page.locator(".filter-grid select").all():
+            box = select.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 360
         page.goto("/dich-vu-cong/thu-tuc/1.001193/nop-ho-so/")
         _sign_in(page, citizen.national_id)
         expect(page.get_by_role("heading", level=1)).to_have_text("Nộp hồ sơ trực tuyến")
