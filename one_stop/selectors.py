@@ -60,7 +60,7 @@ def procedures_search(*, query: str = "", field: str = "", online_level: str = "
     """
     procedures = Procedure.objects.filter(is_active=True)
     if field:
-        procedures = procedures.filter(field=field)
+        procedures = procedures.filter(field__iexact=field)  # every spelling of it (spellings_merged)
     if online_level:
         procedures = procedures.filter(online_level=online_level)
     if level:
@@ -130,9 +130,25 @@ def desk_handling_agencies() -> list[tuple[str, list]]:
     return [(group, members) for group, members in ((_("Cấp tỉnh"), province), (_("Cấp xã"), communes)) if members]
 
 
+def spellings_merged(rows) -> list[str]:
+    """Of (value, count) pairs, one spelling per value written in several cases ("Công An Tỉnh", "Công an tỉnh": the
+    national catalogue is not consistent) — the most used —, sorted: a filter offers each once and matches them all
+    (iexact)."""
+    import unicodedata
+
+    best: dict[str, tuple[int, str]] = {}
+    for value, count in rows:
+        key = unicodedata.normalize("NFC", value).casefold()
+        if key not in best or count > best[key][0]:
+            best[key] = (count, value)
+    return sorted((value for _count, value in best.values()), key=lambda value: value.casefold())
+
+
 def procedure_fields() -> list[str]:
-    return list(Procedure.objects.filter(is_active=True).exclude(field="").order_by("field")
-                .values_list("field", flat=True).distinct())
+    from django.db.models import Count
+
+    return spellings_merged(Procedure.objects.filter(is_active=True).exclude(field="").values("field")
+                            .annotate(n=Count("id")).values_list("field", "n"))
 
 
 def dossiers_visible_to(*, user) -> QuerySet:

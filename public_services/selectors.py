@@ -22,14 +22,18 @@ def catalogue_search(*, query: str = "", field: str = "", online_level: str = ""
     implementing agency exactly as the catalogue writes it (the filter offers those values)."""
     procedures = procedures_search(query=query, field=field, online_level=online_level, level=level)
     if agency:
-        procedures = procedures.filter(agency_text=agency)
+        procedures = procedures.filter(agency_text__iexact=agency)  # every spelling of it (spellings_merged)
     return procedures.defer(*LIST_DEFERRED)
 
 
 def catalogue_agencies() -> list[str]:
-    """The implementing agencies the catalogue names, for the agency filter."""
-    return list(Procedure.objects.filter(is_active=True).exclude(agency_text="").order_by("agency_text")
-                .values_list("agency_text", flat=True).distinct())
+    """The implementing agencies the catalogue names, for the agency filter: each once, however its case is written."""
+    from django.db.models import Count
+
+    from one_stop.selectors import spellings_merged
+
+    return spellings_merged(Procedure.objects.filter(is_active=True).exclude(agency_text="").values("agency_text")
+                            .annotate(n=Count("id")).values_list("agency_text", "n"))
 
 
 def procedure_public(*, code: str) -> tuple[Procedure, object] | None:

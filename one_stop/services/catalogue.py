@@ -1,5 +1,7 @@
 """Writing the procedure catalogue: one procedure at a time, by national code, idempotent."""
 
+import functools
+import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -95,12 +97,15 @@ def procedure_upsert(*, data: ProcedureData, effective_from=None) -> tuple[Proce
         return procedure, "kept", False
     outcome = "created" if procedure is None else "unchanged"
     procedure = procedure or Procedure(code=data.code)
+    # Composed Unicode (NFC) throughout: some pages of the national portal write "Cấp" with combining marks, which
+    # looks the same and is another value to compare, sort and filter ("Cấp, quản lý căn cước" listed twice).
+    nfc = functools.partial(unicodedata.normalize, "NFC")
     identity = {
-        "name": data.name, "field": data.field, "levels": list(data.levels), "agency_text": data.agency,
+        "name": nfc(data.name), "field": nfc(data.field), "levels": list(data.levels), "agency_text": nfc(data.agency),
         # A source that does not state the online level leaves the known one alone.
         "online_level": data.online_level if data.online_level is not None else (procedure.online_level or "none"),
-        "result": data.result, "legal_basis": data.legal_basis,
-        "conditions": data.conditions, "source": data.source or procedure.source, "source_url": data.source_url[:500],
+        "result": nfc(data.result), "legal_basis": nfc(data.legal_basis),
+        "conditions": nfc(data.conditions), "source": data.source or procedure.source, "source_url": data.source_url[:500],
         "raw": data.raw, "import_issues": list(data.issues),
         "name_folded": fold_vietnamese(f"{data.code} {data.name}"),
         "body_folded": fold_vietnamese(" ".join([data.field, data.agency, data.result, data.legal_basis])),

@@ -240,3 +240,24 @@ def test_a_curated_time_limit_stated_only_in_words_is_read_in_working_days(text,
     (data,) = items
     assert data.processing_days == days and {c.channel: c.processing_days for c in data.channels} == by_channel
     assert data.processing_text == text and data.source_url == "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/0a1b"
+
+
+def test_a_field_or_agency_written_two_ways_is_offered_once_and_filters_both(client):
+    """Found by exploratory testing: "Cấp, quản lý căn cước" in composed and combining-mark forms, "Công An Tỉnh" and
+    "Công an tỉnh", each listed twice, each choice hiding the other's procedures."""
+    import unicodedata
+
+    from one_stop.catalogue.data import ProcedureData
+    from one_stop.selectors import procedure_fields
+    from public_services.selectors import catalogue_agencies
+
+    decomposed = unicodedata.normalize("NFD", "Cấp, quản lý căn cước")
+    for code, field, agency in (("2.000001", decomposed, "Công An Tỉnh"), ("2.000002", "Cấp, quản lý căn cước",
+                                                                          "Công an tỉnh"),
+                                ("2.000003", "Cấp, quản lý căn cước", "Công an tỉnh")):
+        procedure_upsert(data=ProcedureData(code=code, name=f"Thủ tục {code}", field=field, agency=agency,
+                                            processing_days=5))
+    assert procedure_fields() == ["Cấp, quản lý căn cước"]
+    assert catalogue_agencies() == ["Công an tỉnh"]  # the spelling most procedures use
+    page = client.get("/dich-vu-cong/", {"co_quan": "Công an tỉnh"}).content.decode()
+    assert all(f"Thủ tục {code}" in page for code in ("2.000001", "2.000002", "2.000003"))
