@@ -490,7 +490,9 @@ def counter_receipt(request):
     if request.method == "POST":
         # The checklist comes back with every answer, errors included: rebuilt from the posted procedure (valid even
         # when another field is not), with the ticks as the clerk left them — a re-ticked box would put a paper
-        # never handed in on the receipt. At first display every box is ticked (ticked is None).
+        # never handed in on the receipt. At first display no box is ticked (ticked is None): the clerk ticks each paper
+        # in hand — ticked in advance, optional papers ("nếu có") and the alternatives of a form (paper or electronic)
+        # were all printed on the receipt as received (found by exploratory testing).
         procedure = form.cleaned_data.get("procedure")
         version = procedure_version_current(procedure=procedure) if procedure else None
         documents = required_documents_with_templates(procedure=procedure, version=version)

@@ -57,7 +57,10 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
     form.get_by_label("Họ và tên người nộp").fill("Đặng Văn Công")
     # The checklist of the procedure's documents appears as soon as the code is filled in (htmx).
     # (Its scan's label names the document too, for a screen reader: the tick box is the checkbox of that name.)
-    expect(form.get_by_role("checkbox", name="Tờ khai đăng ký khai sinh")).to_be_checked()
+    # Nothing is ticked in advance: the clerk ticks each paper handed in.
+    declaration = form.get_by_role("checkbox", name="Tờ khai đăng ký khai sinh")
+    expect(declaration).not_to_be_checked()
+    declaration.check()
     expect(page.locator("#checklist-status")).to_contain_text("thành phần hồ sơ cần kiểm tra")
     form.get_by_label("Bản quét (không bắt buộc)").set_input_files(
         files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])

@@ -63,7 +63,8 @@ def test_a_picked_match_opens_the_form_with_its_code_and_checklist(clerk_client,
     html = clerk_client.get(reverse("one_stop_staff:counter"), {"procedure": "1.001193"}).content.decode()
 
     assert re.search(r'<input type="text" name="procedure" value="1.001193"', html)
-    assert re.findall(r'name="received" value="(\d)" checked', html) == ["0", "1"]
+    assert re.findall(r'name="received" value="(\d)"', html) == ["0", "1"]
+    assert not re.findall(r'name="received" value="\d" checked', html)  # the clerk ticks each paper handed in
     assert a11y_problems(html) == []
 
 
