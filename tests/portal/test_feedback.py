@@ -313,3 +313,16 @@ def test_the_staff_history_names_the_states_in_the_reader_s_language_not_their_c
     page = client.get(reverse("portal:feedback_staff_detail", args=[feedback.pk])).content.decode()
     assert f"(— → {received})" in page and f"({received} → {answered})" in page
     assert "→ received)" not in page and "(received →" not in page
+
+
+@pytest.mark.django_db
+def test_the_link_to_send_feedback_is_offered_to_visitors_and_citizens_not_to_staff(client, agency):
+    """Found by exploratory testing: staff followed it to a 403 (feedback is the citizens')."""
+    submit = reverse("portal:feedback_submit")
+    for path in ("/", reverse("portal:feedback_public")):
+        assert f'href="{submit}"' in client.get(path).content.decode()
+    client.force_login(UserFactory(citizen=True))
+    assert f'href="{submit}"' in client.get(reverse("portal:feedback_public")).content.decode()
+    client.force_login(UserFactory(agency=agency, roles=[Role.SPECIALIST]))
+    for path in ("/", reverse("portal:feedback_public")):
+        assert f'href="{submit}"' not in client.get(path).content.decode()
