@@ -82,6 +82,11 @@ def outgoing_envelope(document: OutgoingDocument) -> Envelope:
     )
 
 
+def _agencies_named(agencies) -> str:
+    """"Sở Tư pháp tỉnh Lạng Sơn (000.00.03.H41); …": the agencies a package names, by name and code."""
+    return "; ".join(f"{a.name} ({a.code})" if a.name else a.code for a in agencies)
+
+
 def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agency]) -> EdxmlPackage:
     """The package of an issued document for the named recipients (never a default: each package is a sending,
     and the agencies of the system already receive theirs by the internal exchange)."""
@@ -185,8 +190,12 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         raise ApplicationError("invalid_edxml", _("Gói edXML không hợp lệ: %(p)s") % {"p": " ".join(exc.problems)},
                                fields={"file": exc.problems}) from None
     if clerk.agency.exchange_code not in {r.code for r in package.recipients}:
-        raise ApplicationError("not_addressed", _("Gói edXML không gửi cho cơ quan của bạn (%(c)s).")
-                               % {"c": clerk.agency.exchange_code}, fields={"file": [_("Sai nơi nhận.")]})
+        # Which agency it is for, so the clerk can forward it there or tell the sender, not only that it is wrong.
+        addressed = _agencies_named(package.recipients)
+        raise ApplicationError(
+            "not_addressed", _("Gói edXML gửi cho %(to)s, không phải cơ quan của bạn (%(c)s).")
+            % {"to": addressed, "c": clerk.agency.exchange_code},
+            fields={"file": [_("Sai nơi nhận: gói tin gửi cho %(to)s.") % {"to": addressed}]})
     # Imports of one document id at one agency take turns until their transaction ends: the second of a double
     # submit then finds the first (both checked before either committed, and two entries were made — found by review).
     with connection.cursor() as cursor:
@@ -340,7 +349,7 @@ def delivery_status_record(*, clerk, data: bytes) -> Delivery:
     ours = clerk.agency.exchange_code
     if status.recipient.code != ours:
         _refuse("not_addressed", _("Thông điệp trạng thái không gửi cho cơ quan của bạn (%(c)s).") % {"c": ours},
-                _("Sai nơi nhận (To): %(c)s.") % {"c": status.recipient.code})
+                _("Sai nơi nhận (To): %(c)s.") % {"c": _agencies_named([status.recipient])})
     deliveries = list(Delivery.objects.select_for_update(of=("self",)).select_related("document").filter(
         channel=DeliveryChannel.EDXML, document__agency_id=clerk.agency_id, exchange_id=status.document_id))
     if not deliveries:
