@@ -126,8 +126,10 @@ def demo_office_documents_seed(*, agency, stdout=print) -> int:
                  "Tư pháp hướng dẫn Ủy ban nhân dân các xã, phường thực hiện liên thông các thủ tục hành chính đối với "
                  "trẻ dưới 6 tuổi như sau: tiếp nhận hồ sơ trực tuyến trên Cổng Dịch vụ công, giải quyết trong thời hạn "
                  "quy định và trả kết quả điện tử cho người dân./.",
-            place="Lạng Sơn", signer_title="PHÓ GIÁM ĐỐC", signer_name="Lê Văn Hùng", signer_prefix="KT.",
-            head_title="GIÁM ĐỐC", recipients=["Như kính gửi", "Lưu: VT, HCTP"]))
+            # Signed by the department's one leader, the director, in his own name: the block names who signs
+            # (Decree 30), and signing refuses a leader the block does not name.
+            place="Lạng Sơn", signer_title="GIÁM ĐỐC", signer_name=leader.full_name,
+            recipients=["Như kính gửi", "Lưu: VT, HCTP"]))
     outgoing_review(user=specialist, document=draft, action="submit")
     stdout(f"eOffice: {len(documents)} văn bản đến và 1 dự thảo chờ lãnh đạo phòng duyệt tại {agency.name} "
            f"(vào sổ: demo_records_clerk; phân công: demo_leader; xử lý: demo_specialist; duyệt: demo_head)")

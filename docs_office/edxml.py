@@ -229,9 +229,27 @@ def _xml_root(data: bytes, *, status: bool = False) -> ET.Element:
         # resources), and ElementTree resolves no external entities anyway.
         return ET.fromstring(data)  # noqa: S314
     except ET.ParseError as exc:
-        message = (_("Thông điệp trạng thái không phải XML hợp lệ: %(e)s") if status
-                   else _("Gói tin không phải XML hợp lệ: %(e)s"))
-        raise EdxmlError([message % {"e": exc}]) from None
+        line, column = exc.position
+        # The parser's own words are English ("syntax error: line 1, column 0"): a clerk gets what is wrong in
+        # Vietnamese and where, the column counted from 1 as an editor shows it.
+        message = (_("Thông điệp trạng thái không phải XML hợp lệ: %(e)s ở dòng %(l)s, cột %(c)s.") if status
+                   else _("Tệp không phải XML hợp lệ: %(e)s ở dòng %(l)s, cột %(c)s."))
+        raise EdxmlError([message % {"e": _xml_error_reason(exc.code), "l": line, "c": column + 1}]) from None
+
+
+def _xml_error_reason(code: int) -> str:
+    from xml.parsers.expat import errors
+
+    reasons = {
+        errors.codes[errors.XML_ERROR_NO_ELEMENTS]: _("tệp rỗng hoặc bị cắt cụt"),
+        errors.codes[errors.XML_ERROR_INVALID_TOKEN]: _("có ký tự không hợp lệ"),
+        errors.codes[errors.XML_ERROR_TAG_MISMATCH]: _("thẻ đóng không khớp với thẻ mở"),
+        errors.codes[errors.XML_ERROR_UNCLOSED_TOKEN]: _("có thẻ chưa đóng"),
+        errors.codes[errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]: _("có nội dung thừa sau phần tử gốc"),
+        errors.codes[errors.XML_ERROR_DUPLICATE_ATTRIBUTE]: _("có thuộc tính lặp lại"),
+        errors.codes[errors.XML_ERROR_UNBOUND_PREFIX]: _("có tiền tố không gian tên chưa khai báo"),
+    }
+    return reasons.get(code, _("lỗi cú pháp"))
 
 
 # Header values an import stores, and the incoming document's column each lands in: a value longer than that

@@ -54,7 +54,8 @@ class IncomingRegisterForm(forms.Form):
     symbol = forms.CharField(label=_("Ký hiệu"), max_length=60, required=False, help_text=_("Ví dụ: QĐ-UBND"))
     issuer_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=255)
     issued_on = forms.DateField(label=_("Ngày văn bản"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
-    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
+    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True),
+                                           empty_label="—")
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     signer_name = forms.CharField(label=_("Người ký"), max_length=150, required=False)
     signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=150, required=False,
@@ -233,13 +234,14 @@ class OpinionForm(forms.Form):
 
 
 class OutgoingCreateForm(forms.Form):
-    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
+    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True),
+                                           empty_label="—")
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     file = forms.FileField(label=_("Dự thảo (DOCX hoặc PDF)"), required=False,
                            help_text=_("Hoặc để trống và soạn nội dung bên dưới: hệ thống trình bày theo Nghị định 30."))
     attachments = MultipleFileField(label=_("Phụ lục (PDF)"), required=False,
                                     help_text=_("Chọn được nhiều tệp; mỗi phụ lục là một tệp."))
-    division = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=None, required=False)
+    division = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=None, required=False, empty_label="—")
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,
                                         initial=Confidentiality.NORMAL)

@@ -533,12 +533,17 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
     issued = document.state in (OutgoingState.ISSUED, OutgoingState.RECALLED)
     answered = incoming_answered_by(user=request.user, document=document) if issued else []
     replies = incoming_replies_to(user=request.user, document=document) if issued else []
+    # Whom a composed draft's signer block names, next to the approving leader: only that person may sign it.
+    version = max(document.versions.all(), key=lambda v: v.number, default=None)
+    signer_block = " / ".join(filter(None, [version.signer_competence, version.signer_position, version.signer_name])) \
+        if version is not None and version.signer_name else ""
     edxml_offered = (document.state == OutgoingState.ISSUED and not document.is_secret
                      and request.user.has_role(Role.RECORDS_CLERK) and request.user.agency_id == document.agency_id)
     return render(request, "docs_office/outgoing_detail.html", {
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
         "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies,
-        "attachments_form": attachments_form, "attachments_removable": attachments_form is not None}, status=status)
+        "attachments_form": attachments_form, "attachments_removable": attachments_form is not None,
+        "signer_block": signer_block}, status=status)
 
 
 @login_required

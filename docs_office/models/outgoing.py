@@ -166,6 +166,10 @@ class OutgoingVersion(models.Model):
     # A composed version knows its signer's competence (thẩm quyền ký), the prefix lines of its signer block
     # ("KT. GIÁM ĐỐC"), which the edXML package and the exchange carry. An uploaded file says nothing we can read.
     signer_competence = models.CharField(_("thẩm quyền ký"), max_length=400, blank=True, editable=False)
+    # The rest of a composed version's signer block: the signer's own title and name as printed. Signing checks the
+    # leader is the person named (Decree 30: the block names who signs), and the envelope reads all three from here.
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=150, blank=True, editable=False)
+    signer_name = models.CharField(_("người ký"), max_length=150, blank=True, editable=False)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:

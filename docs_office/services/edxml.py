@@ -49,6 +49,7 @@ class Envelope:
     place: str
     signer_competence: str
     signer_position: str
+    signer_name: str
     to_places: list[str]
     trace: list[str]
 
@@ -58,21 +59,32 @@ def outgoing_envelope(document: OutgoingDocument) -> Envelope:
     from docs_office.services.outgoing import outgoing_current_version
 
     agency = document.agency
-    # The competence is read from the signed version's signer block when the system composed it. An uploaded PDF's
-    # block is not read (its text is the drafter's layout, possibly a scan): its competence stays empty rather
-    # than guessed, and the recipient reads it on the document itself.
+    # The signer comes from one source, so competence, position and name never mix two people: the signed version's
+    # signer block when the system composed it (signing checked the leader is the person it names); else the
+    # signing leader's account. An uploaded PDF's block is not read (its text is the drafter's layout, possibly a
+    # scan): its competence stays empty rather than guessed, and the recipient reads it on the document itself.
     version = outgoing_current_version(document)
+    if version is not None and version.signer_name:
+        competence, position, name = version.signer_competence, version.signer_position, version.signer_name
+    else:
+        signer = document.signer
+        competence = version.signer_competence if version is not None else ""
+        position, name = (signer.position_title, signer.full_name) if signer else ("", "")
     return Envelope(
         # Địa danh (Decree 30, appendix I): the province's or commune's proper name, never a street address. An
         # agency with no committee above it has none: its name then, since a package must name a place.
         place=agency.place_name or agency.name,
-        signer_competence=version.signer_competence if version is not None else "",
-        signer_position=document.signer.position_title if document.signer else "",
+        signer_competence=competence, signer_position=position, signer_name=name,
         # Nơi nhận as the document lists it: the agencies of the system it went to, then the others typed.
         to_places=composition_recipients(agencies=document.recipient_agencies.all(), text=document.recipients_text),
         # The sender's hop: its code and the time it issued the document.
         trace=[trace_hop_line(agency.exchange_code, document.issued_at)],
     )
+
+
+def _agencies_named(agencies) -> str:
+    """"Sở Tư pháp tỉnh Lạng Sơn (000.00.03.H41); …": the agencies a package names, by name and code."""
+    return "; ".join(f"{a.name} ({a.code})" if a.name else a.code for a in agencies)
 
 
 def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agency]) -> EdxmlPackage:
@@ -92,7 +104,7 @@ def outgoing_edxml_package(*, document: OutgoingDocument, recipients: list[Agenc
         place=envelope.place, promulgation_date=issued_on,
         type_code=document.document_type.code, type_name=document.document_type.name, subject=document.summary,
         signer_competence=envelope.signer_competence, signer_position=envelope.signer_position,
-        signer_name=document.signer.full_name if document.signer else "", priority=document.urgency,
+        signer_name=envelope.signer_name, priority=document.urgency,
         due_date=document.reply_due_on, page_count=document.page_count, to_places=envelope.to_places,
         response_for=_response_for(document),
         trace=envelope.trace,
@@ -178,8 +190,12 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
         raise ApplicationError("invalid_edxml", _("Gói edXML không hợp lệ: %(p)s") % {"p": " ".join(exc.problems)},
                                fields={"file": exc.problems}) from None
     if clerk.agency.exchange_code not in {r.code for r in package.recipients}:
-        raise ApplicationError("not_addressed", _("Gói edXML không gửi cho cơ quan của bạn (%(c)s).")
-                               % {"c": clerk.agency.exchange_code}, fields={"file": [_("Sai nơi nhận.")]})
+        # Which agency it is for, so the clerk can forward it there or tell the sender, not only that it is wrong.
+        addressed = _agencies_named(package.recipients)
+        raise ApplicationError(
+            "not_addressed", _("Gói edXML gửi cho %(to)s, không phải cơ quan của bạn (%(c)s).")
+            % {"to": addressed, "c": clerk.agency.exchange_code},
+            fields={"file": [_("Sai nơi nhận: gói tin gửi cho %(to)s.") % {"to": addressed}]})
     # Imports of one document id at one agency take turns until their transaction ends: the second of a double
     # submit then finds the first (both checked before either committed, and two entries were made — found by review).
     with connection.cursor() as cursor:
@@ -333,7 +349,7 @@ def delivery_status_record(*, clerk, data: bytes) -> Delivery:
     ours = clerk.agency.exchange_code
     if status.recipient.code != ours:
         _refuse("not_addressed", _("Thông điệp trạng thái không gửi cho cơ quan của bạn (%(c)s).") % {"c": ours},
-                _("Sai nơi nhận (To): %(c)s.") % {"c": status.recipient.code})
+                _("Sai nơi nhận (To): %(c)s.") % {"c": _agencies_named([status.recipient])})
     deliveries = list(Delivery.objects.select_for_update(of=("self",)).select_related("document").filter(
         channel=DeliveryChannel.EDXML, document__agency_id=clerk.agency_id, exchange_id=status.document_id))
     if not deliveries:

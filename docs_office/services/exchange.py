@@ -56,7 +56,7 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
             issuer_agency=document.agency, issuer_name=document.agency.name,
             issuer_name_folded=fold_vietnamese(document.agency.name), issued_on=timezone.localtime(document.issued_at).date(),
             document_type=document.document_type, summary=document.summary, summary_folded=document.summary_folded,
-            signer_name=document.signer.full_name if document.signer else "", signer_position=envelope.signer_position,
+            signer_name=envelope.signer_name, signer_position=envelope.signer_position,
             signer_competence=envelope.signer_competence, place=envelope.place, to_places=envelope.to_places,
             trace=[*envelope.trace, trace_hop_line(recipient.exchange_code, now)], page_count=document.page_count,
             urgency=document.urgency, confidentiality=document.confidentiality, source_delivery=delivery,

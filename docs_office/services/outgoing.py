@@ -88,7 +88,9 @@ def _compose_version(document: OutgoingDocument, *, composition, user, note: str
     version = OutgoingVersion(document=document, number=last + 1, content_type=PDF, uploaded_by=user,
                               note=note.strip() or _("Soạn trên hệ thống"), signature_box=box,
                               issue_fields=issue_fields or None,
-                              signer_competence=signer_competence(composition, agency_name=document.agency.name))
+                              signer_competence=signer_competence(composition, agency_name=document.agency.name),
+                              signer_position=" ".join((composition.signer_title or "").split())[:150],
+                              signer_name=" ".join((composition.signer_name or "").split())[:150])
     version.file.save(f"du-thao-{document.pk}-v{last + 1}.pdf", ContentFile(pdf), save=False)
     version.save()
     return version
@@ -286,6 +288,7 @@ def outgoing_sign_request(*, leader, document: OutgoingDocument, certificate) ->
     version = outgoing_current_version(document)
     if version is None or version.content_type != PDF:
         raise ApplicationError("pdf_required", _("Cần phiên bản PDF cuối cùng của văn bản để ký số."), status=409)
+    _check_named_signer(leader, version)
     with version.file.open("rb") as handle:
         prepared, pages = _pdf_prepare(handle.read(), version.signature_box, version.issue_fields)
     request = signature_request_create(
@@ -297,6 +300,22 @@ def outgoing_sign_request(*, leader, document: OutgoingDocument, certificate) ->
     document.save(update_fields=["state", "leader_signature", "page_count"])
     _event(document, action="sign", from_state=S.APPROVED, actor=leader)
     return document
+
+
+def _check_named_signer(leader, version: OutgoingVersion) -> None:
+    """Decree 30 (appendix I): the signer block names the person who signs, so a composed draft is signed only by the
+    leader it names. The block stays free text typed by the drafter rather than a pick from the agency's leaders: the
+    drafter writes it by the agency's rules of delegation (quy chế làm việc) before any leader has seen the draft, it
+    may name a leader without an account yet, and a pick would still not stop another leader approving and signing —
+    so the check belongs here, the one step where the signing person is known. Names compare folded (diacritics,
+    case and spacing typed differently are the same person). An uploaded file's block is not read: nothing to check."""
+    named = version.signer_name
+    if named and fold_vietnamese(named) != fold_vietnamese(leader.full_name):
+        raise ApplicationError(
+            "signer_mismatch",
+            _("Khối chữ ký của dự thảo ghi người ký là %(named)s, không phải %(leader)s. Người soạn thảo cần sửa khối "
+              "chữ ký (trả lại dự thảo), hoặc lãnh đạo %(named)s duyệt và ký văn bản.")
+            % {"named": named, "leader": leader.full_name}, status=409)
 
 
 def outgoing_leader_signed(request) -> None:

@@ -425,10 +425,18 @@ def test_a_draft_composed_on_the_system_is_rendered_in_the_decree_30_layout(staf
         assert expected in text, expected
 
 
+def _composition_signer(staff):
+    """The leader the composition's signer block names: only that person signs it (Decree 30)."""
+    leader = staff[Role.LEADER]
+    leader.full_name = "Hoàng Văn Nam"
+    leader.save(update_fields=["full_name"])
+    return leader
+
+
 def test_a_composed_draft_is_signed_in_its_signature_block(staff, demo_pki, django_capture_on_commit_callbacks):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    leader = staff[Role.LEADER]
+    leader = _composition_signer(staff)
     personal, _seal = certificates_for(demo_pki, leader=leader, records_clerk=staff[Role.RECORDS_CLERK])
     document = outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type("thong-bao"),
                                summary="Về việc nghỉ Tết Nguyên đán", composition=_composition())
@@ -476,7 +484,7 @@ def test_a_composed_document_gets_its_number_and_date_of_issue_and_both_signatur
     from docs_office.services.outgoing import issue_field_values
     from signatures.verification import pdf_verify
 
-    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
+    leader, clerk = _composition_signer(staff), staff[Role.RECORDS_CLERK]
     personal, seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
     document = outgoing_create(drafter=staff[Role.SPECIALIST], document_type=doc_type("thong-bao"),
                                summary="Về việc nghỉ Tết Nguyên đán", composition=_composition())
