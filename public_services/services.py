@@ -370,3 +370,18 @@ def portal_supplement_send(*, dossier: Dossier, citizen, uploads, note: str = ""
         dossier_document_add(dossier=dossier, user=citizen, file=upload, requirement=requirement[:500],
                              kind=DocumentKind.SUPPLEMENT)
     return dossier_supplement_submit(dossier=dossier, citizen=citizen, note=note[:2000])
+
+
+def portal_dossier_withdraw(*, dossier: Dossier, citizen, note: str, confirmed: bool) -> Dossier:
+    """The owner withdraws their dossier, after ticking the confirmation: withdrawing cannot be undone, and a fee
+    already paid is not given back by it (the page says whom to ask), so one click must not do it."""
+    from one_stop.services.dossiers import dossier_act
+
+    errors = {}
+    if not note.strip():
+        errors["note"] = [_("Cần ghi rõ lý do rút hồ sơ.")]
+    if not confirmed:
+        errors["xac_nhan"] = [_("Đánh dấu ô xác nhận để rút hồ sơ.")]
+    if errors:
+        raise ApplicationError("withdrawal_not_confirmed", _("Hồ sơ chưa được rút."), fields=errors)
+    return dossier_act(dossier=dossier, user=citizen, action="withdraw", note=note)

@@ -311,7 +311,9 @@ def dossier_detail(request, code: str):
 
     fee_due = bool(dossier.fee_vnd) and dossier.state not in (DossierState.DRAFT, DossierState.WITHDRAWN,
                                                                DossierState.REFUSED)
-    fee_paid = fee_due and payments_of_dossier(dossier=dossier).filter(state=PaymentState.PAID).exists()
+    paid_payment = (payments_of_dossier(dossier=dossier).filter(state=PaymentState.PAID).first()
+                    if dossier.fee_vnd else None)
+    fee_paid = fee_due and paid_payment is not None
 
     return render(request, "public_services/dossier.html", {
         "dossier": dossier, "events": events,
@@ -324,7 +326,7 @@ def dossier_detail(request, code: str):
         "withdrawable": withdrawable, "rating": rating, "rating_levels": RatingLevel.choices,
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
-        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid,
+        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid, "paid_payment": paid_payment,
         **_result_delivery(dossier),
     })
 
@@ -374,18 +376,28 @@ def receipt(request, code: str):
 @login_required
 @require_POST
 def withdraw(request, code: str):
+    """Withdraw after a confirmation (a box to tick on the dossier page). Without it — no JavaScript, or the box left
+    empty — a confirmation page comes back with the reason typed, so nothing is withdrawn in one click."""
     from egov.core.errors import ApplicationError
-    from one_stop.services.dossiers import dossier_act
+    from public_services.payments.selectors import dossier_paid_payment
+    from public_services.services import portal_dossier_withdraw
 
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
         raise Http404
+    note = clean_text(request.POST.get("note"))
+    paid = dossier_paid_payment(dossier=dossier)
     try:
-        dossier_act(dossier=dossier, user=request.user, action="withdraw", note=clean_text(request.POST.get("note")))
+        portal_dossier_withdraw(dossier=dossier, citizen=request.user, note=note,
+                                confirmed=request.POST.get("xac_nhan") == "on")
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+        if exc.code != "withdrawal_not_confirmed":
+            messages.error(request, exc.message)
+            return redirect("public_services:dossier", code=code)
+        return render(request, "public_services/withdraw_confirm.html", {
+            "dossier": dossier, "paid_payment": paid, "note": note, "errors": exc.fields,
+        }, status=400)
+    messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect("public_services:dossier", code=code)
 
 
