@@ -110,6 +110,17 @@ def citizen_dossier(*, user, code: str):
             .first())
 
 
+def citizen_dossier_by_submission_key(*, user, key: str):
+    """The citizen's dossier made from the online form with this one-time key, or None. A draft's temporary code is
+    replaced when it is submitted, so a draft's page sent again (Back) finds its dossier by the key instead."""
+    from one_stop.models import Dossier
+
+    if not user.is_authenticated or not key:
+        return None
+    return (Dossier.objects.filter(citizen=user, submission_key=key)
+            .select_related("procedure", "procedure_version", "handling_agency", "receiving_agency").first())
+
+
 # What the applicant reads of the control sheet: every step's label, place, state reached and the notes written to them
 # (one_stop.events.APPLICANT_HIDDEN_EVENTS, applicant_note) — not who (staff names are the agency's).
 

@@ -2,13 +2,17 @@
 lifecycle (drafts, documents, submission, supplements, withdrawal, rating), so a rule exists once."""
 
 import json
+import re
+import secrets
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from egov.core.errors import ApplicationError
-from egov.core.uploads import DOCX, JPEG, PDF, PNG, TYPE_LABELS, sniff_content_type
+from egov.core.uploads import DOCX, JPEG, PDF, PNG, TYPE_LABELS, sniff_content_type, validate_upload
 from one_stop.constants import DocumentKind, DossierState, OnlineLevel
 from one_stop.models import Dossier, Procedure, ProcedureVersion
 from one_stop.selectors import procedure_version_current
@@ -17,6 +21,7 @@ from public_services.forms.engine import FormResult, form_clean, uploads_missing
 from public_services.forms.schema import form_schema_validate
 from public_services.profile import citizen_profile
 
+NOT_SUBMITTED = gettext_lazy("Hồ sơ chưa được nộp. Hãy sửa các thông tin dưới đây rồi bấm “Nộp hồ sơ” lại.")
 # A citizen's answers are small; this stops a client from storing megabytes in a draft.
 MAX_FORM_BYTES = 64 * 1024
 UPLOAD_MIME = {"pdf": PDF, "jpeg": JPEG, "png": PNG, "docx": DOCX}
@@ -24,8 +29,34 @@ UPLOAD_MIME = {"pdf": PDF, "jpeg": JPEG, "png": PNG, "docx": DOCX}
 
 @dataclass
 class SaveOutcome:
-    dossier: Dossier
+    # None when a submission without a draft was refused: nothing was stored.
+    dossier: Dossier | None
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # The form's one-time key (or the draft) had already been submitted: `dossier` is that submission, unchanged.
+    repeated: bool = False
+
+
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def portal_submission_key(posted: str = "") -> str:
+    """The one-time key the online form carries: the one it was sent with (kept when it comes back with errors),
+    else a new one."""
+    return _submission_key_clean(posted) or secrets.token_urlsafe(24)
+
+
+def _submission_key_clean(key) -> str:
+    # Anything else (hand-made, truncated) counts as no key: the form is then handled as before keys existed.
+    return key if isinstance(key, str) and SUBMISSION_KEY.fullmatch(key) else ""
+
+
+def _submission_find(*, citizen, key: str) -> Dossier | None:
+    """The dossier this citizen's form with this key already created, or None. Sendings of one key take turns until
+    their transaction ends (a double click sends both before the first is stored), so the second finds the first —
+    the desk's counter does the same (one_stop.services.dossiers._submission_repeated)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"public_services.apply|{citizen.pk}|{key}"])
+    return Dossier.objects.filter(citizen_id=citizen.pk, submission_key=key).first()
 
 
 def procedure_form_set(*, version: ProcedureVersion, form: dict) -> ProcedureVersion:
@@ -76,6 +107,40 @@ def _handling_agency(procedure: Procedure, agency_id):
                                fields={"agency": [_("Chọn nơi nộp hồ sơ trong danh sách.")]}) from None
 
 
+def _upload_refusal(slot: dict | None, upload, *, count: int, kind: str) -> str | None:
+    """Why this file cannot go into this upload slot, or None. Checked against the slot's own types (what the page's
+    `accept` and its text name), before anything is stored, so a refused submission can report it without a draft."""
+    if slot is None:
+        return _("Thành phần hồ sơ không có trong biểu mẫu.")
+    accepted = [UPLOAD_MIME[t] for t in slot.get("accept", list(UPLOAD_MIME))]
+    try:
+        sniffed = validate_upload(upload, allowed=accepted)
+    except ValidationError as exc:
+        return exc.messages[0]
+    if not _extension_matches(upload.name, sniffed):
+        return _("Tệp “%(name)s” có phần mở rộng không khớp với nội dung (%(type)s).") % {
+            "name": upload.name, "type": TYPE_LABELS[sniffed]}
+    if kind == DocumentKind.SUBMITTED and count >= slot.get("max_files", 5):
+        return _("Tối đa %(n)s tệp cho thành phần này.") % {"n": slot.get("max_files", 5)}
+    return None
+
+
+def portal_uploads_check(*, schema: dict, uploads, counts: dict[str, int] | None = None,
+                         kind: str = DocumentKind.SUBMITTED) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """Errors by uploads.<slot> for the files that would be refused, and the file counts per slot once the others
+    are added to `counts` (what the dossier already holds)."""
+    slots = {u["name"]: u for u in schema.get("uploads", [])}
+    counts = dict(counts or {})
+    errors: dict[str, list[str]] = {}
+    for slot_name, upload in uploads:
+        refusal = _upload_refusal(slots.get(slot_name), upload, count=counts.get(slot_name, 0), kind=kind)
+        if refusal:
+            errors.setdefault(f"uploads.{slot_name}", []).append(refusal)
+        else:
+            counts[slot_name] = counts.get(slot_name, 0) + 1
+    return errors, counts
+
+
 def portal_uploads_add(*, dossier: Dossier, citizen, schema: dict, uploads, kind: str, errors: dict) -> None:
     """Store files by upload slot; a refused file becomes an error under uploads.<slot>, the rest is kept."""
     from one_stop.services.documents import dossier_document_add
@@ -83,25 +148,10 @@ def portal_uploads_add(*, dossier: Dossier, citizen, schema: dict, uploads, kind
     slots = {u["name"]: u for u in schema.get("uploads", [])}
     counts = _upload_counts(dossier)
     for slot_name, upload in uploads:
-        slot = slots.get(slot_name)
         key = f"uploads.{slot_name}"
-        if slot is None:
-            errors.setdefault(key, []).append(_("Thành phần hồ sơ không có trong biểu mẫu."))
-            continue
-        accepted = [UPLOAD_MIME[t] for t in slot.get("accept", list(UPLOAD_MIME))]
-        sniffed = sniff_content_type(upload)
-        if sniffed is not None and sniffed not in accepted:
-            errors.setdefault(key, []).append(
-                _("Tệp “%(name)s” không đúng định dạng cho phép (%(types)s).")
-                % {"name": upload.name, "types": ", ".join(TYPE_LABELS[t] for t in accepted)})
-            continue
-        if sniffed is not None and not _extension_matches(upload.name, sniffed):
-            errors.setdefault(key, []).append(
-                _("Tệp “%(name)s” có phần mở rộng không khớp với nội dung (%(type)s).")
-                % {"name": upload.name, "type": TYPE_LABELS[sniffed]})
-            continue
-        if kind == DocumentKind.SUBMITTED and counts.get(slot_name, 0) >= slot.get("max_files", 5):
-            errors.setdefault(key, []).append(_("Tối đa %(n)s tệp cho thành phần này.") % {"n": slot.get("max_files", 5)})
+        refusal = _upload_refusal(slots.get(slot_name), upload, count=counts.get(slot_name, 0), kind=kind)
+        if refusal:
+            errors.setdefault(key, []).append(refusal)
             continue
         try:
             dossier_document_add(dossier=dossier, user=citizen, file=upload, requirement=slot_name, kind=kind)
@@ -149,14 +199,24 @@ def _check_consent(citizen) -> None:
 
 @transaction.atomic
 def portal_draft_save(*, citizen, procedure: Procedure, form_data, agency_id=None, dossier: Dossier | None = None,
-                      uploads=()) -> SaveOutcome:
+                      uploads=(), submission_key: str = "") -> SaveOutcome:
     """Save what the citizen filled in (a draft: required answers may still be missing) and their files.
 
     Wrong answers and refused files come back as errors by field path; everything else is kept, so
-    nothing typed is lost.
+    nothing typed is lost. A new form's `submission_key` is kept on the draft: the same form saved again (a double
+    click, the Back button) updates that draft instead of starting another, and once it was submitted changes nothing.
     """
     from one_stop.services.dossiers import dossier_draft_create, dossier_draft_update
 
+    submission_key = _submission_key_clean(submission_key)
+    if dossier is None and submission_key:
+        found = _submission_find(citizen=citizen, key=submission_key)
+        if found is not None and found.procedure_id == procedure.pk:
+            if found.state != DossierState.DRAFT:
+                return SaveOutcome(dossier=found, repeated=True)
+            dossier = found
+        elif found is not None:
+            submission_key = ""  # a key from another procedure's page: not this form's, so not kept
     _check_consent(citizen)
     _check_size(form_data)
     if dossier is not None:
@@ -172,7 +232,7 @@ def portal_draft_save(*, citizen, procedure: Procedure, form_data, agency_id=Non
     if dossier is None:
         agency = _handling_agency(procedure, agency_id)
         dossier = dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency,
-                                       form_data=result.values,
+                                       form_data=result.values, submission_key=submission_key,
                                        applicant=applicant if applicant.full_name and applicant.id_number else None)
     else:
         dossier = dossier_draft_update(dossier=dossier, citizen=citizen, form_data=result.values,
@@ -211,6 +271,94 @@ def portal_submit(*, dossier: Dossier, citizen) -> Dossier:
     return dossier_submit(dossier=dossier, citizen=citizen)
 
 
+class _Refused(Exception):
+    def __init__(self, errors: dict):
+        super().__init__("refused")
+        self.errors = errors
+
+
+def _refusal_errors(exc: ApplicationError) -> dict:
+    return {**exc.fields, "__all__": [exc.message]}
+
+
+@transaction.atomic
+def portal_dossier_submit(*, citizen, procedure: Procedure, form_data, agency_id=None, dossier: Dossier | None = None,
+                          uploads=(), submission_key: str = "") -> SaveOutcome:
+    """"Nộp hồ sơ" on the online form: save and submit in one step, or report everything that stops it at once.
+
+    A new dossier is stored only when it is submitted: a refused submission leaves no draft behind (the citizen
+    saves one with "Lưu bản nháp"), and its errors — the agency, every answer, every file — come back together.
+    An existing draft keeps the answers and files just sent even when the submission is refused.
+    The same form sent again (`submission_key`, or the draft's code) returns the first submission (`repeated`).
+    """
+    submission_key = _submission_key_clean(submission_key)
+    if dossier is None and submission_key:
+        found = _submission_find(citizen=citizen, key=submission_key)
+        if found is not None and found.procedure_id == procedure.pk:
+            if found.state != DossierState.DRAFT:
+                return SaveOutcome(dossier=found, repeated=True)
+            dossier = found  # saved as a draft from this very form, then Back and "Nộp hồ sơ"
+    if dossier is not None:
+        return _draft_submit(citizen=citizen, dossier=dossier, form_data=form_data, uploads=uploads,
+                             submission_key=submission_key)
+    _check_consent(citizen)
+    _check_size(form_data)
+    _version, schema = portal_form_for(procedure=procedure)
+    errors: dict[str, list[str]] = {}
+    try:
+        _handling_agency(procedure, agency_id)
+    except ApplicationError as exc:
+        errors.update(exc.fields)
+    result = form_clean(schema, form_data, profile=citizen_profile(citizen))
+    errors.update(result.errors)
+    upload_errors, counts = portal_uploads_check(schema=schema, uploads=uploads)
+    errors.update(upload_errors)
+    for key, messages in uploads_missing(result, counts).items():
+        errors.setdefault(key, messages)
+    if errors:
+        return SaveOutcome(dossier=None, errors={**errors, "__all__": [NOT_SUBMITTED]})
+    try:
+        with transaction.atomic():  # whatever refuses it now (a file the storage refused) takes the draft back too
+            outcome = portal_draft_save(citizen=citizen, procedure=procedure, form_data=form_data, agency_id=agency_id,
+                                        uploads=uploads, submission_key=submission_key)
+            if outcome.errors:
+                raise _Refused(outcome.errors)
+            return SaveOutcome(dossier=portal_submit(dossier=outcome.dossier, citizen=citizen))
+    except _Refused as refused:
+        return SaveOutcome(dossier=None, errors={**refused.errors, "__all__": [NOT_SUBMITTED]})
+    except ApplicationError as exc:
+        if not exc.fields:
+            raise
+        return SaveOutcome(dossier=None, errors=_refusal_errors(exc))
+
+
+def _draft_submit(*, citizen, dossier: Dossier, form_data, uploads, submission_key: str) -> SaveOutcome:
+    # Locked first: of two "Nộp hồ sơ" on one draft, the second waits and then finds it submitted.
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.citizen_id != citizen.pk:
+        raise ApplicationError("not_found", _("Không tìm thấy hồ sơ."), status=404)
+    if dossier.state != DossierState.DRAFT:
+        return SaveOutcome(dossier=dossier, repeated=True)
+    if submission_key and not dossier.submission_key:
+        # A draft begun elsewhere (the API) takes the page's key: its code changes on submission, and the page sent
+        # again must still find it.
+        dossier.submission_key = submission_key
+        dossier.save(update_fields=["submission_key"])
+    outcome = portal_draft_save(citizen=citizen, procedure=dossier.procedure, form_data=form_data, dossier=dossier,
+                                uploads=uploads)
+    if outcome.errors:
+        # Everything that stops the submission at once, not only what stopped the save.
+        return SaveOutcome(dossier=outcome.dossier,
+                           errors={**portal_check(dossier=outcome.dossier, citizen=citizen).errors, **outcome.errors})
+    try:
+        with transaction.atomic():  # a refusal keeps the answers and files just saved in the draft
+            return SaveOutcome(dossier=portal_submit(dossier=outcome.dossier, citizen=citizen))
+    except ApplicationError as exc:
+        if not exc.fields:
+            raise
+        return SaveOutcome(dossier=outcome.dossier, errors=_refusal_errors(exc))
+
+
 @transaction.atomic
 def portal_supplement_send(*, dossier: Dossier, citizen, uploads, note: str = "") -> Dossier:
     """The citizen uploads what the desk asked for and sends it back, in one step."""
@@ -222,3 +370,18 @@ def portal_supplement_send(*, dossier: Dossier, citizen, uploads, note: str = ""
         dossier_document_add(dossier=dossier, user=citizen, file=upload, requirement=requirement[:500],
                              kind=DocumentKind.SUPPLEMENT)
     return dossier_supplement_submit(dossier=dossier, citizen=citizen, note=note[:2000])
+
+
+def portal_dossier_withdraw(*, dossier: Dossier, citizen, note: str, confirmed: bool) -> Dossier:
+    """The owner withdraws their dossier, after ticking the confirmation: withdrawing cannot be undone, and a fee
+    already paid is not given back by it (the page says whom to ask), so one click must not do it."""
+    from one_stop.services.dossiers import dossier_act
+
+    errors = {}
+    if not note.strip():
+        errors["note"] = [_("Cần ghi rõ lý do rút hồ sơ.")]
+    if not confirmed:
+        errors["xac_nhan"] = [_("Đánh dấu ô xác nhận để rút hồ sơ.")]
+    if errors:
+        raise ApplicationError("withdrawal_not_confirmed", _("Hồ sơ chưa được rút."), fields=errors)
+    return dossier_act(dossier=dossier, user=citizen, action="withdraw", note=note)

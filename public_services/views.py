@@ -127,7 +127,13 @@ def apply(request, code: str):
     from public_services.forms.engine import form_clean, prefilled_names
     from public_services.forms.html import form_bind, form_data_from_post
     from public_services.profile import citizen_profile
-    from public_services.services import portal_check, portal_draft_save, portal_form_for, portal_submit
+    from public_services.services import (
+        portal_check,
+        portal_dossier_submit,
+        portal_draft_save,
+        portal_form_for,
+        portal_submission_key,
+    )
 
     _citizen_only(request)
     found = selectors.procedure_public(code=code)
@@ -143,9 +149,14 @@ def apply(request, code: str):
     draft_code = request.POST.get("nhap") or request.GET.get("nhap")
     if draft_code:
         draft = selectors.citizen_dossier(user=request.user, code=draft_code)
+        if draft is None and request.method == "POST":
+            draft = selectors.citizen_dossier_by_submission_key(
+                user=request.user, key=portal_submission_key(request.POST.get("khoa", "")))
         if draft is None or draft.procedure_id != procedure.pk:
             raise Http404
         if draft.state != "draft":
+            if request.method == "POST":  # the draft's page sent again (Back, a second tab): shown, not resubmitted
+                messages.info(request, _("Hồ sơ %(code)s đã được nộp trước đó; không nộp lại.") % {"code": draft.code})
             return redirect("public_services:dossier", code=draft.code)
     try:
         version, schema = (draft.procedure_version, draft.procedure_version.form) if draft \
@@ -159,36 +170,42 @@ def apply(request, code: str):
     agencies = selectors.handling_agencies_for(procedure=procedure)
     errors: dict = {}
     status = 200
+    # The form's one-time key: the same form sent twice (a double click, Back then "Nộp hồ sơ") finds what the first
+    # sending made. Kept while the form comes back with errors; a draft keeps the key it was created with.
+    submission_key = portal_submission_key(request.POST.get("khoa", "") or (draft.submission_key if draft else ""))
     if request.method == "POST":
         data = form_data_from_post(schema, request.POST)
+        uploads = _uploads_from(request, schema)
+        service = portal_dossier_submit if request.POST.get("action") == "submit" else portal_draft_save
+        outcome = None
         try:
-            outcome = portal_draft_save(citizen=request.user, procedure=procedure, form_data=data,
-                                        agency_id=request.POST.get("agency"), dossier=draft,
-                                        uploads=_uploads_from(request, schema))
+            outcome = service(citizen=request.user, procedure=procedure, form_data=data,
+                              agency_id=request.POST.get("agency"), dossier=draft, uploads=uploads,
+                              submission_key=submission_key)
         except ApplicationError as exc:
             errors = {**exc.fields, "__all__": [exc.message]}
-            values = form_clean(schema, data, profile=profile, partial=True).values
-            status = 400
         else:
-            draft, errors = outcome.dossier, outcome.errors
-            if request.POST.get("action") == "submit" and errors:
-                # Everything that stops the submission at once, not only what stopped the save.
-                errors = {**portal_check(dossier=draft, citizen=request.user).errors, **errors}
-            elif request.POST.get("action") == "submit":
-                try:
-                    dossier = portal_submit(dossier=draft, citizen=request.user)
-                except ApplicationError as exc:
-                    errors = {**exc.fields, "__all__": [exc.message]}
-                else:
-                    messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận Một cửa sẽ kiểm tra và tiếp nhận.")
-                                     % {"code": dossier.code})
-                    return redirect("public_services:dossier", code=dossier.code)
+            errors = outcome.errors
+            if outcome.repeated:
+                messages.info(request, _("Hồ sơ %(code)s đã được nộp trước đó; không nộp lại.")
+                              % {"code": outcome.dossier.code})
+                return redirect("public_services:dossier", code=outcome.dossier.code)
+            draft = outcome.dossier or draft
+            if not errors and draft.state != "draft":
+                messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận Một cửa sẽ kiểm tra và tiếp nhận.")
+                                 % {"code": draft.code})
+                return redirect("public_services:dossier", code=draft.code)
             if not errors:
                 messages.success(request, _("Đã lưu bản nháp. Bạn có thể quay lại hoàn thiện và nộp sau."))
                 return redirect(f"{reverse('public_services:apply', args=[procedure.code])}?nhap={draft.code}")
-            draft.refresh_from_db()
-            values = draft.form_data
-            status = 400
+        if uploads and (outcome is None or outcome.dossier is None):
+            # A browser never refills a file input: say so rather than let the citizen believe the files are kept.
+            errors["__all__"] = [*errors.get("__all__", []), _(
+                "Các tệp vừa chọn chưa được lưu vì hồ sơ chưa nộp được: hãy chọn lại tệp khi nộp, hoặc bấm "
+                "“Lưu bản nháp” để lưu cả tệp và hoàn thiện sau.")]
+        # What was sent, as a draft would keep it, whether or not anything was stored.
+        values = form_clean(schema, data, profile=profile, partial=True).values
+        status = 400
     else:
         values = draft.form_data if draft else form_clean(schema, {}, profile=profile, partial=True).values
         if draft and request.GET.get("kiem-tra"):
@@ -208,6 +225,7 @@ def apply(request, code: str):
         "agency_errors": errors.get("agency", []),
         "general_errors": [m for m in dict.fromkeys(errors.get("__all__", [])) if m not in errors.get("agency", [])],
         "error_count": len([k for k in errors if k != "__all__"]),
+        "submission_key": submission_key,
     }, status=status)
 
 
@@ -293,7 +311,9 @@ def dossier_detail(request, code: str):
 
     fee_due = bool(dossier.fee_vnd) and dossier.state not in (DossierState.DRAFT, DossierState.WITHDRAWN,
                                                                DossierState.REFUSED)
-    fee_paid = fee_due and payments_of_dossier(dossier=dossier).filter(state=PaymentState.PAID).exists()
+    paid_payment = (payments_of_dossier(dossier=dossier).filter(state=PaymentState.PAID).first()
+                    if dossier.fee_vnd else None)
+    fee_paid = fee_due and paid_payment is not None
 
     return render(request, "public_services/dossier.html", {
         "dossier": dossier, "events": events,
@@ -306,7 +326,7 @@ def dossier_detail(request, code: str):
         "withdrawable": withdrawable, "rating": rating, "rating_levels": RatingLevel.choices,
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
-        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid,
+        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid, "paid_payment": paid_payment,
         **_result_delivery(dossier),
     })
 
@@ -356,18 +376,28 @@ def receipt(request, code: str):
 @login_required
 @require_POST
 def withdraw(request, code: str):
+    """Withdraw after a confirmation (a box to tick on the dossier page). Without it — no JavaScript, or the box left
+    empty — a confirmation page comes back with the reason typed, so nothing is withdrawn in one click."""
     from egov.core.errors import ApplicationError
-    from one_stop.services.dossiers import dossier_act
+    from public_services.payments.selectors import dossier_paid_payment
+    from public_services.services import portal_dossier_withdraw
 
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
         raise Http404
+    note = clean_text(request.POST.get("note"))
+    paid = dossier_paid_payment(dossier=dossier)
     try:
-        dossier_act(dossier=dossier, user=request.user, action="withdraw", note=clean_text(request.POST.get("note")))
+        portal_dossier_withdraw(dossier=dossier, citizen=request.user, note=note,
+                                confirmed=request.POST.get("xac_nhan") == "on")
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+        if exc.code != "withdrawal_not_confirmed":
+            messages.error(request, exc.message)
+            return redirect("public_services:dossier", code=code)
+        return render(request, "public_services/withdraw_confirm.html", {
+            "dossier": dossier, "paid_payment": paid, "note": note, "errors": exc.fields,
+        }, status=400)
+    messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
     return redirect("public_services:dossier", code=code)
 
 

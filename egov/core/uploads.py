@@ -77,6 +77,12 @@ def validate_upload(upload: UploadedFile, *, allowed: Sequence[str] = DEFAULT_AL
                     max_mb: int | None = None) -> str:
     """Check one file; returns its sniffed content type or raises a ValidationError in Vietnamese."""
     max_mb = max_mb or settings.EGOV_MAX_UPLOAD_MB
+    if not upload.size:
+        # Said apart from a wrong type: an empty file (a failed download or scan) needs a new copy, not another format.
+        raise ValidationError(
+            _("Tệp “%(name)s” trống (0 byte): hãy chọn lại tệp có nội dung."), code="file_empty",
+            params={"name": upload.name},
+        )
     if upload.size > max_mb * 1024 * 1024:
         raise ValidationError(
             _("Tệp “%(name)s” quá lớn: tối đa %(mb)s MB."), code="file_too_large",

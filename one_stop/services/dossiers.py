@@ -302,8 +302,11 @@ def _require_citizen(citizen) -> None:
 
 @transaction.atomic
 def dossier_draft_create(*, citizen, procedure: Procedure, handling_agency, form_data: dict | None = None,
-                         applicant: ApplicantData | None = None) -> Dossier:
-    """A citizen starts an online dossier: saved as a draft they can come back to."""
+                         applicant: ApplicantData | None = None, submission_key: str = "") -> Dossier:
+    """A citizen starts an online dossier: saved as a draft they can come back to.
+
+    `submission_key`: the portal form's one-time key (public_services.services), kept so that the same form sent
+    again finds this dossier instead of starting another."""
     _require_citizen(citizen)
     version = procedure_version_current(procedure=procedure)
     if version is None or not procedure.is_active:
@@ -312,7 +315,8 @@ def dossier_draft_create(*, citizen, procedure: Procedure, handling_agency, form
                                            phone=citizen.phone or "", email=citizen.email or "")
     dossier = Dossier(code=_draft_code(), procedure=procedure, procedure_version=version, state=DossierState.DRAFT,
                       receiving_agency=handling_agency, handling_agency=handling_agency, channel=DossierChannel.ONLINE,
-                      citizen=citizen, form_data=form_data or {}, **_applicant_fields(applicant))
+                      citizen=citizen, form_data=form_data or {}, submission_key=(submission_key or "")[:64],
+                      **_applicant_fields(applicant))
     dossier.save()
     _event(dossier, action="draft", from_state="", actor=citizen, agency=handling_agency)
     return dossier

@@ -20,6 +20,11 @@ INPUT_TYPES = {"text": "text", "number": "number", "date": "date", "id_number": 
 PREFILL_AUTOCOMPLETE = {"full_name": "name", "phone": "tel", "email": "email", "address": "street-address",
                         "birth_date": "bday", "gender": "sex"}
 TYPE_AUTOCOMPLETE = {"phone": "tel", "email": "email"}
+# The file chooser's filter per schema type: extensions and media types, so that every browser offers the same files
+# the server takes (a DOCX slot must offer .docx whether the browser matches by name or by type).
+UPLOAD_ACCEPT = {"pdf": ".pdf,application/pdf", "jpeg": ".jpg,.jpeg,image/jpeg", "png": ".png,image/png",
+                 "docx": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+UPLOAD_LABELS = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG", "docx": "DOCX"}
 
 
 def form_data_from_post(schema: dict, post) -> dict:
@@ -96,12 +101,20 @@ def form_bind(schema: dict, values: dict, errors: dict, *, prefilled: set[str] =
         sections.append({"id": section["id"], "title": section["title"], "description": section.get("description", ""),
                          "show_if": json.dumps(section["show_if"], ensure_ascii=False) if "show_if" in section else "",
                          "fields": fields})
-    uploads = [{**upload, "show_if_json": json.dumps(upload["show_if"], ensure_ascii=False) if "show_if" in upload else "",
-                "errors": errors.get(f"uploads.{upload['name']}", []),
-                "accept_attr": ",".join({"pdf": ".pdf,application/pdf", "jpeg": ".jpg,.jpeg,image/jpeg",
-                                         "png": ".png,image/png",
-                                         "docx": ".docx"}[t] for t in upload.get("accept", ["pdf", "jpeg", "png", "docx"]))}
-               for upload in schema.get("uploads", [])]
+    uploads = []
+    for upload in schema.get("uploads", []):
+        types = upload.get("accept", list(UPLOAD_ACCEPT))
+        upload_errors = errors.get(f"uploads.{upload['name']}", [])
+        notes = [f"u-{upload['name']}-{note}" for note, shown in (("types", True), ("help", upload.get("help")),
+                                                                   ("error", upload_errors)) if shown]
+        uploads.append({
+            **upload, "show_if_json": json.dumps(upload["show_if"], ensure_ascii=False) if "show_if" in upload else "",
+            "errors": upload_errors,
+            # The same list the server checks the content against (public_services.services.UPLOAD_MIME by slot).
+            "accept_attr": ",".join(UPLOAD_ACCEPT[t] for t in types),
+            "types_label": ", ".join(UPLOAD_LABELS[t] for t in types),
+            "described_by": " ".join(notes),
+        })
     return {"sections": sections, "uploads": uploads, "error_links": _error_links(sections, uploads)}
 
 

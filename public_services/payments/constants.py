@@ -7,6 +7,9 @@ class PaymentState(models.TextChoices):
     PAID = "paid", _("Đã thanh toán")
     FAILED = "failed", _("Không thành công")
     EXPIRED = "expired", _("Hết thời gian thanh toán")
+    # Paid at the gateway after another attempt of the same dossier was already paid: the money was taken and
+    # must go back to the payer (max_length of the event's state columns is 10).
+    REFUND_DUE = "refund_due", _("Thanh toán trùng, chờ hoàn tiền")
 
 
 class PaymentEventSource(models.TextChoices):

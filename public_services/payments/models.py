@@ -61,6 +61,13 @@ class Payment(ProtectedStateMixin, models.Model):
         self.provider_transaction_no, self.bank_code, self.response_code = transaction_no, bank_code, response_code
         self.receipt_number = receipt_number
 
+    # A second attempt of a dossier already paid was paid too (two tabs): recorded as money to give back, never as
+    # the fee (no receipt number), so the operator can find it and the payer is told the truth.
+    @transition(field=state, source=[S.PENDING, S.EXPIRED], target=S.REFUND_DUE)
+    def pay_duplicate(self, *, at, paid_at, transaction_no, bank_code, response_code):
+        self.closed_at, self.paid_at = at, paid_at
+        self.provider_transaction_no, self.bank_code, self.response_code = transaction_no, bank_code, response_code
+
     @transition(field=state, source=S.PENDING, target=S.FAILED)
     def fail(self, *, at, transaction_no, bank_code, response_code):
         self.closed_at = at

@@ -26,3 +26,10 @@ def dossier_owned_by(*, user, code: str):
 
 def payments_of_dossier(*, dossier) -> QuerySet[Payment]:
     return Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id")
+
+
+def dossier_paid_payment(*, dossier) -> Payment | None:
+    """The payment that paid the dossier's fee (at most one: a database constraint), or None."""
+    from public_services.payments.constants import PaymentState
+
+    return Payment.objects.filter(dossier=dossier, state=PaymentState.PAID).first()

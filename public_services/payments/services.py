@@ -85,10 +85,18 @@ def payment_start(*, dossier, payer, ip_address: str, return_url: str, gateway_u
         raise ApplicationError("dossier_closed", _("Hồ sơ đã bị từ chối hoặc đã rút, không cần nộp phí."), status=409)
     if dossier.payments.filter(state=S.PAID).exists():
         raise ApplicationError("already_paid", _("Phí, lệ phí của hồ sơ này đã được thanh toán."), status=409)
+    now = timezone.now()
+    # A second tab (or a second click) must not open a second order the citizen could pay as well: while an
+    # attempt is still payable it is the one they are sent back to. The dossier lock above makes this hold
+    # however close together the clicks come.
+    pending = (dossier.payments.filter(state=S.PENDING, expires_at__gt=now, payer_id=payer.pk, amount_vnd=amount)
+               .exclude(gateway_url="").order_by("-created_at", "-id").first())
+    if pending is not None:
+        pending.reused = True
+        return pending
     provider = provider_get()
     if not provider.is_configured():
         raise ApplicationError("payment_unavailable", _("Cổng thanh toán chưa được cấu hình."), status=503)
-    now = timezone.now()
     sequence = dossier.payments.count() + 1
     payment = Payment.objects.create(
         dossier=dossier, payer=payer, amount_vnd=amount, provider=provider.name,
@@ -137,10 +145,15 @@ def payment_ipn_process(*, params: Mapping[str, str]) -> IpnOutcome:
 
 
 def _ipn_settle(result: GatewayResult) -> IpnOutcome:
+    from one_stop.models import Dossier
+
     payment = (Payment.objects.select_for_update(of=("self",)).select_related("dossier")
                .filter(txn_ref=result.txn_ref).first())
     if payment is None:
         return IpnOutcome.ORDER_NOT_FOUND
+    # IPNs of two attempts of one dossier take turns here, so the second sees the first as paid (instead of both
+    # trying to pay and one failing on the unique constraint).
+    Dossier.objects.select_for_update().filter(pk=payment.dossier_id).first()
     if result.amount_vnd != payment.amount_vnd:
         _event(payment, action="ipn_invalid_amount", source=PaymentEventSource.IPN, from_state=payment.state,
                data=result.params)
@@ -151,10 +164,18 @@ def _ipn_settle(result: GatewayResult) -> IpnOutcome:
     now = timezone.now()
     if result.success:
         if Payment.objects.filter(dossier_id=payment.dossier_id, state=S.PAID).exists():
-            # Two attempts both paid at the gateway: keep the second one's data for a refund.
+            # Two attempts both paid at the gateway: the payer's money was taken twice. The second is kept as a
+            # refund owed (a state the operator filters on and the payer sees), and the gateway is told we have
+            # it ("00"), or it would keep retrying an order that was in fact settled.
+            payment.pay_duplicate(at=now, paid_at=result.paid_at or now, transaction_no=result.transaction_no,
+                                  bank_code=result.bank_code, response_code=result.response_code)
+            payment.ipn_params = result.params
+            payment.save(update_fields=["state", "closed_at", "paid_at", "provider_transaction_no", "bank_code",
+                                        "response_code", "ipn_params"])
             _event(payment, action="ipn_duplicate_success", source=PaymentEventSource.IPN, from_state=from_state,
-                   data=result.params)
-            return IpnOutcome.ALREADY_CONFIRMED
+                   data=result.params, at=now)
+            logger.warning("payments: %s paid after another payment of its dossier; refund due", payment.txn_ref)
+            return IpnOutcome.CONFIRMED
         payment.pay(at=now, paid_at=result.paid_at or now, transaction_no=result.transaction_no,
                     bank_code=result.bank_code, response_code=result.response_code,
                     receipt_number=receipt_number_allocate(agency=payment.dossier.handling_agency, at=now))

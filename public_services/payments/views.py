@@ -48,8 +48,12 @@ def dossier_payment(request, code: str):
             return redirect("payments:go", txn_ref=payment.txn_ref)
     payments = list(payments_of_dossier(dossier=dossier))
     paid = next((p for p in payments if p.state == PaymentState.PAID), None)
+    now = timezone.now()
+    pending = next((p for p in payments if p.state == PaymentState.PENDING and p.expires_at > now), None)
+    refunds = [p for p in payments if p.state == PaymentState.REFUND_DUE]
     return render(request, "payments/dossier.html", {
         "dossier": dossier, "fee": dossier_fee_due(dossier), "payments": payments, "paid": paid, "error": error,
+        "pending": pending, "refunds": refunds,
         "not_submitted": NOT_SUBMITTED_MESSAGE,
     }, status=status)
 

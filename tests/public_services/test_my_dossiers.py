@@ -114,7 +114,7 @@ def test_sending_a_supplement_without_a_file_is_refused_with_a_message(client, c
 
 def test_the_owner_withdraws_while_allowed(client, citizen, submitted):
     client.force_login(citizen)
-    client.post(page("withdraw", submitted), {"note": "Nộp nhầm thủ tục"})
+    client.post(page("withdraw", submitted), {"note": "Nộp nhầm thủ tục", "xac_nhan": "on"})
     submitted.refresh_from_db()
     assert submitted.state == DossierState.WITHDRAWN
     assert submitted.events.last().actor == citizen
@@ -165,7 +165,7 @@ def test_control_characters_in_free_text_do_not_break_anything(client, citizen, 
     assert response.status_code == 400  # NUL: refused before any view (egov.core.middleware), nothing done
     submitted.refresh_from_db()
     assert submitted.state == "submitted"
-    response = client.post(page("withdraw", submitted), {"note": "Nộp nhầm\x07"})
+    response = client.post(page("withdraw", submitted), {"note": "Nộp nhầm\x07", "xac_nhan": "on"})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == "withdrawn" and submitted.closing_reason.startswith("Nộp nhầm")

@@ -60,9 +60,9 @@ def test_submitting_incomplete_answers_shows_errors_next_to_each_field_and_loses
     assert response.status_code == 400
     assert 'id="f-ho-ten-tre-error"' in body and 'id="f-so-dinh-danh-me-error"' in body
     assert 'id="f-ten-nguoi-uy-quyen-error"' in body  # shown by the choice, so required
-    dossier = Dossier.objects.get(citizen=citizen)
-    assert dossier.state == DossierState.DRAFT
-    assert dossier.form_data["so_dinh_danh_me"] == "123" and dossier.form_data["noi_sinh"] == BIRTH_POST["noi_sinh"]
+    # Everything typed comes back in the form, and a refused submission leaves no draft behind.
+    assert 'value="123"' in body and BIRTH_POST["noi_sinh"] in body
+    assert not Dossier.objects.filter(citizen=citizen).exists()
 
 
 def test_submitting_without_the_required_upload_is_refused_by_name(client, citizen, online_birth, commune):
@@ -70,7 +70,58 @@ def test_submitting_without_the_required_upload_is_refused_by_name(client, citiz
     response = client.post(apply_url(), {**BIRTH_POST, "agency": commune.pk, "action": "submit"})
     assert response.status_code == 400
     assert "Cần tải lên: Giấy chứng sinh" in response.content.decode()
-    assert Dossier.objects.get(citizen=citizen).state == DossierState.DRAFT
+    assert not Dossier.objects.filter(citizen=citizen).exists()
+
+
+def test_an_empty_form_reports_every_error_at_once_and_leaves_no_draft(client, citizen, online_birth, commune):
+    from tests.factories import AgencyFactory
+
+    AgencyFactory(commune=True, name="Ủy ban nhân dân Phường Tam Thanh")  # two desks: the citizen must choose
+    client.force_login(citizen)
+
+    response = client.post(apply_url(), {"action": "submit"})
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="f-agency-error"' in body and 'id="f-ho-ten-tre-error"' in body and 'id="f-ngay-sinh-error"' in body
+    assert "Cần tải lên: Giấy chứng sinh" in body
+    assert "Hồ sơ chưa được nộp." in body
+    assert not Dossier.objects.exists()
+
+
+def test_a_refused_submission_with_an_agency_leaves_no_stray_draft(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+
+    for _ in range(3):
+        assert client.post(apply_url(), {"agency": commune.pk, "action": "submit"}).status_code == 400
+
+    assert not Dossier.objects.filter(citizen=citizen).exists()
+    assert "Bản nháp" not in client.get(reverse("public_services:my_dossiers")).content.decode()
+
+
+def test_a_refused_submission_says_the_chosen_files_were_not_kept(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    post = {**BIRTH_POST, "agency": commune.pk, "action": "submit", "upload-giay_chung_sinh": pdf_file()}
+    del post["ho_ten_tre"]
+
+    body = client.post(apply_url(), post).content.decode()
+
+    assert "Các tệp vừa chọn chưa được lưu" in body
+    assert not DossierDocument.objects.exists()
+
+
+def test_a_refused_submission_of_a_saved_draft_keeps_the_new_answers_in_that_draft(client, citizen, online_birth,
+                                                                                    commune):
+    client.force_login(citizen)
+    client.post(apply_url(), {"agency": commune.pk, "ho_ten_tre": "Đặng Minh An", "action": "save"})
+    draft = Dossier.objects.get(citizen=citizen)
+
+    response = client.post(apply_url(), {"nhap": draft.code, "noi_sinh": "Trạm y tế phường", "action": "submit"})
+
+    assert response.status_code == 400 and "Cần tải lên: Giấy chứng sinh" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == DossierState.DRAFT and draft.form_data["noi_sinh"] == "Trạm y tế phường"
+    assert Dossier.objects.filter(citizen=citizen).count() == 1
 
 
 def test_a_complete_form_with_its_pdf_is_submitted_to_the_chosen_desk(client, citizen, online_birth, commune):
@@ -89,15 +140,57 @@ def test_a_complete_form_with_its_pdf_is_submitted_to_the_chosen_desk(client, ci
     assert list(dossier.documents.values_list("requirement", "content_type")) == [("giay_chung_sinh", "application/pdf")]
 
 
-def test_a_renamed_executable_is_refused_and_the_answers_are_still_saved(client, citizen, online_birth, commune):
+def test_a_renamed_executable_is_refused_and_the_answers_come_back(client, citizen, online_birth, commune):
     client.force_login(citizen)
     fake = SimpleUploadedFile("giay-chung-sinh.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf")
     response = client.post(apply_url(), {**BIRTH_POST, "agency": commune.pk, "action": "submit",
                                          "upload-giay_chung_sinh": fake})
     assert response.status_code == 400
-    assert "không đúng định dạng cho phép" in response.content.decode()
-    assert DossierDocument.objects.count() == 0
-    assert Dossier.objects.get(citizen=citizen).form_data["ho_ten_tre"] == "Đặng Minh An"
+    body = response.content.decode()
+    # The slot's own types, as its file chooser and its note say: no DOCX for a birth certificate.
+    assert "không đúng định dạng cho phép (PDF, JPEG, PNG)" in body
+    assert DossierDocument.objects.count() == 0 and not Dossier.objects.exists()
+    assert 'value="Đặng Minh An"' in body
+
+
+def test_an_empty_file_is_called_empty(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    empty = SimpleUploadedFile("giay-chung-sinh.pdf", b"", content_type="application/pdf")
+
+    response = client.post(apply_url(), {"agency": commune.pk, "action": "save", "upload-giay_chung_sinh": empty})
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Tệp “giay-chung-sinh.pdf” trống (0 byte)" in body and "không đúng định dạng" not in body
+    assert not DossierDocument.objects.exists()
+
+
+def test_each_file_input_accepts_and_names_exactly_the_types_its_slot_takes(client, citizen, online_birth, commune):
+    from public_services.demo_forms import BIRTH_REGISTRATION
+
+    client.force_login(citizen)
+    body = client.get(apply_url()).content.decode()
+
+    slot = BIRTH_REGISTRATION["uploads"][0]
+    assert slot["accept"] == ["pdf", "jpeg", "png"]
+    tag = body[body.index(f'id="u-{slot["name"]}" name='):]
+    tag = tag[:tag.index(">")]
+    assert 'accept=".pdf,application/pdf,.jpg,.jpeg,image/jpeg,.png,image/png"' in tag
+    assert f'aria-describedby="u-{slot["name"]}-types"' in tag
+    assert f'<small id="u-{slot["name"]}-types">Định dạng nhận: PDF, JPEG, PNG.</small>' in body
+    assert "PDF, JPEG, PNG hoặc DOCX" not in body
+
+
+def test_a_docx_slot_offers_docx_files_by_extension_and_type():
+    from public_services.forms.html import form_bind
+
+    schema = {"sections": [], "uploads": [{"name": "hop_dong", "label": "Hợp đồng", "accept": ["pdf", "docx"]}]}
+
+    upload = form_bind(schema, {}, {})["uploads"][0]
+
+    assert upload["accept_attr"] == (".pdf,application/pdf,.docx,"
+                                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert upload["types_label"] == "PDF, DOCX"
 
 
 def test_a_desk_outside_the_list_is_refused(client, citizen, online_birth, commune):

@@ -11,8 +11,9 @@ from public_services.payments.constants import PaymentState
 
 @extend_schema(methods=["GET"], responses=PaymentSerializer(many=True),
                description="Các lần thanh toán của hồ sơ: người nộp và cán bộ cơ quan tiếp nhận, giải quyết.")
-@extend_schema(methods=["POST"], request=None, responses={201: PaymentStartedSerializer},
-               description="Người nộp (chủ hồ sơ) bắt đầu thanh toán phí, lệ phí: trả về địa chỉ cổng thanh toán.")
+@extend_schema(methods=["POST"], request=None, responses={201: PaymentStartedSerializer, 200: PaymentStartedSerializer},
+               description="Người nộp (chủ hồ sơ) bắt đầu thanh toán phí, lệ phí: trả về địa chỉ cổng thanh toán. "
+                           "Khi còn một giao dịch đang chờ thanh toán và chưa hết hạn, trả về giao dịch đó (200).")
 @api_view(["GET", "POST"])
 def dossier_payments(request, code: str):
     from one_stop.selectors import dossiers_visible_to
@@ -25,7 +26,10 @@ def dossier_payments(request, code: str):
             raise Http404
         payment = payment_start_for_request(request._request, dossier)
         body = {"payment_url": payment.gateway_url, "txn_ref": payment.txn_ref, "amount_vnd": payment.amount_vnd}
-        return Response(PaymentStartedSerializer(body).data, status=status.HTTP_201_CREATED)
+        # The attempt still payable is handed back (200), not a second order the payer could pay as well.
+        created = not getattr(payment, "reused", False)
+        return Response(PaymentStartedSerializer(body).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
     dossier = dossiers_visible_to(user=request.user).filter(code=code).first()
     if dossier is None:
         raise Http404

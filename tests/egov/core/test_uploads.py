@@ -53,3 +53,12 @@ def test_a_request_with_too_many_files_or_bytes_is_refused():
     with pytest.raises(ValidationError):
         validate_upload_batch(files, max_total_mb=1)
     validate_upload_batch(files, max_files=3, max_total_mb=2)
+
+
+@pytest.mark.parametrize("allowed", [(PDF,), (PDF, JPEG, PNG, DOCX)])
+def test_an_empty_file_is_called_empty_not_of_the_wrong_type(allowed):
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("giay-chung-sinh.pdf", b""), allowed=allowed)
+
+    assert info.value.code == "file_empty"
+    assert info.value.messages == ["Tệp “giay-chung-sinh.pdf” trống (0 byte): hãy chọn lại tệp có nội dung."]

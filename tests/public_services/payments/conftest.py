@@ -89,3 +89,14 @@ def start_payment(dossier, citizen):
                                 "gateway_url": "http://testserver/thanh-toan/cong-thu-nghiem/", **kwargs})
 
     return start
+
+
+def lapse(payment) -> None:
+    """The attempt's time at the gateway is over (the expiry task has not run yet): a new attempt may start."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from public_services.payments.models import Payment
+
+    Payment.objects.filter(pk=payment.pk).update(expires_at=timezone.now() - timedelta(seconds=1))

@@ -58,3 +58,24 @@ def test_an_ipn_racing_the_return_page_is_processed_once(start_payment, citizen)
     payment.refresh_from_db()
     assert payment.state == PaymentState.PAID
     assert list(payment.events.order_by("action").values_list("action", flat=True)) == ["create", "pay", "return"]
+
+
+def test_two_tabs_starting_at_the_same_instant_get_one_payment(start_payment, dossier):
+    first, second = _in_parallel([start_payment, start_payment])
+
+    assert first.pk == second.pk
+    assert dossier.payments.count() == 1
+
+
+def test_simultaneous_successes_of_two_attempts_pay_once_and_owe_one_refund(start_payment, dossier):
+    from tests.public_services.payments.conftest import lapse
+
+    first = start_payment()
+    lapse(first)
+    second = start_payment()
+
+    outcomes = _in_parallel([lambda: payment_ipn_process(params=gateway_params(first)),
+                             lambda: payment_ipn_process(params=gateway_params(second))])
+
+    assert outcomes == [IpnOutcome.CONFIRMED, IpnOutcome.CONFIRMED]
+    assert sorted(dossier.payments.values_list("state", flat=True)) == [PaymentState.PAID, PaymentState.REFUND_DUE]

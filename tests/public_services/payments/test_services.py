@@ -23,7 +23,7 @@ from public_services.payments.services import (
     payments_expire_overdue,
 )
 from tests.factories import UserFactory
-from tests.public_services.payments.conftest import FEE, gateway_params
+from tests.public_services.payments.conftest import FEE, gateway_params, lapse
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,9 @@ def test_a_paid_dossier_cannot_be_paid_again_but_a_failed_attempt_may_be_followe
 
 
 def test_the_database_refuses_a_second_paid_payment_for_one_dossier(start_payment):
-    first, second = start_payment(), start_payment()
+    first = start_payment()
+    lapse(first)
+    second = start_payment()
     Payment.objects.filter(pk=first.pk).update(state=PaymentState.PAID)
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -178,14 +180,42 @@ def test_a_late_successful_ipn_still_confirms_an_expired_payment(start_payment):
     assert payment.state == PaymentState.PAID
 
 
-def test_a_second_attempt_paid_at_the_gateway_is_not_counted_twice(start_payment):
-    first, second = start_payment(), start_payment()
-    payment_ipn_process(params=gateway_params(first))
+def test_starting_again_while_an_attempt_is_payable_returns_that_attempt(start_payment, dossier):
+    first = start_payment()
 
-    assert payment_ipn_process(params=gateway_params(second)) == IpnOutcome.ALREADY_CONFIRMED
-    second.refresh_from_db()
-    assert second.state == PaymentState.PENDING
-    assert second.events.filter(action="ipn_duplicate_success").exists()
+    again = start_payment()
+
+    assert (again.pk, again.gateway_url) == (first.pk, first.gateway_url)
+    assert Payment.objects.filter(dossier=dossier).count() == 1
+    assert list(first.events.values_list("action", flat=True)) == ["create"]
+
+
+def test_an_attempt_past_its_time_is_not_reused(start_payment):
+    first = start_payment()
+    lapse(first)
+
+    second = start_payment()
+
+    assert second.pk != first.pk and second.txn_ref.endswith("-02")
+
+
+def test_a_second_attempt_paid_at_the_gateway_is_recorded_as_a_refund_due_not_as_the_fee(start_payment):
+    first = start_payment()
+    lapse(first)
+    second = start_payment()
+    payment_ipn_process(params=gateway_params(second))
+
+    # The first attempt's tab was still open and was paid too.
+    assert payment_ipn_process(params=gateway_params(first)) == IpnOutcome.CONFIRMED
+
+    first.refresh_from_db()
+    assert first.state == PaymentState.REFUND_DUE and first.receipt_number == ""
+    assert (first.provider_transaction_no, first.paid_at is not None) == ("14226112", True)
+    assert list(first.events.values_list("action", "to_state")) == [
+        ("create", "pending"), ("ipn_duplicate_success", "refund_due")]
+    assert Payment.objects.filter(state=PaymentState.PAID).get() == second
+    # Repeated, the IPN changes nothing more.
+    assert payment_ipn_process(params=gateway_params(first)) == IpnOutcome.ALREADY_CONFIRMED
 
 
 def test_the_receipt_names_the_amount_in_digits_and_words_the_dossier_and_the_transaction(

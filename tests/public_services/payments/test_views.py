@@ -9,8 +9,8 @@ from one_stop.services.dossiers import dossier_submit_online
 from public_services.payments.constants import PaymentState
 from public_services.payments.models import Payment
 from public_services.payments.services import payment_ipn_process
-from tests.factories import AgencyFactory, UserFactory
-from tests.public_services.payments.conftest import FEE, gateway_params
+from tests.factories import AgencyFactory, UserFactory, login_verified_superuser
+from tests.public_services.payments.conftest import FEE, gateway_params, lapse
 
 pytestmark = pytest.mark.django_db
 
@@ -150,12 +150,12 @@ def test_the_api_refuses_another_citizen_and_a_free_dossier(client, other_citize
 
 def test_the_api_lists_payments_to_the_owner_and_agency_staff_in_constant_queries(
         client, citizen, agency_clerk, dossier, start_payment, django_assert_max_num_queries):
-    start_payment()
+    lapse(start_payment())
     client.force_login(agency_clerk)
     with django_assert_max_num_queries(12) as one:
         assert len(client.get(f"/api/v1/dossiers/{dossier.code}/payments/").json()) == 1
     for _ in range(5):
-        start_payment()
+        lapse(start_payment())
     with django_assert_max_num_queries(len(one.captured_queries)):
         rows = client.get(f"/api/v1/dossiers/{dossier.code}/payments/").json()
     assert len(rows) == 6 and rows[0]["state"] == PaymentState.PENDING and rows[0]["dossier"] == dossier.code
@@ -172,13 +172,13 @@ def test_the_api_serves_the_receipt_to_the_payer(client, paid, citizen, other_ci
 
 def test_the_payment_page_runs_constant_queries_whatever_the_number_of_attempts(
         client, citizen, dossier, start_payment, django_assert_max_num_queries):
-    start_payment()
+    lapse(start_payment())
     client.force_login(citizen)
     url = reverse("payments:dossier", args=[dossier.code])
     with django_assert_max_num_queries(20) as one:
         client.get(url)
     for _ in range(5):
-        start_payment()
+        lapse(start_payment())
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).content.decode().count(f"{dossier.code}-0") == 6
 
@@ -202,3 +202,69 @@ def test_a_draft_cannot_be_paid(client, citizen, procedure, agency):
     assert 'type="submit">Thanh toán trực tuyến' not in page.content.decode()
     refused = client.post(f"/thanh-toan/ho-so/{draft.code}/")
     assert refused.status_code == 409 and not draft.payments.exists()
+
+
+def test_two_tabs_paying_the_same_dossier_are_sent_to_the_same_gateway_order(client, citizen, dossier):
+    client.force_login(citizen)
+    url = reverse("payments:dossier", args=[dossier.code])
+
+    first, second = client.post(url), client.post(url)
+
+    payment = Payment.objects.get()
+    assert first["Location"] == second["Location"] == reverse("payments:go", args=[payment.txn_ref])
+    assert client.get(second["Location"])["Location"] == payment.gateway_url
+    assert f"Giao dịch {payment.txn_ref} đang chờ thanh toán" in client.get(url).content.decode()
+
+
+def test_the_api_hands_back_the_attempt_still_payable(client, citizen, dossier):
+    token = Token.objects.create(user=citizen)
+    address = f"/api/v1/dossiers/{dossier.code}/payments/"
+
+    created = client.post(address, HTTP_AUTHORIZATION=f"Token {token.key}")
+    again = client.post(address, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert (created.status_code, again.status_code) == (201, 200)
+    assert created.json() == again.json()
+
+
+def test_a_payer_charged_twice_is_told_the_truth_and_whom_to_ask(client, citizen, dossier, start_payment):
+    first = start_payment()
+    lapse(first)
+    second = start_payment()
+    payment_ipn_process(params=gateway_params(second))
+    client.force_login(citizen)
+    params = gateway_params(first)
+
+    answer = client.get(reverse("payments:ipn"), params).json()
+    result = client.get(reverse("payments:return"), params).content.decode()
+    polled = client.get(reverse("payments:status", args=[first.txn_ref])).content.decode()
+    page = client.get(reverse("payments:dossier", args=[dossier.code])).content.decode()
+
+    assert answer["RspCode"] == "00"
+    for body in (result, polled):
+        assert "khoản tiền này sẽ được hoàn lại" in body and "chưa bị trừ tiền" not in body
+        assert "Đang xác nhận thanh toán" not in body and "hx-trigger" not in body
+        assert dossier.handling_agency.name in body and first.txn_ref in body
+    assert "Thanh toán trùng, chờ hoàn tiền" in page and "sẽ được hoàn lại" in page
+
+
+def test_a_pending_payment_without_success_does_not_claim_the_payer_was_not_charged(client, citizen, start_payment):
+    payment = start_payment()
+    client.force_login(citizen)
+
+    body = client.get(reverse("payments:status", args=[payment.txn_ref])).content.decode()
+
+    assert "chưa bị trừ tiền" not in body
+    assert "Chưa xác nhận được thanh toán" in body
+
+
+def test_the_operator_finds_payments_to_refund_in_the_admin(client, dossier, start_payment):
+    login_verified_superuser(client)
+    first = start_payment()
+    lapse(first)
+    payment_ipn_process(params=gateway_params(start_payment()))
+    payment_ipn_process(params=gateway_params(first))
+
+    listing = client.get("/admin/payments/payment/", {"state__exact": "refund_due"}).content.decode()
+
+    assert first.txn_ref in listing and f"{dossier.code}-02" not in listing
