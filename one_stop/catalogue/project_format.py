@@ -125,15 +125,18 @@ def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData |
     if errors:
         return None
     processing_text, fee_text = _text(row, "processing_time_text"), _text(row, "fee_text")
-    channels = [ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
-                             fee_vnd=fee, fee_text=fee_text)]
     stated = _working_days_stated(processing_text) if days is None else {}
     if stated:  # the number of days only in the words: taken where they say working days, per channel
         days = stated.get(Channel.COUNTER, min(stated.values()))
-        channels = [ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
-                                 fee_vnd=fee, fee_text=fee_text),
-                    *(ChannelTerms(channel=channel, processing_days=value, processing_text=processing_text)
-                      for channel, value in stated.items() if channel != Channel.COUNTER)]
+    # The fee per channel where the words give one ("Trực tuyến: 160,000 Việt Nam Đồng (…); Trực tiếp: 200,000 …"):
+    # online is often cheaper, and a dossier pays its channel's fee (services.dossiers.version_fee_for).
+    fees = _fees_stated(fee_text)
+    channels = [ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
+                             fee_vnd=fee if fee is not None else fees.get(Channel.COUNTER), fee_text=fee_text)]
+    channels += [ChannelTerms(channel=channel, processing_days=stated.get(channel),
+                              processing_text=processing_text if channel in stated else "",
+                              fee_vnd=fees.get(channel), fee_text=fee_text if channel in fees else "")
+                 for channel in (Channel.ONLINE, Channel.POST) if channel in stated or channel in fees]
     return ProcedureData(
         code=code, name=name, field=_text(row, "field"), levels=list(levels), agency=_text(row, "agency"),
         channels=channels, processing_days=days, processing_text=processing_text, fee_vnd=fee, fee_text=fee_text,
@@ -165,6 +168,30 @@ def _working_days_stated(text: str) -> dict[str, float]:
         return {}
     named = [_CHANNEL_WORDS.get(word.strip()) for word in (match[2] or "").split(",")]
     return dict.fromkeys([channel for channel in named if channel] or [Channel.COUNTER], float(match[1].replace(",", ".")))
+
+
+def _fees_stated(text: str) -> dict[str, int]:
+    """The fee in đồng each channel's part of a fee text states ("Trực tuyến: 10,000 Việt Nam Đồng (note); Trực tiếp:
+    20,000 Việt Nam Đồng (note)"), read as the national portal's pages are (dichvucong): a note that contradicts "Miễn
+    phí" or names other amounts (a re-issue's, a class's) leaves that channel's fee unstated — its words stay in the
+    text. A channel's name counts only outside the notes' brackets, where notes may name channels too."""
+    from one_stop.catalogue.dichvucong import _FEE_FREE, _balanced_note, _parse_fee
+
+    starts, depth = [], 0
+    for position, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0:
+            for name, channel in _CHANNEL_WORDS.items():
+                if text[position:position + len(name) + 1].casefold() == name + ":":
+                    starts.append((position, position + len(name) + 1, channel))
+    fees = {}
+    for index, (_start, end, channel) in enumerate(starts):
+        part = text[end:starts[index + 1][0] if index + 1 < len(starts) else len(text)].strip(" ;")
+        head = _FEE_FREE if part.startswith(_FEE_FREE) else part.split("(", 1)[0].strip()
+        amount, _issues = _parse_fee(head, _balanced_note(part[len(head):].strip()))
+        if amount is not None:
+            fees[channel] = amount
+    return fees
 
 
 def _national_portal_url(source: str) -> str:

@@ -261,3 +261,24 @@ def test_a_field_or_agency_written_two_ways_is_offered_once_and_filters_both(cli
     assert catalogue_agencies() == ["Công an tỉnh"]  # the spelling most procedures use
     page = client.get("/dich-vu-cong/", {"co_quan": "Công an tỉnh"}).content.decode()
     assert all(f"Thủ tục {code}" in page for code in ("2.000001", "2.000002", "2.000003"))
+
+
+def test_a_curated_fee_stated_per_channel_in_words_is_each_channels_fee():
+    """Found by exploratory testing: an online dossier paid the counter's fee where the words say online is cheaper."""
+    from one_stop.services.dossiers import version_fee_for
+
+    text = ("Trực tuyến: 10,000 Việt Nam Đồng (Trường hợp công dân nộp hồ sơ qua cổng dịch vụ công trực tuyến thu 10.000 "
+            "đồng/lần đăng ký.); Trực tiếp: 20,000 Việt Nam Đồng (miễn cho người có công)")
+    items, errors = read_project_json(json.dumps([
+        {"code": "1.004222", "name": "Đăng ký thường trú", "processing_days": 7, "fee_vnd": 20000, "fee_text": text},
+        # A note naming another amount (a re-issue's) leaves that channel's fee unstated: the counter's applies.
+        {"code": "1.001456", "name": "Cấp hộ chiếu", "processing_days": 8, "fee_vnd": 200000, "fee_text":
+         "Trực tuyến: 160,000 Việt Nam Đồng (cấp lại do bị mất: 320.000đ/hộ chiếu); Trực tiếp: 200,000 Việt Nam Đồng"},
+    ]).encode())
+    assert errors == []
+    assert [{c.channel: c.fee_vnd for c in data.channels} for data in items] == [
+        {"counter": 20000, "online": 10000}, {"counter": 200000}]
+    residence = procedure_upsert(data=items[0])[0]
+    version = procedure_version_current(procedure=residence)
+    assert (version_fee_for(version, "online"), version_fee_for(version, "counter"), version_fee_for(version, "post")) == (
+        10000, 20000, 20000)
