@@ -59,6 +59,18 @@ def _submission_find(*, citizen, key: str) -> Dossier | None:
     return Dossier.objects.filter(citizen_id=citizen.pk, submission_key=key).first()
 
 
+def _form_sent_before(*, citizen, procedure: Procedure, key: str) -> tuple[Dossier | None, bool, str]:
+    """What an earlier sending of this form (its key) left: (its draft, to continue; False), (the dossier it submitted;
+    True) or (None, False); and the key to keep — none when it is another procedure's form's (hand-made or a stale
+    page): not this form's, and keeping it would repeat a key the other dossier holds."""
+    found = _submission_find(citizen=citizen, key=key)
+    if found is None:
+        return None, False, key
+    if found.procedure_id != procedure.pk:
+        return None, False, ""
+    return found, found.state != DossierState.DRAFT, key
+
+
 def procedure_form_set(*, version: ProcedureVersion, form: dict) -> ProcedureVersion:
     """Give a procedure version its online form, after checking the schema."""
     version.form = form_schema_validate(form)
@@ -210,13 +222,9 @@ def portal_draft_save(*, citizen, procedure: Procedure, form_data, agency_id=Non
 
     submission_key = _submission_key_clean(submission_key)
     if dossier is None and submission_key:
-        found = _submission_find(citizen=citizen, key=submission_key)
-        if found is not None and found.procedure_id == procedure.pk:
-            if found.state != DossierState.DRAFT:
-                return SaveOutcome(dossier=found, repeated=True)
-            dossier = found
-        elif found is not None:
-            submission_key = ""  # a key from another procedure's page: not this form's, so not kept
+        dossier, submitted, submission_key = _form_sent_before(citizen=citizen, procedure=procedure, key=submission_key)
+        if submitted:
+            return SaveOutcome(dossier=dossier, repeated=True)
     _check_consent(citizen)
     _check_size(form_data)
     if dossier is not None:
@@ -293,11 +301,10 @@ def portal_dossier_submit(*, citizen, procedure: Procedure, form_data, agency_id
     """
     submission_key = _submission_key_clean(submission_key)
     if dossier is None and submission_key:
-        found = _submission_find(citizen=citizen, key=submission_key)
-        if found is not None and found.procedure_id == procedure.pk:
-            if found.state != DossierState.DRAFT:
-                return SaveOutcome(dossier=found, repeated=True)
-            dossier = found  # saved as a draft from this very form, then Back and "Nộp hồ sơ"
+        # A draft saved from this very form (then Back and "Nộp hồ sơ") is submitted; a dossier it submitted is shown.
+        dossier, submitted, submission_key = _form_sent_before(citizen=citizen, procedure=procedure, key=submission_key)
+        if submitted:
+            return SaveOutcome(dossier=dossier, repeated=True)
     if dossier is not None:
         return _draft_submit(citizen=citizen, dossier=dossier, form_data=form_data, uploads=uploads,
                              submission_key=submission_key)
