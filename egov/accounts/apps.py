@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Tài khoản và vai trò")
 
     def ready(self):
+        from egov.accounts import checks  # noqa: F401  (registers the deploy checks)
         from egov.accounts.roles import roles_sync_permissions
 
         # Permissions of apps added later (one_stop, docs_office…) exist only after their migrations:

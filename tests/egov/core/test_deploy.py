@@ -133,9 +133,15 @@ def test_the_settings_pass_the_deploy_checks_without_warnings_in_production():
         "SECRET_KEY": get_random_secret_key() + get_random_secret_key(),
         "ALLOWED_HOSTS": "egov.example.vn",
         "DJANGO_SETTINGS_MODULE": "egov.settings.base",
+        "EGOV_DATA_PROTECTION_CONTACT": "dulieucanhan@egov.example.vn",
     }
     if os.environ.get("DATABASE_URL"):
         environment["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    output = _deploy_check(environment)
+    assert "System check identified no issues" in output, output
+
+
+def _deploy_check(environment: dict) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
@@ -146,7 +152,21 @@ def test_the_settings_pass_the_deploy_checks_without_warnings_in_production():
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "System check identified no issues" in output, output
+    return output
+
+
+def test_a_deployment_names_its_personal_data_contact():
+    """The default address (at localhost) reaches no one: the deploy check warns until the operator's is set."""
+    from django.test import override_settings
+
+    from egov.accounts.checks import data_protection_contact_set
+
+    with override_settings(EGOV_DATA_PROTECTION_CONTACT="dulieucanhan@localhost"):
+        assert [w.id for w in data_protection_contact_set(None)] == ["egov.W001"]
+    with override_settings(EGOV_DATA_PROTECTION_CONTACT=""):
+        assert [w.id for w in data_protection_contact_set(None)] == ["egov.W001"]
+    with override_settings(EGOV_DATA_PROTECTION_CONTACT="dulieucanhan@langson.gov.vn"):
+        assert data_protection_contact_set(None) == []
 
 
 # --- response headers ---------------------------------------------------------------------------
