@@ -536,13 +536,13 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
     if new_due_at <= dossier.due_at:
         raise ApplicationError("invalid_date", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."),
                                fields={"new_due_at": [_("Chọn ngày muộn hơn.")]})
+    if new_due_at > dossier.due_at + timedelta(days=POSTPONE_MAX_DAYS):  # first: the calendar below is read by year
+        raise ApplicationError("invalid_date", _("Ngày hẹn mới không được quá %(n)s ngày sau ngày hẹn trả hiện tại.")
+                               % {"n": POSTPONE_MAX_DAYS}, fields={"new_due_at": [_("Chọn ngày sớm hơn.")]})
     if not is_working_day(timezone.localtime(new_due_at).date()):
         # The applicant is told to come that day: the office must be open.
         raise ApplicationError("invalid_date", _("Ngày hẹn mới phải là ngày làm việc (không phải thứ Bảy, Chủ nhật, ngày lễ)."),
                                fields={"new_due_at": [_("Chọn một ngày làm việc.")]})
-    if new_due_at > dossier.due_at + timedelta(days=POSTPONE_MAX_DAYS):
-        raise ApplicationError("invalid_date", _("Ngày hẹn mới không được quá %(n)s ngày sau ngày hẹn trả hiện tại.")
-                               % {"n": POSTPONE_MAX_DAYS}, fields={"new_due_at": [_("Chọn ngày sớm hơn.")]})
     if not reason.strip():
         raise ApplicationError("reason_required", _("Cần ghi rõ lý do."), fields={"reason": [_("Bắt buộc.")]})
     dossier.original_due_at, dossier.due_at = dossier.due_at, new_due_at
