@@ -7,11 +7,12 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov.core.errors import ApplicationError
+from egov.core.locks import lock_until_commit
 from egov.core.uploads import DOCX, JPEG, PDF, PNG, TYPE_LABELS, sniff_content_type, validate_upload
 from one_stop.constants import DocumentKind, DossierState, OnlineLevel
 from one_stop.models import Dossier, Procedure, ProcedureVersion
@@ -54,8 +55,7 @@ def _submission_find(*, citizen, key: str) -> Dossier | None:
     """The dossier this citizen's form with this key already created, or None. Sendings of one key take turns until
     their transaction ends (a double click sends both before the first is stored), so the second finds the first —
     the desk's counter does the same (one_stop.services.dossiers._submission_repeated)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"public_services.apply|{citizen.pk}|{key}"])
+    lock_until_commit(f"public_services.apply|{citizen.pk}|{key}")
     return Dossier.objects.filter(citizen_id=citizen.pk, submission_key=key).first()
 
 

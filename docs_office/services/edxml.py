@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from egov.accounts.roles import Role
 from egov.agencies.models import EXCHANGE_CODE_RE
 from egov.core.errors import ApplicationError
 from egov.core.language import portal_language
+from egov.core.locks import lock_until_commit
 from egov.core.text import fold_vietnamese
 from egov.core.uploads import EXTENSIONS, sniff_content_type
 
@@ -198,9 +199,7 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
             fields={"file": [_("Sai nơi nhận: gói tin gửi cho %(to)s.") % {"to": addressed}]})
     # Imports of one document id at one agency take turns until their transaction ends: the second of a double
     # submit then finds the first (both checked before either committed, and two entries were made — found by review).
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                       [f"docs_office.edxml|{clerk.agency_id}|{package.document_id}"])
+    lock_until_commit(f"docs_office.edxml|{clerk.agency_id}|{package.document_id}")
     if IncomingDocument.objects.filter(agency=clerk.agency, external_id=package.document_id).exists():
         raise ApplicationError("duplicate", _("Văn bản %(d)s đã được nhận trước đó.") % {"d": package.document_id},
                                status=409)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 from egov.core.language import portal_language
+from egov.core.locks import lock_until_commit
 from egov.core.text import fold_vietnamese, xml_safe
 from egov.core.uploads import EXTENSIONS, JPEG, PDF, PNG
 
@@ -132,8 +133,7 @@ def _duplicate_key_lock(*, agency_id: int, data: IncomingData) -> None:
     issuer = str(data.issuer_agency.pk) if data.issuer_agency else fold_vietnamese(data.issuer_name or "").strip()
     key = "|".join(("docs_office.incoming", str(agency_id), (data.number or "").strip().upper(),
                     (data.symbol or "").strip().upper(), issuer))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+    lock_until_commit(key)
 
 
 @transaction.atomic

@@ -192,10 +192,9 @@ def _applicant_fields(applicant: ApplicantData) -> dict:
 def _submission_repeated(*, agency_id: int, key: str) -> Dossier | None:
     """The dossier a receipt with this key already made at this desk, or None. Receipts of one key take turns until
     their transaction ends (a double click sends both before the first is stored), so the second finds the first."""
-    from django.db import connection
+    from egov.core.locks import lock_until_commit
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"one_stop.receipt|{agency_id}|{key}"])
+    lock_until_commit(f"one_stop.receipt|{agency_id}|{key}")
     dossier = Dossier.objects.filter(receiving_agency_id=agency_id, submission_key=key).first()
     if dossier is not None:
         dossier.repeated_submission = True
