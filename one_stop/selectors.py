@@ -52,6 +52,17 @@ def procedure_form_template_public(*, code: str, template_id: int) -> ProcedureF
             .only("id", "name", "file", "original_name", "content_type", "sha256", "uploaded_at").first())
 
 
+# What separates words in a folded text (fold_vietnamese): anything but an unmarked letter or a digit.
+_NOT_WORD = "[^a-z0-9]"
+
+
+def word_pattern(word: str, *, whole: bool) -> str:
+    """A PostgreSQL regular expression of `word` (folded) at the start of a word of a folded text, and with `whole`
+    at its end too. The word's own punctuation ("1.001193") is matched literally."""
+    escaped = re.escape(word)
+    return f"(^|{_NOT_WORD}){escaped}" + (f"($|{_NOT_WORD})" if whole else "")
+
+
 def procedures_search(*, query: str = "", field: str = "", online_level: str = "", level: str = "") -> QuerySet[Procedure]:
     """Active procedures matching every word of `query`, ignoring diacritics and case.
 
@@ -66,8 +77,11 @@ def procedures_search(*, query: str = "", field: str = "", online_level: str = "
     if level:
         procedures = procedures.filter(levels__contains=[level])
     words = fold_vietnamese(query).split()
-    for word in words:
-        procedures = procedures.filter(Q(name_folded__contains=word) | Q(body_folded__contains=word))
+    for position, word in enumerate(words, start=1):
+        # Each word where a word of the text starts, the last one as a prefix (still being typed), the others whole:
+        # a substring test found "kết hôn" in every procedure that says "không" ("k-hon-g").
+        pattern = word_pattern(word, whole=position < len(words))
+        procedures = procedures.filter(Q(name_folded__regex=pattern) | Q(body_folded__regex=pattern))
     if words:
         phrase = " ".join(words)
         in_name = Q(*[Q(name_folded__contains=w) for w in words])

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from egov.core.text import fold_vietnamese
 from one_stop.catalogue.project_format import read_project_csv, read_project_json
 from one_stop.demo import CURATED
 from one_stop.models import Procedure, ProcedureVersion
@@ -80,6 +81,20 @@ def test_search_ignores_diacritics_and_case_and_ranks_the_name_first():
     assert results and results[0].code == "1.001193"
     assert all(r.rank <= results[-1].rank for r in results)
     assert list(procedures_search(query="đăng ký khai sinh"))[0].code == "1.001193"
+
+
+def test_search_matches_words_where_they_start_not_inside_other_words():
+    """Found by exploratory testing: "kết hôn" listed procedures saying "không" (k-hon-g) among the marriage ones."""
+    procedures_import(items=_curated())
+    marriage, stray = (Procedure.objects.create(code=code, name=name, name_folded=fold_vietnamese(f"{code} {name}"))
+                       for code, name in (("9.000001", "Đăng ký kết hôn"), ("9.000002", "Xác nhận không có án tích")))
+    found = {p.code for p in procedures_search(query="kết hôn")}
+    assert marriage.code in found and stray.code not in found
+    # The last word is a prefix (still being typed); the ones before it are whole words; codes are words too.
+    assert marriage.code in {p.code for p in procedures_search(query="ket ho")}
+    assert marriage.code not in {p.code for p in procedures_search(query="ke hon")}
+    assert [p.code for p in procedures_search(query="9.000002")] == [stray.code]
+    assert [p.code for p in procedures_search(query="000002")] == [stray.code]
 
 
 def test_the_import_command_prints_a_report(capsys, tmp_path):
