@@ -461,8 +461,9 @@ def dossier_search_filter(search: str) -> Q:
     """Code (whole, its start, or the part after the agency: 260302-0001), ID number, or applicant name.
 
     The name matches when it starts with what was typed, with or without the family name, diacritics
-    and case ignored: "dang van cong", "Đặng Văn" and "van cong" find Đặng Văn Công. Every condition
-    reads a btree index (0090_bench_indexes), so a search stays fast at millions of dossiers.
+    and case ignored: "dang van cong", "Đặng Văn" and "van cong" find Đặng Văn Công, and so does its given name
+    alone ("Công", the name's last word). Every condition reads a btree index (0090_bench_indexes, 0106), so a
+    search stays fast at millions of dossiers.
     """
     term = search.strip()
     condition = Q(code__startswith=term.upper()) | Q(applicant_id_number=term)
@@ -472,16 +473,18 @@ def dossier_search_filter(search: str) -> Q:
     folded = fold_vietnamese(term)
     if any(c.isalpha() for c in folded):
         condition |= Q(applicant_name_folded__startswith=folded) | Q(name_without_family__startswith=folded)
+        if " " not in folded:
+            condition |= Q(name_last_word__startswith=folded)
     return condition
 
 
 def _searchable(queryset: QuerySet) -> QuerySet:
     from django.db.models.functions import Right
 
-    from one_stop.models.dossier import NAME_WITHOUT_FAMILY
+    from one_stop.models.dossier import GIVEN_NAME, NAME_WITHOUT_FAMILY
 
-    # The same expressions as the indexes of 0090_bench_indexes, or PostgreSQL cannot use them.
-    return queryset.alias(code_tail=Right("code", 11), name_without_family=NAME_WITHOUT_FAMILY)
+    # The same expressions as the indexes of 0090_bench_indexes and 0106, or PostgreSQL cannot use them.
+    return queryset.alias(code_tail=Right("code", 11), name_without_family=NAME_WITHOUT_FAMILY, name_last_word=GIVEN_NAME)
 
 
 def dossiers_search(queryset: QuerySet, *, search: str) -> QuerySet:
@@ -778,6 +781,9 @@ def _search_rows_and_count(*, user, search: str, offset: int, limit: int) -> tup
         conditions += [("(applicant_name_folded::text ~>=~ %s AND applicant_name_folded::text ~<~ %s)",
                         [*_prefix_range(folded)]),
                        (f"({given_name} >= %s AND {given_name} < %s)", [*_prefix_range(folded)])]
+        if " " not in folded:  # one word may be the given name alone ("Công"), the name's last word
+            last_word = "(SUBSTRING(applicant_name_folded FROM '[^ ]*$')) COLLATE \"C\""
+            conditions.append((f"({last_word} >= %s AND {last_word} < %s)", [*_prefix_range(folded)]))
     sides = _visibility_sides(user)
     if not conditions:  # nothing a code, an ID number or a name could start with
         return [], 0

@@ -22,6 +22,18 @@ SEARCH_COVERED = ["due_at", "code", "receiving_agency", "handling_agency", "citi
 NAME_WITHOUT_FAMILY = Collate(Substr("applicant_name_folded", StrIndex("applicant_name_folded", Value(" ")) + 1), "C")
 
 
+class LastWord(models.Func):
+    """`substring(text from '[^ ]*$')`: the last word of a folded name — a Vietnamese name's given name (tên), the
+    one a clerk calls the applicant by ("Công" for Đặng Văn Công)."""
+
+    # Migrations store the class, not this SQL: a change here needs a migration that re-creates the index.
+    template = "substring(%(expressions)s from '[^ ]*$')"
+    output_field = models.CharField()
+
+
+GIVEN_NAME = Collate(LastWord("applicant_name_folded"), "C")
+
+
 class StaffOf:
     """Who may take a transition: staff holding one of `roles` at the dossier's receiving desk, its handling
     agency, or either (a refusal or a supplement request may come from both sides); with `owner`, also the
@@ -161,6 +173,8 @@ class Dossier(ProtectedStateMixin, models.Model):
             # expression is computed from are in it as well.
             models.Index(NAME_WITHOUT_FAMILY, name="dossier_given_name_prefix_idx",
                          include=[*SEARCH_COVERED, "applicant_name_folded"]),
+            # The given name alone (its last word): "cong" finds Đặng Văn Công.
+            models.Index(GIVEN_NAME, name="dossier_name_last_word_idx", include=[*SEARCH_COVERED, "applicant_name_folded"]),
             # The API's list, newest first.
             models.Index(fields=["created_at"], name="dossier_created_idx"),
         ]
