@@ -35,6 +35,8 @@ class SaveOutcome:
     errors: dict[str, list[str]] = field(default_factory=dict)
     # The form's one-time key (or the draft) had already been submitted: `dossier` is that submission, unchanged.
     repeated: bool = False
+    # A new draft was stored (not one the key or the caller named).
+    created: bool = False
 
 
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -237,7 +239,8 @@ def portal_draft_save(*, citizen, procedure: Procedure, form_data, agency_id=Non
     profile = citizen_profile(citizen)
     result = form_clean(schema, form_data, profile=profile, partial=True)
     applicant = _applicant(schema, result.values, profile)
-    if dossier is None:
+    created = dossier is None
+    if created:
         agency = _handling_agency(procedure, agency_id)
         dossier = dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency,
                                        form_data=result.values, submission_key=submission_key,
@@ -248,7 +251,7 @@ def portal_draft_save(*, citizen, procedure: Procedure, form_data, agency_id=Non
     errors = dict(result.errors)
     portal_uploads_add(dossier=dossier, citizen=citizen, schema=schema, uploads=uploads, kind=DocumentKind.SUBMITTED,
                  errors=errors)
-    return SaveOutcome(dossier=dossier, errors=errors)
+    return SaveOutcome(dossier=dossier, errors=errors, created=created)
 
 
 def portal_check(*, dossier: Dossier, citizen) -> FormResult:

@@ -8,7 +8,7 @@ one_stop's), the same as the pages.
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
 from rest_framework.generics import ListAPIView
@@ -79,19 +79,33 @@ def procedure_form(request, code: str):
                                              "prefill": prefill, "agencies": agencies}).data)
 
 
-@extend_schema(request=DraftCreateSerializer, responses={201: PortalDossierSerializer},
+@extend_schema(request=DraftCreateSerializer,
+               responses={201: PortalDossierSerializer,
+                          200: OpenApiResponse(PortalDossierSerializer, description=(
+                              "Idempotency-Key đã dùng: bản nháp của lần gửi trước (cập nhật câu trả lời), hoặc hồ sơ "
+                              "đã nộp từ bản nháp đó (không thay đổi)."))},
+               parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                            description="Khóa một lần (16–64 ký tự chữ, số, “-”, “_”): gửi lại cùng khóa "
+                                                        "không tạo bản nháp thứ hai.")],
                summary="Tạo bản nháp hồ sơ từ câu trả lời")
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, IsCitizen])
 def draft_create(request):
-    from public_services.services import portal_draft_save
+    from public_services.services import SUBMISSION_KEY, portal_draft_save
 
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if key and not SUBMISSION_KEY.fullmatch(key):
+        # A key the portal's own form would not carry: refused rather than ignored, so a client's retry is never
+        # silently a second draft.
+        raise ApplicationError("invalid_idempotency_key", _("Idempotency-Key gồm 16–64 ký tự chữ (không dấu), chữ số, "
+                                                            "“-” hoặc “_”."), status=400)
     incoming = DraftCreateSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
     data = incoming.validated_data
     outcome = portal_draft_save(citizen=request.user, procedure=data["procedure"], form_data=data["form_data"],
-                                agency_id=data.get("agency"))
-    return _dossier_response(outcome.dossier, errors=outcome.errors, status_code=status.HTTP_201_CREATED)
+                                agency_id=data.get("agency"), submission_key=key)
+    return _dossier_response(outcome.dossier, errors=outcome.errors,
+                             status_code=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
 
 
 @extend_schema(request=DraftUpdateSerializer, responses=PortalDossierSerializer, summary="Sửa bản nháp")

@@ -82,6 +82,34 @@ def test_a_draft_is_created_updated_given_a_file_and_submitted(api, citizen, onl
     assert api.patch(f"/api/v1/dossiers/{dossier.code}/draft/", {"form_data": {}}, format="json").status_code == 409
 
 
+def test_a_draft_posted_again_with_its_idempotency_key_is_not_a_second_draft(api, citizen, online_birth, commune):
+    """A client's retry (a timeout, a double tap) with the same key: the first draft, not another (found in review:
+    the counter's and the online form's keys had no counterpart here)."""
+    def post(key, form_data=BIRTH_POST):
+        return api.post("/api/v1/dossiers/drafts/", {"procedure": "1.001193", "agency": commune.pk, "form_data": form_data},
+                        format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+    key = "app-7f3c9a1e-0001"
+    first = post(key, {"ho_ten_tre": "Đặng Minh An"})
+    assert first.status_code == 201
+    again = post(key)
+    assert again.status_code == 200 and again.json()["code"] == first.json()["code"]
+    draft = Dossier.objects.get(citizen=citizen)
+    assert draft.form_data["noi_sinh"] == BIRTH_POST["noi_sinh"]  # the retry's answers kept: the latest sending
+    # Submitted, the key gives back the dossier unchanged.
+    api.post(f"/api/v1/dossiers/{draft.code}/documents/", {"file": pdf_file(), "requirement": "giay_chung_sinh"},
+             format="multipart")
+    code = api.post(f"/api/v1/dossiers/{draft.code}/submit/").json()["code"]
+    after = post(key, {"ho_ten_tre": "Người khác"})
+    assert after.status_code == 200 and after.json()["code"] == code and after.json()["state"] == "submitted"
+    assert Dossier.objects.filter(citizen=citizen).count() == 1
+    # Another key, or none, is another draft; a key the portal would not make is refused, storing nothing.
+    assert post("app-7f3c9a1e-0002").status_code == 201
+    bad = post("short")
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.json()["error"]["message"]
+    assert Dossier.objects.filter(citizen=citizen).count() == 2
+
+
 @pytest.mark.parametrize(("upload", "message"), [
     (SimpleUploadedFile("giay.pdf", b"MZ\x90\x00" + b"\0" * 64), "không đúng định dạng"),
     (SimpleUploadedFile("giay.jpg", PDF_BYTES), "không khớp với nội dung"),
