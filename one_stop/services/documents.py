@@ -4,14 +4,14 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from egov.core.uploads import file_delete_on_commit, validate_upload
 from one_stop.constants import DocumentKind, DossierState
-from one_stop.models import Dossier, DossierDocument, DossierEvent
+from one_stop.models import Dossier, DossierDocument
+from one_stop.services.events import dossier_event_add
 
 # Per dossier: enough for every component of a large procedure, small enough to stop abuse.
 MAX_DOCUMENTS = 40
@@ -55,9 +55,7 @@ def _file_event(dossier: Dossier, document: DossierDocument, *, user, added: boo
     if document.requirement:
         name = f"{name} ({document.requirement})"
     note = name if by_applicant else f"{DocumentKind(document.kind).label}: {name}"
-    DossierEvent.objects.create(dossier=dossier, action=action, from_state=dossier.state, to_state=dossier.state,
-                                actor=user, agency=None if by_applicant else user.agency, at=timezone.now(),
-                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at, note=note[:2000])
+    dossier_event_add(dossier, action=action, actor=user, agency=None if by_applicant else user.agency, note=note)
 
 
 @transaction.atomic

@@ -19,9 +19,10 @@ from egov.core.errors import ApplicationError
 from egov.core.text import fold_vietnamese
 from egov.workdays.services import add_working_days, is_working_day, next_working_day
 from one_stop.constants import DESK_CHANNELS, ApplicantKind, DossierChannel, DossierState
-from one_stop.models import Dossier, DossierCodeCounter, DossierEvent, Procedure
+from one_stop.models import Dossier, DossierCodeCounter, Procedure
 from one_stop.models.dossier import TRANSITION_PERMISSIONS
 from one_stop.selectors import procedure_version_current
+from one_stop.services.events import dossier_event_add
 
 # One-stop rules: a dossier received after 15:00 counts from the next working day; results are due
 # by the end of office hours.
@@ -114,9 +115,8 @@ def _time_limit_given(dossier: Dossier, processing_days) -> None:
 
 
 def _event(dossier: Dossier, *, action: str, from_state: str, actor, agency=None, note: str = "") -> None:
-    DossierEvent.objects.create(dossier=dossier, action=action, from_state=from_state, to_state=dossier.state,
-                                actor=actor, agency=agency or getattr(actor, "agency", None), at=timezone.now(),
-                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at, note=note)
+    dossier_event_add(dossier, action=action, from_state=from_state, actor=actor,
+                      agency=agency or getattr(actor, "agency", None), note=note)
 
 
 def version_fee_for(version, channel: str) -> int | None:

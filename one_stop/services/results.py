@@ -23,7 +23,8 @@ from egov.accounts.roles import Role
 from egov.core.errors import ApplicationError
 from egov.core.language import portal_language
 from one_stop.constants import DocumentKind, DossierChannel, DossierState, OnlineLevel
-from one_stop.models import Dossier, DossierDocument, DossierEvent
+from one_stop.models import Dossier, DossierDocument
+from one_stop.services.events import dossier_event_add
 from signatures.callbacks import register
 
 CALLBACK = "one_stop.result_signed"
@@ -125,9 +126,7 @@ def dossier_result_sign_request(*, dossier: Dossier, user, document: DossierDocu
     request = signature_request_create(
         pdf=prepared, certificate=leader.result_certificate, signer=leader, role=SignatureRole.APPROVAL,
         field_name=RESULT_FIELD, title=title, target=waiting_row, callback=CALLBACK, requested_by=user)
-    DossierEvent.objects.create(dossier=dossier, action="result_sign_request", from_state=dossier.state,
-                                to_state=dossier.state, actor=user, agency=user.agency, at=timezone.now(),
-                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at, note=note)
+    dossier_event_add(dossier, action="result_sign_request", actor=user, note=note)
     return request
 
 
@@ -144,10 +143,8 @@ def _result_signed(request) -> None:
     dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=row.dossier_id)
     now = timezone.now()
     if request.state != SignatureState.SIGNED:
-        DossierEvent.objects.create(dossier=dossier, action="result_sign_failed", from_state=dossier.state,
-                                    to_state=dossier.state, actor=None, agency=dossier.handling_agency, at=now,
-                                    due_at=dossier.due_at, clock_started_at=dossier.clock_started_at,
-                                    note=request.error[:2000])
+        dossier_event_add(dossier, action="result_sign_failed", actor=None, agency=dossier.handling_agency,
+                          note=request.error, at=now)
         return
     with request.signed_pdf.open("rb") as handle:
         signed = handle.read()
@@ -157,9 +154,7 @@ def _result_signed(request) -> None:
     row.save(update_fields=["file", "size", "sha256", "signed"])
     # The stamped copy before signing is kept by the signature request (its source); this one goes.
     transaction.on_commit(lambda: row.file.storage.delete(old_file))
-    DossierEvent.objects.create(dossier=dossier, action="result_signed", from_state=dossier.state,
-                                to_state=dossier.state, actor=request.signer, agency=request.signer.agency, at=now,
-                                due_at=dossier.due_at, clock_started_at=dossier.clock_started_at)
+    dossier_event_add(dossier, action="result_signed", actor=request.signer, at=now)
     if dossier.state == DossierState.IN_PROGRESS:
         from one_stop.services.dossiers import dossier_act
 
