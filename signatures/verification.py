@@ -105,6 +105,8 @@ class SignatureReport:
     modification_level: str = ModificationLevel.UNKNOWN
     modifications_allowed: bool = False
     changed_form_fields: list[str] = field(default_factory=list)
+    # Form fields other than signatures changed after the last signature (_fields_filled_after_signing).
+    unsigned_fields: list[str] = field(default_factory=list)
     revoked: bool = False
     revocation_date: datetime | None = None
     trusted: bool = False
@@ -200,6 +202,7 @@ def pdf_verify(pdf: bytes) -> VerificationReport:
 
     # One event loop for all signatures; the views calling this are synchronous.
     signatures = asyncio.run(_verify_all(embedded, roots))
+    _fields_filled_after_signing(reader, embedded, signatures)
     verdict = _overall_verdict(signatures)
     return VerificationReport(verdict=verdict, message=_overall_message(verdict, signatures), sha256=digest, size=size,
                               signatures=signatures)
@@ -482,6 +485,37 @@ def _broken_signature_report(embedded_sig, exc: Exception) -> SignatureReport:
     return report
 
 
+def _fields_filled_after_signing(reader, embedded, signatures: list[SignatureReport]) -> None:
+    """A form field other than a signature, filled or changed after the last signature, is a change no one signed.
+
+    pyHanko allows form filling after an approval signature that locks nothing (the PDF default), and reports it only
+    as a level: an issued document's number and date (text fields filled by the records clerk between the leader's
+    signature and the agency's) could then be rewritten after the agency's seal, by anyone, and still read "valid".
+    A field changed between two signatures is covered by the later one; after the last, by none: its report (and so
+    the verdict) turns MODIFIED, naming the fields. Document timestamps sign nothing a reader sees, so "last" is the
+    last regular signature."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    regular = [(sig, report) for sig, report in zip(embedded, signatures, strict=True)
+               if not report.is_timestamp and report.intact and report.modifications_allowed]
+    if not regular:
+        return
+    _sig, last = max(regular, key=lambda pair: pair[0].signed_revision)
+    try:
+        signature_fields = {str(name) for name, _value, _ref in enumerate_sig_fields(reader)}
+    except Exception:  # a malformed form: no field can be told apart from a signature, so none is excused
+        signature_fields = set()
+    # Below form filling nothing was filled: pyHanko may still name a field an LTA update's revision touched (the
+    # agency's B-LTA seal lists the number it covers, at "lta_updates").
+    filled = last.modification_level in (ModificationLevel.FORM_FILLING, ModificationLevel.ANNOTATIONS)
+    unsigned = [name for name in last.changed_form_fields if name not in signature_fields] if filled else []
+    if unsigned:
+        last.modifications_allowed = False
+        last.unsigned_fields = unsigned
+        last.verdict = _signature_verdict(last)
+        last.message = _signature_message(last)
+
+
 def _signature_verdict(report: SignatureReport) -> str:
     if not report.intact or not report.modifications_allowed:
         return Verdict.MODIFIED
@@ -499,6 +533,9 @@ def _signature_message(report: SignatureReport) -> str:
     params = {"name": name}
     if not report.intact:
         return _("Chữ ký của %(name)s không còn giá trị: nội dung đã bị thay đổi sau khi ký.") % params
+    if report.unsigned_fields:
+        return _("Chữ ký của %(name)s không còn giá trị: nội dung ô %(fields)s đã bị điền hoặc sửa sau chữ ký cuối cùng, "
+                 "không ai ký xác nhận.") % {"name": name, "fields": ", ".join(f"“{f}”" for f in report.unsigned_fields)}
     if not report.modifications_allowed:
         return _("Chữ ký của %(name)s không còn giá trị: tài liệu đã bị sửa đổi sau khi ký "
                  "bằng những thay đổi không được phép.") % params

@@ -452,3 +452,35 @@ def test_the_public_page_names_certificate_attributes_in_vietnamese(client, sign
     page = client.post(PAGE_URL, {"file": _upload(pdf)}).content.decode()
     assert "Tên: Hoàng Văn Nam" in page and "Common Name" not in page and "Organization" not in page
     assert "020079001234" not in page  # still masked
+
+
+def test_a_number_filled_after_the_last_signature_is_a_change_no_one_signed(tsa, signers,
+                                                                            django_capture_on_commit_callbacks):
+    """Found in review: an issued document's number (a text field the records clerk fills between the leader's
+    signature and the agency's) could be rewritten after the agency's seal, with no key, and still verify "valid"."""
+    from signatures.services import TextFieldSpec, pdf_fill_text_fields
+
+    pdf, page, box = render_decision()
+    pdf = pdf_add_signature_fields(pdf, decree30_boxes(page=page, leader_box=box),
+                                   [TextFieldSpec(name="SoVanBan", page=page, box=(60, 700, 120, 720))])
+    leader = confirm_and_sign(signature_request_create(
+        pdf=pdf, certificate=signers.leader_certificate, signer=signers.leader, role=SignatureRole.APPROVAL,
+        field_name="LanhDaoKy", title="QĐ"), signers.leader, django_capture_on_commit_callbacks)
+    with leader.signed_pdf.open("rb") as handle:
+        numbered = pdf_fill_text_fields(handle.read(), {"SoVanBan": "15"})  # as outgoing_issue does
+    # Until the agency's seal covers it, the number is signed by no one: the leader signed a blank.
+    assert pdf_verify(numbered).verdict == Verdict.MODIFIED
+    agency = confirm_and_sign(signature_request_create(
+        pdf=numbered, certificate=signers.agency_certificate, signer=signers.records_clerk,
+        role=SignatureRole.ORGANISATION, field_name="VanThuDongDau", title="QĐ"), signers.records_clerk,
+        django_capture_on_commit_callbacks)
+    assert agency.state == SignatureState.SIGNED, agency.error
+    with agency.signed_pdf.open("rb") as handle:
+        issued = handle.read()
+    assert pdf_verify(issued).verdict == Verdict.VALID
+    forged = pdf_fill_text_fields(issued, {"SoVanBan": "99"})  # anyone, after issue, without a key
+    report = pdf_verify(forged)
+    assert report.verdict == Verdict.MODIFIED
+    seal = next(s for s in report.signatures if s.field_name == "VanThuDongDau")
+    assert seal.unsigned_fields == ["SoVanBan"] and "“SoVanBan”" in seal.message
+    assert "đã bị thay đổi sau khi ký" in report.message
