@@ -31,6 +31,26 @@ def _event(request: SignatureRequest, *, action: str, from_state: str, actor=Non
                                          to_state=request.state, actor=actor, note=note)
 
 
+def signer_check_entitled(*, role: str, certificate: Certificate, signer) -> None:
+    """Whether `signer` may sign as `role` with `certificate`: a leader with their own personal certificate, a records
+    clerk with their agency's. Checked when a request is made, and again when it is confirmed and when it is signed
+    (found in review): a clerk moved to another agency, or a certificate given another owner in the admin, must not
+    sign what was asked of them before."""
+    if role == SignatureRole.APPROVAL:
+        if certificate.kind != CertificateKind.PERSONAL or certificate.owner_id != signer.pk:
+            raise ApplicationError("certificate_not_owned", _("Lãnh đạo chỉ ký bằng chứng thư số cá nhân của chính mình."),
+                                   status=403)
+    elif role == SignatureRole.ORGANISATION:
+        if certificate.kind != CertificateKind.ORGANISATION or certificate.agency_id != signer.agency_id \
+                or not signer.is_active or not signer.has_role(Role.RECORDS_CLERK):
+            raise ApplicationError("certificate_not_agency",
+                                   _("Chỉ văn thư của cơ quan được ký bằng chứng thư số của cơ quan đó."), status=403)
+    else:
+        raise ApplicationError("invalid_role", _("Vai trò ký không hợp lệ."))
+    if role == SignatureRole.APPROVAL and not signer.is_active:
+        raise ApplicationError("signer_inactive", _("Tài khoản của người ký đã bị khóa."), status=403)
+
+
 @transaction.atomic
 def signature_request_create(*, pdf: bytes, certificate: Certificate, signer, role: str, field_name: str, title: str,
                              level: str | None = None, stamp_lines: list[str] | None = None, stamp_image: bool = True,
@@ -46,17 +66,7 @@ def signature_request_create(*, pdf: bytes, certificate: Certificate, signer, ro
     """
     if not pdf.startswith(b"%PDF-"):
         raise ApplicationError("not_a_pdf", _("Tệp cần ký phải là tệp PDF."))
-    if role == SignatureRole.APPROVAL:
-        if certificate.kind != CertificateKind.PERSONAL or certificate.owner_id != signer.pk:
-            raise ApplicationError("certificate_not_owned", _("Lãnh đạo chỉ ký bằng chứng thư số cá nhân của chính mình."),
-                                   status=403)
-    elif role == SignatureRole.ORGANISATION:
-        if certificate.kind != CertificateKind.ORGANISATION or certificate.agency_id != signer.agency_id \
-                or not signer.has_role(Role.RECORDS_CLERK):
-            raise ApplicationError("certificate_not_agency",
-                                   _("Chỉ văn thư của cơ quan được ký bằng chứng thư số của cơ quan đó."), status=403)
-    else:
-        raise ApplicationError("invalid_role", _("Vai trò ký không hợp lệ."))
+    signer_check_entitled(role=role, certificate=certificate, signer=signer)
     certificate_check_usable(certificate=certificate, check_revocation=False)
     if batch is not None and (batch.signer_id != signer.pk or batch.state != SignatureState.PENDING):
         raise ApplicationError("invalid_batch", _("Chỉ ký kèm được với yêu cầu đang chờ ký của cùng người ký."))
@@ -86,6 +96,7 @@ def signature_request_confirm(*, request: SignatureRequest, user, otp_token: str
         raise ApplicationError("not_signer", _("Bạn không phải người ký của yêu cầu này."), status=403)
     if request.state != SignatureState.PENDING:
         raise ApplicationError("not_pending", _("Yêu cầu này không còn ở trạng thái chờ ký."), status=409)
+    signer_check_entitled(role=request.role, certificate=request.certificate, signer=user)
     if match_token(user, (otp_token or "").strip()) is None:
         raise ApplicationError("otp_invalid", _("Mã xác thực không đúng hoặc đã hết hạn."),
                                fields={"otp_token": [_("Mã xác thực không đúng hoặc đã hết hạn.")]})
@@ -96,8 +107,9 @@ def signature_request_confirm(*, request: SignatureRequest, user, otp_token: str
     _event(request, action="confirm", from_state=SignatureState.PENDING, actor=user)
     _enqueue_signing(request)
     # The same code confirms the requests signed with this one: the signer saw them listed with it.
-    for member in SignatureRequest.objects.select_for_update().filter(batch=request, signer=user,
-                                                                      state=SignatureState.PENDING).order_by("pk"):
+    for member in SignatureRequest.objects.select_for_update().select_related("certificate").filter(
+            batch=request, signer=user, state=SignatureState.PENDING).order_by("pk"):
+        signer_check_entitled(role=member.role, certificate=member.certificate, signer=user)
         member.confirm(at=now)
         member.save(update_fields=["state", "confirmed_at", "error"])
         _event(member, action="confirm", from_state=SignatureState.PENDING, actor=user, note=str(request.pk))
@@ -179,6 +191,7 @@ def signature_request_sign(*, request_id: int) -> SignatureRequest:
                 # Only a task queued before the certificate changed backend lands here: hand it over.
                 _enqueue_signing(request)
                 return request
+            signer_check_entitled(role=request.role, certificate=request.certificate, signer=request.signer)
             certificate_check_usable(certificate=request.certificate, at=now)
             with request.source_pdf.open("rb") as handle:
                 source = handle.read()
@@ -224,6 +237,7 @@ def signature_request_remote_start(*, request_id: int) -> SignatureRequest:
         request.attempts += 1
         now = timezone.now()
         try:
+            signer_check_entitled(role=request.role, certificate=certificate, signer=request.signer)
             certificate_check_usable(certificate=certificate, at=now)
             with request.source_pdf.open("rb") as handle:
                 source = handle.read()

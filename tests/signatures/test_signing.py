@@ -149,6 +149,34 @@ def test_a_clerk_cannot_sign_with_a_leaders_certificate(signers, decision):
     assert info.value.code == "certificate_not_owned"
 
 
+def test_who_may_sign_is_checked_again_at_confirmation_and_at_signing(signers, decision):
+    """Found in review: a records clerk moved to another agency (no longer its clerk) could still confirm and apply
+    the old agency's seal to a request made before the move; and one moved after confirming was still signed for."""
+    from signatures.services.requests import signature_request_sign
+    from tests.factories import AgencyFactory
+
+    def agency_request():
+        return signature_request_create(pdf=decision[0], certificate=signers.agency_certificate,
+                                        signer=signers.records_clerk, role=SignatureRole.ORGANISATION,
+                                        field_name="VanThuDongDau", title="QĐ")
+
+    before, confirmed = agency_request(), agency_request()
+    signature_request_confirm(request=confirmed, user=signers.records_clerk, otp_token=otp_now(signers.records_clerk))
+    clerk = signers.records_clerk
+    clerk.agency = AgencyFactory(name="UBND xã khác")
+    clerk.save(update_fields=["agency"])
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    with pytest.raises(ApplicationError) as info:
+        signature_request_confirm(request=before, user=clerk, otp_token=otp_now(clerk))
+    assert (info.value.code, info.value.status) == ("certificate_not_agency", 403)
+    before.refresh_from_db()
+    assert before.state == SignatureState.PENDING
+    # Already confirmed: the signing task fails it, with the reason, rather than seal for the old agency.
+    signed = signature_request_sign(request_id=confirmed.pk)
+    assert signed.state == SignatureState.FAILED and not signed.signed_pdf
+    assert "văn thư của cơ quan" in signed.error
+
+
 def test_a_wrong_passphrase_is_refused_with_a_clear_message(demo_pki):
     from signatures.services import certificate_import_pkcs12
     from tests.factories import UserFactory
