@@ -14,9 +14,14 @@ from signatures.services.requests import signature_request_remote_notified
 def remote_notified(request):
     try:
         data = json.loads(request.body)
-        transaction_id = str(data["transaction_id"])[:100]
+        transaction_id = data["transaction_id"]
     except (ValueError, KeyError, TypeError):
+        transaction_id = None
+    # A service's identifier is a short text; NUL cannot reach PostgreSQL (a 500 before; found in review).
+    if not isinstance(transaction_id, str | int) or isinstance(transaction_id, bool) or not str(transaction_id).strip() \
+            or "\x00" in str(transaction_id):
         return JsonResponse({"error": {"code": "bad_request", "message": "transaction_id required", "fields": {}}},
                             status=400)
+    transaction_id = str(transaction_id)[:100]
     signature_request_remote_notified(transaction_id=transaction_id)
     return JsonResponse({"status": "accepted"}, status=202)

@@ -270,3 +270,13 @@ def test_the_phone_app_lists_and_shows_the_waiting_transaction(waiting, client):
     page = client.get(reverse("remote_standin:app_confirm", args=[waiting.remote_transaction]))
     assert page.status_code == 200
     assert 'value="approve"' in page.text and 'value="reject"' in page.text
+
+
+@pytest.mark.parametrize("body", ['{"transaction_id": "abc\\u0000"}', '{"transaction_id": ""}', '{"transaction_id": null}',
+                                  '{"transaction_id": {"a": 1}}', '["abc"]', "not json", '{"other": "abc"}'])
+def test_a_malformed_notification_is_a_400_not_a_500(client, body):
+    """Found in review: a NUL in the transaction id reached PostgreSQL and answered 500."""
+    client.raise_request_exception = False
+    response = client.post("/dich-vu-ky-so-tu-xa/thong-bao/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
