@@ -155,12 +155,19 @@ def portal_uploads_check(*, schema: dict, uploads, counts: dict[str, int] | None
     return errors, counts
 
 
-def portal_uploads_add(*, dossier: Dossier, citizen, schema: dict, uploads, kind: str, errors: dict) -> None:
-    """Store files by upload slot; a refused file becomes an error under uploads.<slot>, the rest is kept."""
+@transaction.atomic
+def portal_uploads_add(*, dossier: Dossier, citizen, schema: dict, uploads, kind: str, errors: dict) -> list:
+    """Store files by upload slot; a refused file becomes an error under uploads.<slot>, the rest is kept. Returns the
+    documents stored, in order.
+
+    The dossier is locked first: two uploads at once (a phone's parallel requests) take turns, so a slot's count is
+    read after the other's file is in (found in review: both could pass a one-file slot)."""
     from one_stop.services.documents import dossier_document_add
 
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").get()
     slots = {u["name"]: u for u in schema.get("uploads", [])}
     counts = _upload_counts(dossier)
+    stored = []
     for slot_name, upload in uploads:
         key = f"uploads.{slot_name}"
         refusal = _upload_refusal(slots.get(slot_name), upload, count=counts.get(slot_name, 0), kind=kind)
@@ -168,11 +175,13 @@ def portal_uploads_add(*, dossier: Dossier, citizen, schema: dict, uploads, kind
             errors.setdefault(key, []).append(refusal)
             continue
         try:
-            dossier_document_add(dossier=dossier, user=citizen, file=upload, requirement=slot_name, kind=kind)
+            stored.append(dossier_document_add(dossier=dossier, user=citizen, file=upload, requirement=slot_name,
+                                               kind=kind))
         except ApplicationError as exc:
             errors.setdefault(key, []).append(exc.message)
         else:
             counts[slot_name] = counts.get(slot_name, 0) + 1
+    return stored
 
 
 EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",), DOCX: (".docx",)}

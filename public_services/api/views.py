@@ -138,20 +138,21 @@ def document_upload(request, code: str):
     incoming = DocumentUploadSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
     upload, requirement = incoming.validated_data["file"], incoming.validated_data["requirement"]
-    before = set(dossier.documents.values_list("pk", flat=True))
     if dossier.state == DossierState.DRAFT:
         errors: dict = {}
-        portal_uploads_add(dossier=dossier, citizen=request.user, schema=dossier.procedure_version.form,
-                     uploads=[(requirement, upload)], kind=DocumentKind.SUBMITTED, errors=errors)
+        stored = portal_uploads_add(dossier=dossier, citizen=request.user, schema=dossier.procedure_version.form,
+                                    uploads=[(requirement, upload)], kind=DocumentKind.SUBMITTED, errors=errors)
         if errors:
             messages = [m for ms in errors.values() for m in ms]
             raise ApplicationError("invalid_file", messages[0], fields={"file": messages})
+        document = stored[0]
     else:
         # Outside a draft, only a requested supplement may be added (the service refuses anything else).
         portal_upload_name_check(upload)
-        dossier_document_add(dossier=dossier, user=request.user, file=upload, requirement=requirement,
-                             kind=DocumentKind.SUPPLEMENT)
-    document = dossier.documents.exclude(pk__in=before).select_related("dossier").get()
+        document = dossier_document_add(dossier=dossier, user=request.user, file=upload, requirement=requirement,
+                                        kind=DocumentKind.SUPPLEMENT)
+    # The document this request stored (not "the one new since": another upload at the same time may be new too).
+    document.dossier = dossier
     return Response(PortalDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 

@@ -257,3 +257,39 @@ def test_malformed_form_data_never_causes_a_server_error(api, online_birth, comm
                                                      "form_data": form_data}, format="json")
     assert response.status_code in (201, 400)
     assert response.status_code == 201 or "error" in response.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_uploads_each_answer_their_own_file_and_the_slot_limit_holds(citizen, online_birth, commune):
+    """Found in review: the answer was "the one document new since the request began" — two uploads at once (a phone's
+    parallel requests) saw two, a 500; and both could pass a slot's file limit (giay_chung_sinh: 2 files)."""
+    import threading
+
+    from django.db import connection
+
+    client = APIClient()
+    client.force_authenticate(citizen)
+    code = create_draft(client, commune)["code"]
+    barrier = threading.Barrier(3)
+    answers = [None] * 3
+
+    def upload(index):
+        try:
+            api = APIClient()
+            api.force_authenticate(citizen)
+            barrier.wait()
+            answers[index] = api.post(f"/api/v1/dossiers/{code}/documents/",
+                                      {"file": pdf_file(f"giay-{index}.pdf"), "requirement": "giay_chung_sinh"},
+                                      format="multipart")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [201, 201, 400]
+    stored = {a.json()["id"]: a.json()["name"] for a in answers if a.status_code == 201}
+    documents = DossierDocument.objects.filter(dossier__code=code)
+    assert {d.pk: d.original_name for d in documents} == stored
