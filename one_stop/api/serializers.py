@@ -159,14 +159,27 @@ class DossierEventSerializer(serializers.Serializer):
         return data
 
 
+def reads_as_staff(serializer, obj) -> bool:
+    """Whether the caller reads `obj` as the staff handling it: staff of its receiving or handling agency (or a
+    superuser). Staff of another agency see a dossier only as its applicant (their own, filed as a citizen), and read
+    it as an applicant does — found in review: being staff anywhere showed another agency's names and notes."""
+    request = serializer.context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(getattr(user, "is_agency_staff", False)) and user.agency_id is not None \
+        and user.agency_id in (obj.receiving_agency_id, obj.handling_agency_id)
+
+
 def _history(serializer, obj) -> list:
     """The dossier's events for the caller: as recorded for agency staff; for anyone else (a citizen reading their own
     dossier) as the applicant reads them — no staff name, no working note, no failed signing attempt."""
     from one_stop.events import APPLICANT_HIDDEN_EVENTS
 
-    request = serializer.context.get("request")
     events = obj.events.all()
-    if request is not None and getattr(request.user, "is_agency_staff", False):
+    if reads_as_staff(serializer, obj):
         return DossierEventSerializer(events, many=True).data
     shown = [event for event in events if event.action not in APPLICANT_HIDDEN_EVENTS]
     return DossierEventSerializer(shown, many=True, context={"applicant": True}).data
@@ -224,9 +237,7 @@ class DossierSerializer(serializers.Serializer):
         from one_stop.selectors import documents_for_applicant
 
         documents = obj.documents.all()
-        request = self.context.get("request")
-        staff = request is not None and getattr(request.user, "is_agency_staff", False)
-        if not staff:
+        if not reads_as_staff(self, obj):
             documents = documents_for_applicant(documents, state=obj.state)
         return DossierDocumentSerializer(documents, many=True).data
 

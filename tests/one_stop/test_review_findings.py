@@ -210,3 +210,26 @@ def test_a_persons_id_number_is_refused_only_when_plainly_impossible(client, sta
     assert Dossier.objects.filter(applicant_id_number=number).exists() is accepted
     if not accepted:
         assert "Số định danh cá nhân gồm 12 chữ số" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_filing_a_dossier_elsewhere_read_it_as_its_applicant(client, staff, procedure, agency):
+    """Found in review: being staff anywhere made the API (and the staff page) show another agency's staff names,
+    working notes and internal files on a dossier the staff member had filed as a citizen there."""
+    from one_stop.services.dossiers import dossier_submit_online
+    from tests.factories import AgencyFactory, UserFactory
+
+    applicant = UserFactory(agency=AgencyFactory(), roles=[Role.SPECIALIST, Role.CITIZEN], citizen=True,
+                            full_name="Trần Thị Mai")
+    with mock.patch("django.utils.timezone.now", return_value=at_local(2026, 3, 2, 9, 0)):
+        dossier = dossier_submit_online(citizen=applicant, procedure=procedure, handling_agency=agency)
+        dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="receive", note="Ghi chú nội bộ của bộ phận")
+    client.force_login(applicant)
+    history = client.get(f"/api/v1/dossiers/{dossier.code}/").json()["history"]
+    received = next(event for event in history if event["action"] == "receive")
+    assert received["actor"] == "" and "Ghi chú nội bộ" not in json.dumps(history, ensure_ascii=False)
+    assert client.get(f"/mot-cua/ho-so/{dossier.code}/").status_code == 404
+    # The desk that handles it still reads it as staff.
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    history = client.get(f"/api/v1/dossiers/{dossier.code}/").json()["history"]
+    assert next(event for event in history if event["action"] == "receive")["actor"] == staff[Role.ONE_STOP_CLERK].full_name
