@@ -91,6 +91,15 @@ def notification_deliver(*, notification_id: int) -> Notification:
             notification.next_attempt_at = None if final else timezone.now() + _backoff(notification.attempts)
             notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
             logger.warning("notification %s attempt %s failed: %s", notification.pk, notification.attempts, exc)
+        except Exception as exc:
+            # Anything else (a header the mail library refuses, a provider's unexpected answer) will not get better by
+            # trying again: failed now, with the reason, rather than rolled back into a pending row that no retry and
+            # no requeue would ever pick up again (found in review).
+            logger.exception("notification %s cannot be delivered", notification.pk)
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            notification.status = NotificationStatus.FAILED
+            notification.next_attempt_at = None
+            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
         else:
             notification.status = NotificationStatus.SENT
             notification.sent_at = timezone.now()

@@ -115,3 +115,27 @@ def test_an_sms_or_email_body_is_plain_text_not_html_escaped():
     notification = notification_send(template="password_changed", channel=Channel.SMS, address="0912000111",
                                      payload={"full_name": "Lê Văn <A> & Con", "when": "08:00 01/12/2026", "ip": ""})
     assert "Lê Văn <A> & Con" in notification.body and "&lt;" not in notification.body and "&amp;" not in notification.body
+
+
+class BrokenSmsProvider(SmsProvider):
+    """Answers with an error no retry will mend (a provider's unexpected reply)."""
+
+    name = "test-broken"
+
+    def send(self, *, phone, text):
+        raise ValueError("unexpected answer from the gateway")
+
+
+register(BrokenSmsProvider)
+
+
+def test_an_unexpected_delivery_error_fails_the_notification_with_its_reason(settings, django_capture_on_commit_callbacks):
+    """Found in review: any error but the provider's own, SMTP's or the network's rolled the attempt back, leaving a
+    pending row with no next attempt: never retried, never requeued, never shown as failed."""
+    settings.EGOV_SMS_PROVIDER = "test-broken"
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notification_send(template="message", channel=Channel.SMS, address="0912345678",
+                                         payload={"subject": "S", "text": "Nội dung"})
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.FAILED and notification.attempts == 1
+    assert "unexpected answer" in notification.last_error
