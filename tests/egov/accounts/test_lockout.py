@@ -128,3 +128,12 @@ def test_erasing_the_account_removes_its_sign_in_attempts(client, settings, vict
     account_erase(user=victim, by=victim, ip=None)
 
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["ai.do@example.vn"]
+
+
+def test_an_email_in_any_case_is_found_through_an_index():
+    from egov.accounts.models import User
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: the planner would scan them anyway
+        plan = User.objects.filter(email__iexact="Nguyen.Van.A@Example.VN").explain()  # as user_lookup_q asks
+    assert "user_email_upper_idx" in plan
