@@ -149,10 +149,32 @@ def _profile(user) -> dict:
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    # django-axes records the name of a failed attempt in a 255-character column: a longer one was a 500.
+    username = serializers.CharField(max_length=254, error_messages={
+        "max_length": _("Không được dài quá {max_length} ký tự.")})
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     otp = serializers.CharField(required=False, allow_blank=True, max_length=16, help_text=_(
         "Mã xác thực hai lớp (ứng dụng xác thực): bắt buộc với lãnh đạo, văn thư và quản trị."))
+
+
+def _locked_out(request):
+    """The sign-in page's lock-out message (accounts/locked_out.html), as the API's error: 429, minutes to wait."""
+    from axes.helpers import get_cool_off
+    from django.utils.translation import gettext, ngettext
+
+    from egov.core.errors import ApplicationError
+    from egov.core.templatetags.durations import minutes
+
+    cool_off = get_cool_off(request._request)
+    if cool_off:
+        wait = minutes(cool_off)
+        message = ngettext(
+            "Tài khoản này đã nhập sai mật khẩu quá nhiều lần từ địa chỉ của bạn. Vui lòng thử lại sau %(minutes)s phút.",
+            "Tài khoản này đã nhập sai mật khẩu quá nhiều lần từ địa chỉ của bạn. Vui lòng thử lại sau %(minutes)s phút.",
+            wait) % {"minutes": wait}
+    else:
+        message = gettext("Tài khoản này đã nhập sai mật khẩu quá nhiều lần từ địa chỉ của bạn. Vui lòng thử lại sau.")
+    return ApplicationError("locked_out", message, status=429)
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -179,7 +201,14 @@ class TokenObtainView(APIView):
 
         TokenRequestSerializer(data=request.data).is_valid(raise_exception=True)
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})
-        credentials.is_valid(raise_exception=True)
+        try:
+            credentials.is_valid(raise_exception=True)
+        except serializers.ValidationError:
+            # django-axes flags the request it authenticated — DRF's, which its middleware never sees: without
+            # this, a locked-out name was answered as a wrong password, with no word of when to try again.
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                raise _locked_out(request) from None
+            raise
         user = credentials.validated_data["user"]
         second_factor = requires_two_factor(user)
         if second_factor:

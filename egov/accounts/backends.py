@@ -2,6 +2,7 @@
 
 import functools
 import re
+import unicodedata
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
@@ -22,23 +23,50 @@ SIGNED_IN_USER_FACTS: dict[str, str] = {}
 CONTENT_FACTS: set[str] = set()
 
 
-def user_lookup_q(identifier: str) -> Q:
+def _identifier_kind(identifier: str) -> tuple[str, str]:
+    """What a typed sign-in identifier names — ("national_id" | "email" | "phone" | "username", the value looked up)."""
     identifier = (identifier or "").strip()
     if re.fullmatch(r"\d{12}", identifier):
-        return Q(national_id=identifier, groups__name=Role.CITIZEN)
+        return "national_id", identifier
     if "@" in identifier:
-        return Q(email__iexact=identifier, groups__name=Role.CITIZEN)
+        return "email", identifier
     phone = normalize_phone(identifier)
     if re.fullmatch(r"0\d{9,10}", phone):
-        return Q(phone=phone, groups__name=Role.CITIZEN)
-    return Q(username=identifier)
+        return "phone", phone
+    return "username", identifier
+
+
+def user_lookup_q(identifier: str) -> Q:
+    kind, value = _identifier_kind(identifier)
+    if kind == "national_id":
+        return Q(national_id=value, groups__name=Role.CITIZEN)
+    if kind == "email":
+        return Q(email__iexact=value, groups__name=Role.CITIZEN)
+    if kind == "phone":
+        return Q(phone=value, groups__name=Role.CITIZEN)
+    return Q(username=value)
+
+
+def users_by_identifier(request, identifier: str) -> list[User]:
+    """Up to two accounts `identifier` signs in as (one: that account; none or two: no sign-in), asked once per
+    request: django-axes' key (axes_username) and IdentifierBackend.authenticate share the answer."""
+    holder = getattr(request, "_request", request)  # DRF's Request wraps the HttpRequest the middleware sees
+    cache = getattr(holder, "_egov_users_by_identifier", None) if holder is not None else None
+    if cache is not None and identifier in cache:
+        return cache[identifier]
+    users = list(User.objects.filter(user_lookup_q(identifier)).distinct()[:2])
+    if holder is not None:
+        if cache is None:
+            cache = holder._egov_users_by_identifier = {}
+        cache[identifier] = users
+    return users
 
 
 class IdentifierBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        users = list(User.objects.filter(user_lookup_q(username)).distinct()[:2])
+        users = users_by_identifier(request, username)
         if len(users) != 1:
             # Run the hasher anyway so a missing account takes as long as a wrong password.
             User().set_password(password)
@@ -188,3 +216,44 @@ def axes_not_a_password_guess(request, credentials=None) -> bool:
     citizen behind a carrier's shared address.
     """
     return not (credentials or {}).get("username")
+
+
+# django-axes' username column (AccessAttempt, AccessLog, AccessFailureLog): a longer key fails the insert.
+AXES_USERNAME_MAX_LENGTH = 255
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """django-axes' username callable: one key per account, however its identifier was typed.
+
+    An account signs in by username, ID number, phone (0912…, +84 912…, 0912.000.111) or e-mail in any case;
+    counted per typed string, each spelling had its own failures and escaped the lockout. The key of an identifier
+    that names one account is that account's username (as axes itself records a successful sign-in, so the reset
+    on success and the admin's list read it); any other identifier is keyed by its normalised form.
+    """
+    if credentials is not None:
+        identifier = credentials.get("username")
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        identifier = data.get("username") if hasattr(data, "get") else None
+    if not identifier or not isinstance(identifier, str):
+        return None
+    users = users_by_identifier(request, identifier)
+    if len(users) == 1:
+        return users[0].get_username()
+    return axes_identifier_key(identifier)
+
+
+def axes_identifier_key(identifier: str) -> str:
+    """The normalised form of an identifier that names no single account: the same for every spelling of it."""
+    kind, value = _identifier_kind(unicodedata.normalize("NFKC", identifier))
+    if kind == "email":
+        value = value.lower()
+    return value[:AXES_USERNAME_MAX_LENGTH]
+
+
+def axes_usernames_of(user: User) -> set[str]:
+    """Every key django-axes may hold the account's attempts under: its username (the key since sign-ins are keyed
+    by account), and its identifiers as typed or normalised (attempts made while an identifier named no single
+    account, and those recorded before)."""
+    identifiers = {user.username, user.national_id, user.phone, user.email} - {None, ""}
+    return identifiers | {axes_identifier_key(identifier) for identifier in identifiers}

@@ -262,10 +262,11 @@ def password_reset_complete(*, public_id, code: str, new_password: str, ip: str 
 def _axes_unlock(user: User) -> None:
     # Proving the phone or e-mail is stronger than the password the lockout protects: lift the locks on
     # every identifier the citizen may have typed, from every address.
-    from axes.utils import reset
+    from axes.models import AccessAttempt
 
-    for identifier in {user.username, user.national_id, user.phone, user.email} - {None, ""}:
-        reset(username=identifier)
+    from egov.accounts.backends import axes_usernames_of
+
+    AccessAttempt.objects.filter(username__in=axes_usernames_of(user)).delete()
 
 
 # --- profile ------------------------------------------------------------------------------------

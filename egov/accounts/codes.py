@@ -1,4 +1,4 @@
-"""One-time codes sent by SMS or e-mail: issue, re-send with a cool-down, check with a limit on attempts.
+"""One-time codes sent by SMS or e-mail: issue, re-send with a cool-down, check with a limit on attempts per flow.
 
 Only a keyed hash of each code is stored (HMAC with SECRET_KEY and the flow's id), so the table alone
 does not give the codes away. Checking counts a wrong attempt in its own transaction: callers must not
@@ -15,12 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from egov.accounts.models import CodePurpose, OneTimeCode, User
 from egov.core.errors import ApplicationError
 
 HASH_SALT = "egov.accounts.one_time_code"
+# The flow's wrong attempts are spent, whatever code was last sent: only a new flow (signing up, asking for the reset
+# again) gives new ones.
+LOCKED_MESSAGE = gettext_noop("Bạn đã nhập sai quá số lần cho phép. Hãy bắt đầu lại.")
 
 
 def code_ttl() -> timedelta:
@@ -94,6 +97,9 @@ def code_resend(*, public_id, purpose: CodePurpose, user: User | None = None, al
             raise ApplicationError("code_resend_too_soon", ngettext(
                 "Vui lòng chờ %(seconds)d giây nữa rồi gửi lại mã.", "Vui lòng chờ %(seconds)d giây nữa rồi gửi lại mã.",
                 wait) % {"seconds": wait}, status=429)
+        if otc.attempts >= settings.EGOV_CODE_MAX_ATTEMPTS:
+            # A new code would be refused unread (code_consume): the flow's guesses are spent, not the code's.
+            raise ApplicationError("code_locked", _(LOCKED_MESSAGE), status=429)
         if otc.sends >= settings.EGOV_CODE_MAX_SENDS:
             raise ApplicationError("code_too_many_sends", _("Đã gửi lại mã quá số lần cho phép. Hãy bắt đầu lại sau ít phút."),
                                    status=429)
@@ -101,8 +107,10 @@ def code_resend(*, public_id, purpose: CodePurpose, user: User | None = None, al
         code = _new_code()
         if otc.user_id is not None and otc.target:
             otc.code_hash = _hash(otc.public_id, code)
-        otc.sent_at, otc.expires_at, otc.attempts, otc.sends = now, now + code_ttl(), 0, otc.sends + 1
-        otc.save(update_fields=["code_hash", "sent_at", "expires_at", "attempts", "sends"])
+        # The wrong attempts are kept: a resend is a new code, not new guesses (it reset them, found in review, so a
+        # flow allowed EGOV_CODE_MAX_ATTEMPTS guesses per send, EGOV_CODE_MAX_SENDS + 1 times over).
+        otc.sent_at, otc.expires_at, otc.sends = now, now + code_ttl(), otc.sends + 1
+        otc.save(update_fields=["code_hash", "sent_at", "expires_at", "sends"])
         if otc.user_id is not None:
             extra = (("email", also_email),) if also_email and also_email != otc.target else ()
             _send(otc=otc, code=code, extra_targets=extra)
@@ -119,7 +127,7 @@ def code_consume(*, public_id, code: str, purpose: CodePurpose, user: User | Non
         if otc.used_at is not None:
             error = ApplicationError("code_used", _("Mã xác thực này đã được sử dụng."), status=409)
         elif otc.attempts >= settings.EGOV_CODE_MAX_ATTEMPTS:
-            error = ApplicationError("code_locked", _("Bạn đã nhập sai quá số lần cho phép. Hãy yêu cầu gửi mã mới."),
+            error = ApplicationError("code_locked", _(LOCKED_MESSAGE),
                                      fields={"code": [_("Đã nhập sai quá số lần cho phép.")]}, status=429)
         elif now >= otc.expires_at:
             error = ApplicationError("code_expired", _("Mã xác thực đã hết hạn. Hãy yêu cầu gửi mã mới."),

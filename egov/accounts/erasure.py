@@ -125,7 +125,9 @@ def _access_close(user: User) -> None:
     OneTimeCode.objects.filter(user=user).delete()
     for device in devices_for_user(user, confirmed=None):
         device.delete()
-    names = {value for value in (user.username, user.national_id, user.phone, user.email) if value}
+    from egov.accounts.backends import axes_usernames_of
+
+    names = axes_usernames_of(user)
     for log in (AccessAttempt, AccessLog, AccessFailureLog):
         log.objects.filter(username__in=names).delete()
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -77,6 +78,11 @@ class User(AbstractUser):
             models.CheckConstraint(condition=~Q(national_id=""), name="user_national_id_null_not_blank"),
             models.CheckConstraint(condition=~Q(phone=""), name="user_phone_null_not_blank"),
             models.CheckConstraint(condition=~Q(email=""), name="user_email_null_not_blank"),
+        ]
+        indexes = [
+            # Signing in by e-mail matches it in any case (email__iexact: UPPER(email)), on every attempt and for
+            # django-axes' key (egov.accounts.backends.axes_username): without it, a scan of every account.
+            models.Index(Upper("email"), name="user_email_upper_idx"),
         ]
 
     def __str__(self) -> str:

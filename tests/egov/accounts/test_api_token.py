@@ -117,3 +117,30 @@ def test_a_password_set_in_the_admin_ends_the_tokens_too(client):
                            {"password1": "Mat-khau-moi-2026!", "password2": "Mat-khau-moi-2026!"})
     assert response.status_code == 302
     assert not Token.objects.filter(key=key).exists()
+
+
+def test_a_username_too_long_for_the_lockout_table_is_a_400_in_vietnamese(client):
+    """Found in review: axes wrote the name of the failed attempt into its 255-character column — a 500."""
+    response = client.post(TOKEN_URL, {"username": "a" * 300, "password": "sai"}, content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and error["fields"]["username"] == ["Không được dài quá 254 ký tự."]
+
+
+def test_a_locked_out_name_is_told_when_to_try_again(client, settings):
+    """Found in review: axes flags DRF's request, which its middleware never reads, so a locked-out name got the
+    wrong-password 400 — with the right password too."""
+    specialist = UserFactory(agency=AgencyFactory(), roles=[Role.SPECIALIST])
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(TOKEN_URL, {"username": specialist.username, "password": "sai"},
+                           content_type="application/json").status_code == 400
+
+    last_wrong = client.post(TOKEN_URL, {"username": specialist.username, "password": "sai"},
+                             content_type="application/json")
+    right = _token(client, specialist)
+
+    for response in (last_wrong, right):
+        assert response.status_code == 429
+        assert response.json()["error"] == {"code": "locked_out", "fields": {}, "message": (
+            "Tài khoản này đã nhập sai mật khẩu quá nhiều lần từ địa chỉ của bạn. Vui lòng thử lại sau 15 phút.")}
+    assert not Token.objects.filter(user=specialist).exists()
