@@ -49,3 +49,16 @@ def _portal_language_between_tests():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def today_is_a_working_day(db):
+    """For a test that runs a morning reminder on the real today: the reminders send on working days only, so today
+    is made one the way an admin would (a CalendarDay), whatever day the suite runs on."""
+    from django.utils import timezone
+
+    from egov.workdays.models import CalendarDay, DayKind
+
+    today = timezone.localdate()
+    CalendarDay.objects.update_or_create(date=today, defaults={"kind": DayKind.WORKING_DAY, "note": "test"})
+    return today

@@ -1,5 +1,9 @@
 """The morning reminder: each handler is told of their open assignments, and each unit's members of their open
-tasks, due within 3 days or overdue; each leader of the registered documents still waiting for an assignment."""
+tasks, due within 3 days or overdue; each leader of the registered documents still waiting for an assignment.
+
+Each reminder sends on working days only, by the working-day calendar (a make-up Saturday sends; an ordinary
+Saturday or a Tết weekday does not), and once a day: its run claims the day in the transaction that writes the
+notifications (egov.notifications.services.reminder_run_claim)."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -14,6 +18,7 @@ from django.utils.translation import ngettext
 from docs_office.constants import AssignmentRole, IncomingState
 from docs_office.models import IncomingAssignment
 from egov.accounts.roles import Role
+from egov.notifications.services import reminder_run_claim
 
 DUE_WITHIN_DAYS = 3
 
@@ -24,6 +29,8 @@ def assignments_remind_due(*, today=None) -> int:
     A unit's assignment reminds each of its members. A fixed number of queries whatever the row count."""
 
     today = today or timezone.localdate()
+    if not reminder_run_claim(reminder="docs_office.assignments_remind_due", day=today):
+        return 0
     due = (IncomingAssignment.objects
            .filter(document__state__in=[IncomingState.ASSIGNED, IncomingState.IN_PROGRESS],
                    role__in=[AssignmentRole.LEAD, AssignmentRole.SUPPORT])
@@ -59,6 +66,8 @@ def tasks_remind_due(*, today=None) -> int:
     from docs_office.models import Task
 
     today = today or timezone.localdate()
+    if not reminder_run_claim(reminder="docs_office.tasks_remind_due", day=today):
+        return 0
     due = (Task.objects.filter(completed_at__isnull=True, deadline__lte=today + timedelta(days=DUE_WITHIN_DAYS))
            .prefetch_related("division__members").select_related("division").order_by("deadline", "id"))
     items: dict = defaultdict(list)
@@ -90,6 +99,8 @@ def unassigned_remind(*, today=None) -> int:
     from egov.accounts.models import User
 
     today = today or timezone.localdate()
+    if not reminder_run_claim(reminder="docs_office.unassigned_remind", day=today):
+        return 0
     waiting = list(IncomingDocument.objects.filter(state=IncomingState.REGISTERED, confidentiality=Confidentiality.NORMAL)
                    .only("agency_id", "number", "symbol", "summary", "urgency", "deadline", "received_at")
                    .order_by("agency_id", *incoming_to_assign_order()))

@@ -293,13 +293,18 @@ def personal_data_request_cancel(*, request: PersonalDataRequest, by: User, ip: 
     return request
 
 
+@transaction.atomic
 def personal_data_requests_remind(*, now=None) -> int:
     """Each morning the operator's staff see the open requests whose response or work falls due within a day, or is
-    late: one message each, listing them. Returns how many requests were listed."""
+    late: one message each, listing them. Returns how many requests were listed. On working days only, by the
+    working-day calendar, and once a day: the run claims the day in the transaction that writes the notifications
+    (egov.notifications.services.reminder_run_claim)."""
     from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send, recipient_language
+    from egov.notifications.services import notification_send, recipient_language, reminder_run_claim
 
     now = now or timezone.now()
+    if not reminder_run_claim(reminder="accounts.personal_data_requests_remind", day=timezone.localtime(now).date()):
+        return 0
     soon = now + timedelta(days=1)
     pressing = list(PersonalDataRequest.objects.filter(
         Q(state=DataRequestState.RECEIVED, respond_due_at__lt=soon) | Q(state__in=list(DATA_REQUEST_OPEN_STATES),

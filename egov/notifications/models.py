@@ -44,3 +44,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()}: {self.subject or self.template}"
+
+
+class ReminderRun(models.Model):
+    """One morning reminder's run on one day (egov.notifications.services.reminder_run_claim): claimed in the
+    transaction that writes the reminder's notifications, so a redelivered task (late ack) or a second beat finds
+    the day taken and sends nothing twice."""
+
+    reminder = models.CharField(_("lời nhắc"), max_length=100)
+    day = models.DateField(_("ngày"))
+    claimed_at = models.DateTimeField(_("chạy lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt nhắc việc")
+        verbose_name_plural = _("lượt nhắc việc")
+        constraints = [models.UniqueConstraint(fields=["reminder", "day"], name="notifications_reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.reminder} {self.day:%d/%m/%Y}"

@@ -2,7 +2,7 @@
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov.core.outbox import outbox_enqueue
-from egov.notifications.models import Channel, Notification, NotificationStatus
+from egov.notifications.models import Channel, Notification, NotificationStatus, ReminderRun
 from egov.notifications.sms.base import SmsDeliveryError, sms_provider
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,31 @@ def notification_send(*, template: str, channel: str, payload: dict | None = Non
 
     outbox_enqueue(notification_deliver_task, notification.pk)
     return notification
+
+
+def reminder_run_claim(*, reminder: str, day: date) -> bool:
+    """Claim the run of the morning reminder `reminder` on `day`, in the caller's transaction — the one that writes
+    the reminder's notifications. True for the first run on a working day; False on a day off by the working-day
+    calendar (an ordinary Saturday or Sunday, a holiday — a make-up Saturday is a working day) and when the day is
+    already claimed: a redelivered task (late ack, reject on worker lost) or a second beat. A run still committing
+    holds its claim: the insert waits for it, then finds the day taken (or takes it, when that run rolled back).
+    One query for the calendar, one for the claim."""
+    from django.db import connection
+
+    from egov.workdays.services import is_working_day
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("reminder_run_claim must run in the transaction that writes the reminder's notifications")
+    if not is_working_day(day):
+        return False
+    table = connection.ops.quote_name(ReminderRun._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(ReminderRun._meta.get_field(name).column)
+                        for name in ("reminder", "day", "claimed_at"))
+    with connection.cursor() as cursor:
+        # ON CONFLICT on the (reminder, day) constraint: one statement, no savepoint, no error to catch.
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s) "  # noqa: S608  (names from the model)
+                       "ON CONFLICT DO NOTHING RETURNING 1", [reminder, day, timezone.now()])
+        return cursor.fetchone() is not None
 
 
 def _backoff(attempts: int) -> timedelta:

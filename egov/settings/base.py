@@ -326,12 +326,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.outbox_relay",
         "schedule": env.float("EGOV_OUTBOX_RELAY_SECONDS", default=10.0),
     },
-    # Every working morning the handlers see what falls due within two working days.
+    # Every working morning the handlers see what falls due within two working days. The morning reminders are beaten
+    # every day: each sends only on a working day by the calendar (a make-up Saturday or Sunday yes, an ordinary
+    # weekend or a Tết weekday no) and once a day (egov.notifications.services.reminder_run_claim).
     "one-stop-remind-due": {
         "task": "one_stop.remind_due",
-        "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
+        "schedule": crontab(hour=7, minute=0),
     },
-    # eOffice: every working morning each handler sees the documents due within 3 days or overdue.
     # Sessions live in PostgreSQL (egov.accounts.sessions): the expired ones are deleted nightly.
     "accounts-clear-expired-sessions": {"task": "accounts.clear_expired_sessions", "schedule": crontab(hour=2, minute=30)},
     # The queues' change rows: only the newest of each queue is needed (one_stop.models.queue).
@@ -341,10 +342,11 @@ CELERY_BEAT_SCHEDULE = {
                                            "schedule": crontab(hour=2, minute=45)},
     # Citizens' requests about their personal data due within a day or late, to the operator (egov.accounts).
     "accounts-remind-data-requests": {"task": "accounts.remind_data_requests",
-                                      "schedule": crontab(hour=7, minute=10, day_of_week="mon-sat")},
+                                      "schedule": crontab(hour=7, minute=10)},
+    # eOffice: every working morning each handler sees the documents due within 3 days or overdue.
     "docs-office-remind-due": {
         "task": "docs_office.remind_due",
-        "schedule": crontab(hour=7, minute=5, day_of_week="mon-sat"),
+        "schedule": crontab(hour=7, minute=5),
     },
     "notifications-retry-due": {
         "task": "notifications.retry_due",

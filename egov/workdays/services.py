@@ -1,8 +1,10 @@
 """The working-day calendar: deadlines count working days, not calendar days.
 
 A day is a working day when it is Monday to Friday and not a Vietnamese public holiday (the
-`holidays` package, VN, Tết included) — unless an admin's CalendarDay says otherwise (a compensatory
-day off, or a Saturday worked in exchange).
+`holidays` package, VN, Tết included), or a weekend day the Government made a working day in exchange for a
+day off (the package's `weekend_workdays`: Sat 26/04/2025 worked for Fri 02/05/2025 off) — unless an admin's
+CalendarDay says otherwise (a compensatory day off, or a Saturday worked in exchange). Both halves of an
+official swap are taken, or a deadline across it would come out a working day late.
 
 `add_working_days(start, n)`: the n-th working day after `start` (the day of receipt never counts).
 `count_working_days(start, end)`: working days in (start, end]. The two are inverses:
@@ -22,8 +24,16 @@ _WINDOW_DAYS = 400
 
 
 @lru_cache(maxsize=64)
-def _public_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("VN", years=year).keys())
+def _national_calendar(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """The `holidays` package's days off and weekend days worked in `year`, kept per process (static data).
+
+    A swap may cross New Year (Mon 31/12/2018 off for Sat 05/01/2019 worked; Fri 02/01/2015 off for Sat 27/12/2014
+    worked) and the package files the worked Saturday under the day off's year: the neighbouring years are built
+    too, and both sets are cut to `year`. `expand=False`: a look-up never adds years behind our back."""
+    national = holidays.country_holidays("VN", years=(year - 1, year, year + 1), expand=False)
+    days_off = frozenset(day for day in national.keys() if day.year == year)
+    worked = frozenset(day for day in national.weekend_workdays if day.year == year)
+    return days_off, worked
 
 
 class WorkingCalendar:
@@ -37,7 +47,10 @@ class WorkingCalendar:
         override = self.overrides.get(day)
         if override is not None:
             return override == DayKind.WORKING_DAY
-        return day.weekday() < 5 and day not in _public_holidays(day.year)
+        days_off, weekend_workdays = _national_calendar(day.year)
+        if day in weekend_workdays:
+            return True
+        return day.weekday() < 5 and day not in days_off
 
 
 def is_working_day(day: date | datetime) -> bool:

@@ -3,7 +3,11 @@ working days (one-stop rules: no dossier should reach its due date unnoticed), a
 apology with a new date today (form 04, at least a working day before the due date).
 
 The window is the queue's "due soon" (one_stop.selectors.due_horizons): what the reminder lists, the queue
-colours the same way."""
+colours the same way.
+
+It sends on working days only, by the working-day calendar (a make-up Saturday sends; an ordinary Saturday or a
+Tết weekday does not), and once a day: the run claims the day in the transaction that writes the notifications
+(egov.notifications.services.reminder_run_claim)."""
 
 from collections import defaultdict
 
@@ -15,18 +19,23 @@ from django.utils.translation import gettext, ngettext
 from egov.accounts.models import User
 from egov.accounts.roles import Role
 from egov.notifications.models import Channel
-from egov.notifications.services import notification_send, recipient_language
+from egov.notifications.services import notification_send, recipient_language, reminder_run_claim
 from one_stop.models import Dossier
 from one_stop.selectors import DUE_SOON_WORKING_DAYS, dossiers_at_risk_q, due_horizons
 
 HANDLER_ROLES = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER)
 WINDOW_WORKING_DAYS = DUE_SOON_WORKING_DAYS
+REMINDER = "one_stop.remind_due"
 
 
 @transaction.atomic
 def dossiers_remind_due(*, now=None) -> int:
     """Send one in-app notification per handler listing the dossiers due soon (or overdue); returns
-    how many were sent. Three queries whatever the number of dossiers and agencies."""
+    how many were sent. Three queries whatever the number of dossiers and agencies (and two for the calendar and
+    the day's claim); none sent on a day off or when this morning's run already sent them."""
+    now = now or timezone.now()
+    if not reminder_run_claim(reminder=REMINDER, day=timezone.localtime(now).date()):
+        return 0
     horizons = due_horizons(now=now)
     at_risk = dossiers_at_risk_q(horizons)
     due = (Dossier.objects.filter(Q(state__in=("received", "in_progress"), due_at__lt=horizons.due_soon_until) | at_risk)

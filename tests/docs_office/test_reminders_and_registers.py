@@ -2,7 +2,7 @@
 
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -17,7 +17,7 @@ from tests.docs_office.test_views import signed_in
 pytestmark = pytest.mark.django_db
 
 
-def test_handlers_are_reminded_of_what_is_due_within_three_days_or_overdue(staff, division):
+def test_handlers_are_reminded_of_what_is_due_within_three_days_or_overdue(staff, division, today_is_a_working_day):
     from docs_office.services.reminders import assignments_remind_due
 
     clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
@@ -32,7 +32,7 @@ def test_handlers_are_reminded_of_what_is_due_within_three_days_or_overdue(staff
     assert Notification.objects.filter(recipient=staff[Role.HEAD_OF_DIVISION]).count() == 1
 
 
-def test_the_reminder_runs_a_fixed_number_of_queries(staff, django_assert_max_num_queries):
+def test_the_reminder_runs_a_fixed_number_of_queries(staff, django_assert_max_num_queries, today_is_a_working_day):
     from docs_office.services.reminders import assignments_remind_due
 
     clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
@@ -43,7 +43,8 @@ def test_the_reminder_runs_a_fixed_number_of_queries(staff, django_assert_max_nu
         assert assignments_remind_due() == 1
 
 
-def test_leaders_are_reminded_of_what_waits_for_an_assignment(staff, other_agency, django_assert_max_num_queries):
+def test_leaders_are_reminded_of_what_waits_for_an_assignment(staff, other_agency, django_assert_max_num_queries,
+                                                             today_is_a_working_day):
     from docs_office.services.reminders import unassigned_remind
     from tests.factories import UserFactory
 
@@ -66,7 +67,7 @@ def test_leaders_are_reminded_of_what_waits_for_an_assignment(staff, other_agenc
     assert Notification.objects.count() == 2
 
 
-def test_a_leader_who_chose_english_is_reminded_in_english_and_the_other_in_vietnamese(staff):
+def test_a_leader_who_chose_english_is_reminded_in_english_and_the_other_in_vietnamese(staff, today_is_a_working_day):
     from django.utils import translation
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
@@ -93,6 +94,48 @@ def test_a_leader_who_chose_english_is_reminded_in_english_and_the_other_in_viet
 
 def test_the_reminder_is_scheduled_every_working_morning(settings):
     assert settings.CELERY_BEAT_SCHEDULE["docs-office-remind-due"]["task"] == "docs_office.remind_due"
+
+
+# Found in review: the reminders sent everything again on a redelivered task or a second beat, and the beat's mon-sat
+# sent them on ordinary Saturdays and Tết weekdays.
+
+
+@pytest.fixture
+def one_of_each_long_overdue(staff, division):
+    """An assignment and a task overdue since 05/01/2026, and a document waiting for an assignment."""
+    from docs_office.models import IncomingAssignment, Task
+    from docs_office.services.tasks import task_create
+
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    assign_to(leader, register_scan(clerk, number="1"), lead=specialist, deadline=timezone.localdate())
+    task_create(leader=leader, title="Báo cáo quý", division=division, deadline=timezone.localdate() + timedelta(days=1))
+    IncomingAssignment.objects.update(deadline=date(2026, 1, 5))
+    Task.objects.update(deadline=date(2026, 1, 5))
+    register_scan(clerk, number="2")
+    Notification.objects.all().delete()
+
+
+@pytest.mark.parametrize("name", ["assignments_remind_due", "tasks_remind_due", "unassigned_remind"])
+def test_each_reminder_sends_on_working_days_only_and_once_a_day(one_of_each_long_overdue, name):
+    from docs_office.services import reminders
+
+    remind = getattr(reminders, name)
+    assert remind(today=date(2026, 3, 7)) == 0  # an ordinary Saturday
+    assert remind(today=date(2026, 2, 17)) == 0  # Tuesday of Tết
+    assert not Notification.objects.exists()
+    sent = remind(today=date(2026, 8, 22))  # Saturday worked for Monday 31/08/2026 off
+    assert sent > 0 and Notification.objects.count() == sent
+    assert remind(today=date(2026, 8, 22)) == 0  # a second run the same morning
+    assert Notification.objects.count() == sent
+
+
+def test_a_redelivered_morning_task_does_not_notify_twice(one_of_each_long_overdue, today_is_a_working_day):
+    from docs_office.tasks import assignments_remind_due_task
+
+    sent = assignments_remind_due_task()
+    assert sent > 0 and Notification.objects.count() == sent
+    assert assignments_remind_due_task() == 0  # acks_late + reject_on_worker_lost redelivery, or a second beat
+    assert Notification.objects.count() == sent
 
 
 def test_the_incoming_register_prints_its_entries_in_number_order(client, staff, registers, tmp_path):

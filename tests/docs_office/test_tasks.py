@@ -240,7 +240,7 @@ def test_the_units_reports_are_read_on_the_page_in_the_same_queries_for_one_task
     assert all(f"Báo cáo {n}" in page for n in range(4))
 
 
-def test_the_morning_reminder_tells_each_unit_member_of_tasks_due_soon_or_late(staff, division):
+def test_the_morning_reminder_tells_each_unit_member_of_tasks_due_soon_or_late(staff, division, today_is_a_working_day):
     from docs_office.models import Task
     from docs_office.services.reminders import tasks_remind_due
     from egov.notifications.models import Notification

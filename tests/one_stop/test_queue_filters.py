@@ -15,6 +15,7 @@ from django.utils import timezone
 from egov.accounts.roles import Role
 from egov.notifications.models import Notification
 from egov.workdays.models import CalendarDay, DayKind
+from egov.workdays.services import is_working_day
 from one_stop.models import Dossier
 from one_stop.selectors import (
     QueueFilters,
@@ -310,7 +311,8 @@ def test_every_morning_the_queue_s_due_soon_and_overdue_are_what_the_reminder_li
         note = Notification.objects.filter(recipient=staff[Role.SPECIALIST]).first()
         reminded = {d.code for d in dossiers if note is not None and d.code in note.body}
         flagged = {code for code, status in _statuses(morning).items() if status in ("due_soon", "overdue")}
-        assert reminded == flagged, morning
+        # The reminder sends on working days only (found in review): on 25-27/04 and 30/04-03/05 it says nothing.
+        assert reminded == (flagged if is_working_day(morning) else set()), morning
         assert {d.code for d in dossiers_at_risk(horizons=due_horizons(now=morning))} <= flagged
 
 

@@ -438,6 +438,23 @@ def test_the_operator_is_reminded_each_morning_of_requests_due_within_a_day_or_l
     assert not Notification.objects.filter(recipient=citizen).exists()
 
 
+def test_the_operator_is_reminded_once_a_morning_and_on_working_days_only(citizen, operator):
+    """Found in review: a redelivered task or a second beat told everything again; the beat ran on Saturdays."""
+    from egov.accounts.tasks import personal_data_requests_remind_task
+
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 13, 9, 0, tzinfo=HANOI)):
+        waiting = _submit(citizen)  # to be responded to by Tuesday 09:00
+    Notification.objects.all().delete()
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 21, 7, 10, tzinfo=HANOI)):  # Saturday
+        assert data_requests.personal_data_requests_remind() == 0
+    assert not Notification.objects.exists()
+    for minute in (10, 12):  # the beat's run, then its redelivery
+        with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 23, 7, minute, tzinfo=HANOI)):
+            personal_data_requests_remind_task()
+    [told] = Notification.objects.filter(recipient=operator)
+    assert waiting.code in told.body
+
+
 def test_an_answer_sent_without_choosing_an_action_is_offered_again(client, citizen, operator):
     request = _submit(citizen)
     _admin_client(client, operator)

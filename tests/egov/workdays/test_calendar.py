@@ -79,3 +79,41 @@ def test_more_days_never_give_an_earlier_deadline(start, n, extra):
 @given(start=days, span=st.integers(min_value=0, max_value=90))
 def test_a_span_never_holds_more_working_days_than_calendar_days(start, span):
     assert 0 <= count_working_days(start, start + timedelta(days=span)) <= span
+
+
+# Official swaps (found in review): the `holidays` package gives the day off ("substituted from …") and, in
+# `weekend_workdays`, the Saturday worked for it; the calendar took the first half only, a day late across each swap.
+
+
+def test_the_saturday_worked_for_the_2_may_2025_day_off_is_a_working_day():
+    # Thông báo 6150/TB-BLĐTBXH: Fri 02/05/2025 off, worked on Sat 26/04/2025.
+    assert not is_working_day(date(2025, 5, 2))
+    assert is_working_day(date(2025, 4, 26))
+    assert is_working_day(date(2024, 5, 4))  # Thu 02/05/2024's day off
+    assert is_working_day(date(2026, 8, 22))  # Mon 31/08/2026's day off
+    assert not is_working_day(date(2025, 4, 19))  # an ordinary Saturday stays off
+
+
+def test_a_deadline_across_the_2025_swap_is_not_a_day_late():
+    # Received Fri 25/04/2025, 1 working day: Sat 26/04 (made a working day).
+    assert add_working_days(date(2025, 4, 25), 1) == date(2025, 4, 26)
+    # 25, 26 (Sat), 28, 29, then 30/4, 1/5, 2/5 off and the weekend: Mon 05/05.
+    assert count_working_days(date(2025, 4, 24), date(2025, 5, 5)) == 5
+    assert add_working_days(date(2025, 4, 24), 5) == date(2025, 5, 5)
+
+
+def test_a_swap_across_new_year_is_taken_on_both_sides():
+    # Mon 31/12/2018 off for Sat 05/01/2019 worked; Fri 02/01/2015 off for Sat 27/12/2014 worked.
+    assert not is_working_day(date(2018, 12, 31))
+    assert is_working_day(date(2019, 1, 5))
+    assert add_working_days(date(2018, 12, 28), 1) == date(2019, 1, 2)
+    assert add_working_days(date(2019, 1, 4), 1) == date(2019, 1, 5)
+    assert is_working_day(date(2014, 12, 27))
+    assert not is_working_day(date(2015, 1, 2))
+    assert count_working_days(date(2014, 12, 26), date(2015, 1, 5)) == 5  # 27/12, 29, 30, 31/12, 05/01
+
+
+def test_an_admin_override_still_wins_over_a_make_up_saturday():
+    CalendarDay.objects.create(date=date(2025, 4, 26), kind=DayKind.DAY_OFF, note="không làm bù")
+    assert not is_working_day(date(2025, 4, 26))
+    assert add_working_days(date(2025, 4, 25), 1) == date(2025, 4, 28)
