@@ -81,4 +81,8 @@ def counter_console(*, counter: Counter) -> dict:
     last_called = latest if current is None else None
     waiting = QueueTicket.objects.filter(area__in=counter.areas.filter(is_active=True).values("pk"), day=today,
                                          state=TicketState.WAITING).count()
-    return {"current": current, "last_called": last_called, "waiting": waiting}
+    from one_stop.tickets.services import MAX_RECALLS
+
+    # "Gọi lại" only while the number may still be recalled: past the limit the button answered a refusal.
+    may_recall = current is not None and current.recall_count < MAX_RECALLS
+    return {"current": current, "last_called": last_called, "waiting": waiting, "may_recall": may_recall}

@@ -429,3 +429,20 @@ def test_a_console_acts_only_on_the_number_its_own_counter_called(client, centre
     assert response.status_code == 409 and served_elsewhere.state == TicketState.CALLED
     assert "không phải quầy này" in response.content.decode()
     assert not QueueTicketEvent.objects.filter(ticket=served_elsewhere).exclude(action__in=["issue", "call"]).exists()
+
+
+def test_the_recall_button_goes_once_the_number_was_recalled_as_often_as_allowed(client, centre, area_a, counter, clerk):
+    """Found by exploratory testing: "Gọi lại" stayed after the third recall, and answered a refusal (409)."""
+    from one_stop.tickets.services import MAX_RECALLS
+
+    ticket_issue(area=area_a)
+    client.force_login(clerk)
+    response = client.post(reverse("tickets:clerk_action", args=[counter.pk, "goi-tiep"]), follow=True)
+    ticket = response.context["current"]
+    recall = reverse("tickets:clerk_action", args=[counter.pk, "goi-lai"])
+    for _ in range(MAX_RECALLS):
+        assert f'action="{recall}"' in response.content.decode()
+        response = client.post(recall, {"ticket": ticket.pk}, follow=True)
+    page = response.content.decode()
+    assert f'action="{recall}"' not in page and "Đã gọi lại đủ số lần" in page
+    assert reverse("tickets:clerk_action", args=[counter.pk, "bo-qua"]) in page
