@@ -59,6 +59,20 @@ class SignatureKind(models.TextChoices):
     TIMESTAMP = "timestamp", gettext_lazy("Dấu thời gian tài liệu")
 
 
+# X.509 key usages (RFC 5280 §4.2.1.3) as the verification page names them.
+KEY_USAGE_LABELS = {
+    "digital_signature": gettext_lazy("ký số"),
+    "non_repudiation": gettext_lazy("chống chối bỏ"),
+    "key_encipherment": gettext_lazy("mã hóa khóa"),
+    "data_encipherment": gettext_lazy("mã hóa dữ liệu"),
+    "key_agreement": gettext_lazy("thỏa thuận khóa"),
+    "key_cert_sign": gettext_lazy("ký chứng thư số"),
+    "crl_sign": gettext_lazy("ký danh sách thu hồi"),
+    "encipher_only": gettext_lazy("chỉ mã hóa"),
+    "decipher_only": gettext_lazy("chỉ giải mã"),
+}
+
+
 class ModificationLevel(models.TextChoices):
     """pyHanko's difference analysis of what was added after a signature, least to most intrusive."""
 
@@ -134,6 +148,12 @@ class SignatureReport:
     @property
     def display_chain(self) -> list[str]:
         return [_mask_personal_ids(subject) for subject in self.chain]
+
+    @property
+    def key_usage_labels(self) -> list[str]:
+        """The certificate's key usages as a reader names them (X.509's identifiers showed raw: found by
+        exploratory testing)."""
+        return [str(KEY_USAGE_LABELS.get(usage, usage)) for usage in self.key_usage]
 
     @property
     def verdict_label(self) -> str:

@@ -248,6 +248,8 @@ def test_the_public_page_shows_the_vietnamese_verdict_for_an_uploaded_file(clien
     assert "verdict-valid" in page and "MST:4900234567" in page
     # A person's ID number is personal data: the public page shows only its last digits.
     assert "020079001234" not in page and "CCCD:••••••••1234" in page
+    # Key usages in words, not X.509's identifiers.
+    assert "ký số, chống chối bỏ — phù hợp để ký số" in page and "digital_signature" not in page
 
 
 def test_the_public_page_says_a_tampered_document_was_modified(client, signed):
