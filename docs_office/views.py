@@ -356,7 +356,21 @@ def incoming_file(request, pk: int):
     document = _incoming_for(request, pk)
     if not document.file:
         raise Http404
+    if refused := _incoming_files_refused(request, document):
+        return refused
     return stored_file_response(document.file, stem=f"van-ban-den-{document.pk}", allowed=SCAN_TYPES)
+
+
+def _incoming_files_refused(request, document):
+    """A recalled copy's file asked for: its page (which says who recalled it, when and why) with the reason, 410."""
+    from docs_office.services.incoming import incoming_files_check
+
+    try:
+        incoming_files_check(document=document)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _incoming_detail_page(request, document, status=exc.status)
+    return None
 
 
 @login_required
@@ -369,6 +383,8 @@ def incoming_attachment_file(request, pk: int, attachment_pk: int):
     attachment = next((a for a in document.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None or document.is_secret:
         raise Http404
+    if refused := _incoming_files_refused(request, document):
+        return refused
     return stored_file_response(attachment.file, stem=f"van-ban-den-{document.pk}-phu-luc-{attachment.pk}",
                                 allowed=INCOMING_ATTACHMENT_TYPES, as_attachment=attachment.content_type != "application/pdf")
 

@@ -412,6 +412,18 @@ def incoming_withdraw(*, document: IncomingDocument, reason: str, actor) -> Inco
     return document
 
 
+def incoming_files_check(*, document: IncomingDocument) -> None:
+    """A copy the sender recalled no longer gives out its files (the main file and attachments): 410, saying who
+    recalled it and why. Its metadata, history and the reason stay readable."""
+    recall = document.recall
+    if recall is None:
+        return
+    message = _("Văn bản đã bị %(a)s thu hồi; tệp văn bản và tệp đính kèm không còn được cung cấp.") % {"a": recall.by}
+    if recall.reason:
+        message += " " + _("Lý do thu hồi: %(r)s") % {"r": recall.reason}
+    raise ApplicationError("recalled", message, status=410)
+
+
 def incoming_actions_for(*, user, document: IncomingDocument) -> set[str]:
     """What the detail page offers this user now."""
     actions = set()
