@@ -531,8 +531,11 @@ def outgoing_detail(request, pk: int):
     return _outgoing_detail_page(request, _outgoing_for(request, pk))
 
 
-def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200, attachments_form=None):
-    """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused."""
+def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200, attachments_form=None,
+                          refused: dict | None = None):
+    """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused; `refused` a
+    step of the flow that was (the action, the note and reason typed, the message and the fields it names): its form
+    shows them, or, when the page no longer offers that form, the message and the text typed above the actions."""
     from docs_office.forms import OutgoingAttachmentsForm
     from docs_office.selectors import incoming_answered_by, incoming_replies_to
     from docs_office.services.attachments import outgoing_attachment_allowed
@@ -553,18 +556,24 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
     version = max(document.versions.all(), key=lambda v: v.number, default=None)
     signer_block = " / ".join(filter(None, [version.signer_competence, version.signer_position, version.signer_name])) \
         if version is not None and version.signer_name else ""
+    if refused is not None:
+        # The step's form is on the page when the user may still take it; else the refusal shows above the actions.
+        refused = {**refused, "on_form": refused["action"] in actions}
     edxml_offered = (document.state == OutgoingState.ISSUED and not document.is_secret
                      and request.user.has_role(Role.RECORDS_CLERK) and request.user.agency_id == document.agency_id)
     return render(request, "docs_office/outgoing_detail.html", {
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
         "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies,
         "attachments_form": attachments_form, "attachments_removable": attachments_form is not None,
-        "signer_block": signer_block}, status=status)
+        "signer_block": signer_block, "refused": refused or {}}, status=status)
 
 
 @login_required
 @require_POST
 def outgoing_action(request, pk: int, action: str):
+    """A step of the draft's flow. A refusal shows the page again with its status (400 for what was typed, 403 or 409
+    for who or when) and the refused form as it was sent — the note or reason kept, the reason by its field — not a
+    redirect that loses it (found by exploratory testing)."""
     from docs_office.actions import outgoing_action_run
 
     document = _outgoing_for(request, pk)
@@ -573,12 +582,13 @@ def outgoing_action(request, pk: int, action: str):
     try:
         outgoing_action_run(user=request.user, document=document, action=action, data=data)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refused = {"action": action, "note": data["note"], "reason": data["reason"], "message": exc.message,
+                   "fields": exc.fields}
+        return _outgoing_detail_page(request, _outgoing_for(request, pk), refused=refused, status=exc.status)
+    if action == "sign" or action == "issue":
+        messages.success(request, _("Đã tạo yêu cầu ký số. Xác nhận bằng mã xác thực tại mục Ký số."))
     else:
-        if action == "sign" or action == "issue":
-            messages.success(request, _("Đã tạo yêu cầu ký số. Xác nhận bằng mã xác thực tại mục Ký số."))
-        else:
-            messages.success(request, _("Đã cập nhật văn bản."))
+        messages.success(request, _("Đã cập nhật văn bản."))
     return redirect("docs_office:outgoing_detail", pk=pk)
 
 
