@@ -319,6 +319,8 @@ def incoming_action(request, pk: int, action: str):
         if not form.is_valid():
             return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=400)
         if action == "assign":
+            if form.refuse_deadlines(document_deadline=document.deadline):
+                return _incoming_detail_page(request, document, assign_form=form, status=400)
             data["assignments"] = form.assignments()
         else:
             data.update(text=form.cleaned_data["text"], progress=form.cleaned_data["progress"])
