@@ -292,11 +292,11 @@ def assignment_deadline_problems(*, document_deadline: date | None,
                 problems.append((index, _("Hạn của xử lý chính (%(d)s) không được sau hạn xử lý của văn bản (%(h)s).") % {
                     "d": item.deadline.strftime("%d/%m/%Y"), "h": document_deadline.strftime("%d/%m/%Y")}))
         elif lead_deadline and item.deadline > lead_deadline:
-            problems.append((index, _("Hạn của %(r)s (%(d)s) không được sau hạn của xử lý chính (%(h)s).") % {
+            problems.append((index, _("Hạn của người, đơn vị %(r)s (%(d)s) không được sau hạn của xử lý chính (%(h)s).") % {
                 "r": AssignmentRole(item.role).label.lower(), "d": item.deadline.strftime("%d/%m/%Y"),
                 "h": lead_deadline.strftime("%d/%m/%Y")}))
         elif not lead_deadline and document_deadline and item.deadline > document_deadline:
-            problems.append((index, _("Hạn của %(r)s (%(d)s) không được sau hạn xử lý của văn bản (%(h)s).") % {
+            problems.append((index, _("Hạn của người, đơn vị %(r)s (%(d)s) không được sau hạn xử lý của văn bản (%(h)s).") % {
                 "r": AssignmentRole(item.role).label.lower(), "d": item.deadline.strftime("%d/%m/%Y"),
                 "h": document_deadline.strftime("%d/%m/%Y")}))
     return problems
