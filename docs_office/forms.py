@@ -171,6 +171,18 @@ class BaseAssignFormSet(forms.BaseFormSet):
         self.non_form_errors()
         self._non_form_errors.append(message)
 
+    def refuse_deadlines(self, *, document_deadline) -> bool:
+        """The service's rule on the deadlines (the lead's not after the document's, the others' not after the lead's)
+        checked here first, so that each refusal shows at its row's deadline; True when any was refused."""
+        from docs_office.services.incoming import AssignmentData, assignment_deadline_problems
+
+        rows = [form for form in self.forms if form.cleaned_data.get("assignee")]
+        items = [AssignmentData(role=item["role"], deadline=item["deadline"]) for item in self.assignments()]
+        problems = assignment_deadline_problems(document_deadline=document_deadline, assignments=items)
+        for index, message in problems:
+            rows[index].add_error("deadline", message)
+        return bool(problems)
+
     def assignments(self) -> list[dict]:
         rows = [form.cleaned_data for form in self.forms if form.cleaned_data.get("assignee")]
         lead_deadline = next(row["deadline"] for row in rows if row["role"] == AssignmentRole.LEAD)

@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -366,20 +366,32 @@ def assignments_to_handle(*, user) -> QuerySet[IncomingAssignment]:
             .order_by("urgency_rank", F("effective_deadline").asc(nulls_last=True), "id"))
 
 
+def due_rank(deadline: str = "deadline") -> Case:
+    """How near the date in `deadline` is, as SQL, the dashboard's "Tình trạng hạn": 0 overdue, 1 due within
+    DUE_SOON_DAYS, 2 on time, NULL without a deadline."""
+    today = timezone.localdate()
+    return Case(When(**{f"{deadline}__lt": today}, then=Value(0)),
+                When(**{f"{deadline}__lte": today + timedelta(days=DUE_SOON_DAYS)}, then=Value(1)),
+                When(**{f"{deadline}__isnull": False}, then=Value(2)), default=None, output_field=IntegerField())
+
+
 def incoming_to_register(*, user) -> QuerySet[IncomingDocument]:
     """For a records clerk: the incoming documents waiting to be registered (arrived from another agency of the
-    system, or imported from an edXML package), oldest first; nothing for anyone else."""
+    system, or imported from an edXML package), oldest first, each with its `due_rank`; nothing for anyone else."""
     if not user.is_authenticated or not user.has_role(Role.RECORDS_CLERK):
         return IncomingDocument.objects.none()
-    return incoming_visible_to(user=user).filter(state=IncomingState.RECEIVED).order_by("received_at", "id")
+    return (incoming_visible_to(user=user).filter(state=IncomingState.RECEIVED).annotate(due_rank=due_rank())
+            .order_by("received_at", "id"))
 
 
 def incoming_to_assign(*, user) -> QuerySet[IncomingDocument]:
     """For a leader: the registered documents of their agency waiting for an assignment, the most urgent first (hỏa
-    tốc before thường, then the nearest deadline, then the longest waiting); nothing for anyone else."""
+    tốc before thường, then the nearest deadline, then the longest waiting), each with its `due_rank` (overdue, due
+    soon, on time, as the assignments show theirs); nothing for anyone else."""
     if not user.is_authenticated or not user.has_role(Role.LEADER):
         return IncomingDocument.objects.none()
-    return incoming_visible_to(user=user).filter(state=IncomingState.REGISTERED).order_by(*incoming_to_assign_order())
+    return (incoming_visible_to(user=user).filter(state=IncomingState.REGISTERED).annotate(due_rank=due_rank())
+            .order_by(*incoming_to_assign_order()))
 
 
 def incoming_to_assign_order() -> tuple:

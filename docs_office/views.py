@@ -319,6 +319,8 @@ def incoming_action(request, pk: int, action: str):
         if not form.is_valid():
             return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=400)
         if action == "assign":
+            if form.refuse_deadlines(document_deadline=document.deadline):
+                return _incoming_detail_page(request, document, assign_form=form, status=400)
             data["assignments"] = form.assignments()
         else:
             data.update(text=form.cleaned_data["text"], progress=form.cleaned_data["progress"])
@@ -356,7 +358,21 @@ def incoming_file(request, pk: int):
     document = _incoming_for(request, pk)
     if not document.file:
         raise Http404
+    if refused := _incoming_files_refused(request, document):
+        return refused
     return stored_file_response(document.file, stem=f"van-ban-den-{document.pk}", allowed=SCAN_TYPES)
+
+
+def _incoming_files_refused(request, document):
+    """A recalled copy's file asked for: its page (which says who recalled it, when and why) with the reason, 410."""
+    from docs_office.services.incoming import incoming_files_check
+
+    try:
+        incoming_files_check(document=document)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _incoming_detail_page(request, document, status=exc.status)
+    return None
 
 
 @login_required
@@ -369,6 +385,8 @@ def incoming_attachment_file(request, pk: int, attachment_pk: int):
     attachment = next((a for a in document.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None or document.is_secret:
         raise Http404
+    if refused := _incoming_files_refused(request, document):
+        return refused
     return stored_file_response(attachment.file, stem=f"van-ban-den-{document.pk}-phu-luc-{attachment.pk}",
                                 allowed=INCOMING_ATTACHMENT_TYPES, as_attachment=attachment.content_type != "application/pdf")
 
@@ -515,8 +533,11 @@ def outgoing_detail(request, pk: int):
     return _outgoing_detail_page(request, _outgoing_for(request, pk))
 
 
-def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200, attachments_form=None):
-    """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused."""
+def _outgoing_detail_page(request, document, *, edxml: dict | None = None, status: int = 200, attachments_form=None,
+                          refused: dict | None = None):
+    """The outgoing page; `edxml` holds the edXML form's values and errors when a sending was refused; `refused` a
+    step of the flow that was (the action, the note and reason typed, the message and the fields it names): its form
+    shows them, or, when the page no longer offers that form, the message and the text typed above the actions."""
     from docs_office.forms import OutgoingAttachmentsForm
     from docs_office.selectors import incoming_answered_by, incoming_replies_to
     from docs_office.services.attachments import outgoing_attachment_allowed
@@ -537,18 +558,24 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
     version = max(document.versions.all(), key=lambda v: v.number, default=None)
     signer_block = " / ".join(filter(None, [version.signer_competence, version.signer_position, version.signer_name])) \
         if version is not None and version.signer_name else ""
+    if refused is not None:
+        # The step's form is on the page when the user may still take it; else the refusal shows above the actions.
+        refused = {**refused, "on_form": refused["action"] in actions}
     edxml_offered = (document.state == OutgoingState.ISSUED and not document.is_secret
                      and request.user.has_role(Role.RECORDS_CLERK) and request.user.agency_id == document.agency_id)
     return render(request, "docs_office/outgoing_detail.html", {
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
         "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies,
         "attachments_form": attachments_form, "attachments_removable": attachments_form is not None,
-        "signer_block": signer_block}, status=status)
+        "signer_block": signer_block, "refused": refused or {}}, status=status)
 
 
 @login_required
 @require_POST
 def outgoing_action(request, pk: int, action: str):
+    """A step of the draft's flow. A refusal shows the page again with its status (400 for what was typed, 403 or 409
+    for who or when) and the refused form as it was sent — the note or reason kept, the reason by its field — not a
+    redirect that loses it (found by exploratory testing)."""
     from docs_office.actions import outgoing_action_run
 
     document = _outgoing_for(request, pk)
@@ -557,12 +584,13 @@ def outgoing_action(request, pk: int, action: str):
     try:
         outgoing_action_run(user=request.user, document=document, action=action, data=data)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        refused = {"action": action, "note": data["note"], "reason": data["reason"], "message": exc.message,
+                   "fields": exc.fields}
+        return _outgoing_detail_page(request, _outgoing_for(request, pk), refused=refused, status=exc.status)
+    if action == "sign" or action == "issue":
+        messages.success(request, _("Đã tạo yêu cầu ký số. Xác nhận bằng mã xác thực tại mục Ký số."))
     else:
-        if action == "sign" or action == "issue":
-            messages.success(request, _("Đã tạo yêu cầu ký số. Xác nhận bằng mã xác thực tại mục Ký số."))
-        else:
-            messages.success(request, _("Đã cập nhật văn bản."))
+        messages.success(request, _("Đã cập nhật văn bản."))
     return redirect("docs_office:outgoing_detail", pk=pk)
 
 

@@ -100,7 +100,8 @@ class IncomingAttachmentSerializer(serializers.ModelSerializer):
         model = IncomingAttachment
         fields = ["id", "name", "content_type", "size", "uploaded_at", "url"]
 
-    def get_url(self, obj) -> str:
+    def get_url(self, obj) -> str | None:
+        # A recalled copy gives out no files (IncomingDetailSerializer.to_representation clears it).
         return reverse("api-incoming-document-attachment", args=[obj.document_id, obj.pk])
 
 
@@ -125,6 +126,12 @@ class AttachmentsInputSerializer(serializers.Serializer):
                                         help_text="Một hoặc nhiều tệp (multipart, cùng tên trường).")
 
 
+class RecallSerializer(serializers.Serializer):
+    by = serializers.CharField(help_text="Cơ quan gửi đã thu hồi.")
+    at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(help_text="Lý do thu hồi.")
+
+
 class IncomingDetailSerializer(IncomingListSerializer):
     answered_by = serializers.SerializerMethodField(help_text="Văn bản đi trả lời, gắn khi kết thúc xử lý (khi người gọi "
                                                               "được xem văn bản đó).")
@@ -134,7 +141,10 @@ class IncomingDetailSerializer(IncomingListSerializer):
     assignments = AssignmentSerializer(many=True, read_only=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
-    file_url = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField(help_text="Null khi không có tệp, hoặc khi nơi gửi đã thu hồi văn bản.")
+    recall = serializers.SerializerMethodField(help_text="Nơi gửi đã thu hồi văn bản: ai (cơ quan), lúc nào, lý do; "
+                                                         "tệp văn bản và tệp đính kèm không còn tải được (410). "
+                                                         "Null khi chưa bị thu hồi.")
     issuer_agency = AgencyReferenceSerializer(read_only=True, allow_null=True,
                                               help_text="Cơ quan ban hành khi thuộc hệ thống (văn bản nhận liên thông).")
     register = serializers.CharField(source="register.name", read_only=True, allow_null=True, default=None,
@@ -154,8 +164,8 @@ class IncomingDetailSerializer(IncomingListSerializer):
         fields = [*IncomingListSerializer.Meta.fields, "number", "symbol", "issuer_agency", "signer_name",
                   "signer_position", "signer_competence", "place", "to_places", "trace", "page_count",
                   "register", "registered_by", "registered_at", "acknowledged_at", "external_id", "result",
-                  "in_reply_to", "answered_by", "answers", "closed_at", "closing_reason", "file_url", "attachments",
-                  "assignments", "opinions", "events"]
+                  "in_reply_to", "answered_by", "answers", "closed_at", "closing_reason", "file_url", "recall",
+                  "attachments", "assignments", "opinions", "events"]
 
     @extend_schema_field(OutgoingReferenceSerializer(allow_null=True))
     def get_in_reply_to(self, obj):
@@ -170,7 +180,19 @@ class IncomingDetailSerializer(IncomingListSerializer):
         return OutgoingReferenceSerializer(answer).data if answer is not None else None
 
     def get_file_url(self, obj) -> str | None:
-        return reverse("api-incoming-document-file", args=[obj.pk]) if obj.file else None
+        return reverse("api-incoming-document-file", args=[obj.pk]) if obj.file and obj.recall is None else None
+
+    @extend_schema_field(RecallSerializer(allow_null=True))
+    def get_recall(self, obj):
+        recall = obj.recall
+        return RecallSerializer(recall._asdict()).data if recall is not None else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.recall is not None:  # the attachments stay listed, none downloadable
+            for attachment in data["attachments"]:
+                attachment["url"] = None
+        return data
 
 
 class IncomingCreateSerializer(serializers.Serializer):

@@ -82,6 +82,9 @@ class _InCursorOrder(list):
         return self
 
 
+RECALLED_RESPONSE = OpenApiResponse(description="Nơi gửi đã thu hồi văn bản: tệp không còn được cung cấp (mã `recalled`).")
+
+
 def _file_response(field, stem: str, allowed):
     """The stored file under a clean name, as the type its content is (never the one its stored name suggests)."""
     from egov.core.uploads import stored_file_response
@@ -209,7 +212,7 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         return incoming_visible_to(user=user)
 
     def detail_related(self) -> tuple[str, ...]:
-        return ("issuer_agency", "register", "registered_by")
+        return ("issuer_agency", "register", "registered_by", "source_delivery")
 
     def detail_prefetches(self) -> list[Prefetch]:
         from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
@@ -268,17 +271,25 @@ class IncomingDocumentViewSet(_DocumentViewSet):
                                           readers=readers, confirm_duplicate=confirm, attachments=attachments)
         return Response(IncomingDetailSerializer(self._detail(document.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=file_responses(SCAN_TYPES))
+    @extend_schema(responses={**file_responses(SCAN_TYPES), 410: RECALLED_RESPONSE})
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
     def file(self, request, pk=None):
+        from docs_office.services.incoming import incoming_files_check
+
         document = self._detail(pk)
+        if document.file:
+            incoming_files_check(document=document)  # a recalled copy: 410
         return _file_response(document.file, f"van-ban-den-{document.pk}", SCAN_TYPES)
 
-    @extend_schema(responses=file_responses(INCOMING_ATTACHMENT_TYPES), parameters=[ATTACHMENT_ID])
+    @extend_schema(responses={**file_responses(INCOMING_ATTACHMENT_TYPES), 410: RECALLED_RESPONSE},
+                   parameters=[ATTACHMENT_ID])
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[^/.]+)", url_name="attachment")
     def attachment(self, request, pk=None, attachment_id=None):
-        """One attachment, to whoever may read the document (a secret document keeps none)."""
+        """One attachment, to whoever may read the document (a secret document keeps none); a recalled copy: 410."""
+        from docs_office.services.incoming import incoming_files_check
+
         document, attachment = self._attachment(pk, attachment_id)
+        incoming_files_check(document=document)
         return _file_response(attachment.file, f"van-ban-den-{document.pk}-phu-luc-{attachment.pk}",
                               INCOMING_ATTACHMENT_TYPES)
 

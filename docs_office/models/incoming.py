@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -5,13 +7,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from docs_office.constants import INCOMING_EVENT_ACTIONS, AssignmentRole, Confidentiality, IncomingState, Urgency
+from docs_office.constants import (
+    INCOMING_EVENT_ACTIONS,
+    AssignmentRole,
+    Confidentiality,
+    DeliveryState,
+    IncomingState,
+    Urgency,
+)
 from docs_office.models.events import DocumentEvent
 from docs_office.search import document_vector, number_words, symbol_key_bytes, symbol_words
 from egov.core.models import ProtectedStateMixin
 
 S = IncomingState
 OPEN_STATES = (S.REGISTERED, S.ASSIGNED, S.IN_PROGRESS)
+
+
+class Recall(NamedTuple):
+    """The sender's recall of a copy received by the exchange: who recalled it (the sending agency), when, why."""
+
+    by: str
+    at: object  # an aware datetime
+    reason: str
 
 
 class IncomingDocument(ProtectedStateMixin, models.Model):
@@ -115,6 +132,18 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     @property
     def is_secret(self) -> bool:
         return self.confidentiality != Confidentiality.NORMAL
+
+    @property
+    def recall(self) -> Recall | None:
+        """The sender's recall of this copy, else None: the copy was withdrawn, or (handled and closed before the
+        recall, so not withdrawn) its delivery was recalled. A recalled copy keeps its metadata and history; its files
+        are no longer served. Reads `source_delivery`: select it with the document."""
+        if self.state == S.WITHDRAWN:
+            return Recall(self.issuer_name, self.closed_at, self.closing_reason)
+        delivery = self.source_delivery if self.source_delivery_id else None
+        if delivery is not None and delivery.state == DeliveryState.RECALLED:
+            return Recall(self.issuer_name, delivery.updated_at, delivery.reason)
+        return None
 
     @property
     def trace_hops(self) -> list[tuple[str, object]]:

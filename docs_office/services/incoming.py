@@ -276,6 +276,48 @@ def incoming_return(*, clerk, document: IncomingDocument, reason: str) -> Incomi
     return document
 
 
+def assignment_deadline_problems(*, document_deadline: date | None,
+                                 assignments: list[AssignmentData]) -> list[tuple[int, str]]:
+    """What is wrong with an assignment's deadlines, as (index of the assignment, message): the lead's may not fall
+    after the document's own deadline, nor a supporter's or a for-information assignee's after the lead's (or, the
+    lead having none, after the document's). The assignment page puts each message on its row."""
+    lead = next((a for a in assignments if a.role == AssignmentRole.LEAD), None)
+    lead_deadline = lead.deadline if lead is not None else None
+    problems = []
+    for index, item in enumerate(assignments):
+        if item.deadline is None:
+            continue
+        if item.role == AssignmentRole.LEAD:
+            if document_deadline and item.deadline > document_deadline:
+                problems.append((index, _("Hạn của xử lý chính (%(d)s) không được sau hạn xử lý của văn bản (%(h)s).") % {
+                    "d": item.deadline.strftime("%d/%m/%Y"), "h": document_deadline.strftime("%d/%m/%Y")}))
+        elif lead_deadline and item.deadline > lead_deadline:
+            problems.append((index, _("Hạn của người, đơn vị %(r)s (%(d)s) không được sau hạn của xử lý chính (%(h)s).") % {
+                "r": AssignmentRole(item.role).label.lower(), "d": item.deadline.strftime("%d/%m/%Y"),
+                "h": lead_deadline.strftime("%d/%m/%Y")}))
+        elif not lead_deadline and document_deadline and item.deadline > document_deadline:
+            problems.append((index, _("Hạn của người, đơn vị %(r)s (%(d)s) không được sau hạn xử lý của văn bản (%(h)s).") % {
+                "r": AssignmentRole(item.role).label.lower(), "d": item.deadline.strftime("%d/%m/%Y"),
+                "h": document_deadline.strftime("%d/%m/%Y")}))
+    return problems
+
+
+def _assignment_note(assignments: list[AssignmentData]) -> str:
+    """The history's note of an assignment: every assignee with their role, deadline and instruction, lead first."""
+    order = [AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.INFO]
+    parts = []
+    for item in sorted(assignments, key=lambda a: order.index(a.role)):
+        values = {"r": AssignmentRole(item.role).label, "w": item.user or item.division}
+        if item.deadline:
+            part = _("%(r)s: %(w)s, hạn %(d)s") % {**values, "d": item.deadline.strftime("%d/%m/%Y")}
+        else:
+            part = _("%(r)s: %(w)s, không có hạn") % values
+        if item.instruction.strip():
+            part = _("%(a)s (chỉ đạo: %(i)s)") % {"a": part, "i": item.instruction.strip()}
+        parts.append(part)
+    return "; ".join(parts) + "."
+
+
 def _is_leader(user, document) -> bool:
     return user.has_role(Role.LEADER) and same_agency(user, document.agency_id)
 
@@ -308,6 +350,10 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
         if item.deadline and item.deadline < today:
             raise ApplicationError("invalid_deadline", _("Hạn xử lý không thể ở quá khứ."),
                                    fields={"deadline": [_("Hạn xử lý không thể ở quá khứ.")]})
+    deadline_problems = assignment_deadline_problems(document_deadline=document.deadline, assignments=assignments)
+    if deadline_problems:
+        messages = [message for _index, message in deadline_problems]
+        raise ApplicationError("deadline_after_limit", " ".join(messages), fields={"deadline": messages})
     # One role per person or unit in an assignment: leading and supporting at once leaves nobody to support.
     seen = set()
     for item in assignments:
@@ -329,11 +375,8 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
         document.readers.add(*[a.user for a in assignments])
     document.assign()
     document.save(update_fields=["state"])
-    lead = leads[0]
     with portal_language():  # the record's note, read later in either language
-        note = _("Xử lý chính: %(w)s; hạn %(d)s. %(i)s") % {
-            "w": lead.user or lead.division, "d": lead.deadline.strftime("%d/%m/%Y") if lead.deadline else "—",
-            "i": lead.instruction}
+        note = _assignment_note(assignments)
     _event(document, action="assign", from_state=from_state, actor=leader, note=note)
     _notify_assignees(document, assignments)
     return document
@@ -410,6 +453,18 @@ def incoming_withdraw(*, document: IncomingDocument, reason: str, actor) -> Inco
     document.save(update_fields=["state", "closed_at", "closing_reason"])
     _event(document, action="withdraw", from_state=from_state, actor=actor, note=reason)
     return document
+
+
+def incoming_files_check(*, document: IncomingDocument) -> None:
+    """A copy the sender recalled no longer gives out its files (the main file and attachments): 410, saying who
+    recalled it and why. Its metadata, history and the reason stay readable."""
+    recall = document.recall
+    if recall is None:
+        return
+    message = _("Văn bản đã bị %(a)s thu hồi; tệp văn bản và tệp đính kèm không còn được cung cấp.") % {"a": recall.by}
+    if recall.reason:
+        message += " " + _("Lý do thu hồi: %(r)s") % {"r": recall.reason}
+    raise ApplicationError("recalled", message, status=410)
 
 
 def incoming_actions_for(*, user, document: IncomingDocument) -> set[str]:

@@ -469,7 +469,7 @@ def outgoing_recall(*, user, document: OutgoingDocument, reason: str) -> Outgoin
     require(same_agency(user, document.agency_id) and bool(user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}),
             _("Chỉ lãnh đạo hoặc văn thư của cơ quan ban hành được thu hồi văn bản."))
     _check_transition(document, "recall", document.recall)
-    reason = reason_required(reason)
+    reason = reason_required(reason, field="reason")
     document.recall(at=timezone.now(), reason=reason)
     document.save(update_fields=["state", "recalled_at", "recall_reason"])
     _event(document, action="recall", from_state=S.ISSUED, actor=user, note=reason)
