@@ -1,6 +1,7 @@
 """Exchange between agencies of the system (liên thông văn bản): sending, delivery states, recall."""
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,13 +15,13 @@ from egov.core.text import fold_vietnamese
 from egov.notifications.services import recipient_language
 
 
-def _notify_users(users, subject: str, text: str) -> None:
+def _notify_users(users, subject: str, text: str, *, link: str = "") -> None:
     from egov.notifications.models import Channel
     from egov.notifications.services import notification_send
 
     for user in users:
         notification_send(template="message", channel=Channel.IN_APP, recipient=user,
-                          payload={"subject": subject, "text": text})
+                          payload={"subject": subject, "text": text, "link": link})
 
 
 def _records_clerks(agency_ids):
@@ -76,15 +77,17 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
         deliveries.append(delivery)
     if deliveries:
         with recipient_language():
-            _notify_users(_records_clerks([d.recipient_id for d in deliveries]),
-                          _("Văn bản đến liên thông: %(s)s") % {"s": document.number_symbol}, document.summary)
+            subject = _("Văn bản đến liên thông: %(s)s") % {"s": document.number_symbol}
+        for delivery in deliveries:  # each agency's clerks to their own copy
+            _notify_users(_records_clerks([delivery.recipient_id]), subject, document.summary,
+                          link=reverse("docs_office:incoming_detail", args=[delivery.incoming.pk]))
     return deliveries
 
 
 def exchange_notify_sender(*, delivery: Delivery, subject: str, text: str) -> None:
     document = delivery.document
     users = {document.drafter, *([document.issued_by] if document.issued_by else [])}
-    _notify_users(users, subject, text)
+    _notify_users(users, subject, text, link=reverse("docs_office:outgoing_detail", args=[document.pk]))
 
 
 def exchange_recall(*, document: OutgoingDocument, actor, reason: str) -> None:
@@ -106,5 +109,9 @@ def exchange_recall(*, document: OutgoingDocument, actor, reason: str) -> None:
         subject = _("Thu hồi văn bản %(s)s") % {"s": document.number_symbol}
         text = _("%(a)s thu hồi văn bản %(s)s. Lý do: %(r)s") % {"a": document.agency.name, "s": document.number_symbol,
                                                                 "r": reason}
-    _notify_users(_records_clerks([d.recipient_id for d in recalled]), subject, text)
-    _notify_users({document.drafter, actor}, subject, text)
+    for delivery in recalled:  # each agency's clerks to their own (withdrawn) copy
+        copy = getattr(delivery, "incoming", None)
+        _notify_users(_records_clerks([delivery.recipient_id]), subject, text,
+                      link=reverse("docs_office:incoming_detail", args=[copy.pk]) if copy is not None else "")
+    _notify_users({document.drafter, actor}, subject, text,
+                  link=reverse("docs_office:outgoing_detail", args=[document.pk]))

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -393,7 +394,7 @@ def _notify_assignees(document: IncomingDocument, assignments: list[AssignmentDa
         for user in users:
             notification_send(template="message", channel=Channel.IN_APP, recipient=user, payload={
                 "subject": _("Văn bản đến cần xử lý: %(s)s") % {"s": document.number_symbol},
-                "text": document.summary})
+                "text": document.summary, "link": reverse("docs_office:incoming_detail", args=[document.pk])})
 
 
 def incoming_assignments_of(*, user, document: IncomingDocument) -> list[IncomingAssignment]:

@@ -4,6 +4,7 @@ import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -229,16 +230,17 @@ def outgoing_review(*, user, document: OutgoingDocument, action: str, note: str 
         from egov.notifications.services import recipient_language
 
         with recipient_language():  # the drafter's message, whatever the returning leader's language
-            _notify(document.drafter, _("Dự thảo bị trả lại: %(s)s") % {"s": document.summary[:80]}, note)
+            _notify(document.drafter, _("Dự thảo bị trả lại: %(s)s") % {"s": document.summary[:80]}, note,
+                    link=reverse("docs_office:outgoing_detail", args=[document.pk]))
     return document
 
 
-def _notify(user, subject: str, text: str) -> None:
+def _notify(user, subject: str, text: str, *, link: str = "") -> None:
     from egov.notifications.models import Channel
     from egov.notifications.services import notification_send
 
     notification_send(template="message", channel=Channel.IN_APP, recipient=user,
-                      payload={"subject": subject, "text": text})
+                      payload={"subject": subject, "text": text, "link": link})
 
 
 def outgoing_current_version(document: OutgoingDocument) -> OutgoingVersion | None:

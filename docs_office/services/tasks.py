@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +46,8 @@ def task_create(*, leader, title: str, division, deadline: date | None, directiv
     with recipient_language():
         for member in division.members.filter(is_active=True):
             notification_send(template="message", channel=Channel.IN_APP, recipient=member, payload={
-                "subject": _("Nhiệm vụ mới, hạn %(d)s") % {"d": f"{deadline:%d/%m/%Y}"}, "text": task.title})
+                "subject": _("Nhiệm vụ mới, hạn %(d)s") % {"d": f"{deadline:%d/%m/%Y}"}, "text": task.title,
+                "link": reverse("docs_office:tasks")})
     return task
 
 

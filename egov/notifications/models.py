@@ -45,6 +45,13 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()}: {self.subject or self.template}"
 
+    @property
+    def link(self) -> str:
+        """Where the notification leads on the portal (`payload["link"]`, a path of this site), or ""."""
+        link = (self.payload or {}).get("link") if isinstance(self.payload, dict) else None
+        # A path of this site only: never another host ("//…", "https://…"), never a script.
+        return link if isinstance(link, str) and link.startswith("/") and not link.startswith("//") else ""
+
 
 class ReminderRun(models.Model):
     """One morning reminder's run on one day (egov.notifications.services.reminder_run_claim): claimed in the

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -59,7 +60,7 @@ def dossiers_remind_due(*, now=None) -> int:
             notification_send(template="message", channel=Channel.IN_APP, recipient=handler, payload={
                 "subject": ngettext("%(n)s hồ sơ đến hạn trong 2 ngày làm việc",
                                     "%(n)s hồ sơ đến hạn trong 2 ngày làm việc", len(lines)) % {"n": len(lines)},
-                "text": "\n".join(lines),
+                "text": "\n".join(lines), "link": reverse("one_stop_staff:queue"),
             })
         sent += 1
     return sent

@@ -157,6 +157,24 @@ def test_the_leader_assigns_one_lead_with_supporters_deadlines_and_instructions(
     assert Notification.objects.filter(recipient__in=[specialist, supporter]).count() == 2
 
 
+def test_a_notification_on_the_workspace_leads_to_its_document(client, staff, division, agency):
+    """Found by exploratory testing: the workspace listed "Văn bản đến cần xử lý: …" with no way to open it."""
+    clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
+    document = incoming_assign(leader=leader, document=register_scan(clerk), assignments=[
+        AssignmentData(role=AssignmentRole.LEAD, user=specialist, deadline=timezone.localdate() + timedelta(days=5))])
+    client.force_login(specialist)
+    page = client.get("/lam-viec/").content.decode()
+    assert f'<a href="/van-ban/den/{document.pk}/">Văn bản đến cần xử lý: {document.number_symbol}</a>' in page
+
+
+def test_a_notification_links_only_to_a_path_of_this_site():
+    from egov.notifications.models import Notification
+
+    for link, shown in (("/van-ban/den/1/", "/van-ban/den/1/"), ("//evil.example/x", ""), ("https://evil.example", ""),
+                        ("javascript:alert(1)", ""), (None, ""), (5, "")):
+        assert Notification(payload={"link": link}).link == shown, link
+
+
 def test_an_assignment_needs_exactly_one_lead(staff):
     leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
     with pytest.raises(ApplicationError) as refused:
