@@ -83,9 +83,11 @@ class IncomingRegisterForm(forms.Form):
         self.fields["readers"].queryset = _colleagues(user)
 
 
-def _assignee_choices(user) -> list[tuple[str, str]]:
-    """Assignees are written "u:<user id>" or "d:<division id>" so one list offers people and units."""
-    choices = [(f"d:{d.pk}", d.name) for d in Division.objects.filter(agency_id=user.agency_id)]
+def _assignee_choices(user, *, people_only: bool = False) -> list[tuple[str, str]]:
+    """Assignees are written "u:<user id>" or "d:<division id>" so one list offers people and units — people only for
+    a secret document, which is assigned to named people (offered units were refused after choosing: found by
+    exploratory testing)."""
+    choices = [] if people_only else [(f"d:{d.pk}", d.name) for d in Division.objects.filter(agency_id=user.agency_id)]
     choices += [(f"u:{u.pk}", f"{u.full_name} — {u.position_title}" if u.position_title else u.full_name)
                 for u in _colleagues(user)]
     return choices
@@ -134,8 +136,8 @@ class BaseAssignFormSet(forms.BaseFormSet):
     role: one lead row, then supporters, then for-information ones. A blank deadline is filled by `assignments()`:
     a supporter's is the lead's, a for-information assignee has none."""
 
-    def __init__(self, *args, user, **kwargs):
-        self.assignees = _assignee_choices(user)
+    def __init__(self, *args, user, people_only: bool = False, **kwargs):
+        self.assignees = _assignee_choices(user, people_only=people_only)
         super().__init__(*args, **kwargs)
 
     def _roles(self) -> list[str]:
@@ -203,10 +205,14 @@ AssignFormSet = forms.formset_factory(AssignmentRowForm, formset=BaseAssignFormS
 ASSIGN_PREFIX = "assign"
 
 
+def _people_only(document) -> bool:
+    return document is not None and document.confidentiality != Confidentiality.NORMAL
+
+
 def assign_formset(*, user, document=None, data=None) -> BaseAssignFormSet:
     """The rows to show: as sent (`data`), else the document's current assignment and one more row, else NEW_ROWS."""
     if data is not None:
-        return AssignFormSet(data, prefix=ASSIGN_PREFIX, user=user)
+        return AssignFormSet(data, prefix=ASSIGN_PREFIX, user=user, people_only=_people_only(document))
     rows = []
     if document is not None:
         rows = [{"role": a.role, "assignee": f"u:{a.user_id}" if a.user_id else f"d:{a.division_id}",
@@ -214,14 +220,14 @@ def assign_formset(*, user, document=None, data=None) -> BaseAssignFormSet:
         rows.sort(key=lambda row: ROLE_ORDER.index(row["role"]))
     if rows:
         rows.append({"role": AssignmentRole.SUPPORT})
-    return _rows_formset(user, rows or [{"role": role} for role in NEW_ROWS])
+    return _rows_formset(user, rows or [{"role": role} for role in NEW_ROWS], people_only=_people_only(document))
 
 
-def assign_formset_with_row(*, user, data, role: str) -> BaseAssignFormSet:
+def assign_formset_with_row(*, user, data, role: str, document=None) -> BaseAssignFormSet:
     """The rows as sent, unchanged, and one more empty row of `role` after the others of its role."""
     if role not in (AssignmentRole.SUPPORT, AssignmentRole.INFO):
         role = AssignmentRole.SUPPORT
-    sent = AssignFormSet(data, prefix=ASSIGN_PREFIX, user=user)
+    sent = AssignFormSet(data, prefix=ASSIGN_PREFIX, user=user, people_only=_people_only(document))
     rows = []
     for i in range(min(sent.total_form_count(), MAX_ROWS - 1)):
         row = {name: data.get(f"{ASSIGN_PREFIX}-{i}-{name}", "") for name in ("role", "assignee", "deadline",
@@ -230,11 +236,11 @@ def assign_formset_with_row(*, user, data, role: str) -> BaseAssignFormSet:
             rows.append(row)
     rows.append({"role": role})
     rows.sort(key=lambda row: ROLE_ORDER.index(row["role"]))  # stable: the new row comes last of its role
-    return _rows_formset(user, rows)
+    return _rows_formset(user, rows, people_only=_people_only(document))
 
 
-def _rows_formset(user, rows) -> BaseAssignFormSet:
-    return AssignFormSet(initial=rows, prefix=ASSIGN_PREFIX, user=user, form_kwargs={})
+def _rows_formset(user, rows, *, people_only: bool = False) -> BaseAssignFormSet:
+    return AssignFormSet(initial=rows, prefix=ASSIGN_PREFIX, user=user, people_only=people_only, form_kwargs={})
 
 
 class OpinionForm(forms.Form):

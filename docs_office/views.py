@@ -314,8 +314,9 @@ def incoming_action(request, pk: int, action: str):
         if action == "assign" and "add_row" in request.POST:
             # "Thêm dòng": the rows typed so far and one more, nothing assigned yet.
             return _incoming_detail_page(request, document, assign_form=assign_formset_with_row(
-                user=request.user, data=request.POST, role=request.POST["add_row"]))
-        form = assign_formset(user=request.user, data=request.POST) if action == "assign" else OpinionForm(request.POST)
+                user=request.user, data=request.POST, role=request.POST["add_row"], document=document))
+        form = (assign_formset(user=request.user, data=request.POST, document=document) if action == "assign"
+                else OpinionForm(request.POST))
         if not form.is_valid():
             return _incoming_detail_page(request, document, **{f"{action}_form": form}, status=400)
         if action == "assign":

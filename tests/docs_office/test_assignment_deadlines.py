@@ -105,3 +105,17 @@ def test_the_api_refuses_a_lead_deadline_after_the_documents(staff):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "deadline_after_limit"
     assert response.json()["error"]["fields"]["deadline"]
+
+
+def test_a_secret_documents_assignment_offers_named_people_only(client, staff, division):
+    """Found by exploratory testing: units were offered for a secret document, and refused once chosen."""
+    from docs_office.constants import Confidentiality
+
+    secret = register_scan(staff[Role.RECORDS_CLERK], confidentiality=Confidentiality.SECRET,
+                           readers=[staff[Role.LEADER]])
+    normal = _document(staff)
+    signed_in(client, staff[Role.LEADER])
+    secret_page = client.get(reverse("docs_office:incoming_detail", args=[secret.pk])).content.decode()
+    normal_page = client.get(reverse("docs_office:incoming_detail", args=[normal.pk])).content.decode()
+    assert f'value="d:{division.pk}"' in normal_page and f'value="d:{division.pk}"' not in secret_page
+    assert f'value="u:{staff[Role.SPECIALIST].pk}"' in secret_page
