@@ -42,6 +42,8 @@ def test_the_duplicate_confirmation_box_takes_a_click_and_the_scan_is_asked_agai
     _sign_in_verified(page, clerk, totp, "/van-ban/den/vao-so/")
     _fill(page, scan_path)
     expect(page.locator("#id_confirm_duplicate_error")).to_be_visible()
+    # The scan chosen before is gone from the re-rendered page: it says so at the file field.
+    expect(page.locator("#id_file_reselect")).to_contain_text("chọn lại")
 
     box = page.locator("#id_confirm_duplicate")
     box_area, error_area = box.bounding_box(), page.locator("#id_confirm_duplicate_error").bounding_box()
