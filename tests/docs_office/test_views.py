@@ -232,6 +232,22 @@ def test_the_specialist_composes_a_draft_on_the_page(client, staff):
     assert OutgoingVersion.objects.get().signature_box is not None
 
 
+def test_a_draft_composed_in_the_english_interface_keeps_its_version_note_in_vietnamese(client, staff, settings):
+    """The note is written once and read later in either language (found by exploratory testing: an English-interface
+    drafter's version read "Compose in the system" for everyone)."""
+    from docs_office.models import OutgoingVersion
+
+    signed_in(client, staff[Role.SPECIALIST])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Draft outgoing document" in client.get(reverse("docs_office:outgoing_create")).content.decode()
+    response = client.post(reverse("docs_office:outgoing_create"), {
+        "document_type": doc_type("thong-bao").pk, "summary": "Về việc nghỉ Tết", "urgency": "normal",
+        "confidentiality": "normal", "body": "Ủy ban nhân dân tỉnh thông báo.", "place": "Lạng Sơn",
+        "signer_prefix": "TM.", "signer_title": "Chủ tịch", "signer_name": "Hoàng Văn Nam"})
+    assert response.status_code == 302
+    assert OutgoingVersion.objects.get().note == "Soạn trên hệ thống"
+
+
 def test_the_leader_sees_open_work_per_unit_and_person(client, staff, division):
     from docs_office.selectors import open_work_by_unit
 
