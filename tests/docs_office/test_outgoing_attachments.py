@@ -298,6 +298,7 @@ def test_a_draft_starts_with_its_appendices_on_the_page_and_the_api(client, staf
         "document_type": doc_type("cong-van").pk, "summary": "V/v khác", "urgency": "normal",
         "confidentiality": "normal", "file": pdf_upload(), "attachments": [SimpleUploadedFile("x.pdf", TINY_PDF)]})
     assert response.status_code == 400 and "Không đọc được tệp PDF phụ lục." in response.content.decode()
+    assert response.content.decode().count("Không đọc được tệp PDF phụ lục.") == 1  # at the field only
     assert OutgoingDocument.objects.count() == 1
     response = client_for(specialist).post("/api/v1/outgoing-documents/", {
         "document_type": "cong-van", "summary": "V/v báo cáo", "file": pdf_upload(), "attachments": [appendix()]},
