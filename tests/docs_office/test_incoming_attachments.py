@@ -161,6 +161,20 @@ def test_a_bad_file_s_reason_is_said_once_at_the_field(client, staff):
     assert 'id="id_attachments_error"' in page and 'class="form-error"' not in page
 
 
+def test_a_damaged_pdf_is_refused_as_an_attachment_and_as_a_scan(client, staff):
+    """Found by exploratory testing: "%PDF-1.4 garbage" was accepted, only its first bytes being read."""
+    clerk = staff[Role.RECORDS_CLERK]
+    document = register_scan(clerk)
+    signed_in(client, clerk)
+    response = client.post(reverse("docs_office:incoming_attachment_add", args=[document.pk]),
+                           {"attachments": [SimpleUploadedFile("hong.pdf", b"%PDF-1.4\ngarbage")]})
+    assert response.status_code == 400 and "là tệp PDF hỏng" in response.content.decode()
+    assert document.attachments.count() == 0
+    with pytest.raises(ApplicationError):
+        register_scan(clerk, number="16", upload=SimpleUploadedFile("quet.pdf", b"%PDF-1.4\ngarbage"))
+    assert IncomingDocument.objects.count() == 1
+
+
 def test_the_register_form_takes_several_appendices(client, staff):
     from tests.docs_office.factories import doc_type
 
