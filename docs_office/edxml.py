@@ -19,6 +19,7 @@ from xml.etree import ElementTree as ET
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from docs_office.constants import PAGE_COUNT_MAX
 from egov.agencies.models import EXCHANGE_CODE_RE
@@ -32,10 +33,12 @@ ET.register_namespace("edXML", NS)
 # Priority codes of the header: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc (our Urgency values map 1:1).
 PRIORITY_CODES = {"normal": "0", "urgent": "1", "very_urgent": "2", "flash": "3"}
 PRIORITY_BY_CODE = {v: k for k, v in PRIORITY_CODES.items()}
-# Status message codes reported back to the sender.
+# Status message codes reported back to the sender. The names are the message's Description, in Vietnamese on the
+# wire; marked (gettext_noop) so that pages show them translated ({% translate status.description %}).
 STATUS_CODES = {
-    "01": "Đã đến", "02": "Từ chối tiếp nhận", "03": "Đã tiếp nhận", "04": "Đã phân công",
-    "05": "Đang xử lý", "06": "Hoàn thành", "13": "Lấy lại", "15": "Cập nhật",
+    "01": gettext_noop("Đã đến"), "02": gettext_noop("Từ chối tiếp nhận"), "03": gettext_noop("Đã tiếp nhận"),
+    "04": gettext_noop("Đã phân công"), "05": gettext_noop("Đang xử lý"), "06": gettext_noop("Hoàn thành"),
+    "13": gettext_noop("Lấy lại"), "15": gettext_noop("Cập nhật"),
 }
 # The exchanged document is the signed PDF (the builder declares it so); nothing else is taken in.
 ATTACHMENT_TYPES = (PDF,)

@@ -254,7 +254,8 @@ class OpinionForm(forms.Form):
 class OutgoingCreateForm(forms.Form):
     document_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True),
                                            empty_label="—")
-    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_(
+        "Công văn: văn bản in “V/v” trước trích yếu; gõ hay không gõ “V/v” ở đầu đều được, không bị lặp."))
     file = forms.FileField(label=_("Dự thảo (DOCX hoặc PDF)"), required=False,
                            help_text=_("Hoặc để trống và soạn nội dung bên dưới: hệ thống trình bày theo Nghị định 30."))
     attachments = MultipleFileField(label=_("Phụ lục (PDF)"), required=False,

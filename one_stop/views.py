@@ -759,7 +759,7 @@ def result_verify(request, token: str):
         try:
             if upload is None:
                 raise ValidationError(_("Chọn tệp PDF cần đối chiếu."))
-            validate_upload(upload, allowed=(PDF,))
+            validate_upload(upload, allowed=(PDF,), check_pdf=False)  # a damaged PDF: the "unreadable" verdict
         except ValidationError as exc:
             copy_error, status = exc.messages[0], 400
         else:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 if TYPE_CHECKING:
     from asn1crypto import x509
@@ -605,27 +605,39 @@ def _overall_verdict(signatures: list[SignatureReport]) -> str:
     return Verdict.VALID
 
 
-def _names(signatures: list[SignatureReport]) -> str:
+def _names(signatures: list[SignatureReport]) -> tuple[str, int]:
+    """The signers' names for a sentence ("A", "A và B", "A, B và C") and how many there are: Vietnamese says one
+    signature or several alike, English does not ("the signature of A is" / "the signatures of A and B are")."""
     names = list(dict.fromkeys(s.signer_name or s.field_name for s in signatures))
     if len(names) <= 1:
-        return "".join(names)
-    return _("%(names)s và %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+        return "".join(names), len(names)
+    return _("%(names)s và %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}, len(names)
 
 
 def _overall_message(verdict: str, signatures: list[SignatureReport]) -> str:
     regular = [s for s in signatures if not s.is_timestamp] or signatures
     concerned = [s for s in regular if s.verdict == verdict] or [s for s in signatures if s.verdict == verdict]
     if verdict == Verdict.VALID:
-        return _("Tài liệu còn nguyên vẹn từ khi ký; chữ ký của %(names)s hợp lệ, "
-                 "chứng thư số do tổ chức được tin cậy cấp.") % {"names": _names(regular)}
+        names, n = _names(regular)
+        return ngettext("Tài liệu còn nguyên vẹn từ khi ký; chữ ký của %(names)s hợp lệ, "
+                        "chứng thư số do tổ chức được tin cậy cấp.",
+                        "Tài liệu còn nguyên vẹn từ khi ký; chữ ký của %(names)s hợp lệ, "
+                        "chứng thư số do tổ chức được tin cậy cấp.", n) % {"names": names}
+    if verdict == Verdict.MODIFIED and concerned and concerned[0].is_timestamp:
+        return _("Tài liệu đã bị thay đổi sau khi ký: dấu thời gian tài liệu không còn giá trị.")
+    names, n = _names(concerned)
     if verdict == Verdict.MODIFIED:
-        if concerned and concerned[0].is_timestamp:
-            return _("Tài liệu đã bị thay đổi sau khi ký: dấu thời gian tài liệu không còn giá trị.")
-        return _("Tài liệu đã bị thay đổi sau khi ký: chữ ký của %(names)s không còn giá trị.") % {"names": _names(concerned)}
+        return ngettext("Tài liệu đã bị thay đổi sau khi ký: chữ ký của %(names)s không còn giá trị.",
+                        "Tài liệu đã bị thay đổi sau khi ký: chữ ký của %(names)s không còn giá trị.",
+                        n) % {"names": names}
     if verdict == Verdict.REVOKED:
-        return _("Chứng thư số của %(names)s đã bị thu hồi: chữ ký không được công nhận.") % {"names": _names(concerned)}
-    return _("Tài liệu còn nguyên vẹn từ khi ký, nhưng chữ ký của %(names)s chưa được công nhận: "
-             "chứng thư số không do tổ chức được tin cậy cấp hoặc không xác thực được.") % {"names": _names(concerned)}
+        return ngettext("Chứng thư số của %(names)s đã bị thu hồi: chữ ký không được công nhận.",
+                        "Chứng thư số của %(names)s đã bị thu hồi: chữ ký không được công nhận.",
+                        n) % {"names": names}
+    return ngettext("Tài liệu còn nguyên vẹn từ khi ký, nhưng chữ ký của %(names)s chưa được công nhận: "
+                    "chứng thư số không do tổ chức được tin cậy cấp hoặc không xác thực được.",
+                    "Tài liệu còn nguyên vẹn từ khi ký, nhưng chữ ký của %(names)s chưa được công nhận: "
+                    "chứng thư số không do tổ chức được tin cậy cấp hoặc không xác thực được.", n) % {"names": names}
 
 
 def _unreadable_message() -> str:

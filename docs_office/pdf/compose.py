@@ -3,6 +3,7 @@ motto, agency name, number and symbol line, place and date, type and summary, bo
 block. The signer block carries an anchor, so the leader's signature field goes exactly there."""
 
 import io
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -26,6 +27,17 @@ class Composition:
     signer_prefix: str = ""  # TM., KT., Q., TL., TUQ. (Decree 30)
     recipients: list[str] = field(default_factory=list)
     head_title: str = ""  # the head's title the prefix signs for, e.g. "GIÁM ĐỐC" (KT., Q., TL., TUQ.)
+
+
+# "V/v" (về việc) the drafter may have typed at the start of an official letter's summary: any case, with or without
+# a period or a space after it.
+_VV_PREFIX = re.compile(r"\A\s*v\s*/\s*v\s*\.?\s*", re.IGNORECASE)
+
+
+def letter_subject(summary: str) -> str:
+    """An official letter's (công văn) summary line under its number: "V/v …" once, whether or not the drafter
+    typed the "V/v" (Decree 30/2020, appendix I)."""
+    return f"V/v {_VV_PREFIX.sub('', summary or '', count=1).strip()}"
 
 
 def head_title_of(composition: Composition) -> str:
@@ -98,6 +110,7 @@ def compose_pdf(*, agency, document_type, symbol: str, summary: str, composition
     stylesheet, fonts = _stylesheet()
     html = render_to_string("docs_office/pdf/decree30.html", {
         "agency": agency, "document_type": document_type, "symbol": symbol, "summary": summary,
+        "letter_subject": letter_subject(summary),
         "paragraphs": [p.strip() for p in composition.body.split("\n") if p.strip()], "c": composition,
         "anchor": ANCHOR,
         "recipients": recipients_block(composition.recipients) if composition.recipients else [],

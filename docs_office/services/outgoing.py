@@ -86,8 +86,10 @@ def _compose_version(document: OutgoingDocument, *, composition, user, note: str
     pdf, box, issue_fields = compose_pdf(agency=document.agency, document_type=document.document_type, symbol=symbol,
                                          summary=document.summary, composition=composition)
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    with portal_language():  # the version's note, read later in either language
+        system_note = _("Soạn trên hệ thống")
     version = OutgoingVersion(document=document, number=last + 1, content_type=PDF, uploaded_by=user,
-                              note=note.strip() or _("Soạn trên hệ thống"), signature_box=box,
+                              note=note.strip() or system_note, signature_box=box,
                               issue_fields=issue_fields or None,
                               signer_competence=signer_competence(composition, agency_name=document.agency.name),
                               signer_position=" ".join((composition.signer_title or "").split())[:150],

@@ -74,8 +74,11 @@ def _ole2_kind(upload: UploadedFile) -> str | None:
 
 
 def validate_upload(upload: UploadedFile, *, allowed: Sequence[str] = DEFAULT_ALLOWED,
-                    max_mb: int | None = None) -> str:
-    """Check one file; returns its sniffed content type or raises a ValidationError in Vietnamese."""
+                    max_mb: int | None = None, check_pdf: bool = True) -> str:
+    """Check one file; returns its sniffed content type or raises a ValidationError in Vietnamese.
+
+    `check_pdf`: a PDF must also parse (pdf_readable). Off only where the file is not kept and reading it is the point:
+    the signature verification pages answer a damaged PDF with their own "unreadable" verdict."""
     max_mb = max_mb or settings.EGOV_MAX_UPLOAD_MB
     if not upload.size:
         # Said apart from a wrong type: an empty file (a failed download or scan) needs a new copy, not another format.
@@ -94,7 +97,33 @@ def validate_upload(upload: UploadedFile, *, allowed: Sequence[str] = DEFAULT_AL
             _("Tệp “%(name)s” không đúng định dạng cho phép (%(types)s)."), code="file_type",
             params={"name": upload.name, "types": ", ".join(TYPE_LABELS.get(t, t) for t in allowed)},
         )
+    if content_type == PDF and check_pdf and not pdf_readable(upload):
+        raise ValidationError(
+            _("Tệp “%(name)s” là tệp PDF hỏng hoặc không đầy đủ, không mở được: hãy quét hoặc xuất lại tệp PDF."),
+            code="file_damaged", params={"name": upload.name},
+        )
     return content_type
+
+
+def pdf_readable(upload: UploadedFile) -> bool:
+    """Whether a file that starts like a PDF is one: its cross-reference, catalogue and page tree read (pyHanko, in its
+    lenient mode), with at least one page. The first bytes alone let through a truncated download or "%PDF-1.4 garbage",
+    which no one could open later. An encrypted PDF is taken as it is: its objects cannot be read without the password,
+    and the apps that must sign a file refuse it themselves."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            return True
+        return int(reader.root["/Pages"]["/Count"]) >= 1
+    except Exception:  # any parse failure (malformed syntax, missing objects, wrong types) is a damaged file
+        return False
 
 
 def validate_upload_batch(uploads: Iterable[UploadedFile], *, max_files: int | None = None,

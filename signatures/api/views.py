@@ -69,7 +69,7 @@ class SignatureVerifyView(APIView):
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
         try:
-            validate_upload(upload, allowed=(PDF,))
+            validate_upload(upload, allowed=(PDF,), check_pdf=False)  # a damaged PDF: the "unreadable" verdict
         except ValidationError as exc:
             message = exc.messages[0]
             code = "not_a_pdf" if exc.code == "file_type" else exc.code or "invalid_file"

@@ -9,9 +9,10 @@ from django.utils import timezone
 from docs_office.constants import AssignmentRole, Confidentiality
 from docs_office.models import DocumentType
 from docs_office.services.incoming import AssignmentData, IncomingData, incoming_assign, incoming_register_scan
+from tests.pdfs import MINIMAL_PDF
 
 # The smallest thing the upload checks accept as a PDF (checked by its first bytes).
-TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TINY_PDF = MINIMAL_PDF
 
 
 def at_local(*args) -> datetime:

@@ -149,6 +149,32 @@ def test_the_page_adds_appendices_and_shows_a_bad_file_s_reason(client, staff):
     assert document.attachments.count() == 2
 
 
+def test_a_bad_file_s_reason_is_said_once_at_the_field(client, staff):
+    """Found by exploratory testing: the reason was above the form (.form-error) and at the field (.field-error)."""
+    document = register_scan(staff[Role.RECORDS_CLERK])
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    response = client.post(reverse("docs_office:incoming_attachment_add", args=[document.pk]),
+                           {"attachments": [SimpleUploadedFile("x.exe", b"MZ\x90\0")]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("không đúng định dạng cho phép") == 1
+    assert 'id="id_attachments_error"' in page and 'class="form-error"' not in page
+
+
+def test_a_damaged_pdf_is_refused_as_an_attachment_and_as_a_scan(client, staff):
+    """Found by exploratory testing: "%PDF-1.4 garbage" was accepted, only its first bytes being read."""
+    clerk = staff[Role.RECORDS_CLERK]
+    document = register_scan(clerk)
+    signed_in(client, clerk)
+    response = client.post(reverse("docs_office:incoming_attachment_add", args=[document.pk]),
+                           {"attachments": [SimpleUploadedFile("hong.pdf", b"%PDF-1.4\ngarbage")]})
+    assert response.status_code == 400 and "là tệp PDF hỏng" in response.content.decode()
+    assert document.attachments.count() == 0
+    with pytest.raises(ApplicationError):
+        register_scan(clerk, number="16", upload=SimpleUploadedFile("quet.pdf", b"%PDF-1.4\ngarbage"))
+    assert IncomingDocument.objects.count() == 1
+
+
 def test_the_register_form_takes_several_appendices(client, staff):
     from tests.docs_office.factories import doc_type
 

@@ -44,7 +44,7 @@ def test_the_drafter_adds_appendix_pdfs_and_the_history_says_so(staff):
 
 @pytest.mark.parametrize(("upload", "message"), [
     (SimpleUploadedFile("bang.docx", b"PK\x03\x04junk"), "không đúng định dạng cho phép (PDF)"),
-    (SimpleUploadedFile("hong.pdf", TINY_PDF), "Không đọc được tệp PDF phụ lục."),
+    (SimpleUploadedFile("hong.pdf", b"%PDF-1.4\ngarbage"), "là tệp PDF hỏng hoặc không đầy đủ"),
 ])
 def test_an_appendix_that_is_no_readable_pdf_is_refused_in_vietnamese(staff, upload, message):
     document = draft(staff)
@@ -264,9 +264,9 @@ def test_the_page_and_the_api_add_appendices_and_refuse_a_bad_file_with_a_4xx(cl
                         format="multipart")
     assert response.status_code == 201 and len(response.json()["attachments"]) == 2
     response = api.post(f"/api/v1/outgoing-documents/{document.pk}/attachments/",
-                        {"attachments": [SimpleUploadedFile("hong.pdf", TINY_PDF)]}, format="multipart")
+                        {"attachments": [SimpleUploadedFile("hong.pdf", b"%PDF-1.4\ngarbage")]}, format="multipart")
     assert response.status_code == 400
-    assert response.json()["error"]["message"] == "Không đọc được tệp PDF phụ lục."
+    assert "“hong.pdf” là tệp PDF hỏng" in response.json()["error"]["message"]
 
 
 def test_a_request_joins_only_a_pending_request_of_the_same_signer(staff, demo_pki):
@@ -296,8 +296,9 @@ def test_a_draft_starts_with_its_appendices_on_the_page_and_the_api(client, staf
     assert [a.original_name for a in OutgoingDocument.objects.get().attachments.all()] == ["pl1.pdf", "pl2.pdf"]
     response = client.post(reverse("docs_office:outgoing_create"), {
         "document_type": doc_type("cong-van").pk, "summary": "V/v khác", "urgency": "normal",
-        "confidentiality": "normal", "file": pdf_upload(), "attachments": [SimpleUploadedFile("x.pdf", TINY_PDF)]})
-    assert response.status_code == 400 and "Không đọc được tệp PDF phụ lục." in response.content.decode()
+        "confidentiality": "normal", "file": pdf_upload(), "attachments": [SimpleUploadedFile("x.pdf", b"%PDF-1.4\ngarbage")]})
+    assert response.status_code == 400 and "là tệp PDF hỏng hoặc không đầy đủ" in response.content.decode()
+    assert response.content.decode().count("là tệp PDF hỏng hoặc không đầy đủ") == 1  # at the field only
     assert OutgoingDocument.objects.count() == 1
     response = client_for(specialist).post("/api/v1/outgoing-documents/", {
         "document_type": "cong-van", "summary": "V/v báo cáo", "file": pdf_upload(), "attachments": [appendix()]},

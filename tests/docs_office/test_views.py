@@ -71,6 +71,26 @@ def test_a_duplicate_is_shown_on_the_form_and_nothing_is_saved(client, staff):
     assert IncomingDocument.objects.count() == 1
 
 
+def test_after_a_refusal_the_form_asks_for_the_scan_again_at_its_field(client, staff):
+    """A browser never keeps a file input: the page says the chosen file must be chosen again (found by exploratory
+    testing: the next submit failed with "Cần tệp quét")."""
+    register_scan(staff[Role.RECORDS_CLERK])
+    signed_in(client, staff[Role.RECORDS_CLERK])
+    fields = {"number": "15", "symbol": "QĐ-UBND", "issuer_name": "Ủy ban nhân dân tỉnh Lạng Sơn",
+              "issued_on": "2026-11-20", "document_type": doc_type("quyet-dinh").pk, "summary": "Trùng",
+              "urgency": "normal", "confidentiality": "normal"}
+    response = client.post(reverse("docs_office:incoming_register"),
+                           {**fields, "file": SimpleUploadedFile("scan.pdf", TINY_PDF)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    note = page.index('id="id_file_reselect"')
+    assert page.index('id="id_file"') < note < page.index('id="id_attachments"')  # at the scan's field
+    assert "hãy chọn lại tệp" in page[note:note + 300]
+    # No file was chosen: nothing to choose again.
+    page = client.post(reverse("docs_office:incoming_register"), fields).content.decode()
+    assert 'id="id_file_reselect"' not in page
+
+
 def test_the_register_form_is_for_records_clerks_only(client, staff):
     signed_in(client, staff[Role.SPECIALIST])
     assert client.get(reverse("docs_office:incoming_register")).status_code == 404
@@ -210,6 +230,22 @@ def test_the_specialist_composes_a_draft_on_the_page(client, staff):
     from docs_office.models import OutgoingVersion
 
     assert OutgoingVersion.objects.get().signature_box is not None
+
+
+def test_a_draft_composed_in_the_english_interface_keeps_its_version_note_in_vietnamese(client, staff, settings):
+    """The note is written once and read later in either language (found by exploratory testing: an English-interface
+    drafter's version read "Compose in the system" for everyone)."""
+    from docs_office.models import OutgoingVersion
+
+    signed_in(client, staff[Role.SPECIALIST])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Draft outgoing document" in client.get(reverse("docs_office:outgoing_create")).content.decode()
+    response = client.post(reverse("docs_office:outgoing_create"), {
+        "document_type": doc_type("thong-bao").pk, "summary": "Về việc nghỉ Tết", "urgency": "normal",
+        "confidentiality": "normal", "body": "Ủy ban nhân dân tỉnh thông báo.", "place": "Lạng Sơn",
+        "signer_prefix": "TM.", "signer_title": "Chủ tịch", "signer_name": "Hoàng Văn Nam"})
+    assert response.status_code == 302
+    assert OutgoingVersion.objects.get().note == "Soạn trên hệ thống"
 
 
 def test_the_leader_sees_open_work_per_unit_and_person(client, staff, division):

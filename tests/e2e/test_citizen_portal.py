@@ -14,10 +14,11 @@ from public_services.demo_forms import BIRTH_REGISTRATION
 from public_services.services import procedure_form_set
 from tests.e2e.test_sign_in import _sign_in
 from tests.factories import AgencyFactory, UserFactory
+from tests.pdfs import MINIMAL_PDF
 
 pytestmark = pytest.mark.e2e
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def _catalogue():

@@ -14,6 +14,7 @@ from one_stop.catalogue.data import ProcedureData, RequiredDocument
 from one_stop.services.catalogue import procedure_upsert
 from tests.e2e.test_sign_in import _sign_in
 from tests.factories import AgencyFactory, UserFactory
+from tests.pdfs import MINIMAL_PDF
 
 pytestmark = pytest.mark.e2e
 
@@ -63,7 +64,7 @@ def test_a_dossier_goes_from_the_counter_to_the_leader_and_back_to_the_applicant
     declaration.check()
     expect(page.locator("#checklist-status")).to_contain_text("thành phần hồ sơ cần kiểm tra")
     form.get_by_label("Bản quét (không bắt buộc)").set_input_files(
-        files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+        files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}])
     form.get_by_label("Số định danh cá nhân hoặc mã số thuế").fill("020095001234")
     form.get_by_label("Số điện thoại").fill("0912345678")
     form.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()

@@ -22,6 +22,7 @@ from public_services.demo_forms import BIRTH_REGISTRATION
 from public_services.services import procedure_form_set
 from tests.e2e.test_sign_in import _sign_in
 from tests.factories import UserFactory
+from tests.pdfs import MINIMAL_PDF
 from tests.signatures.conftest import demo_pki  # noqa: F401  (the session's demo PKI, served on loopback)
 from tests.signatures.documents import render_decision
 from tests.signatures.factories import make_signers
@@ -29,7 +30,7 @@ from tests.signatures.factories import make_signers
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "Mat-khau-an-toan-2026"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def _sign_out(page: Page) -> None:

@@ -11,10 +11,11 @@ from one_stop.catalogue.data import ProcedureData, RequiredDocument
 from one_stop.models import Dossier
 from one_stop.services.catalogue import procedure_upsert
 from tests.one_stop.factories import at_local
+from tests.pdfs import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 APPLICANT = {"procedure": "1.001193", "full_name": "Đặng Văn Công", "id_number": "020095001234", "checklist_shown": "1"}
 
 

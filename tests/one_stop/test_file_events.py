@@ -13,8 +13,9 @@ from one_stop.services.documents import dossier_document_add, dossier_document_d
 from one_stop.services.dossiers import dossier_act, dossier_draft_create, dossier_submit
 from public_services.selectors import citizen_history
 from tests.factories import UserFactory
+from tests.pdfs import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 

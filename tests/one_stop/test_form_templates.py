@@ -18,12 +18,13 @@ from one_stop.services.catalogue import procedure_upsert
 from one_stop.services.form_templates import procedure_form_template_upload
 from tests.factories import UserFactory
 from tests.one_stop.factories import at_local
+from tests.pdfs import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
 FORM = "Mẫu DC01 Phiếu thu thập thông tin.docx"
 OTHER_FORM = "Mẫu DC02 Phiếu đề nghị.doc"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = MINIMAL_PDF
 
 
 def docx_bytes(text="Mẫu DC01") -> bytes:

@@ -24,8 +24,9 @@ from one_stop.services.dossiers import (
 from one_stop.services.process import dossier_step_complete
 from tests.factories import AgencyFactory, UserFactory
 from tests.one_stop.factories import at_local, receive_at_counter
+from tests.pdfs import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def pdf(name="to-khai.pdf"):

@@ -11,10 +11,11 @@ from one_stop.services.documents import dossier_document_add
 from one_stop.services.dossiers import dossier_act, dossier_draft_create, dossier_submit
 from tests.factories import UserFactory
 from tests.one_stop.factories import at_local
+from tests.pdfs import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 NAMES = ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "Văn bản ủy quyền", "Giấy tờ tùy thân", "Giấy tờ cư trú"]
 
 

@@ -5,9 +5,10 @@ import pytest
 
 from egov.accounts.roles import Role
 from tests.factories import AgencyFactory, UserFactory
+from tests.pdfs import MINIMAL_PDF
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def local(*args) -> datetime:

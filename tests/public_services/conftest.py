@@ -3,6 +3,7 @@ import pytest
 from one_stop.catalogue.data import ProcedureData, RequiredDocument
 from one_stop.services.catalogue import procedure_upsert
 from tests.factories import AgencyFactory, UserFactory
+from tests.pdfs import MINIMAL_PDF
 
 
 def make_procedure(code="1.001193", name="Thủ tục đăng ký khai sinh", **fields):
@@ -36,7 +37,7 @@ def other_citizen(db):
     return UserFactory(citizen=True, full_name="Người Khác")
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = MINIMAL_PDF
 
 
 def pdf_file(name="giay-chung-sinh.pdf"):

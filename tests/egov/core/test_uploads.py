@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egov.core.uploads import DOCX, JPEG, PDF, PNG, validate_upload, validate_upload_batch
+from tests.pdfs import MINIMAL_PDF
 
 
 def _docx() -> bytes:
@@ -17,7 +18,7 @@ def _docx() -> bytes:
 
 
 @pytest.mark.parametrize(("content", "expected"), [
-    (b"%PDF-1.7\n%...", PDF),
+    (MINIMAL_PDF, PDF),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF", JPEG),
     (b"\x89PNG\r\n\x1a\n\x00\x00", PNG),
     (_docx(), DOCX),
@@ -62,3 +63,19 @@ def test_an_empty_file_is_called_empty_not_of_the_wrong_type(allowed):
 
     assert info.value.code == "file_empty"
     assert info.value.messages == ["Tệp “giay-chung-sinh.pdf” trống (0 byte): hãy chọn lại tệp có nội dung."]
+
+
+@pytest.mark.parametrize("content", [b"%PDF-1.4\ngarbage", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n",
+                                     MINIMAL_PDF[: len(MINIMAL_PDF) // 2]])
+def test_a_pdf_that_cannot_be_parsed_is_refused_in_vietnamese(content):
+    """Found by exploratory testing: 16 bytes, "%PDF-1.4 garbage", passed as an incoming document's attachment."""
+    with pytest.raises(ValidationError) as refused:
+        validate_upload(SimpleUploadedFile("hong.pdf", content))
+    assert refused.value.code == "file_damaged"
+    assert "hong.pdf" in str(refused.value.messages[0]) and "PDF hỏng" in str(refused.value.messages[0])
+
+
+def test_a_readable_pdf_is_accepted_and_left_at_its_start():
+    upload = SimpleUploadedFile("ok.pdf", MINIMAL_PDF)
+    assert validate_upload(upload) == PDF
+    assert upload.read() == MINIMAL_PDF
