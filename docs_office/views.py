@@ -255,7 +255,7 @@ def _edxml_status_offered(user, document) -> list[dict]:
               "03": _("Thông báo đã tiếp nhận (gửi lại cho nơi gửi)")}
     return [{"code": code, "description": STATUS_CODES[code],
              "label": labels.get(code) or _("Thông điệp trạng thái “%(s)s” (gửi lại cho nơi gửi)") % {
-                 "s": STATUS_CODES[code]}}
+                 "s": _(STATUS_CODES[code])}}
             for code in incoming_status_codes_reached(document, document.events.all())]
 
 

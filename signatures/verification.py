@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 if TYPE_CHECKING:
     from asn1crypto import x509
@@ -61,7 +61,7 @@ class SignatureKind(models.TextChoices):
 
 # X.509 key usages (RFC 5280 §4.2.1.3) as the verification page names them.
 KEY_USAGE_LABELS = {
-    "digital_signature": gettext_lazy("ký số"),
+    "digital_signature": pgettext_lazy("key usage", "ký số"),
     "non_repudiation": gettext_lazy("chống chối bỏ"),
     "key_encipherment": gettext_lazy("mã hóa khóa"),
     "data_encipherment": gettext_lazy("mã hóa dữ liệu"),
