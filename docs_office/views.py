@@ -477,7 +477,7 @@ def outgoing_list(request):
 @login_required
 def outgoing_create_page(request):
     from docs_office.forms import OutgoingCreateForm
-    from docs_office.models import IncomingDocument
+    from docs_office.selectors import incoming_visible_to
     from docs_office.services.outgoing import outgoing_create
     from egov.accounts.roles import Role
 
@@ -486,11 +486,13 @@ def outgoing_create_page(request):
         raise Http404
     initial = {"answers": request.GET.get("tra-loi")} if parse_int(request.GET.get("tra-loi", "")) is not None else {}
     form = OutgoingCreateForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    # The incoming document answered, named on the page (found by exploratory testing: nothing said which) — one the
+    # drafter may see: a secret one they are not a reader of is neither named nor answered.
+    answering_pk = parse_int(str(form["answers"].value() or ""))
+    answering = incoming_visible_to(user=request.user).filter(pk=answering_pk).first() if answering_pk else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        answers = None
-        if data.get("answers"):
-            answers = IncomingDocument.objects.filter(pk=data["answers"], agency_id=request.user.agency_id).first()
+        answers = answering if data.get("answers") else None
         try:
             document = outgoing_create(
                 drafter=request.user, document_type=data["document_type"], summary=data["summary"],
@@ -507,7 +509,8 @@ def outgoing_create_page(request):
         else:
             messages.success(request, _("Đã tạo dự thảo."))
             return redirect("docs_office:outgoing_detail", pk=document.pk)
-    return render(request, "docs_office/outgoing_create.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "docs_office/outgoing_create.html", {"form": form, "answering": answering},
+                  status=400 if form.errors else 200)
 
 
 def _outgoing_for(request, pk):

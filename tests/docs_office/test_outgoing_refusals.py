@@ -101,3 +101,12 @@ def test_a_step_done_is_still_a_redirect(client, staff, division):
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.state == OutgoingState.DRAFT
+
+
+def test_each_opinion_box_is_named_by_its_step(client, staff, division):
+    """Found by exploratory testing: approving and returning showed two boxes both labelled "Ý kiến"."""
+    document = _submitted(staff, division)
+    signed_in(client, staff[Role.HEAD_OF_DIVISION])
+    page = client.get(reverse("docs_office:outgoing_detail", args=[document.pk])).content.decode()
+    assert '<label for="note-return">Ý kiến khi trả lại dự thảo</label>' in page
+    assert '<label for="note-head_approve">Ý kiến khi duyệt (lãnh đạo phòng)</label>' in page

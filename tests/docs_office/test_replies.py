@@ -88,3 +88,26 @@ def test_a_reply_date_in_the_past_is_refused_on_its_field(staff):
         "reply_due_on": (timezone.localdate() - timedelta(days=1)).isoformat()}, format="multipart")
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["reply_due_on"] == ["Hạn trả lời không thể ở quá khứ."]
+
+
+def test_the_compose_page_names_the_incoming_document_it_answers_if_the_drafter_may_see_it(client, staff):
+    """Found by exploratory testing: "Soạn văn bản trả lời" opened a compose page saying nothing of what it answered.
+    A secret document the drafter is no reader of is neither named nor answered."""
+    from docs_office.constants import Confidentiality
+    from docs_office.models import OutgoingDocument
+    from tests.docs_office.factories import doc_type, register_scan
+    from tests.docs_office.signing import pdf_upload
+
+    specialist, clerk, leader = staff[Role.SPECIALIST], staff[Role.RECORDS_CLERK], staff[Role.LEADER]
+    mine = assign_to(leader, register_scan(clerk), lead=specialist)
+    secret = register_scan(clerk, confidentiality=Confidentiality.SECRET, readers=[leader], summary="Về việc mật")
+    signed_in(client, specialist)
+    url = reverse("docs_office:outgoing_create")
+    page = client.get(url, {"tra-loi": mine.pk}).content.decode()
+    assert f"Trả lời văn bản đến {mine.number_symbol}: {mine.summary}" in page
+    page = client.get(url, {"tra-loi": secret.pk}).content.decode()
+    assert "Trả lời văn bản đến" not in page and "Về việc mật" not in page
+    response = client.post(url, {"document_type": doc_type("cong-van").pk, "summary": "Trả lời", "urgency": "normal",
+                                 "confidentiality": "normal", "file": pdf_upload(), "answers": secret.pk})
+    assert response.status_code == 302
+    assert OutgoingDocument.objects.get(summary="Trả lời").answers is None
