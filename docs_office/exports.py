@@ -20,10 +20,23 @@ def _lead(document) -> str:
     return next((a.assignee_name for a in document.assignments.all() if a.role == "lead"), "")
 
 
+class RegisterDay(str):
+    """A day of a register's entry as the book prints it ("05/02/2027"), knowing the day it is: the spreadsheet
+    writes it as a date (register_xlsx), sortable and filterable, where text was written before (found by
+    exploratory testing)."""
+
+    day: date
+
+    def __new__(cls, day: date):
+        text = super().__new__(cls, f"{day:%d/%m/%Y}")
+        text.day = day
+        return text
+
+
 def _date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return f"{value:%d/%m/%Y}" if value else ""
+        value = timezone.localtime(value).date()
+    return RegisterDay(value) if value else ""
 
 
 def _subject(d) -> str:
@@ -66,4 +79,5 @@ def register_entries(*, register: Register, year: int) -> tuple[list[str], list[
 
 def register_xlsx(*, register: Register, year: int) -> bytes:
     columns, entries = register_entries(register=register, year=year)
-    return xlsx_build(sheet_name=f"{register.name} {year}", rows=[columns, *entries])
+    rows = [[cell.day if isinstance(cell, RegisterDay) else cell for cell in entry] for entry in entries]
+    return xlsx_build(sheet_name=f"{register.name} {year}", rows=[columns, *rows])

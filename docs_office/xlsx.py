@@ -1,8 +1,9 @@
-"""A minimal XLSX writer (one sheet, text and numbers) for register exports, so no spreadsheet library
+"""A minimal XLSX writer (one sheet, text, numbers and dates) for register exports, so no spreadsheet library
 is needed: an Office Open XML workbook is a zip of a few small XML parts."""
 
 import io
 import zipfile
+from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from egov.core.text import xml_safe
@@ -15,6 +16,7 @@ _CONTENT_TYPES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/xl/workbook.xml" ContentType="{_OOXML}.sheet.main+xml"/>
 <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_OOXML}.worksheet+xml"/>
+<Override PartName="/xl/styles.xml" ContentType="{_OOXML}.styles+xml"/>
 </Types>"""
 _ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -23,8 +25,22 @@ _ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 _WORKBOOK_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>
 </Relationships>"""
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# Cell style 1: a day as the registers print it (dd/mm/yyyy), so a spreadsheet sorts and filters it as a date.
+_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="{MAIN_NS}">
+<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>
+<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
+</styleSheet>"""
+# Spreadsheets count days from 30/12/1899 (day 1 is 1/1/1900, with the 1900 leap-year quirk before March 1900).
+_EPOCH = date(1899, 12, 30)
 
 
 def _column(index: int) -> str:
@@ -37,6 +53,8 @@ def _column(index: int) -> str:
 
 
 def _cell(ref: str, value) -> str:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return f'<c r="{ref}" s="1"><v>{(value - _EPOCH).days}</v></c>'
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<c r="{ref}"><v>{value}</v></c>'
     text = escape(xml_safe(value))
@@ -60,5 +78,6 @@ def xlsx_build(*, sheet_name: str, rows: list[list]) -> bytes:
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/workbook.xml", workbook)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", _STYLES)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
     return out.getvalue()
