@@ -477,6 +477,7 @@ def outgoing_list(request):
 @login_required
 def outgoing_create_page(request):
     from docs_office.forms import OutgoingCreateForm
+    from docs_office.models import IncomingDocument
     from docs_office.selectors import incoming_visible_to
     from docs_office.services.outgoing import outgoing_create
     from egov.accounts.roles import Role
@@ -492,7 +493,10 @@ def outgoing_create_page(request):
     answering = incoming_visible_to(user=request.user).filter(pk=answering_pk).first() if answering_pk else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        answers = answering if data.get("answers") else None
+        answers = None
+        if data.get("answers"):
+            # The service refuses (400) a document the drafter may not read; looked up by agency so that it does.
+            answers = IncomingDocument.objects.filter(pk=data["answers"], agency_id=request.user.agency_id).first()
         try:
             document = outgoing_create(
                 drafter=request.user, document_type=data["document_type"], summary=data["summary"],
