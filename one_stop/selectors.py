@@ -173,9 +173,41 @@ def dossiers_visible_to(*, user) -> QuerySet:
     if user.is_superuser:
         return dossiers
     visible = Q(citizen=user)
-    if user.agency_id is not None and user.is_agency_staff:
-        visible |= Q(receiving_agency_id=user.agency_id) | Q(handling_agency_id=user.agency_id)
+    if _works_for_an_agency(user):
+        visible |= _agency_work(user)
     return dossiers.filter(visible)
+
+
+def dossiers_worked_by(*, user) -> QuerySet:
+    """The dossiers `user` reads as the staff handling them: every one for a superuser, their agency's (received or
+    handled there) for agency staff, none for anyone else. A dossier a staff member filed as a citizen at another
+    agency is not among them: they read it on the portal as its applicant does (its staff names, notes and files are
+    that agency's)."""
+    from one_stop.models import Dossier
+
+    if user.is_superuser:
+        return Dossier.objects.all()
+    if not _works_for_an_agency(user):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(_agency_work(user))
+
+
+def dossier_read_as_staff(*, user, dossier) -> bool:
+    """Whether `user` reads `dossier` as the staff handling it — the test `dossiers_worked_by` makes in SQL, on a
+    dossier already loaded."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return _works_for_an_agency(user) and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id)
+
+
+def _works_for_an_agency(user) -> bool:
+    return user.agency_id is not None and bool(getattr(user, "is_agency_staff", False))
+
+
+def _agency_work(user) -> Q:
+    return Q(receiving_agency_id=user.agency_id) | Q(handling_agency_id=user.agency_id)
 
 
 # A dossier is "due soon" when due by the end of the second working day after today: what the morning reminder

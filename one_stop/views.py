@@ -102,21 +102,14 @@ def lookup_rate(request, code: str):
 def _staff_dossier(request, code: str, *, related=(), **conditions):
     """The dossier `code` for a staff member who may see it (and meets `conditions`), with `related` joined; else
     404 — for a citizen too, whose own dossiers are the portal's (public_services)."""
-    from django.db.models import Q
+    from one_stop.selectors import dossiers_worked_by
 
-    from one_stop.selectors import dossiers_visible_to
-
-    dossier = None
-    user = request.user
-    if user.is_agency_staff:
-        dossiers = dossiers_visible_to(user=user)
-        if not user.is_superuser:
-            # Their agency's work only: a dossier they filed as a citizen elsewhere is read on the portal, as its
-            # applicant reads it (the staff page would show the other agency's names, notes and files).
-            dossiers = dossiers.filter(Q(receiving_agency_id=user.agency_id) | Q(handling_agency_id=user.agency_id))
-        if related:  # select_related() with no names would join every foreign key
-            dossiers = dossiers.select_related(*related)
-        dossier = dossiers.filter(code=code, **conditions).first()
+    if not request.user.is_agency_staff:
+        raise Http404
+    # Their agency's work only: a dossier they filed as a citizen elsewhere is read on the portal.
+    dossiers = dossiers_worked_by(user=request.user).select_related(
+        "procedure", "procedure_version", "receiving_agency", "handling_agency", *related)
+    dossier = dossiers.filter(code=code, **conditions).first()
     if dossier is None:
         raise Http404
     return dossier

@@ -166,7 +166,9 @@ def _locked_out(request):
     from egov.core.templatetags.durations import minutes
 
     cool_off = get_cool_off(request._request)
+    retry_after = None
     if cool_off:
+        retry_after = int(cool_off.total_seconds())
         wait = minutes(cool_off)
         message = ngettext(
             "Tài khoản này đã nhập sai mật khẩu quá nhiều lần từ địa chỉ của bạn. Vui lòng thử lại sau %(minutes)s phút.",
@@ -174,7 +176,7 @@ def _locked_out(request):
             wait) % {"minutes": wait}
     else:
         message = gettext("Tài khoản này đã nhập sai mật khẩu quá nhiều lần từ địa chỉ của bạn. Vui lòng thử lại sau.")
-    return ApplicationError("locked_out", message, status=429)
+    return ApplicationError("locked_out", message, status=429, retry_after=retry_after)
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -50,7 +50,7 @@ def _throttle(*, purpose: CodePurpose, ip: str | None, limit: int) -> None:
     since = timezone.now() - timedelta(hours=1)
     if OneTimeCode.objects.filter(purpose=purpose, ip=ip, created_at__gte=since).count() >= limit:
         raise ApplicationError("too_many_requests", _("Có quá nhiều yêu cầu từ địa chỉ mạng này. Vui lòng thử lại sau một giờ."),
-                               status=429)
+                               status=429, retry_after=3600)
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -324,7 +324,7 @@ def contact_change_request(*, user: User, field: str, value: str, ip: str | None
     since = timezone.now() - timedelta(hours=1)
     if OneTimeCode.objects.filter(user=user, purpose=CONTACT_PURPOSES[field], created_at__gte=since).count() >= 5:
         raise ApplicationError("too_many_requests", _("Bạn đã yêu cầu đổi quá nhiều lần. Vui lòng thử lại sau một giờ."),
-                               status=429)
+                               status=429, retry_after=3600)
     with transaction.atomic():
         otc = code_issue(purpose=CONTACT_PURPOSES[field], user=user, channel="sms" if field == "phone" else "email",
                          target=values[field], ip=ip)

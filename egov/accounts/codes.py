@@ -96,7 +96,7 @@ def code_resend(*, public_id, purpose: CodePurpose, user: User | None = None, al
         if wait:
             raise ApplicationError("code_resend_too_soon", ngettext(
                 "Vui lòng chờ %(seconds)d giây nữa rồi gửi lại mã.", "Vui lòng chờ %(seconds)d giây nữa rồi gửi lại mã.",
-                wait) % {"seconds": wait}, status=429)
+                wait) % {"seconds": wait}, status=429, retry_after=wait)
         if otc.attempts >= settings.EGOV_CODE_MAX_ATTEMPTS:
             # A new code would be refused unread (code_consume): the flow's guesses are spent, not the code's.
             raise ApplicationError("code_locked", _(LOCKED_MESSAGE), status=429)

@@ -13,7 +13,8 @@ from egov.core.errors import ApplicationError
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}}
-        return Response(body, status=exc.status)
+        headers = {"Retry-After": str(max(1, exc.retry_after))} if exc.retry_after is not None else None
+        return Response(body, status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

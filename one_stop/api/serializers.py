@@ -160,17 +160,12 @@ class DossierEventSerializer(serializers.Serializer):
 
 
 def reads_as_staff(serializer, obj) -> bool:
-    """Whether the caller reads `obj` as the staff handling it: staff of its receiving or handling agency (or a
-    superuser). Staff of another agency see a dossier only as its applicant (their own, filed as a citizen), and read
-    it as an applicant does — found in review: being staff anywhere showed another agency's names and notes."""
+    """Whether the caller reads `obj` as the staff handling it (one_stop.selectors.dossier_read_as_staff): staff of
+    another agency see a dossier only as its applicant (their own, filed as a citizen), and read it as one."""
+    from one_stop.selectors import dossier_read_as_staff
+
     request = serializer.context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return bool(getattr(user, "is_agency_staff", False)) and user.agency_id is not None \
-        and user.agency_id in (obj.receiving_agency_id, obj.handling_agency_id)
+    return dossier_read_as_staff(user=getattr(request, "user", None), dossier=obj)
 
 
 def _history(serializer, obj) -> list:

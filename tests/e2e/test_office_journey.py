@@ -15,7 +15,7 @@ from egov.accounts.roles import Role
 from tests.docs_office.conftest import office_registers
 from tests.docs_office.factories import TINY_PDF, ensure_document_types
 from tests.docs_office.signing import certificates_for, decision_pdf
-from tests.e2e.test_sign_in import _sign_in
+from tests.e2e.office import IncomingScan, register_incoming, sign_in_verified
 from tests.factories import AgencyFactory, UserFactory
 from tests.signatures.conftest import demo_pki  # noqa: F401  (the session's demo PKI, served on loopback)
 
@@ -24,19 +24,6 @@ pytestmark = pytest.mark.e2e
 
 def _sign_out(page: Page) -> None:
     page.get_by_role("button", name="Đăng xuất").first.click()
-
-
-def _sign_in_verified(page: Page, user, totp, path: str) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    page.goto(f"/tai-khoan/dang-nhap/?next={path}")
-    _sign_in(page, user.username)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None:
-        device.last_t = -1  # each code is accepted once: let this step use the current one again
-        device.save(update_fields=["last_t"])
-        page.get_by_label("Mã xác thực 6 chữ số").fill(totp(base64.b32encode(bytes.fromhex(device.key)).decode()))
-        page.get_by_role("button", name="Xác nhận").click()
 
 
 def _confirm_signature(page: Page, user, totp) -> None:
@@ -76,22 +63,15 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     answer_path.write_bytes(decision_pdf())
 
     # The records clerk registers the scan.
-    _sign_in_verified(page, clerk, totp, "/van-ban/den/vao-so/")
-    form = page.locator("main form")
-    form.get_by_label("Số văn bản").fill("45")
-    form.get_by_label("Ký hiệu").fill("BNV-VP")
-    form.get_by_label("Cơ quan ban hành").fill("Bộ Nội vụ")
-    form.get_by_label("Ngày văn bản").fill("2026-11-20")
-    form.get_by_label("Loại văn bản").select_option(label="Công văn")
-    form.get_by_label("Trích yếu").fill("V/v báo cáo tình hình thực hiện cải cách hành chính")
-    form.get_by_label("Bản quét (PDF, JPEG, PNG)").set_input_files(str(scan_path))
-    form.get_by_role("button", name="Vào sổ và cấp số đến").click()
+    sign_in_verified(page, clerk, totp, "/van-ban/den/vao-so/")
+    register_incoming(page, IncomingScan(number="45", symbol="BNV-VP", issuer="Bộ Nội vụ",
+                                         summary="V/v báo cáo tình hình thực hiện cải cách hành chính"), scan_path)
     expect(page.get_by_text("Đã vào sổ văn bản đến, số đến 1.")).to_be_visible()
     incoming = IncomingDocument.objects.get(agency=agency)
     _sign_out(page)
 
     # The leader assigns it to the specialist.
-    _sign_in_verified(page, leader, totp, f"/van-ban/den/{incoming.pk}/")
+    sign_in_verified(page, leader, totp, f"/van-ban/den/{incoming.pk}/")
     page.get_by_label("Xử lý chính: người hoặc đơn vị").select_option(value=f"u:{specialist.pk}")
     page.get_by_label("Xử lý chính: ý kiến chỉ đạo").fill("Đề nghị tham mưu văn bản trả lời")
     page.get_by_role("button", name="Phân công", exact=True).click()
@@ -99,7 +79,7 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     _sign_out(page)
 
     # The specialist sees it among the documents to handle and drafts the answer.
-    _sign_in_verified(page, specialist, totp, "/van-ban/")
+    sign_in_verified(page, specialist, totp, "/van-ban/")
     page.get_by_role("link", name="45/BNV-VP").click()
     page.get_by_role("link", name="Soạn văn bản trả lời").click()
     form = page.locator("main form")
@@ -142,13 +122,13 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     expect(page.locator("[data-state]")).to_have_text("Chờ lãnh đạo phòng duyệt")
     _sign_out(page)
 
-    _sign_in_verified(page, head, totp, f"/van-ban/di/{outgoing.pk}/")
+    sign_in_verified(page, head, totp, f"/van-ban/di/{outgoing.pk}/")
     page.get_by_role("button", name="Duyệt (lãnh đạo phòng)").click()
     expect(page.locator("[data-state]")).to_have_text("Chờ lãnh đạo cơ quan duyệt")
     _sign_out(page)
 
     # The leader approves and signs with a one-time code.
-    _sign_in_verified(page, leader, totp, f"/van-ban/di/{outgoing.pk}/")
+    sign_in_verified(page, leader, totp, f"/van-ban/di/{outgoing.pk}/")
     page.get_by_role("button", name="Duyệt (lãnh đạo cơ quan)").click()
     page.get_by_role("button", name="Ký số văn bản").click()
     expect(page.locator("[data-state]")).to_have_text("Lãnh đạo đang ký số")
@@ -158,7 +138,7 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     _sign_out(page)
 
     # The records clerk issues it: number allocated, agency signature, sent.
-    _sign_in_verified(page, clerk, totp, f"/van-ban/di/{outgoing.pk}/")
+    sign_in_verified(page, clerk, totp, f"/van-ban/di/{outgoing.pk}/")
     page.get_by_role("button", name="Cấp số, ký số cơ quan và phát hành").click()
     expect(page.locator("[data-field=number-symbol]")).to_have_text("01/UBND-VP")
     _confirm_signature(page, clerk, totp)
@@ -205,7 +185,7 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
 
     recipient_clerk = UserFactory(agency=recipient, roles=[Role.RECORDS_CLERK], full_name="Vi Thị Hoa")
     TOTPDevice.objects.create(user=recipient_clerk, name="app", confirmed=True)
-    _sign_in_verified(page, recipient_clerk, totp, "/van-ban/")
+    sign_in_verified(page, recipient_clerk, totp, "/van-ban/")
     waiting = page.locator("tr[data-waiting=register]")
     expect(waiting).to_have_count(1)
     expect(waiting).to_contain_text("Ủy ban nhân dân tỉnh Lạng Sơn")
@@ -220,7 +200,7 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     _sign_out(page)
 
     # The specialist closes the incoming letter with its result.
-    _sign_in_verified(page, specialist, totp, f"/van-ban/den/{incoming.pk}/")
+    sign_in_verified(page, specialist, totp, f"/van-ban/den/{incoming.pk}/")
     page.get_by_label("Kết quả xử lý").fill("Đã trả lời bằng công văn 01/UBND-VP")
     page.get_by_label("Văn bản đi trả lời (đã phát hành)").select_option(value=str(outgoing.pk))
     page.get_by_role("button", name="Kết thúc xử lý").click()

@@ -9,7 +9,7 @@ from egov.accounts.roles import Role
 from tests.docs_office.conftest import office_registers
 from tests.docs_office.factories import doc_type, ensure_document_types, register_scan
 from tests.docs_office.signing import pdf_upload
-from tests.e2e.test_office_journey import _sign_in_verified
+from tests.e2e.office import sign_in_verified
 from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +41,7 @@ def test_the_office_pages_do_not_scroll_sideways_at_375_px(browser, live_server,
         context = browser.new_context(locale="vi-VN", base_url=live_server.url, viewport={"width": 375, "height": 812})
         page = context.new_page()
         try:
-            _sign_in_verified(page, user, totp, paths[0])
+            sign_in_verified(page, user, totp, paths[0])
             if user == leader:
                 assert page.locator("form[data-form=assign] table").count() == 1
             for path in paths:

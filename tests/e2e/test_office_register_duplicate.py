@@ -9,22 +9,14 @@ from docs_office.models import IncomingDocument
 from egov.accounts.roles import Role
 from tests.docs_office.conftest import office_registers
 from tests.docs_office.factories import TINY_PDF, ensure_document_types, register_scan
-from tests.e2e.test_office_journey import _sign_in_verified
+from tests.e2e.office import REGISTER_BUTTON, SCAN_LABEL, IncomingScan, register_incoming, sign_in_verified
 from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
 
 
-def _fill(page: Page, scan_path) -> None:
-    form = page.locator("main form")
-    form.get_by_label("Số văn bản").fill("15")
-    form.get_by_label("Ký hiệu").fill("QĐ-UBND")
-    form.get_by_label("Cơ quan ban hành").fill("Ủy ban nhân dân tỉnh Lạng Sơn")
-    form.get_by_label("Ngày văn bản").fill("2026-11-20")
-    form.get_by_label("Loại văn bản").select_option(label="Quyết định")
-    form.get_by_label("Trích yếu").fill("Về việc phê duyệt kế hoạch cải cách hành chính năm 2027")
-    form.get_by_label("Bản quét (PDF, JPEG, PNG)").set_input_files(str(scan_path))
-    form.get_by_role("button", name="Vào sổ và cấp số đến").click()
+DUPLICATE = IncomingScan(number="15", symbol="QĐ-UBND", issuer="Ủy ban nhân dân tỉnh Lạng Sơn", kind="Quyết định",
+                         summary="Về việc phê duyệt kế hoạch cải cách hành chính năm 2027")
 
 
 def test_the_duplicate_confirmation_box_takes_a_click_and_the_scan_is_asked_again(page: Page, totp, tmp_path):
@@ -39,8 +31,8 @@ def test_the_duplicate_confirmation_box_takes_a_click_and_the_scan_is_asked_agai
     scan_path = tmp_path / "quyet-dinh.pdf"
     scan_path.write_bytes(TINY_PDF)
 
-    _sign_in_verified(page, clerk, totp, "/van-ban/den/vao-so/")
-    _fill(page, scan_path)
+    sign_in_verified(page, clerk, totp, "/van-ban/den/vao-so/")
+    register_incoming(page, DUPLICATE, scan_path)
     expect(page.locator("#id_confirm_duplicate_error")).to_be_visible()
     # The scan chosen before is gone from the re-rendered page: it says so at the file field.
     expect(page.locator("#id_file_reselect")).to_contain_text("chọn lại")
@@ -51,7 +43,7 @@ def test_the_duplicate_confirmation_box_takes_a_click_and_the_scan_is_asked_agai
     box.click()  # on the box itself (the centre), not its label: Playwright refuses when another element takes it
     expect(box).to_be_checked()
 
-    page.locator("main form").get_by_label("Bản quét (PDF, JPEG, PNG)").set_input_files(str(scan_path))
-    page.locator("main form").get_by_role("button", name="Vào sổ và cấp số đến").click()
+    page.locator("main form").get_by_label(SCAN_LABEL).set_input_files(str(scan_path))
+    page.locator("main form").get_by_role("button", name=REGISTER_BUTTON).click()
     expect(page.get_by_text("Đã vào sổ văn bản đến, số đến 2.")).to_be_visible()
     assert IncomingDocument.objects.filter(agency=agency).count() == 2

@@ -143,4 +143,5 @@ def test_a_locked_out_name_is_told_when_to_try_again(client, settings):
         assert response.status_code == 429
         assert response.json()["error"] == {"code": "locked_out", "fields": {}, "message": (
             "Tài khoản này đã nhập sai mật khẩu quá nhiều lần từ địa chỉ của bạn. Vui lòng thử lại sau 15 phút.")}
+        assert response.headers["Retry-After"] == "900"  # a client can wait without parsing the message
     assert not Token.objects.filter(user=specialist).exists()

@@ -75,6 +75,7 @@ def test_resend_respects_the_cool_down(api):
     body = api.post(REGISTER, signup_data(), format="json").json()
     too_soon = api.post(RESEND, {"verification_id": body["verification_id"]}, format="json")
     assert too_soon.status_code == 429 and too_soon.json()["error"]["code"] == "code_resend_too_soon"
+    assert 0 < int(too_soon.headers["Retry-After"]) <= 60  # the seconds left before a resend
     from egov.accounts.models import OneTimeCode
 
     age(OneTimeCode.objects.get(), seconds=61)
