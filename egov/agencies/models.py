@@ -21,6 +21,10 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Đơn vị khác")
 
 
+# The advisory lock a change of an agency's place in the tree holds (Agency.clean).
+TREE_LOCK = "agencies.tree"
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Agency(models.Model):
     """One node of the province's agency tree; the tree has as many levels as the data gives it."""
@@ -65,11 +69,17 @@ class Agency(models.Model):
         "above" the others, and reports summed one agency's work into another's (reports walk the tree down)."""
         from django.core.exceptions import ValidationError
 
-        ancestor, seen = self.parent, 0
-        while ancestor is not None and seen <= 100:
-            if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("Không thể đặt cơ quan dưới chính nó hoặc dưới một đơn vị trực thuộc nó.")})
-            ancestor, seen = ancestor.parent, seen + 1
+        from egov.agencies.selectors import agency_subtree_ids
+        from egov.core.locks import lock_until_commit
+
+        if self.parent_id is None or self.pk is None:  # a new agency has nothing below it yet
+            return
+        # Two moves at once (A under B while B goes under A) would each find no cycle and both commit one: the check
+        # waits for the tree's lock, held until the move that follows it in the same transaction commits (the admin's
+        # form and agency_move both run inside one), and reads the tree as it is then.
+        lock_until_commit(TREE_LOCK)
+        if self.parent_id in agency_subtree_ids(agency=self):
+            raise ValidationError({"parent": _("Không thể đặt cơ quan dưới chính nó hoặc dưới một đơn vị trực thuộc nó.")})
 
     @property
     def place_name(self) -> str:

@@ -3,7 +3,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from egov.agencies.models import Agency
-from egov.agencies.selectors import agency_subtree_ids
 from egov.core.errors import ApplicationError
 
 
@@ -18,10 +17,13 @@ def agency_create(*, name: str, kind: str, short_name: str, exchange_code: str, 
 
 @transaction.atomic
 def agency_move(*, agency: Agency, new_parent: Agency | None) -> Agency:
-    """Re-attach an agency (after a merger, a reorganisation) without ever making a cycle."""
-    if new_parent is not None and new_parent.pk in agency_subtree_ids(agency=agency):
-        raise ApplicationError("agency_cycle", _("Không thể đặt một cơ quan làm cấp dưới của chính nó."), status=409)
+    """Re-attach an agency (after a merger, a reorganisation) without ever making a cycle, even when two moves meet
+    (Agency.clean holds the tree's lock until this transaction commits)."""
     agency.parent = new_parent
+    try:
+        agency.clean()
+    except ValidationError as exc:
+        raise ApplicationError("agency_cycle", _("Không thể đặt một cơ quan làm cấp dưới của chính nó."), status=409) from exc
     agency.save(update_fields=["parent"])
     return agency
 

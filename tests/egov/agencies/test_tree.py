@@ -79,3 +79,40 @@ def test_the_admin_refuses_to_put_an_agency_under_itself_or_its_own_sub_agency(c
     assert "Không thể đặt cơ quan dưới chính nó" in response.content.decode()
     province.refresh_from_db()
     assert province.parent_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moves_that_would_close_a_cycle_together_cannot_both_succeed():
+    """Found in review: A under B and B under A at once each found no cycle, and both committed one. The second move
+    waits for the first to commit, then sees the tree it left."""
+    import threading
+
+    from django.db import connection, transaction
+
+    province = AgencyFactory(province=True)
+    first, second = AgencyFactory(parent=province), AgencyFactory(parent=province)
+    moved, outcome = threading.Event(), {}
+
+    def move_second_under_first():
+        try:
+            moved.wait(10)
+            agency_move(agency=type(second).objects.get(pk=second.pk), new_parent=type(first).objects.get(pk=first.pk))
+            outcome["second"] = "moved"
+        except ApplicationError as exc:
+            outcome["second"] = exc.code
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=move_second_under_first)
+    other.start()
+    with transaction.atomic():
+        agency_move(agency=first, new_parent=second)
+        moved.set()
+        other.join(1)  # the other move is waiting for this transaction
+        assert other.is_alive()
+    other.join(10)
+
+    assert outcome["second"] == "agency_cycle"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.parent_id, second.parent_id) == (second.pk, province.pk)
