@@ -14,7 +14,7 @@ class PaymentEventInline(admin.TabularInline):
 class PaymentAdmin(admin.ModelAdmin):
     # Read-only: every change goes through the services (IPN, expiry), so the history stays true.
     list_display = ["txn_ref", "dossier", "amount_vnd", "state", "provider", "created_at", "paid_at"]
-    list_filter = ["state", "provider"]
+    list_filter = ["state", "refund_reason", "provider"]
     search_fields = ["txn_ref", "dossier__code", "provider_transaction_no"]
     list_select_related = ["dossier"]
     inlines = [PaymentEventInline]

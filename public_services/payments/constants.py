@@ -7,9 +7,16 @@ class PaymentState(models.TextChoices):
     PAID = "paid", _("Đã thanh toán")
     FAILED = "failed", _("Không thành công")
     EXPIRED = "expired", _("Hết thời gian thanh toán")
-    # Paid at the gateway after another attempt of the same dossier was already paid: the money was taken and
-    # must go back to the payer (max_length of the event's state columns is 10).
-    REFUND_DUE = "refund_due", _("Thanh toán trùng, chờ hoàn tiền")
+    # Paid at the gateway when it could not be the fee (RefundReason): the money was taken and must go back to the
+    # payer (max_length of the event's state columns is 10).
+    REFUND_DUE = "refund_due", _("Chờ hoàn tiền")
+
+
+class RefundReason(models.TextChoices):
+    # Another attempt of the same dossier was paid first (two tabs).
+    DUPLICATE = "duplicate", _("Phí, lệ phí đã được thanh toán trong giao dịch khác")
+    # The attempt was started at a fee the dossier no longer has (the desk fixed another one meanwhile).
+    FEE_CHANGED = "fee_changed", _("Số tiền phải nộp của hồ sơ đã thay đổi")
 
 
 class PaymentEventSource(models.TextChoices):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from egov.core.models import ProtectedStateMixin
-from public_services.payments.constants import PaymentEventSource, PaymentState
+from public_services.payments.constants import PaymentEventSource, PaymentState, RefundReason
 
 S = PaymentState
 
@@ -38,6 +38,7 @@ class Payment(ProtectedStateMixin, models.Model):
     receipt_number = models.CharField(_("số biên lai"), max_length=30, blank=True)
     receipt_file = models.FileField(_("biên lai điện tử"), upload_to="payments/receipts/%Y/", blank=True)
     receipt_issued_at = models.DateTimeField(_("lập biên lai lúc"), null=True, blank=True)
+    refund_reason = models.CharField(_("lý do hoàn tiền"), max_length=20, choices=RefundReason.choices, blank=True)
 
     class Meta:
         verbose_name = _("giao dịch thanh toán")
@@ -61,10 +62,12 @@ class Payment(ProtectedStateMixin, models.Model):
         self.provider_transaction_no, self.bank_code, self.response_code = transaction_no, bank_code, response_code
         self.receipt_number = receipt_number
 
-    # A second attempt of a dossier already paid was paid too (two tabs): recorded as money to give back, never as
-    # the fee (no receipt number), so the operator can find it and the payer is told the truth.
+    # Paid at the gateway but not the fee — a second attempt of a dossier already paid (two tabs), or an attempt
+    # begun at a fee the dossier no longer has: recorded as money to give back, never as the fee (no receipt
+    # number), so the operator can find it and the payer is told the truth.
     @transition(field=state, source=[S.PENDING, S.EXPIRED], target=S.REFUND_DUE)
-    def pay_duplicate(self, *, at, paid_at, transaction_no, bank_code, response_code):
+    def pay_to_refund(self, *, reason, at, paid_at, transaction_no, bank_code, response_code):
+        self.refund_reason = reason
         self.closed_at, self.paid_at = at, paid_at
         self.provider_transaction_no, self.bank_code, self.response_code = transaction_no, bank_code, response_code
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from egov.core.errors import ApplicationError
 from egov.core.outbox import outbox_enqueue
-from public_services.payments.constants import PaymentEventSource, PaymentState
+from public_services.payments.constants import PaymentEventSource, PaymentState, RefundReason
 from public_services.payments.models import Payment, PaymentEvent, ReceiptCounter
 from public_services.payments.providers.base import (
     GatewayResult,
@@ -163,18 +163,26 @@ def _ipn_settle(result: GatewayResult) -> IpnOutcome:
     from_state = payment.state
     now = timezone.now()
     if result.success:
+        refund = None
         if Payment.objects.filter(dossier_id=payment.dossier_id, state=S.PAID).exists():
-            # Two attempts both paid at the gateway: the payer's money was taken twice. The second is kept as a
-            # refund owed (a state the operator filters on and the payer sees), and the gateway is told we have
-            # it ("00"), or it would keep retrying an order that was in fact settled.
-            payment.pay_duplicate(at=now, paid_at=result.paid_at or now, transaction_no=result.transaction_no,
-                                  bank_code=result.bank_code, response_code=result.response_code)
+            # Two attempts both paid at the gateway: the payer's money was taken twice.
+            refund, action = RefundReason.DUPLICATE, "ipn_duplicate_success"
+        elif payment.amount_vnd != dossier_fee_due(payment.dossier):
+            # Begun at a fee the dossier no longer has (found in review: it was taken as the fee, with a receipt for
+            # a sum nobody owes). The payer pays the fee now due in a new attempt; this money goes back.
+            refund, action = RefundReason.FEE_CHANGED, "ipn_fee_changed"
+        if refund is not None:
+            # Kept as a refund owed (a state the operator filters on and the payer sees), and the gateway is told we
+            # have it ("00"), or it would keep retrying an order that was in fact settled.
+            payment.pay_to_refund(reason=refund, at=now, paid_at=result.paid_at or now,
+                                  transaction_no=result.transaction_no, bank_code=result.bank_code,
+                                  response_code=result.response_code)
             payment.ipn_params = result.params
-            payment.save(update_fields=["state", "closed_at", "paid_at", "provider_transaction_no", "bank_code",
-                                        "response_code", "ipn_params"])
-            _event(payment, action="ipn_duplicate_success", source=PaymentEventSource.IPN, from_state=from_state,
-                   data=result.params, at=now)
-            logger.warning("payments: %s paid after another payment of its dossier; refund due", payment.txn_ref)
+            payment.save(update_fields=["state", "refund_reason", "closed_at", "paid_at", "provider_transaction_no",
+                                        "bank_code", "response_code", "ipn_params"])
+            _event(payment, action=action, source=PaymentEventSource.IPN, from_state=from_state, data=result.params,
+                   at=now)
+            logger.warning("payments: %s paid but not the fee (%s); refund due", payment.txn_ref, refund)
             return IpnOutcome.CONFIRMED
         payment.pay(at=now, paid_at=result.paid_at or now, transaction_no=result.transaction_no,
                     bank_code=result.bank_code, response_code=result.response_code,

@@ -199,6 +199,37 @@ def test_an_attempt_past_its_time_is_not_reused(start_payment):
     assert second.pk != first.pk and second.txn_ref.endswith("-02")
 
 
+def test_an_attempt_paid_after_the_dossiers_fee_changed_is_a_refund_due_and_the_new_fee_is_paid_anew(
+        start_payment, dossier, citizen, client):
+    """Found in review: an attempt begun at the old fee and paid after the desk fixed another one (an exemption, a
+    new channel) was taken as the fee, with a receipt for a sum nobody owed."""
+    from one_stop.models import Dossier
+    from public_services.payments.constants import RefundReason
+
+    begun = start_payment()
+    Dossier.objects.filter(pk=dossier.pk).update(fee_vnd=FEE // 2)
+
+    assert payment_ipn_process(params=gateway_params(begun)) == IpnOutcome.CONFIRMED
+
+    begun.refresh_from_db()
+    assert (begun.state, begun.refund_reason, begun.receipt_number) == (
+        PaymentState.REFUND_DUE, RefundReason.FEE_CHANGED, "")
+    assert list(begun.events.values_list("action", "to_state")) == [
+        ("create", "pending"), ("ipn_fee_changed", "refund_due")]
+    client.force_login(citizen)
+    page = client.get(f"/thanh-toan/ho-so/{dossier.code}/").content.decode()
+    assert "theo số tiền phải nộp trước đây, nay đã thay đổi" in page and "Thanh toán trực tuyến" in page
+    status = client.get(f"/thanh-toan/giao-dich/{begun.txn_ref}/trang-thai/").content.decode()
+    assert "Số tiền phải nộp đã thay đổi: khoản tiền này sẽ được hoàn lại" in status
+    # The fee now due is paid in an attempt of its own, and that one is the fee.
+    dossier.refresh_from_db()
+    again = start_payment(dossier=dossier)
+    assert again.amount_vnd == FEE // 2
+    payment_ipn_process(params=gateway_params(again))
+    again.refresh_from_db()
+    assert again.state == PaymentState.PAID and again.receipt_number
+
+
 def test_a_second_attempt_paid_at_the_gateway_is_recorded_as_a_refund_due_not_as_the_fee(start_payment):
     first = start_payment()
     lapse(first)
@@ -209,7 +240,7 @@ def test_a_second_attempt_paid_at_the_gateway_is_recorded_as_a_refund_due_not_as
     assert payment_ipn_process(params=gateway_params(first)) == IpnOutcome.CONFIRMED
 
     first.refresh_from_db()
-    assert first.state == PaymentState.REFUND_DUE and first.receipt_number == ""
+    assert first.state == PaymentState.REFUND_DUE and first.receipt_number == "" and first.refund_reason == "duplicate"
     assert (first.provider_transaction_no, first.paid_at is not None) == ("14226112", True)
     assert list(first.events.values_list("action", "to_state")) == [
         ("create", "pending"), ("ipn_duplicate_success", "refund_due")]

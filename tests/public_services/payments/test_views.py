@@ -245,7 +245,7 @@ def test_a_payer_charged_twice_is_told_the_truth_and_whom_to_ask(client, citizen
         assert "khoản tiền này sẽ được hoàn lại" in body and "chưa bị trừ tiền" not in body
         assert "Đang xác nhận thanh toán" not in body and "hx-trigger" not in body
         assert dossier.handling_agency.name in body and first.txn_ref in body
-    assert "Thanh toán trùng, chờ hoàn tiền" in page and "sẽ được hoàn lại" in page
+    assert "Chờ hoàn tiền" in page and "sau khi phí, lệ phí đã được thanh toán" in page and "sẽ được hoàn lại" in page
 
 
 def test_a_pending_payment_without_success_does_not_claim_the_payer_was_not_charged(client, citizen, start_payment):
