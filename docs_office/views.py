@@ -549,7 +549,7 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
     from docs_office.forms import OutgoingAttachmentsForm
     from docs_office.selectors import incoming_answered_by, incoming_replies_to
     from docs_office.services.attachments import outgoing_attachment_allowed
-    from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for
+    from docs_office.services.outgoing import ACTION_LABELS, outgoing_actions_for, outgoing_leader_signed_pdf
     from egov.accounts.roles import Role
 
     if outgoing_attachment_allowed(user=request.user, document=document):
@@ -575,7 +575,8 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
         "document": document, "actions": actions, "review_actions": review, "edxml_offered": edxml_offered,
         "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies,
         "attachments_form": attachments_form, "attachments_removable": attachments_form is not None,
-        "signer_block": signer_block, "refused": refused or {}}, status=status)
+        "signer_block": signer_block, "refused": refused or {},
+        "leader_signed": outgoing_leader_signed_pdf(document) is not None}, status=status)
 
 
 @login_required
@@ -604,12 +605,14 @@ def outgoing_action(request, pk: int, action: str):
 
 @login_required
 def outgoing_file(request, pk: int):
-    from docs_office.services.outgoing import outgoing_current_version
+    from docs_office.services.outgoing import outgoing_current_version, outgoing_leader_signed_pdf
     from egov.core.uploads import PDF, stored_file_response
 
     document = _outgoing_for(request, pk)
     if document.signed_file:
         return stored_file_response(document.signed_file, stem=f"{document.year}-{document.number:02d}", allowed=(PDF,))
+    if (leader_signed := outgoing_leader_signed_pdf(document)) is not None:
+        return stored_file_response(leader_signed, stem=f"van-ban-di-{document.pk}-lanh-dao-da-ky", allowed=(PDF,))
     version = outgoing_current_version(document)
     if version is None:
         raise Http404

@@ -504,12 +504,15 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
     @extend_schema(responses=file_responses(DRAFT_TYPES))  # the signed PDF, or the draft (PDF or DOCX)
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
     def file(self, request, pk=None):
-        """The signed PDF once issued; before that, the current draft version."""
-        from docs_office.services.outgoing import outgoing_current_version
+        """The signed PDF once issued; signed by the leader and waiting for its number, the PDF the leader signed;
+        before that, the current draft version."""
+        from docs_office.services.outgoing import outgoing_current_version, outgoing_leader_signed_pdf
 
         document = self._detail(pk)
         if document.signed_file:
             return _file_response(document.signed_file, f"{document.year}-{document.number:02d}", (PDF,))
+        if (leader_signed := outgoing_leader_signed_pdf(document)) is not None:
+            return _file_response(leader_signed, f"van-ban-di-{document.pk}-lanh-dao-da-ky", (PDF,))
         version = outgoing_current_version(document)
         if version is None:
             raise ApplicationError("no_file", _("Văn bản này chưa có tệp."), status=404)

@@ -249,6 +249,13 @@ def outgoing_current_version(document: OutgoingDocument) -> OutgoingVersion | No
     return document.versions.order_by("-number").first()
 
 
+def outgoing_leader_signed_pdf(document: OutgoingDocument):
+    """The PDF the leader signed, while it waits for its number and the agency's signature (signed, issuing): what
+    the records clerk checks before issuing — the newest draft version is the unsigned one. None otherwise."""
+    request = document.leader_signature if document.state in (S.SIGNED, S.ISSUING) else None
+    return request.signed_pdf if request is not None and request.signed_pdf else None
+
+
 def _pdf_prepare(pdf: bytes, signature_box: list | None = None, issue_fields: dict | None = None) -> tuple[bytes, int]:
     """Add the leader's and the seal's empty fields (Decree 30, appendix I), and for a composed version the empty
     text fields of the number and the date of issue, filled at issue: all before the first signature, since

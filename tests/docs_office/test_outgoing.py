@@ -541,3 +541,32 @@ def test_an_uploaded_pdf_is_issued_unchanged_before_the_agency_signature(staff):
     from tests.docs_office.signing import decision_pdf
 
     assert pdf_fill_text_fields(decision_pdf(), {"SoVanBan": "01"}) == decision_pdf()
+
+
+def test_signed_by_the_leader_the_page_and_the_api_give_the_pdf_the_leader_signed_not_the_unsigned_draft(
+        staff, demo_pki, client, django_capture_on_commit_callbacks):
+    """Found in the last review: before issue the records clerk's link read "the newest draft version" and served the
+    unsigned draft — the PDF they are about to number and seal is the one the leader signed."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from signatures.verification import pdf_verify
+    from tests.docs_office.test_views import signed_in
+
+    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
+    personal, _seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
+    document = outgoing_sign_request(leader=leader, document=approved(staff), certificate=personal)
+    confirm(document.leader_signature, leader, django_capture_on_commit_callbacks)
+    document.refresh_from_db()
+    assert document.state == OutgoingState.SIGNED
+
+    signed_in(client, clerk)
+    page = client.get(reverse("docs_office:outgoing_detail", args=[document.pk])).content.decode()
+    assert "Tải bản lãnh đạo đã ký số (PDF, chưa cấp số)" in page and "Tải phiên bản dự thảo mới nhất" not in page
+    from_page = b"".join(client.get(reverse("docs_office:outgoing_file", args=[document.pk])).streaming_content)
+    api = APIClient()
+    api.force_authenticate(clerk)
+    from_api = b"".join(api.get(f"/api/v1/outgoing-documents/{document.pk}/file/").streaming_content)
+    for pdf in (from_page, from_api):
+        report = pdf_verify(pdf)
+        assert (report.signature_count, report.is_valid) == (1, True), report.message
