@@ -7,7 +7,8 @@ from docs_office.models import Division, IncomingDocument, OutgoingDocument
 from egov.core.errors import ApplicationError
 
 INCOMING_ACTIONS = ("accept", "return", "assign", "opinion", "close")
-OUTGOING_ACTIONS = ("submit", "head_approve", "leader_approve", "return", "version", "sign", "issue", "recall")
+OUTGOING_ACTIONS = ("submit", "head_approve", "leader_approve", "return", "version", "sign", "issue", "recall",
+                    "send_more")
 
 
 def _unknown() -> ApplicationError:
@@ -93,4 +94,19 @@ def outgoing_action_run(*, user, document: OutgoingDocument, action: str, data: 
                                   certificate=signing_certificate_for(user=user, organisation=True))
     if action == "recall":
         return svc.outgoing_recall(user=user, document=document, reason=data.get("reason", ""))
+    if action == "send_more":
+        svc.outgoing_send_more(clerk=user, document=document, agencies=_agencies(data.get("agencies") or []))
+        return document
     raise _unknown()
+
+
+def _agencies(codes) -> list:
+    """The agencies of the system named by their exchange codes (000.00.00.H41); an unknown code is refused."""
+    from egov.agencies.models import Agency
+
+    codes = {str(code).strip() for code in codes if str(code).strip()}
+    found = list(Agency.objects.filter(exchange_code__in=codes).order_by("name"))
+    if len(found) != len(codes):
+        raise ApplicationError("invalid_agency", _("Có mã định danh cơ quan nhận không tồn tại."),
+                               fields={"agencies": [_("Không tồn tại.")]})
+    return found

@@ -101,6 +101,7 @@ OUTGOING_EVENT_ACTIONS = {
     "agency_sign_failed": _("Ký số cơ quan không thành công"),
     "dispatch": _("Phát hành"),
     "recall": _("Thu hồi"),
+    "send_more": _("Gửi bổ sung"),
     "export_edxml": _("Xuất gói edXML"),
     "edxml_status": _("Nhận thông điệp trạng thái edXML"),
 }

@@ -576,7 +576,17 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
         "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies,
         "attachments_form": attachments_form, "attachments_removable": attachments_form is not None,
         "signer_block": signer_block, "refused": refused or {},
-        "leader_signed": outgoing_leader_signed_pdf(document) is not None}, status=status)
+        "leader_signed": outgoing_leader_signed_pdf(document) is not None,
+        "send_more_agencies": _send_more_agencies(document) if "send_more" in actions else ()}, status=status)
+
+
+def _send_more_agencies(document) -> list:
+    """The agencies of the system an issued document may still be sent to: active, not its own, not sent to yet."""
+    from egov.agencies.models import Agency
+
+    sent = [d.recipient_id for d in document.deliveries.all() if d.recipient_id is not None]
+    return list(Agency.objects.filter(is_active=True).exclude(pk=document.agency_id).exclude(pk__in=sent)
+                .only("name", "exchange_code").order_by("name"))
 
 
 @login_required
@@ -589,12 +599,12 @@ def outgoing_action(request, pk: int, action: str):
 
     document = _outgoing_for(request, pk)
     data = {"note": request.POST.get("note", ""), "reason": request.POST.get("reason", ""),
-            "file": request.FILES.get("file")}
+            "file": request.FILES.get("file"), "agencies": request.POST.getlist("agencies")}
     try:
         outgoing_action_run(user=request.user, document=document, action=action, data=data)
     except ApplicationError as exc:
-        refused = {"action": action, "note": data["note"], "reason": data["reason"], "message": exc.message,
-                   "fields": exc.fields}
+        refused = {"action": action, "note": data["note"], "reason": data["reason"], "agencies": data["agencies"],
+                   "message": exc.message, "fields": exc.fields}
         return _outgoing_detail_page(request, _outgoing_for(request, pk), refused=refused, status=exc.status)
     if action == "sign" or action == "issue":
         messages.success(request, _("Đã tạo yêu cầu ký số. Xác nhận bằng mã xác thực tại mục Ký số."))

@@ -345,11 +345,14 @@ class OutgoingCreateSerializer(serializers.Serializer):
 
 class OutgoingActionSerializer(serializers.Serializer):
     """Fields by action: submit, head_approve, leader_approve, return (note); version (file, note);
-    sign and issue (nothing: the signer's own or the agency's certificate); recall (reason)."""
+    sign and issue (nothing: the signer's own or the agency's certificate); recall (reason); send_more (agencies)."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True)
+    agencies = serializers.ListField(child=serializers.CharField(max_length=20), required=False, default=list,
+                                     help_text="send_more: mã định danh (000.00.00.H41) của các cơ quan trong hệ thống "
+                                               "nhận bổ sung văn bản đã phát hành.")
 
 
 class EdxmlExportSerializer(serializers.Serializer):

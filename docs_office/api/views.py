@@ -12,6 +12,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from docs_office.actions import OUTGOING_ACTIONS
 from docs_office.api.serializers import (
     AttachmentsInputSerializer,
     EdxmlExportSerializer,
@@ -356,11 +357,11 @@ class IncomingDocumentViewSet(_DocumentViewSet):
     retrieve=extend_schema(responses=OutgoingDetailSerializer),
     act=extend_schema(request={"application/json": OutgoingActionSerializer, "multipart/form-data": OutgoingActionSerializer},
                       responses=OutgoingDetailSerializer,
-                      parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[
-                          "submit", "head_approve", "leader_approve", "return", "version", "sign", "issue", "recall"])]),
+                      parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH,
+                                                   enum=list(OUTGOING_ACTIONS))]),
 )
 class OutgoingDocumentViewSet(_DocumentViewSet):
-    """Văn bản đi: draft, review, signature, issue, recall; scoped like the pages."""
+    """Văn bản đi: draft, review, signature, issue, recall, sending to further agencies; scoped like the pages."""
 
     pagination_class = CreatedCursor
     # What OPTIONS describes and the detail's shape.

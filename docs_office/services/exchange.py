@@ -30,9 +30,10 @@ def _records_clerks(agency_ids):
     return User.objects.filter(agency_id__in=agency_ids, groups__name=Role.RECORDS_CLERK, is_active=True).distinct()
 
 
-def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
-    """Each recipient agency of the system gets an incoming document, waiting for its records clerk,
-    with the signed PDF; the delivery is `received` at once (the system acknowledges arrival)."""
+def exchange_send(*, document: OutgoingDocument, actor, recipients=None) -> list[Delivery]:
+    """Each recipient agency of the system (`recipients`, else the document's own) gets an incoming document,
+    waiting for its records clerk, with the signed PDF; the delivery is `received` at once (the system acknowledges
+    arrival)."""
     if document.is_secret:
         return []  # never electronically (Decree 30; the secrets law): refused at drafting, kept here too
     now = timezone.now()
@@ -49,7 +50,9 @@ def exchange_send(*, document: OutgoingDocument, actor) -> list[Delivery]:
     deliveries = []
     # An answer to a letter that came by the exchange names, at its sender, the letter it answers.
     source = getattr(document.answers, "source_delivery", None) if document.answers_id else None
-    for recipient in document.recipient_agencies.exclude(pk=document.agency_id):
+    if recipients is None:
+        recipients = document.recipient_agencies.exclude(pk=document.agency_id)
+    for recipient in recipients:
         delivery = Delivery.objects.create(document=document, recipient=recipient, state=DeliveryState.SENT,
                                            sent_at=now, updated_at=now)
         incoming = IncomingDocument(

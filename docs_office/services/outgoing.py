@@ -488,6 +488,43 @@ def outgoing_recall(*, user, document: OutgoingDocument, reason: str) -> Outgoin
     return document
 
 
+@transaction.atomic
+def outgoing_send_more(*, clerk, document: OutgoingDocument, agencies) -> list:
+    """The records clerk sends an issued document to further agencies of the system (gửi bổ sung): the right agency
+    after a recipient returned it as wrongly addressed, or one forgotten. The printed Nơi nhận is the signed PDF's
+    and stays; each new delivery, and the event naming them, say where it went since."""
+    from docs_office.models import Delivery
+    from docs_office.services.exchange import exchange_send
+
+    document = _locked(document)
+    require(clerk.has_role(Role.RECORDS_CLERK) and same_agency(clerk, document.agency_id) and _may_read(clerk, document),
+            _("Chỉ văn thư của cơ quan ban hành được gửi bổ sung văn bản."))
+    if document.state != S.ISSUED:
+        raise ApplicationError("invalid_transition", _("Chỉ gửi bổ sung được văn bản đã phát hành."), status=409)
+    if document.is_secret:
+        raise ApplicationError("secret_not_exchanged", _("Văn bản mật không được gửi qua liên thông điện tử."),
+                               status=409)
+    agencies = list({agency.pk: agency for agency in agencies}.values())
+    if not agencies:
+        raise ApplicationError("agencies_required", _("Chọn ít nhất một cơ quan nhận."),
+                               fields={"agencies": [_("Bắt buộc.")]})
+    unusable = [a.name for a in agencies if a.pk == document.agency_id or not a.is_active]
+    if unusable:
+        raise ApplicationError("invalid_agency", _("Không gửi được cho: %(names)s.") % {"names": "; ".join(unusable)},
+                               fields={"agencies": [_("Cơ quan không hợp lệ.")]})
+    already = set(Delivery.objects.filter(document=document, channel="system", recipient__in=agencies)
+                  .values_list("recipient_id", flat=True))
+    if already:
+        names = "; ".join(a.name for a in agencies if a.pk in already)
+        raise ApplicationError("already_sent", _("Văn bản đã được gửi cho: %(names)s.") % {"names": names},
+                               fields={"agencies": [_("Đã gửi.")]}, status=409)
+    deliveries = exchange_send(document=document, actor=clerk, recipients=agencies)
+    with portal_language():  # the event's note, read later in either language
+        note = _("Gửi bổ sung: %(names)s") % {"names": "; ".join(a.name for a in agencies)}
+    _event(document, action="send_more", from_state=document.state, actor=clerk, note=note)
+    return deliveries
+
+
 def outgoing_actions_for(*, user, document: OutgoingDocument) -> set[str]:
     """What the detail page offers this user now."""
     actions = set()
@@ -513,4 +550,6 @@ def outgoing_actions_for(*, user, document: OutgoingDocument) -> set[str]:
         actions.add("issue")
     if document.state == S.ISSUED and user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:
         actions.add("recall")
+    if document.state == S.ISSUED and not document.is_secret and user.has_role(Role.RECORDS_CLERK):
+        actions.add("send_more")
     return actions
