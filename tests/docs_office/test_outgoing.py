@@ -13,6 +13,7 @@ from docs_office.services.outgoing import (
     outgoing_issue,
     outgoing_recall,
     outgoing_review,
+    outgoing_send_more,
     outgoing_sign_request,
     outgoing_version_add,
 )
@@ -242,6 +243,67 @@ def test_a_recipient_returns_a_wrongly_addressed_document_with_a_reason(signed_f
     delivery = signed_flow.deliveries.get()
     assert (delivery.state, delivery.reason) == (DeliveryState.RETURNED, "Không thuộc thẩm quyền")
     assert Notification.objects.filter(recipient=signed_flow.drafter, body__contains="Không thuộc thẩm quyền").exists()
+
+
+def test_returned_as_wrongly_addressed_the_clerk_sends_it_on_to_the_right_agency(signed_flow, other_agency, staff,
+                                                                                client):
+    """Found in review: a recipient could return a document as not theirs, and the sender had no way to send it to the
+    agency it was for. Sent on (gửi bổ sung) from the page: a new delivery and copy there, the event naming it."""
+    from django.urls import reverse
+
+    from tests.docs_office.test_views import signed_in
+    from tests.factories import AgencyFactory
+
+    right = AgencyFactory(name="Sở Nội vụ tỉnh Lạng Sơn", short_name="SNV", exchange_code="000.00.04.H41")
+    incoming_return(clerk=UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK]),
+                    document=IncomingDocument.objects.get(agency=other_agency), reason="Không thuộc thẩm quyền")
+    clerk = staff[Role.RECORDS_CLERK]
+    signed_in(client, clerk)
+    detail = reverse("docs_office:outgoing_detail", args=[signed_flow.pk])
+    page = client.get(detail).content.decode()
+    # Offered: agencies not sent to yet (the one that returned it is not among them).
+    assert f'<option value="{right.exchange_code}">' in page and f'value="{other_agency.exchange_code}"' not in page
+
+    action = reverse("docs_office:outgoing_action", args=[signed_flow.pk, "send_more"])
+    response = client.post(action, {"agencies": [right.exchange_code]})
+    assert response.status_code == 302
+    copy = IncomingDocument.objects.get(agency=right)
+    assert (copy.state, copy.symbol) == (IncomingState.RECEIVED, "QĐ-UBND")
+    assert signed_flow.deliveries.get(recipient=right).state == DeliveryState.RECEIVED
+    event = signed_flow.events.get(action="send_more")
+    assert (event.actor, event.note) == (clerk, "Gửi bổ sung: Sở Nội vụ tỉnh Lạng Sơn")
+
+    again = client.post(action, {"agencies": [right.exchange_code]})  # sent already: refused, said, nothing new
+    assert again.status_code == 409 and "Văn bản đã được gửi cho: Sở Nội vụ tỉnh Lạng Sơn." in again.content.decode()
+    assert IncomingDocument.objects.filter(agency=right).count() == 1
+    assert client.post(action, {}).status_code == 400  # nothing chosen
+
+    from rest_framework.test import APIClient
+
+    third = AgencyFactory(name="Sở Tài chính tỉnh Lạng Sơn", short_name="STC", exchange_code="000.00.05.H41")
+    api = APIClient()
+    api.force_authenticate(clerk)
+    url = f"/api/v1/outgoing-documents/{signed_flow.pk}/actions/send_more/"
+    assert api.post(url, {"agencies": ["000.00.99.H41"]}, format="json").status_code == 400  # no such agency
+    sent = api.post(url, {"agencies": [third.exchange_code]}, format="json")
+    assert sent.status_code == 200
+    assert {d["state"] for d in sent.json()["deliveries"]} >= {"received", "returned"}
+    assert IncomingDocument.objects.filter(agency=third).exists()
+
+
+def test_only_the_senders_records_clerk_sends_on_and_never_a_recalled_document(signed_flow, staff, other_agency):
+    from tests.factories import AgencyFactory
+
+    right = AgencyFactory(exchange_code="000.00.04.H41")
+    for user in (staff[Role.LEADER], staff[Role.SPECIALIST], UserFactory(agency=other_agency, roles=[Role.RECORDS_CLERK])):
+        with pytest.raises(ApplicationError) as refused:
+            outgoing_send_more(clerk=user, document=signed_flow, agencies=[right])
+        assert refused.value.status in (403, 404)
+    recalled = outgoing_recall(user=staff[Role.RECORDS_CLERK], document=signed_flow, reason="Sai sót")
+    with pytest.raises(ApplicationError) as refused:
+        outgoing_send_more(clerk=staff[Role.RECORDS_CLERK], document=recalled, agencies=[right])
+    assert refused.value.status == 409
+    assert not IncomingDocument.objects.filter(agency=right).exists()
 
 
 def test_the_sender_recalls_and_the_recipients_copy_is_withdrawn(signed_flow, other_agency, staff):
