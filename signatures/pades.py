@@ -35,6 +35,11 @@ class FieldSpec:
     name: str
     page: int  # 0-based
     box: tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points, origin bottom-left
+    # The last signature a document receives (the agency's): once it is signed, no change is allowed but archival
+    # updates (the field's /Lock with DocMDP P=1, PDF 2.0). Any validator that reads it then reports a number or a
+    # date filled in afterwards, not only ours. The lock names its own field only: FieldMDP "All" also made pyHanko
+    # refuse the seal's own B-LTA timestamp revision, which touches the form (the number's field, already filled).
+    locks_document: bool = False
 
 
 def decree30_boxes(*, page: int, leader_box: tuple[float, float, float, float],
@@ -44,14 +49,14 @@ def decree30_boxes(*, page: int, leader_box: tuple[float, float, float, float],
     centre_y = (y1 + y2) / 2
     seal_right = x1 + (x2 - x1) / 3
     seal = (seal_right - SEAL_DIAMETER_PT, centre_y - SEAL_DIAMETER_PT / 2, seal_right, centre_y + SEAL_DIAMETER_PT / 2)
-    return [FieldSpec(leader_field, page, leader_box), FieldSpec(seal_field, page, seal)]
+    return [FieldSpec(leader_field, page, leader_box), FieldSpec(seal_field, page, seal, locks_document=True)]
 
 
 def decree30_attachment_field(*, page_width: float, page_height: float, name: str = "VanThuKyPhuLuc") -> FieldSpec:
     """An attachment in a separate file: the agency signature, without image, top right of page 1."""
     margin, width, height = 20.0, 190.0, 42.0
     return FieldSpec(name, 0, (page_width - margin - width, page_height - margin - height,
-                               page_width - margin, page_height - margin))
+                               page_width - margin, page_height - margin), locks_document=True)
 
 
 @dataclass(frozen=True)
@@ -77,12 +82,14 @@ def pdf_add_signature_fields(pdf: bytes, fields: list[FieldSpec], text_fields: l
     The text fields must exist before the first signature: filling a field afterwards is form filling, which
     pyHanko's difference analysis accepts (a signature stays valid); adding one is not."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+    from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec, append_signature_field
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     for spec in fields:
+        lock = {"field_mdp_spec": FieldMDPSpec(action=FieldMDPAction.INCLUDE, fields=[spec.name]),
+                "doc_mdp_update_value": MDPPerm.NO_CHANGES} if spec.locks_document else {}
         append_signature_field(writer, SigFieldSpec(sig_field_name=spec.name, on_page=spec.page,
-                                                    box=tuple(int(round(v)) for v in spec.box)))
+                                                    box=tuple(int(round(v)) for v in spec.box), **lock))
     for spec in text_fields:
         _append_text_field(writer, spec)
     out = io.BytesIO()

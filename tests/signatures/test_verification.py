@@ -459,11 +459,15 @@ def test_the_public_page_names_certificate_attributes_in_vietnamese(client, sign
 def test_a_number_filled_after_the_last_signature_is_a_change_no_one_signed(tsa, signers,
                                                                             django_capture_on_commit_callbacks):
     """Found in review: an issued document's number (a text field the records clerk fills between the leader's
-    signature and the agency's) could be rewritten after the agency's seal, with no key, and still verify "valid"."""
+    signature and the agency's) could be rewritten after the agency's seal, with no key, and still verify "valid".
+    A seal made before the seal's field carried its lock (below) is checked by our verifier, which names the field."""
+    from dataclasses import replace
+
     from signatures.services import TextFieldSpec, pdf_fill_text_fields
 
     pdf, page, box = render_decision()
-    pdf = pdf_add_signature_fields(pdf, decree30_boxes(page=page, leader_box=box),
+    leader_field, seal_field = decree30_boxes(page=page, leader_box=box)
+    pdf = pdf_add_signature_fields(pdf, [leader_field, replace(seal_field, locks_document=False)],
                                    [TextFieldSpec(name="SoVanBan", page=page, box=(60, 700, 120, 720))])
     leader = confirm_and_sign(signature_request_create(
         pdf=pdf, certificate=signers.leader_certificate, signer=signers.leader, role=SignatureRole.APPROVAL,
@@ -486,3 +490,41 @@ def test_a_number_filled_after_the_last_signature_is_a_change_no_one_signed(tsa,
     seal = next(s for s in report.signatures if s.field_name == "VanThuDongDau")
     assert seal.unsigned_fields == ["SoVanBan"] and "“SoVanBan”" in seal.message
     assert "đã bị thay đổi sau khi ký" in report.message
+
+
+def test_the_agency_seal_locks_the_document_for_every_validator(tsa, signers, django_capture_on_commit_callbacks):
+    """The seal's field carries a lock (DocMDP P=1): pyHanko's own difference analysis — not only our
+    verifier's check of fields filled after the last signature — reports a number rewritten after issue."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from signatures.services import TextFieldSpec, pdf_fill_text_fields
+
+    pdf, page, box = render_decision()
+    pdf = pdf_add_signature_fields(pdf, decree30_boxes(page=page, leader_box=box),
+                                   [TextFieldSpec(name="SoVanBan", page=page, box=(60, 700, 120, 720))])
+    leader = confirm_and_sign(signature_request_create(
+        pdf=pdf, certificate=signers.leader_certificate, signer=signers.leader, role=SignatureRole.APPROVAL,
+        field_name="LanhDaoKy", title="QĐ"), signers.leader, django_capture_on_commit_callbacks)
+    with leader.signed_pdf.open("rb") as handle:
+        numbered = pdf_fill_text_fields(handle.read(), {"SoVanBan": "15"})
+    agency = confirm_and_sign(signature_request_create(
+        pdf=numbered, certificate=signers.agency_certificate, signer=signers.records_clerk,
+        role=SignatureRole.ORGANISATION, field_name="VanThuDongDau", title="QĐ"), signers.records_clerk,
+        django_capture_on_commit_callbacks)
+    with agency.signed_pdf.open("rb") as handle:
+        issued = handle.read()
+
+    def seal_status(pdf_bytes):
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        seal = next(s for s in reader.embedded_signatures if s.field_name == "VanThuDongDau")
+        return validate_pdf_signature(seal, signer_validation_context=ValidationContext(trust_roots=[]))
+
+    assert seal_status(issued).docmdp_ok is True  # the timestamps and archival data of its own level pass
+    forged = pdf_fill_text_fields(issued, {"SoVanBan": "99"})
+    assert seal_status(forged).docmdp_ok is False
+    report = pdf_verify(forged)  # and ours says so
+    assert report.verdict == Verdict.MODIFIED and "đã bị thay đổi sau khi ký" in report.message
