@@ -372,15 +372,32 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
                            instruction=a.instruction.strip(), assigned_by=leader, assigned_at=now)
         for a in assignments
     ])
-    if document.is_secret:
-        document.readers.add(*[a.user for a in assignments])
+    no_longer_reading = _assignment_readers_replace(document, assignments) if document.is_secret else []
     document.assign()
     document.save(update_fields=["state"])
     with portal_language():  # the record's note, read later in either language
         note = _assignment_note(assignments)
+        if no_longer_reading:
+            note += " " + _("Không còn được xem văn bản mật (chỉ được xem do phân công trước): %(p)s.") % {
+                "p": ", ".join(no_longer_reading)}
     _event(document, action="assign", from_state=from_state, actor=leader, note=note)
     _notify_assignees(document, assignments)
     return document
+
+
+def _assignment_readers_replace(document: IncomingDocument, assignments: list[AssignmentData]) -> list[str]:
+    """A secret document's assignees become its readers; whoever read it only through an assignment this one no longer
+    names stops reading it (found by review: every earlier assignee kept it for ever). Readers named at registration
+    stay. Returns the names of those taken off, for the history."""
+    from docs_office.models import IncomingReader
+
+    assigned = [a.user for a in assignments]
+    replaced = (IncomingReader.objects.filter(incomingdocument=document, by_assignment=True)
+                .exclude(user__in=[user.pk for user in assigned]).select_related("user").order_by("user__full_name"))
+    names = [reader.user.full_name or reader.user.username for reader in replaced]
+    replaced.delete()
+    document.readers.add(*assigned, through_defaults={"by_assignment": True})
+    return names
 
 
 def _notify_assignees(document: IncomingDocument, assignments: list[AssignmentData]) -> None:
