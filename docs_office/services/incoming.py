@@ -1,6 +1,6 @@
 """Incoming documents (văn bản đến): registration, assignment, handling, closing (Decree 30/2020)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import transaction
@@ -334,6 +334,11 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
     if len(leads) != 1:
         raise ApplicationError("one_lead", _("Phải có đúng một cá nhân hoặc đơn vị xử lý chính."),
                                fields={"assignments": [_("Phải có đúng một cá nhân hoặc đơn vị xử lý chính.")]})
+    # A supporter without a deadline of their own supports by the lead's (the page's rows did so, the API did not: the
+    # supporter's list then showed the document's later deadline). For-information assignees have nothing to hand in:
+    # theirs stays empty.
+    assignments = [replace(a, deadline=leads[0].deadline) if a.role == AssignmentRole.SUPPORT and a.deadline is None
+                   else a for a in assignments]
     today = timezone.localdate()
     for item in assignments:
         if item.role not in AssignmentRole.values or (item.user is None) == (item.division is None):
