@@ -384,6 +384,7 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
     number, year = register_number_allocate(register=register, at=now)
     symbol = symbol_compose(document_type=document.document_type, agency=document.agency, division=document.division)
     document.issue(register=register, number=number, year=year, symbol=symbol, at=now, by=clerk)
+    passed_due = _passed_reply_due_clear(document, at=now)
     with document.leader_signature.signed_pdf.open("rb") as handle:
         leader_signed = handle.read()
     # A composed document has blanks for its number and date of issue: filled now, in an incremental revision the
@@ -397,12 +398,30 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
         stamp_lines=[document.agency.name, _("Số: %(n)s") % {"n": f"{format_number(number)}/{symbol}"}, "{time}"])
     document.agency_sign(request=request)
     document.save(update_fields=["state", "register", "number", "year", "symbol", "issued_at", "issued_by",
-                                 "agency_signature"])
+                                 "agency_signature", "reply_due_on"])
     _attachments_sign_request(document=document, clerk=clerk, certificate=certificate, batch=request)
-    _event(document, action="issue", from_state=S.SIGNED, actor=clerk, note=document.number_symbol)
+    note = document.number_symbol
+    if passed_due is not None:
+        with portal_language():  # the record's note, read later in either language
+            note += ". " + _("Hạn trả lời, xử lý của nơi nhận (%(d)s) đã qua khi phát hành: đã bỏ hạn này, nơi nhận "
+                             "không nhận hạn xử lý (văn bản đã ký không sửa được hạn).") % {
+                "d": passed_due.strftime("%d/%m/%Y")}
+    _event(document, action="issue", from_state=S.SIGNED, actor=clerk, note=note)
     legal_event_record(action="outgoing.numbered", obj=document, actor=clerk,
                        data={"register": register.pk, "number": number, "year": year, "symbol": symbol})
     return document
+
+
+def _passed_reply_due_clear(document: OutgoingDocument, *, at):
+    """A reply deadline (hạn trả lời, xử lý của nơi nhận) already past on the day of issue is cleared, and returned for
+    the history: sent on, it would make the recipients' document overdue on arrival (found by review). Refusing the
+    issue would leave the document stuck: the deadline is set only when drafting, and a signed document never goes
+    back to its drafter."""
+    due = document.reply_due_on
+    if due is None or due >= timezone.localdate(at):
+        return None
+    document.reply_due_on = None
+    return due
 
 
 def issue_field_values(*, number: int, at) -> dict[str, str]:
