@@ -352,6 +352,10 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
     if promulgated and promulgated > timezone.localdate():
         problems.append(_("Ngày ban hành %(d)s sau ngày nhận gói.") % {"d": promulgated.strftime("%d/%m/%Y")})
     due = _date(_text(message, "DueDate"), _("hạn xử lý"), problems, required=False)
+    if due and promulgated and due < promulgated:
+        # As the scan form refuses it: a deadline before the document's own date is a typo of the sender's.
+        problems.append(_("Hạn xử lý (DueDate) %(h)s trước ngày ban hành %(d)s: hạn xử lý không thể trước ngày văn "
+                          "bản.") % {"h": due.strftime("%d/%m/%Y"), "d": promulgated.strftime("%d/%m/%Y")})
     notation = _text(message, "Code/CodeNotation")
     competence, position = _text(message, "SignerInfo/Competence"), _text(message, "SignerInfo/Position")
     _check_lengths(

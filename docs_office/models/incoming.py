@@ -75,7 +75,7 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     # A secret document is registered as metadata only: no file ever (Decree 30; secrets law).
     file = models.FileField(_("tệp văn bản"), upload_to="docs_office/incoming/%Y/%m/", blank=True)
     readers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("người được xem (văn bản mật)"),
-                                     blank=True, related_name="+")
+                                     blank=True, related_name="+", through="docs_office.IncomingReader")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("văn thư vào sổ"), null=True,
                                       blank=True, on_delete=models.SET_NULL, related_name="+")
     registered_at = models.DateTimeField(_("vào sổ lúc"), null=True, blank=True)
@@ -178,6 +178,23 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
     @transition(field=state, source=[S.RECEIVED, *OPEN_STATES], target=S.WITHDRAWN)
     def withdraw(self, *, at, reason):
         self.closed_at, self.closing_reason = at, reason
+
+
+class IncomingReader(models.Model):
+    """A reader of a secret incoming document: named at registration, or added by an assignment (`by_assignment`),
+    whom a new assignment that no longer names them takes off again (services.incoming.incoming_assign)."""
+
+    incomingdocument = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # Rows from before this flag existed are all False: kept, as registration readers are.
+    by_assignment = models.BooleanField(_("do được phân công"), default=False)
+
+    class Meta:
+        db_table = "docs_office_incomingdocument_readers"
+        unique_together = [("incomingdocument", "user")]
+
+    def __str__(self) -> str:
+        return f"{self.incomingdocument_id} {self.user_id}"
 
 
 class IncomingAssignment(models.Model):

@@ -200,7 +200,11 @@ def incoming_import_edxml(*, clerk, data: bytes) -> IncomingDocument:
     # Imports of one document id at one agency take turns until their transaction ends: the second of a double
     # submit then finds the first (both checked before either committed, and two entries were made — found by review).
     lock_until_commit(f"docs_office.edxml|{clerk.agency_id}|{package.document_id}")
-    if IncomingDocument.objects.filter(agency=clerk.agency, external_id=package.document_id).exists():
+    # A copy the clerk returned or the sender withdrew is no longer held: the package sent again (corrected, or to the
+    # right agency after all) is received anew, as incoming_duplicates reads it.
+    held = IncomingDocument.objects.filter(agency=clerk.agency, external_id=package.document_id).exclude(
+        state__in=[IncomingState.RETURNED, IncomingState.WITHDRAWN])
+    if held.exists():
         raise ApplicationError("duplicate", _("Văn bản %(d)s đã được nhận trước đó.") % {"d": package.document_id},
                                status=409)
     document_type = (DocumentType.objects.filter(code=package.type_code).first()

@@ -1,6 +1,6 @@
 """Incoming documents (văn bản đến): registration, assignment, handling, closing (Decree 30/2020)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import transaction
@@ -334,6 +334,11 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
     if len(leads) != 1:
         raise ApplicationError("one_lead", _("Phải có đúng một cá nhân hoặc đơn vị xử lý chính."),
                                fields={"assignments": [_("Phải có đúng một cá nhân hoặc đơn vị xử lý chính.")]})
+    # A supporter without a deadline of their own supports by the lead's (the page's rows did so, the API did not: the
+    # supporter's list then showed the document's later deadline). For-information assignees have nothing to hand in:
+    # theirs stays empty.
+    assignments = [replace(a, deadline=leads[0].deadline) if a.role == AssignmentRole.SUPPORT and a.deadline is None
+                   else a for a in assignments]
     today = timezone.localdate()
     for item in assignments:
         if item.role not in AssignmentRole.values or (item.user is None) == (item.division is None):
@@ -372,15 +377,32 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
                            instruction=a.instruction.strip(), assigned_by=leader, assigned_at=now)
         for a in assignments
     ])
-    if document.is_secret:
-        document.readers.add(*[a.user for a in assignments])
+    no_longer_reading = _assignment_readers_replace(document, assignments) if document.is_secret else []
     document.assign()
     document.save(update_fields=["state"])
     with portal_language():  # the record's note, read later in either language
         note = _assignment_note(assignments)
+        if no_longer_reading:
+            note += " " + _("Không còn được xem văn bản mật (chỉ được xem do phân công trước): %(p)s.") % {
+                "p": ", ".join(no_longer_reading)}
     _event(document, action="assign", from_state=from_state, actor=leader, note=note)
     _notify_assignees(document, assignments)
     return document
+
+
+def _assignment_readers_replace(document: IncomingDocument, assignments: list[AssignmentData]) -> list[str]:
+    """A secret document's assignees become its readers; whoever read it only through an assignment this one no longer
+    names stops reading it (found by review: every earlier assignee kept it for ever). Readers named at registration
+    stay. Returns the names of those taken off, for the history."""
+    from docs_office.models import IncomingReader
+
+    assigned = [a.user for a in assignments]
+    replaced = (IncomingReader.objects.filter(incomingdocument=document, by_assignment=True)
+                .exclude(user__in=[user.pk for user in assigned]).select_related("user").order_by("user__full_name"))
+    names = [reader.user.full_name or reader.user.username for reader in replaced]
+    replaced.delete()
+    document.readers.add(*assigned, through_defaults={"by_assignment": True})
+    return names
 
 
 def _notify_assignees(document: IncomingDocument, assignments: list[AssignmentData]) -> None:

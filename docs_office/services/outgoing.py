@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from docs_office.constants import Confidentiality, OutgoingState, Urgency
-from docs_office.models import OutgoingDocument, OutgoingEvent, OutgoingVersion
+from docs_office.models import Division, OutgoingDocument, OutgoingEvent, OutgoingVersion
 from docs_office.services.common import checked_upload, reason_required, require, same_agency
 from docs_office.services.registers import format_number, register_number_allocate, register_outgoing_for, symbol_compose
 from egov.accounts.roles import Role
@@ -134,6 +134,8 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
     if reply_due_on is not None and reply_due_on < timezone.localdate():
         message = _("Hạn trả lời không thể ở quá khứ.")
         raise ApplicationError("invalid_deadline", message, fields={"reply_due_on": [message]})
+    if confidentiality != Confidentiality.NORMAL:
+        _secret_reviewers_check(drafter=drafter, division=division, readers=readers)
     appendices = outgoing_attachments_check([a for a in attachments if a is not None])
     document = OutgoingDocument.objects.create(
         agency=drafter.agency, division=division, document_type=document_type, summary=xml_safe(summary).strip(),
@@ -152,6 +154,27 @@ def outgoing_create(*, drafter, document_type, summary: str, upload=None, compos
     return document
 
 
+def _secret_reviewers_check(*, drafter, division, readers) -> None:
+    """A secret draft is seen only by its readers (and its drafter), and the readers cannot be changed later: among
+    them must be a head of the drafting unit (heads_drafting_unit: the one who may approve it), a leader and a
+    records clerk of the agency, or the draft stops at the first step nobody can see (found by review: one with no
+    head among its readers stayed in "chờ lãnh đạo phòng duyệt" for ever)."""
+    people = [p for p in {*readers, drafter} if p.is_active and p.agency_id == drafter.agency_id]
+    draft = OutgoingDocument(agency_id=drafter.agency_id, division=division, drafter=drafter)
+    missing = []
+    if not any(heads_drafting_unit(p, draft) for p in people):
+        missing.append(_("lãnh đạo phòng của đơn vị soạn thảo") if division is not None or Division.objects.filter(
+            agency_id=drafter.agency_id, members=drafter).exists() else _("lãnh đạo phòng"))
+    if not any(p.has_role(Role.LEADER) for p in people):
+        missing.append(_("lãnh đạo cơ quan"))
+    if not any(p.has_role(Role.RECORDS_CLERK) for p in people):
+        missing.append(_("văn thư"))
+    if missing:
+        message = _("Văn bản mật chỉ người có tên được xem: cần ghi tên người duyệt, ký và phát hành văn bản. "
+                    "Còn thiếu: %(m)s.") % {"m": ", ".join(missing)}
+        raise ApplicationError("readers_incomplete", message, fields={"readers": [message]})
+
+
 def _may_read(user, document: OutgoingDocument) -> bool:
     """A secret draft is seen, reviewed, signed and issued only by the people named on it."""
     return not document.is_secret or document.readers.filter(pk=user.pk).exists()
@@ -161,8 +184,6 @@ def heads_drafting_unit(user, document: OutgoingDocument) -> bool:
     """Whether `user` heads the unit a draft comes from, whose head reviews it (selectors.outgoing_to_act_on holds
     the same rule in SQL): a member of the draft's division; for a draft without one, of a division of its
     drafter; and when the drafter belongs to no division, any head of the agency, or nobody could review it."""
-    from docs_office.models import Division
-
     if not user.has_role(Role.HEAD_OF_DIVISION):
         return False
     if document.division_id is not None:
@@ -363,6 +384,7 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
     number, year = register_number_allocate(register=register, at=now)
     symbol = symbol_compose(document_type=document.document_type, agency=document.agency, division=document.division)
     document.issue(register=register, number=number, year=year, symbol=symbol, at=now, by=clerk)
+    passed_due = _passed_reply_due_clear(document, at=now)
     with document.leader_signature.signed_pdf.open("rb") as handle:
         leader_signed = handle.read()
     # A composed document has blanks for its number and date of issue: filled now, in an incremental revision the
@@ -376,12 +398,30 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
         stamp_lines=[document.agency.name, _("Số: %(n)s") % {"n": f"{format_number(number)}/{symbol}"}, "{time}"])
     document.agency_sign(request=request)
     document.save(update_fields=["state", "register", "number", "year", "symbol", "issued_at", "issued_by",
-                                 "agency_signature"])
+                                 "agency_signature", "reply_due_on"])
     _attachments_sign_request(document=document, clerk=clerk, certificate=certificate, batch=request)
-    _event(document, action="issue", from_state=S.SIGNED, actor=clerk, note=document.number_symbol)
+    note = document.number_symbol
+    if passed_due is not None:
+        with portal_language():  # the record's note, read later in either language
+            note += ". " + _("Hạn trả lời, xử lý của nơi nhận (%(d)s) đã qua khi phát hành: đã bỏ hạn này, nơi nhận "
+                             "không nhận hạn xử lý (văn bản đã ký không sửa được hạn).") % {
+                "d": passed_due.strftime("%d/%m/%Y")}
+    _event(document, action="issue", from_state=S.SIGNED, actor=clerk, note=note)
     legal_event_record(action="outgoing.numbered", obj=document, actor=clerk,
                        data={"register": register.pk, "number": number, "year": year, "symbol": symbol})
     return document
+
+
+def _passed_reply_due_clear(document: OutgoingDocument, *, at):
+    """A reply deadline (hạn trả lời, xử lý của nơi nhận) already past on the day of issue is cleared, and returned for
+    the history: sent on, it would make the recipients' document overdue on arrival (found by review). Refusing the
+    issue would leave the document stuck: the deadline is set only when drafting, and a signed document never goes
+    back to its drafter."""
+    due = document.reply_due_on
+    if due is None or due >= timezone.localdate(at):
+        return None
+    document.reply_due_on = None
+    return due
 
 
 def issue_field_values(*, number: int, at) -> dict[str, str]:

@@ -3,6 +3,37 @@ from django.contrib import admin
 from egov.agencies.models import Agency
 
 
+def sees_every_agency(user) -> bool:
+    """A superuser or system administrator manages every agency; an agency administrator only their own."""
+    from egov.accounts.roles import Role
+
+    return user.is_superuser or user.has_role(Role.SYSTEM_ADMIN)
+
+
+class AgencyScopedAdmin(admin.ModelAdmin):
+    """Rows of one agency each (its `agency` field): a system administrator sees and edits every agency's, an agency
+    administrator only their own, and is offered only their own agency in the form (a plain choice: the agencies'
+    autocomplete would list every agency of the province)."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_every_agency(request.user):
+            return queryset
+        return queryset.filter(agency_id=request.user.agency_id)
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        if sees_every_agency(request.user):
+            return fields
+        return [name for name in fields if name != "agency"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agency" and not sees_every_agency(request.user):
+            kwargs["queryset"] = Agency.objects.filter(pk=request.user.agency_id)
+            kwargs["empty_label"] = None  # their agency is the only one, chosen already
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "exchange_code", "parent", "is_active"]

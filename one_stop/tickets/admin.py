@@ -2,24 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from egov.agencies.admin import AgencyScopedAdmin
 from one_stop.tickets.models import Counter, QueueTicket, QueueTicketEvent, ServiceArea
-
-
-class AgencyScopedAdmin(admin.ModelAdmin):
-    """A system administrator sees every agency; an agency administrator only their own."""
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser or request.user.has_role("system_admin"):
-            return queryset
-        return queryset.filter(agency_id=request.user.agency_id)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agency" and not (request.user.is_superuser or request.user.has_role("system_admin")):
-            from egov.agencies.models import Agency
-
-            kwargs["queryset"] = Agency.objects.filter(pk=request.user.agency_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ServiceArea)

@@ -97,7 +97,7 @@ def test_a_secret_answer_is_not_offered_to_whoever_is_not_its_reader(client, sta
     from docs_office.selectors import outgoing_answer_choices
 
     secret = issued_unsigned(staff, registers["outgoing"], confidentiality=Confidentiality.SECRET,
-                             readers=[staff[Role.LEADER], staff[Role.HEAD_OF_DIVISION]])
+                             readers=[staff[Role.LEADER], staff[Role.HEAD_OF_DIVISION], staff[Role.RECORDS_CLERK]])
     secret.readers.remove(staff[Role.SPECIALIST])
     assert secret not in outgoing_answer_choices(user=staff[Role.SPECIALIST], document=assigned)
     with pytest.raises(ApplicationError) as refused:

@@ -522,8 +522,10 @@ def test_a_composed_draft_is_signed_in_its_signature_block(staff, demo_pki, djan
 def test_a_secret_draft_is_reviewed_only_by_the_people_named_on_it(staff, agency):
     from docs_office.selectors import outgoing_visible_to
 
-    head, leader = staff[Role.HEAD_OF_DIVISION], staff[Role.LEADER]
-    document = draft(staff, confidentiality=Confidentiality.SECRET, readers=[head])
+    head, named_leader = staff[Role.HEAD_OF_DIVISION], staff[Role.LEADER]
+    leader = UserFactory(agency=agency, roles=[Role.LEADER])  # a deputy not named on it
+    document = draft(staff, confidentiality=Confidentiality.SECRET, readers=[head, named_leader,
+                                                                             staff[Role.RECORDS_CLERK]])
     outgoing_review(user=staff[Role.SPECIALIST], document=document, action="submit")
     outgoing_review(user=head, document=document, action="head_approve")
     assert document not in outgoing_visible_to(user=leader)

@@ -20,6 +20,7 @@ from tests.docs_office.factories import assign_to, doc_type, register_scan
 from tests.docs_office.test_edxml import package
 from tests.docs_office.test_outgoing import draft, issued_unsigned
 from tests.docs_office.test_views import signed_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +36,15 @@ def test_a_secret_answer_linked_at_closing_is_named_only_to_its_readers(client, 
     letter = assign_to(staff[Role.LEADER], register_scan(clerk, number="45", symbol="BNV-VP"), lead=specialist,
                        deadline=timezone.localdate() + timedelta(days=3))
     answer = issued_unsigned(staff, registers["outgoing"], confidentiality=Confidentiality.SECRET,
-                             readers=[specialist, staff[Role.HEAD_OF_DIVISION], staff[Role.LEADER]])
+                             readers=[specialist, staff[Role.HEAD_OF_DIVISION], staff[Role.LEADER], clerk])
     incoming_close(user=specialist, document=letter, result="Đã trả lời", answered_by=answer)
-    assert not outgoing_visible_to(user=clerk).filter(pk=answer.pk).exists()
-    signed_in(client, clerk)
+    # Another records clerk, who reads the letter but is not named on the answer.
+    other_clerk = UserFactory(agency=clerk.agency, roles=[Role.RECORDS_CLERK])
+    assert not outgoing_visible_to(user=other_clerk).filter(pk=answer.pk).exists()
+    signed_in(client, other_clerk)
     page = client.get(reverse("docs_office:incoming_detail", args=[letter.pk])).content.decode()
     assert 'data-field="answered-by"' not in page and answer.number_symbol not in page
-    assert _api(clerk).get(reverse("api-incoming-document-detail", args=[letter.pk])).json()["answered_by"] is None
+    assert _api(other_clerk).get(reverse("api-incoming-document-detail", args=[letter.pk])).json()["answered_by"] is None
     # The closer, who reads it, still sees the link.
     signed_in(client, specialist)
     assert 'data-field="answered-by"' in client.get(reverse("docs_office:incoming_detail", args=[letter.pk])).content.decode()
@@ -95,7 +98,8 @@ def test_an_edxml_reply_is_never_linked_to_a_secret_document_of_the_same_number(
     letter = issued_unsigned(staff, registers["outgoing"])
     secret_register = register_outgoing_for(agency=agency, document_type=doc_type("quyet-dinh"), secret=True)
     secret = issued_unsigned(staff, secret_register, confidentiality=Confidentiality.SECRET,
-                             readers=[staff[Role.SPECIALIST], staff[Role.HEAD_OF_DIVISION], staff[Role.LEADER]])
+                             readers=[staff[Role.SPECIALIST], staff[Role.HEAD_OF_DIVISION], staff[Role.LEADER],
+                                      staff[Role.RECORDS_CLERK]])
     OutgoingDocument.objects.filter(pk=secret.pk).update(issued_at=timezone.now() - timedelta(minutes=5))
     assert OutgoingDocument.objects.get(pk=secret.pk).number_symbol == letter.number_symbol  # its own series
     reply = incoming_import_edxml(clerk=staff[Role.RECORDS_CLERK], data=edxml_build(package(
