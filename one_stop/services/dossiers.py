@@ -368,7 +368,15 @@ def dossier_supplement_submit(*, dossier: Dossier, citizen, note: str = "") -> D
         raise ApplicationError("not_found", _("Không tìm thấy hồ sơ."), status=404)
     if dossier.state != DossierState.SUPPLEMENT_REQUESTED or dossier.supplement_submitted_at is not None:
         raise ApplicationError("invalid_transition", _("Hồ sơ không ở trạng thái chờ bổ sung."), status=409)
-    if not dossier.documents.filter(kind="supplement").exists():
+    # What this round asked for: a file the applicant uploaded since the latest request (a file of an earlier round
+    # answered that one; found in review, a second round could be "sent" with nothing new). The request's event
+    # keeps the exact moment; paused_at (kept to the minute) stands in for a dossier without one.
+    asked_at = (dossier.events.filter(action="request_supplement").order_by("-at", "-id")
+                .values_list("at", flat=True).first()) or dossier.paused_at
+    supplements = dossier.documents.filter(kind="supplement", uploaded_by_id=citizen.pk)
+    if asked_at is not None:
+        supplements = supplements.filter(uploaded_at__gte=asked_at)
+    if not supplements.exists():
         raise ApplicationError("supplement_empty", _("Cần tải lên giấy tờ bổ sung trước khi gửi."),
                                fields={"file": [_("Bắt buộc.")]})
     dossier.supplement_submitted_at = timezone.now().replace(second=0, microsecond=0)
