@@ -18,7 +18,7 @@ from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 from egov.core.text import fold_vietnamese
 from egov.workdays.services import add_working_days, is_working_day, next_working_day
-from one_stop.constants import DESK_CHANNELS, ApplicantKind, DossierChannel, DossierState
+from one_stop.constants import DESK_CHANNELS, DRAFT_CODE_PREFIX, ApplicantKind, DossierChannel, DossierState
 from one_stop.models import Dossier, DossierCodeCounter, Procedure
 from one_stop.models.dossier import TRANSITION_PERMISSIONS
 from one_stop.selectors import procedure_version_current
@@ -290,7 +290,7 @@ def _draft_code() -> str:
     # get a temporary code, and the real one when submitted.
     import secrets
 
-    return f"NHAP-{secrets.token_hex(8).upper()}"
+    return f"{DRAFT_CODE_PREFIX}{secrets.token_hex(8).upper()}"
 
 
 def _require_citizen(citizen) -> None:
