@@ -703,10 +703,12 @@ def dossiers_online_inbox_for(*, user) -> QuerySet:
 
 
 def dossier_document_visible(*, user, code: str, document_id: int):
-    """A file of a dossier the user may see (staff of its agencies, or its owner); None otherwise."""
+    """A file of a dossier the user works on as staff (dossiers_worked_by); None otherwise. Not its owner's: the
+    portal hands them their files by the applicant's rules (a result only once approved), and a staff member who
+    applied at another agency is its owner there (found in review: they downloaded unapproved result drafts here)."""
     from one_stop.models import DossierDocument
 
-    dossiers = dossiers_visible_to(user=user).filter(code=code).values("pk")
+    dossiers = dossiers_worked_by(user=user).filter(code=code).values("pk")
     return DossierDocument.objects.filter(pk=document_id, dossier__in=dossiers).first()
 @dataclass(frozen=True, slots=True)
 class QueueRow:

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from egov.accounts.roles import Role
 from one_stop.selectors import dossiers_queue_page, dossiers_visible_to, dossiers_worked_by
 from one_stop.services.documents import dossier_document_add
-from one_stop.services.dossiers import ApplicantData, dossier_draft_create
-from tests.factories import UserFactory
+from one_stop.services.dossiers import ApplicantData, dossier_draft_create, dossier_submit
+from tests.factories import AgencyFactory, UserFactory
 from tests.pdfs import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +62,13 @@ def test_the_queue_search_still_lists_a_staff_members_own_draft_as_its_applicant
     own = dossier_draft_create(citizen=clerk, procedure=procedure, handling_agency=agency, applicant=APPLICANT)
 
     assert [row.code for row in dossiers_queue_page(user=clerk, search="hoang thi lan").dossiers] == [own.code]
+
+
+def test_staff_who_applied_at_another_agency_cannot_download_that_dossiers_files_on_the_desk(client, procedure, agency):
+    specialist = UserFactory(agency=AgencyFactory(), roles=[Role.SPECIALIST, Role.CITIZEN], national_id="020195004323")
+    own = dossier_draft_create(citizen=specialist, procedure=procedure, handling_agency=agency, applicant=APPLICANT)
+    document = dossier_document_add(dossier=own, user=specialist, file=_pdf())
+    own = dossier_submit(dossier=own, citizen=specialist)
+    client.force_login(specialist)
+
+    assert client.get(f"/mot-cua/ho-so/{own.code}/tep/{document.pk}/").status_code == 404
