@@ -38,6 +38,11 @@ ACTION_LABELS = {
     "refuse": gettext_lazy("từ chối"), "withdraw": gettext_lazy("rút"),
 }
 NEEDS_REASON = {"request_supplement", "refuse", "withdraw"}
+CLOSING_ACTIONS = {"refuse", "withdraw"}
+# What other apps do in the transaction that refuses or withdraws a dossier, registered by them at start-up (the
+# portal's payments expire its pending attempts: public_services.apps), so that one_stop depends on none of them.
+# Each is called as hook(dossier=, actor=, action=) with the dossier locked and saved.
+DOSSIER_CLOSED_HOOKS: list = []
 LEGAL_ACTIONS = {"receive", "resolve", "return_result", "refuse"}
 
 
@@ -469,6 +474,9 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processi
         # The desk completes its own steps; one another agency left open is not the desk's to sign off.
         process.dossier_steps_complete_through(dossier=dossier, user=user, at=now, roles={Role.ONE_STOP_CLERK})
     _event(dossier, action=action, from_state=from_state, actor=user, note=note)
+    if action in CLOSING_ACTIONS:
+        for hook in DOSSIER_CLOSED_HOOKS:
+            hook(dossier=dossier, actor=user, action=action)
     if action in LEGAL_ACTIONS:
         legal_event_record(action=f"dossier.{action}", obj=dossier, actor=user,
                            data={"code": dossier.code, "from": from_state, "to": dossier.state, "note": note})
