@@ -194,13 +194,52 @@ def _applicant_fields(applicant: ApplicantData) -> dict:
             "applicant_email": applicant.email.strip(), "applicant_address": applicant.address.strip()}
 
 
+# A submission key is unique per receiving agency (dossier_submission_key_unique), and a repeat is recognised only for
+# the one who sent it: the desk's receipts and each citizen's drafts keep their keys apart (found in review: two
+# citizens' same key was a 500, and a clerk sending a key a citizen's draft held got that draft, their personal data).
+SUBMISSION_KEY_MAX = 64
+
+
+def submission_key_for_desk(key: str) -> str:
+    """The stored form of a key the desk's counter or API sent (empty: none)."""
+    return f"desk:{key}" if key else ""
+
+
+def submission_key_for_citizen(citizen_id: int, key: str) -> str:
+    """The stored form of a key a citizen's portal form or API client sent (empty: none)."""
+    return f"citizen:{citizen_id}:{key}" if key else ""
+
+
+def submission_key_sent(stored: str) -> str:
+    """The key as its sender wrote it, from its stored form (a page sends its form's key back as it was)."""
+    if stored.startswith("citizen:"):
+        return stored.split(":", 2)[2]
+    return stored.removeprefix("desk:")
+
+
+def dossier_save_keyed(dossier: Dossier, **save_kwargs) -> None:
+    """Save a dossier that carries a submission key: the key already taken (a race the lookups' locks did not
+    serialise) is a 409 with a message, never a server error."""
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            dossier.save(**save_kwargs)
+    except IntegrityError as exc:
+        if "dossier_submission_key_unique" not in str(exc):
+            raise
+        raise ApplicationError("submission_key_taken", _("Khóa gửi một lần (Idempotency-Key) này đã được dùng cho một "
+                                                         "hồ sơ khác; hãy gửi lại với khóa mới."), status=409) from None
+
+
 def _submission_repeated(*, agency_id: int, key: str) -> Dossier | None:
     """The dossier a receipt with this key already made at this desk, or None. Receipts of one key take turns until
-    their transaction ends (a double click sends both before the first is stored), so the second finds the first."""
+    their transaction ends (a double click sends both before the first is stored), so the second finds the first.
+    Only the desk's own receipts count: a citizen's draft holding the same key is theirs (its stored key differs)."""
     from egov.core.locks import lock_until_commit
 
     lock_until_commit(f"one_stop.receipt|{agency_id}|{key}")
-    dossier = Dossier.objects.filter(receiving_agency_id=agency_id, submission_key=key).first()
+    dossier = Dossier.objects.filter(receiving_agency_id=agency_id, submission_key=submission_key_for_desk(key)).first()
     if dossier is not None:
         dossier.repeated_submission = True
     return dossier
@@ -226,7 +265,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
 
     if not clerk.has_role(Role.ONE_STOP_CLERK) or clerk.agency_id is None:
         raise ApplicationError("not_a_clerk", _("Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."), status=403)
-    submission_key = (submission_key or "").strip()[:64]
+    submission_key = (submission_key or "").strip()[:SUBMISSION_KEY_MAX]
     if submission_key:
         repeated = _submission_repeated(agency_id=clerk.agency_id, key=submission_key)
         if repeated is not None:
@@ -242,7 +281,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     dossier = Dossier(
         code=dossier_code_allocate(agency=clerk.agency, at=now), procedure=procedure, procedure_version=version,
         receiving_agency=clerk.agency, handling_agency=handling_agency or clerk.agency, channel=channel,
-        submitted_at=now, submission_key=submission_key, **_applicant_fields(applicant),
+        submitted_at=now, submission_key=submission_key_for_desk(submission_key), **_applicant_fields(applicant),
     )
     _time_limit_given(dossier, processing_days)
     dossier.fee_vnd, dossier.fee_note = _fee(version, channel, fee_exempt_reason)
@@ -252,7 +291,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     clock_start = dossier_clock_start(now)
     dossier.receive(at=now, by=clerk, clock_start=clock_start,
                     due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
-    dossier.save()
+    dossier_save_keyed(dossier)
     dossier_steps_create(dossier=dossier, by=clerk)
     for requirement, upload in scans:
         dossier_document_add(dossier=dossier, user=clerk, file=upload, requirement=requirement, record=False)
@@ -319,9 +358,10 @@ def dossier_draft_create(*, citizen, procedure: Procedure, handling_agency, form
                                            phone=citizen.phone or "", email=citizen.email or "")
     dossier = Dossier(code=_draft_code(), procedure=procedure, procedure_version=version, state=DossierState.DRAFT,
                       receiving_agency=handling_agency, handling_agency=handling_agency, channel=DossierChannel.ONLINE,
-                      citizen=citizen, form_data=form_data or {}, submission_key=(submission_key or "")[:64],
+                      citizen=citizen, form_data=form_data or {},
+                      submission_key=submission_key_for_citizen(citizen.pk, (submission_key or "")[:SUBMISSION_KEY_MAX]),
                       **_applicant_fields(applicant))
-    dossier.save()
+    dossier_save_keyed(dossier)
     _event(dossier, action="draft", from_state="", actor=citizen, agency=handling_agency)
     return dossier
 
