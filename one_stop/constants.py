@@ -16,6 +16,11 @@ class ProcedureSource(models.TextChoices):
     ADMIN = "admin", _("Nhập trên trang quản trị")
 
 
+# A draft's temporary code (services.dossiers._draft_code): replaced by the desk's code when it is submitted, so it
+# marks a draft wherever only the code is at hand (the queue search's covering indexes hold the code, not the state).
+DRAFT_CODE_PREFIX = "NHAP-"
+
+
 class DossierState(models.TextChoices):
     DRAFT = "draft", _("Bản nháp, chưa nộp")
     SUBMITTED = "submitted", _("Đã nộp trực tuyến, chờ tiếp nhận")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from egov.core.sql import fetchall_prepared
 from egov.core.text import fold_vietnamese
+from one_stop.constants import DRAFT_CODE_PREFIX, DossierState
 from one_stop.models import Procedure, ProcedureFormTemplate, ProcedureVersion
 from one_stop.models.dossier import QUEUE_OPEN_STATES
 
@@ -166,7 +167,8 @@ def procedure_fields() -> list[str]:
 
 
 def dossiers_visible_to(*, user) -> QuerySet:
-    """Staff see their agency's dossiers (received there or handled there); a citizen only their own."""
+    """Staff see their agency's dossiers (received there or handled there) but not its citizens' drafts, which are
+    nobody's business until submitted; a citizen sees their own, drafts included."""
     from one_stop.models import Dossier
 
     dossiers = Dossier.objects.select_related("procedure", "procedure_version", "receiving_agency", "handling_agency")
@@ -180,9 +182,9 @@ def dossiers_visible_to(*, user) -> QuerySet:
 
 def dossiers_worked_by(*, user) -> QuerySet:
     """The dossiers `user` reads as the staff handling them: every one for a superuser, their agency's (received or
-    handled there) for agency staff, none for anyone else. A dossier a staff member filed as a citizen at another
-    agency is not among them: they read it on the portal as its applicant does (its staff names, notes and files are
-    that agency's)."""
+    handled there) for agency staff, none for anyone else; never a citizen's draft (not submitted, so not the agency's
+    yet). A dossier a staff member filed as a citizen at another agency is not among them: they read it on the portal
+    as its applicant does (its staff names, notes and files are that agency's)."""
     from one_stop.models import Dossier
 
     if user.is_superuser:
@@ -199,7 +201,8 @@ def dossier_read_as_staff(*, user, dossier) -> bool:
         return False
     if user.is_superuser:
         return True
-    return _works_for_an_agency(user) and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id)
+    return (_works_for_an_agency(user) and dossier.state != DossierState.DRAFT
+            and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id))
 
 
 def _works_for_an_agency(user) -> bool:
@@ -207,7 +210,9 @@ def _works_for_an_agency(user) -> bool:
 
 
 def _agency_work(user) -> Q:
-    return Q(receiving_agency_id=user.agency_id) | Q(handling_agency_id=user.agency_id)
+    # A draft names the agency it will be sent to, but until the citizen submits it the agency has no business with
+    # it (found in review: staff read citizens' unsubmitted drafts, their personal data, on the desk and the API).
+    return (Q(receiving_agency_id=user.agency_id) | Q(handling_agency_id=user.agency_id)) & ~Q(state=DossierState.DRAFT)
 
 
 # A dossier is "due soon" when due by the end of the second working day after today: what the morning reminder
@@ -698,10 +703,12 @@ def dossiers_online_inbox_for(*, user) -> QuerySet:
 
 
 def dossier_document_visible(*, user, code: str, document_id: int):
-    """A file of a dossier the user may see (staff of its agencies, or its owner); None otherwise."""
+    """A file of a dossier the user works on as staff (dossiers_worked_by); None otherwise. Not its owner's: the
+    portal hands them their files by the applicant's rules (a result only once approved), and a staff member who
+    applied at another agency is its owner there (found in review: they downloaded unapproved result drafts here)."""
     from one_stop.models import DossierDocument
 
-    dossiers = dossiers_visible_to(user=user).filter(code=code).values("pk")
+    dossiers = dossiers_worked_by(user=user).filter(code=code).values("pk")
     return DossierDocument.objects.filter(pk=document_id, dossier__in=dossiers).first()
 @dataclass(frozen=True, slots=True)
 class QueueRow:
@@ -734,13 +741,19 @@ class QueuePage:
         return max(1, min(-(-self.count // QUEUE_PAGE_SIZE), QUEUE_COUNT_CAP // QUEUE_PAGE_SIZE))
 
 
-def _visibility_sides(user) -> list[tuple[str, list]]:
-    """`dossiers_visible_to` as SQL conditions (ORed): the citizen's own, and the staff member's agency."""
+def _visibility_sides(user, *, any_state: bool = False) -> list[tuple[str, list]]:
+    """`dossiers_visible_to` as SQL conditions (ORed): the citizen's own, and the staff member's agency.
+
+    The agency's sides leave out drafts by their temporary code (DRAFT_CODE_PREFIX), which the search's covering
+    indexes hold (the state they do not: testing it would visit the table for every match); `any_state`: the caller
+    keeps to states no draft is in (the open queue), and the sides say nothing of drafts."""
     if user.is_superuser:
         return [("TRUE", [])]
     sides = []
     if user.agency_id is not None and user.is_agency_staff:
-        sides += [("receiving_agency_id = %s", [user.agency_id]), ("handling_agency_id = %s", [user.agency_id])]
+        not_draft = ("", []) if any_state else (" AND LEFT(code, %s) <> %s", [len(DRAFT_CODE_PREFIX), DRAFT_CODE_PREFIX])
+        sides += [(f"{column} = %s{not_draft[0]}", [user.agency_id, *not_draft[1]])
+                  for column in ("receiving_agency_id", "handling_agency_id")]
     # Last: the queue's parts leave out the rows of the parts before them, and a staff member's own
     # dossiers as a citizen are few (so the agency's parts read their indexes alone).
     return [*sides, ("citizen_id = %s", [user.pk])]
@@ -839,7 +852,7 @@ def _open_queue_rows_and_count(*, user, offset: int, limit: int, extra: tuple[st
     `extra`: a further condition on the dossiers (SQL over the unaliased dossier table, and its parameters), for
     the queue's filters; each part still reads its partial index in order and stops at the page.
     """
-    sides = _visibility_sides(user)
+    sides = _visibility_sides(user, any_state=True)  # QUEUE_OPEN_STATES hold no draft
     # Only constant SQL is composed here (the table names and the conditions above); values are parameters.
     from one_stop.models import Dossier
 

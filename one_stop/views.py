@@ -125,8 +125,10 @@ def receipt(request, code: str):
     rendered now when the dossier no longer matches it (one_stop.services.receipts)."""
     from one_stop.services.receipts import dossier_receipt_ensure
 
-    # Staff only: the owner has the portal's copy.
-    dossier = _staff_dossier(request, code, related=("received_by", "receiving_agency__parent"))
+    # Staff only: the owner has the portal's copy. Form 01 attests a receipt: a dossier the desk never received (an
+    # online submission still waiting, a draft) has none to print (404, as on the portal).
+    dossier = _staff_dossier(request, code, related=("received_by", "receiving_agency__parent"),
+                             received_at__isnull=False)
     pdf = dossier_receipt_ensure(dossier=dossier, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'

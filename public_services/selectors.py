@@ -114,10 +114,11 @@ def citizen_dossier_by_submission_key(*, user, key: str):
     """The citizen's dossier made from the online form with this one-time key, or None. A draft's temporary code is
     replaced when it is submitted, so a draft's page sent again (Back) finds its dossier by the key instead."""
     from one_stop.models import Dossier
+    from one_stop.services.dossiers import submission_key_for_citizen
 
     if not user.is_authenticated or not key:
         return None
-    return (Dossier.objects.filter(citizen=user, submission_key=key)
+    return (Dossier.objects.filter(citizen=user, submission_key=submission_key_for_citizen(user.pk, key))
             .select_related("procedure", "procedure_version", "handling_agency", "receiving_agency").first())
 
 

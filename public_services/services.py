@@ -57,8 +57,10 @@ def _submission_find(*, citizen, key: str) -> Dossier | None:
     """The dossier this citizen's form with this key already created, or None. Sendings of one key take turns until
     their transaction ends (a double click sends both before the first is stored), so the second finds the first —
     the desk's counter does the same (one_stop.services.dossiers._submission_repeated)."""
+    from one_stop.services.dossiers import submission_key_for_citizen
+
     lock_until_commit(f"public_services.apply|{citizen.pk}|{key}")
-    return Dossier.objects.filter(citizen_id=citizen.pk, submission_key=key).first()
+    return Dossier.objects.filter(citizen_id=citizen.pk, submission_key=submission_key_for_citizen(citizen.pk, key)).first()
 
 
 def _form_sent_before(*, citizen, procedure: Procedure, key: str) -> tuple[Dossier | None, bool, str]:
@@ -361,8 +363,10 @@ def _draft_submit(*, citizen, dossier: Dossier, form_data, uploads, submission_k
     if submission_key and not dossier.submission_key:
         # A draft begun elsewhere (the API) takes the page's key: its code changes on submission, and the page sent
         # again must still find it.
-        dossier.submission_key = submission_key
-        dossier.save(update_fields=["submission_key"])
+        from one_stop.services.dossiers import dossier_save_keyed, submission_key_for_citizen
+
+        dossier.submission_key = submission_key_for_citizen(citizen.pk, submission_key)
+        dossier_save_keyed(dossier, update_fields=["submission_key"])
     outcome = portal_draft_save(citizen=citizen, procedure=dossier.procedure, form_data=form_data, dossier=dossier,
                                 uploads=uploads)
     if outcome.errors:

@@ -124,6 +124,7 @@ def _uploads_from(request, schema: dict) -> list:
 def apply(request, code: str):
     """Fill in the procedure's online form: save a draft (files too) or submit it to the desk."""
     from egov.core.errors import ApplicationError
+    from one_stop.services.dossiers import submission_key_sent
     from public_services.forms.engine import form_clean, prefilled_names
     from public_services.forms.html import form_bind, form_data_from_post
     from public_services.profile import citizen_profile
@@ -172,7 +173,8 @@ def apply(request, code: str):
     status = 200
     # The form's one-time key: the same form sent twice (a double click, Back then "Nộp hồ sơ") finds what the first
     # sending made. Kept while the form comes back with errors; a draft keeps the key it was created with.
-    submission_key = portal_submission_key(request.POST.get("khoa", "") or (draft.submission_key if draft else ""))
+    submission_key = portal_submission_key(request.POST.get("khoa", "")
+                                           or (submission_key_sent(draft.submission_key) if draft else ""))
     if request.method == "POST":
         data = form_data_from_post(schema, request.POST)
         uploads = _uploads_from(request, schema)

@@ -142,7 +142,10 @@ class Dossier(ProtectedStateMixin, models.Model):
     supplement_submitted_at = models.DateTimeField(_("công dân gửi bổ sung lúc"), null=True, blank=True)
     # The counter form's one-time key (or the API's Idempotency-Key): a second click on "receive", or a client's retry,
     # finds the dossier the first one made instead of receiving it twice under a new code. Empty: none was sent.
-    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Stored under who sent it (services.dossiers.submission_key_for_desk / _for_citizen): "desk:<key>" for the desk's
+    # receipts, "citizen:<user id>:<key>" for the portal's drafts, so one submitter's key never finds (or collides
+    # with) another's; the key itself is at most 64 characters.
+    submission_key = models.CharField(max_length=100, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,9 @@ import hashlib
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from egov.core.errors import ApplicationError
 from egov.core.pdf import render_pdf
 from egov.core.qr import qr_svg
 from one_stop.models import Dossier
@@ -15,7 +17,12 @@ TEMPLATE = "one_stop/pdf/receipt.html"
 
 
 def receipt_context(*, dossier: Dossier, base_url: str) -> dict:
-    """Everything form 01 prints, except the QR image (which only encodes `lookup_url`, printed too)."""
+    """Everything form 01 prints, except the QR image (which only encodes `lookup_url`, printed too).
+
+    Refuses a dossier never received: the form attests the moment of receipt, and printing the current time instead
+    would hand out a receipt for a dossier the desk has not taken."""
+    if dossier.received_at is None:
+        raise ApplicationError("not_received", _("Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận."), status=409)
     lookup_url = base_url.rstrip("/") + reverse("one_stop:lookup_code", kwargs={"code": dossier.code})
     version = dossier.procedure_version
     fee = dossier.fee_vnd if dossier.fee_vnd is not None else version.fee_vnd

@@ -18,7 +18,7 @@ from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 from egov.core.text import fold_vietnamese
 from egov.workdays.services import add_working_days, is_working_day, next_working_day
-from one_stop.constants import DESK_CHANNELS, ApplicantKind, DossierChannel, DossierState
+from one_stop.constants import DESK_CHANNELS, DRAFT_CODE_PREFIX, ApplicantKind, DossierChannel, DossierState
 from one_stop.models import Dossier, DossierCodeCounter, Procedure
 from one_stop.models.dossier import TRANSITION_PERMISSIONS
 from one_stop.selectors import procedure_version_current
@@ -38,6 +38,11 @@ ACTION_LABELS = {
     "refuse": gettext_lazy("từ chối"), "withdraw": gettext_lazy("rút"),
 }
 NEEDS_REASON = {"request_supplement", "refuse", "withdraw"}
+CLOSING_ACTIONS = {"refuse", "withdraw"}
+# What other apps do in the transaction that refuses or withdraws a dossier, registered by them at start-up (the
+# portal's payments expire its pending attempts: public_services.apps), so that one_stop depends on none of them.
+# Each is called as hook(dossier=, actor=, action=) with the dossier locked and saved.
+DOSSIER_CLOSED_HOOKS: list = []
 LEGAL_ACTIONS = {"receive", "resolve", "return_result", "refuse"}
 
 
@@ -189,13 +194,52 @@ def _applicant_fields(applicant: ApplicantData) -> dict:
             "applicant_email": applicant.email.strip(), "applicant_address": applicant.address.strip()}
 
 
+# A submission key is unique per receiving agency (dossier_submission_key_unique), and a repeat is recognised only for
+# the one who sent it: the desk's receipts and each citizen's drafts keep their keys apart (found in review: two
+# citizens' same key was a 500, and a clerk sending a key a citizen's draft held got that draft, their personal data).
+SUBMISSION_KEY_MAX = 64
+
+
+def submission_key_for_desk(key: str) -> str:
+    """The stored form of a key the desk's counter or API sent (empty: none)."""
+    return f"desk:{key}" if key else ""
+
+
+def submission_key_for_citizen(citizen_id: int, key: str) -> str:
+    """The stored form of a key a citizen's portal form or API client sent (empty: none)."""
+    return f"citizen:{citizen_id}:{key}" if key else ""
+
+
+def submission_key_sent(stored: str) -> str:
+    """The key as its sender wrote it, from its stored form (a page sends its form's key back as it was)."""
+    if stored.startswith("citizen:"):
+        return stored.split(":", 2)[2]
+    return stored.removeprefix("desk:")
+
+
+def dossier_save_keyed(dossier: Dossier, **save_kwargs) -> None:
+    """Save a dossier that carries a submission key: the key already taken (a race the lookups' locks did not
+    serialise) is a 409 with a message, never a server error."""
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            dossier.save(**save_kwargs)
+    except IntegrityError as exc:
+        if "dossier_submission_key_unique" not in str(exc):
+            raise
+        raise ApplicationError("submission_key_taken", _("Khóa gửi một lần (Idempotency-Key) này đã được dùng cho một "
+                                                         "hồ sơ khác; hãy gửi lại với khóa mới."), status=409) from None
+
+
 def _submission_repeated(*, agency_id: int, key: str) -> Dossier | None:
     """The dossier a receipt with this key already made at this desk, or None. Receipts of one key take turns until
-    their transaction ends (a double click sends both before the first is stored), so the second finds the first."""
+    their transaction ends (a double click sends both before the first is stored), so the second finds the first.
+    Only the desk's own receipts count: a citizen's draft holding the same key is theirs (its stored key differs)."""
     from egov.core.locks import lock_until_commit
 
     lock_until_commit(f"one_stop.receipt|{agency_id}|{key}")
-    dossier = Dossier.objects.filter(receiving_agency_id=agency_id, submission_key=key).first()
+    dossier = Dossier.objects.filter(receiving_agency_id=agency_id, submission_key=submission_key_for_desk(key)).first()
     if dossier is not None:
         dossier.repeated_submission = True
     return dossier
@@ -221,7 +265,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
 
     if not clerk.has_role(Role.ONE_STOP_CLERK) or clerk.agency_id is None:
         raise ApplicationError("not_a_clerk", _("Chỉ cán bộ Bộ phận Một cửa được tiếp nhận hồ sơ."), status=403)
-    submission_key = (submission_key or "").strip()[:64]
+    submission_key = (submission_key or "").strip()[:SUBMISSION_KEY_MAX]
     if submission_key:
         repeated = _submission_repeated(agency_id=clerk.agency_id, key=submission_key)
         if repeated is not None:
@@ -237,7 +281,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     dossier = Dossier(
         code=dossier_code_allocate(agency=clerk.agency, at=now), procedure=procedure, procedure_version=version,
         receiving_agency=clerk.agency, handling_agency=handling_agency or clerk.agency, channel=channel,
-        submitted_at=now, submission_key=submission_key, **_applicant_fields(applicant),
+        submitted_at=now, submission_key=submission_key_for_desk(submission_key), **_applicant_fields(applicant),
     )
     _time_limit_given(dossier, processing_days)
     dossier.fee_vnd, dossier.fee_note = _fee(version, channel, fee_exempt_reason)
@@ -247,7 +291,7 @@ def dossier_receive_at_counter(*, clerk, procedure: Procedure, applicant: Applic
     clock_start = dossier_clock_start(now)
     dossier.receive(at=now, by=clerk, clock_start=clock_start,
                     due_at=dossier_due_at(processing_days=dossier_time_limit(dossier), clock_start=clock_start))
-    dossier.save()
+    dossier_save_keyed(dossier)
     dossier_steps_create(dossier=dossier, by=clerk)
     for requirement, upload in scans:
         dossier_document_add(dossier=dossier, user=clerk, file=upload, requirement=requirement, record=False)
@@ -290,7 +334,7 @@ def _draft_code() -> str:
     # get a temporary code, and the real one when submitted.
     import secrets
 
-    return f"NHAP-{secrets.token_hex(8).upper()}"
+    return f"{DRAFT_CODE_PREFIX}{secrets.token_hex(8).upper()}"
 
 
 def _require_citizen(citizen) -> None:
@@ -314,9 +358,10 @@ def dossier_draft_create(*, citizen, procedure: Procedure, handling_agency, form
                                            phone=citizen.phone or "", email=citizen.email or "")
     dossier = Dossier(code=_draft_code(), procedure=procedure, procedure_version=version, state=DossierState.DRAFT,
                       receiving_agency=handling_agency, handling_agency=handling_agency, channel=DossierChannel.ONLINE,
-                      citizen=citizen, form_data=form_data or {}, submission_key=(submission_key or "")[:64],
+                      citizen=citizen, form_data=form_data or {},
+                      submission_key=submission_key_for_citizen(citizen.pk, (submission_key or "")[:SUBMISSION_KEY_MAX]),
                       **_applicant_fields(applicant))
-    dossier.save()
+    dossier_save_keyed(dossier)
     _event(dossier, action="draft", from_state="", actor=citizen, agency=handling_agency)
     return dossier
 
@@ -368,7 +413,15 @@ def dossier_supplement_submit(*, dossier: Dossier, citizen, note: str = "") -> D
         raise ApplicationError("not_found", _("Không tìm thấy hồ sơ."), status=404)
     if dossier.state != DossierState.SUPPLEMENT_REQUESTED or dossier.supplement_submitted_at is not None:
         raise ApplicationError("invalid_transition", _("Hồ sơ không ở trạng thái chờ bổ sung."), status=409)
-    if not dossier.documents.filter(kind="supplement").exists():
+    # What this round asked for: a file the applicant uploaded since the latest request (a file of an earlier round
+    # answered that one; found in review, a second round could be "sent" with nothing new). The request's event
+    # keeps the exact moment; paused_at (kept to the minute) stands in for a dossier without one.
+    asked_at = (dossier.events.filter(action="request_supplement").order_by("-at", "-id")
+                .values_list("at", flat=True).first()) or dossier.paused_at
+    supplements = dossier.documents.filter(kind="supplement", uploaded_by_id=citizen.pk)
+    if asked_at is not None:
+        supplements = supplements.filter(uploaded_at__gte=asked_at)
+    if not supplements.exists():
         raise ApplicationError("supplement_empty", _("Cần tải lên giấy tờ bổ sung trước khi gửi."),
                                fields={"file": [_("Bắt buộc.")]})
     dossier.supplement_submitted_at = timezone.now().replace(second=0, microsecond=0)
@@ -461,6 +514,9 @@ def dossier_act(*, dossier: Dossier, user, action: str, note: str = "", processi
         # The desk completes its own steps; one another agency left open is not the desk's to sign off.
         process.dossier_steps_complete_through(dossier=dossier, user=user, at=now, roles={Role.ONE_STOP_CLERK})
     _event(dossier, action=action, from_state=from_state, actor=user, note=note)
+    if action in CLOSING_ACTIONS:
+        for hook in DOSSIER_CLOSED_HOOKS:
+            hook(dossier=dossier, actor=user, action=action)
     if action in LEGAL_ACTIONS:
         legal_event_record(action=f"dossier.{action}", obj=dossier, actor=user,
                            data={"code": dossier.code, "from": from_state, "to": dossier.state, "note": note})

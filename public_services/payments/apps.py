@@ -10,4 +10,10 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Thanh toán trực tuyến")
 
     def ready(self):
+        from one_stop.services.dossiers import DOSSIER_CLOSED_HOOKS
         from public_services.payments import checks  # noqa: F401  (registers the system checks)
+        from public_services.payments.services import payments_expire_for_closed_dossier
+
+        # A refused or withdrawn dossier owes nothing: its pending payments expire in the same transaction.
+        if payments_expire_for_closed_dossier not in DOSSIER_CLOSED_HOOKS:
+            DOSSIER_CLOSED_HOOKS.append(payments_expire_for_closed_dossier)

@@ -17,6 +17,8 @@ class RefundReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Phí, lệ phí đã được thanh toán trong giao dịch khác")
     # The attempt was started at a fee the dossier no longer has (the desk fixed another one meanwhile).
     FEE_CHANGED = "fee_changed", _("Số tiền phải nộp của hồ sơ đã thay đổi")
+    # Paid after the dossier was refused or withdrawn: a closed dossier owes nothing.
+    DOSSIER_CLOSED = "dossier_closed", _("Hồ sơ đã bị từ chối hoặc đã rút")
 
 
 class PaymentEventSource(models.TextChoices):
@@ -24,3 +26,5 @@ class PaymentEventSource(models.TextChoices):
     IPN = "ipn", _("Thông báo của cổng thanh toán (IPN)")
     RETURN = "return", _("Trang kết quả")
     EXPIRY = "expiry", _("Tác vụ hết hạn")
+    # A staff member's act on the dossier (a refusal, a withdrawal at the desk) that ended its pending payments.
+    STAFF = "staff", _("Cán bộ")

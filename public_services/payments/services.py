@@ -152,8 +152,10 @@ def _ipn_settle(result: GatewayResult) -> IpnOutcome:
     if payment is None:
         return IpnOutcome.ORDER_NOT_FOUND
     # IPNs of two attempts of one dossier take turns here, so the second sees the first as paid (instead of both
-    # trying to pay and one failing on the unique constraint).
-    Dossier.objects.select_for_update().filter(pk=payment.dossier_id).first()
+    # trying to pay and one failing on the unique constraint). The dossier is read again once locked: the copy read
+    # with the payment may predate a refusal or withdrawal that committed while this waited for the lock.
+    payment.dossier = (Dossier.objects.select_for_update(of=("self",))
+                       .select_related("procedure_version", "handling_agency").get(pk=payment.dossier_id))
     if result.amount_vnd != payment.amount_vnd:
         _event(payment, action="ipn_invalid_amount", source=PaymentEventSource.IPN, from_state=payment.state,
                data=result.params)
@@ -167,6 +169,10 @@ def _ipn_settle(result: GatewayResult) -> IpnOutcome:
         if Payment.objects.filter(dossier_id=payment.dossier_id, state=S.PAID).exists():
             # Two attempts both paid at the gateway: the payer's money was taken twice.
             refund, action = RefundReason.DUPLICATE, "ipn_duplicate_success"
+        elif payment.dossier.state in CLOSED_DOSSIER_STATES:
+            # Paid at the gateway after the dossier was refused or withdrawn (found in review: it was taken as the
+            # fee, with a receipt and its e-mail, for a dossier that owes nothing). The money goes back.
+            refund, action = RefundReason.DOSSIER_CLOSED, "ipn_dossier_closed"
         elif payment.amount_vnd != dossier_fee_due(payment.dossier):
             # Begun at a fee the dossier no longer has (found in review: it was taken as the fee, with a receipt for
             # a sum nobody owes). The payer pays the fee now due in a new attempt; this money goes back.
@@ -248,6 +254,27 @@ def payments_expire_overdue(*, now=None, limit: int = 1000) -> int:
             payment.save(update_fields=["state", "closed_at"])
             _event(payment, action="expire", source=PaymentEventSource.EXPIRY, from_state=S.PENDING, at=now)
             expired += 1
+    return expired
+
+
+def payments_expire_for_closed_dossier(*, dossier, actor, action: str) -> int:
+    """The dossier was refused or withdrawn (`action`, by `actor`): its pending payments expire, each with its event,
+    in the transaction that closed it — a closed dossier owes nothing, so no attempt of it stays payable. Called by
+    one_stop's dossier_act (one_stop.services.dossiers.DOSSIER_CLOSED_HOOKS) with the dossier locked.
+
+    A payment an IPN is settling right now is skipped (SKIP LOCKED: that IPN holds it and waits for the dossier, so
+    waiting for it here would deadlock); the IPN then finds the dossier closed and keeps the money as a refund owed.
+    """
+    now = timezone.now()
+    source = (PaymentEventSource.CITIZEN if dossier.citizen_id is not None and actor.pk == dossier.citizen_id
+              else PaymentEventSource.STAFF)
+    pending = Payment.objects.select_for_update(skip_locked=True).filter(dossier_id=dossier.pk, state=S.PENDING)
+    expired = 0
+    for payment in pending:
+        payment.expire(at=now)
+        payment.save(update_fields=["state", "closed_at"])
+        _event(payment, action=f"expire_on_{action}", source=source, from_state=S.PENDING, actor=actor, at=now)
+        expired += 1
     return expired
 
 

@@ -445,3 +445,31 @@ def test_an_online_dossier_owes_the_online_fee_the_catalogue_states(staff, citiz
         dossier = dossier_act(dossier=dossier, user=staff[Role.ONE_STOP_CLERK], action="receive")
     assert dossier.fee_vnd == 10000
     assert receive_at_counter(staff, procedure, at_local(2026, 3, 2, 9, 0)).fee_vnd == 20000
+
+
+@pytest.mark.django_db
+def test_a_second_supplement_round_cannot_be_sent_without_a_new_file(staff, citizen, procedure, agency):
+    """Found in review: the file of the first round counted for the second, so the applicant could "send" the second
+    supplement with nothing new and the desk got the dossier back as if completed."""
+    clerk = staff[Role.ONE_STOP_CLERK]
+    dossier = dossier_submit(dossier=dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency),
+                             citizen=citizen)
+    with at(at_local(2026, 3, 2, 9, 0)):
+        dossier = dossier_act(dossier=dossier, user=clerk, action="request_supplement", note="Thiếu giấy chứng sinh")
+    with at(at_local(2026, 3, 2, 10, 0)):
+        dossier_document_add(dossier=dossier, user=citizen, file=pdf("giay-chung-sinh.pdf"),
+                             kind=DocumentKind.SUPPLEMENT)
+        dossier = dossier_supplement_submit(dossier=dossier, citizen=citizen)
+    with at(at_local(2026, 3, 3, 9, 0)):
+        dossier = dossier_act(dossier=dossier, user=clerk, action="receive")
+    with at(at_local(2026, 3, 4, 9, 0)):
+        dossier = dossier_act(dossier=dossier, user=clerk, action="request_supplement", note="Tờ khai chưa ký")
+
+    with at(at_local(2026, 3, 4, 10, 0)), pytest.raises(ApplicationError) as info:
+        dossier_supplement_submit(dossier=dossier, citizen=citizen)
+
+    assert info.value.code == "supplement_empty"
+    with at(at_local(2026, 3, 4, 11, 0)):
+        dossier_document_add(dossier=dossier, user=citizen, file=pdf("to-khai-da-ky.pdf"), kind=DocumentKind.SUPPLEMENT)
+        dossier = dossier_supplement_submit(dossier=dossier, citizen=citizen)
+    assert dossier.supplement_submitted_at is not None

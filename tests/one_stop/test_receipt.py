@@ -145,3 +145,31 @@ def test_accepting_an_online_dossier_prepares_its_receipt(client, staff, procedu
     dossier.refresh_from_db()
     assert dossier.state == "received"
     assert DossierReceipt.objects.get(dossier=dossier).file.read().startswith(b"%PDF")
+
+
+def test_staff_cannot_print_a_receipt_for_an_online_dossier_not_yet_received(client, staff, procedure):
+    """Found in review: form 01 was printed for a submission still waiting at the desk, dated the moment of
+    printing, as if it had been received."""
+    from one_stop.services.dossiers import ApplicantData, dossier_submit_online
+
+    citizen = UserFactory(roles=[Role.CITIZEN])
+    dossier = dossier_submit_online(citizen=citizen, procedure=procedure,
+                                    handling_agency=staff[Role.ONE_STOP_CLERK].agency,
+                                    applicant=ApplicantData(full_name="Đặng Văn Công", id_number="020095001234"))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    assert client.get(f"/mot-cua/ho-so/{dossier.code}/giay-tiep-nhan.pdf").status_code == 404
+
+
+def test_the_receipt_form_refuses_a_dossier_never_received(staff, procedure):
+    from egov.core.errors import ApplicationError
+    from one_stop.pdf.receipt import receipt_context
+    from one_stop.services.dossiers import ApplicantData, dossier_submit_online
+
+    dossier = dossier_submit_online(citizen=UserFactory(roles=[Role.CITIZEN]), procedure=procedure,
+                                    handling_agency=staff[Role.ONE_STOP_CLERK].agency,
+                                    applicant=ApplicantData(full_name="Đặng Văn Công", id_number="020095001234"))
+
+    with pytest.raises(ApplicationError) as refused:
+        receipt_context(dossier=dossier, base_url="http://testserver/")
+    assert refused.value.status == 409

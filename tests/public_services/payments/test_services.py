@@ -311,3 +311,66 @@ def test_the_fee_fixed_by_the_desk_wins_and_an_exemption_cannot_be_paid(citizen,
     dossier.save(update_fields=["fee_vnd", "fee_note"])
     with pytest.raises(ApplicationError):
         payment_start(dossier=dossier, payer=citizen, ip_address="", return_url="http://x/", gateway_url="http://g/")
+
+
+def test_a_success_for_a_pending_payment_of_a_refused_dossier_is_a_refund_due_without_a_receipt(
+        start_payment, dossier, citizen, client, django_capture_on_commit_callbacks):
+    """Found in review: an attempt still pending at the gateway and paid after the dossier was refused was taken as
+    the fee, with a receipt number and the receipt e-mail, for a dossier that owes nothing."""
+    from one_stop.models import Dossier
+    from public_services.payments.constants import RefundReason
+
+    begun = start_payment()
+    # Refused while this IPN was on its way (the refusal left the attempt pending: an IPN held it then).
+    Dossier.objects.filter(pk=dossier.pk).update(state="refused")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert payment_ipn_process(params=gateway_params(begun)) == IpnOutcome.CONFIRMED
+
+    begun.refresh_from_db()
+    assert (begun.state, begun.refund_reason, begun.receipt_number, bool(begun.receipt_file)) == (
+        PaymentState.REFUND_DUE, RefundReason.DOSSIER_CLOSED, "", False)
+    assert list(begun.events.values_list("action", "to_state")) == [
+        ("create", "pending"), ("ipn_dossier_closed", "refund_due")]
+    assert not Notification.objects.filter(recipient=citizen, template="payment_paid").exists()
+    client.force_login(citizen)
+    page = client.get(f"/thanh-toan/ho-so/{dossier.code}/").content.decode()
+    assert "sau khi hồ sơ đã bị từ chối hoặc đã rút, nên không phải nộp: khoản tiền này sẽ được hoàn lại" in page
+    status = client.get(f"/thanh-toan/giao-dich/{begun.txn_ref}/trang-thai/").content.decode()
+    assert "Hồ sơ đã bị từ chối hoặc đã rút: khoản tiền này sẽ được hoàn lại" in status
+    assert "Cần hỏi về việc hoàn tiền: liên hệ UBND phường Đông Kinh" in status
+
+
+def test_withdrawing_a_dossier_expires_its_pending_payment_and_a_late_success_is_a_refund_due(
+        start_payment, dossier, citizen):
+    from public_services.payments.constants import PaymentEventSource, RefundReason
+    from public_services.services import portal_dossier_withdraw
+
+    begun = start_payment()
+
+    portal_dossier_withdraw(dossier=dossier, citizen=citizen, note="Nộp nhầm thủ tục", confirmed=True)
+
+    begun.refresh_from_db()
+    assert begun.state == PaymentState.EXPIRED and begun.closed_at is not None
+    assert list(begun.events.values_list("action", "source", "actor", "from_state", "to_state")) == [
+        ("create", PaymentEventSource.CITIZEN, citizen.pk, "", "pending"),
+        ("expire_on_withdraw", PaymentEventSource.CITIZEN, citizen.pk, "pending", "expired")]
+    # The gateway had already taken the money: it comes back as a refund owed, never as the fee.
+    assert payment_ipn_process(params=gateway_params(begun)) == IpnOutcome.CONFIRMED
+    begun.refresh_from_db()
+    assert (begun.state, begun.refund_reason, begun.receipt_number) == (
+        PaymentState.REFUND_DUE, RefundReason.DOSSIER_CLOSED, "")
+
+
+def test_refusing_a_dossier_expires_its_pending_payment_in_the_same_transaction(start_payment, dossier, agency_clerk):
+    from one_stop.services.dossiers import dossier_act
+    from public_services.payments.constants import PaymentEventSource
+
+    begun = start_payment()
+
+    dossier_act(dossier=dossier, user=agency_clerk, action="refuse", note="Không thuộc thẩm quyền")
+
+    begun.refresh_from_db()
+    assert begun.state == PaymentState.EXPIRED
+    assert list(begun.events.values_list("action", "source", "actor", "from_state", "to_state"))[-1] == (
+        "expire_on_refuse", PaymentEventSource.STAFF, agency_clerk.pk, "pending", "expired")
