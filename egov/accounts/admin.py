@@ -60,6 +60,45 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "agency", "password1", "password2"]}),
     ]
 
+    # An agency administrator (not a system administrator) manages their own agency's staff: never a superuser flag,
+    # a permission of its own, the admin site's door or a role above their agency's work (found in review: the
+    # permission to change users made every account of the province theirs, superuser included).
+    AGENCY_ADMIN_HIDDEN = ("is_staff", "is_superuser", "user_permissions")
+
+    def get_queryset(self, request):
+        from egov.accounts.roles import Role
+        from egov.agencies.admin import sees_every_agency
+
+        users = super().get_queryset(request)
+        if sees_every_agency(request.user):
+            return users
+        above = Group.objects.filter(name=Role.SYSTEM_ADMIN)
+        return users.filter(agency_id=request.user.agency_id, is_superuser=False).exclude(groups__in=above)
+
+    def get_fieldsets(self, request, obj=None):
+        from egov.agencies.admin import sees_every_agency
+
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_every_agency(request.user):
+            return fieldsets
+        return [(name, {**options, "fields": [f for f in options["fields"] if f not in self.AGENCY_ADMIN_HIDDEN]})
+                for name, options in fieldsets]
+
+    def get_autocomplete_fields(self, request):
+        from egov.agencies.admin import sees_every_agency
+
+        fields = super().get_autocomplete_fields(request)
+        return fields if sees_every_agency(request.user) else [f for f in fields if f != "agency"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from egov.agencies.admin import sees_every_agency
+        from egov.agencies.models import Agency
+
+        if db_field.name == "agency" and not sees_every_agency(request.user):
+            kwargs["queryset"] = Agency.objects.filter(pk=request.user.agency_id)
+            kwargs["empty_label"] = None  # their agency is the only one, chosen already
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.action(description=_("Đặt lại xác thực hai lớp (mất hoặc đổi điện thoại)"))
     def second_factor_reset(self, request, queryset):
         """The way back in for a leader or records clerk who lost their phone: the service removes their apps,
@@ -79,6 +118,13 @@ class UserAdmin(DjangoUserAdmin):
                           % {"users": len(reset), "devices": sum(reset)}, level=messages.SUCCESS)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        from egov.accounts.roles import Role
+        from egov.agencies.admin import sees_every_agency
+
+        if db_field.name == "groups" and not sees_every_agency(request.user):
+            # The roles of an agency's own work; the province's (system administrator, portal editor) are not theirs
+            # to give.
+            kwargs["queryset"] = Group.objects.exclude(name__in=[Role.SYSTEM_ADMIN, Role.EDITOR, Role.CITIZEN])
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups" and field is not None:
             # A role's group is named by its code ("records_clerk"): the admin reads its label ("Văn thư").

@@ -41,3 +41,14 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "exchange_code", "administrative_code"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+    # What places an agency in the province (its code, kind, place in the tree, whether it is in service) is the
+    # system administrator's; an agency administrator keeps their own agency's names and contact details.
+    PLACEMENT = ("parent", "kind", "exchange_code", "administrative_code", "is_active")
+
+    def get_queryset(self, request):
+        agencies = super().get_queryset(request)
+        return agencies if sees_every_agency(request.user) else agencies.filter(pk=request.user.agency_id)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if sees_every_agency(request.user) else [*fields, *self.PLACEMENT]
