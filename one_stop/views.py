@@ -658,6 +658,8 @@ def _dossier_page(request, dossier, *, status: int = 200, refused: _Refused | No
         "form": DossierActionForm(), "upload_form": DocumentUploadForm(), "documents": documents,
         "steps": steps, "current_step": current, "may_complete_step": may_complete_step,
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
+        # Before receipt the dossier has no fee yet: the one its channel will pay, as the catalogue states it.
+        "channel_fee": _channel_fee(dossier),
         # Receiving an online dossier whose procedure's catalogue entry states no time limit: the desk gives one.
         "time_limit_missing": dossier.procedure_version.processing_days is None and dossier.processing_days is None,
         "forward_form": (forward_form or ForwardForm()) if forwardable else None,
@@ -669,6 +671,14 @@ def _dossier_page(request, dossier, *, status: int = 200, refused: _Refused | No
         and user.agency_id in (dossier.receiving_agency_id, dossier.handling_agency_id),
         **_result_signing_context(dossier, user, documents),
     }, status=status)
+
+
+def _channel_fee(dossier) -> int | None:
+    """The fee the catalogue states for the dossier's channel (online is often cheaper), while the dossier has none of
+    its own (before receipt); None when the catalogue gives no amount."""
+    from one_stop.services.dossiers import version_fee_for
+
+    return version_fee_for(dossier.procedure_version, dossier.channel) if dossier.fee_vnd is None else None
 
 
 def _result_signing_context(dossier, user, documents) -> dict:

@@ -50,6 +50,22 @@ _ORIGINALS = re.compile(r"(\d+)\s*(?:\(\w+\)\s*)?bản\s+chính", re.IGNORECASE)
 _COPIES = re.compile(r"(\d+)\s*(?:\(\w+\)\s*)?bản\s+sao", re.IGNORECASE)
 
 
+def procedure_channel_terms(*, version) -> dict:
+    """Each channel's time limit and fee as the catalogue states them, for the procedure page: `channels` (rows with
+    a label), and whether the channels' fees or working days differ — then the headline names each channel's, since
+    a dossier pays and is judged by its own channel's (online is often cheaper: one_stop.services.dossiers.
+    version_fee_for), not the counter's alone."""
+    from one_stop.constants import DossierChannel
+
+    rows = [{**c, "label": DossierChannel(c["channel"]).label if c.get("channel") in DossierChannel.values
+             else c.get("channel", "")} for c in (version.channels if version else [])]
+    order = [DossierChannel.ONLINE, DossierChannel.COUNTER, DossierChannel.POST]  # the portal's readers apply online
+    rows.sort(key=lambda row: order.index(row.get("channel")) if row.get("channel") in order else len(order))
+    fees = {row["fee_vnd"] for row in rows if row.get("fee_vnd") is not None}
+    days = {row["processing_days"] for row in rows if row.get("processing_days") is not None}
+    return {"channels": rows, "fees_by_channel": len(fees) > 1, "days_by_channel": len(days) > 1}
+
+
 def document_copies(text: str) -> tuple[int | None, int | None]:
     """'1 bản chính, 02 bản sao' → (1, 2); None where the catalogue does not say."""
     originals = _ORIGINALS.search(text or "")

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from egov.accounts.privacy import privacy_consent_withdrawn
-from one_stop.constants import DossierChannel, OnlineLevel
+from one_stop.constants import OnlineLevel
 from one_stop.selectors import procedure_fields, required_documents_with_templates
 from public_services import selectors
 from public_services.forms.engine import clean_text
@@ -58,8 +58,7 @@ def procedure_detail(request, code: str):
         documents.append({**document, "originals": originals, "copies_count": copies})
     return render(request, "public_services/procedure.html", {
         "procedure": procedure, "version": version, "documents": documents,
-        "channels": [{**c, "label": DossierChannel(c["channel"]).label if c.get("channel") in DossierChannel.values
-                      else c.get("channel", "")} for c in (version.channels if version else [])],
+        **selectors.procedure_channel_terms(version=version),
         "agencies": selectors.handling_agencies_for(procedure=procedure),
         "online": procedure.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL),
         "has_form": bool(version and getattr(version, "form", None)),

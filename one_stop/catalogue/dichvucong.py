@@ -369,30 +369,101 @@ def parse_result(text: str) -> str:
 
 _LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
 _SYMBOL_PART = r"(?:UBTVQH\d{2}|QH\d{2}|TTg|[" + _UPPER + r"]+)"
-# 68/2013/TT-BCA, 02/2011/QH13, 123/2021/NĐ-CP, 290/2005/QĐ-TTg, 1234/QĐ-BYT
-_DOC_NUMBER = re.compile(r"(?<!\d)\d{1,4}/(?:\d{4}/)?" + _SYMBOL_PART + r"(?:-\s?" + _SYMBOL_PART + r")*")
+# 68/2013/TT-BCA, 02/2011/QH13, 123/2021/NĐ-CP, 290/2005/QĐ-TTg, 1234/QĐ-BYT, 66.7/2025/NQ-CP. It starts after no
+# digit, except where two cells meet without a space: after a law's "QH13" ("Luật 20/2012/QH1320/2012/QH13") or a year
+# ending a name ("Luật Cư trú 202068/2020/QH14", "năm 201102/2011/QH13", "ngày 29/6/202443/2024/QH15").
+_DOC_NUMBER = re.compile(
+    r"(?:(?<!\d)|(?<=QH\d\d)|(?<=[\s/\-–](?:19|20)\d\d))\d{1,4}(?:\.\d{1,3})?/(?:\d{4}/)?"
+    + _SYMBOL_PART + r"(?:[-/_]\s?" + _SYMBOL_PART + r")*"
+)
+_VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
+# One Vietnamese syllable (onset, vowels, final): "Luật", "Thông", "Nghị", "Quyết", "Về" are; "Cquy", "Angày" are not.
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[" + _VOWELS + r"]{1,3}(?:ng|nh|ch|[cmnpt])?",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[" + _UPPER + r"][" + _LOWER + r"]*")
+# A number cell with words of its own, glued to the name before it: "…doanh nghiệpThông tư số 47/2019/TT-BTC".
+_CELL_WORDS = re.compile(r"(?<=[" + _LOWER + r".)])[" + _UPPER + r"][^\d\n]{0,20}$")
+
+
+def _number_end(text: str, match: re.Match, previous: re.Match | None) -> int:
+    """Where a number ends: its symbol's last capital starts the next name when it makes a word with the lower-case
+    letters after it ("…TT-BCALuật", "…NĐ-CPQuyết"); not otherwise ("…TT-BTCquy định", "…TT-BCAngày")."""
+    end = match.end()
+    if previous is not None and match.start() == previous.end() and match.group(0).startswith(previous.group(0)):
+        return match.start() + len(previous.group(0))  # "…TT-BCA56/2021/TT-BCASỬA ĐỔI…": the name's number again
+    if end < len(text) and text[end - 1].isupper() and text[end].islower():
+        if _SYLLABLE.fullmatch(_WORD.match(text, end - 1).group(0)):
+            return end - 1
+    if end < len(text) and text[end].isspace():
+        # A heading in capitals glued to the number: "…NĐ-CPNGHỊ ĐỊNH SỬA ĐỔI…", "…TT-BCAQUY ĐỊNH…". A document's
+        # symbol is initials ("BLĐTBXH", "BNNPTNT"), never a word of three letters or more, or with a tone mark.
+        part = re.split(r"[-/_]", match.group(0))[-1]
+        for cut in range(1, len(part) - 1):
+            word = part[cut:]
+            if (len(word) >= 3 or not word.isascii()) and word[0] not in _VOWELS.upper() \
+                    and _SYLLABLE.fullmatch(word):
+                return end - len(word)
+    return end
+
+
+def _legal_line(entry: str, cell: int | None) -> str:
+    """One document: its name, then its number in brackets unless the name gives it already. `cell` is where the
+    number cell starts, when it is glued to the name."""
+    entry = entry.strip()
+    numbers = list(_DOC_NUMBER.finditer(entry))
+    if cell is None and numbers and numbers[-1].end() == len(entry):
+        words = _CELL_WORDS.search(entry, 0, numbers[-1].start())
+        cell = words.start() if words else None
+    if cell is None or not numbers:
+        return entry
+    name, code = entry[:cell].strip(), entry[cell:].strip()
+    if not name:
+        return code
+    if re.sub(r"\s", "", numbers[-1].group(0)) in re.sub(r"\s", "", name):
+        return name
+    return f"{name} ({code})"
 
 
 def parse_legal_basis(text: str) -> str:
-    """The legal-basis table ("name" + "number" cells run together) → one document per line.
+    """The legal-basis table → one document a line, its number in brackets when its name does not give it.
 
-    The text is kept as it is; only a line break goes after each document number that is glued to the
-    next name ("…công an nhân dân68/2013/TT-BCALuật Khiếu nại…"). Where the name and the number meet
-    is not always knowable ("năm 201102/2011/QH13"), so they stay together on their line.
+    Each row is a name cell and a number cell, all run together: "…thi hành Luật Luật sư05/2021/TT-BTPThông tư số
+    03/2024…", "Luật 20/2012/QH1320/2012/QH13Luật 65/…", "…doanh nghiệpThông tư số 47/2019/TT-BTCquy định chi tiết…".
+    A number glued to the text before it is a number cell. A row ends where a letter is glued after a number (not
+    "ngày": a date inside a name, "…TT-BCAngày 01/7/2025"), or a number after a number cell; a name's own number is
+    followed by its number cell. What cannot be told apart stays together on one line.
     """
     text = _clean(text)
     if text.startswith(_LEGAL_HEADER):
         text = text[len(_LEGAL_HEADER) :]
-    text = text.strip()
-    breaks = []
-    for match in _DOC_NUMBER.finditer(text):
-        end = match.end()
-        if end < len(text) and text[end - 1].isupper() and text[end].islower():
-            end -= 1  # "…TT-BCALuật": the "L" starts the next name
-        if end < len(text) and text[end].isalpha():
-            breaks.append(end)
-    lines = [text[a:b].strip() for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
-    return "\n".join(line for line in lines if line)
+    text = re.sub("(" + _DOC_NUMBER.pattern + ")(?=ngày)", r"\1 ", text.strip())  # "…TT-BCAngày 01/7/2025"
+    lines: list[str] = []
+    entry_start, cell, position, previous = 0, None, 0, None
+    while (match := _DOC_NUMBER.search(text, position)) is not None:
+        end = position = _number_end(text, match, previous)
+        previous = match
+        before = text[match.start() - 1] if match.start() > entry_start else " "
+        cell = match.start() if not before.isspace() and before not in "(-–" else None
+        follower = text[end : end + 1]
+        if follower.isdigit():
+            # A name's own number is followed by its number cell; a number cell (or one with words of its own,
+            # "…nước.NĐ 23/2026/NĐ-CP") by the next row.
+            boundary = cell is not None or _CELL_WORDS.search(text[entry_start : match.start()]) is not None
+        elif follower.isspace():
+            # "…của Bộ Tư pháp18/2026/NĐ-CP Nghị định quy định…": a number cell, then a name after a space.
+            boundary = cell is not None and text[end:].lstrip()[:1].isupper()
+        else:
+            boundary = follower.isalpha() and not text.startswith("ngày", end)
+        if boundary:
+            lines.append(_legal_line(text[entry_start:end], None if cell is None else cell - entry_start))
+            entry_start, cell = end, None
+    tail = text[entry_start:]
+    if cell is not None and tail.rstrip() != tail[: _DOC_NUMBER.search(text, cell).end() - entry_start]:
+        cell = None  # words follow the last number cell: not the row's end
+    lines.append(_legal_line(tail, None if cell is None else cell - entry_start))
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
 
 
 _FULL = re.compile(r"(dịch vụ công|trực tuyến) toàn trình", re.IGNORECASE)

@@ -125,17 +125,23 @@ def _procedure(index: int, row: dict, errors: list[RowError]) -> ProcedureData |
     if errors:
         return None
     processing_text, fee_text = _text(row, "processing_time_text"), _text(row, "fee_text")
-    stated = _working_days_stated(processing_text) if days is None else {}
-    if stated:  # the number of days only in the words: taken where they say working days, per channel
+    # The words may give each channel its time limit ("7 Ngày làm việc (Trực tuyến, Trực tiếp)") even where the row
+    # gives the counter's in `processing_days`: the online channel's is stated too (found by exploratory testing: "—").
+    stated = _working_days_stated(processing_text)
+    if stated and days is None:  # the number of days only in the words: taken where they say working days
         days = stated.get(Channel.COUNTER, min(stated.values()))
     # The fee per channel where the words give one ("Trực tuyến: 160,000 Việt Nam Đồng (…); Trực tiếp: 200,000 …"):
     # online is often cheaper, and a dossier pays its channel's fee (services.dossiers.version_fee_for).
     fees = _fees_stated(fee_text)
-    channels = [ChannelTerms(channel=Channel.COUNTER, processing_days=days, processing_text=processing_text,
-                             fee_vnd=fee if fee is not None else fees.get(Channel.COUNTER), fee_text=fee_text)]
+    # Each channel keeps its own part of the words, not the whole text of every channel.
+    time_parts, fee_parts = _channel_parts(processing_text), _channel_parts(fee_text)
+    channels = [ChannelTerms(channel=Channel.COUNTER, processing_days=days,
+                             processing_text=time_parts.get(Channel.COUNTER, processing_text),
+                             fee_vnd=fee if fee is not None else fees.get(Channel.COUNTER),
+                             fee_text=fee_parts.get(Channel.COUNTER, fee_text))]
     channels += [ChannelTerms(channel=channel, processing_days=stated.get(channel),
-                              processing_text=processing_text if channel in stated else "",
-                              fee_vnd=fees.get(channel), fee_text=fee_text if channel in fees else "")
+                              processing_text=time_parts.get(channel, processing_text) if channel in stated else "",
+                              fee_vnd=fees.get(channel), fee_text=fee_parts.get(channel, fee_text) if channel in fees else "")
                  for channel in (Channel.ONLINE, Channel.POST) if channel in stated or channel in fees]
     return ProcedureData(
         code=code, name=name, field=_text(row, "field"), levels=list(levels), agency=_text(row, "agency"),
@@ -170,13 +176,11 @@ def _working_days_stated(text: str) -> dict[str, float]:
     return dict.fromkeys([channel for channel in named if channel] or [Channel.COUNTER], float(match[1].replace(",", ".")))
 
 
-def _fees_stated(text: str) -> dict[str, int]:
-    """The fee in đồng each channel's part of a fee text states ("Trực tuyến: 10,000 Việt Nam Đồng (note); Trực tiếp:
-    20,000 Việt Nam Đồng (note)"), read as the national portal's pages are (dichvucong): a note that contradicts "Miễn
-    phí" or names other amounts (a re-issue's, a class's) leaves that channel's fee unstated — its words stay in the
-    text. A channel's name counts only outside the notes' brackets, where notes may name channels too."""
-    from one_stop.catalogue.dichvucong import _FEE_FREE, _balanced_note, _parse_fee
-
+def _channel_parts(text: str, *, listed: bool = True) -> dict[str, str]:
+    """Each channel's own words in a text naming channels: "Trực tuyến: 10,000 Việt Nam Đồng (…); Trực tiếp: 20,000 …"
+    → the part after each name; and where `listed`, "7 Ngày làm việc (Trực tuyến, Trực tiếp)" → "7 Ngày làm việc" for
+    both. A channel's
+    name counts only outside the notes' brackets, where notes may name channels too."""
     starts, depth = [], 0
     for position, character in enumerate(text):
         depth += {"(": 1, ")": -1}.get(character, 0)
@@ -184,9 +188,25 @@ def _fees_stated(text: str) -> dict[str, int]:
             for name, channel in _CHANNEL_WORDS.items():
                 if text[position:position + len(name) + 1].casefold() == name + ":":
                     starts.append((position, position + len(name) + 1, channel))
+    if starts:
+        return {channel: text[end:starts[index + 1][0] if index + 1 < len(starts) else len(text)].strip(" ;")
+                for index, (_start, end, channel) in enumerate(starts)}
+    match = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", " ".join(text.split())) if listed else None
+    named = [_CHANNEL_WORDS.get(word.strip().casefold()) for word in match[2].split(",")] if match else []
+    if named and all(named):
+        return dict.fromkeys(named, match[1])
+    return {}
+
+
+def _fees_stated(text: str) -> dict[str, int]:
+    """The fee in đồng each channel's part of a fee text states ("Trực tuyến: 10,000 Việt Nam Đồng (note); Trực tiếp:
+    20,000 Việt Nam Đồng (note)"), read as the national portal's pages are (dichvucong): a note that contradicts "Miễn
+    phí" or names other amounts (a re-issue's, a class's) leaves that channel's fee unstated — its words stay in the
+    text. A channel's name counts only outside the notes' brackets, where notes may name channels too."""
+    from one_stop.catalogue.dichvucong import _FEE_FREE, _balanced_note, _parse_fee
+
     fees = {}
-    for index, (_start, end, channel) in enumerate(starts):
-        part = text[end:starts[index + 1][0] if index + 1 < len(starts) else len(text)].strip(" ;")
+    for channel, part in _channel_parts(text, listed=False).items():
         head = _FEE_FREE if part.startswith(_FEE_FREE) else part.split("(", 1)[0].strip()
         amount, _issues = _parse_fee(head, _balanced_note(part[len(head):].strip()))
         if amount is not None:

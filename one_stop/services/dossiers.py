@@ -103,10 +103,17 @@ def _time_limit_given(dossier: Dossier, processing_days) -> None:
     if dossier.procedure_version.processing_days is not None:
         return
     if processing_days is None:
-        raise ApplicationError(
-            "time_limit_required",
-            _("Danh mục chưa nêu thời hạn giải quyết của thủ tục này: ghi số ngày làm việc hẹn trả kết quả."),
-            fields={"processing_days": [_("Bắt buộc với thủ tục chưa có thời hạn trong danh mục.")]})
+        text = " ".join(dossier.procedure_version.processing_text.split())
+        if text:
+            # The catalogue's words ("10 Ngày (Trực tuyến, …)", quoted on form 01 too) do not say working days, which
+            # the one-stop deadlines count: the clerk confirms how many working days they mean.
+            message = _("Danh mục ghi thời hạn giải quyết “%(text)s”, không nêu là ngày làm việc: xác nhận số ngày làm "
+                        "việc hẹn trả kết quả.") % {"text": text if len(text) <= 160 else text[:159] + "…"}
+            field = _("Ghi số ngày làm việc theo thời hạn danh mục ghi.")
+        else:
+            message = _("Danh mục chưa nêu thời hạn giải quyết của thủ tục này: ghi số ngày làm việc hẹn trả kết quả.")
+            field = _("Bắt buộc với thủ tục chưa có thời hạn trong danh mục.")
+        raise ApplicationError("time_limit_required", message, fields={"processing_days": [field]})
     try:
         days = Decimal(str(processing_days))
         valid = days.is_finite() and 0 <= days <= MAX_GIVEN_DAYS and (days * 2) == (days * 2).to_integral_value()

@@ -255,9 +255,9 @@ def test_legal_basis_gets_one_document_per_line():
     )
 
     assert data.legal_basis.splitlines() == [
-        "Hướng dẫn xử lý khiếu nại68/2013/TT-BCA",
-        "Nghị định 123/2021/NĐ-CP123/2021/NĐ-CP",
-        "Luật Khiếu nại02/2011/QH13",
+        "Hướng dẫn xử lý khiếu nại (68/2013/TT-BCA)",
+        "Nghị định 123/2021/NĐ-CP",
+        "Luật Khiếu nại (02/2011/QH13)",
     ]
 
 

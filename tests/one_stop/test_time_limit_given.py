@@ -74,7 +74,8 @@ def test_the_online_inbox_gives_it_when_receiving(client, staff, unstated, agenc
     submitted = dossier_submit_online(citizen=citizen, procedure=unstated, handling_agency=agency)
     client.force_login(clerk)
     page = client.get(f"/mot-cua/ho-so/{submitted.code}/").content.decode()
-    assert 'name="processing_days"' in page and "Danh mục chưa nêu thời hạn của thủ tục này" in page
+    assert 'name="processing_days"' in page
+    assert "Danh mục ghi thời hạn giải quyết “10 Ngày”, không nêu là ngày làm việc" in page
     with pytest.raises(ApplicationError) as refused:
         dossier_act(dossier=submitted, user=clerk, action="receive")
     assert refused.value.code == "time_limit_required"
@@ -103,7 +104,7 @@ def test_the_api_and_the_counter_page_say_what_is_missing(client, staff, unstate
     form = {"procedure": "3.000333", "full_name": "Lương Thị Dung", "id_number": "020195004444", "checklist_shown": "1"}
     page = client.post("/mot-cua/tiep-nhan/", form)
     assert page.status_code == 400
-    assert "Danh mục chưa nêu thời hạn giải quyết của thủ tục này" in page.content.decode()
+    assert "Danh mục ghi thời hạn giải quyết “10 Ngày”" in page.content.decode()
     received = client.post("/mot-cua/tiep-nhan/", {**form, "processing_days": "10"})
     assert received.status_code == 302
 
@@ -144,3 +145,28 @@ def test_the_counter_says_the_time_limit_as_soon_as_the_procedure_is_picked(clie
     assert "Thời hạn giải quyết theo danh mục: 5 ngày làm việc." in stated
     assert "nguyên văn: “10 Ngày”" in given and "ghi số ngày làm việc hẹn trả" in given
     assert "theo danh mục:" not in given
+
+
+def test_the_counter_quotes_the_catalogue_s_time_limit_and_asks_to_confirm_the_working_days(client, staff, db):
+    """Found by exploratory testing: receiving 3.000333 without a day count said the catalogue gave no time limit, while
+    it gives "10 Ngày (…)" and form 01 quotes it."""
+    procedure_upsert(data=ProcedureData(code="3.000334", name="Cấp Phiếu Lý lịch tư pháp số 2", processing_days=None,
+                                        processing_text="10 Ngày (Trực tuyến, Dịch vụ bưu chính, Trực tiếp)"),
+                     effective_from=at_local(2025, 7, 1, 0, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+    form = {"procedure": "3.000334", "full_name": "Lương Thị Dung", "id_number": "020195004444", "checklist_shown": "1"}
+
+    with translation.override("vi"):
+        page = client.post("/mot-cua/tiep-nhan/", form).content.decode()
+
+    assert "Danh mục ghi thời hạn giải quyết “10 Ngày (Trực tuyến, Dịch vụ bưu chính, Trực tiếp)”, không nêu là ngày " \
+           "làm việc: xác nhận số ngày làm việc hẹn trả kết quả." in page
+    assert "Danh mục chưa nêu thời hạn giải quyết" not in page
+
+
+def test_without_any_words_in_the_catalogue_the_counter_still_says_none_is_stated(staff, db):
+    procedure = procedure_upsert(data=ProcedureData(code="3.000335", name="Thủ tục chưa có thời hạn"),
+                                 effective_from=at_local(2025, 7, 1, 0, 0))[0]
+    with translation.override("vi"), pytest.raises(ApplicationError) as refused:
+        _receive(staff[Role.ONE_STOP_CLERK], procedure, at_local(2026, 3, 2, 9, 0))
+    assert refused.value.message.startswith("Danh mục chưa nêu thời hạn giải quyết của thủ tục này")
