@@ -339,13 +339,20 @@ def my_dossiers(request):
 
 @login_required
 def dossier_detail(request, code: str):
-    from one_stop.constants import DocumentKind, DossierState, RatingLevel
+    from one_stop.constants import DossierState
 
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
         raise Http404
     if dossier.state == DossierState.DRAFT:
         return redirect(f"{reverse('public_services:apply', args=[dossier.procedure.code])}?nhap={dossier.code}")
+    return _dossier_page(request, dossier)
+
+
+def _dossier_page(request, dossier, *, supplement: dict | None = None, status: int = 200):
+    """The owner's dossier page; `supplement`: the supplement box sent back refused (what was typed, its errors)."""
+    from one_stop.constants import DocumentKind, DossierState, RatingLevel
+
     events = selectors.citizen_history(dossier.events.select_related("agency"))
     documents = selectors.citizen_documents(dossier=dossier)
     rating = getattr(dossier, "rating", None) if dossier.state == DossierState.RETURNED else None
@@ -373,8 +380,8 @@ def dossier_detail(request, code: str):
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
         "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid, "paid_payment": paid_payment,
-        **_result_delivery(dossier),
-    })
+        "supplement": supplement or {}, **_result_delivery(dossier),
+    }, status=status)
 
 
 def _result_delivery(dossier) -> dict:
@@ -471,17 +478,28 @@ def rate(request, code: str):
 @require_POST
 def supplement(request, code: str):
     from egov.core.errors import ApplicationError
+    from one_stop.constants import DossierState
     from public_services.services import portal_supplement_send
 
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
         raise Http404
-    uploads = [(clean_text(request.POST.get("requirement"), limit=500), f) for f in request.FILES.getlist("files")]
+    requirement = clean_text(request.POST.get("requirement"), limit=500)
+    note = clean_text(request.POST.get("note"))
+    uploads = [(requirement, f) for f in request.FILES.getlist("files")]
     try:
-        portal_supplement_send(dossier=dossier, citizen=request.user, uploads=uploads,
-                               note=clean_text(request.POST.get("note")))
+        portal_supplement_send(dossier=dossier, citizen=request.user, uploads=uploads, note=note)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        if dossier.state != DossierState.SUPPLEMENT_REQUESTED or dossier.supplement_submitted_at is not None:
+            messages.error(request, exc.message)  # no box to send again: the page says why
+            return redirect("public_services:dossier", code=code)
+        # The box comes back with what was typed and the refusal next to the file; a browser never refills a file
+        # input, so the page asks for the files again.
+        file_errors = exc.fields.get("file") or exc.fields.get("files") or []
+        return _dossier_page(request, dossier, status=exc.status if 400 <= exc.status < 500 else 400, supplement={
+            "requirement": requirement, "note": note, "file_errors": file_errors,
+            "message": exc.message if exc.message not in file_errors else "",
+        })
     else:
         messages.success(request, _("Đã gửi hồ sơ bổ sung. Bộ phận Một cửa sẽ kiểm tra lại."))
     return redirect("public_services:dossier", code=code)
