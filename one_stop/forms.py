@@ -103,7 +103,7 @@ class DocumentUploadForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Chuyển đến cơ quan"), queryset=None)
+    agency = forms.ModelChoiceField(label=_("Chuyển đến cơ quan"), queryset=None, empty_label=_("— Chọn —"))
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

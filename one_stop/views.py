@@ -382,8 +382,11 @@ def _queue_pager_html(search: str, filters, number: int, has_next: bool, count: 
 # One line of the queue's table. Written here, not in a template: the desk's most visited page shows 25
 # of them, and the template engine's per-cell work (lookup, escaping, localisation) cost more than the
 # rest of the page together. Every value goes through html.escape.
-_QUEUE_ROW = ('<tr class="row-{status}"><td><a href="{url}">{code}</a></td><td>{procedure}</td><td>{applicant}</td>'
-              '<td>{state}</td><td>{due}</td><td><span class="due due-{status}">{due_label}</span></td></tr>')
+# Each cell names its column (data-label): on a phone the table is drawn as one card per dossier (egov.css .stack-table).
+_QUEUE_ROW = ('<tr class="row-{status}"><td data-label="{h[code]}"><a href="{url}">{code}</a></td>'
+              '<td data-label="{h[procedure]}">{procedure}</td><td data-label="{h[applicant]}">{applicant}</td>'
+              '<td data-label="{h[state]}">{state}</td><td data-label="{h[due]}">{due}</td>'
+              '<td data-label="{h[progress]}"><span class="due due-{status}">{due_label}</span></td></tr>')
 _PROCEDURE_WORDS = 14  # a procedure's name is cut after this many words (the full name is on the dossier page)
 
 
@@ -397,8 +400,8 @@ def _queue_rows_html(dossiers: tuple) -> str:
     if not dossiers:
         nothing = escape(_("Không có hồ sơ nào cần xử lý."))
         return mark_safe(f'<tr><td colspan="6">{nothing}</td></tr>')  # noqa: S308
-    states, due, link = _queue_row_labels(translation.get_language(), reverse("one_stop_staff:dossier",
-                                                                                kwargs={"code": _CODE_MARKER}))
+    states, due, link, headers = _queue_row_labels(translation.get_language(), reverse("one_stop_staff:dossier",
+                                                                                         kwargs={"code": _CODE_MARKER}))
     before_code, after_code = link.split(_CODE_MARKER)
     zone = timezone.get_current_timezone()  # once: localtime() would look it up again for every row
     row = _QUEUE_ROW.format
@@ -408,7 +411,7 @@ def _queue_rows_html(dossiers: tuple) -> str:
         status = "not_received" if d.due_at is None and d.state == DossierState.SUBMITTED else d.due_status
         rows.append(row(
             # quote() leaves nothing HTML would read (letters, digits, "_.-~" and %XX): no escaping needed.
-            status=status, url=f"{before_code}{quote(d.code, safe='')}{after_code}", code=escape(d.code),
+            h=headers, status=status, url=f"{before_code}{quote(d.code, safe='')}{after_code}", code=escape(d.code),
             procedure=_procedure_cell(d.procedure_name or ""), applicant=escape(d.applicant_name or ""),
             state=states.get(d.state) or escape(d.state), due_label=due[status],
             due=d.due_at.astimezone(zone).strftime("%H:%M %d/%m/%Y") if d.due_at else "—"))
@@ -429,9 +432,9 @@ _CODE_MARKER = "--code--"  # in the dossier page's address, where each row's cod
 
 
 @functools.lru_cache(maxsize=16)
-def _queue_row_labels(language: str, link: str) -> tuple[dict, dict, str]:
-    """The states' and due statuses' labels in `language` and the dossier page's address, escaped: once per
-    language and address, not once per row (get_FOO_display rebuilds its choices at each call)."""
+def _queue_row_labels(language: str, link: str) -> tuple[dict, dict, str, dict]:
+    """The states' and due statuses' labels in `language`, the dossier page's address and the columns' headers,
+    escaped: once per language and address, not once per row (get_FOO_display rebuilds its choices at each call)."""
     from html import escape
 
     from one_stop.constants import DossierState
@@ -441,7 +444,9 @@ def _queue_row_labels(language: str, link: str) -> tuple[dict, dict, str]:
     # neither on time nor late.
     due = {"overdue": escape(_("Quá hạn")), "due_soon": escape(_("Sắp đến hạn")), "on_time": escape(_("Trong hạn")),
            "not_received": escape(_("Chưa tiếp nhận"))}
-    return states, due, escape(link)
+    headers = {"code": _("Mã hồ sơ"), "procedure": _("Thủ tục"), "applicant": _("Người nộp"), "state": _("Trạng thái"),
+               "due": _("Hẹn trả"), "progress": _("Tiến độ")}
+    return states, due, escape(link), {key: escape(label, quote=True) for key, label in headers.items()}
 
 
 def _ticked(post) -> set[int]:

@@ -1,5 +1,6 @@
 """Pages of the citizen portal. No business rules here: selectors read, services write."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -174,6 +175,14 @@ def apply(request, code: str):
     # sending made. Kept while the form comes back with errors; a draft keeps the key it was created with.
     submission_key = portal_submission_key(request.POST.get("khoa", "")
                                            or (submission_key_sent(draft.submission_key) if draft else ""))
+    sent_before = None
+    if request.method == "GET" and draft is None:
+        if request.GET.get("moi"):
+            # "Nộp một hồ sơ khác": a new key, then the form's own address, so that Back from what this new form sends
+            # comes to an address that keeps the new key rather than making yet another one.
+            _form_key_renew(request, procedure=procedure)
+            return redirect("public_services:apply", code=procedure.code)
+        submission_key, sent_before = _form_key_of_page(request, procedure=procedure)
     if request.method == "POST":
         data = form_data_from_post(schema, request.POST)
         uploads = _uploads_from(request, schema)
@@ -226,8 +235,45 @@ def apply(request, code: str):
         "agency_errors": errors.get("agency", []),
         "general_errors": [m for m in dict.fromkeys(errors.get("__all__", [])) if m not in errors.get("agency", [])],
         "error_count": len([k for k in errors if k != "__all__"]),
-        "submission_key": submission_key,
+        "submission_key": submission_key, "sent_before": sent_before,
     }, status=status)
+
+
+# The key of a new (not yet saved) online form lives in the session, one per procedure, and is renewed only when the
+# citizen asks for another form ("Nộp một hồ sơ khác") or the dossier it made is old. A key made afresh at each GET
+# let Back then "Nộp hồ sơ" make a second dossier: Chromium fetches the page again on Back and the page came with a
+# new key. Kept in the session, the page fetched again has the key its first sending used, the services find that
+# dossier (repeated), and the page says so with a link to it. Content matching was not chosen: a citizen may send
+# the same answers twice on purpose, and a corrected answer after Back must still count as the same form.
+FORM_KEYS_SESSION = "public_services.form_keys"
+# Back and "Nộp hồ sơ" comes within minutes; after this the form opened again is taken to be a new application.
+FORM_KEY_KEPT = timedelta(minutes=30)
+FORM_KEYS_KEPT = 20  # procedures remembered per session
+
+
+def _form_key_renew(request, *, procedure) -> str:
+    from public_services.services import portal_submission_key
+
+    keys = {code: key for code, key in request.session.get(FORM_KEYS_SESSION, {}).items() if code != procedure.code}
+    key = keys[procedure.code] = portal_submission_key()
+    request.session[FORM_KEYS_SESSION] = dict(list(keys.items())[-FORM_KEYS_KEPT:])
+    return key
+
+
+def _form_key_of_page(request, *, procedure):
+    """The session's key for this procedure's new form, and the dossier an earlier sending of it made (or None).
+
+    A key whose dossier is another procedure's, or was made longer ago than FORM_KEY_KEPT, is replaced."""
+    from django.utils import timezone
+
+    key = request.session.get(FORM_KEYS_SESSION, {}).get(procedure.code, "")
+    if not key:
+        return _form_key_renew(request, procedure=procedure), None
+    sent = selectors.citizen_dossier_by_submission_key(user=request.user, key=key)
+    if sent is not None and (sent.procedure_id != procedure.pk
+                             or (sent.submitted_at or sent.created_at) < timezone.now() - FORM_KEY_KEPT):
+        return _form_key_renew(request, procedure=procedure), None
+    return key, sent
 
 
 def _int(value):
@@ -294,13 +340,20 @@ def my_dossiers(request):
 
 @login_required
 def dossier_detail(request, code: str):
-    from one_stop.constants import DocumentKind, DossierState, RatingLevel
+    from one_stop.constants import DossierState
 
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
         raise Http404
     if dossier.state == DossierState.DRAFT:
         return redirect(f"{reverse('public_services:apply', args=[dossier.procedure.code])}?nhap={dossier.code}")
+    return _dossier_page(request, dossier)
+
+
+def _dossier_page(request, dossier, *, supplement: dict | None = None, status: int = 200):
+    """The owner's dossier page; `supplement`: the supplement box sent back refused (what was typed, its errors)."""
+    from one_stop.constants import DocumentKind, DossierState, RatingLevel
+
     events = selectors.citizen_history(dossier.events.select_related("agency"))
     documents = selectors.citizen_documents(dossier=dossier)
     rating = getattr(dossier, "rating", None) if dossier.state == DossierState.RETURNED else None
@@ -328,8 +381,8 @@ def dossier_detail(request, code: str):
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
         "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid, "paid_payment": paid_payment,
-        **_result_delivery(dossier),
-    })
+        "supplement": supplement or {}, **_result_delivery(dossier),
+    }, status=status)
 
 
 def _result_delivery(dossier) -> dict:
@@ -426,17 +479,28 @@ def rate(request, code: str):
 @require_POST
 def supplement(request, code: str):
     from egov.core.errors import ApplicationError
+    from one_stop.constants import DossierState
     from public_services.services import portal_supplement_send
 
     dossier = selectors.citizen_dossier(user=request.user, code=code)
     if dossier is None:
         raise Http404
-    uploads = [(clean_text(request.POST.get("requirement"), limit=500), f) for f in request.FILES.getlist("files")]
+    requirement = clean_text(request.POST.get("requirement"), limit=500)
+    note = clean_text(request.POST.get("note"))
+    uploads = [(requirement, f) for f in request.FILES.getlist("files")]
     try:
-        portal_supplement_send(dossier=dossier, citizen=request.user, uploads=uploads,
-                               note=clean_text(request.POST.get("note")))
+        portal_supplement_send(dossier=dossier, citizen=request.user, uploads=uploads, note=note)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        if dossier.state != DossierState.SUPPLEMENT_REQUESTED or dossier.supplement_submitted_at is not None:
+            messages.error(request, exc.message)  # no box to send again: the page says why
+            return redirect("public_services:dossier", code=code)
+        # The box comes back with what was typed and the refusal next to the file; a browser never refills a file
+        # input, so the page asks for the files again.
+        file_errors = exc.fields.get("file") or exc.fields.get("files") or []
+        return _dossier_page(request, dossier, status=exc.status if 400 <= exc.status < 500 else 400, supplement={
+            "requirement": requirement, "note": note, "file_errors": file_errors,
+            "message": exc.message if exc.message not in file_errors else "",
+        })
     else:
         messages.success(request, _("Đã gửi hồ sơ bổ sung. Bộ phận Một cửa sẽ kiểm tra lại."))
     return redirect("public_services:dossier", code=code)

@@ -4,7 +4,7 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -84,6 +84,17 @@ class LoginView(auth_views.LoginView):
         return {**super().get_context_data(**kwargs), "oidc_enabled": settings.OIDC_ENABLED,
                 "oidc_provider_name": settings.OIDC_PROVIDER_NAME}
 
+    def get_default_redirect_url(self):
+        return _landing(self.request.user)
+
+
+def _landing(user) -> str:
+    """Where a sign-in with no `next` ends: staff at their workspace (their inboxes), everyone else at the portal's
+    home (LOGIN_REDIRECT_URL). Staff landed on the public home page and had to find "Làm việc" in the menu."""
+    if user.is_authenticated and user.is_agency_staff:
+        return reverse("workspace")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
 
 def _next_url(request, default="home"):
     target = request.POST.get("next") or request.GET.get("next")
@@ -120,7 +131,7 @@ def otp_verify(request):
             form.add_error("token", wait)
         elif (device := match_token(request.user, form.cleaned_data["token"])) is not None:
             otp_login(request, device)
-            return redirect(_next_url(request))
+            return redirect(_next_url(request, _landing(request.user)))
         else:
             form.add_error("token", WRONG_CODE)
         status = 400
@@ -140,7 +151,7 @@ def otp_setup(request):
     if not request.user.is_verified() and any(True for _device in devices_for_user(request.user, confirmed=True)):
         from urllib.parse import urlencode
 
-        return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': _next_url(request, reverse('home'))})}")
+        return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': _next_url(request, _landing(request.user))})}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name=_("Ứng dụng xác thực"), confirmed=False)
@@ -155,7 +166,7 @@ def otp_setup(request):
             otp_login(request, device)
             messages.success(request, _("Đã bật xác thực hai lớp. Nên tạo mã dự phòng (bấm tên của bạn ở đầu trang → "
                                         "Mã dự phòng) để vẫn đăng nhập được khi mất điện thoại."))
-            return redirect(_next_url(request))
+            return redirect(_next_url(request, _landing(request.user)))
         else:
             form.add_error("token", WRONG_CODE)
         status = 400

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -83,12 +83,16 @@ class RequestSizeLimitMiddleware:
 
 
 class NulCharacterMiddleware:
-    """Refuses a URL whose path or query string, or a posted form whose fields, hold a NUL character (400).
+    """Refuses a URL whose path or query string holds a NUL character (400); removes NUL characters from the fields of
+    a form posted to a page; refuses a form posted to the API that holds one (400, the API's error shape).
 
     PostgreSQL text and jsonb cannot store U+0000, so such a value reaching a query fails there as a
-    database error (a 500). No legitimate link or typed text carries one: refuse it once here instead of in
-    every filter and in every view that reads a posted note without a form. JSON bodies are checked where they
-    are parsed (DRF's CharField refuses NUL); a file's content is not a field, and may hold any byte.
+    database error (a 500). No legitimate link or typed text carries one: handle it once here instead of in
+    every filter and in every view that reads a posted note without a form. A page's form is cleaned rather than
+    refused: a NUL comes from a paste (a PDF, a spreadsheet) into one field, and a bare 400 threw away the whole
+    form the person had typed (the counter's receipt form, with the applicant and every document); without the
+    invisible character the text is what they meant. JSON bodies are checked where they are parsed (DRF's
+    CharField refuses NUL); a file's content is not a field, and may hold any byte.
     """
 
     def __init__(self, get_response):
@@ -99,7 +103,9 @@ class NulCharacterMiddleware:
             return self._refusal(request, gettext_lazy("Địa chỉ yêu cầu chứa ký tự không hợp lệ."))
         # Only the form encodings Django parses into request.POST (which the CSRF check reads next anyway).
         if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES and _holds_nul(request.POST):
-            return self._refusal(request, gettext_lazy("Dữ liệu gửi lên chứa ký tự không hợp lệ."))
+            if request.path.startswith(API_PREFIX):
+                return self._refusal(request, gettext_lazy("Dữ liệu gửi lên chứa ký tự không hợp lệ."))
+            request.POST = _without_nul(request.POST)
         return self.get_response(request)
 
     @staticmethod
@@ -117,6 +123,15 @@ FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data"
 
 def _holds_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+def _without_nul(data: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        cleaned.setlist(key.replace("\x00", ""), [*cleaned.getlist(key.replace("\x00", "")),
+                                                  *(value.replace("\x00", "") for value in values)])
+    cleaned._mutable = False
+    return cleaned
 
 
 class MethodNotAllowedPageMiddleware:

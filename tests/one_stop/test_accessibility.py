@@ -99,3 +99,16 @@ def test_the_queue_legend_names_every_status_a_row_can_show(client, staff):
     for status, label in (("overdue", "Quá hạn"), ("due_soon", "Sắp đến hạn"), ("on_time", "Trong hạn"),
                           ("not_received", "Chưa tiếp nhận")):
         assert f'<span class="due due-{status}">{label}</span>' in legend
+
+
+def test_each_cell_of_the_queue_names_its_column_for_the_phones_card_layout(client, staff, procedure):
+    receive_at_counter(staff, procedure, at_local(2026, 12, 1, 9, 0))
+    client.force_login(staff[Role.ONE_STOP_CLERK])
+
+    queue = client.get(reverse("one_stop_staff:queue")).content.decode()
+
+    row = queue[queue.index('<tr class="row-'):]
+    row = row[:row.index("</tr>")]
+    labels = re.findall(r'<td data-label="([^"]+)"', row)
+    assert labels == ["Mã hồ sơ", "Thủ tục", "Người nộp", "Trạng thái", "Hẹn trả", "Tiến độ"]
+    assert '<table class="stack-table">' in queue

@@ -32,7 +32,7 @@ from tests.one_stop.factories import at_local, receive_at_counter
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/mot-cua/ho-so/"
-ROW = re.compile(r'<tr class="row-(\w+)"><td><a href="[^"]+">([^<]+)</a>')
+ROW = re.compile(r'<tr class="row-(\w+)"><td[^>]*><a href="[^"]+">([^<]+)</a>')
 
 
 @pytest.fixture(autouse=True)

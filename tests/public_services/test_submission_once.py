@@ -106,13 +106,61 @@ def test_a_drafts_page_submitted_twice_submits_once(client, citizen, online_birt
 
 
 @pytest.mark.django_db
-def test_two_forms_opened_separately_make_two_dossiers(client, citizen, online_birth, commune):
+def test_back_fetching_the_form_again_then_submit_shows_the_first_submission(client, citizen, online_birth, commune):
     client.force_login(citizen)
-
     client.post(apply_url(), complete(form_key(client), agency=commune.pk))
-    client.post(apply_url(), complete(form_key(client), agency=commune.pk))
+    dossier = Dossier.objects.get(citizen=citizen)
 
+    # Back: Chromium fetches the form's page again; the citizen presses "Nộp hồ sơ" with the same answers.
+    page = client.get(apply_url()).content.decode()
+    again = client.post(apply_url(), complete(re.search(r'name="khoa" value="([^"]+)"', page).group(1),
+                                              agency=commune.pk))
+
+    assert Dossier.objects.filter(citizen=citizen).count() == 1
+    assert f"Biểu mẫu này đã được nộp thành hồ sơ {dossier.code}" in page
+    assert f'href="{reverse("public_services:dossier", args=[dossier.code])}"' in page
+    assert again.url == reverse("public_services:dossier", args=[dossier.code])
+    assert f"Hồ sơ {dossier.code} đã được nộp trước đó; không nộp lại." in client.get(again.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_another_form_asked_for_after_a_submission_makes_a_second_dossier(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    first_key = form_key(client)
+    client.post(apply_url(), complete(first_key, agency=commune.pk))
+
+    renewed = client.get(f"{apply_url()}?moi=1")
+    second_key = form_key(client)
+    client.post(apply_url(), complete(second_key, agency=commune.pk))
+
+    assert renewed.status_code == 302 and renewed.url == apply_url()
+    assert second_key != first_key
     assert Dossier.objects.filter(citizen=citizen, state=DossierState.SUBMITTED).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_form_opened_long_after_a_submission_is_a_new_one(client, citizen, online_birth, commune):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(citizen)
+    first_key = form_key(client)
+    client.post(apply_url(), complete(first_key, agency=commune.pk))
+    Dossier.objects.filter(citizen=citizen).update(submitted_at=timezone.now() - timedelta(hours=1))
+
+    page = client.get(apply_url()).content.decode()
+
+    assert f'name="khoa" value="{first_key}"' not in page
+    assert "đã được nộp thành hồ sơ" not in page
+
+
+@pytest.mark.django_db
+def test_the_form_reloaded_before_sending_keeps_its_key(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    key = form_key(client)
+
+    assert form_key(client) == key
 
 
 @pytest.mark.django_db(transaction=True)

@@ -268,3 +268,38 @@ def test_the_admin_user_form_lists_roles_by_their_names(client):
     clerk = UserFactory(agency=AgencyFactory(), roles=[Role.RECORDS_CLERK])
     page = client.get(reverse("admin:accounts_user_change", args=[clerk.pk])).content.decode()
     assert ">Văn thư</option>" in page and ">records_clerk</option>" not in page
+
+
+@pytest.mark.parametrize("role", [Role.ONE_STOP_CLERK, Role.SPECIALIST, Role.HEAD_OF_DIVISION])
+def test_staff_signing_in_without_a_next_page_land_on_their_workspace(client, role):
+    user = UserFactory(agency=AgencyFactory(), roles=[role])
+
+    response = _login(client, user.username)
+
+    assert response.status_code == 302 and response.url == reverse("workspace")
+
+
+def test_a_leader_lands_on_the_workspace_after_the_second_factor(client):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    leader = UserFactory(agency=AgencyFactory(), roles=[Role.LEADER])
+    device = TOTPDevice.objects.create(user=leader, name="app", confirmed=True)
+    signed_in = _login(client, leader.username)
+    asked = client.get(signed_in.url)  # the workspace sends them to the second factor first, then back
+
+    verified = client.post(asked.url, {"token": f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"})
+
+    assert verified.status_code == 302 and verified.url == reverse("workspace")
+
+
+def test_staff_with_a_next_page_go_there_and_citizens_still_land_on_the_home_page(client):
+    clerk = UserFactory(clerk=True)
+    citizen = UserFactory(citizen=True)
+
+    to_next = client.post(LOGIN, {"username": clerk.username, "password": PASSWORD, "next": "/mot-cua/ho-so/"})
+    client.post(reverse("accounts:logout"))
+    as_citizen = _login(client, citizen.national_id)
+
+    assert to_next.url == "/mot-cua/ho-so/"
+    assert as_citizen.url == reverse("home")
