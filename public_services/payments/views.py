@@ -31,7 +31,7 @@ def payment_start_for_request(request, dossier) -> Payment:
 def dossier_payment(request, code: str):
     """The owner's fee page: the amount, earlier attempts, and "Thanh toán trực tuyến"."""
     from public_services.payments.selectors import dossier_owned_by, payments_of_dossier
-    from public_services.payments.services import NOT_SUBMITTED_MESSAGE, dossier_fee_due
+    from public_services.payments.services import CLOSED_DOSSIER_STATES, NOT_SUBMITTED_MESSAGE, dossier_fee_due
 
     dossier = dossier_owned_by(user=request.user, code=code)
     if dossier is None:
@@ -53,7 +53,7 @@ def dossier_payment(request, code: str):
     refunds = [p for p in payments if p.state == PaymentState.REFUND_DUE]
     return render(request, "payments/dossier.html", {
         "dossier": dossier, "fee": dossier_fee_due(dossier), "payments": payments, "paid": paid, "error": error,
-        "pending": pending, "refunds": refunds,
+        "pending": pending, "refunds": refunds, "closed": dossier.state in CLOSED_DOSSIER_STATES,
         "not_submitted": NOT_SUBMITTED_MESSAGE,
     }, status=status)
 

@@ -33,6 +33,16 @@ def test_the_owner_sees_the_fee_and_the_button(client, citizen, dossier):
     assert "50.000" in response.content.decode() and "Thanh toán trực tuyến" in response.content.decode()
 
 
+def test_a_withdrawn_dossier_offers_no_payment_button(client, citizen, dossier):
+    """Found in review: the button stayed on a refused or withdrawn dossier, and paying was then refused (409)."""
+    from one_stop.models import Dossier
+
+    Dossier.objects.filter(pk=dossier.pk).update(state="withdrawn")
+    client.force_login(citizen)
+    page = client.get(reverse("payments:dossier", args=[dossier.code])).content.decode()
+    assert "Thanh toán trực tuyến" not in page and "Hồ sơ đã bị từ chối hoặc đã rút, không cần nộp phí." in page
+
+
 def test_the_payment_page_leads_back_to_the_dossier_and_keeps_the_citizens_header(client, citizen, dossier):
     client.force_login(citizen)
 
