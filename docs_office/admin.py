@@ -1,9 +1,8 @@
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from docs_office.models import Division, DocumentType, Register
-from egov.agencies.admin import AgencyScopedAdmin, sees_every_agency
+from egov.agencies.admin import AgencyScopedAdmin, SameAgencyForm, sees_every_agency
 
 
 @admin.register(DocumentType)
@@ -34,17 +33,13 @@ class RegisterAdmin(AgencyScopedAdmin):
         return form
 
 
-class DivisionForm(forms.ModelForm):
+class DivisionForm(SameAgencyForm):
+    same_agency_field = "members"
+    same_agency_message = _("Phòng, ban chỉ gồm cán bộ của cùng cơ quan.")
+
     class Meta:
         model = Division
         fields = ["agency", "name", "short_name", "members"]
-
-    def clean(self):
-        cleaned = super().clean()
-        agency, members = cleaned.get("agency"), cleaned.get("members")
-        if agency and members and any(member.agency_id != agency.pk for member in members):
-            self.add_error("members", _("Phòng, ban chỉ gồm cán bộ của cùng cơ quan."))
-        return cleaned
 
 
 @admin.register(Division)

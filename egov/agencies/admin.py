@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from egov.agencies.models import Agency
@@ -32,6 +33,21 @@ class AgencyScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Agency.objects.filter(pk=request.user.agency_id)
             kwargs["empty_label"] = None  # their agency is the only one, chosen already
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SameAgencyForm(forms.ModelForm):
+    """An agency's row whose many-to-many `same_agency_field` may hold only rows of that same agency (a counter's
+    service areas, a division's members): `same_agency_message` names the field's error otherwise."""
+
+    same_agency_field = ""
+    same_agency_message = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        agency, related = cleaned.get("agency"), cleaned.get(self.same_agency_field)
+        if agency and related and any(row.agency_id != agency.pk for row in related):
+            self.add_error(self.same_agency_field, self.same_agency_message)
+        return cleaned
 
 
 @admin.register(Agency)

@@ -1,8 +1,7 @@
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from egov.agencies.admin import AgencyScopedAdmin
+from egov.agencies.admin import AgencyScopedAdmin, SameAgencyForm
 from one_stop.tickets.models import Counter, QueueTicket, QueueTicketEvent, ServiceArea
 
 
@@ -15,17 +14,13 @@ class ServiceAreaAdmin(AgencyScopedAdmin):
     autocomplete_fields = ["agency"]
 
 
-class CounterForm(forms.ModelForm):
+class CounterForm(SameAgencyForm):
+    same_agency_field = "areas"
+    same_agency_message = _("Quầy chỉ phục vụ các khu vực của cùng cơ quan.")
+
     class Meta:
         model = Counter
         fields = ["agency", "number", "name", "areas", "is_active"]
-
-    def clean(self):
-        cleaned = super().clean()
-        agency, areas = cleaned.get("agency"), cleaned.get("areas")
-        if agency and areas and any(area.agency_id != agency.pk for area in areas):
-            self.add_error("areas", _("Quầy chỉ phục vụ các khu vực của cùng cơ quan."))
-        return cleaned
 
 
 @admin.register(Counter)

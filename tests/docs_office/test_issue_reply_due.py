@@ -9,32 +9,20 @@ from django.utils import timezone
 
 from docs_office.constants import OutgoingState
 from docs_office.models import IncomingDocument, OutgoingDocument
-from docs_office.services.outgoing import outgoing_issue, outgoing_sign_request
 from egov.accounts.roles import Role
-from signatures.constants import SignatureState
-from tests.docs_office.signing import certificates_for, confirm
-from tests.docs_office.test_outgoing import approved
+from tests.docs_office.signing import certificates_for
+from tests.docs_office.test_outgoing import approved, signed_and_issued
 
 pytestmark = pytest.mark.django_db
 
 
 def _issued(staff, demo_pki, capture, *, days_after_issue: int, **extra):
-    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
-    personal, seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
+    personal, seal = certificates_for(demo_pki, leader=staff[Role.LEADER], records_clerk=staff[Role.RECORDS_CLERK])
     document = approved(staff, reply_due_on=timezone.localdate() + timedelta(days=30), **extra)
     # The days went by while it was reviewed and signed.
     OutgoingDocument.objects.filter(pk=document.pk).update(
         reply_due_on=timezone.localdate() + timedelta(days=days_after_issue))
-    document = outgoing_sign_request(leader=leader, document=OutgoingDocument.objects.get(pk=document.pk),
-                                     certificate=personal)
-    confirm(document.leader_signature, leader, capture)
-    document.refresh_from_db()
-    assert document.state == OutgoingState.SIGNED
-    document = outgoing_issue(clerk=clerk, document=document, certificate=seal)
-    request = confirm(document.agency_signature, clerk, capture)
-    assert request.state == SignatureState.SIGNED, request.error
-    document.refresh_from_db()
-    return document
+    return signed_and_issued(staff, OutgoingDocument.objects.get(pk=document.pk), personal, seal, capture)
 
 
 def test_a_reply_deadline_past_at_issue_is_cleared_and_the_history_says_so(

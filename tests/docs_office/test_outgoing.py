@@ -176,23 +176,35 @@ def test_signing_needs_a_pdf_version(staff, demo_pki):
     assert refused.value.code == "pdf_required"
 
 
-@pytest.fixture
-def signed_flow(staff, demo_pki, other_agency, django_capture_on_commit_callbacks):
-    """An approved decision signed by the leader, issued by the clerk, sent to another agency."""
-    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
-    personal, seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
-    document = approved(staff, recipient_agencies=[other_agency])
+def signed_by_leader(staff, document, personal, capture):
+    """`document`, approved, signed by the staff's leader with `personal` (their certificate)."""
+    leader = staff[Role.LEADER]
     document = outgoing_sign_request(leader=leader, document=document, certificate=personal)
     assert document.state == OutgoingState.SIGNING
-    request = confirm(document.leader_signature, leader, django_capture_on_commit_callbacks)
+    request = confirm(document.leader_signature, leader, capture)
     assert request.state == SignatureState.SIGNED, request.error
     document.refresh_from_db()
     assert document.state == OutgoingState.SIGNED
-    document = outgoing_issue(clerk=clerk, document=document, certificate=seal)
-    request = confirm(document.agency_signature, clerk, django_capture_on_commit_callbacks)
+    return document
+
+
+def signed_and_issued(staff, document, personal, seal, capture):
+    """`document`, approved, signed by the leader, then numbered and sealed by the records clerk with `seal`."""
+    clerk = staff[Role.RECORDS_CLERK]
+    document = outgoing_issue(clerk=clerk, document=signed_by_leader(staff, document, personal, capture),
+                              certificate=seal)
+    request = confirm(document.agency_signature, clerk, capture)
     assert request.state == SignatureState.SIGNED, request.error
     document.refresh_from_db()
     return document
+
+
+@pytest.fixture
+def signed_flow(staff, demo_pki, other_agency, django_capture_on_commit_callbacks):
+    """An approved decision signed by the leader, issued by the clerk, sent to another agency."""
+    personal, seal = certificates_for(demo_pki, leader=staff[Role.LEADER], records_clerk=staff[Role.RECORDS_CLERK])
+    return signed_and_issued(staff, approved(staff, recipient_agencies=[other_agency]), personal, seal,
+                             django_capture_on_commit_callbacks)
 
 
 def test_the_clerk_issues_with_the_next_number_and_the_document_is_signed_twice(signed_flow):
@@ -617,12 +629,9 @@ def test_signed_by_the_leader_the_page_and_the_api_give_the_pdf_the_leader_signe
     from signatures.verification import pdf_verify
     from tests.docs_office.test_views import signed_in
 
-    leader, clerk = staff[Role.LEADER], staff[Role.RECORDS_CLERK]
-    personal, _seal = certificates_for(demo_pki, leader=leader, records_clerk=clerk)
-    document = outgoing_sign_request(leader=leader, document=approved(staff), certificate=personal)
-    confirm(document.leader_signature, leader, django_capture_on_commit_callbacks)
-    document.refresh_from_db()
-    assert document.state == OutgoingState.SIGNED
+    clerk = staff[Role.RECORDS_CLERK]
+    personal, _seal = certificates_for(demo_pki, leader=staff[Role.LEADER], records_clerk=clerk)
+    document = signed_by_leader(staff, approved(staff), personal, django_capture_on_commit_callbacks)
 
     signed_in(client, clerk)
     page = client.get(reverse("docs_office:outgoing_detail", args=[document.pk])).content.decode()
