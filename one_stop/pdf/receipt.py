@@ -1,6 +1,5 @@
 """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip)."""
 
-import base64
 import hashlib
 
 from django.template.loader import render_to_string
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from egov.core.errors import ApplicationError
 from egov.core.pdf import render_pdf
-from egov.core.qr import qr_svg
+from egov.core.qr import qr_png_data_uri
 from one_stop.models import Dossier
 
 TEMPLATE = "one_stop/pdf/receipt.html"
@@ -50,6 +49,4 @@ def receipt_fingerprint(context: dict) -> str:
 
 def receipt_pdf(*, dossier: Dossier, base_url: str, context: dict | None = None) -> bytes:
     context = context or receipt_context(dossier=dossier, base_url=base_url)
-    svg = qr_svg(context["lookup_url"], scale=3)
-    qr_data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return render_pdf(TEMPLATE, {**context, "qr_data_uri": qr_data_uri})
+    return render_pdf(TEMPLATE, {**context, "qr_data_uri": qr_png_data_uri(context["lookup_url"])})

@@ -65,11 +65,13 @@ def pdf_warm_up() -> None:
 
     from weasyprint import HTML
 
-    from egov.core.qr import qr_svg
+    from egov.core.qr import qr_png_data_uri, qr_svg
 
     stylesheet, fonts = _stylesheet()
-    # Every face of the font, a table and an SVG image (the QR code): each loads code and data on first use.
+    # Every face of the font, a table and the QR codes (a PNG on receipts, SVG on results): each loads code and data
+    # on first use.
     qr = base64.b64encode(qr_svg("https://example.invalid/", scale=3).encode()).decode()
     html = ("<h1>Khởi động</h1><p><b>Giấy tiếp nhận</b> <i>hồ sơ</i></p><table><tr><th>Số</th><td>Đủ</td></tr></table>"
-            f'<img src="data:image/svg+xml;base64,{qr}" alt="">')
+            f'<img src="data:image/svg+xml;base64,{qr}" alt="">'
+            f'<img src="{qr_png_data_uri("https://example.invalid/")}" alt="" style="image-rendering: pixelated">')
     HTML(string=html, base_url=str(FONTS_DIR)).write_pdf(stylesheets=[stylesheet], font_config=fonts)
