@@ -243,6 +243,13 @@ class DossierAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     inlines = [DossierEventInline]
 
+    def get_queryset(self, request):
+        # A citizen's unsubmitted draft is private to them (one_stop.selectors.dossiers_visible_to): administrators
+        # do not manage drafts (an erased account's drafts go through egov.accounts.erasure), so none is listed here.
+        from one_stop.constants import DossierState
+
+        return super().get_queryset(request).exclude(state=DossierState.DRAFT)
+
     def has_add_permission(self, request):
         return False
 

@@ -7,9 +7,10 @@ can never reach another's dossier through any page or API route.
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
-from one_stop.models import Procedure
+from one_stop.models import Procedure, ProcedureVersion
 from one_stop.selectors import procedure_version_current, procedures_search
 
 # Columns the catalogue list never shows: left in the database so a page of 20 stays small.
@@ -23,7 +24,11 @@ def catalogue_search(*, query: str = "", field: str = "", online_level: str = ""
     procedures = procedures_search(query=query, field=field, online_level=online_level, level=level)
     if agency:
         procedures = procedures.filter(agency_text__iexact=agency)  # every spelling of it (spellings_merged)
-    return procedures.defer(*LIST_DEFERRED)
+    # The current version's terms per channel ride in the same query as its fee and time limit (procedures_search):
+    # the list names each channel's when they differ, as the procedure page does (channel_terms).
+    current = ProcedureVersion.objects.filter(procedure=OuterRef("pk"), effective_from__lte=timezone.now()).order_by(
+        "-effective_from", "-number")
+    return procedures.annotate(current_channels=Subquery(current.values("channels")[:1])).defer(*LIST_DEFERRED)
 
 
 def catalogue_agencies() -> list[str]:
@@ -52,18 +57,26 @@ _COPIES = re.compile(r"(\d+)\s*(?:\(\w+\)\s*)?bản\s+sao", re.IGNORECASE)
 
 def procedure_channel_terms(*, version) -> dict:
     """Each channel's time limit and fee as the catalogue states them, for the procedure page: `channels` (rows with
-    a label), and whether the channels' fees or working days differ — then the headline names each channel's, since
-    a dossier pays and is judged by its own channel's (online is often cheaper: one_stop.services.dossiers.
-    version_fee_for), not the counter's alone."""
+    a label; `priced_channels`/`timed_channels` those that state a fee/time limit), and whether the channels' fees or
+    working days differ — then the headline names each channel's, since a dossier pays and is judged by its own
+    channel's (online is often cheaper: one_stop.services.dossiers.version_fee_for), not the counter's alone."""
+    return channel_terms(channels=version.channels if version else [])
+
+
+def channel_terms(*, channels) -> dict:
+    """procedure_channel_terms of a version's `channels` as stored (a list of dicts), for the catalogue list too,
+    whose rows carry them as an annotation (catalogue_search): no query."""
     from one_stop.constants import DossierChannel
 
     rows = [{**c, "label": DossierChannel(c["channel"]).label if c.get("channel") in DossierChannel.values
-             else c.get("channel", "")} for c in (version.channels if version else [])]
+             else c.get("channel", "")} for c in (channels or []) if isinstance(c, dict)]
     order = [DossierChannel.ONLINE, DossierChannel.COUNTER, DossierChannel.POST]  # the portal's readers apply online
     rows.sort(key=lambda row: order.index(row.get("channel")) if row.get("channel") in order else len(order))
-    fees = {row["fee_vnd"] for row in rows if row.get("fee_vnd") is not None}
-    days = {row["processing_days"] for row in rows if row.get("processing_days") is not None}
-    return {"channels": rows, "fees_by_channel": len(fees) > 1, "days_by_channel": len(days) > 1}
+    priced = [row for row in rows if row.get("fee_vnd") is not None]
+    timed = [row for row in rows if row.get("processing_days") is not None]
+    return {"channels": rows, "priced_channels": priced, "timed_channels": timed,
+            "fees_by_channel": len({row["fee_vnd"] for row in priced}) > 1,
+            "days_by_channel": len({row["processing_days"] for row in timed}) > 1}
 
 
 def document_copies(text: str) -> tuple[int | None, int | None]:

@@ -38,6 +38,9 @@ def catalogue(request):
     }
     procedures = selectors.catalogue_search(**filters)
     page = Paginator(procedures, PAGE_SIZE).get_page(params.get("trang"))
+    page.object_list = list(page.object_list)
+    for procedure in page.object_list:
+        procedure.terms = selectors.channel_terms(channels=procedure.current_channels)
     query_without_page = params.copy()
     query_without_page.pop("trang", None)
     return render(request, "public_services/catalogue.html", {

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from one_stop.catalogue.data import ChannelTerms
 from tests.public_services.conftest import make_procedure
 
 pytestmark = pytest.mark.django_db
@@ -59,11 +60,33 @@ def test_the_catalogue_costs_the_same_queries_for_one_or_many_procedures(client,
     first = len(one.captured_queries)
     for n in range(30):
         make_procedure(code=f"8.{n:06d}", name=f"Đăng ký khai sinh loại {n}", field=f"Lĩnh vực {n}",
-                       agency=f"Cơ quan {n}")
+                       agency=f"Cơ quan {n}", channels=[ChannelTerms(channel="online", processing_days=3, fee_vnd=n),
+                                                        ChannelTerms(channel="counter", processing_days=5, fee_vnd=n + 1)])
     with django_assert_max_num_queries(first):
         response = client.get(url, {"q": "khai sinh", "trang": "2"})
     assert response.context["page"].number == 2
     assert len(response.context["page"].object_list) == 11
+    assert "Trực tuyến: 3 ngày làm việc · Trực tiếp: 5 ngày làm việc" in response.content.decode()
+
+
+def test_the_list_names_each_channels_fee_and_time_limit_online_first_where_they_differ(client, birth_procedure):
+    make_procedure(code="9.000010", name="Cấp giấy phép xây dựng", fee_vnd=50000, processing_days=7, channels=[
+        ChannelTerms(channel="counter", processing_days=7, fee_vnd=50000),
+        ChannelTerms(channel="post", processing_text="Theo bưu điện"),
+        ChannelTerms(channel="online", processing_days=5, fee_vnd=0)])
+    make_procedure(code="9.000011", name="Cấp giấy phép khai thác", fee_vnd=20000, processing_days=3, channels=[
+        ChannelTerms(channel="counter", processing_days=3, fee_vnd=20000),
+        ChannelTerms(channel="online", processing_days=3, fee_vnd=20000)])
+
+    response = client.get(reverse("public_services:catalogue"), {"q": "cap giay phep"})
+
+    items = response.content.decode().split('class="procedure-item"')[1:]
+    building, mining = (next(item for item in items if code in item) for code in ("9.000010", "9.000011"))
+    assert "Trực tuyến: Miễn phí · Trực tiếp: 50.000 đồng</span>" in building
+    assert "Trực tuyến: 5 ngày làm việc · Trực tiếp: 7 ngày làm việc</span>" in building
+    # The same fee and time limit on every channel: said once, as before.
+    assert "Phí 20.000 đồng" in mining and "channel-terms" not in mining
+    assert "<span>3 ngày làm việc</span>" in mining
 
 
 def test_a_page_number_out_of_range_shows_the_last_page(client, birth_procedure):
