@@ -2,7 +2,13 @@
 
 from django.db.models import Q, QuerySet
 
+from public_services.payments.constants import PaymentState
 from public_services.payments.models import Payment
+
+# A payment taken as the fee (with its receipt number and receipt): paid, or paid and then owed back because the
+# dossier was refused or withdrawn (payments_expire_for_closed_dossier). A refund owed for money that was never the
+# fee (a duplicate, a changed fee, paid after the closure) has no receipt number.
+FEE_TAKEN = Q(state=PaymentState.PAID) | (Q(state=PaymentState.REFUND_DUE) & ~Q(receipt_number=""))
 
 
 def payments_visible_to(*, user) -> QuerySet[Payment]:
@@ -30,6 +36,15 @@ def payments_of_dossier(*, dossier) -> QuerySet[Payment]:
 
 def dossier_paid_payment(*, dossier) -> Payment | None:
     """The payment that paid the dossier's fee (at most one: a database constraint), or None."""
-    from public_services.payments.constants import PaymentState
-
     return Payment.objects.filter(dossier=dossier, state=PaymentState.PAID).first()
+
+
+def dossier_fee_payment(*, dossier) -> Payment | None:
+    """The payment taken as the dossier's fee (FEE_TAKEN), whatever has become of the dossier since, or None."""
+    return Payment.objects.filter(FEE_TAKEN, dossier=dossier).order_by("-paid_at", "-id").first()
+
+
+def receipts_visible_to(*, user) -> QuerySet[Payment]:
+    """The payments whose receipt `user` may download: visible to them, and taken as the fee (a fee later owed back
+    keeps its receipt, the payer's proof of what they paid)."""
+    return payments_visible_to(user=user).filter(FEE_TAKEN)
