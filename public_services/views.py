@@ -353,9 +353,12 @@ def dossier_detail(request, code: str):
 def _dossier_page(request, dossier, *, supplement: dict | None = None, status: int = 200):
     """The owner's dossier page; `supplement`: the supplement box sent back refused (what was typed, its errors)."""
     from one_stop.constants import DocumentKind, DossierState, RatingLevel
+    from one_stop.selectors import dossier_result_held_for_fee
 
     events = selectors.citizen_history(dossier.events.select_related("agency"))
-    documents = selectors.citizen_documents(dossier=dossier)
+    # A full-online result waits for the fee (one_stop.selectors.dossier_result_held_for_fee): the page says so.
+    result_held = dossier_result_held_for_fee(dossier=dossier)
+    documents = selectors.citizen_documents(dossier=dossier, result_held=result_held)
     rating = getattr(dossier, "rating", None) if dossier.state == DossierState.RETURNED else None
     withdrawable = dossier.state in (DossierState.SUBMITTED, DossierState.RECEIVED, DossierState.IN_PROGRESS,
                                      DossierState.SUPPLEMENT_REQUESTED)
@@ -381,6 +384,7 @@ def _dossier_page(request, dossier, *, supplement: dict | None = None, status: i
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
         "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid, "paid_payment": paid_payment, "closed": closed,
+        "result_held": result_held,
         "supplement": supplement or {}, **_result_delivery(dossier),
     }, status=status)
 
