@@ -972,13 +972,54 @@ def signed_result_by_token(*, token: str):
 RESULT_VISIBLE_STATES = ("resolved", "returned")
 
 
-def documents_for_applicant(documents, *, state: str) -> list:
+@dataclass(frozen=True)
+class DossierPaymentStatus:
+    """What the app that takes fees online knows of a dossier's fee: the sum still owed (0: free, exempt, or closed),
+    whether it was paid, and a short line for the staff page (with the receipt's address when there is one)."""
+
+    due_vnd: int
+    paid: bool
+    label: str
+    receipt_url: str = ""
+
+
+# Who answers "is this dossier's fee paid?", registered at start-up by the app that takes payments
+# (public_services.payments.apps), so that one_stop imports none of it (as DOSSIER_CLOSED_HOOKS). Each is called as
+# provider(dossier=) and answers a DossierPaymentStatus, or None when it knows nothing of this dossier; it must run a
+# constant number of queries.
+DOSSIER_PAYMENT_STATUS: list = []
+
+
+def dossier_payment_status(*, dossier) -> DossierPaymentStatus | None:
+    """The first answer of the registered providers, or None (no payment app, or a dossier none of them knows)."""
+    for provider in DOSSIER_PAYMENT_STATUS:
+        status = provider(dossier=dossier)
+        if status is not None:
+            return status
+    return None
+
+
+def dossier_result_held_for_fee(*, dossier) -> bool:
+    """A full-online (toàn trình) result is returned online once the fee is paid (Decree 42/2022: submitted, paid and
+    returned online): held back from the applicant while a fee is due and unpaid. A free or paid dossier is not held,
+    nor a result collected on paper at the counter (partial online, or a counter dossier)."""
+    from one_stop.services.results import dossier_requires_signed_result
+
+    if dossier.state not in RESULT_VISIBLE_STATES or not dossier_requires_signed_result(dossier):
+        return False
+    status = dossier_payment_status(dossier=dossier)
+    return status is not None and status.due_vnd > 0 and not status.paid
+
+
+def documents_for_applicant(documents, *, state: str, result_held: bool = False) -> list:
     """Of a dossier's files (already read), those its applicant may see: what they sent, and the result once
     approved — not a copy waiting for the leader's signature (internal), and, once a signed result exists, not the
-    unsigned drafts it was made from. The one rule for the portal's pages, its API and the desk's API."""
+    unsigned drafts it was made from; no result while `result_held` (dossier_result_held_for_fee). The one rule for
+    the portal's pages, its API and the desk's API."""
     from one_stop.constants import DocumentKind
 
-    documents = [d for d in documents if state in RESULT_VISIBLE_STATES or d.kind != DocumentKind.RESULT]
+    documents = [d for d in documents
+                 if (state in RESULT_VISIBLE_STATES and not result_held) or d.kind != DocumentKind.RESULT]
     documents = [d for d in documents if not (d.kind == DocumentKind.RESULT and d.verification_token and not d.signed)]
     if any(d.kind == DocumentKind.RESULT and d.signed for d in documents):
         documents = [d for d in documents if d.kind != DocumentKind.RESULT or d.signed]

@@ -612,6 +612,7 @@ def _dossier_page(request, dossier, *, status: int = 200, refused: _Refused | No
     from one_stop.form_answers import form_answers, upload_labels
     from one_stop.forms import DocumentUploadForm, DossierActionForm, ForwardForm, PostponeForm
     from one_stop.ledger import due_ledger
+    from one_stop.selectors import dossier_payment_status
     from one_stop.services.documents import dossier_checklist_from_version, dossier_requirements_supplied
     from one_stop.services.dossiers import dossier_actions_for
     from one_stop.services.process import step_closed_by_transition
@@ -665,6 +666,8 @@ def _dossier_page(request, dossier, *, status: int = 200, refused: _Refused | No
         "ledger": due_ledger(dossier=dossier, events=events), "now": timezone.now(),
         # Before receipt the dossier has no fee yet: the one its channel will pay, as the catalogue states it.
         "channel_fee": _channel_fee(dossier),
+        # Paid online or not, as the payment app registered to tell (one query; None without one).
+        "payment_status": dossier_payment_status(dossier=dossier),
         # Receiving an online dossier whose procedure's catalogue entry states no time limit: the desk gives one.
         "time_limit_missing": dossier.procedure_version.processing_days is None and dossier.processing_days is None,
         "forward_form": (forward_form or ForwardForm()) if forwardable else None,

@@ -202,12 +202,15 @@ def citizen_events_prefetch():
         "dossier_id", "action", "from_state", "to_state", "at", "note", "agency__name"))
 
 
-def citizen_documents(*, dossier) -> list:
+def citizen_documents(*, dossier, result_held: bool | None = None) -> list:
     """The files the owner may see (one_stop.selectors.documents_for_applicant): what they sent, and the result once
-    approved."""
-    from one_stop.selectors import documents_for_applicant
+    approved (a full-online one once its fee is paid; `result_held`: that rule's answer when the caller has it)."""
+    from one_stop.selectors import documents_for_applicant, dossier_result_held_for_fee
 
-    return documents_for_applicant(dossier.documents.all().defer("sha256"), state=dossier.state)
+    if result_held is None:
+        result_held = dossier_result_held_for_fee(dossier=dossier)
+    return documents_for_applicant(dossier.documents.all().defer("sha256"), state=dossier.state,
+                                   result_held=result_held)
 
 
 def citizen_document(*, user, code: str, document_id: int):

@@ -396,8 +396,9 @@ def portal_supplement_send(*, dossier: Dossier, citizen, uploads, note: str = ""
 
 
 def portal_dossier_withdraw(*, dossier: Dossier, citizen, note: str, confirmed: bool) -> Dossier:
-    """The owner withdraws their dossier, after ticking the confirmation: withdrawing cannot be undone, and a fee
-    already paid is not given back by it (the page says whom to ask), so one click must not do it."""
+    """The owner withdraws their dossier, after ticking the confirmation: withdrawing cannot be undone (a fee already
+    paid becomes a refund owed: public_services.payments.services.payments_expire_for_closed_dossier), so one click
+    must not do it."""
     from one_stop.services.dossiers import dossier_act
 
     errors = {}

@@ -356,21 +356,24 @@ def dossier_detail(request, code: str):
 def _dossier_page(request, dossier, *, supplement: dict | None = None, status: int = 200):
     """The owner's dossier page; `supplement`: the supplement box sent back refused (what was typed, its errors)."""
     from one_stop.constants import DocumentKind, DossierState, RatingLevel
+    from one_stop.selectors import dossier_result_held_for_fee
 
     events = selectors.citizen_history(dossier.events.select_related("agency"))
-    documents = selectors.citizen_documents(dossier=dossier)
+    # A full-online result waits for the fee (one_stop.selectors.dossier_result_held_for_fee): the page says so.
+    result_held = dossier_result_held_for_fee(dossier=dossier)
+    documents = selectors.citizen_documents(dossier=dossier, result_held=result_held)
     rating = getattr(dossier, "rating", None) if dossier.state == DossierState.RETURNED else None
     withdrawable = dossier.state in (DossierState.SUBMITTED, DossierState.RECEIVED, DossierState.IN_PROGRESS,
                                      DossierState.SUPPLEMENT_REQUESTED)
     from public_services.forms.html import form_answers
-    from public_services.payments.constants import PaymentState
-    from public_services.payments.selectors import payments_of_dossier
+    from public_services.payments.selectors import dossier_fee_payment
 
-    fee_due = bool(dossier.fee_vnd) and dossier.state not in (DossierState.DRAFT, DossierState.WITHDRAWN,
-                                                               DossierState.REFUSED)
-    paid_payment = (payments_of_dossier(dossier=dossier).filter(state=PaymentState.PAID).first()
-                    if dossier.fee_vnd else None)
-    fee_paid = fee_due and paid_payment is not None
+    closed = dossier.state in (DossierState.WITHDRAWN, DossierState.REFUSED)
+    # The fee as paid, whatever the dossier's state and whether the desk has fixed its fee yet (it may be paid before
+    # receipt): the payer keeps the link to its receipt, and a closed dossier's page says the money is owed back.
+    paid_payment = dossier_fee_payment(dossier=dossier)
+    fee_paid = paid_payment is not None
+    fee_due = bool(dossier.fee_vnd) and dossier.state != DossierState.DRAFT and not closed
 
     return render(request, "public_services/dossier.html", {
         "dossier": dossier, "events": events,
@@ -383,7 +386,8 @@ def _dossier_page(request, dossier, *, supplement: dict | None = None, status: i
         "withdrawable": withdrawable, "rating": rating, "rating_levels": RatingLevel.choices,
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
-        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid, "paid_payment": paid_payment,
+        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid, "paid_payment": paid_payment, "closed": closed,
+        "result_held": result_held,
         "supplement": supplement or {}, **_result_delivery(dossier),
     }, status=status)
 

@@ -229,11 +229,12 @@ class DossierSerializer(serializers.Serializer):
     def get_documents(self, obj) -> list:
         # A result file is the agency's until it is approved, and a copy waiting for a signature stays internal: the
         # applicant reads here what the portal shows them (one rule for both).
-        from one_stop.selectors import documents_for_applicant
+        from one_stop.selectors import documents_for_applicant, dossier_result_held_for_fee
 
         documents = obj.documents.all()
         if not reads_as_staff(self, obj):
-            documents = documents_for_applicant(documents, state=obj.state)
+            documents = documents_for_applicant(documents, state=obj.state,
+                                                result_held=dossier_result_held_for_fee(dossier=obj))
         return DossierDocumentSerializer(documents, many=True).data
 
     def get_applicant(self, obj) -> dict:

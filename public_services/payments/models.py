@@ -71,6 +71,12 @@ class Payment(ProtectedStateMixin, models.Model):
         self.closed_at, self.paid_at = at, paid_at
         self.provider_transaction_no, self.bank_code, self.response_code = transaction_no, bank_code, response_code
 
+    # Paid as the fee, then the dossier was refused or withdrawn: a closed dossier owes nothing, so the money is owed
+    # back. The receipt number stays: the fee was collected, and the receipt is the payer's proof when claiming it.
+    @transition(field=state, source=S.PAID, target=S.REFUND_DUE)
+    def owe_back(self, *, reason):
+        self.refund_reason = reason
+
     @transition(field=state, source=S.PENDING, target=S.FAILED)
     def fail(self, *, at, transaction_no, bank_code, response_code):
         self.closed_at = at

@@ -151,17 +151,20 @@ def _ipn_settle(result: GatewayResult) -> IpnOutcome:
                .filter(txn_ref=result.txn_ref).first())
     if payment is None:
         return IpnOutcome.ORDER_NOT_FOUND
+    if result.amount_vnd != payment.amount_vnd:
+        _event(payment, action="ipn_invalid_amount", source=PaymentEventSource.IPN, from_state=payment.state,
+               data=result.params)
+        return IpnOutcome.INVALID_AMOUNT
+    # Answered before the dossier is locked: a repeated IPN of a paid payment must not hold that row while waiting for
+    # the dossier, which a refusal holds while it waits for the paid row (payments_expire_for_closed_dossier) — a
+    # deadlock.
+    if payment.state not in (S.PENDING, S.EXPIRED) or (payment.state == S.EXPIRED and not result.success):
+        return IpnOutcome.ALREADY_CONFIRMED
     # IPNs of two attempts of one dossier take turns here, so the second sees the first as paid (instead of both
     # trying to pay and one failing on the unique constraint). The dossier is read again once locked: the copy read
     # with the payment may predate a refusal or withdrawal that committed while this waited for the lock.
     payment.dossier = (Dossier.objects.select_for_update(of=("self",))
                        .select_related("procedure_version", "handling_agency").get(pk=payment.dossier_id))
-    if result.amount_vnd != payment.amount_vnd:
-        _event(payment, action="ipn_invalid_amount", source=PaymentEventSource.IPN, from_state=payment.state,
-               data=result.params)
-        return IpnOutcome.INVALID_AMOUNT
-    if payment.state not in (S.PENDING, S.EXPIRED) or (payment.state == S.EXPIRED and not result.success):
-        return IpnOutcome.ALREADY_CONFIRMED
     from_state = payment.state
     now = timezone.now()
     if result.success:
@@ -258,24 +261,36 @@ def payments_expire_overdue(*, now=None, limit: int = 1000) -> int:
 
 
 def payments_expire_for_closed_dossier(*, dossier, actor, action: str) -> int:
-    """The dossier was refused or withdrawn (`action`, by `actor`): its pending payments expire, each with its event,
-    in the transaction that closed it — a closed dossier owes nothing, so no attempt of it stays payable. Called by
-    one_stop's dossier_act (one_stop.services.dossiers.DOSSIER_CLOSED_HOOKS) with the dossier locked.
+    """The dossier was refused or withdrawn (`action`, by `actor`), in the transaction that closed it — a closed
+    dossier owes nothing: its pending payments expire, so no attempt of it stays payable, and the fee already paid
+    becomes a refund owed (`refund_due`, reason dossier_closed; whether the desk had received the dossier or not),
+    each with its event. Called by one_stop's dossier_act (one_stop.services.dossiers.DOSSIER_CLOSED_HOOKS) with the
+    dossier locked. Returns how many payments it changed.
 
-    A payment an IPN is settling right now is skipped (SKIP LOCKED: that IPN holds it and waits for the dossier, so
-    waiting for it here would deadlock); the IPN then finds the dossier closed and keeps the money as a refund owed.
+    A pending payment an IPN is settling right now is skipped (SKIP LOCKED: that IPN holds it and waits for the
+    dossier, so waiting for it here would deadlock); the IPN then finds the dossier closed and keeps the money as a
+    refund owed. The paid payment is waited for: only the receipt task holds it (briefly, and never waits for the
+    dossier), and an IPN repeated for it answers before locking the dossier (_ipn_settle).
     """
     now = timezone.now()
     source = (PaymentEventSource.CITIZEN if dossier.citizen_id is not None and actor.pk == dossier.citizen_id
               else PaymentEventSource.STAFF)
     pending = Payment.objects.select_for_update(skip_locked=True).filter(dossier_id=dossier.pk, state=S.PENDING)
-    expired = 0
+    changed = 0
     for payment in pending:
         payment.expire(at=now)
         payment.save(update_fields=["state", "closed_at"])
         _event(payment, action=f"expire_on_{action}", source=source, from_state=S.PENDING, actor=actor, at=now)
-        expired += 1
-    return expired
+        changed += 1
+    for payment in Payment.objects.select_for_update().filter(dossier_id=dossier.pk, state=S.PAID):
+        payment.owe_back(reason=RefundReason.DOSSIER_CLOSED)
+        payment.save(update_fields=["state", "refund_reason"])
+        _event(payment, action=f"refund_on_{action}", source=source, from_state=S.PAID, actor=actor, at=now,
+               data={"refund_reason": RefundReason.DOSSIER_CLOSED})
+        logger.warning("payments: %s paid for dossier %s, which was %s; refund due", payment.txn_ref, dossier.code,
+                       dossier.state)
+        changed += 1
+    return changed
 
 
 def payment_receipt_issue(*, payment_id: int) -> Payment:
@@ -288,7 +303,9 @@ def payment_receipt_issue(*, payment_id: int) -> Payment:
         payment = (Payment.objects.select_for_update(of=("self",))
                    .select_related("payer", "dossier__procedure", "dossier__handling_agency__parent")
                    .get(pk=payment_id))
-        if payment.state != S.PAID or payment.receipt_file:
+        # A fee paid and then owed back (the dossier was closed before this ran) still gets the receipt its number was
+        # taken for: the payer's proof of what they paid.
+        if payment.state not in (S.PAID, S.REFUND_DUE) or not payment.receipt_number or payment.receipt_file:
             return payment
         now = timezone.now()
         pdf = payment_receipt_pdf(payment=payment, issued_at=now)
@@ -299,6 +316,8 @@ def payment_receipt_issue(*, payment_id: int) -> Payment:
             "dossier_code": payment.dossier.code, "amount": f"{payment.amount_vnd:,}".replace(",", "."),
             "receipt_number": payment.receipt_number, "txn_ref": payment.txn_ref,
         }
+        if payment.state != S.PAID:  # the refusal or withdrawal already told them; "paid" would mislead now
+            return payment
         with recipient_language(payment.payer):  # the payer's message; the receipt itself stays the official form
             notification_send(template="payment_paid", channel=Channel.IN_APP, recipient=payment.payer, payload=payload)
             if payment.payer.email:

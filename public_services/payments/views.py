@@ -47,10 +47,13 @@ def dossier_payment(request, code: str):
             # block a form whose redirect leaves the site.
             return redirect("payments:go", txn_ref=payment.txn_ref)
     payments = list(payments_of_dossier(dossier=dossier))
-    paid = next((p for p in payments if p.state == PaymentState.PAID), None)
+    # The fee as taken (selectors.FEE_TAKEN): paid, or paid and owed back since the dossier was closed — its receipt
+    # stays offered either way.
+    paid = next((p for p in payments if p.state == PaymentState.PAID
+                 or (p.state == PaymentState.REFUND_DUE and p.receipt_number)), None)
     now = timezone.now()
     pending = next((p for p in payments if p.state == PaymentState.PENDING and p.expires_at > now), None)
-    refunds = [p for p in payments if p.state == PaymentState.REFUND_DUE]
+    refunds = [p for p in payments if p.state == PaymentState.REFUND_DUE and p is not paid]
     return render(request, "payments/dossier.html", {
         "dossier": dossier, "fee": dossier_fee_due(dossier), "payments": payments, "paid": paid, "error": error,
         "pending": pending, "refunds": refunds, "closed": dossier.state in CLOSED_DOSSIER_STATES,
@@ -113,9 +116,9 @@ def receipt_response(payment: Payment) -> FileResponse:
 @require_GET
 def receipt_download(request, txn_ref: str):
     """The payer and the dossier's agency staff may read the receipt; to anyone else it does not exist."""
-    from public_services.payments.selectors import payments_visible_to
+    from public_services.payments.selectors import receipts_visible_to
 
-    payment = payments_visible_to(user=request.user).filter(txn_ref=txn_ref, state=PaymentState.PAID).first()
+    payment = receipts_visible_to(user=request.user).filter(txn_ref=txn_ref).first()
     if payment is None or not payment.receipt_file:
         raise Http404
     return receipt_response(payment)

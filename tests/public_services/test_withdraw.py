@@ -1,4 +1,4 @@
-"""Withdrawing a dossier: never in one click, and honest about a fee already paid."""
+"""Withdrawing a dossier: never in one click, and honest about a fee already paid (it is owed back)."""
 
 import pytest
 from django.urls import reverse
@@ -36,7 +36,7 @@ def test_the_withdrawal_form_asks_for_a_confirmation(client, citizen, submitted)
     body = client.get(reverse("public_services:dossier", args=[submitted.code])).content.decode()
 
     assert 'name="xac_nhan" required' in body and f"Tôi xác nhận rút hồ sơ {submitted.code}." in body
-    assert "Rút hồ sơ không tự động hoàn lại" not in body  # nothing was paid
+    assert 'id="rut-hoan-phi"' not in body  # nothing was paid
 
 
 def test_without_the_box_ticked_nothing_is_withdrawn_and_the_reason_comes_back(client, citizen, submitted):
@@ -62,7 +62,7 @@ def test_without_a_reason_the_confirmation_page_asks_for_it(client, citizen, sub
     assert submitted.state == DossierState.SUBMITTED
 
 
-def test_a_paid_dossier_says_before_withdrawing_that_the_fee_is_not_refunded_by_it_and_whom_to_ask(
+def test_a_paid_dossier_says_before_withdrawing_that_the_fee_will_be_refunded_and_whom_to_ask(
         client, citizen, submitted, paid):
     client.force_login(citizen)
 
@@ -70,7 +70,7 @@ def test_a_paid_dossier_says_before_withdrawing_that_the_fee_is_not_refunded_by_
     confirm = client.post(withdraw_url(submitted), {"note": "Nộp nhầm"}).content.decode()
 
     for body in (page, confirm):
-        assert "Rút hồ sơ không tự động hoàn lại khoản tiền này." in body
+        assert "Hồ sơ đã rút thì không phải nộp phí, lệ phí: khoản tiền này sẽ được hoàn lại." in body
         assert paid.txn_ref in body and "8.000" in body
         assert submitted.handling_agency.name in body and "0205 3870 123" in body
 
@@ -85,6 +85,9 @@ def test_after_withdrawing_a_paid_dossier_its_page_keeps_the_refund_contact(clie
     assert submitted.state == DossierState.WITHDRAWN
     assert f"Đã rút hồ sơ {submitted.code}." in body
     assert "Hồ sơ đã được rút sau khi bạn nộp phí, lệ phí 8.000 đồng" in body
+    assert "khoản tiền này sẽ được hoàn lại" in body
+    paid.refresh_from_db()
+    assert paid.state == PaymentState.REFUND_DUE
     assert submitted.handling_agency.name in body and paid.txn_ref in body
     assert 'name="xac_nhan"' not in body
 

@@ -6,7 +6,6 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from public_services.payments.api.serializers import PaymentSerializer, PaymentStartedSerializer
-from public_services.payments.constants import PaymentState
 
 
 @extend_schema(methods=["GET"], responses=PaymentSerializer(many=True),
@@ -41,10 +40,10 @@ def dossier_payments(request, code: str):
                description="Biên lai thu phí, lệ phí điện tử (PDF): người nộp và cán bộ cơ quan của hồ sơ.")
 @api_view(["GET"])
 def payment_receipt(request, txn_ref: str):
-    from public_services.payments.selectors import payments_visible_to
+    from public_services.payments.selectors import receipts_visible_to
     from public_services.payments.views import receipt_response
 
-    payment = payments_visible_to(user=request.user).filter(txn_ref=txn_ref, state=PaymentState.PAID).first()
+    payment = receipts_visible_to(user=request.user).filter(txn_ref=txn_ref).first()
     if payment is None or not payment.receipt_file:
         raise Http404
     return receipt_response(payment)
