@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from egov.accounts.roles import Role
 from egov.agencies.models import AgencyKind
 from egov.notifications.models import Notification
+from tests.egov.notifications.codes import notification_code
 from one_stop.catalogue.data import ProcedureData, RequiredDocument
 from one_stop.models import Dossier
 from one_stop.selectors import procedure_version_current
@@ -75,7 +76,7 @@ def _sign_up(page: Page) -> None:
     form.get_by_label("Tôi đã đọc và đồng ý với").check()
     form.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Xác nhận đăng ký")
-    code = Notification.objects.get(template="otp_code", channel="sms").payload["code"]
+    code = notification_code(Notification.objects.get(template="otp_code", channel="sms"))
     page.get_by_label("Mã xác thực 6 chữ số").fill(code)
     page.get_by_role("button", name="Kích hoạt tài khoản").click()
     expect(page.get_by_role("status")).to_contain_text("Tài khoản đã được kích hoạt")
