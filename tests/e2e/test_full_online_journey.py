@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 from egov.accounts.roles import Role
 from egov.agencies.models import AgencyKind
 from egov.notifications.models import Notification
-from tests.egov.notifications.codes import notification_code
 from one_stop.catalogue.data import ProcedureData, RequiredDocument
 from one_stop.models import Dossier
 from one_stop.selectors import procedure_version_current
@@ -22,6 +21,7 @@ from one_stop.services.catalogue import procedure_upsert
 from public_services.demo_forms import BIRTH_REGISTRATION
 from public_services.services import procedure_form_set
 from tests.e2e.test_sign_in import _sign_in
+from tests.egov.notifications.codes import notification_code
 from tests.factories import UserFactory
 from tests.pdfs import MINIMAL_PDF
 from tests.signatures.conftest import demo_pki  # noqa: F401  (the session's demo PKI, served on loopback)
