@@ -1,7 +1,8 @@
 """One-time codes sent by SMS or e-mail: issue, re-send with a cool-down, check with a limit on attempts per flow.
 
 Only a keyed hash of each code is stored (HMAC with SECRET_KEY and the flow's id), so the table alone
-does not give the codes away. Checking counts a wrong attempt in its own transaction: callers must not
+does not give the codes away; the notification that carries a code shows it masked and keeps it sealed only until
+it is sent (egov.notifications.sealing). Checking counts a wrong attempt in its own transaction: callers must not
 wrap `code_consume` in a transaction that the refusal would roll back.
 """
 
@@ -41,10 +42,13 @@ def _new_code() -> str:
 def _send(*, otc: OneTimeCode, code: str, extra_targets: tuple[tuple[str, str], ...] = ()) -> None:
     from egov.notifications.services import notification_send
 
-    payload = {"code": code, "minutes": settings.EGOV_CODE_TTL_MINUTES}
+    # The code is a secret of the notification: sealed until it is sent, masked in the row (an administrator who reads
+    # notifications must not be able to take over the account, found in review).
+    payload = {"minutes": settings.EGOV_CODE_TTL_MINUTES}
     for channel, target in ((otc.channel, otc.target), *extra_targets):
         if target:
-            notification_send(template="otp_code", channel=channel, recipient=otc.user, address=target, payload=payload)
+            notification_send(template="otp_code", channel=channel, recipient=otc.user, address=target, payload=payload,
+                              secrets={"code": code})
 
 
 @transaction.atomic

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from egov.core.outbox import outbox_enqueue
 from egov.notifications.models import Channel, Notification, NotificationStatus, ReminderRun
+from egov.notifications.sealing import SEALED_KEY, is_sealed, payload_masked, payload_spent, secrets_unseal
 from egov.notifications.sms.base import SmsDeliveryError, sms_provider
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,18 @@ def recipient_language(user=None):
 
 
 def notification_send(*, template: str, channel: str, payload: dict | None = None, recipient=None,
-                      address: str = "") -> Notification:
-    """Queue one notification. The text is rendered now, so what was sent is what the row shows."""
+                      address: str = "", secrets: dict[str, str] | None = None) -> Notification:
+    """Queue one notification. The text is rendered now, so what was sent is what the row shows.
+
+    `secrets` (a one-time code: {"code": "123456"}) are values of the text no one may read back from the row: it
+    shows them masked, and they are put into the text only when it is sent (egov.notifications.sealing). An e-mail
+    or SMS only: a portal notification is the row itself.
+    """
     payload = payload or {}
+    if secrets:
+        if channel == Channel.IN_APP:
+            raise ValueError("a portal notification cannot carry a secret: the row is what the recipient reads")
+        payload = payload_masked(payload, secrets)
     if not address and recipient is not None:
         address = {Channel.EMAIL: recipient.email, Channel.SMS: recipient.phone}.get(channel) or ""
     notification = Notification.objects.create(
@@ -114,7 +124,8 @@ def notification_deliver(*, notification_id: int) -> Notification:
             final = notification.attempts >= settings.EGOV_NOTIFICATION_MAX_ATTEMPTS
             notification.status = NotificationStatus.FAILED if final else NotificationStatus.PENDING
             notification.next_attempt_at = None if final else timezone.now() + _backoff(notification.attempts)
-            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            _spend_if_over(notification)
+            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "payload"])
             logger.warning("notification %s attempt %s failed: %s", notification.pk, notification.attempts, exc)
         except Exception as exc:
             # Anything else (a header the mail library refuses, a provider's unexpected answer) will not get better by
@@ -124,16 +135,41 @@ def notification_deliver(*, notification_id: int) -> Notification:
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             notification.status = NotificationStatus.FAILED
             notification.next_attempt_at = None
-            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            _spend_if_over(notification)
+            notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "payload"])
         else:
             notification.status = NotificationStatus.SENT
             notification.sent_at = timezone.now()
             notification.next_attempt_at = None
-            notification.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+            _spend_if_over(notification)
+            notification.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "payload"])
             return notification
     if notification.status == NotificationStatus.PENDING:
         raise NotificationDeliveryError(notification.last_error)
     return notification
+
+
+def _spend_if_over(notification: Notification) -> None:
+    """A sent or finally failed notification's secret goes: nothing is left to deliver it again from."""
+    if notification.status != NotificationStatus.PENDING and is_sealed(notification.payload):
+        notification.payload = payload_spent(notification.payload)
+
+
+class SecretSpent(Exception):
+    """The notification's sealed secret is gone (spent by an earlier delivery, or masked in the database)."""
+
+
+def _text(notification: Notification) -> tuple[str, str]:
+    """The subject and body to send: the row's own, or, for a notification with secrets, rendered now with them."""
+    if not is_sealed(notification.payload):
+        return notification.subject, notification.body
+    sealed = notification.payload[SEALED_KEY]
+    if not sealed:
+        raise SecretSpent("the one-time secret of this notification is no longer kept; ask for a new one")
+    values, language = secrets_unseal(sealed)
+    payload = {key: value for key, value in notification.payload.items() if key != SEALED_KEY} | values
+    with translation.override(language):  # the row's text was written in it
+        return (_render(notification.template, "subject", payload), _render(notification.template, "body", payload))
 
 
 def _deliver(notification: Notification) -> None:
@@ -141,10 +177,11 @@ def _deliver(notification: Notification) -> None:
         return  # stored is delivered: the recipient reads it on the portal
     if not notification.address:
         raise OSError("no address to deliver to")
+    subject, body = _text(notification)
     if notification.channel == Channel.EMAIL:
-        EmailMessage(notification.subject, notification.body, to=[notification.address]).send()
+        EmailMessage(subject, body, to=[notification.address]).send()
     elif notification.channel == Channel.SMS:
-        sms_provider().send(phone=notification.address, text=notification.body)
+        sms_provider().send(phone=notification.address, text=body)
 
 
 def notifications_requeue_due(*, grace: timedelta = timedelta(minutes=10)) -> int:
@@ -170,10 +207,12 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 
 @transaction.atomic
 def notifications_retry_failed(*, notifications) -> int:
-    """An admin's "send again": failed notifications get a fresh set of attempts."""
+    """An admin's "send again": failed notifications get a fresh set of attempts. Not one that carried a one-time
+    code: its code is gone with the failure (and has expired by now); the citizen asks for a new one."""
     from egov.notifications.tasks import notification_deliver_task
 
-    ids = list(notifications.filter(status=NotificationStatus.FAILED).values_list("pk", flat=True))
+    ids = list(notifications.filter(status=NotificationStatus.FAILED).exclude(payload__has_key=SEALED_KEY)
+               .values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=None)
     for pk in ids:
         outbox_enqueue(notification_deliver_task, pk)

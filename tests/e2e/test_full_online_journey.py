@@ -21,6 +21,7 @@ from one_stop.services.catalogue import procedure_upsert
 from public_services.demo_forms import BIRTH_REGISTRATION
 from public_services.services import procedure_form_set
 from tests.e2e.test_sign_in import _sign_in
+from tests.egov.notifications.codes import notification_code
 from tests.factories import UserFactory
 from tests.pdfs import MINIMAL_PDF
 from tests.signatures.conftest import demo_pki  # noqa: F401  (the session's demo PKI, served on loopback)
@@ -75,7 +76,7 @@ def _sign_up(page: Page) -> None:
     form.get_by_label("Tôi đã đọc và đồng ý với").check()
     form.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Xác nhận đăng ký")
-    code = Notification.objects.get(template="otp_code", channel="sms").payload["code"]
+    code = notification_code(Notification.objects.get(template="otp_code", channel="sms"))
     page.get_by_label("Mã xác thực 6 chữ số").fill(code)
     page.get_by_role("button", name="Kích hoạt tài khoản").click()
     expect(page.get_by_role("status")).to_contain_text("Tài khoản đã được kích hoạt")

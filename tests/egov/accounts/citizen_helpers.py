@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from egov.accounts.models import OneTimeCode
 from egov.notifications.models import Notification
+from tests.egov.notifications.codes import notification_code
 
 NEW_PASSWORD = "Mat-khau-an-toan-2026"
 
@@ -17,7 +18,7 @@ def signup_data(**overrides) -> dict:
 
 def sent_code(address: str) -> str:
     """The code in the latest one-time-code notification to an address (what the SMS/e-mail carried)."""
-    return Notification.objects.filter(template="otp_code", address=address).latest("created_at", "pk").payload["code"]
+    return notification_code(Notification.objects.filter(template="otp_code", address=address).latest("created_at", "pk"))
 
 
 def age(otc: OneTimeCode, **delta) -> None:

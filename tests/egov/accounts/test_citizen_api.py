@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from egov.accounts.models import User
 from egov.notifications.models import Notification
 from tests.egov.accounts.citizen_helpers import age, signup_data
+from tests.egov.notifications.codes import notification_code
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def api():
 
 
 def _code(phone="0981234567"):
-    return Notification.objects.filter(template="otp_code", address=phone).latest("pk").payload["code"]
+    return notification_code(Notification.objects.filter(template="otp_code", address=phone).latest("pk"))
 
 
 def test_register_verify_and_read_the_profile_with_the_token(api):
