@@ -328,6 +328,10 @@ def signature_request_remote_finish(*, request_id: int, final_attempt: bool = Fa
                     state = RemoteState(prepared=state.prepared, submitted_at=state.submitted_at,
                                         signature=status.signature)
             if state.signature is not None and request.state == SignatureState.SIGNING:
+                # The phone's approval may come up to EGOV_REMOTE_SIGNING_APPROVAL_MINUTES after the start: the signer
+                # and the certificate must still be fit now, as at any other signing (found in review).
+                _check_entitled(request, request.signer)
+                certificate_check_usable(certificate=certificate, at=now)
                 signed, level = remote_finish(
                     prepared=state.prepared, signature=state.signature, cert_der=bytes(certificate.certificate_der),
                     chain_der=[c.dump() for c in chain_certificates(certificate)], field_name=request.field_name,
