@@ -137,6 +137,11 @@ class SignatureRequestAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A request is the record of a signature asked and made (its events, the legal log point to it): never
+        # deleted, by a superuser either — the history does not record deletes (found in review).
+        return False
+
 
 @admin.register(RemoteStandinAccount)
 class RemoteStandinAccountAdmin(admin.ModelAdmin):

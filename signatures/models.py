@@ -93,6 +93,10 @@ class SignatureRequest(ProtectedStateMixin, models.Model):
                                     related_name="requests")
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ký"), on_delete=models.PROTECT,
                                related_name="signature_requests")
+    # The signer's agency when the request was made: the authority to sign is an agency's, so a signer moved to
+    # another agency no longer signs what their former one asked of them (checked at confirm and at signing).
+    signer_agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan của người ký"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người đề nghị"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     title = models.CharField(_("nội dung"), max_length=500)

@@ -1,4 +1,5 @@
 import functools
+from urllib.parse import urlencode
 
 import django_otp.middleware
 from django.conf import settings
@@ -107,5 +108,6 @@ class TwoFactorRequiredMiddleware:
 
                 has_device = any(True for _ in devices_for_user(user, confirmed=True))
                 target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                # Encoded: a path whose query has "&" would otherwise lose all but its first parameter.
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

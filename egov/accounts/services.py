@@ -33,19 +33,47 @@ def user_create(*, username: str, full_name: str, password: str | None, roles: I
         raise ApplicationError("invalid_user", _("Thông tin tài khoản không hợp lệ."),
                                fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
     user.save()
-    user_set_roles(user=user, roles=roles)
+    # A new account's roles are part of its creation (recorded by whoever creates it: sign-up, the identity
+    # provider's first sign-in), not a change.
+    _roles_replace(user=user, roles=roles)
     return user
 
 
 @transaction.atomic
-def user_set_roles(*, user: User, roles: Iterable[Role | str]) -> User:
+def user_set_roles(*, user: User, roles: Iterable[Role | str], by: User | None = None, ip: str | None = None) -> User:
+    """Give `user` exactly `roles`; a change is recorded with who made it (`by`) and the roles before and after."""
+    before = _roles_replace(user=user, roles=roles)
+    user_roles_change_record(user=user, before=before, by=by, ip=ip)
+    return user
+
+
+def _roles_replace(*, user: User, roles: Iterable[Role | str]) -> set[str]:
+    """Set the user's roles; returns the ones they had."""
     names = {str(r) for r in roles}
     unknown = names - set(Role.values)
     if unknown:
         raise ApplicationError("unknown_role", _("Vai trò không tồn tại: %(roles)s") % {"roles": ", ".join(sorted(unknown))})
+    before = set(user.groups.values_list("name", flat=True)) if user.pk else set()
     user.groups.set(Group.objects.filter(name__in=names))
     user.__dict__.pop("_role_names", None)
-    return user
+    return before
+
+
+def user_roles_change_record(*, user: User, before: set[str], by: User | None = None, ip: str | None = None) -> None:
+    """Record a change of the user's roles in the legal event log: who, when, from where, the roles before and after.
+
+    Roles are group memberships, which the row history (pghistory) of User does not track, and a role carries power
+    (a records clerk applies the agency's seal): found in review, a role given or taken left no trace but the admin's
+    "Changed groups.". Called by user_set_roles and by the admin's user form, after the change, in its transaction."""
+    from egov.audit.services import legal_event_record
+
+    after = set(user.groups.values_list("name", flat=True))
+    user.__dict__.pop("_role_names", None)
+    if after == before:
+        return
+    legal_event_record(action="account.roles_changed", obj=user, actor=by, ip=ip,
+                       data={"before": sorted(before), "after": sorted(after),
+                             "added": sorted(after - before), "removed": sorted(before - after)})
 
 
 @transaction.atomic

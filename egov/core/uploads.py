@@ -44,7 +44,10 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
         try:
             with zipfile.ZipFile(upload) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile:
+        # Not only BadZipFile: an unsupported "version needed to extract" raises NotImplementedError, a name flagged
+        # UTF-8 that is not UnicodeDecodeError (a ValueError), a cut-off archive EOFError or OSError (found in review:
+        # an anonymous 500 on the public verification upload). Any of them is a file of no type we accept.
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
             return None
         finally:
             upload.seek(0)

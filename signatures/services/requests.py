@@ -31,11 +31,19 @@ def _event(request: SignatureRequest, *, action: str, from_state: str, actor=Non
                                          to_state=request.state, actor=actor, note=note)
 
 
-def signer_check_entitled(*, role: str, certificate: Certificate, signer) -> None:
+# The roles the domain apps ask an approval signature of (one_stop results, docs_office outgoing documents: the agency's
+# leader, Decree 30). A head of division approves drafts but signs nothing: the leader does.
+APPROVAL_ROLES = frozenset({Role.LEADER})
+
+
+def signer_check_entitled(*, role: str, certificate: Certificate, signer, agency_id=None,
+                          requested: bool = False) -> None:
     """Whether `signer` may sign as `role` with `certificate`: a leader with their own personal certificate, a records
     clerk with their agency's. Checked when a request is made, and again when it is confirmed and when it is signed
     (found in review): a clerk moved to another agency, or a certificate given another owner in the admin, must not
-    sign what was asked of them before."""
+    sign what was asked of them before. `requested`: the check of a request already made, whose signer's agency
+    then is `agency_id`: a leader moved to another agency, or no longer a leader, no longer signs it (found in review:
+    the stamp showed their new title on their former agency's document)."""
     if role == SignatureRole.APPROVAL:
         if certificate.kind != CertificateKind.PERSONAL or certificate.owner_id != signer.pk:
             raise ApplicationError("certificate_not_owned", _("Lãnh đạo chỉ ký bằng chứng thư số cá nhân của chính mình."),
@@ -49,6 +57,16 @@ def signer_check_entitled(*, role: str, certificate: Certificate, signer) -> Non
         raise ApplicationError("invalid_role", _("Vai trò ký không hợp lệ."))
     if role == SignatureRole.APPROVAL and not signer.is_active:
         raise ApplicationError("signer_inactive", _("Tài khoản của người ký đã bị khóa."), status=403)
+    if role == SignatureRole.APPROVAL and not signer.role_names() & {str(r) for r in APPROVAL_ROLES}:
+        raise ApplicationError("signer_not_entitled", _("Người ký không còn thẩm quyền ký văn bản này."), status=403)
+    if requested and (agency_id is None or signer.agency_id != agency_id):
+        raise ApplicationError("signer_not_entitled", _("Người ký không còn thẩm quyền ký văn bản này."), status=403)
+
+
+def _check_entitled(request: SignatureRequest, signer) -> None:
+    """The signer of a request made earlier is still entitled to sign it, for the agency it was made in."""
+    signer_check_entitled(role=request.role, certificate=request.certificate, signer=signer,
+                          agency_id=request.signer_agency_id, requested=True)
 
 
 @transaction.atomic
@@ -71,7 +89,8 @@ def signature_request_create(*, pdf: bytes, certificate: Certificate, signer, ro
     if batch is not None and (batch.signer_id != signer.pk or batch.state != SignatureState.PENDING):
         raise ApplicationError("invalid_batch", _("Chỉ ký kèm được với yêu cầu đang chờ ký của cùng người ký."))
     request = SignatureRequest(
-        batch=batch, role=role, certificate=certificate, signer=signer, requested_by=requested_by, title=title,
+        batch=batch, role=role, certificate=certificate, signer=signer, signer_agency_id=signer.agency_id,
+        requested_by=requested_by, title=title,
         field_name=field_name, callback=callback,
         # The agency's signature closes the document: it gets the archive timestamp (B-LTA); the
         # leader's must already be B-LT, or it loses long-term validity once the LTA is added.
@@ -96,7 +115,7 @@ def signature_request_confirm(*, request: SignatureRequest, user, otp_token: str
         raise ApplicationError("not_signer", _("Bạn không phải người ký của yêu cầu này."), status=403)
     if request.state != SignatureState.PENDING:
         raise ApplicationError("not_pending", _("Yêu cầu này không còn ở trạng thái chờ ký."), status=409)
-    signer_check_entitled(role=request.role, certificate=request.certificate, signer=user)
+    _check_entitled(request, user)
     if match_token(user, (otp_token or "").strip()) is None:
         raise ApplicationError("otp_invalid", _("Mã xác thực không đúng hoặc đã hết hạn."),
                                fields={"otp_token": [_("Mã xác thực không đúng hoặc đã hết hạn.")]})
@@ -109,7 +128,7 @@ def signature_request_confirm(*, request: SignatureRequest, user, otp_token: str
     # The same code confirms the requests signed with this one: the signer saw them listed with it.
     for member in SignatureRequest.objects.select_for_update().select_related("certificate").filter(
             batch=request, signer=user, state=SignatureState.PENDING).order_by("pk"):
-        signer_check_entitled(role=member.role, certificate=member.certificate, signer=user)
+        _check_entitled(member, user)
         member.confirm(at=now)
         member.save(update_fields=["state", "confirmed_at", "error"])
         _event(member, action="confirm", from_state=SignatureState.PENDING, actor=user, note=str(request.pk))
@@ -191,7 +210,7 @@ def signature_request_sign(*, request_id: int) -> SignatureRequest:
                 # Only a task queued before the certificate changed backend lands here: hand it over.
                 _enqueue_signing(request)
                 return request
-            signer_check_entitled(role=request.role, certificate=request.certificate, signer=request.signer)
+            _check_entitled(request, request.signer)
             certificate_check_usable(certificate=request.certificate, at=now)
             with request.source_pdf.open("rb") as handle:
                 source = handle.read()
@@ -237,7 +256,7 @@ def signature_request_remote_start(*, request_id: int) -> SignatureRequest:
         request.attempts += 1
         now = timezone.now()
         try:
-            signer_check_entitled(role=request.role, certificate=certificate, signer=request.signer)
+            _check_entitled(request, request.signer)
             certificate_check_usable(certificate=certificate, at=now)
             with request.source_pdf.open("rb") as handle:
                 source = handle.read()
@@ -309,6 +328,10 @@ def signature_request_remote_finish(*, request_id: int, final_attempt: bool = Fa
                     state = RemoteState(prepared=state.prepared, submitted_at=state.submitted_at,
                                         signature=status.signature)
             if state.signature is not None and request.state == SignatureState.SIGNING:
+                # The phone's approval may come up to EGOV_REMOTE_SIGNING_APPROVAL_MINUTES after the start: the signer
+                # and the certificate must still be fit now, as at any other signing (found in review).
+                _check_entitled(request, request.signer)
+                certificate_check_usable(certificate=certificate, at=now)
                 signed, level = remote_finish(
                     prepared=state.prepared, signature=state.signature, cert_der=bytes(certificate.certificate_der),
                     chain_der=[c.dump() for c in chain_certificates(certificate)], field_name=request.field_name,

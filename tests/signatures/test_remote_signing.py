@@ -203,6 +203,26 @@ def test_a_signer_who_never_answers_fails_after_the_time_limit(waiting, settings
     assert "Người ký chưa xác nhận trên ứng dụng trong thời hạn" in request.error
 
 
+def test_a_signer_moved_to_another_agency_before_approving_on_the_phone_is_not_signed_for(waiting, client, leader):
+    """The approval may come up to EGOV_REMOTE_SIGNING_APPROVAL_MINUTES after confirming: the signer is checked again
+    when it arrives, as at any signing (found in review)."""
+    _answer(client, waiting, "approve")
+    leader.agency = AgencyFactory(name="Sở Nội vụ tỉnh Lạng Sơn")
+    leader.save(update_fields=["agency"])
+    request = _finish(waiting)
+    assert request.state == SignatureState.FAILED and not request.signed_pdf
+    assert request.error == "Người ký không còn thẩm quyền ký văn bản này."
+    assert [e.action for e in request.events.all()][-1] == "fail"
+
+
+def test_a_certificate_withdrawn_before_the_approval_arrives_fails_the_request(waiting, client, leader):
+    _answer(client, waiting, "approve")
+    leader.certificates.update(is_active=False)
+    request = _finish(waiting)
+    assert request.state == SignatureState.FAILED and not request.signed_pdf
+    assert request.error == "Chứng thư số đã bị ngừng sử dụng trên hệ thống."
+
+
 def test_starting_twice_submits_one_transaction(waiting):
     signature_request_remote_start(request_id=waiting.pk)
     signature_request_remote_start(request_id=waiting.pk)

@@ -11,6 +11,7 @@ from signatures.demo_pki.builder import ROOT_NAME
 from signatures.models import TrustAnchor
 from signatures.services import decree30_boxes, pdf_add_signature_fields, signature_request_create
 from signatures.verification import Verdict, pdf_verify
+from tests.egov.core.test_uploads import MALFORMED_ZIPS
 from tests.signatures.documents import render_decision
 from tests.signatures.factories import confirm_and_sign, import_certificate, make_signers, sign_both
 
@@ -528,3 +529,13 @@ def test_the_agency_seal_locks_the_document_for_every_validator(tsa, signers, dj
     assert seal_status(forged).docmdp_ok is False
     report = pdf_verify(forged)  # and ours says so
     assert report.verdict == Verdict.MODIFIED and "đã bị thay đổi sau khi ký" in report.message
+
+
+@MALFORMED_ZIPS
+def test_a_malformed_zip_sent_for_verification_is_a_400_not_a_500(client, payload):
+    """The public verification upload runs the upload checks first: a zip that makes zipfile raise something other
+    than BadZipFile is refused as of the wrong type (found in review: an anonymous 500)."""
+    client.raise_request_exception = False
+    upload = SimpleUploadedFile("giay-to.docx", payload, content_type="application/octet-stream")
+    response = client.post(API_URL, {"file": upload})
+    assert response.status_code == 400, response.status_code

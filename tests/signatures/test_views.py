@@ -96,6 +96,17 @@ def test_the_signature_admin_pages_open_for_a_verified_system_admin(client):
         assert client.get(reverse(f"admin:signatures_{name}_add")).status_code == 200, name
 
 
+def test_not_even_a_superuser_deletes_a_signature_request_in_the_admin(client, signers, fields_pdf):
+    """The request is the record of a signature asked and made; its history does not record deletes (found in review)."""
+    request = _request(signers, fields_pdf)
+    login_verified_superuser(client)
+    assert client.get(reverse("admin:signatures_signaturerequest_delete", args=[request.pk])).status_code == 403
+    client.post(reverse("admin:signatures_signaturerequest_delete", args=[request.pk]), {"post": "yes"})
+    client.post(reverse("admin:signatures_signaturerequest_changelist"),
+                {"action": "delete_selected", "_selected_action": [request.pk], "post": "yes"})
+    assert SignatureRequest.objects.filter(pk=request.pk).exists()
+
+
 def test_an_admin_imports_a_pkcs12_certificate_and_a_wrong_password_is_explained(client, demo_pki):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -108,6 +108,21 @@ def test_a_leader_with_a_device_is_asked_for_a_code_then_let_in(client):
     assert client.get("/lam-viec/").status_code == 200
 
 
+def test_the_page_asked_for_before_the_second_factor_keeps_its_whole_query(client):
+    """The next page is sent encoded (found in review: "?next=/x/?a=1&b=2" lost "b", "#" would lose more)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    leader = UserFactory(leader=True)
+    TOTPDevice.objects.create(user=leader, name="app", confirmed=True)
+    client.force_login(leader)
+    response = client.get("/lam-viec/?trang=2&loc=den+han")
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("accounts:otp_verify")
+    assert parse_qs(location.query) == {"next": ["/lam-viec/?trang=2&loc=den+han"]}
+
+
 def test_enrolment_confirms_the_device_with_its_first_code(client):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice

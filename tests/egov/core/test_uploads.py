@@ -41,6 +41,40 @@ def test_a_zip_that_is_not_a_word_document_is_refused():
         validate_upload(SimpleUploadedFile("don.docx", buffer.getvalue()))
 
 
+def docx_with_version_needed(version: int) -> bytes:
+    """A DOCX-looking zip whose central directory says 'version needed to extract' = `version`."""
+    data = bytearray(_docx())
+    at = data.find(b"PK\x01\x02")
+    data[at + 6:at + 8] = version.to_bytes(2, "little")
+    return bytes(data)
+
+
+def zip_with_bad_utf8_name() -> bytes:
+    """A zip whose entry name is flagged UTF-8 but is not."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    data = bytearray(buffer.getvalue())
+    at = data.find(b"PK\x01\x02")
+    flags = int.from_bytes(data[at + 8:at + 10], "little") | 0x800  # "file name is UTF-8"
+    data[at + 8:at + 10] = flags.to_bytes(2, "little")
+    data[at + 46] = 0xFF  # the name's first byte: not UTF-8
+    return bytes(data)
+
+
+MALFORMED_ZIPS = pytest.mark.parametrize("payload", [docx_with_version_needed(255), zip_with_bad_utf8_name()],
+                                         ids=["zip-version", "zip-utf8-name"])
+
+
+@MALFORMED_ZIPS
+def test_a_malformed_zip_is_refused_as_of_no_accepted_type(payload):
+    """zipfile raises more than BadZipFile (found in review): NotImplementedError for an unsupported 'version needed',
+    UnicodeDecodeError for a name flagged UTF-8 that is not — a refusal, never a 500."""
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("don.docx", payload))
+    assert "không đúng định dạng" in info.value.messages[0]
+
+
 def test_a_file_over_the_size_limit_is_refused(settings):
     with pytest.raises(ValidationError) as info:
         validate_upload(SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * (1024 * 1024)), max_mb=1)
