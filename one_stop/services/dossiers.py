@@ -21,7 +21,7 @@ from egov.workdays.services import add_working_days, is_working_day, next_workin
 from one_stop.constants import DESK_CHANNELS, DRAFT_CODE_PREFIX, ApplicantKind, DossierChannel, DossierState
 from one_stop.models import Dossier, DossierCodeCounter, Procedure
 from one_stop.models.dossier import TRANSITION_PERMISSIONS
-from one_stop.selectors import procedure_version_current
+from one_stop.selectors import dossier_supplement_asked_at, procedure_version_current
 from one_stop.services.events import dossier_event_add
 
 # One-stop rules: a dossier received after 15:00 counts from the next working day; results are due
@@ -421,10 +421,8 @@ def dossier_supplement_submit(*, dossier: Dossier, citizen, note: str = "") -> D
     if dossier.state != DossierState.SUPPLEMENT_REQUESTED or dossier.supplement_submitted_at is not None:
         raise ApplicationError("invalid_transition", _("Hồ sơ không ở trạng thái chờ bổ sung."), status=409)
     # What this round asked for: a file the applicant uploaded since the latest request (a file of an earlier round
-    # answered that one; found in review, a second round could be "sent" with nothing new). The request's event
-    # keeps the exact moment; paused_at (kept to the minute) stands in for a dossier without one.
-    asked_at = (dossier.events.filter(action="request_supplement").order_by("-at", "-id")
-                .values_list("at", flat=True).first()) or dossier.paused_at
+    # answered that one; found in review, a second round could be "sent" with nothing new).
+    asked_at = dossier_supplement_asked_at(dossier=dossier)
     supplements = dossier.documents.filter(kind="supplement", uploaded_by_id=citizen.pk)
     if asked_at is not None:
         supplements = supplements.filter(uploaded_at__gte=asked_at)
