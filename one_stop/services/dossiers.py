@@ -574,11 +574,11 @@ POSTPONE_MAX_DAYS = 365
 def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: str) -> Dossier:
     """The apology and new return date (form 04): at least one working day before the due date, once.
 
-    The applicant is told by e-mail or SMS after the commit; the first due date stays on record.
+    The applicant is told (in the portal, by e-mail, by SMS) after the commit; the first due date stays on record.
     """
-    from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send, recipient_language
+    from egov.notifications.services import recipient_language
     from egov.workdays.services import count_working_days
+    from one_stop.services.notify import dossier_applicant_message_send
 
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not (user.role_names() & {str(r) for r in POSTPONE_ROLES}) or user.agency_id != dossier.handling_agency_id:
@@ -619,11 +619,10 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
         payload = {"subject": _("Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code},
                    "text": _("%(agency)s xin lỗi vì chậm trả kết quả hồ sơ %(code)s (%(reason)s). Ngày hẹn trả mới: "
                              "%(due)s.") % {"agency": dossier.handling_agency.name, "code": dossier.code, "reason": reason,
-                                            "due": timezone.localtime(new_due_at).strftime("%H:%M %d/%m/%Y")}}
-        if dossier.applicant_email:
-            notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
-        if dossier.applicant_phone:
-            notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)
+                                            "due": timezone.localtime(new_due_at).strftime("%H:%M %d/%m/%Y")},
+                   "dossier": dossier.code}
+        # Every channel the other changes use, the citizen's portal account too (found in review: e-mail/SMS only).
+        dossier_applicant_message_send(dossier=dossier, payload=payload)
     return dossier
 
 
