@@ -713,6 +713,15 @@ def dossier_document_visible(*, user, code: str, document_id: int):
 
     dossiers = dossiers_worked_by(user=user).filter(code=code).values("pk")
     return DossierDocument.objects.filter(pk=document_id, dossier__in=dossiers).first()
+def dossier_supplement_asked_at(*, dossier) -> datetime | None:
+    """When the supplement round under way was asked for: the latest request's event keeps the exact moment; paused_at
+    (kept to the minute) stands in for a dossier without one. A supplement file uploaded before it answered an earlier
+    round, which the desk has accepted: it neither counts for this round nor may be deleted."""
+    asked_at = (dossier.events.filter(action="request_supplement").order_by("-at", "-id")
+                .values_list("at", flat=True).first())
+    return asked_at or dossier.paused_at
+
+
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     """One line of the staff queue: what the page shows of a dossier, no model instance."""

@@ -2,6 +2,7 @@
 lifecycle (drafts, documents, submission, supplements, withdrawal, rating), so a rule exists once."""
 
 import json
+import math
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -105,8 +106,27 @@ def _applicant(schema: dict, values: dict, profile: dict) -> ApplicantData:
 
 
 def _check_size(form_data) -> None:
-    if len(json.dumps(form_data, ensure_ascii=False, default=str).encode()) > MAX_FORM_BYTES:
+    try:
+        size = len(json.dumps(form_data, ensure_ascii=False, default=str, allow_nan=False).encode())
+    except ValueError:
+        # A JSON client's 1e400 is inf here: no number a form takes, and PostgreSQL's JSONB refuses it (a 500).
+        path = _non_finite_path(form_data) or "form_data"
+        raise ApplicationError("invalid_form", _("Tờ khai chưa đầy đủ hoặc có thông tin chưa đúng."),
+                               fields={path: [_("Nhập một số.")]}) from None
+    if size > MAX_FORM_BYTES:
         raise ApplicationError("form_too_large", _("Nội dung tờ khai quá dài."), status=413)
+
+
+def _non_finite_path(value, path: str = "") -> str | None:
+    """Where the first inf or NaN is, as the form's error paths name it ("thanh_vien.0.so_tien")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _non_finite_path(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _handling_agency(procedure: Procedure, agency_id):
@@ -117,7 +137,7 @@ def _handling_agency(procedure: Procedure, agency_id):
         return next(iter(agencies.values()))
     try:
         return agencies[int(agency_id)]
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
         # One text for both: the page shows the refusal and the agency's field error in the same place.
         raise ApplicationError("invalid_agency", _("Chọn nơi nộp hồ sơ trong danh sách."),
                                fields={"agency": [_("Chọn nơi nộp hồ sơ trong danh sách.")]}) from None

@@ -102,8 +102,10 @@ class _Row:
 
 
 def parse_amount(text: str) -> int | None:
-    """ "10,000" / "1.200.000" / "500" → int; anything else (decimals, odd grouping) → None."""
+    """ "10,000" / "1.200.000" / "500" → int; anything else (decimals, odd grouping, more digits than any fee) → None."""
     text = text.strip()
+    if len(text) > 24:  # int() refuses 4,300 digits (a ValueError ending the import); no fee has 19
+        return None
     if re.fullmatch(r"\d+", text):
         return int(text)
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text) or re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):

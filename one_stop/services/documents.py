@@ -11,6 +11,7 @@ from egov.core.errors import ApplicationError
 from egov.core.uploads import file_delete_on_commit, validate_upload
 from one_stop.constants import DocumentKind, DossierState
 from one_stop.models import Dossier, DossierDocument
+from one_stop.selectors import dossier_supplement_asked_at
 from one_stop.services.events import dossier_event_add
 
 # Per dossier: enough for every component of a large procedure, small enough to stop abuse.
@@ -97,7 +98,7 @@ def dossier_document_add(*, dossier: Dossier, user, file, requirement: str = "",
 
 @transaction.atomic
 def dossier_document_delete(*, document: DossierDocument, user) -> None:
-    """The applicant removes a file from a draft (or a supplement not yet sent)."""
+    """The applicant removes a file from a draft (or a file of the supplement round under way, not yet sent)."""
     dossier = Dossier.objects.select_for_update().get(pk=document.dossier_id)
     editable = dossier.citizen_id == user.pk and (
         (dossier.state == DossierState.DRAFT and document.kind == DocumentKind.SUBMITTED)
@@ -105,10 +106,23 @@ def dossier_document_delete(*, document: DossierDocument, user) -> None:
             and dossier.supplement_submitted_at is None))
     if not editable:
         raise ApplicationError("forbidden", _("Không thể xóa tệp này."), status=403)
+    if document.kind == DocumentKind.SUPPLEMENT and not dossier_supplement_deletable(dossier=dossier, document=document,
+                                                                                    user=user):
+        raise ApplicationError("document_accepted", _("Tệp đã được Bộ phận Một cửa tiếp nhận, không xóa được."),
+                               status=409)
     if dossier.state != DossierState.DRAFT:
         _file_event(dossier, document, user=user, added=False)
     file_delete_on_commit(document.file)  # not before: a rollback would keep the row without its file
     document.delete()
+
+
+def dossier_supplement_deletable(*, dossier: Dossier, document: DossierDocument, user) -> bool:
+    """Whether this supplement file is the applicant's own, of the round under way: one uploaded before the latest
+    request answered an earlier round, and the desk accepted it (found in review: a second round could delete it)."""
+    if document.uploaded_by_id != user.pk:
+        return False
+    asked_at = dossier_supplement_asked_at(dossier=dossier)
+    return asked_at is None or document.uploaded_at >= asked_at
 
 
 def dossier_checklist_from_version(dossier: Dossier, received: set[int]) -> list[dict]:

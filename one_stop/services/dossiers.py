@@ -21,7 +21,7 @@ from egov.workdays.services import add_working_days, is_working_day, next_workin
 from one_stop.constants import DESK_CHANNELS, DRAFT_CODE_PREFIX, ApplicantKind, DossierChannel, DossierState
 from one_stop.models import Dossier, DossierCodeCounter, Procedure
 from one_stop.models.dossier import TRANSITION_PERMISSIONS
-from one_stop.selectors import procedure_version_current
+from one_stop.selectors import dossier_supplement_asked_at, procedure_version_current
 from one_stop.services.events import dossier_event_add
 
 # One-stop rules: a dossier received after 15:00 counts from the next working day; results are due
@@ -421,10 +421,8 @@ def dossier_supplement_submit(*, dossier: Dossier, citizen, note: str = "") -> D
     if dossier.state != DossierState.SUPPLEMENT_REQUESTED or dossier.supplement_submitted_at is not None:
         raise ApplicationError("invalid_transition", _("Hồ sơ không ở trạng thái chờ bổ sung."), status=409)
     # What this round asked for: a file the applicant uploaded since the latest request (a file of an earlier round
-    # answered that one; found in review, a second round could be "sent" with nothing new). The request's event
-    # keeps the exact moment; paused_at (kept to the minute) stands in for a dossier without one.
-    asked_at = (dossier.events.filter(action="request_supplement").order_by("-at", "-id")
-                .values_list("at", flat=True).first()) or dossier.paused_at
+    # answered that one; found in review, a second round could be "sent" with nothing new).
+    asked_at = dossier_supplement_asked_at(dossier=dossier)
     supplements = dossier.documents.filter(kind="supplement", uploaded_by_id=citizen.pk)
     if asked_at is not None:
         supplements = supplements.filter(uploaded_at__gte=asked_at)
@@ -576,11 +574,11 @@ POSTPONE_MAX_DAYS = 365
 def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: str) -> Dossier:
     """The apology and new return date (form 04): at least one working day before the due date, once.
 
-    The applicant is told by e-mail or SMS after the commit; the first due date stays on record.
+    The applicant is told (in the portal, by e-mail, by SMS) after the commit; the first due date stays on record.
     """
-    from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send, recipient_language
+    from egov.notifications.services import recipient_language
     from egov.workdays.services import count_working_days
+    from one_stop.services.notify import dossier_applicant_message_send
 
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not (user.role_names() & {str(r) for r in POSTPONE_ROLES}) or user.agency_id != dossier.handling_agency_id:
@@ -621,11 +619,10 @@ def dossier_postpone(*, dossier: Dossier, user, new_due_at: datetime, reason: st
         payload = {"subject": _("Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %(code)s") % {"code": dossier.code},
                    "text": _("%(agency)s xin lỗi vì chậm trả kết quả hồ sơ %(code)s (%(reason)s). Ngày hẹn trả mới: "
                              "%(due)s.") % {"agency": dossier.handling_agency.name, "code": dossier.code, "reason": reason,
-                                            "due": timezone.localtime(new_due_at).strftime("%H:%M %d/%m/%Y")}}
-        if dossier.applicant_email:
-            notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
-        if dossier.applicant_phone:
-            notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)
+                                            "due": timezone.localtime(new_due_at).strftime("%H:%M %d/%m/%Y")},
+                   "dossier": dossier.code}
+        # Every channel the other changes use, the citizen's portal account too (found in review: e-mail/SMS only).
+        dossier_applicant_message_send(dossier=dossier, payload=payload)
     return dossier
 
 

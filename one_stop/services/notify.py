@@ -23,8 +23,7 @@ MESSAGES = {
 
 
 def dossier_applicant_notify(*, dossier, action: str) -> None:
-    from egov.notifications.models import Channel
-    from egov.notifications.services import notification_send, recipient_language
+    from egov.notifications.services import recipient_language
 
     if action not in MESSAGES or dossier.state == DossierState.DRAFT:
         return
@@ -39,9 +38,18 @@ def dossier_applicant_notify(*, dossier, action: str) -> None:
         }
         payload = {"subject": _("Hồ sơ %(code)s: %(state)s") % {"code": dossier.code, "state": dossier.get_state_display()},
                    "text": text, "dossier": dossier.code}
-        if dossier.citizen_id is not None:
-            notification_send(template="message", channel=Channel.IN_APP, recipient=dossier.citizen, payload=payload)
-        if dossier.applicant_email:
-            notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
-        if dossier.applicant_phone:
-            notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)
+        dossier_applicant_message_send(dossier=dossier, payload=payload)
+
+
+def dossier_applicant_message_send(*, dossier, payload: dict) -> None:
+    """Send a message already rendered (in the applicant's language) on every channel the applicant has: their
+    portal account, the dossier's e-mail, its phone. The one place those channels are listed."""
+    from egov.notifications.models import Channel
+    from egov.notifications.services import notification_send
+
+    if dossier.citizen_id is not None:
+        notification_send(template="message", channel=Channel.IN_APP, recipient=dossier.citizen, payload=payload)
+    if dossier.applicant_email:
+        notification_send(template="message", channel=Channel.EMAIL, address=dossier.applicant_email, payload=payload)
+    if dossier.applicant_phone:
+        notification_send(template="message", channel=Channel.SMS, address=dossier.applicant_phone, payload=payload)

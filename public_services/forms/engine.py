@@ -7,6 +7,7 @@ later conditions. Errors are keyed by path: "ho_ten", "thanh_vien.0.ho_ten", "up
 """
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,9 @@ from egov.core.text import CONTROL_CHARACTERS
 from public_services.forms.conditions import evaluate, is_empty
 
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+# Longer than any number a form asks for (an amount in đồng, an area, a count). Bounding the text before converting
+# keeps int() under Python's 4,300-digit limit (ValueError) and float() finite (inf, which int() and JSONB refuse).
+MAX_NUMBER_LENGTH = 32
 # Control characters have no place in an answer, and PostgreSQL refuses NUL inside JSON text.
 DEFAULT_MAX_LENGTH = {"text": 255, "textarea": 2000}
 MAX_GROUP_ITEMS = 50
@@ -54,12 +58,15 @@ def normalise(field_schema: dict, raw):
         return "true" if raw else "false"
     if kind == "number":
         if isinstance(raw, int | float):
-            return raw
+            # A JSON client's 1e400 arrives as inf: kept as text (JSONB stores no Infinity), refused by validation.
+            return str(raw) if isinstance(raw, float) and not math.isfinite(raw) else raw
         text = CONTROL_CHARACTERS.sub("", str(raw)).strip()
         if text == "":
             return None
-        if NUMBER_RE.match(text):
-            return float(text) if "." in text else int(text)
+        if len(text) <= MAX_NUMBER_LENGTH and NUMBER_RE.match(text):
+            number = float(text) if "." in text else int(text)
+            if _is_number(number):
+                return number
         return text  # kept so the citizen sees what they typed; refused by validation
     if isinstance(raw, int | float):
         return str(raw)
@@ -68,13 +75,20 @@ def normalise(field_schema: dict, raw):
     return CONTROL_CHARACTERS.sub("", raw).strip()
 
 
+def _is_number(value) -> bool:
+    """A number a form takes: finite, and no larger than a typed one may be (a JSON client's may be 4,300 digits)."""
+    if isinstance(value, float) and not math.isfinite(value):  # math.isfinite() of a 400-digit int overflows
+        return False
+    return abs(value) < 10**MAX_NUMBER_LENGTH
+
+
 def _check(field_schema: dict, value) -> str | None:
     """The Vietnamese message for an invalid non-empty value, or None."""
     kind = field_schema["type"]
     if not isinstance(value, str | int | float | bool):
         return _("Giá trị không hợp lệ.")
     if kind == "number":
-        if isinstance(value, str) or isinstance(value, bool):
+        if isinstance(value, str) or isinstance(value, bool) or not _is_number(value):
             return _("Nhập một số.")
         if field_schema.get("integer") and value != int(value):
             return _("Nhập một số nguyên.")

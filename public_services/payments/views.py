@@ -1,5 +1,6 @@
 """Pages of online payment: the dossier's fee page, the way to the gateway, the return, the IPN, the receipt."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -57,7 +58,7 @@ def dossier_payment(request, code: str):
     return render(request, "payments/dossier.html", {
         "dossier": dossier, "fee": dossier_fee_due(dossier), "payments": payments, "paid": paid, "error": error,
         "pending": pending, "refunds": refunds, "closed": dossier.state in CLOSED_DOSSIER_STATES,
-        "not_submitted": NOT_SUBMITTED_MESSAGE,
+        "not_submitted": NOT_SUBMITTED_MESSAGE, "expiry_minutes": settings.EGOV_PAYMENT_EXPIRY_MINUTES,
     }, status=status)
 
 

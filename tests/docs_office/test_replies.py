@@ -68,8 +68,10 @@ def test_the_date_travels_in_the_edxml_package_and_an_answers_response_for_links
     reply = incoming_import_edxml(clerk=staff[Role.RECORDS_CLERK], data=edxml_build(answer))
     assert reply.in_reply_to == letter
 
-    # Another agency's letter of that number, or an unreadable reference, links nothing.
-    for n, response_for in enumerate((f"Bộ Nội vụ,{letter.number_symbol}", "khong-hop-le", f"{agency.name},99/QĐ-UBND")):
+    # Another agency's letter of that number, or an unreadable reference (5,000 digits: int() refused them, a 500),
+    # links nothing.
+    for n, response_for in enumerate((f"Bộ Nội vụ,{letter.number_symbol}", "khong-hop-le", f"{agency.name},99/QĐ-UBND",
+                                      f"{agency.name},{'1' * 5000}/QĐ-UBND")):
         other = package(recipients=[Agency(agency.exchange_code, agency.name)], response_for=response_for,
                         document_id=f"000.00.00.G12,2026-12-01,{n + 10}/UBND",
                         promulgation_date=timezone.localdate())

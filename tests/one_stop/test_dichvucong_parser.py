@@ -164,6 +164,13 @@ def test_a_note_repeating_the_amount_is_one_amount():
     assert rows["counter"].fee_vnd == 1_200_000
 
 
+def test_an_amount_of_thousands_of_digits_is_unparsed_not_an_error():
+    data, rows = channels_of(f"Trực tiếp5 Ngày làm việc{'1' * 5000} Việt Nam Đồng")
+
+    assert rows["counter"].fee_vnd is None
+    assert "fee:unparsed" in data.issues
+
+
 def test_dollar_fees_are_not_converted():
     data, rows = channels_of("Trực tiếp5 Ngày làm việc10 USD(10 USD/người)")
 

@@ -473,3 +473,36 @@ def test_a_second_supplement_round_cannot_be_sent_without_a_new_file(staff, citi
         dossier_document_add(dossier=dossier, user=citizen, file=pdf("to-khai-da-ky.pdf"), kind=DocumentKind.SUPPLEMENT)
         dossier = dossier_supplement_submit(dossier=dossier, citizen=citizen)
     assert dossier.supplement_submitted_at is not None
+
+
+@pytest.mark.django_db
+def test_a_later_supplement_round_deletes_only_its_own_new_files_not_those_the_desk_accepted(staff, citizen, procedure,
+                                                                                            agency):
+    """Found in review: while a second round was open the applicant could delete the first round's file, which the
+    desk had accepted when it took the dossier back."""
+    from one_stop.services.documents import dossier_document_delete
+
+    clerk = staff[Role.ONE_STOP_CLERK]
+    dossier = dossier_submit(dossier=dossier_draft_create(citizen=citizen, procedure=procedure, handling_agency=agency),
+                             citizen=citizen)
+    with at(at_local(2026, 3, 2, 9, 0)):
+        dossier = dossier_act(dossier=dossier, user=clerk, action="request_supplement", note="Thiếu giấy chứng sinh")
+    with at(at_local(2026, 3, 2, 10, 0)):
+        accepted = dossier_document_add(dossier=dossier, user=citizen, file=pdf("giay-chung-sinh.pdf"),
+                                        kind=DocumentKind.SUPPLEMENT)
+        dossier = dossier_supplement_submit(dossier=dossier, citizen=citizen)
+    with at(at_local(2026, 3, 3, 9, 0)):
+        dossier = dossier_act(dossier=dossier, user=clerk, action="receive")
+    with at(at_local(2026, 3, 4, 9, 0)):
+        dossier = dossier_act(dossier=dossier, user=clerk, action="request_supplement", note="Tờ khai chưa ký")
+    with at(at_local(2026, 3, 4, 10, 0)):
+        new = dossier_document_add(dossier=dossier, user=citizen, file=pdf("to-khai-da-ky.pdf"),
+                                   kind=DocumentKind.SUPPLEMENT)
+
+    with pytest.raises(ApplicationError) as info:
+        dossier_document_delete(document=accepted, user=citizen)
+    dossier_document_delete(document=new, user=citizen)
+
+    assert (info.value.status, info.value.code) == (409, "document_accepted")
+    assert info.value.message == "Tệp đã được Bộ phận Một cửa tiếp nhận, không xóa được."
+    assert list(DossierDocument.objects.filter(dossier=dossier).values_list("pk", flat=True)) == [accepted.pk]

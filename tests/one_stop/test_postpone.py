@@ -39,6 +39,22 @@ def test_the_apology_moves_the_date_once_and_tells_the_applicant(dossier, staff,
     assert info.value.code == "already_postponed"
 
 
+def test_the_apology_reaches_the_citizens_portal_account_as_every_other_change_does(dossier, staff,
+                                                                                   django_capture_on_commit_callbacks):
+    from tests.factories import UserFactory
+
+    citizen = UserFactory(citizen=True)
+    type(dossier).objects.filter(pk=dossier.pk).update(citizen=citizen)
+    dossier.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _postpone(dossier, staff[Role.LEADER], at_local(2026, 3, 5, 10, 0), at_local(2026, 3, 12, 17, 0))
+
+    in_app = Notification.objects.get(channel="in_app", recipient=citizen)
+    assert dossier.code in in_app.subject and "12/03/2026" in in_app.body
+    assert Notification.objects.filter(channel="sms", address="0912345678").exists()  # and still by SMS
+
+
 def test_the_apology_must_come_a_working_day_before_the_due_date(dossier, staff):
     with pytest.raises(ApplicationError) as info:
         _postpone(dossier, staff[Role.LEADER], at_local(2026, 3, 9, 8, 0), at_local(2026, 3, 12, 17, 0))  # due day itself

@@ -243,6 +243,20 @@ def test_the_citizen_routes_are_in_the_openapi_schema(client):
         assert path + ":" in schema, path
 
 
+def test_the_api_refuses_an_infinite_number_with_a_400(client, citizen, online_birth, commune):
+    # JSON's 1e400 is a valid number that Python reads as inf: PostgreSQL's JSONB stores no Infinity (it was a 500).
+    client.raise_request_exception = False
+    client.force_login(citizen)
+    body = (f'{{"procedure": "1.001193", "agency": {commune.pk}, "form_data": {{"sinh_doi": true, '
+            '"anh_chi_em_sinh_cung": [{"ho_ten": "A", "thu_tu": 1e400}]}}')
+
+    response = client.post("/api/v1/dossiers/drafts/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"anh_chi_em_sinh_cung.0.thu_tu": ["Nhập một số."]}
+    assert not Dossier.objects.filter(citizen=citizen).exists()
+
+
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
 JSON = st.recursive(SCALARS,
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),

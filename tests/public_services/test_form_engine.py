@@ -1,5 +1,6 @@
 import copy
 import datetime as dt
+import json
 
 import pytest
 from django.http import QueryDict
@@ -122,6 +123,25 @@ def test_a_draft_may_leave_required_answers_empty_but_not_wrong():
 def test_malformed_answers_give_errors_never_exceptions(junk):
     result = form_clean(BIRTH, junk, profile={})
     assert not result.is_valid
+
+
+@pytest.mark.parametrize("typed", ["1" * 5000, "1" * 400 + ".5", "9" * 33, float("inf"), float("-inf"), float("nan"),
+                                   10**400])
+def test_a_number_too_large_to_be_one_is_a_field_error_and_stays_storable(typed):
+    # int("1" * 5000) passes Python's 4,300-digit limit (ValueError); "1" * 400 + ".5" is float inf (int() overflows);
+    # a JSON client's 1e400 is inf, which PostgreSQL's JSONB refuses: each was a 500.
+    twins = {"sinh_doi": True, "anh_chi_em_sinh_cung": [{"ho_ten": "Đặng Minh Anh", "thu_tu": typed}]}
+
+    result = form_clean(BIRTH, {**ANSWERS, **twins}, profile=PROFILE, partial=True)
+
+    assert result.errors == {"anh_chi_em_sinh_cung.0.thu_tu": ["Nhập một số."]}
+    json.dumps(result.values, allow_nan=False)  # what the draft stores
+
+
+def test_a_long_but_ordinary_number_is_still_a_number():
+    field = {"name": "so_tien", "type": "number", "label": "Số tiền"}
+    result = form_clean({"sections": [{"id": "s", "title": "S", "fields": [field]}]}, {"so_tien": "12345678901234567890.5"})
+    assert result.errors == {} and result.values["so_tien"] == 12345678901234567890.5
 
 
 def test_required_uploads_missing_are_named():

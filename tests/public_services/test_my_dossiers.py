@@ -201,3 +201,24 @@ def test_the_dossier_page_shows_the_answers_with_their_labels(client, citizen, s
     assert "Họ, chữ đệm và tên của trẻ" in body and "Đặng Minh An" in body
     assert "<dd>Cha</dd>" in body  # the option's label, not its value
     assert "Người được ủy quyền" not in body  # hidden for these answers
+
+
+def test_a_second_supplement_round_cannot_delete_the_files_the_desk_already_accepted(client, citizen, submitted, desk):
+    from one_stop.models import DossierDocument
+    from public_services.services import portal_supplement_send
+
+    clerk = desk[Role.ONE_STOP_CLERK]
+    dossier_act(dossier=submitted, user=clerk, action="receive")
+    dossier_act(dossier=submitted, user=clerk, action="request_supplement", note="Thiếu bản chính giấy chứng sinh")
+    portal_supplement_send(dossier=submitted, citizen=citizen, uploads=[("Giấy chứng sinh", pdf_file("ban-chinh.pdf"))])
+    dossier_act(dossier=submitted, user=clerk, action="resume")  # the desk accepted the first round's file
+    first_round = DossierDocument.objects.get(dossier=submitted, kind="supplement")
+    dossier_act(dossier=submitted, user=desk[Role.SPECIALIST], action="request_supplement", note="Thiếu văn bản ủy quyền")
+    client.force_login(citizen)
+    delete_url = page("document_delete", submitted, first_round.pk)
+
+    assert delete_url not in client.get(page("dossier", submitted)).content.decode()  # not offered
+    response = client.post(delete_url, follow=True)
+
+    assert DossierDocument.objects.filter(pk=first_round.pk).exists()
+    assert "Tệp đã được Bộ phận Một cửa tiếp nhận, không xóa được." in response.content.decode()

@@ -234,3 +234,18 @@ def test_a_citizen_without_a_verified_id_number_gets_a_clear_error_not_a_500(cli
     response = client.post(apply_url(), {**BIRTH_POST, "agency": commune.pk, "action": "save"})
     assert response.status_code == 400
     assert "số định danh" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["1" * 5000, "1" * 400 + ".5"])
+def test_a_huge_number_in_the_online_form_is_a_field_error_not_a_500(client, citizen, online_birth, commune, typed):
+    client.raise_request_exception = False
+    client.force_login(citizen)
+    post = {**BIRTH_POST, "agency": commune.pk, "sinh_doi": "on", "anh_chi_em_sinh_cung-0-_": "",
+            "anh_chi_em_sinh_cung-0-ho_ten": "Đặng Minh Anh", "anh_chi_em_sinh_cung-0-thu_tu": typed,
+            "action": "save"}
+
+    response = client.post(apply_url(), post)
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Nhập một số." in body and typed in body  # what was typed comes back, with the field's error

@@ -33,6 +33,15 @@ def test_the_owner_sees_the_fee_and_the_button(client, citizen, dossier):
     assert "50.000" in response.content.decode() and "Thanh toán trực tuyến" in response.content.decode()
 
 
+def test_the_page_names_the_payment_time_limit_the_settings_give(client, citizen, dossier, settings):
+    settings.EGOV_PAYMENT_EXPIRY_MINUTES = 30
+    client.force_login(citizen)
+
+    body = client.get(reverse("payments:dossier", args=[dossier.code])).content.decode()
+
+    assert "giao dịch cần hoàn tất trong 30 phút" in body and "15 phút" not in body
+
+
 def test_a_withdrawn_dossier_offers_no_payment_button(client, citizen, dossier):
     """Found in review: the button stayed on a refused or withdrawn dossier, and paying was then refused (409)."""
     from one_stop.models import Dossier
