@@ -1,6 +1,7 @@
 """Signing in and out, the leaders' two-factor enrolment and the language switch, in a real browser."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -86,7 +87,7 @@ def test_a_leader_without_a_second_factor_is_sent_back_to_enrolment(page: Page, 
     page.goto(path)
 
     expect(page).to_have_url(_path_is(OTP_SETUP))
-    assert f"next={path}" in page.url
+    assert urlencode({"next": path}) in page.url
 
 
 def test_a_leader_who_confirms_an_authenticator_code_reaches_the_workspace(page: Page, totp):
