@@ -167,6 +167,8 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
     if any(not same_agency(reader, clerk.agency_id) for reader in readers):
         raise ApplicationError("other_agency", _("Người được xem phải là cán bộ của cơ quan."),
                                fields={"readers": [_("Cán bộ không thuộc cơ quan.")]})
+    if secret:
+        _secret_readers_check(clerk=clerk, readers=readers)
     if not confirm_duplicate:
         _duplicate_key_lock(agency_id=clerk.agency_id, data=data)
         _refuse_duplicate(incoming_duplicates(agency=clerk.agency, number=data.number, symbol=data.symbol,
@@ -190,6 +192,17 @@ def incoming_register_scan(*, clerk, data: IncomingData, upload=None, readers=()
                        data={"arrival_number": number, "year": year, "number_symbol": document.number_symbol,
                              "issuer": document.issuer_name})
     return document
+
+
+def _secret_readers_check(*, clerk, readers) -> None:
+    """A secret document is seen only by its readers (and the clerk), and nothing changes them after registration
+    but the leader's assignment: among them must be a leader of the agency, or nobody can ever assign it (found by
+    exploratory testing: one read by the head of division alone was in no leader's list, for ever). As the outgoing
+    side's _secret_reviewers_check."""
+    if not any(p.is_active and same_agency(p, clerk.agency_id) and p.has_role(Role.LEADER) for p in {*readers, clerk}):
+        message = _("Văn bản mật chỉ người có tên được xem: cần ghi tên lãnh đạo cơ quan để phân công xử lý. "
+                    "Còn thiếu: %(m)s.") % {"m": _("lãnh đạo cơ quan")}
+        raise ApplicationError("readers_incomplete", message, fields={"readers": [message]})
 
 
 def _fields(data: IncomingData) -> dict:
