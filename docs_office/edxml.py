@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from docs_office.constants import PAGE_COUNT_MAX
+from docs_office.services.dates import deadline_problem, document_date_problem
 from egov.agencies.models import EXCHANGE_CODE_RE
 from egov.core.text import parse_int
 from egov.core.uploads import DOCX, JPEG, PDF, PNG, sniff_content_type
@@ -351,7 +352,11 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
                         required=True)
     if promulgated and promulgated > timezone.localdate():
         problems.append(_("Ngày ban hành %(d)s sau ngày nhận gói.") % {"d": promulgated.strftime("%d/%m/%Y")})
+    elif problem := document_date_problem(promulgated, label=_("ngày ban hành (PromulgationDate)")):
+        problems.append(problem)
     due = _date(_text(message, "DueDate"), _("hạn xử lý"), problems, required=False)
+    if problem := deadline_problem(due, label=_("hạn xử lý (DueDate)")):
+        problems.append(problem)
     if due and promulgated and due < promulgated:
         # As the scan form refuses it: a deadline before the document's own date is a typo of the sender's.
         problems.append(_("Hạn xử lý (DueDate) %(h)s trước ngày ban hành %(d)s: hạn xử lý không thể trước ngày văn "

@@ -28,7 +28,7 @@ class RegisterDay(str):
     day: date
 
     def __new__(cls, day: date):
-        text = super().__new__(cls, f"{day:%d/%m/%Y}")
+        text = super().__new__(cls, f"{day.day:02d}/{day.month:02d}/{day.year:04d}")  # strftime: year 1 as "1"
         text.day = day
         return text
 

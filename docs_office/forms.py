@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, Urgency
 from docs_office.models import Division, DocumentType, Task
+from docs_office.services.dates import deadline_problem, document_date_problem
 
 # The date picker sends ISO dates; a date typed by hand is read the Vietnamese way (day first), never as
 # Django's default month-first US formats, where 05/06 would silently mean 6 May.
@@ -82,6 +83,18 @@ class IncomingRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["readers"].queryset = _colleagues(user)
 
+    def clean_issued_on(self):
+        issued_on = self.cleaned_data.get("issued_on")
+        if problem := document_date_problem(issued_on):
+            raise forms.ValidationError(problem)
+        return issued_on
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data.get("deadline")
+        if problem := deadline_problem(deadline):
+            raise forms.ValidationError(problem)
+        return deadline
+
 
 def _assignee_choices(user, *, people_only: bool = False) -> list[tuple[str, str]]:
     """Assignees are written "u:<user id>" or "d:<division id>" so one list offers people and units — people only for
@@ -115,6 +128,8 @@ class AssignmentRowForm(forms.Form):
         deadline = self.cleaned_data.get("deadline")
         if deadline and deadline < timezone.localdate():
             raise forms.ValidationError(_("Hạn xử lý không thể ở quá khứ."))
+        if problem := deadline_problem(deadline):
+            raise forms.ValidationError(problem)
         return deadline
 
     def clean(self):

@@ -15,6 +15,7 @@ from docs_office.models import (
     OutgoingDocument,
     OutgoingVersion,
 )
+from docs_office.services.dates import deadline_problem, document_date_problem
 
 
 class EventSerializer(serializers.Serializer):
@@ -228,6 +229,17 @@ class AssignmentInputSerializer(serializers.Serializer):
     division = serializers.IntegerField(required=False, allow_null=True)
     deadline = serializers.DateField(required=False, allow_null=True)
     instruction = serializers.CharField(required=False, allow_blank=True, default="")
+
+    # The range of the dates: the registration page's rule (services.dates), so both refuse alike and at the field.
+    def validate_issued_on(self, value):
+        if problem := document_date_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate_deadline(self, value):
+        if problem := deadline_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class IncomingActionSerializer(serializers.Serializer):

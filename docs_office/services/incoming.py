@@ -21,6 +21,7 @@ from docs_office.constants import (
 )
 from docs_office.models import Division, IncomingAssignment, IncomingDocument, IncomingEvent, IncomingOpinion
 from docs_office.services.common import checked_upload, reason_required, require, same_agency
+from docs_office.services.dates import deadline_problem, document_date_problem
 from docs_office.services.registers import register_incoming_for, register_number_allocate
 from egov.accounts.roles import Role
 from egov.audit.services import legal_event_record
@@ -108,6 +109,10 @@ def _check_data(data: IncomingData, *, received_on: date) -> None:
     if data.issued_on > received_on:
         message = _("Ngày văn bản không thể sau ngày nhận văn bản (%(d)s).") % {"d": f"{received_on:%d/%m/%Y}"}
         raise ApplicationError("issued_on_future", message, fields={"issued_on": [message]})
+    if problem := document_date_problem(data.issued_on):
+        raise ApplicationError("invalid_issued_on", problem, fields={"issued_on": [problem]})
+    if problem := deadline_problem(data.deadline):
+        raise ApplicationError("invalid_deadline", problem, fields={"deadline": [problem]})
     if data.page_count is not None and not 1 <= data.page_count <= PAGE_COUNT_MAX:
         message = _("Số trang từ 1 đến %(n)s.") % {"n": PAGE_COUNT_MAX}
         raise ApplicationError("invalid_page_count", message, fields={"page_count": [message]})
@@ -369,6 +374,8 @@ def incoming_assign(*, leader, document: IncomingDocument, assignments: list[Ass
         if item.deadline and item.deadline < today:
             raise ApplicationError("invalid_deadline", _("Hạn xử lý không thể ở quá khứ."),
                                    fields={"deadline": [_("Hạn xử lý không thể ở quá khứ.")]})
+        if problem := deadline_problem(item.deadline):
+            raise ApplicationError("invalid_deadline", problem, fields={"deadline": [problem]})
     deadline_problems = assignment_deadline_problems(document_deadline=document.deadline, assignments=assignments)
     if deadline_problems:
         messages = [message for _index, message in deadline_problems]
