@@ -118,6 +118,7 @@ def _incoming_rows_html(language: str, rows: tuple) -> str:
 
     from docs_office.constants import Confidentiality, Urgency
     from docs_office.selectors import INCOMING_ROW_FIELDS
+    from docs_office.services.registers import format_number
 
     # Labels translated and escaped once per page, not once per row.
     states = {value: escape(str(label)) for value, label in IncomingState.choices}
@@ -135,7 +136,7 @@ def _incoming_rows_html(language: str, rows: tuple) -> str:
         number_symbol = "/".join(p for p in (row["number"], row["symbol"]) if p) or "—"
         deadline = row["deadline"].strftime("%d/%m/%Y") if row["deadline"] else "—"
         lines.append(
-            f"<tr><td>{row['arrival_number'] or '—'}</td>"
+            f"<tr><td>{format_number(row['arrival_number']) if row['arrival_number'] else '—'}</td>"
             f"<td>{timezone.localtime(row['received_at']).strftime('%d/%m/%Y')}</td>"
             f'<td><a href="{link.replace(marker, str(row["id"]))}">{escape(number_symbol)}</a></td>'
             f"<td>{escape(row['issuer_name'])}</td>"
@@ -168,7 +169,7 @@ def incoming_register(request):
                     form.add_error(field, errors)
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": document.arrival_number})
+            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": document.arrival_number_display})
             return redirect("docs_office:incoming_detail", pk=document.pk)
     return render(request, "docs_office/incoming_register.html", {"form": form}, status=400 if form.errors else 200)
 

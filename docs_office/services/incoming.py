@@ -127,7 +127,7 @@ def _refuse_duplicate(duplicates: QuerySet[IncomingDocument]) -> None:
         raise ApplicationError(
             "duplicate",
             _("Văn bản số %(n)s của %(i)s đã được vào sổ (số đến %(a)s ngày %(d)s). Kiểm tra lại, hoặc xác nhận "
-              "vẫn vào sổ.") % {"n": first.number_symbol, "i": first.issuer_name, "a": first.arrival_number or "—",
+              "vẫn vào sổ.") % {"n": first.number_symbol, "i": first.issuer_name, "a": first.arrival_number_display or "—",
                                 "d": timezone.localtime(first.received_at).strftime("%d/%m/%Y")},
             fields={"confirm_duplicate": [_("Văn bản có thể bị trùng.")]}, status=409)
 
