@@ -37,7 +37,8 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsForm(forms.Form):
-    attachments = MultipleFileField(label=_("Tệp đính kèm, phụ lục"), required=True)
+    # Labelled as the step it is: the section above it is headed "Tệp đính kèm, phụ lục" already (the page read it twice).
+    attachments = MultipleFileField(label=_("Thêm tệp (PDF, JPEG, PNG, DOCX)"), required=True)
 
 
 class OutgoingAttachmentsForm(forms.Form):
@@ -232,9 +233,10 @@ def assign_formset(*, user, document=None, data=None) -> BaseAssignFormSet:
     if document is not None:
         rows = [{"role": a.role, "assignee": f"u:{a.user_id}" if a.user_id else f"d:{a.division_id}",
                  "deadline": a.deadline, "instruction": a.instruction} for a in document.assignments.all()]
-        rows.sort(key=lambda row: ROLE_ORDER.index(row["role"]))
     if rows:
+        # One more supporting row, among the supporters: after them, before those for information (it came last).
         rows.append({"role": AssignmentRole.SUPPORT})
+        rows.sort(key=lambda row: ROLE_ORDER.index(row["role"]))  # stable: the new row comes last of its role
     return _rows_formset(user, rows or [{"role": role} for role in NEW_ROWS], people_only=_people_only(document))
 
 

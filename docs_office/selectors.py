@@ -323,6 +323,18 @@ def outgoing_answer_choices(*, user, document: IncomingDocument, query: str = ""
     return first + [d for d in found[:ANSWER_CHOICES] if d.pk not in seen][:ANSWER_CHOICES - len(first)]
 
 
+# How a document's assignments are listed: the lead, then supporters, then those assigned for information (the role's
+# code would sort them "info", "lead", "support": found by exploratory testing), each group in the order given.
+ASSIGNMENT_ROLE_ORDER = (AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.INFO)
+
+
+def assignments_in_role_order() -> QuerySet[IncomingAssignment]:
+    """The assignments to prefetch for a document's detail (page, API), with their assignees, lead first."""
+    rank = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(ASSIGNMENT_ROLE_ORDER)),
+                default=Value(len(ASSIGNMENT_ROLE_ORDER)), output_field=IntegerField())
+    return IncomingAssignment.objects.select_related("user", "division").order_by(rank, "id")
+
+
 def incoming_answered_by(*, user, document: OutgoingDocument) -> list[IncomingDocument]:
     """The incoming documents `user` may see that were closed with `document` as their answer."""
     return list(incoming_visible_to(user=user).filter(answered_by=document).order_by("-received_at", "-id"))

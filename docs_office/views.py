@@ -175,13 +175,13 @@ def incoming_register(request):
 
 
 def _incoming_for(request, pk):
-    from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
-    from docs_office.selectors import incoming_visible_to, outgoing_visible_to
+    from docs_office.models import IncomingEvent, IncomingOpinion
+    from docs_office.selectors import assignments_in_role_order, incoming_visible_to, outgoing_visible_to
 
     _staff(request)
     document = incoming_visible_to(user=request.user).select_related(
         "issuer_agency", "registered_by", "source_delivery").prefetch_related(
-        Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+        Prefetch("assignments", queryset=assignments_in_role_order()),
         # The answer linked at closing, when this user may see it: it may be a secret document the closer reads.
         Prefetch("answered_by", queryset=outgoing_visible_to(user=request.user), to_attr="visible_answered_by"),
         # The outgoing documents drafted as its answer, those this user may see.

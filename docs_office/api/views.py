@@ -222,15 +222,15 @@ class IncomingDocumentViewSet(_DocumentViewSet):
         return ("issuer_agency", "register", "registered_by", "source_delivery")
 
     def detail_prefetches(self) -> list[Prefetch]:
-        from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
-        from docs_office.selectors import outgoing_visible_to
+        from docs_office.models import IncomingEvent, IncomingOpinion
+        from docs_office.selectors import assignments_in_role_order, outgoing_visible_to
 
         return [Prefetch("answered_by", queryset=outgoing_visible_to(user=self.request.user), to_attr="visible_answered_by"),
                 Prefetch("in_reply_to", queryset=outgoing_visible_to(user=self.request.user),
                          to_attr="visible_in_reply_to"),
                 Prefetch("answers", queryset=outgoing_visible_to(user=self.request.user).order_by("created_at", "id"),
                          to_attr="visible_answers"),
-                Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+                Prefetch("assignments", queryset=assignments_in_role_order()),
                 Prefetch("opinions", queryset=IncomingOpinion.objects.select_related("author")),
                 Prefetch("events", queryset=IncomingEvent.objects.select_related("actor")), "attachments"]
 

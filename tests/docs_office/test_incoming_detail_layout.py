@@ -64,3 +64,43 @@ def test_the_arrival_number_reads_04_in_the_message_the_page_the_list_and_the_re
     api = APIClient()
     api.force_authenticate(clerk)
     assert api.get(f"/api/v1/incoming-documents/{document.pk}/").json()["arrival_number"] == 4
+
+
+def test_the_attachments_heading_appears_once(client, staff):
+    clerk = staff[Role.RECORDS_CLERK]
+    document = register_scan(clerk)
+
+    page = _page(signed_in(client, clerk), document)
+
+    assert page.count("Tệp đính kèm, phụ lục") == 1
+    assert 'data-action="attachment_add"' in page  # the form to add is there, under that one heading
+
+
+@pytest.fixture
+def assigned(staff, agency):
+    """Assigned in the order a leader may pick the rows: for information first, then lead, then supporting."""
+    clerk, leader = staff[Role.RECORDS_CLERK], staff[Role.LEADER]
+    info, lead, support = (UserFactory(agency=agency, roles=[Role.SPECIALIST], full_name=name)
+                           for name in ("Người Để Biết", "Người Xử Lý Chính", "Người Phối Hợp"))
+    return incoming_assign(leader=leader, document=register_scan(clerk), assignments=[
+        AssignmentData(role=AssignmentRole.INFO, user=info), AssignmentData(role=AssignmentRole.LEAD, user=lead),
+        AssignmentData(role=AssignmentRole.SUPPORT, user=support)])
+
+
+def test_the_assignments_are_listed_lead_supporting_for_information(client, staff, assigned):
+    page = _page(signed_in(client, staff[Role.LEADER]), assigned)
+
+    listed = page.split("Phân công xử lý</h2>", 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r"<strong>(.*?)</strong>: (.*?)</li>", listed) == [
+        ("Xử lý chính", "Người Xử Lý Chính"), ("Phối hợp", "Người Phối Hợp"), ("Để biết", "Người Để Biết")]
+    rows = re.findall(r'<tr data-role="(\w+)">', page)
+    assert rows == ["lead", "support", "support", "info"]  # the reassignment's rows, and one more supporting row
+
+
+def test_the_api_lists_them_lead_first_too(staff, assigned):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(staff[Role.LEADER])
+    detail = api.get(f"/api/v1/incoming-documents/{assigned.pk}/").json()
+    assert [a["role"] for a in detail["assignments"]] == ["lead", "support", "info"]
