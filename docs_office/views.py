@@ -207,7 +207,7 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
     refused return or close (`refused`: the action, the text typed, the reason — and for a close, the answer
     searched for and chosen), with that text kept."""
     from docs_office.forms import AttachmentsForm, OpinionForm, assign_formset
-    from docs_office.selectors import outgoing_answer_choices
+    from docs_office.selectors import incoming_history, outgoing_answer_choices
     from docs_office.services.attachments import INCOMING_UNASSIGNED, incoming_attachment_allowed
     from docs_office.services.incoming import incoming_actions_for
 
@@ -233,7 +233,7 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
     in_reply_to = (outgoing_visible_to(user=request.user).filter(pk=document.in_reply_to_id).first()
                    if document.in_reply_to_id else None)
     return render(request, "docs_office/incoming_detail.html", {
-        "document": document, "actions": actions, "in_reply_to": in_reply_to,
+        "document": document, "actions": actions, "in_reply_to": in_reply_to, "history": incoming_history(document),
         "assign_form": assign_form if "assign" in actions else None,
         "opinion_form": opinion_form if "opinion" in actions else None,
         "edxml_status": _edxml_status_offered(request.user, document), "refused": refused,

@@ -104,3 +104,32 @@ def test_the_api_lists_them_lead_first_too(staff, assigned):
     api.force_authenticate(staff[Role.LEADER])
     detail = api.get(f"/api/v1/incoming-documents/{assigned.pk}/").json()
     assert [a["role"] for a in detail["assignments"]] == ["lead", "support", "info"]
+
+
+def test_opinions_and_progress_reports_are_steps_of_the_history(client, staff, assigned):
+    lead = assigned.assignments.get(role=AssignmentRole.LEAD).user
+    incoming_opinion_add(user=lead, document=assigned, text="Đã nghiên cứu, đang dự thảo trả lời", progress=40)
+    incoming_opinion_add(user=staff[Role.LEADER], document=assigned, text="Đề nghị khẩn trương")
+
+    rows = _history(_page(signed_in(client, staff[Role.LEADER]), assigned))
+
+    assert [row[1] for row in rows] == ["Vào sổ", "Phân công xử lý", "Báo cáo tiến độ", "Bắt đầu xử lý",
+                                        "Cho ý kiến xử lý"]
+    assert rows[2][2:] == ["Người Xử Lý Chính", "—", "—", "Đã nghiên cứu, đang dự thảo trả lời (tiến độ 40%)"]
+    assert rows[4][5] == "Đề nghị khẩn trương"
+
+
+def test_the_history_costs_no_query_per_opinion(client, staff, assigned, django_assert_num_queries):
+    lead = assigned.assignments.get(role=AssignmentRole.LEAD).user
+    signed_in(client, staff[Role.LEADER])
+    incoming_opinion_add(user=lead, document=assigned, text="Một", progress=10)
+    _page(client, assigned)  # the session's first page fills its caches
+    with CaptureQueriesContext(connection) as one:
+        _page(client, assigned)
+    for n in range(5):
+        incoming_opinion_add(user=lead, document=assigned, text=f"Ý kiến {n}", progress=20 + n)
+        incoming_opinion_add(user=staff[Role.LEADER], document=assigned, text=f"Chỉ đạo {n}")
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = _page(client, assigned)
+    assert page.count('<td data-action="progress">') == 6 and page.count('<td data-action="opinion">') == 5
