@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -112,6 +113,8 @@ class EdxmlError(Exception):
     """A malformed package: `problems` lists every reason, in Vietnamese, for the import report."""
 
     def __init__(self, problems: list[str]):
+        # Each reason a sentence of the report: capitalised, whichever label it starts with ("ngày ban hành …").
+        problems = [capfirst(problem) for problem in problems]
         super().__init__("; ".join(problems))
         self.problems = problems
 
@@ -194,7 +197,8 @@ def _date(value: str, label: str, problems: list[str], *, required: bool) -> dat
     try:
         return date.fromisoformat(value)
     except ValueError:
-        problems.append(_("%(f)s không đúng định dạng ngày (YYYY-MM-DD): “%(v)s”.") % {"f": label, "v": value[:30]})
+        problems.append(_("%(f)s không đúng định dạng ngày (YYYY-MM-DD): “%(v)s”.") % {"f": capfirst(label),
+                                                                                   "v": value[:30]})
         return None
 
 
@@ -309,8 +313,6 @@ def _check_lists(message, root, problems: list[str]) -> tuple[list[str], list[st
 
 
 def _check_lengths(values: dict[str, str], labels: dict[str, str], problems: list[str]) -> None:
-    from django.utils.text import capfirst
-
     from docs_office.models import IncomingDocument
 
     for path, value in values.items():

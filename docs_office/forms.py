@@ -63,7 +63,7 @@ class IncomingRegisterForm(forms.Form):
     signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=150, required=False,
                                       help_text=_("Ví dụ: Phó Chủ tịch"))
     place = forms.CharField(label=_("Địa danh"), max_length=100, required=False,
-                            help_text=_("Nơi ban hành ghi trước ngày văn bản, ví dụ: Hà Giang"))
+                            help_text=_("Nơi ban hành ghi trước ngày văn bản, ví dụ: Lạng Sơn"))
     page_count = forms.IntegerField(
         label=_("Số trang"), min_value=1, max_value=PAGE_COUNT_MAX, required=False,
         error_messages={"invalid": _("Số trang phải là số nguyên."),

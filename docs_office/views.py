@@ -617,11 +617,13 @@ def outgoing_action(request, pk: int, action: str):
 @login_required
 def outgoing_file(request, pk: int):
     from docs_office.services.outgoing import outgoing_current_version, outgoing_leader_signed_pdf
+    from docs_office.services.registers import number_symbol_file_stem
     from egov.core.uploads import PDF, stored_file_response
 
     document = _outgoing_for(request, pk)
     if document.signed_file:
-        return stored_file_response(document.signed_file, stem=f"{document.year}-{document.number:02d}", allowed=(PDF,))
+        return stored_file_response(document.signed_file, allowed=(PDF,),
+                                    stem=number_symbol_file_stem(number=document.number, symbol=document.symbol))
     if (leader_signed := outgoing_leader_signed_pdf(document)) is not None:
         return stored_file_response(leader_signed, stem=f"van-ban-di-{document.pk}-lanh-dao-da-ky", allowed=(PDF,))
     version = outgoing_current_version(document)

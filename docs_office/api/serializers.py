@@ -155,7 +155,7 @@ class IncomingDetailSerializer(IncomingListSerializer):
     in_reply_to = serializers.SerializerMethodField(help_text="Văn bản đi của cơ quan mà văn bản này trả lời.")
     signer_competence = serializers.CharField(read_only=True, help_text="Thẩm quyền ký (TM., KT., Q., TL., TUQ. …), "
                                                                         "như văn bản ghi; rỗng khi người ký ký tên mình.")
-    place = serializers.CharField(read_only=True, help_text="Địa danh nơi ban hành (ví dụ: Hà Giang).")
+    place = serializers.CharField(read_only=True, help_text="Địa danh nơi ban hành (ví dụ: Lạng Sơn).")
     to_places = serializers.ListField(child=serializers.CharField(), read_only=True,
                                       help_text="Nơi nhận của văn bản, mỗi phần tử một dòng (edXML ToPlaces).")
     trace = serializers.ListField(child=serializers.CharField(), read_only=True,
@@ -215,7 +215,7 @@ class IncomingCreateSerializer(serializers.Serializer):
     signer_name = serializers.CharField(max_length=150, allow_blank=True, default="")
     signer_position = serializers.CharField(max_length=150, allow_blank=True, default="", help_text="Chức vụ người ký.")
     place = serializers.CharField(max_length=100, allow_blank=True, default="",
-                                  help_text="Địa danh nơi ban hành (ví dụ: Hà Giang).")
+                                  help_text="Địa danh nơi ban hành (ví dụ: Lạng Sơn).")
     page_count = serializers.IntegerField(
         min_value=1, max_value=PAGE_COUNT_MAX, required=False, allow_null=True,
         error_messages={"invalid": _("Số trang phải là số nguyên."),
@@ -231,14 +231,6 @@ class IncomingCreateSerializer(serializers.Serializer):
     confirm_duplicate = serializers.BooleanField(default=False,
                                                  help_text="Vẫn vào sổ khi hệ thống cảnh báo văn bản trùng.")
 
-
-class AssignmentInputSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=AssignmentRole.choices)
-    user = serializers.IntegerField(required=False, allow_null=True)
-    division = serializers.IntegerField(required=False, allow_null=True)
-    deadline = serializers.DateField(required=False, allow_null=True)
-    instruction = serializers.CharField(required=False, allow_blank=True, default="")
-
     # The range of the dates: the registration page's rule (services.dates), so both refuse alike and at the field.
     def validate_issued_on(self, value):
         if problem := document_date_problem(value):
@@ -249,6 +241,14 @@ class AssignmentInputSerializer(serializers.Serializer):
         if problem := deadline_problem(value):
             raise serializers.ValidationError(problem)
         return value
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+    user = serializers.IntegerField(required=False, allow_null=True)
+    division = serializers.IntegerField(required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    instruction = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class IncomingActionSerializer(serializers.Serializer):

@@ -515,10 +515,12 @@ class OutgoingDocumentViewSet(_DocumentViewSet):
         """The signed PDF once issued; signed by the leader and waiting for its number, the PDF the leader signed;
         before that, the current draft version."""
         from docs_office.services.outgoing import outgoing_current_version, outgoing_leader_signed_pdf
+        from docs_office.services.registers import number_symbol_file_stem
 
         document = self._detail(pk)
         if document.signed_file:
-            return _file_response(document.signed_file, f"{document.year}-{document.number:02d}", (PDF,))
+            return _file_response(document.signed_file,
+                                  number_symbol_file_stem(number=document.number, symbol=document.symbol), (PDF,))
         if (leader_signed := outgoing_leader_signed_pdf(document)) is not None:
             return _file_response(leader_signed, f"van-ban-di-{document.pk}-lanh-dao-da-ky", (PDF,))
         version = outgoing_current_version(document)
