@@ -18,10 +18,12 @@ from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from docs_office.constants import PAGE_COUNT_MAX
+from docs_office.services.dates import deadline_problem, document_date_problem
 from egov.agencies.models import EXCHANGE_CODE_RE
 from egov.core.text import parse_int
 from egov.core.uploads import DOCX, JPEG, PDF, PNG, sniff_content_type
@@ -111,6 +113,8 @@ class EdxmlError(Exception):
     """A malformed package: `problems` lists every reason, in Vietnamese, for the import report."""
 
     def __init__(self, problems: list[str]):
+        # Each reason a sentence of the report: capitalised, whichever label it starts with ("ngày ban hành …").
+        problems = [capfirst(problem) for problem in problems]
         super().__init__("; ".join(problems))
         self.problems = problems
 
@@ -193,7 +197,8 @@ def _date(value: str, label: str, problems: list[str], *, required: bool) -> dat
     try:
         return date.fromisoformat(value)
     except ValueError:
-        problems.append(_("%(f)s không đúng định dạng ngày (YYYY-MM-DD): “%(v)s”.") % {"f": label, "v": value[:30]})
+        problems.append(_("%(f)s không đúng định dạng ngày (YYYY-MM-DD): “%(v)s”.") % {"f": capfirst(label),
+                                                                                   "v": value[:30]})
         return None
 
 
@@ -308,8 +313,6 @@ def _check_lists(message, root, problems: list[str]) -> tuple[list[str], list[st
 
 
 def _check_lengths(values: dict[str, str], labels: dict[str, str], problems: list[str]) -> None:
-    from django.utils.text import capfirst
-
     from docs_office.models import IncomingDocument
 
     for path, value in values.items():
@@ -351,7 +354,11 @@ def edxml_parse(data: bytes) -> EdxmlPackage:
                         required=True)
     if promulgated and promulgated > timezone.localdate():
         problems.append(_("Ngày ban hành %(d)s sau ngày nhận gói.") % {"d": promulgated.strftime("%d/%m/%Y")})
+    elif problem := document_date_problem(promulgated, label=_("ngày ban hành (PromulgationDate)")):
+        problems.append(problem)
     due = _date(_text(message, "DueDate"), _("hạn xử lý"), problems, required=False)
+    if problem := deadline_problem(due, label=_("hạn xử lý (DueDate)")):
+        problems.append(problem)
     if due and promulgated and due < promulgated:
         # As the scan form refuses it: a deadline before the document's own date is a typo of the sender's.
         problems.append(_("Hạn xử lý (DueDate) %(h)s trước ngày ban hành %(d)s: hạn xử lý không thể trước ngày văn "

@@ -28,7 +28,7 @@ class RegisterDay(str):
     day: date
 
     def __new__(cls, day: date):
-        text = super().__new__(cls, f"{day:%d/%m/%Y}")
+        text = super().__new__(cls, f"{day.day:02d}/{day.month:02d}/{day.year:04d}")  # strftime: year 1 as "1"
         text.day = day
         return text
 
@@ -54,7 +54,7 @@ def incoming_entry(d) -> list[str]:
     notes = [d.get_confidentiality_display()] if d.is_secret else []
     if d.urgency != Urgency.NORMAL:
         notes.append(d.get_urgency_display())
-    return [_date(d.received_at), f"{d.arrival_number:02d}" if d.arrival_number else "", d.issuer_name,
+    return [_date(d.received_at), d.arrival_number_display, d.issuer_name,
             d.number_symbol, _date(d.issued_on), _subject(d), "" if d.is_secret else _lead(d), "",
             ", ".join(str(note) for note in notes)]
 

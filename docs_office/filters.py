@@ -67,7 +67,8 @@ def list_filters_parse(params) -> tuple[ListFilters, dict[str, list[str]]]:
         try:
             dates[name] = _date(text)
         except ValueError:
-            errors[name] = [_("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm.")]
+            errors[name] = [_("Ngày không hợp lệ: nhập theo dạng năm-tháng-ngày (YYYY-MM-DD) hoặc ngày/tháng/năm "
+                              "(DD/MM/YYYY).")]
             dates[name] = None
     if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
         errors["to"] = [_("Đến ngày phải sau từ ngày.")]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, Urgency
 from docs_office.models import Division, DocumentType, Task
+from docs_office.services.dates import deadline_problem, document_date_problem
 
 # The date picker sends ISO dates; a date typed by hand is read the Vietnamese way (day first), never as
 # Django's default month-first US formats, where 05/06 would silently mean 6 May.
@@ -36,7 +37,8 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsForm(forms.Form):
-    attachments = MultipleFileField(label=_("Tệp đính kèm, phụ lục"), required=True)
+    # Labelled as the step it is: the section above it is headed "Tệp đính kèm, phụ lục" already (the page read it twice).
+    attachments = MultipleFileField(label=_("Thêm tệp (PDF, JPEG, PNG, DOCX)"), required=True)
 
 
 class OutgoingAttachmentsForm(forms.Form):
@@ -61,7 +63,7 @@ class IncomingRegisterForm(forms.Form):
     signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=150, required=False,
                                       help_text=_("Ví dụ: Phó Chủ tịch"))
     place = forms.CharField(label=_("Địa danh"), max_length=100, required=False,
-                            help_text=_("Nơi ban hành ghi trước ngày văn bản, ví dụ: Hà Giang"))
+                            help_text=_("Nơi ban hành ghi trước ngày văn bản, ví dụ: Lạng Sơn"))
     page_count = forms.IntegerField(
         label=_("Số trang"), min_value=1, max_value=PAGE_COUNT_MAX, required=False,
         error_messages={"invalid": _("Số trang phải là số nguyên."),
@@ -81,6 +83,18 @@ class IncomingRegisterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["readers"].queryset = _colleagues(user)
+
+    def clean_issued_on(self):
+        issued_on = self.cleaned_data.get("issued_on")
+        if problem := document_date_problem(issued_on):
+            raise forms.ValidationError(problem)
+        return issued_on
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data.get("deadline")
+        if problem := deadline_problem(deadline):
+            raise forms.ValidationError(problem)
+        return deadline
 
 
 def _assignee_choices(user, *, people_only: bool = False) -> list[tuple[str, str]]:
@@ -115,6 +129,8 @@ class AssignmentRowForm(forms.Form):
         deadline = self.cleaned_data.get("deadline")
         if deadline and deadline < timezone.localdate():
             raise forms.ValidationError(_("Hạn xử lý không thể ở quá khứ."))
+        if problem := deadline_problem(deadline):
+            raise forms.ValidationError(problem)
         return deadline
 
     def clean(self):
@@ -217,9 +233,10 @@ def assign_formset(*, user, document=None, data=None) -> BaseAssignFormSet:
     if document is not None:
         rows = [{"role": a.role, "assignee": f"u:{a.user_id}" if a.user_id else f"d:{a.division_id}",
                  "deadline": a.deadline, "instruction": a.instruction} for a in document.assignments.all()]
-        rows.sort(key=lambda row: ROLE_ORDER.index(row["role"]))
     if rows:
+        # One more supporting row, among the supporters: after them, before those for information (it came last).
         rows.append({"role": AssignmentRole.SUPPORT})
+        rows.sort(key=lambda row: ROLE_ORDER.index(row["role"]))  # stable: the new row comes last of its role
     return _rows_formset(user, rows or [{"role": role} for role in NEW_ROWS], people_only=_people_only(document))
 
 

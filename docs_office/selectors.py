@@ -323,6 +323,48 @@ def outgoing_answer_choices(*, user, document: IncomingDocument, query: str = ""
     return first + [d for d in found[:ANSWER_CHOICES] if d.pk not in seen][:ANSWER_CHOICES - len(first)]
 
 
+# How a document's assignments are listed: the lead, then supporters, then those assigned for information (the role's
+# code would sort them "info", "lead", "support": found by exploratory testing), each group in the order given.
+ASSIGNMENT_ROLE_ORDER = (AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.INFO)
+
+
+def assignments_in_role_order() -> QuerySet[IncomingAssignment]:
+    """The assignments to prefetch for a document's detail (page, API), with their assignees, lead first."""
+    rank = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(ASSIGNMENT_ROLE_ORDER)),
+                default=Value(len(ASSIGNMENT_ROLE_ORDER)), output_field=IntegerField())
+    return IncomingAssignment.objects.select_related("user", "division").order_by(rank, "id")
+
+
+class HistoryRow(NamedTuple):
+    """A line of a document's history table: an event of its flow, or an opinion or progress report read as one."""
+
+    at: object
+    action: str
+    action_label: str
+    actor: object
+    from_state_label: str
+    to_state_label: str
+    note: str
+
+
+def incoming_history(document: IncomingDocument) -> list[HistoryRow]:
+    """Every step of the document, oldest first: its events and, between them, the handlers' opinions and progress
+    reports (kept once, as opinions: read here, not recorded again as events). From the document's prefetched
+    `events` (with their actors) and `opinions` (with their authors): no query of its own."""
+    from django.utils.translation import gettext as _
+
+    rows = [HistoryRow(e.at, e.action, e.action_label, e.actor, e.from_state_label, e.to_state_label, e.note)
+            for e in document.events.all()]
+    for opinion in document.opinions.all():
+        if opinion.progress is None:
+            action, label, note = "opinion", _("Cho ý kiến xử lý"), opinion.text
+        else:
+            action, label = "progress", _("Báo cáo tiến độ")
+            note = _("%(t)s (tiến độ %(p)s%%)") % {"t": opinion.text, "p": opinion.progress}
+        rows.append(HistoryRow(opinion.created_at, action, label, opinion.author, "", "", note))
+    return sorted(rows, key=lambda row: row.at)  # stable: an event and an opinion of one instant keep this order
+
+
 def incoming_answered_by(*, user, document: OutgoingDocument) -> list[IncomingDocument]:
     """The incoming documents `user` may see that were closed with `document` as their answer."""
     return list(incoming_visible_to(user=user).filter(answered_by=document).order_by("-received_at", "-id"))

@@ -118,6 +118,7 @@ def _incoming_rows_html(language: str, rows: tuple) -> str:
 
     from docs_office.constants import Confidentiality, Urgency
     from docs_office.selectors import INCOMING_ROW_FIELDS
+    from docs_office.services.registers import format_number
 
     # Labels translated and escaped once per page, not once per row.
     states = {value: escape(str(label)) for value, label in IncomingState.choices}
@@ -135,7 +136,7 @@ def _incoming_rows_html(language: str, rows: tuple) -> str:
         number_symbol = "/".join(p for p in (row["number"], row["symbol"]) if p) or "—"
         deadline = row["deadline"].strftime("%d/%m/%Y") if row["deadline"] else "—"
         lines.append(
-            f"<tr><td>{row['arrival_number'] or '—'}</td>"
+            f"<tr><td>{format_number(row['arrival_number']) if row['arrival_number'] else '—'}</td>"
             f"<td>{timezone.localtime(row['received_at']).strftime('%d/%m/%Y')}</td>"
             f'<td><a href="{link.replace(marker, str(row["id"]))}">{escape(number_symbol)}</a></td>'
             f"<td>{escape(row['issuer_name'])}</td>"
@@ -168,19 +169,19 @@ def incoming_register(request):
                     form.add_error(field, errors)
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": document.arrival_number})
+            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": document.arrival_number_display})
             return redirect("docs_office:incoming_detail", pk=document.pk)
     return render(request, "docs_office/incoming_register.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _incoming_for(request, pk):
-    from docs_office.models import IncomingAssignment, IncomingEvent, IncomingOpinion
-    from docs_office.selectors import incoming_visible_to, outgoing_visible_to
+    from docs_office.models import IncomingEvent, IncomingOpinion
+    from docs_office.selectors import assignments_in_role_order, incoming_visible_to, outgoing_visible_to
 
     _staff(request)
     document = incoming_visible_to(user=request.user).select_related(
         "issuer_agency", "registered_by", "source_delivery").prefetch_related(
-        Prefetch("assignments", queryset=IncomingAssignment.objects.select_related("user", "division")),
+        Prefetch("assignments", queryset=assignments_in_role_order()),
         # The answer linked at closing, when this user may see it: it may be a secret document the closer reads.
         Prefetch("answered_by", queryset=outgoing_visible_to(user=request.user), to_attr="visible_answered_by"),
         # The outgoing documents drafted as its answer, those this user may see.
@@ -206,7 +207,7 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
     refused return or close (`refused`: the action, the text typed, the reason — and for a close, the answer
     searched for and chosen), with that text kept."""
     from docs_office.forms import AttachmentsForm, OpinionForm, assign_formset
-    from docs_office.selectors import outgoing_answer_choices
+    from docs_office.selectors import incoming_history, outgoing_answer_choices
     from docs_office.services.attachments import INCOMING_UNASSIGNED, incoming_attachment_allowed
     from docs_office.services.incoming import incoming_actions_for
 
@@ -232,7 +233,7 @@ def _incoming_detail_page(request, document, *, assign_form=None, opinion_form=N
     in_reply_to = (outgoing_visible_to(user=request.user).filter(pk=document.in_reply_to_id).first()
                    if document.in_reply_to_id else None)
     return render(request, "docs_office/incoming_detail.html", {
-        "document": document, "actions": actions, "in_reply_to": in_reply_to,
+        "document": document, "actions": actions, "in_reply_to": in_reply_to, "history": incoming_history(document),
         "assign_form": assign_form if "assign" in actions else None,
         "opinion_form": opinion_form if "opinion" in actions else None,
         "edxml_status": _edxml_status_offered(request.user, document), "refused": refused,
@@ -616,11 +617,13 @@ def outgoing_action(request, pk: int, action: str):
 @login_required
 def outgoing_file(request, pk: int):
     from docs_office.services.outgoing import outgoing_current_version, outgoing_leader_signed_pdf
+    from docs_office.services.registers import number_symbol_file_stem
     from egov.core.uploads import PDF, stored_file_response
 
     document = _outgoing_for(request, pk)
     if document.signed_file:
-        return stored_file_response(document.signed_file, stem=f"{document.year}-{document.number:02d}", allowed=(PDF,))
+        return stored_file_response(document.signed_file, allowed=(PDF,),
+                                    stem=number_symbol_file_stem(number=document.number, symbol=document.symbol))
     if (leader_signed := outgoing_leader_signed_pdf(document)) is not None:
         return stored_file_response(leader_signed, stem=f"van-ban-di-{document.pk}-lanh-dao-da-ky", allowed=(PDF,))
     version = outgoing_current_version(document)

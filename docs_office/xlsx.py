@@ -39,8 +39,22 @@ _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
 </styleSheet>"""
-# Spreadsheets count days from 30/12/1899 (day 1 is 1/1/1900, with the 1900 leap-year quirk before March 1900).
+# Spreadsheets count days from 30/12/1899 from 1/3/1900 (serial 61) on. Before it the count carries Lotus 1-2-3's
+# fictitious 29/2/1900 (serial 60): 1/1/1900 is serial 1, a day later than the count from 30/12/1899 gives. A day
+# before 1/1/1900 has no serial in the 1900 date system (a negative one is no date to a spreadsheet).
 _EPOCH = date(1899, 12, 30)
+_EARLY_EPOCH = date(1899, 12, 31)
+_FIRST_SERIAL_DAY, _FIRST_TRUE_COUNT = date(1900, 1, 1), date(1900, 3, 1)
+
+
+def date_serial(value: date) -> int | None:
+    """The spreadsheet's serial number of a day (1900 date system, as Excel and LibreOffice read it), or None for a
+    day before 1/1/1900, which it cannot hold as a date."""
+    if value >= _FIRST_TRUE_COUNT:
+        return (value - _EPOCH).days
+    if value >= _FIRST_SERIAL_DAY:
+        return (value - _EARLY_EPOCH).days
+    return None
 
 
 def _column(index: int) -> str:
@@ -54,7 +68,11 @@ def _column(index: int) -> str:
 
 def _cell(ref: str, value) -> str:
     if isinstance(value, date) and not isinstance(value, datetime):
-        return f'<c r="{ref}" s="1"><v>{(value - _EPOCH).days}</v></c>'
+        serial = date_serial(value)
+        if serial is not None:
+            return f'<c r="{ref}" s="1"><v>{serial}</v></c>'
+        # Written as the registers print it: the day is kept, as text (sorting and filtering it as a date is lost).
+        value = f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<c r="{ref}"><v>{value}</v></c>'
     text = escape(xml_safe(value))

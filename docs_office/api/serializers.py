@@ -15,6 +15,7 @@ from docs_office.models import (
     OutgoingDocument,
     OutgoingVersion,
 )
+from docs_office.services.dates import deadline_problem, document_date_problem
 
 
 class EventSerializer(serializers.Serializer):
@@ -154,7 +155,7 @@ class IncomingDetailSerializer(IncomingListSerializer):
     in_reply_to = serializers.SerializerMethodField(help_text="Văn bản đi của cơ quan mà văn bản này trả lời.")
     signer_competence = serializers.CharField(read_only=True, help_text="Thẩm quyền ký (TM., KT., Q., TL., TUQ. …), "
                                                                         "như văn bản ghi; rỗng khi người ký ký tên mình.")
-    place = serializers.CharField(read_only=True, help_text="Địa danh nơi ban hành (ví dụ: Hà Giang).")
+    place = serializers.CharField(read_only=True, help_text="Địa danh nơi ban hành (ví dụ: Lạng Sơn).")
     to_places = serializers.ListField(child=serializers.CharField(), read_only=True,
                                       help_text="Nơi nhận của văn bản, mỗi phần tử một dòng (edXML ToPlaces).")
     trace = serializers.ListField(child=serializers.CharField(), read_only=True,
@@ -195,17 +196,26 @@ class IncomingDetailSerializer(IncomingListSerializer):
         return data
 
 
+def document_type_field() -> serializers.SlugRelatedField:
+    """A document type by its code, among the active ones; an unknown code is named as the catalogue's, not as DRF's
+    "Không tồn tại đối tượng có code=…" (found by exploratory testing), in the lists' filter's words."""
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=DocumentType.objects.filter(is_active=True),
+        error_messages={"does_not_exist": _("Loại văn bản không có trong danh mục."),
+                        "invalid": _("Loại văn bản không có trong danh mục.")})
+
+
 class IncomingCreateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=20)
     symbol = serializers.CharField(max_length=60, allow_blank=True, default="")
     issuer_name = serializers.CharField(max_length=255)
     issued_on = serializers.DateField()
-    document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
+    document_type = document_type_field()
     summary = serializers.CharField()
     signer_name = serializers.CharField(max_length=150, allow_blank=True, default="")
     signer_position = serializers.CharField(max_length=150, allow_blank=True, default="", help_text="Chức vụ người ký.")
     place = serializers.CharField(max_length=100, allow_blank=True, default="",
-                                  help_text="Địa danh nơi ban hành (ví dụ: Hà Giang).")
+                                  help_text="Địa danh nơi ban hành (ví dụ: Lạng Sơn).")
     page_count = serializers.IntegerField(
         min_value=1, max_value=PAGE_COUNT_MAX, required=False, allow_null=True,
         error_messages={"invalid": _("Số trang phải là số nguyên."),
@@ -220,6 +230,17 @@ class IncomingCreateSerializer(serializers.Serializer):
                                     help_text="Văn bản mật: mã người được xem (cùng cơ quan).")
     confirm_duplicate = serializers.BooleanField(default=False,
                                                  help_text="Vẫn vào sổ khi hệ thống cảnh báo văn bản trùng.")
+
+    # The range of the dates: the registration page's rule (services.dates), so both refuse alike and at the field.
+    def validate_issued_on(self, value):
+        if problem := document_date_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate_deadline(self, value):
+        if problem := deadline_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class AssignmentInputSerializer(serializers.Serializer):
@@ -323,7 +344,7 @@ class CompositionSerializer(serializers.Serializer):
 
 
 class OutgoingCreateSerializer(serializers.Serializer):
-    document_type = serializers.SlugRelatedField(slug_field="code", queryset=DocumentType.objects.filter(is_active=True))
+    document_type = document_type_field()
     summary = serializers.CharField()
     file = serializers.FileField(required=False, allow_null=True, help_text="Dự thảo DOCX hoặc PDF.")
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,

@@ -130,6 +130,14 @@ class IncomingDocument(ProtectedStateMixin, models.Model):
         return "/".join(p for p in (self.number, self.symbol) if p)
 
     @property
+    def arrival_number_display(self) -> str:
+        """The arrival number as every page, message and register writes it: "04" (Decree 30: a leading zero below
+        10); empty before registration. The API gives the number itself."""
+        from docs_office.services.registers import format_number
+
+        return format_number(self.arrival_number) if self.arrival_number else ""
+
+    @property
     def is_secret(self) -> bool:
         return self.confidentiality != Confidentiality.NORMAL
 

@@ -1,5 +1,7 @@
 """Registers and numbering (Decree 30/2020): per register, per calendar year, from 01, never skipped or repeated."""
 
+import re
+import unicodedata
 from datetime import datetime
 
 from django.db import transaction
@@ -33,6 +35,15 @@ def register_number_allocate(*, register: Register, at: datetime) -> tuple[int, 
 def format_number(number: int) -> str:
     """Arabic digits with a leading zero below 10 (Decree 30: 01, 02, … 10, 11)."""
     return f"{number:02d}"
+
+
+def number_symbol_file_stem(*, number: int, symbol: str) -> str:
+    """A numbered document's file name, before its extension: its number and symbol as it is cited, "01/STP-HCTP" →
+    "01-STP-HCTP" ("2026-01.pdf" named no document anyone knows: found by exploratory testing). ASCII only, so any
+    browser and mail client keeps it: "QĐ-UBND" → "QD-UBND"; anything but letters, digits and "-" becomes "-"."""
+    decomposed = unicodedata.normalize("NFD", symbol or "").replace("đ", "d").replace("Đ", "D")
+    ascii_symbol = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9-]", "-", f"{format_number(number)}-{ascii_symbol}")).strip("-")
 
 
 def symbol_compose(*, document_type, agency, division=None) -> str:

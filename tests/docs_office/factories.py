@@ -48,6 +48,15 @@ def register_scan(clerk, *, when=None, readers=(), upload=None, attachments=(), 
                                       attachments=attachments)
 
 
+def another_leader(agency):
+    """A leader of `agency` besides the staff's own: named among a secret document's readers (one must be) where a
+    test needs the staff's leader not to read it."""
+    from egov.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(agency=agency, roles=[Role.LEADER])
+
+
 def assign_to(leader, document, *, lead=None, division=None, support=(), deadline=None):
     items = [AssignmentData(role=AssignmentRole.LEAD, user=lead, division=division, deadline=deadline,
                             instruction="Đề nghị nghiên cứu, tham mưu văn bản trả lời.")]

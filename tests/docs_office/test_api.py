@@ -78,9 +78,14 @@ def test_a_specialist_cannot_register(staff):
 
 
 def test_the_leader_assigns_through_the_action_endpoint(staff, division):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     document = register_scan(staff[Role.RECORDS_CLERK])
+    deadline = (timezone.localdate() + timedelta(days=30)).isoformat()  # ahead, and at most ten years ahead
     response = client_for(staff[Role.LEADER]).post(f"{INCOMING}{document.pk}/actions/assign/", {"assignments": [
-        {"role": "lead", "user": staff[Role.SPECIALIST].pk, "deadline": "2099-01-10", "instruction": "Trả lời"},
+        {"role": "lead", "user": staff[Role.SPECIALIST].pk, "deadline": deadline, "instruction": "Trả lời"},
         {"role": "support", "division": division.pk},
     ]}, format="json")
     assert response.status_code == 200, response.content

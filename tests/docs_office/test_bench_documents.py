@@ -14,7 +14,7 @@ from docs_office.models import IncomingDocument
 from docs_office.selectors import incoming_search
 from egov.accounts.roles import Role
 from egov.core.text import fold_vietnamese
-from tests.docs_office.factories import register_scan
+from tests.docs_office.factories import another_leader, register_scan
 from tests.docs_office.test_views import signed_in
 from tests.factories import AgencyFactory
 
@@ -138,7 +138,7 @@ def test_the_api_list_items_are_what_the_list_serializer_gives(staff):
 
     clerk = staff[Role.RECORDS_CLERK]
     register_scan(clerk, deadline=date(2027, 1, 5), when=datetime(2026, 12, 31, 20, 30, tzinfo=ZoneInfo("UTC")))
-    register_scan(clerk, number="16", symbol="", summary="Mật: chỉ người được xem", readers=[clerk],
+    register_scan(clerk, number="16", symbol="", summary="Mật: chỉ người được xem", readers=[clerk, another_leader(clerk.agency)],
                   confidentiality=Confidentiality.CONFIDENTIAL)
     visible = incoming_visible_to(user=clerk)
     expected = IncomingListSerializer(list(visible), many=True).data
@@ -162,7 +162,8 @@ def test_the_page_lines_read_as_before(client, staff):
     # 20:30 UTC on 31 December is already 1 January in Hà Nội.
     document = register_scan(clerk, summary=long_summary, deadline=date(2027, 1, 5),
                              when=datetime(2026, 12, 31, 20, 30, tzinfo=ZoneInfo("UTC")))
-    register_scan(clerk, number="16", symbol="", summary="Mật", readers=[clerk], confidentiality=Confidentiality.CONFIDENTIAL)
+    register_scan(clerk, number="16", symbol="", summary="Mật", readers=[clerk, another_leader(clerk.agency)],
+                  confidentiality=Confidentiality.CONFIDENTIAL)
     register_scan(clerk, number="17", summary="<script>alert(1)</script> & co", issuer_name="<b>Sở</b>")
     signed_in(client, clerk)
     html = client.get(reverse("docs_office:incoming_list")).content.decode()
@@ -211,7 +212,7 @@ def test_a_search_written_once_per_shape_finds_what_the_orm_finds_for_each_user(
     clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
     seed(3000, agency=province[0])
     secret = register_scan(clerk, number="15", symbol="QĐ-UBND", summary="Về việc bí mật xyzbimat",
-                           confidentiality=Confidentiality.CONFIDENTIAL, readers=[clerk])
+                           confidentiality=Confidentiality.CONFIDENTIAL, readers=[clerk, another_leader(clerk.agency)])
     assign_to(leader, register_scan(clerk, number="15", symbol="QĐ-UBND", summary="Về việc hội nghị xyzgiaoban"),
               lead=specialist)
     stranger = office_staff(province[1])[Role.RECORDS_CLERK]

@@ -6,11 +6,11 @@ The English catalog is applied by the lead from /work/i18n; these tests put the 
 duration, so they check which msgid the code asks for, whatever the catalog holds today."""
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from docs_office.edxml import STATUS_CODES
 from egov.accounts.roles import Role
@@ -43,12 +43,14 @@ def english(client, settings):
 
 def test_the_incoming_detail_page_names_one_document_and_its_due_date(english, staff):
     clerk, leader, specialist = staff[Role.RECORDS_CLERK], staff[Role.LEADER], staff[Role.SPECIALIST]
-    document = assign_to(leader, register_scan(clerk), lead=specialist, deadline=date(2099, 12, 18))
+    # A deadline a year ahead (at most ten years ahead are accepted).
+    deadline = timezone.localdate() + timedelta(days=365)
+    document = assign_to(leader, register_scan(clerk), lead=specialist, deadline=deadline)
     with english_entries({"one document\x04Văn bản đến": "Incoming document", "deadline before a date\x04hạn": "due"}):
         page = signed_in(english, leader).get(reverse("docs_office:incoming_detail", args=[document.pk])).content.decode()
     assert "<h1>Incoming document 15/QĐ-UBND</h1>" in page
     assert "<title>Incoming document 15/QĐ-UBND" in page
-    assert "due 18/12/2099" in page
+    assert f"due {deadline:%d/%m/%Y}" in page
 
 
 def test_the_edxml_status_names_are_translated_on_the_page_but_sent_in_vietnamese(english, staff):

@@ -15,7 +15,7 @@ from docs_office.constants import Confidentiality
 from docs_office.models import DocumentType, IncomingChange, IncomingDocument, Register
 from docs_office.selectors import _newest, incoming_version_sql
 from egov.accounts.roles import Role
-from tests.docs_office.factories import ensure_document_types, register_scan
+from tests.docs_office.factories import another_leader, ensure_document_types, register_scan
 from tests.docs_office.test_views import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,7 +104,7 @@ def test_a_secret_document_shows_once_its_reader_is_added_and_never_to_others(st
     stranger = office_staff(other_agency)[Role.RECORDS_CLERK]
     register_scan(clerk, summary="Văn bản thường của tỉnh")
     secret = register_scan(clerk, number="16", symbol="", summary="Văn bản mật của tỉnh",
-                           confidentiality=Confidentiality.CONFIDENTIAL, readers=[clerk])
+                           confidentiality=Confidentiality.CONFIDENTIAL, readers=[clerk, another_leader(agency)])
     leader_client, stranger_client = signed_in(Client(), leader), signed_in(Client(), stranger)
     page = _view(leader_client)[0]
     assert "Văn bản thường của tỉnh" in page and "Văn bản mật của tỉnh" not in page

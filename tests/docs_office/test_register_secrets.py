@@ -13,7 +13,7 @@ from django.utils import timezone
 from docs_office.constants import Confidentiality
 from egov.accounts.roles import Role
 from tests.conftest import service_missing
-from tests.docs_office.factories import register_scan
+from tests.docs_office.factories import another_leader, register_scan
 from tests.docs_office.test_views import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def secret(staff):
     clerk = staff[Role.RECORDS_CLERK]
     register_scan(clerk, number="1", summary="Kế hoạch công khai năm 2027")
     return register_scan(clerk, number="2", summary=SECRET, confidentiality=Confidentiality.SECRET,
-                         readers=[staff[Role.SPECIALIST]])
+                         readers=[staff[Role.SPECIALIST], another_leader(staff[Role.SPECIALIST].agency)])
 
 
 def _rows(client, register) -> list[list]:
@@ -45,7 +45,7 @@ def test_a_secret_document_is_numbered_in_the_secret_register_from_01(staff, reg
     assert register_scan(staff[Role.RECORDS_CLERK], number="3", summary="Công văn thường").arrival_number == 2
     assert register_scan(staff[Role.RECORDS_CLERK], number="4", summary="Mật lần hai",
                          confidentiality=Confidentiality.SECRET,
-                         readers=[staff[Role.SPECIALIST]]).arrival_number == 2
+                         readers=[staff[Role.SPECIALIST], another_leader(staff[Role.SPECIALIST].agency)]).arrival_number == 2
     assert Register.objects.filter(agency=public.agency, for_secret=True).count() == 1
 
 
@@ -58,7 +58,8 @@ def test_an_agencys_own_secret_register_is_used_and_an_ordinary_one_never_number
     own = register_create(agency=agency, kind=RegisterKind.INCOMING, name="Sổ đăng ký văn bản mật đến")
     type(own).objects.filter(pk=own.pk).update(for_secret=True)
     secret = register_scan(staff[Role.RECORDS_CLERK], number="9", summary=SECRET,
-                           confidentiality=Confidentiality.SECRET, readers=[staff[Role.SPECIALIST]])
+                           confidentiality=Confidentiality.SECRET,
+                           readers=[staff[Role.SPECIALIST], another_leader(staff[Role.SPECIALIST].agency)])
     assert secret.register == own and secret.arrival_number == 1
     decision = doc_type("quyet-dinh")
     assert register_outgoing_for(agency=agency, document_type=decision) == registers["outgoing"]

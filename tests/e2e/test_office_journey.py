@@ -66,7 +66,7 @@ def test_an_incoming_letter_is_answered_signed_issued_and_delivered(page: Page, 
     sign_in_verified(page, clerk, totp, "/van-ban/den/vao-so/")
     register_incoming(page, IncomingScan(number="45", symbol="BNV-VP", issuer="Bộ Nội vụ",
                                          summary="V/v báo cáo tình hình thực hiện cải cách hành chính"), scan_path)
-    expect(page.get_by_text("Đã vào sổ văn bản đến, số đến 1.")).to_be_visible()
+    expect(page.get_by_text("Đã vào sổ văn bản đến, số đến 01.")).to_be_visible()
     incoming = IncomingDocument.objects.get(agency=agency)
     _sign_out(page)
 

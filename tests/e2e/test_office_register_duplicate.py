@@ -45,5 +45,5 @@ def test_the_duplicate_confirmation_box_takes_a_click_and_the_scan_is_asked_agai
 
     page.locator("main form").get_by_label(SCAN_LABEL).set_input_files(str(scan_path))
     page.locator("main form").get_by_role("button", name=REGISTER_BUTTON).click()
-    expect(page.get_by_text("Đã vào sổ văn bản đến, số đến 2.")).to_be_visible()
+    expect(page.get_by_text("Đã vào sổ văn bản đến, số đến 02.")).to_be_visible()
     assert IncomingDocument.objects.filter(agency=agency).count() == 2
