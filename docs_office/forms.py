@@ -309,6 +309,28 @@ class OutgoingCreateForm(forms.Form):
         self.fields["recipient_agencies"].queryset = Agency.objects.filter(is_active=True).exclude(pk=user.agency_id)
 
 
+class OutgoingComposeForm(forms.Form):
+    """ "Sửa nội dung": a composed draft's content and signer block, pre-filled with the current version's, composed
+    again into a new version (the recipients stay the draft's)."""
+
+    body = OutgoingCreateForm.base_fields["body"]
+    place = OutgoingCreateForm.base_fields["place"]
+    signer_prefix = OutgoingCreateForm.base_fields["signer_prefix"]
+    head_title = OutgoingCreateForm.base_fields["head_title"]
+    signer_title = OutgoingCreateForm.base_fields["signer_title"]
+    signer_name = OutgoingCreateForm.base_fields["signer_name"]
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500,
+                           help_text=_("Ví dụ: sửa theo ý kiến của lãnh đạo phòng."))
+
+    def composition(self, *, recipients=()):
+        from docs_office.pdf.compose import Composition
+
+        data = self.cleaned_data
+        return Composition(body=data["body"], place=data["place"], signer_title=data["signer_title"],
+                           signer_name=data["signer_name"], signer_prefix=data["signer_prefix"],
+                           head_title=data["head_title"], recipients=list(recipients))
+
+
 class TaskForm(forms.Form):
     title = forms.CharField(
         label=_("Nội dung nhiệm vụ"), max_length=Task._meta.get_field("title").max_length,
