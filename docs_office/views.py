@@ -585,10 +585,11 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
 def _send_more_agencies(document) -> list:
     """The agencies of the system an issued document may still be sent to: active, not its own, not sent to yet."""
     from egov.agencies.models import Agency
+    from egov.core.text import vietnamese_sorted
 
     sent = [d.recipient_id for d in document.deliveries.all() if d.recipient_id is not None]
-    return list(Agency.objects.filter(is_active=True).exclude(pk=document.agency_id).exclude(pk__in=sent)
-                .only("name", "exchange_code").order_by("name"))
+    return vietnamese_sorted(Agency.objects.filter(is_active=True).exclude(pk=document.agency_id).exclude(pk__in=sent)
+                             .only("name", "exchange_code"), key=lambda agency: agency.name)
 
 
 @login_required
