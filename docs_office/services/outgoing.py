@@ -421,7 +421,7 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
         pdf=leader_signed, certificate=certificate, signer=clerk, role=SignatureRole.ORGANISATION,
         field_name=SEAL_FIELD, title=f"{format_number(number)}/{symbol}", target=document, callback=AGENCY_CALLBACK,
         requested_by=clerk,
-        stamp_lines=[document.agency.name, _("Số: %(n)s") % {"n": f"{format_number(number)}/{symbol}"}, "{time}"])
+        stamp_lines=[document.agency.name, _("Số: %(n)s") % {"n": f"{format_number(number)}/{symbol}"}, "{local_time}"])
     document.agency_sign(request=request)
     document.save(update_fields=["state", "register", "number", "year", "symbol", "issued_at", "issued_by",
                                  "agency_signature", "reply_due_on"])
