@@ -81,6 +81,13 @@ def outgoing_action_run(*, user, document: OutgoingDocument, action: str, data: 
     if action in svc.REVIEW_ACTIONS:
         return svc.outgoing_review(user=user, document=document, action=action, note=data.get("note", ""))
     if action == "version":
+        if data.get("composition") and not data.get("file"):
+            # A composed draft edited (the API's "composition", the page's "Sửa nội dung"): a new composed version.
+            from docs_office.pdf.compose import Composition
+
+            svc.outgoing_version_add(user=user, document=document, composition=Composition(**data["composition"]),
+                                     note=data.get("note", ""))
+            return document
         if not data.get("file"):
             raise ApplicationError("file_required", _("Cần tệp dự thảo (DOCX hoặc PDF)."),
                                    fields={"file": [_("Bắt buộc.")]})

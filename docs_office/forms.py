@@ -1,12 +1,14 @@
 """Page forms: input shapes only; the rules are in the services."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from docs_office.constants import PAGE_COUNT_MAX, AssignmentRole, Confidentiality, Urgency
 from docs_office.models import Division, DocumentType, Task
 from docs_office.services.dates import deadline_problem, document_date_problem
+from egov.core.text import vietnamese_sorted
 
 # The date picker sends ISO dates; a date typed by hand is read the Vietnamese way (day first), never as
 # Django's default month-first US formats, where 05/06 would silently mean 6 May.
@@ -45,6 +47,25 @@ class OutgoingAttachmentsForm(forms.Form):
     attachments = MultipleFileField(label=_("Phụ lục (PDF)"), required=True)
 
 
+class CollatedChoiceIterator(ModelChoiceIterator):
+    """The choices in Vietnamese alphabetical order of their labels ("Ủy ban…" before "Văn phòng…", "Xã Đồng Đăng"
+    before "Xã Yên Phúc"), which neither the database's byte order nor its locale gives."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in vietnamese_sorted(self.queryset, key=self.field.label_from_instance):
+            yield self.choice(obj)
+
+
+class CollatedModelChoiceField(forms.ModelChoiceField):
+    iterator = CollatedChoiceIterator
+
+
+class CollatedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = CollatedChoiceIterator
+
+
 def _colleagues(user):
     from egov.accounts.models import User
 
@@ -77,7 +98,7 @@ class IncomingRegisterForm(forms.Form):
                            help_text=_("Không đính kèm tệp với văn bản mật."))
     attachments = MultipleFileField(label=_("Tệp đính kèm, phụ lục (PDF, JPEG, PNG, DOCX)"), required=False,
                                     help_text=_("Chọn được nhiều tệp; mỗi phụ lục là một tệp."))
-    readers = forms.ModelMultipleChoiceField(label=_("Người được xem (văn bản mật)"), required=False, queryset=None)
+    readers = CollatedModelMultipleChoiceField(label=_("Người được xem (văn bản mật)"), required=False, queryset=None)
     confirm_duplicate = forms.BooleanField(label=_("Tôi đã kiểm tra, vẫn vào sổ văn bản có thể trùng"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -101,10 +122,11 @@ def _assignee_choices(user, *, people_only: bool = False) -> list[tuple[str, str
     """Assignees are written "u:<user id>" or "d:<division id>" so one list offers people and units — people only for
     a secret document, which is assigned to named people (offered units were refused after choosing: found by
     exploratory testing)."""
-    choices = [] if people_only else [(f"d:{d.pk}", d.name) for d in Division.objects.filter(agency_id=user.agency_id)]
-    choices += [(f"u:{u.pk}", f"{u.full_name} — {u.position_title}" if u.position_title else u.full_name)
-                for u in _colleagues(user)]
-    return choices
+    units = [] if people_only else [(f"d:{d.pk}", d.name) for d in Division.objects.filter(agency_id=user.agency_id)]
+    people = [(f"u:{u.pk}", f"{u.full_name} — {u.position_title}" if u.position_title else u.full_name)
+              for u in _colleagues(user)]
+    # Units first, then people, each in Vietnamese alphabetical order.
+    return vietnamese_sorted(units, key=lambda c: c[1]) + vietnamese_sorted(people, key=lambda c: c[1])
 
 
 class AssignmentRowForm(forms.Form):
@@ -277,11 +299,11 @@ class OutgoingCreateForm(forms.Form):
                            help_text=_("Hoặc để trống và soạn nội dung bên dưới: hệ thống trình bày theo Nghị định 30."))
     attachments = MultipleFileField(label=_("Phụ lục (PDF)"), required=False,
                                     help_text=_("Chọn được nhiều tệp; mỗi phụ lục là một tệp."))
-    division = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=None, required=False, empty_label="—")
+    division = CollatedModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=None, required=False, empty_label="—")
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices,
                                         initial=Confidentiality.NORMAL)
-    recipient_agencies = forms.ModelMultipleChoiceField(label=_("Nơi nhận trong hệ thống (liên thông)"),
+    recipient_agencies = CollatedModelMultipleChoiceField(label=_("Nơi nhận trong hệ thống (liên thông)"),
                                                         queryset=None, required=False)
     recipients_text = forms.CharField(label=_("Nơi nhận khác"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
@@ -290,7 +312,7 @@ class OutgoingCreateForm(forms.Form):
         help_text=_("Khi đề nghị nơi nhận trả lời hoặc thực hiện trước một ngày: thành hạn xử lý của văn bản đến ở "
                     "nơi nhận trong hệ thống và hạn trong gói edXML."),
         error_messages={"invalid": _("Hạn trả lời không phải ngày hợp lệ (ngày/tháng/năm).")})
-    readers = forms.ModelMultipleChoiceField(
+    readers = CollatedModelMultipleChoiceField(
         label=_("Người được xem (văn bản mật)"), required=False, queryset=None,
         help_text=_("Văn bản mật: ghi tên người duyệt, ký và văn thư phát hành."))
     answers = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -326,13 +348,35 @@ class OutgoingCreateForm(forms.Form):
         self.fields["recipient_agencies"].queryset = Agency.objects.filter(is_active=True).exclude(pk=user.agency_id)
 
 
+class OutgoingComposeForm(forms.Form):
+    """ "Sửa nội dung": a composed draft's content and signer block, pre-filled with the current version's, composed
+    again into a new version (the recipients stay the draft's)."""
+
+    body = OutgoingCreateForm.base_fields["body"]
+    place = OutgoingCreateForm.base_fields["place"]
+    signer_prefix = OutgoingCreateForm.base_fields["signer_prefix"]
+    head_title = OutgoingCreateForm.base_fields["head_title"]
+    signer_title = OutgoingCreateForm.base_fields["signer_title"]
+    signer_name = OutgoingCreateForm.base_fields["signer_name"]
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500,
+                           help_text=_("Ví dụ: sửa theo ý kiến của lãnh đạo phòng."))
+
+    def composition(self, *, recipients=()):
+        from docs_office.pdf.compose import Composition
+
+        data = self.cleaned_data
+        return Composition(body=data["body"], place=data["place"], signer_title=data["signer_title"],
+                           signer_name=data["signer_name"], signer_prefix=data["signer_prefix"],
+                           head_title=data["head_title"], recipients=list(recipients))
+
+
 class TaskForm(forms.Form):
     title = forms.CharField(
         label=_("Nội dung nhiệm vụ"), max_length=Task._meta.get_field("title").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Cần nhập nội dung nhiệm vụ."),
                         "max_length": _("Nội dung nhiệm vụ dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")})
-    division = forms.ModelChoiceField(
+    division = CollatedModelChoiceField(
         label=_("Đơn vị thực hiện"), queryset=None, empty_label="—",
         error_messages={"required": _("Cần chọn đơn vị thực hiện."),
                         "invalid_choice": _("Đơn vị thực hiện không thuộc cơ quan.")})

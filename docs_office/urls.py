@@ -21,6 +21,7 @@ urlpatterns = [
     path("di/soan-thao/", views.outgoing_create_page, name="outgoing_create"),
     path("di/nhap-trang-thai-edxml/", views.outgoing_status_import_page, name="outgoing_status_import"),
     path("di/<int:pk>/", views.outgoing_detail, name="outgoing_detail"),
+    path("di/<int:pk>/sua-noi-dung/", views.outgoing_compose_page, name="outgoing_compose"),
     path("di/<int:pk>/thao-tac/<str:action>/", views.outgoing_action, name="outgoing_action"),
     path("di/<int:pk>/tep/", views.outgoing_file, name="outgoing_file"),
     path("di/<int:pk>/phu-luc/", views.outgoing_attachment_add_page, name="outgoing_attachment_add"),

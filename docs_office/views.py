@@ -577,6 +577,8 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
         "edxml": edxml or {"values": {}, "errors": {}}, "answered_incoming": answered, "replies": replies,
         "attachments_form": attachments_form, "attachments_removable": attachments_form is not None,
         "signer_block": signer_block, "refused": refused or {},
+        # A composed draft is edited as composed ("Sửa nội dung"), not only replaced by an upload.
+        "composed": version is not None and (bool(version.composition) or version.signature_box is not None),
         "leader_signed": outgoing_leader_signed_pdf(document) is not None,
         "send_more_agencies": _send_more_agencies(document) if "send_more" in actions else ()}, status=status)
 
@@ -584,10 +586,44 @@ def _outgoing_detail_page(request, document, *, edxml: dict | None = None, statu
 def _send_more_agencies(document) -> list:
     """The agencies of the system an issued document may still be sent to: active, not its own, not sent to yet."""
     from egov.agencies.models import Agency
+    from egov.core.text import vietnamese_sorted
 
     sent = [d.recipient_id for d in document.deliveries.all() if d.recipient_id is not None]
-    return list(Agency.objects.filter(is_active=True).exclude(pk=document.agency_id).exclude(pk__in=sent)
-                .only("name", "exchange_code").order_by("name"))
+    return vietnamese_sorted(Agency.objects.filter(is_active=True).exclude(pk=document.agency_id).exclude(pk__in=sent)
+                             .only("name", "exchange_code"), key=lambda agency: agency.name)
+
+
+@login_required
+def outgoing_compose_page(request, pk: int):
+    """ "Sửa nội dung" of a composed draft: its content and signer block, pre-filled with the current version's,
+    composed again into a new version — by whoever may add a version now (the drafter of a returned draft, the
+    reviewer holding it), as "Phiên bản mới" would be."""
+    from dataclasses import asdict
+
+    from docs_office.forms import OutgoingComposeForm
+    from docs_office.services.outgoing import outgoing_actions_for, outgoing_composition_of, outgoing_version_add
+
+    document = _outgoing_for(request, pk)
+    current = outgoing_composition_of(max(document.versions.all(), key=lambda v: v.number, default=None))
+    if current is None or "version" not in outgoing_actions_for(user=request.user, document=document):
+        messages.error(request, _("Không sửa được nội dung dự thảo này ở bước này."))
+        return redirect("docs_office:outgoing_detail", pk=pk)
+    form = OutgoingComposeForm(request.POST or None, initial=asdict(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = outgoing_version_add(user=request.user, document=document,
+                                           composition=form.composition(recipients=current.recipients),
+                                           note=form.cleaned_data["note"])
+        except ApplicationError as exc:
+            for field, errors in exc.fields.items():
+                if field in form.fields:
+                    form.add_error(field, errors)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã tạo phiên bản %(n)s từ nội dung đã sửa.") % {"n": version.number})
+            return redirect("docs_office:outgoing_detail", pk=pk)
+    return render(request, "docs_office/outgoing_compose.html", {"form": form, "document": document},
+                  status=400 if form.errors else 200)
 
 
 @login_required

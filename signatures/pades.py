@@ -44,11 +44,15 @@ class FieldSpec:
 
 def decree30_boxes(*, page: int, leader_box: tuple[float, float, float, float],
                    leader_field: str = "LanhDaoKy", seal_field: str = "VanThuDongDau") -> list[FieldSpec]:
-    """The leader's field, and the seal's field over the left third of it (Decree 30, appendix I)."""
+    """The leader's field, and the seal's field over the left third of it (Decree 30, appendix I).
+
+    The seal is centred on the field's height, but never below its bottom: the signer's name is printed right under
+    the field, and a seal (taller than the gap between the title and the name) centred on it covered the name's
+    first letters."""
     x1, y1, x2, y2 = leader_box
-    centre_y = (y1 + y2) / 2
+    bottom = max(y1, (y1 + y2) / 2 - SEAL_DIAMETER_PT / 2)
     seal_right = x1 + (x2 - x1) / 3
-    seal = (seal_right - SEAL_DIAMETER_PT, centre_y - SEAL_DIAMETER_PT / 2, seal_right, centre_y + SEAL_DIAMETER_PT / 2)
+    seal = (seal_right - SEAL_DIAMETER_PT, bottom, seal_right, bottom + SEAL_DIAMETER_PT)
     return [FieldSpec(leader_field, page, leader_box), FieldSpec(seal_field, page, seal, locks_document=True)]
 
 
@@ -207,38 +211,90 @@ def pdf_fill_text_fields(pdf: bytes, values: dict[str, str]) -> bytes:
 
 @dataclass(frozen=True)
 class StampSpec:
-    """What the visible stamp shows. `lines` are printed under (or over) the image."""
+    """What the visible stamp shows. `lines` are printed under (or over) the image.
+
+    `text_align`: "center", or "right" — the leader's lines, clear of the agency's seal that covers the left third
+    of the leader's field (Decree 30, appendix I). `text_band`: the lines sit on a light band over the image — the
+    seal's own lines, unreadable in black on its red ring."""
 
     lines: list[str]
     image_png: bytes | None = None
+    text_align: str = "center"
+    text_band: bool = False
 
 
-def _stamp_style(stamp: StampSpec):
+FONT_SIZE, LEADING = 6, 7
+# Pixels per point of a composed stamp image (the seal and its band): sharp when printed at 300 dpi.
+_STAMP_PX_PER_PT = 4
+
+
+def _banded_image(stamp: StampSpec, size: tuple[float, float]):
+    """The stamp's image laid out in its field (`size`, points, margins of 2 pt) on a transparent canvas of the
+    field's proportions, with a rounded, nearly opaque white band behind the lines at the bottom, as wide as the
+    longest line: the lines read in black while the rest of the seal stays as it is."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scale = _STAMP_PX_PER_PT
+    width, height = max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+    canvas = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    image = Image.open(io.BytesIO(stamp.image_png)).convert("RGBA")
+    margin = 2 * scale
+    ratio = min((width - 2 * margin) / image.width, (height - 2 * margin) / image.height)
+    image = image.resize((max(1, round(image.width * ratio)), max(1, round(image.height * ratio))), Image.LANCZOS)
+    canvas.alpha_composite(image, ((width - image.width) // 2, (height - image.height) // 2))
+    font = ImageFont.truetype(str(FONT_PATH), FONT_SIZE * scale)
+    lines = [unicodedata.normalize("NFC", line) for line in stamp.lines]
+    text_width = max((font.getlength(line) for line in lines), default=0)
+    band_width, band_height = text_width + 4 * scale, (len(lines) * LEADING + 2.5) * scale
+    band = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    ImageDraw.Draw(band).rounded_rectangle(
+        ((width - band_width) / 2, height - band_height, (width + band_width) / 2, height - 0.5 * scale),
+        radius=2 * scale, fill=(255, 255, 255, 225))
+    canvas.alpha_composite(band)
+    return canvas
+
+
+def _stamp_style(stamp: StampSpec, field_size: tuple[float, float] | None = None):
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
-    background = None
-    if stamp.image_png:
+    background, background_margin = None, 2
+    if stamp.image_png and stamp.text_band and stamp.lines and field_size:
+        background, background_margin = PdfImage(_banded_image(stamp, field_size)), 0  # the canvas is the field
+    elif stamp.image_png:
         from PIL import Image
 
         background = PdfImage(Image.open(io.BytesIO(stamp.image_png)))
+    x_align = AxisAlignment.ALIGN_MAX if stamp.text_align == "right" else AxisAlignment.ALIGN_MID
     return TextStampStyle(
         # Noto Serif has 1000 units per em: pyHanko lays its glyph widths out right (DESIGN.md §6).
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(FONT_PATH)), font_size=6, leading=7),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(FONT_PATH)), font_size=FONT_SIZE, leading=LEADING),
         # NFC: the subset font has the precomposed Vietnamese letters (ầ, ự…), not every combination.
         stamp_text="\n".join(unicodedata.normalize("NFC", line).replace("%", "%%") for line in stamp.lines),
         border_width=0,
         # The text sits at the bottom, under the image, so the signature itself stays readable.
-        inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MIN,
-                                                 margins=Margins.uniform(1)),
+        inner_content_layout=SimpleBoxLayoutRule(x_align=x_align, y_align=AxisAlignment.ALIGN_MIN,
+                                                 margins=Margins(left=1, right=2 if x_align == AxisAlignment.ALIGN_MAX
+                                                                 else 1, top=1, bottom=1)),
         background=background,
         background_opacity=1.0,
         background_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID,
-                                              margins=Margins.uniform(2)),
+                                              margins=Margins.uniform(background_margin)),
     )
+
+
+def _field_size(writer, name: str) -> tuple[float, float] | None:
+    """The width and height (points) of the signature field `name`'s widget, to lay a composed stamp image out."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    for field_name, _value, ref in enumerate_sig_fields(writer):
+        if field_name == name:
+            rect = [float(v) for v in ref.get_object().get("/Rect", [])]
+            return (abs(rect[2] - rect[0]), abs(rect[3] - rect[1])) if len(rect) == 4 else None
+    return None
 
 
 def validation_context(*, trust_roots, other_certs=(), allow_fetching: bool = True, hard_fail: bool = True,
@@ -296,9 +352,10 @@ def pdf_sign(*, pdf: bytes, signer, field_name: str, level: str, trust_roots, ts
         reason=reason or None,
         location=location or None,
     )
-    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper,
-                                   stamp_style=_stamp_style(stamp) if stamp else None)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    field_size = _field_size(writer, field_name) if stamp and stamp.text_band else None
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper,
+                                   stamp_style=_stamp_style(stamp, field_size) if stamp else None)
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(writer, existing_fields_only=True, bytes_reserved=BYTES_RESERVED, output=out)
@@ -342,6 +399,13 @@ def vietnam_time(moment: datetime) -> str:
     from zoneinfo import ZoneInfo
 
     return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:%M:%S %d/%m/%Y")
+
+
+def stamp_time(moment: datetime) -> str:
+    """'08/12/2026 07:01' in Vietnam time: the seal's line, read by people (the signature keeps the exact time)."""
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
 
 
 def iso_time(moment: datetime) -> str:

@@ -9,7 +9,7 @@ def signature_requests_for_signer(*, user, states=(SignatureState.PENDING, Signa
                                                    SignatureState.FAILED)) -> QuerySet[SignatureRequest]:
     """A signer's queue: what waits for them, newest first, in a constant number of queries."""
     return (SignatureRequest.objects.filter(signer=user, state__in=states)
-            .select_related("certificate", "requested_by").order_by("-created_at"))
+            .select_related("certificate", "requested_by", "batch").order_by("-created_at"))
 
 
 def signature_request_visible_to(*, user, pk: int) -> SignatureRequest | None:

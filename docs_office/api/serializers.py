@@ -269,7 +269,8 @@ class VersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OutgoingVersion
-        fields = ["number", "content_type", "uploaded_by", "note", "created_at"]
+        # composition: what a composed version was composed from (null for an uploaded file), to edit it as composed.
+        fields = ["number", "content_type", "uploaded_by", "note", "created_at", "composition"]
 
 
 class DeliverySerializer(serializers.ModelSerializer):
@@ -365,12 +366,16 @@ class OutgoingCreateSerializer(serializers.Serializer):
 
 
 class OutgoingActionSerializer(serializers.Serializer):
-    """Fields by action: submit, head_approve, leader_approve, return (note); version (file, note);
+    """Fields by action: submit, head_approve, leader_approve, return (note); version (file or composition, note);
     sign and issue (nothing: the signer's own or the agency's certificate); recall (reason); send_more (agencies)."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True)
+    composition = CompositionSerializer(required=False, allow_null=True,
+                                        help_text="version: nội dung soạn lại trên hệ thống (JSON), thay cho tệp: một "
+                                                  "phiên bản mới trình bày theo Nghị định 30; nơi nhận của văn bản "
+                                                  "được giữ và thêm các mục liệt kê.")
     agencies = serializers.ListField(child=serializers.CharField(max_length=20), required=False, default=list,
                                      help_text="send_more: mã định danh (000.00.00.H41) của các cơ quan trong hệ thống "
                                                "nhận bổ sung văn bản đã phát hành.")

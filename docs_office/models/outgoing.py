@@ -170,6 +170,9 @@ class OutgoingVersion(models.Model):
     # leader is the person named (Decree 30: the block names who signs), and the envelope reads all three from here.
     signer_position = models.CharField(_("chức vụ người ký"), max_length=150, blank=True, editable=False)
     signer_name = models.CharField(_("người ký"), max_length=150, blank=True, editable=False)
+    # What a composed version was composed from (docs_office.pdf.compose.Composition as a dict): "Sửa nội dung" starts
+    # from it, so a returned draft is corrected as composed instead of re-uploaded and losing the layout.
+    composition = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 """Outgoing documents (văn bản đi): draft and versions, review chain, the leader's signature, issue."""
 
+import dataclasses
 import io
 
 from django.core.files.base import ContentFile
@@ -93,7 +94,8 @@ def _compose_version(document: OutgoingDocument, *, composition, user, note: str
                               issue_fields=issue_fields or None,
                               signer_competence=signer_competence(composition, agency_name=document.agency.name),
                               signer_position=" ".join((composition.signer_title or "").split())[:150],
-                              signer_name=" ".join((composition.signer_name or "").split())[:150])
+                              signer_name=" ".join((composition.signer_name or "").split())[:150],
+                              composition=dataclasses.asdict(composition))
     version.file.save(f"du-thao-{document.pk}-v{last + 1}.pdf", ContentFile(pdf), save=False)
     version.save()
     return version
@@ -211,6 +213,7 @@ def outgoing_version_add(*, user, document: OutgoingDocument, upload=None, compo
     if upload is not None:
         version = _add_version(document, upload=upload, user=user, note=note)
     elif composition is not None:
+        composition = _with_document_recipients(document, composition)
         version = _compose_version(document, composition=composition, user=user, note=note)
     else:
         raise ApplicationError("file_required", _("Cần tệp dự thảo (DOCX hoặc PDF)."), fields={"file": [_("Bắt buộc.")]})
@@ -218,6 +221,29 @@ def outgoing_version_add(*, user, document: OutgoingDocument, upload=None, compo
         note = _("Phiên bản %(n)s. %(t)s") % {"n": version.number, "t": note.strip()}
     _event(document, action="version", from_state=document.state, actor=user, note=note)
     return version
+
+
+def _with_document_recipients(document: OutgoingDocument, composition):
+    """A new composition of a draft lists the draft's recipients (its agencies of the system and the others typed
+    when it was created, which a version does not change) and any more it names itself."""
+    from docs_office.recipients import composition_recipients
+
+    recipients = composition_recipients(agencies=document.recipient_agencies.all(), text=document.recipients_text,
+                                        listed=composition.recipients)
+    return dataclasses.replace(composition, recipients=recipients)
+
+
+def outgoing_composition_of(version: OutgoingVersion | None):
+    """The composition a composed version was rendered from, to edit it into a new version ("Sửa nội dung"); None
+    for an uploaded file. A version composed before compositions were kept gives its signer block only."""
+    from docs_office.pdf.compose import Composition
+
+    if version is None or version.signature_box is None and not version.composition:
+        return None
+    if version.composition:
+        known = {f.name for f in dataclasses.fields(Composition)}
+        return Composition(**{k: v for k, v in version.composition.items() if k in known})
+    return Composition(body="", place="", signer_title=version.signer_position, signer_name=version.signer_name)
 
 
 @transaction.atomic
@@ -395,7 +421,7 @@ def outgoing_issue(*, clerk, document: OutgoingDocument, certificate) -> Outgoin
         pdf=leader_signed, certificate=certificate, signer=clerk, role=SignatureRole.ORGANISATION,
         field_name=SEAL_FIELD, title=f"{format_number(number)}/{symbol}", target=document, callback=AGENCY_CALLBACK,
         requested_by=clerk,
-        stamp_lines=[document.agency.name, _("Số: %(n)s") % {"n": f"{format_number(number)}/{symbol}"}, "{time}"])
+        stamp_lines=[document.agency.name, _("Số: %(n)s") % {"n": f"{format_number(number)}/{symbol}"}, "{local_time}"])
     document.agency_sign(request=request)
     document.save(update_fields=["state", "register", "number", "year", "symbol", "issued_at", "issued_by",
                                  "agency_signature", "reply_due_on"])

@@ -17,7 +17,7 @@ from egov.core.pdf import pdf_language
 from signatures.callbacks import callback_run
 from signatures.constants import CertificateKind, KeyBackend, PadesLevel, SignatureRole, SignatureState
 from signatures.models import Certificate, SignatureRequest, SignatureRequestEvent
-from signatures.pades import SigningUnavailable, StampSpec, iso_time, pdf_sign, vietnam_time
+from signatures.pades import SigningUnavailable, StampSpec, iso_time, pdf_sign, stamp_time, vietnam_time
 from signatures.services.certificates import certificate_check_usable, trust_roots
 
 logger = logging.getLogger(__name__)
@@ -177,13 +177,18 @@ def _stamp(request: SignatureRequest, now) -> StampSpec:
             lines = [request.signer.full_name, request.signer.position_title, signed]
         else:
             lines = [certificate.agency.name if certificate.agency_id else certificate.common_name, iso_time(now)]
-    # "{time}" in caller-given lines is the signing time (ISO 8601, Vietnam offset), known only now.
-    lines = [line.replace("{time}", iso_time(now)) for line in lines]
+    # "{time}" in caller-given lines is the signing time (ISO 8601, Vietnam offset), known only now; "{local_time}"
+    # the same as people read it ("08/12/2026 07:01").
+    lines = [line.replace("{time}", iso_time(now)).replace("{local_time}", stamp_time(now)) for line in lines]
     image = None
     if certificate.stamp_image and request.stamp_text.get("image", True):
         with certificate.stamp_image.open("rb") as handle:
             image = handle.read()
-    return StampSpec(lines=[line for line in lines if line], image_png=image)
+    # Decree 30, appendix I: the agency's seal covers the left third of the leader's field. The leader's lines go
+    # right, clear of it; the seal's own lines sit on a light band, readable over its red ring.
+    approval = request.role == SignatureRole.APPROVAL
+    return StampSpec(lines=[line for line in lines if line], image_png=image, text_align="right" if approval else "center",
+                     text_band=not approval and image is not None)
 
 
 def signature_request_sign(*, request_id: int) -> SignatureRequest:

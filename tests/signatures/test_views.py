@@ -58,6 +58,19 @@ def test_the_queue_costs_the_same_queries_for_one_or_many_requests(client, signe
     assert counts[0] == counts[1]
 
 
+def test_a_request_signed_with_another_names_that_document_not_a_request_number(client, signers, fields_pdf):
+    main = _request(signers, fields_pdf, title="01/STP-HCTP")
+    signature_request_create(pdf=fields_pdf, certificate=signers.leader_certificate, signer=signers.leader,
+                             role=SignatureRole.APPROVAL, field_name="LanhDaoKy", title="Phụ lục 1/1 của văn bản 01/STP-HCTP",
+                             batch=main)
+    _login_verified(client, signers.leader)
+
+    page = client.get(reverse("signatures:queue")).content.decode()
+
+    assert f'Được ký cùng văn bản <a href="#yeu-cau-{main.pk}">01/STP-HCTP</a> khi xác nhận ký văn bản đó.' in page
+    assert "yêu cầu số" not in page
+
+
 def test_a_wrong_code_is_shown_next_to_the_field_and_nothing_is_signed(client, signers, fields_pdf):
     request = _request(signers, fields_pdf)
     _login_verified(client, signers.leader)
