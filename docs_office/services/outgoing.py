@@ -361,7 +361,8 @@ def outgoing_leader_signed(request) -> None:
     if request.state == SignatureState.WITHDRAWN:
         # Withdrawn unsigned (by the leader, or by the agency once the leader lost the authority): back to the leaders,
         # whoever is now there; a failed request left the document approved, a pending one signing.
-        if document.state in (S.SIGNING, S.APPROVED):
+        # An older request (a draft returned, then approved by another leader) no longer holds the document.
+        if document.state in (S.SIGNING, S.APPROVED) and document.signer_id == request.signer_id:
             from_state = document.state
             document.signer_release()
             document.save(update_fields=["state", "signer"])
@@ -428,7 +429,10 @@ def outgoing_signer_change(*, user, document: OutgoingDocument, reason: str) -> 
                                                     "hoặc trả lại dự thảo."), status=409)
     reason = reason_required(reason, field="reason")
     request = document.leader_signature
-    if request is not None and request.state in (SignatureState.PENDING, SignatureState.FAILED):
+    # The approving leader's own request only: an older one (a draft returned and approved again by another leader)
+    # is not this signer's to withdraw, and no longer moves the document (outgoing_leader_signed).
+    if request is not None and request.signer_id == document.signer_id \
+            and request.state in (SignatureState.PENDING, SignatureState.FAILED):
         # Withdrawn, the request's callback sends the document back (and records the event) in this transaction.
         signature_request_withdraw(request=request, user=user, reason=reason)
         document = _locked(document)

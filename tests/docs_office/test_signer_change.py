@@ -181,3 +181,23 @@ def test_the_page_offering_the_change_runs_the_same_queries_for_one_or_more_appe
         attachment.save()
     with django_assert_num_queries(len(one.captured_queries)):
         assert 'data-form="change_signer"' in client.get(url).content.decode()
+
+
+def test_an_older_request_of_another_leader_withdrawn_later_leaves_the_document_alone(staff, signing):
+    from signatures.models import SignatureRequest
+
+    leader = staff[Role.LEADER]
+    old = signing.leader_signature
+    SignatureRequest.objects.filter(pk=old.pk).update(state=SignatureState.FAILED, error="TSA")
+    from docs_office.models import OutgoingDocument
+
+    OutgoingDocument.objects.filter(pk=signing.pk).update(state=OutgoingState.APPROVED)
+    document = outgoing_review(user=leader, document=signing, action="return", note="Sửa lại")
+    for user, action in ((staff[Role.SPECIALIST], "submit"), (staff[Role.HEAD_OF_DIVISION], "head_approve")):
+        document = outgoing_review(user=user, document=document, action=action)
+    other = UserFactory(agency=document.agency, roles=[Role.LEADER])
+    document = outgoing_review(user=other, document=document, action="leader_approve")
+    signature_request_withdraw(request=old, user=leader, reason="Không ký bản cũ")
+    document.refresh_from_db()
+    assert document.state == OutgoingState.APPROVED and document.signer == other
+    assert not document.events.filter(action="change_signer").exists()
