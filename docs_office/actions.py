@@ -8,7 +8,7 @@ from egov.core.errors import ApplicationError
 
 INCOMING_ACTIONS = ("accept", "return", "assign", "opinion", "close")
 OUTGOING_ACTIONS = ("submit", "head_approve", "leader_approve", "return", "version", "sign", "issue", "recall",
-                    "send_more")
+                    "send_more", "change_signer")
 
 
 def _unknown() -> ApplicationError:
@@ -101,6 +101,8 @@ def outgoing_action_run(*, user, document: OutgoingDocument, action: str, data: 
                                   certificate=signing_certificate_for(user=user, organisation=True))
     if action == "recall":
         return svc.outgoing_recall(user=user, document=document, reason=data.get("reason", ""))
+    if action == "change_signer":
+        return svc.outgoing_signer_change(user=user, document=document, reason=data.get("reason", ""))
     if action == "send_more":
         svc.outgoing_send_more(clerk=user, document=document, agencies=_agencies(data.get("agencies") or []))
         return document

@@ -12,7 +12,8 @@ class DocsOfficeConfig(AppConfig):
         from signatures.callbacks import register
 
         # signatures knows only these names: the signed request comes back to the document here.
-        register(outgoing.LEADER_CALLBACK)(outgoing.outgoing_leader_signed)
+        # Withdrawn unsigned, the leader's request sends the document back to the leaders (outgoing_leader_signed).
+        register(outgoing.LEADER_CALLBACK, withdrawable=True)(outgoing.outgoing_leader_signed)
         register(outgoing.AGENCY_CALLBACK)(outgoing.outgoing_agency_signed)
         register(outgoing.ATTACHMENT_CALLBACK)(outgoing.outgoing_attachment_signed)
 

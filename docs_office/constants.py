@@ -97,6 +97,7 @@ OUTGOING_EVENT_ACTIONS = {
     "sign": _("Yêu cầu ký số"),
     "signed": _("Lãnh đạo đã ký số"),
     "sign_failed": _("Ký số không thành công"),
+    "change_signer": _("Chuyển lãnh đạo khác ký"),
     "issue": _("Cấp số"),
     "agency_sign_failed": _("Ký số cơ quan không thành công"),
     "dispatch": _("Phát hành"),

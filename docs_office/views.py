@@ -645,6 +645,8 @@ def outgoing_action(request, pk: int, action: str):
         return _outgoing_detail_page(request, _outgoing_for(request, pk), refused=refused, status=exc.status)
     if action == "sign" or action == "issue":
         messages.success(request, _("Đã tạo yêu cầu ký số. Xác nhận bằng mã xác thực tại mục Ký số."))
+    elif action == "change_signer":
+        messages.success(request, _("Đã chuyển văn bản về bước lãnh đạo cơ quan duyệt để lãnh đạo khác ký."))
     else:
         messages.success(request, _("Đã cập nhật văn bản."))
     return redirect("docs_office:outgoing_detail", pk=pk)

@@ -23,6 +23,7 @@ EVENT_LABELS = {
     "supplement_submit": gettext_lazy("công dân gửi hồ sơ bổ sung"),
     "result_sign_request": gettext_lazy("trình ký kết quả"), "result_signed": gettext_lazy("ký số kết quả"),
     "result_sign_failed": gettext_lazy("ký số kết quả không thành công"),
+    "result_sign_withdrawn": gettext_lazy("chuyển lãnh đạo khác ký kết quả"),
     "file_add": gettext_lazy("thêm tệp"), "file_delete": gettext_lazy("xóa tệp"),
     "applicant_file_add": gettext_lazy("người nộp thêm tệp"), "applicant_file_delete": gettext_lazy("người nộp xóa tệp"),
 }
@@ -38,7 +39,7 @@ def event_label(action: str) -> str:
 # is the applicant's only once approved: one_stop.selectors.documents_for_applicant), and a note only where it is written to
 # them (what to supplement, why refused or late, their own words); the others' notes are the staff's working notes —
 # a receipt's or forward's instruction, "Trình <leader> ký số kết quả" — and who acted is never shown.
-APPLICANT_HIDDEN_EVENTS = {"result_sign_failed", "file_add", "file_delete"}
+APPLICANT_HIDDEN_EVENTS = {"result_sign_failed", "result_sign_withdrawn", "file_add", "file_delete"}
 APPLICANT_NOTE_EVENTS = {"request_supplement", "refuse", "postpone", "withdraw", "submit", "supplement_submit",
                          "return_result", "applicant_file_add", "applicant_file_delete"}
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ho-so/<str:code>/hen-lai/", views.dossier_postpone_view, name="postpone"),
     path("ho-so/<str:code>/tai-len/<str:kind>/", views.dossier_upload, name="upload"),
     path("ho-so/<str:code>/trinh-ky-ket-qua/", views.dossier_result_sign, name="result_sign"),
+    path("ho-so/<str:code>/chuyen-lanh-dao-khac-ky/", views.dossier_result_signer_change_view, name="result_signer_change"),
     path("ho-so/<str:code>/tep/<int:document_id>/", views.dossier_document, name="document"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<str:code>/phieu-xin-loi.pdf", views.apology, name="apology"),

@@ -690,10 +690,22 @@ def _channel_fee(dossier) -> int | None:
 
 
 def _result_signing_context(dossier, user, documents) -> dict:
-    """What the "Trình ký kết quả" form offers: the unsigned result PDFs and the agency's leaders who can sign."""
-    from one_stop.services.results import RESULT_ROLES, dossier_requires_signed_result, result_signers_for
+    """What the "Trình ký kết quả" form offers: the unsigned result PDFs and the agency's leaders who can sign; and
+    the "Chuyển lãnh đạo khác ký" form, when the leader asked can no longer sign."""
+    from one_stop.services.results import (
+        RESULT_ROLES,
+        SIGNER_CHANGE_ROLES,
+        dossier_requires_signed_result,
+        result_requests_waiting,
+        result_signer_change_offered,
+        result_signers_for,
+    )
 
     context = {"requires_signed_result": dossier_requires_signed_result(dossier)}
+    if dossier.state == "in_progress" and user.agency_id == dossier.handling_agency_id \
+            and user.role_names() & {str(r) for r in SIGNER_CHANGE_ROLES}:
+        context["result_signer_change"] = result_signer_change_offered(
+            dossier=dossier, user=user, requests=result_requests_waiting(documents=documents))
     if dossier.state != "in_progress" or user.agency_id != dossier.handling_agency_id \
             or not user.role_names() & {str(r) for r in RESULT_ROLES}:
         return context
@@ -725,6 +737,24 @@ def dossier_result_sign(request, code: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã trình %(name)s ký số kết quả.") % {"name": signer.full_name})
+    return redirect("one_stop_staff:dossier", code=code)
+
+
+@login_required
+@require_POST
+def dossier_result_signer_change_view(request, code: str):
+    """"Chuyển lãnh đạo khác ký": the leader asked to sign the result can no longer sign it; the request is withdrawn
+    and the result may be sent to another leader."""
+    from egov.core.errors import ApplicationError
+    from one_stop.services.results import dossier_result_signer_change
+
+    dossier = _staff_dossier(request, code)
+    try:
+        dossier_result_signer_change(dossier=dossier, user=request.user, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã rút yêu cầu ký. Hãy trình lãnh đạo khác ký số kết quả."))
     return redirect("one_stop_staff:dossier", code=code)
 
 

@@ -23,6 +23,9 @@ class SignatureState(models.TextChoices):
     SIGNING = "signing", _("Đang ký")
     SIGNED = "signed", _("Đã ký")
     FAILED = "failed", _("Ký không thành công")
+    # Terminal: withdrawn unsigned (the signer declined, or lost the authority and the agency passed it to another
+    # signer); the object that waited for it is told through its callback.
+    WITHDRAWN = "withdrawn", _("Đã rút yêu cầu ký")
 
 
 class PadesLevel(models.TextChoices):

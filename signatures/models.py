@@ -119,6 +119,10 @@ class SignatureRequest(ProtectedStateMixin, models.Model):
     remote_state = models.BinaryField(_("trạng thái ký từ xa"), null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("số lần thực hiện"), default=0)
     error = models.TextField(_("lỗi"), blank=True)
+    withdrawn_at = models.DateTimeField(_("rút yêu cầu lúc"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người rút yêu cầu"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdraw_reason = models.TextField(_("lý do rút yêu cầu"), blank=True)
     # Signed with another request on one confirmation (a document's attachments with the document): the signer
     # confirms that request once, and this one starts with it. Each PDF still has its own signature.
     batch = models.ForeignKey("self", verbose_name=_("ký cùng yêu cầu"), null=True, blank=True,
@@ -151,6 +155,12 @@ class SignatureRequest(ProtectedStateMixin, models.Model):
     @transition(field=state, source=[SignatureState.PENDING, SignatureState.SIGNING], target=SignatureState.FAILED)
     def fail(self, *, reason: str):
         self.error = reason
+
+    # Never from `signing`: a signature under way (a queued task, a phone asked) finishes or fails first.
+    @transition(field=state, source=[SignatureState.PENDING, SignatureState.FAILED], target=SignatureState.WITHDRAWN)
+    def withdraw(self, *, at, by, reason: str):
+        self.withdrawn_at, self.withdrawn_by, self.withdraw_reason = at, by, reason
+        self.remote_state = None
 
     @transition(field=state, source=SignatureState.FAILED, target=SignatureState.PENDING)
     def reopen(self):

@@ -12,6 +12,21 @@ def signature_requests_for_signer(*, user, states=(SignatureState.PENDING, Signa
             .select_related("certificate", "requested_by", "batch").order_by("-created_at"))
 
 
+def signature_queue_for(*, user) -> list[SignatureRequest]:
+    """The queue page's items, each with `entitled` (may the user still sign it: a leader moved or no longer a leader
+    is not offered the confirmation) and `withdrawable` (may they hand it back). No query per item: the signer is the
+    user, whose roles are read once."""
+    from signatures.callbacks import callback_withdrawable
+    from signatures.services import signature_request_signer_entitled
+
+    items = list(signature_requests_for_signer(user=user))
+    for item in items:
+        item.entitled = signature_request_signer_entitled(request=item, signer=user)
+        item.withdrawable = (item.batch_id is None and item.state in (SignatureState.PENDING, SignatureState.FAILED)
+                             and callback_withdrawable(item.callback))
+    return items
+
+
 def signature_request_visible_to(*, user, pk: int) -> SignatureRequest | None:
     """The signer, the one who asked, and system admins may open a request and its files."""
     visible = SignatureRequest.objects.select_related("certificate", "signer")

@@ -367,7 +367,8 @@ class OutgoingCreateSerializer(serializers.Serializer):
 
 class OutgoingActionSerializer(serializers.Serializer):
     """Fields by action: submit, head_approve, leader_approve, return (note); version (file or composition, note);
-    sign and issue (nothing: the signer's own or the agency's certificate); recall (reason); send_more (agencies)."""
+    sign and issue (nothing: the signer's own or the agency's certificate); recall (reason); send_more (agencies);
+    change_signer (reason: the approving leader can no longer sign, the document goes back to the leaders)."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")

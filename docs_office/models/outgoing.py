@@ -130,6 +130,12 @@ class OutgoingDocument(ProtectedStateMixin, models.Model):
     def signing_failed(self):
         pass
 
+    # The approving leader can no longer sign (moved, no longer a leader, account locked) or handed the signature
+    # back: the document goes back to the agency's leaders, one of whom approves and signs it.
+    @transition(field=state, source=[S.APPROVED, S.SIGNING], target=S.LEADER_REVIEW)
+    def signer_release(self):
+        self.signer = None
+
     @transition(field=state, source=S.SIGNED, target=S.ISSUING)
     def issue(self, *, register, number, year, symbol, at, by):
         self.register, self.number, self.year, self.symbol = register, number, year, symbol

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "leader_approve": gettext_lazy("duyệt (lãnh đạo cơ quan)"), "return": gettext_lazy("trả lại dự thảo"),
     "sign": gettext_lazy("ký số"), "issue": gettext_lazy("cấp số và phát hành"), "recall": gettext_lazy("thu hồi"),
     "version": gettext_lazy("cập nhật dự thảo"),
+    "change_signer": gettext_lazy("chuyển lãnh đạo khác ký"),
 }
 
 
@@ -377,11 +378,24 @@ def _check_named_signer(leader, version: OutgoingVersion) -> None:
 
 
 def outgoing_leader_signed(request) -> None:
-    """Signature callback (runs in the signing transaction): the leader's signature is done or failed."""
+    """Signature callback (runs in the signing transaction): the leader's signature is done, failed or withdrawn."""
     from signatures.constants import SignatureState
 
     document = OutgoingDocument.objects.select_for_update(of=("self",)).filter(leader_signature=request).first()
-    if document is None or document.state != S.SIGNING:
+    if document is None:
+        return
+    if request.state == SignatureState.WITHDRAWN:
+        # Withdrawn unsigned (by the leader, or by the agency once the leader lost the authority): back to the leaders,
+        # whoever is now there; a failed request left the document approved, a pending one signing.
+        # An older request (a draft returned, then approved by another leader) no longer holds the document.
+        if document.state in (S.SIGNING, S.APPROVED) and document.signer_id == request.signer_id:
+            from_state = document.state
+            document.signer_release()
+            document.save(update_fields=["state", "signer"])
+            _event(document, action="change_signer", from_state=from_state, actor=request.withdrawn_by,
+                   note=request.withdraw_reason)
+        return
+    if document.state != S.SIGNING:
         return
     if request.state == SignatureState.SIGNED:
         document.signed()
@@ -391,6 +405,70 @@ def outgoing_leader_signed(request) -> None:
         document.signing_failed()
         document.save(update_fields=["state"])
         _event(document, action="sign_failed", from_state=S.SIGNING, actor=request.signer, note=request.error)
+
+
+def outgoing_signer_entitled(document: OutgoingDocument) -> bool:
+    """Whether the leader who approved the document (approved or signing) may still sign it: the signatures app's own
+    check, on the pending request when there is one. A request being signed now counts as entitled: it ends signed or
+    failed (failed, the document is approved again and this answers anew)."""
+    from signatures.constants import SignatureState
+    from signatures.services import approval_signer_entitled, signature_request_signer_entitled
+
+    request = document.leader_signature if document.state == S.SIGNING else None
+    if request is not None:
+        if request.state != SignatureState.PENDING:
+            return True
+        # The request's signer is the approving leader (outgoing_sign_request): already loaded with the document.
+        signer = document.signer if document.signer_id == request.signer_id else None
+        return signature_request_signer_entitled(request=request, signer=signer)
+    return approval_signer_entitled(signer=document.signer, agency_id=document.agency_id)
+
+
+SIGNER_CHANGE_ROLES = frozenset({Role.LEADER, Role.RECORDS_CLERK})
+
+
+def _may_change_signer(user, document: OutgoingDocument) -> bool:
+    return (document.state in (S.APPROVED, S.SIGNING) and same_agency(user, document.agency_id)
+            and bool(user.role_names() & {str(r) for r in SIGNER_CHANGE_ROLES}) and _may_read(user, document)
+            and user.pk != document.signer_id and not outgoing_signer_entitled(document))
+
+
+@transaction.atomic
+def outgoing_signer_change(*, user, document: OutgoingDocument, reason: str) -> OutgoingDocument:
+    """"Chuyển lãnh đạo khác ký": the leader who approved the document can no longer sign it (moved to another agency,
+    no longer a leader, account locked), so nobody could: a leader or the records clerk of the agency sends it back to
+    the leaders' review, with the reason; another leader approves and signs. A pending signature request is withdrawn
+    through the signatures app, whose callback (`outgoing_leader_signed`) moves the document."""
+    from signatures.constants import SignatureState
+    from signatures.services import signature_request_withdraw
+
+    document = _locked(document)
+    if document.state not in (S.APPROVED, S.SIGNING):
+        raise ApplicationError(
+            "invalid_transition", _("Không thể %(a)s văn bản đang ở trạng thái “%(s)s”.") % {
+                "a": ACTION_LABELS["change_signer"], "s": document.get_state_display()}, status=409)
+    require(same_agency(user, document.agency_id) and bool(user.role_names() & {str(r) for r in SIGNER_CHANGE_ROLES})
+            and _may_read(user, document),
+            _("Chỉ lãnh đạo hoặc văn thư của cơ quan được chuyển văn bản cho lãnh đạo khác ký."))
+    if outgoing_signer_entitled(document):
+        raise ApplicationError("signer_entitled", _("Lãnh đạo đã duyệt vẫn còn thẩm quyền ký văn bản này: lãnh đạo đó ký "
+                                                    "hoặc trả lại dự thảo."), status=409)
+    reason = reason_required(reason, field="reason")
+    request = document.leader_signature
+    # The approving leader's own request only: an older one (a draft returned and approved again by another leader)
+    # is not this signer's to withdraw, and no longer moves the document (outgoing_leader_signed).
+    if request is not None and request.signer_id == document.signer_id \
+            and request.state in (SignatureState.PENDING, SignatureState.FAILED):
+        # Withdrawn, the request's callback sends the document back (and records the event) in this transaction.
+        signature_request_withdraw(request=request, user=user, reason=reason)
+        document = _locked(document)
+        if document.state == S.LEADER_REVIEW:
+            return document
+    from_state = document.state
+    document.signer_release()
+    document.save(update_fields=["state", "signer"])
+    _event(document, action="change_signer", from_state=from_state, actor=user, note=reason)
+    return document
 
 
 @transaction.atomic
@@ -612,6 +690,8 @@ def outgoing_actions_for(*, user, document: OutgoingDocument) -> set[str]:
         actions.add(action)
     if document.state == S.APPROVED and user.pk == document.signer_id:
         actions.add("sign")
+    if _may_change_signer(user, document):
+        actions.add("change_signer")
     if document.state == S.SIGNED and user.has_role(Role.RECORDS_CLERK):
         actions.add("issue")
     if document.state == S.ISSUED and user.role_names() & {Role.RECORDS_CLERK, Role.LEADER}:

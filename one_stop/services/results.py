@@ -29,6 +29,9 @@ from signatures.callbacks import register
 
 CALLBACK = "one_stop.result_signed"
 RESULT_ROLES = {Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER}
+# Who of the handling agency may send a result back to be signed by another leader once the one asked lost the
+# authority: its leaders, those who send results for signature, and the one-stop staff who answer the applicant.
+SIGNER_CHANGE_ROLES = frozenset({*RESULT_ROLES, Role.ONE_STOP_CLERK})
 
 
 def dossier_requires_signed_result(dossier: Dossier) -> bool:
@@ -130,11 +133,65 @@ def dossier_result_sign_request(*, dossier: Dossier, user, document: DossierDocu
     return request
 
 
-@register(CALLBACK)
+def result_requests_waiting(*, documents) -> list:
+    """The signature requests of the dossier's results sent for signature and not signed (pending, or failed), each
+    with its signer: one query, none without such a result. `documents`: the dossier's files, already read."""
+    from signatures.constants import SignatureState
+    from signatures.models import SignatureRequest
+
+    waiting = [str(d.pk) for d in documents if d.kind == DocumentKind.RESULT and d.verification_token and not d.signed]
+    if not waiting:
+        return []
+    return list(SignatureRequest.objects.filter(
+        callback=CALLBACK, target_id__in=waiting, state__in=(SignatureState.PENDING, SignatureState.FAILED))
+        .select_related("certificate", "signer").order_by("pk"))
+
+
+def result_signer_change_offered(*, dossier: Dossier, user, requests) -> list:
+    """Of `requests` (result_requests_waiting), those `user` may send back to another leader: the signer asked can no
+    longer sign (moved, no longer a leader, account locked), and `user` is of the handling agency, in its flow."""
+    from signatures.services import signature_request_withdraw_allowed
+
+    if dossier.state != DossierState.IN_PROGRESS or user.agency_id != dossier.handling_agency_id \
+            or not user.role_names() & {str(r) for r in SIGNER_CHANGE_ROLES}:
+        return []
+    return [r for r in requests if r.signer_id != user.pk
+            and signature_request_withdraw_allowed(request=r, user=user, also_roles=SIGNER_CHANGE_ROLES)]
+
+
+@transaction.atomic
+def dossier_result_signer_change(*, dossier: Dossier, user, reason: str) -> list:
+    """"Chuyển lãnh đạo khác ký": the leader asked to sign the dossier's result can no longer sign it, and only they
+    could confirm it; a leader or staff member of the handling agency withdraws the request, with the reason. The
+    callback (`_result_signed`) drops the copy that waited and records the event: the result is sent for signature
+    again, to another leader, from the same form. Refusals: 403 who, 409 state or nothing to change."""
+    from signatures.services import signature_request_withdraw
+
+    dossier = Dossier.objects.select_for_update().select_related("procedure", "handling_agency").get(pk=dossier.pk)
+    if user.agency_id != dossier.handling_agency_id or not user.role_names() & {str(r) for r in SIGNER_CHANGE_ROLES}:
+        raise ApplicationError("forbidden", _("Chỉ lãnh đạo, cán bộ giải quyết hoặc cán bộ một cửa của cơ quan giải quyết "
+                                              "được chuyển kết quả cho lãnh đạo khác ký."), status=403)
+    if dossier.state != DossierState.IN_PROGRESS:
+        raise ApplicationError("invalid_state", _("Chỉ chuyển lãnh đạo khác ký khi hồ sơ đang giải quyết."), status=409)
+    offered = result_signer_change_offered(dossier=dossier, user=user,
+                                           requests=result_requests_waiting(documents=dossier.documents.all()))
+    if not offered:
+        raise ApplicationError("signer_entitled", _("Không có kết quả nào đang chờ một lãnh đạo không còn thẩm quyền ký."),
+                               status=409)
+    if not " ".join((reason or "").split()):
+        raise ApplicationError("reason_required", _("Cần nêu lý do."), fields={"reason": [_("Bắt buộc.")]})
+    return [signature_request_withdraw(request=r, user=user, reason=reason, also_roles=SIGNER_CHANGE_ROLES)
+            for r in offered]
+
+
+@register(CALLBACK, withdrawable=True)
 def _result_signed(request) -> None:
     """Runs inside the signing transaction: the signed PDF becomes the dossier's signed result, and the
     dossier is resolved by the signer when it can be. Never raises for the dossier's sake: a dossier
-    withdrawn meanwhile must not undo (or endlessly retry) a signature already made."""
+    withdrawn meanwhile must not undo (or endlessly retry) a signature already made.
+
+    Withdrawn unsigned: the copy that waited goes (its stamped file stays the request's source), so the result is
+    offered for signature again — to another leader."""
     from signatures.constants import SignatureState
 
     row = DossierDocument.objects.select_for_update().filter(pk=request.target_id).first()
@@ -142,6 +199,17 @@ def _result_signed(request) -> None:
         return
     dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=row.dossier_id)
     now = timezone.now()
+    if request.state == SignatureState.WITHDRAWN:
+        if row.signed:
+            return
+        old_file = row.file.name
+        row.delete()
+        transaction.on_commit(lambda: row.file.storage.delete(old_file))
+        with portal_language():  # the record's note, read later in either language
+            note = _("Rút yêu cầu %(name)s ký số kết quả: %(reason)s") % {
+                "name": request.signer.full_name, "reason": request.withdraw_reason}
+        dossier_event_add(dossier, action="result_sign_withdrawn", actor=request.withdrawn_by, note=note, at=now)
+        return
     if request.state != SignatureState.SIGNED:
         dossier_event_add(dossier, action="result_sign_failed", actor=None, agency=dossier.handling_agency,
                           note=request.error, at=now)

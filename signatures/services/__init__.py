@@ -18,10 +18,14 @@ from signatures.services.certificates import (
     trust_roots,
 )
 from signatures.services.requests import (
+    approval_signer_entitled,
     signature_request_confirm,
     signature_request_create,
     signature_request_reopen,
     signature_request_sign,
+    signature_request_signer_entitled,
+    signature_request_withdraw,
+    signature_request_withdraw_allowed,
 )
 
 __all__ = [
@@ -30,6 +34,8 @@ __all__ = [
     "certificate_check_usable", "certificate_import_pkcs12", "certificate_register_pkcs11",
     "certificate_register_remote", "trust_anchor_add", "trust_roots",
     "signature_request_confirm", "signature_request_create", "signature_request_reopen", "signature_request_sign",
+    "approval_signer_entitled", "signature_request_signer_entitled", "signature_request_withdraw",
+    "signature_request_withdraw_allowed",
 ]
 
 

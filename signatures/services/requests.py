@@ -14,7 +14,7 @@ from egov.audit.services import legal_event_record
 from egov.core.errors import ApplicationError
 from egov.core.outbox import outbox_enqueue
 from egov.core.pdf import pdf_language
-from signatures.callbacks import callback_run
+from signatures.callbacks import callback_run, callback_withdrawable
 from signatures.constants import CertificateKind, KeyBackend, PadesLevel, SignatureRole, SignatureState
 from signatures.models import Certificate, SignatureRequest, SignatureRequestEvent
 from signatures.pades import SigningUnavailable, StampSpec, iso_time, pdf_sign, stamp_time, vietnam_time
@@ -61,6 +61,14 @@ def signer_check_entitled(*, role: str, certificate: Certificate, signer, agency
         raise ApplicationError("signer_not_entitled", _("Người ký không còn thẩm quyền ký văn bản này."), status=403)
     if requested and (agency_id is None or signer.agency_id != agency_id):
         raise ApplicationError("signer_not_entitled", _("Người ký không còn thẩm quyền ký văn bản này."), status=403)
+
+
+def approval_signer_entitled(*, signer, agency_id) -> bool:
+    """Before any request is made: whether `signer` may still give `agency_id`'s approval signature (active, a leader,
+    of that agency), the person part of `signer_check_entitled` — for a document approved by a leader who has not
+    asked to sign yet."""
+    return (signer is not None and signer.is_active and agency_id is not None and signer.agency_id == agency_id
+            and bool(signer.role_names() & {str(r) for r in APPROVAL_ROLES}))
 
 
 def _check_entitled(request: SignatureRequest, signer) -> None:
@@ -156,6 +164,78 @@ def signature_request_reopen(*, request: SignatureRequest, user) -> SignatureReq
     request.reopen()
     request.save(update_fields=["state", "confirmed_at", "remote_transaction", "remote_state"])
     _event(request, action="reopen", from_state=SignatureState.FAILED, actor=user)
+    return request
+
+
+# Who of the request's agency may withdraw a request whose signer lost the authority (Decree 30: the leaders direct
+# the signing, the records clerk keeps the flow of documents). Domain apps may add the roles of their own flow.
+WITHDRAW_ROLES = frozenset({Role.LEADER, Role.RECORDS_CLERK})
+
+
+def signature_request_signer_entitled(*, request: SignatureRequest, signer=None) -> bool:
+    """Whether the request's signer (or `signer`, the same person already loaded) may still sign it: the check made
+    at confirmation and at signing, as a yes or no for pages."""
+    try:
+        _check_entitled(request, signer if signer is not None else request.signer)
+    except ApplicationError:
+        return False
+    return True
+
+
+def signature_request_withdraw_allowed(*, request: SignatureRequest, user, also_roles=frozenset()) -> bool:
+    """The signer may always withdraw their own request; a leader or records clerk of the agency it was asked in
+    (or a holder of `also_roles` there) only once the signer is no longer entitled to sign it (moved, no longer a
+    leader, account locked, certificate no longer theirs): only the signer can confirm, so nobody else could
+    unblock what waits for it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.pk == request.signer_id:
+        return True
+    if request.signer_agency_id is None or user.agency_id != request.signer_agency_id:
+        return False
+    if not user.role_names() & {str(r) for r in (*WITHDRAW_ROLES, *also_roles)}:
+        return False
+    return not signature_request_signer_entitled(request=request)
+
+
+@transaction.atomic
+def signature_request_withdraw(*, request: SignatureRequest, user, reason: str,
+                               also_roles=frozenset()) -> SignatureRequest:
+    """Withdraw a request not signed and not being signed (pending, or failed): it ends `withdrawn`, with its event,
+    and its callback tells the waiting object, which goes back to where another signer can be asked. The requests
+    signed with it (a document's appendices) go with it."""
+    request = SignatureRequest.objects.select_for_update(of=("self",)).select_related(
+        "certificate", "signer").get(pk=request.pk)
+    if request.batch_id is not None:
+        raise ApplicationError("batched", _("Yêu cầu này được ký cùng yêu cầu số %(n)s: hãy rút yêu cầu đó.")
+                               % {"n": request.batch_id}, status=409)
+    if request.state not in (SignatureState.PENDING, SignatureState.FAILED):
+        raise ApplicationError("not_withdrawable", _("Chỉ rút được yêu cầu đang chờ ký hoặc ký không thành công."),
+                               status=409)
+    if not callback_withdrawable(request.callback):
+        raise ApplicationError("not_withdrawable", _("Yêu cầu ký này không rút được."), status=409)
+    if not signature_request_withdraw_allowed(request=request, user=user, also_roles=also_roles):
+        raise ApplicationError("forbidden", _("Chỉ người ký, hoặc lãnh đạo, văn thư của cơ quan khi người ký không còn "
+                                              "thẩm quyền, được rút yêu cầu ký này."), status=403)
+    reason = " ".join((reason or "").split())[:2000]
+    if not reason:
+        raise ApplicationError("reason_required", _("Cần nêu lý do."), fields={"reason": [_("Bắt buộc.")]})
+    now = timezone.now()
+    members = list(SignatureRequest.objects.select_for_update().filter(
+        batch=request, state__in=(SignatureState.PENDING, SignatureState.FAILED)).order_by("pk"))
+    if any(not callback_withdrawable(member.callback) for member in members):
+        raise ApplicationError("not_withdrawable", _("Yêu cầu ký này không rút được."), status=409)
+    for item in [request, *members]:
+        from_state = item.state
+        item.withdraw(at=now, by=user, reason=reason)
+        item.save(update_fields=["state", "withdrawn_at", "withdrawn_by", "withdraw_reason", "remote_state"])
+        _event(item, action="withdraw", from_state=from_state, actor=user,
+               note=reason if item is request else f"{request.pk}: {reason}")
+    legal_event_record(action="signature.withdrawn", obj=request, actor=user,
+                       data={"role": request.role, "signer": request.signer_id, "title": request.title,
+                             "reason": reason, "batch_members": [m.pk for m in members]})
+    for item in [*members, request]:
+        callback_run(item)
     return request
 
 
