@@ -64,23 +64,29 @@ def dossier_payment_status(*, dossier):
     from public_services.payments.services import CLOSED_DOSSIER_STATES, dossier_fee_due
 
     payments = list(Payment.objects.filter(dossier_id=dossier.pk).order_by("-created_at", "-id").only(
-        "state", "txn_ref", "amount_vnd", "paid_at", "expires_at", "receipt_number", "receipt_file"))
+        "state", "txn_ref", "amount_vnd", "paid_at", "expires_at", "receipt_number", "receipt_file", "refund_reason"))
     if not payments and dossier.channel != "online":
         return None
     due = 0 if dossier.state in CLOSED_DOSSIER_STATES else dossier_fee_due(dossier)
-    paid = next((p for p in payments if p.state == PaymentState.PAID), None)
+    # The fee taken (FEE_TAKEN, as the citizen's page reads it): paid, or paid and owed back since the dossier closed —
+    # still the payment the receipt was issued for (found in review: the staff page said "no fee" where the citizen's
+    # said "paid, to be refunded").
+    paid = next((p for p in payments if p.state == PaymentState.PAID
+                 or (p.state == PaymentState.REFUND_DUE and p.receipt_number)), None)
     lines = []
     if paid is not None:
         lines.append(_("Đã thanh toán %(amount)s đồng lúc %(at)s, biên lai số %(number)s") % {
             "amount": f"{paid.amount_vnd:,}".replace(",", "."), "number": paid.receipt_number,
             "at": date_format(localtime(paid.paid_at), "H:i d/m/Y") if paid.paid_at else "—"})
+        if paid.state == PaymentState.REFUND_DUE:
+            lines.append(_("chờ hoàn tiền: %(reason)s") % {"reason": paid.get_refund_reason_display()})
     elif due > 0:
         lines.append(_("Chưa nộp phí, lệ phí (%(amount)s đồng)") % {"amount": f"{due:,}".replace(",", ".")})
         if any(p.state == PaymentState.PENDING and p.expires_at > timezone.now() for p in payments):
             lines.append(_("có giao dịch đang chờ thanh toán"))
     else:
         lines.append(_("Không có phí, lệ phí phải nộp"))
-    for refund in (p for p in payments if p.state == PaymentState.REFUND_DUE):
+    for refund in (p for p in payments if p.state == PaymentState.REFUND_DUE and p is not paid):
         lines.append(_("chờ hoàn tiền %(amount)s đồng (giao dịch %(txn)s)") % {
             "amount": f"{refund.amount_vnd:,}".replace(",", "."), "txn": refund.txn_ref})
     receipt_url = reverse("payments:receipt", args=[paid.txn_ref]) if paid is not None and paid.receipt_file else ""

@@ -160,3 +160,21 @@ def test_the_withdrawal_form_says_a_paid_fee_will_come_back(paid, dossier, citiz
 
     assert "Hồ sơ đã rút thì không phải nộp phí, lệ phí: khoản tiền này sẽ được hoàn lại." in body
     assert paid.txn_ref in body
+
+
+def test_the_staff_page_names_a_refused_dossiers_fee_as_paid_with_its_receipt_and_owed_back(paid, dossier, agency_clerk):
+    """Found in review: the staff page said "Không có phí, lệ phí phải nộp" and gave no receipt where the citizen's page
+    said the fee was paid and would be given back."""
+    from public_services.payments.selectors import dossier_payment_status
+
+    with_receipt(paid)
+    dossier_act(dossier=dossier, user=agency_clerk, action="refuse", note="Không thuộc thẩm quyền")
+    dossier.refresh_from_db()
+
+    status = dossier_payment_status(dossier=dossier)
+
+    assert "Không có phí, lệ phí phải nộp" not in status.label
+    assert f"biên lai số {paid.receipt_number}" in status.label
+    assert "chờ hoàn tiền: Hồ sơ đã bị từ chối hoặc đã rút" in status.label
+    assert paid.txn_ref not in status.label  # named once, as the fee paid, not again as another refund
+    assert paid.txn_ref in status.receipt_url
