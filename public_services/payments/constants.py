@@ -28,3 +28,5 @@ class PaymentEventSource(models.TextChoices):
     EXPIRY = "expiry", _("Tác vụ hết hạn")
     # A staff member's act on the dossier (a refusal, a withdrawal at the desk) that ended its pending payments.
     STAFF = "staff", _("Cán bộ")
+    # A repair of data by a migration: no one acted (the migration is named in the event's data).
+    SYSTEM = "system", _("Hệ thống (chuyển đổi dữ liệu)")

@@ -3,8 +3,8 @@
 Since this release refusing or withdrawing a dossier turns its paid fee into a refund owed (refund_due, reason
 dossier_closed) in the same transaction, and the citizen's pages say the money will be given back. Dossiers closed
 earlier kept their payments `paid`: their pages would say so while the operators' list of refunds owed (the admin's
-refund_due filter) left them out. Each such payment is owed back with an event naming this migration (no actor: no
-one acted now; the refusal or withdrawal itself is in the dossier's history). Not reversed: the refund may be under
+refund_due filter) left them out. Each such payment is owed back with an event of the source "system" naming this
+migration (no actor: no one acted now; the refusal or withdrawal itself is in the dossier's history). Not reversed: the refund may be under
 way by then."""
 
 from django.db import migrations
@@ -25,7 +25,7 @@ def owe_back_closed(apps, schema_editor):
     Payment.objects.filter(pk__in=[pk for pk, _state in payments]).update(state="refund_due",
                                                                           refund_reason="dossier_closed")
     PaymentEvent.objects.bulk_create([
-        PaymentEvent(payment_id=pk, action=ACTION[state], source="staff", actor=None, at=now, from_state="paid",
+        PaymentEvent(payment_id=pk, action=ACTION[state], source="system", actor=None, at=now, from_state="paid",
                      to_state="refund_due", data={"refund_reason": "dossier_closed",
                                                   "by": "migration payments 0005 (dossier closed before this release)"})
         for pk, state in payments])

@@ -36,7 +36,7 @@ def test_paid_fees_of_dossiers_closed_earlier_are_owed_back_with_an_event(submit
     assert (refused.state, refused.refund_reason) == (PaymentState.REFUND_DUE, RefundReason.DOSSIER_CLOSED)
     event = refused.events.get(action="refund_on_refuse")
     assert (event.from_state, event.to_state, event.actor_id) == ("paid", "refund_due", None)
-    assert "0005" in event.data["by"]
+    assert "0005" in event.data["by"] and event.source == "system"
 
     migration.owe_back_closed(apps, None)  # run again (a re-applied migration): nothing more
     assert refused.events.filter(action="refund_on_refuse").count() == 1
