@@ -205,10 +205,11 @@ def signature_request_withdraw(*, request: SignatureRequest, user, reason: str,
     and its callback tells the waiting object, which goes back to where another signer can be asked. The requests
     signed with it (a document's appendices) go with it."""
     request = SignatureRequest.objects.select_for_update(of=("self",)).select_related(
-        "certificate", "signer").get(pk=request.pk)
+        "certificate", "signer", "batch").get(pk=request.pk)
     if request.batch_id is not None:
-        raise ApplicationError("batched", _("Yêu cầu này được ký cùng yêu cầu số %(n)s: hãy rút yêu cầu đó.")
-                               % {"n": request.batch_id}, status=409)
+        # Named by its document, as the signing queue names it: request numbers show nowhere.
+        raise ApplicationError("batched", _("Yêu cầu này được ký cùng văn bản %(title)s: hãy rút yêu cầu ký văn bản đó.")
+                               % {"title": request.batch.title}, status=409)
     if request.state not in (SignatureState.PENDING, SignatureState.FAILED):
         raise ApplicationError("not_withdrawable", _("Chỉ rút được yêu cầu đang chờ ký hoặc ký không thành công."),
                                status=409)
