@@ -440,8 +440,14 @@ def outgoing_signer_change(*, user, document: OutgoingDocument, reason: str) -> 
     the leaders' review, with the reason; another leader approves and signs. A pending signature request is withdrawn
     through the signatures app, whose callback (`outgoing_leader_signed`) moves the document."""
     from signatures.constants import SignatureState
+    from signatures.models import SignatureRequest
     from signatures.services import signature_request_withdraw
 
+    # The leader's request first, then the document: the order in which signing takes them (the request, then in its
+    # callback the document); the other order could deadlock with a signing under way (found in review).
+    pending = OutgoingDocument.objects.filter(pk=document.pk).values_list("leader_signature_id", flat=True).first()
+    if pending is not None:
+        list(SignatureRequest.objects.select_for_update().filter(pk=pending))
     document = _locked(document)
     if document.state not in (S.APPROVED, S.SIGNING):
         raise ApplicationError(

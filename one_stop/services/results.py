@@ -165,8 +165,13 @@ def dossier_result_signer_change(*, dossier: Dossier, user, reason: str) -> list
     could confirm it; a leader or staff member of the handling agency withdraws the request, with the reason. The
     callback (`_result_signed`) drops the copy that waited and records the event: the result is sent for signature
     again, to another leader, from the same form. Refusals: 403 who, 409 state or nothing to change."""
+    from signatures.models import SignatureRequest
     from signatures.services import signature_request_withdraw
 
+    # The requests first, then the dossier: the order in which signing takes them (the request, then in its callback
+    # the result's row and the dossier); the other order could deadlock with a signing under way (found in review).
+    waiting = result_requests_waiting(documents=DossierDocument.objects.filter(dossier_id=dossier.pk))
+    list(SignatureRequest.objects.select_for_update().filter(pk__in=[r.pk for r in waiting]).order_by("pk"))
     dossier = Dossier.objects.select_for_update().select_related("procedure", "handling_agency").get(pk=dossier.pk)
     if user.agency_id != dossier.handling_agency_id or not user.role_names() & {str(r) for r in SIGNER_CHANGE_ROLES}:
         raise ApplicationError("forbidden", _("Chỉ lãnh đạo, cán bộ giải quyết hoặc cán bộ một cửa của cơ quan giải quyết "
