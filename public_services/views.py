@@ -367,13 +367,16 @@ def _dossier_page(request, dossier, *, supplement: dict | None = None, status: i
                                      DossierState.SUPPLEMENT_REQUESTED)
     from public_services.forms.html import form_answers
     from public_services.payments.selectors import dossier_fee_payment
+    from public_services.payments.services import dossier_fee_due
 
     closed = dossier.state in (DossierState.WITHDRAWN, DossierState.REFUSED)
     # The fee as paid, whatever the dossier's state and whether the desk has fixed its fee yet (it may be paid before
     # receipt): the payer keeps the link to its receipt, and a closed dossier's page says the money is owed back.
     paid_payment = dossier_fee_payment(dossier=dossier)
     fee_paid = paid_payment is not None
-    fee_due = bool(dossier.fee_vnd) and dossier.state != DossierState.DRAFT and not closed
+    # One source of truth with the payment page: the desk's fee once fixed, else the catalogue's for the channel.
+    fee_amount = dossier_fee_due(dossier)
+    fee_due = fee_amount > 0 and dossier.state != DossierState.DRAFT and not closed
 
     return render(request, "public_services/dossier.html", {
         "dossier": dossier, "events": events,
@@ -386,7 +389,8 @@ def _dossier_page(request, dossier, *, supplement: dict | None = None, status: i
         "withdrawable": withdrawable, "rating": rating, "rating_levels": RatingLevel.choices,
         "can_rate": dossier.state == DossierState.RETURNED and rating is None,
         "has_receipt": dossier.received_at is not None,
-        "fee_due": fee_due and not fee_paid, "fee_paid": fee_paid, "paid_payment": paid_payment, "closed": closed,
+        "fee_due": fee_due and not fee_paid, "fee_amount": fee_amount, "fee_paid": fee_paid,
+        "paid_payment": paid_payment, "closed": closed,
         "result_held": result_held,
         "supplement": supplement or {}, **_result_delivery(dossier),
     }, status=status)

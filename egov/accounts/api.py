@@ -18,7 +18,7 @@ from egov.accounts.citizens import (
     citizen_signup_resend,
     citizen_signup_verify,
 )
-from egov.accounts.codes import resend_wait_seconds
+from egov.accounts.codes import code_normalize, resend_wait_seconds
 from egov.accounts.models import DataRequestKind, Gender
 from egov.accounts.privacy import privacy_consent_state
 from egov.accounts.roles import Role
@@ -43,9 +43,16 @@ class VerificationSerializer(serializers.Serializer):
     channel = serializers.CharField()
 
 
+class _OneTimeCodeField(serializers.RegexField):
+    """A sent code as typed ("603 679", full-width digits: egov.accounts.codes.code_normalize) before the pattern."""
+
+    def to_internal_value(self, data):
+        return code_normalize(super().to_internal_value(data))
+
+
 class VerifySerializer(serializers.Serializer):
     verification_id = serializers.UUIDField()
-    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": _("Mã xác thực gồm 6 chữ số.")})
+    code = _OneTimeCodeField(r"^\d{6}$", error_messages={"invalid": _("Mã xác thực gồm 6 chữ số.")})
 
 
 class ResendSerializer(serializers.Serializer):

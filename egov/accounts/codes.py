@@ -7,6 +7,7 @@ wrap `code_consume` in a transaction that the refusal would roll back.
 """
 
 import secrets
+import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -33,6 +34,12 @@ def code_ttl() -> timedelta:
 
 def _hash(public_id: uuid.UUID, code: str) -> str:
     return salted_hmac(HASH_SALT, f"{public_id}:{code}", algorithm="sha256").hexdigest()
+
+
+def code_normalize(value: str | None) -> str:
+    """A code as typed: every space dropped ("603 679", as it reads in the SMS) and full-width digits ("６０３６７９",
+    from a Vietnamese or CJK input method) made ASCII (NFKC), so neither is refused as a wrong attempt."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split())
 
 
 def _new_code() -> str:
@@ -136,7 +143,7 @@ def code_consume(*, public_id, code: str, purpose: CodePurpose, user: User | Non
         elif now >= otc.expires_at:
             error = ApplicationError("code_expired", _("Mã xác thực đã hết hạn. Hãy yêu cầu gửi mã mới."),
                                      fields={"code": [_("Mã xác thực đã hết hạn.")]})
-        elif not constant_time_compare(otc.code_hash, _hash(otc.public_id, (code or "").strip())):
+        elif not constant_time_compare(otc.code_hash, _hash(otc.public_id, code_normalize(code))):
             otc.attempts += 1
             otc.save(update_fields=["attempts"])
             left = settings.EGOV_CODE_MAX_ATTEMPTS - otc.attempts

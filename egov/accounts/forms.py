@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.codes import code_normalize
 from egov.accounts.data_requests import DETAILS_MAX_LENGTH
 from egov.accounts.models import DataRequestKind
 
@@ -129,8 +130,19 @@ class DataRequestForm(forms.Form):
     )
 
 
+class _OneTimeCodeField(forms.CharField):
+    """A sent code as typed (egov.accounts.codes.code_normalize: "603 679" is 603679) before its length is checked;
+    the box takes the spaces (a `maxlength` of 6 cut "603 679" to "603 67", a wrong attempt)."""
+
+    def to_python(self, value):
+        return code_normalize(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "20"}
+
+
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = _OneTimeCodeField(
         label=_("Mã xác thực 6 chữ số"), max_length=6, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )

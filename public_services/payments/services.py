@@ -82,7 +82,8 @@ def payment_start(*, dossier, payer, ip_address: str, return_url: str, gateway_u
     if amount <= 0:
         raise ApplicationError("no_fee", _("Hồ sơ này không có phí, lệ phí phải nộp trực tuyến."), status=409)
     if dossier.state in CLOSED_DOSSIER_STATES:
-        raise ApplicationError("dossier_closed", _("Hồ sơ đã bị từ chối hoặc đã rút, không cần nộp phí."), status=409)
+        raise ApplicationError("dossier_closed", _("Hồ sơ đã bị từ chối, không cần nộp phí.") if dossier.state == "refused"
+                               else _("Hồ sơ đã được rút, không cần nộp phí."), status=409)
     if dossier.payments.filter(state=S.PAID).exists():
         raise ApplicationError("already_paid", _("Phí, lệ phí của hồ sơ này đã được thanh toán."), status=409)
     now = timezone.now()

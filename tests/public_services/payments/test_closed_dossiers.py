@@ -107,7 +107,7 @@ def test_a_fee_owed_back_keeps_its_receipt_for_the_payer_and_the_agency(paid, do
         assert client.get(f"/api/v1/payments/{paid.txn_ref}/receipt/").status_code == 200
     client.force_login(citizen)
     page = client.get(reverse("payments:dossier", args=[dossier.code])).content.decode()
-    assert "hồ sơ sau đó đã bị từ chối hoặc đã rút nên không phải nộp: khoản tiền này sẽ được hoàn lại" in page
+    assert "hồ sơ sau đó đã bị từ chối nên không phải nộp: khoản tiền này sẽ được hoàn lại" in page
     assert reverse("payments:receipt", args=[paid.txn_ref]) in page
     assert "Thanh toán trực tuyến" not in page
 

@@ -335,7 +335,7 @@ def test_a_success_for_a_pending_payment_of_a_refused_dossier_is_a_refund_due_wi
     assert not Notification.objects.filter(recipient=citizen, template="payment_paid").exists()
     client.force_login(citizen)
     page = client.get(f"/thanh-toan/ho-so/{dossier.code}/").content.decode()
-    assert "sau khi hồ sơ đã bị từ chối hoặc đã rút, nên không phải nộp: khoản tiền này sẽ được hoàn lại" in page
+    assert "sau khi hồ sơ đã bị từ chối, nên không phải nộp: khoản tiền này sẽ được hoàn lại" in page
     status = client.get(f"/thanh-toan/giao-dich/{begun.txn_ref}/trang-thai/").content.decode()
     assert "Hồ sơ đã bị từ chối hoặc đã rút: khoản tiền này sẽ được hoàn lại" in status
     assert "Cần hỏi về việc hoàn tiền: liên hệ UBND phường Đông Kinh" in status

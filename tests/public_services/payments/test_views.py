@@ -49,7 +49,7 @@ def test_a_withdrawn_dossier_offers_no_payment_button(client, citizen, dossier):
     Dossier.objects.filter(pk=dossier.pk).update(state="withdrawn")
     client.force_login(citizen)
     page = client.get(reverse("payments:dossier", args=[dossier.code])).content.decode()
-    assert "Thanh toán trực tuyến" not in page and "Hồ sơ đã bị từ chối hoặc đã rút, không cần nộp phí." in page
+    assert "Thanh toán trực tuyến" not in page and "Hồ sơ đã được rút, không cần nộp phí." in page
 
 
 def test_the_payment_page_leads_back_to_the_dossier_and_keeps_the_citizens_header(client, citizen, dossier):
