@@ -72,11 +72,25 @@ def channel_terms(*, channels) -> dict:
              else c.get("channel", "")} for c in (channels or []) if isinstance(c, dict)]
     order = [DossierChannel.ONLINE, DossierChannel.COUNTER, DossierChannel.POST]  # the portal's readers apply online
     rows.sort(key=lambda row: order.index(row.get("channel")) if row.get("channel") in order else len(order))
-    priced = [row for row in rows if row.get("fee_vnd") is not None]
-    timed = [row for row in rows if row.get("processing_days") is not None]
+    # The national catalogue repeats a channel's row word for word at times (1.000028: "Trực tiếp: 1 ngày làm việc"
+    # twice): each list keeps the first of the rows it would show the same, distinct rows of one channel stay.
+    rows = _distinct(rows, ("channel", "processing_days", "processing_text", "fee_vnd", "fee_text"))
+    priced = _distinct([row for row in rows if row.get("fee_vnd") is not None], ("channel", "fee_vnd"))
+    timed = _distinct([row for row in rows if row.get("processing_days") is not None], ("channel", "processing_days"))
     return {"channels": rows, "priced_channels": priced, "timed_channels": timed,
             "fees_by_channel": len({row["fee_vnd"] for row in priced}) > 1,
             "days_by_channel": len({row["processing_days"] for row in timed}) > 1}
+
+
+def _distinct(rows: list, keys: tuple) -> list:
+    """`rows` without those equal to an earlier one in every one of `keys`, in order."""
+    seen, kept = set(), []
+    for row in rows:
+        key = tuple(str(row.get(k, "")).strip() for k in keys)
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept
 
 
 def document_copies(text: str) -> tuple[int | None, int | None]:

@@ -54,6 +54,13 @@ def _bind_field(field: dict, html_name: str, value, errors: list[str], *, readon
     html_id = "f-" + html_name.replace("_", "-")
     if value is None:
         value = ""
+    input_type = INPUT_TYPES.get(kind, "text")
+    if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)  # "12.5", not the page language's "12,5": a number input empties what it cannot read
+    elif kind == "number" and isinstance(value, str) and value:
+        # What the citizen typed that is no number ("1e400", "NaN", "12,0"), shown next to its error: a number input
+        # would empty it, so the field is a text one with the number keyboard until the answer is a number.
+        input_type = "text"
     # The notes under the control, in the order they show: where a read-only answer comes from, the help, the error.
     notes = [f"{html_id}-{note}" for note, shown in (("readonly", readonly), ("help", field.get("help")), ("error", errors))
              if shown]
@@ -62,10 +69,12 @@ def _bind_field(field: dict, html_name: str, value, errors: list[str], *, readon
         "help": field.get("help", ""), "required": bool(field.get("required")), "value": value, "errors": errors,
         "options": field.get("options", []), "widget": field.get("widget", "select"),
         "show_if": json.dumps(field["show_if"], ensure_ascii=False) if "show_if" in field else "",
-        "readonly": readonly, "input_type": INPUT_TYPES.get(kind, "text"),
+        "readonly": readonly, "input_type": input_type,
         "max_length": field.get("max_length", DEFAULT_MAX_LENGTH.get(kind)),
         "min": field.get("min"), "max": field.get("max"), "step": "1" if field.get("integer") else "any",
-        "placeholder": field.get("placeholder", ""), "inputmode": "numeric" if kind == "id_number" else "",
+        "placeholder": field.get("placeholder", ""),
+        "inputmode": "numeric" if kind == "id_number" else "decimal" if input_type != INPUT_TYPES.get(kind) else "",
+        "pattern": "[0-9]{12}" if kind == "id_number" else "",
         "autocomplete": PREFILL_AUTOCOMPLETE.get(field.get("prefill")) or TYPE_AUTOCOMPLETE.get(kind, ""),
         "described_by": " ".join(notes),
     }

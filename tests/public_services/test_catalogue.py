@@ -136,3 +136,23 @@ def test_a_nul_in_a_procedure_or_dossier_code_is_a_400_not_a_500(client, birth_p
     assert client.get("/dich-vu-cong/thu-tuc/1.0%00/").status_code == 400
     client.force_login(citizen)
     assert client.get("/dich-vu-cong/ho-so-cua-toi/a%00b/").status_code == 400
+
+
+def test_a_channels_row_repeated_word_for_word_is_shown_once_distinct_rows_of_a_channel_stay(client, birth_procedure):
+    # 1.000028 in the national catalogue: "Trực tiếp: 1 ngày làm việc · Trực tiếp: 1 ngày làm việc".
+    make_procedure(code="9.000012", name="Cấp giấy phép lặp", fee_vnd=0, processing_days=1, channels=[
+        ChannelTerms(channel="counter", processing_days=1, processing_text="1 Ngày làm việc", fee_vnd=0),
+        ChannelTerms(channel="counter", processing_days=1, processing_text="1 Ngày làm việc", fee_vnd=0),
+        ChannelTerms(channel="online", processing_days=2, fee_vnd=0),
+        ChannelTerms(channel="post", processing_days=3, fee_vnd=0),
+        ChannelTerms(channel="post", processing_days=5, fee_vnd=0)])
+
+    listed = client.get(reverse("public_services:catalogue"), {"q": "cap giay phep lap"}).content.decode()
+    page = client.get(reverse("public_services:procedure", args=["9.000012"]))
+
+    assert ("Trực tuyến: 2 ngày làm việc · Trực tiếp: 1 ngày làm việc · Dịch vụ bưu chính: 3 ngày làm việc"
+            " · Dịch vụ bưu chính: 5 ngày làm việc</span>") in listed
+    assert "Trực tiếp: 1 ngày làm việc; Dịch vụ bưu chính" in page.content.decode()
+    assert [(c["channel"], c["processing_days"]) for c in page.context["channels"]] == [
+        ("online", 2), ("counter", 1), ("post", 3), ("post", 5)]
+    assert [c["channel"] for c in page.context["timed_channels"]] == ["online", "counter", "post", "post"]

@@ -249,3 +249,40 @@ def test_a_huge_number_in_the_online_form_is_a_field_error_not_a_500(client, cit
     body = response.content.decode()
     assert response.status_code == 400
     assert "Nhập một số." in body and typed in body  # what was typed comes back, with the field's error
+
+
+@pytest.mark.parametrize(("typed", "error", "shown"), [
+    ("1e400", "Nhập một số.", '<input type="text" id="f-anh-chi-em-sinh-cung-0-thu-tu" name="anh_chi_em_sinh_cung-0-thu_tu"'
+                              ' value="1e400"'),
+    ("NaN", "Nhập một số.", '<input type="text" id="f-anh-chi-em-sinh-cung-0-thu-tu" name="anh_chi_em_sinh_cung-0-thu_tu"'
+                            ' value="NaN"'),
+    ("12,0", "Nhập một số.", '<input type="text" id="f-anh-chi-em-sinh-cung-0-thu-tu" name="anh_chi_em_sinh_cung-0-thu_tu"'
+                             ' value="12,0"'),
+    # A number, not whole: it stays a number field, its value written as a number input reads it (not "2,5").
+    ("2.5", "Nhập một số nguyên.", '<input type="number" id="f-anh-chi-em-sinh-cung-0-thu-tu"'
+                                   ' name="anh_chi_em_sinh_cung-0-thu_tu" value="2.5"'),
+])
+def test_an_invalid_number_comes_back_as_typed_next_to_its_error(client, citizen, online_birth, commune, typed, error,
+                                                                 shown):
+    client.force_login(citizen)
+    post = {**BIRTH_POST, "agency": commune.pk, "sinh_doi": "on", "anh_chi_em_sinh_cung-0-_": "",
+            "anh_chi_em_sinh_cung-0-ho_ten": "Đặng Minh Anh", "anh_chi_em_sinh_cung-0-thu_tu": typed,
+            "action": "save"}
+
+    body = client.post(apply_url(), post).content.decode()
+
+    assert shown in body
+    field = body.split('data-field="thu_tu"')[1].split("</div>")[0]
+    assert error in field and 'aria-invalid="true"' in field
+    assert 'inputmode="decimal"' in field if "text" in shown else 'inputmode' not in field
+
+
+def test_a_valid_number_comes_back_in_a_number_field(client, citizen, online_birth, commune):
+    client.force_login(citizen)
+    post = {**BIRTH_POST, "agency": commune.pk, "sinh_doi": "on", "anh_chi_em_sinh_cung-0-_": "",
+            "anh_chi_em_sinh_cung-0-ho_ten": "", "anh_chi_em_sinh_cung-0-thu_tu": "2", "action": "submit"}
+
+    body = client.post(apply_url(), post).content.decode()
+
+    assert ('<input type="number" id="f-anh-chi-em-sinh-cung-0-thu-tu" name="anh_chi_em_sinh_cung-0-thu_tu" value="2"'
+            ' step="1" min="1" max="5"') in body
