@@ -3,7 +3,6 @@ no longer sign (moved to another agency, no longer a leader, account locked), a 
 agency sends it back to the leaders' review ("Chuyển lãnh đạo khác ký"), and another leader approves and signs it."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
@@ -22,27 +21,18 @@ from signatures.services import signature_request_withdraw
 from tests.docs_office.signing import certificates_for, confirm
 from tests.docs_office.test_outgoing import approved
 from tests.docs_office.test_views import signed_in
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import UserFactory
 from tests.signatures.factories import import_certificate
+from tests.signatures.factories import signer_deactivated as _deactivated
+from tests.signatures.factories import signer_demoted as _demoted
+from tests.signatures.factories import signer_moved as _moved
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Đồng chí Giám đốc đã chuyển công tác sang Sở Nội vụ"
 
 
-def _moved(user):
-    user.agency = AgencyFactory(name="Sở Nội vụ tỉnh Lạng Sơn")
-    user.save()
 
-
-def _demoted(user):
-    user.groups.set([Group.objects.get(name=Role.SPECIALIST)])
-    user.__dict__.pop("_role_names", None)
-
-
-def _deactivated(user):
-    user.is_active = False
-    user.save()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@
 lãnh đạo khác ký"): the result goes back to "Trình ký kết quả", to another leader."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,25 +18,16 @@ from tests.factories import AgencyFactory, UserFactory
 from tests.one_stop.test_eresults import _in_progress, _upload_result, result_pdf, world  # noqa: F401
 from tests.signatures.conftest import demo_pki  # noqa: F401
 from tests.signatures.factories import confirm_and_sign, import_certificate
+from tests.signatures.factories import signer_deactivated as _deactivated
+from tests.signatures.factories import signer_demoted as _demoted
+from tests.signatures.factories import signer_moved as _moved
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Phó Chủ tịch đã chuyển công tác"
 
 
-def _moved(user):
-    user.agency = AgencyFactory(name="Sở Nội vụ tỉnh Lạng Sơn")
-    user.save()
 
-
-def _demoted(user):
-    user.groups.set([Group.objects.get(name=Role.SPECIALIST)])
-    user.__dict__.pop("_role_names", None)
-
-
-def _deactivated(user):
-    user.is_active = False
-    user.save()
 
 
 @pytest.fixture

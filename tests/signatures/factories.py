@@ -83,3 +83,21 @@ def sign_both(signers, pdf, callbacks_capture):
     assert agency_request.state == SignatureState.SIGNED, agency_request.error
     with agency_request.signed_pdf.open("rb") as handle:
         return leader_request, agency_request, handle.read()
+
+
+# How a signer loses the authority to sign what was asked of them (signatures.services.signer_check_entitled): moved to
+# another agency, no longer a leader, account locked.
+def signer_moved(user) -> None:
+    user.agency = AgencyFactory(name="Sở Nội vụ tỉnh Lạng Sơn")
+    user.save()
+
+
+def signer_demoted(user) -> None:
+    from egov.accounts.services import user_set_roles
+
+    user_set_roles(user=user, roles=[Role.SPECIALIST])
+
+
+def signer_deactivated(user) -> None:
+    user.is_active = False
+    user.save()

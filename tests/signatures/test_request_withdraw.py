@@ -23,6 +23,9 @@ from signatures.services import (
 from tests.factories import AgencyFactory, UserFactory
 from tests.signatures.documents import render_decision
 from tests.signatures.factories import make_signers, otp_now
+from tests.signatures.factories import signer_deactivated as _deactivated
+from tests.signatures.factories import signer_demoted as _demoted
+from tests.signatures.factories import signer_moved as _moved
 
 pytestmark = pytest.mark.django_db
 
@@ -67,19 +70,7 @@ def _entitled(leader):
     pass
 
 
-def _moved(leader):
-    leader.agency = AgencyFactory(name="Sở Nội vụ tỉnh Lạng Sơn")
-    leader.save()
 
-
-def _demoted(leader):
-    leader.groups.set([Group.objects.get(name=Role.SPECIALIST)])
-    leader.__dict__.pop("_role_names", None)
-
-
-def _deactivated(leader):
-    leader.is_active = False
-    leader.save()
 
 
 SIGNER_CHANGES = {"entitled": _entitled, "moved": _moved, "demoted": _demoted, "deactivated": _deactivated}
